@@ -1,0 +1,602 @@
+//! The category taxonomy: a two-level tree of codes with Swedish and English labels.
+//!
+//! The five EST categories reporters are trained on are the backbone (`skadegorelse`,
+//! `samling`, `ordning`, `otrygg-plats`, `arrangemang`). Police-only kinds of event get their
+//! own groups (`brott`, `trafik`, `olycka`, `polisinsats`, `ovrigt`) so that a filter on, say,
+//! `ordning.inbrott` finds burglaries from reporters, the Polisen feed and imports alike.
+//! A code is `group` or `group.sub`; a filter on a group includes its sub-categories.
+
+use serde::Serialize;
+
+/// One category in the taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Category {
+    /// Stable code: `group` or `group.sub`.
+    pub code: &'static str,
+    /// The parent's code for a sub-category.
+    pub parent: Option<&'static str>,
+    /// Swedish label (shown in the UI by default).
+    pub label_sv: &'static str,
+    /// English label.
+    pub label_en: &'static str,
+    /// Offered in the EST report form.
+    pub est: bool,
+}
+
+const fn group(code: &'static str, sv: &'static str, en: &'static str, est: bool) -> Category {
+    Category {
+        code,
+        parent: None,
+        label_sv: sv,
+        label_en: en,
+        est,
+    }
+}
+
+const fn sub(
+    parent: &'static str,
+    code: &'static str,
+    sv: &'static str,
+    en: &'static str,
+    est: bool,
+) -> Category {
+    Category {
+        code,
+        parent: Some(parent),
+        label_sv: sv,
+        label_en: en,
+        est,
+    }
+}
+
+/// The seeded taxonomy. Codes are stable: never rename one, add new ones instead.
+pub const CATEGORIES: &[Category] = &[
+    group("skadegorelse", "Skadegörelse", "Vandalism", true),
+    sub(
+        "skadegorelse",
+        "skadegorelse.klotter",
+        "Klotter",
+        "Graffiti",
+        true,
+    ),
+    sub(
+        "skadegorelse",
+        "skadegorelse.glaskross",
+        "Glaskross",
+        "Broken glass",
+        true,
+    ),
+    sub(
+        "skadegorelse",
+        "skadegorelse.brand",
+        "Anlagd brand",
+        "Arson",
+        true,
+    ),
+    sub(
+        "skadegorelse",
+        "skadegorelse.ovrig",
+        "Annan skadegörelse",
+        "Other vandalism",
+        true,
+    ),
+    group(
+        "samling",
+        "Otrygghetsskapande samling av personer",
+        "Gathering creating insecurity",
+        true,
+    ),
+    sub("samling", "samling.trapphus", "Trapphus", "Stairwell", true),
+    sub("samling", "samling.kallare", "Källare", "Basement", true),
+    sub("samling", "samling.garage", "Garage", "Garage", true),
+    sub(
+        "samling",
+        "samling.kopcentrum",
+        "Köpcentrum",
+        "Shopping centre",
+        true,
+    ),
+    sub("samling", "samling.utomhus", "Utomhus", "Outdoors", true),
+    group(
+        "ordning",
+        "Annat otrygghetsskapande / ordningsstörande",
+        "Other insecurity or disorder",
+        true,
+    ),
+    sub("ordning", "ordning.brak", "Bråk", "Disturbance", true),
+    sub("ordning", "ordning.vald", "Våld", "Violence", true),
+    sub("ordning", "ordning.inbrott", "Inbrott", "Burglary", true),
+    sub("ordning", "ordning.ran", "Rån", "Robbery", true),
+    sub(
+        "ordning",
+        "ordning.narkotika",
+        "Misstänkt droghantering",
+        "Suspected drug dealing",
+        true,
+    ),
+    sub(
+        "ordning",
+        "ordning.olovligt-boende",
+        "Olovligt boende",
+        "Unauthorised dwelling",
+        true,
+    ),
+    sub(
+        "ordning",
+        "ordning.olovlig-trafik",
+        "Olovlig trafik",
+        "Illegal traffic",
+        true,
+    ),
+    sub(
+        "ordning",
+        "ordning.ovrigt",
+        "Annan ordningsstörning",
+        "Other disorder",
+        true,
+    ),
+    group("otrygg-plats", "Otrygg plats", "Unsafe place", true),
+    sub(
+        "otrygg-plats",
+        "otrygg-plats.belysning",
+        "Bristande belysning",
+        "Poor lighting",
+        true,
+    ),
+    sub(
+        "otrygg-plats",
+        "otrygg-plats.insyn",
+        "Bristande insyn",
+        "Poor visibility",
+        true,
+    ),
+    sub(
+        "otrygg-plats",
+        "otrygg-plats.klotter",
+        "Klotter",
+        "Graffiti",
+        true,
+    ),
+    sub(
+        "otrygg-plats",
+        "otrygg-plats.nedskrapning",
+        "Nedskräpning",
+        "Litter",
+        true,
+    ),
+    sub(
+        "otrygg-plats",
+        "otrygg-plats.odslighet",
+        "Ödslighet",
+        "Desolation",
+        true,
+    ),
+    group("arrangemang", "Arrangemang", "Event", true),
+    group("brott", "Övriga brott", "Other crime", false),
+    sub("brott", "brott.stold", "Stöld", "Theft", false),
+    sub(
+        "brott",
+        "brott.fordon",
+        "Fordonsstöld",
+        "Vehicle theft",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.bedrageri",
+        "Bedrägeri och förfalskning",
+        "Fraud and forgery",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.hot",
+        "Hot och ofredande",
+        "Threats and harassment",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.sexualbrott",
+        "Sexualbrott",
+        "Sexual offence",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.dodligt-vald",
+        "Mord, dråp och försök",
+        "Homicide and attempts",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.skjutvapen",
+        "Skottlossning och sprängning",
+        "Shooting and explosion",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.vapen",
+        "Vapen- och knivbrott",
+        "Weapons offence",
+        false,
+    ),
+    sub(
+        "brott",
+        "brott.ovrigt",
+        "Annat brott",
+        "Other offence",
+        false,
+    ),
+    group("trafik", "Trafik", "Traffic", false),
+    sub(
+        "trafik",
+        "trafik.olycka",
+        "Trafikolycka",
+        "Road accident",
+        false,
+    ),
+    sub(
+        "trafik",
+        "trafik.brott",
+        "Trafikbrott",
+        "Traffic offence",
+        false,
+    ),
+    sub(
+        "trafik",
+        "trafik.kontroll",
+        "Trafikkontroll",
+        "Traffic check",
+        false,
+    ),
+    sub(
+        "trafik",
+        "trafik.hinder",
+        "Trafikhinder",
+        "Traffic obstruction",
+        false,
+    ),
+    group(
+        "olycka",
+        "Brand, olycka och räddning",
+        "Fire, accident and rescue",
+        false,
+    ),
+    sub("olycka", "olycka.brand", "Brand", "Fire", false),
+    sub(
+        "olycka",
+        "olycka.olycka",
+        "Olycka och sjukdom",
+        "Accident and illness",
+        false,
+    ),
+    sub(
+        "olycka",
+        "olycka.raddning",
+        "Räddningsinsats",
+        "Rescue",
+        false,
+    ),
+    group(
+        "polisinsats",
+        "Polisinsats och kontroll",
+        "Police operation",
+        false,
+    ),
+    sub(
+        "polisinsats",
+        "polisinsats.kontroll",
+        "Kontroll",
+        "Check",
+        false,
+    ),
+    sub("polisinsats", "polisinsats.larm", "Larm", "Alarm", false),
+    sub(
+        "polisinsats",
+        "polisinsats.insats",
+        "Polisinsats",
+        "Police operation",
+        false,
+    ),
+    sub(
+        "polisinsats",
+        "polisinsats.person",
+        "Personärende",
+        "Missing, wanted or found person",
+        false,
+    ),
+    group("ovrigt", "Övrigt", "Other", false),
+    sub(
+        "ovrigt",
+        "ovrigt.polisen",
+        "Övrigt (Polisen)",
+        "Other (police)",
+        false,
+    ),
+    sub("ovrigt", "ovrigt.annat", "Annat", "Something else", true),
+];
+
+/// The code every Polisen event type without a mapping goes under.
+pub const POLISEN_UNMAPPED: &str = "ovrigt.polisen";
+
+/// What a Polisen event type means to trygg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolisenType {
+    /// An incident in this category.
+    Category(&'static str),
+    /// A known type with no category of its own; it goes under [`POLISEN_UNMAPPED`].
+    Unmapped,
+    /// A county summary ("Sammanfattning natt"): not an incident.
+    Summary,
+}
+
+/// Polisen's event types (from polisen.se's list and every type seen in the feed 2023–2026)
+/// and the category each maps to. Matching ignores case and surrounding spaces, because the
+/// feed has both "Larm Inbrott" and "Larm inbrott", and "Lagen om hundar och katter ".
+const POLISEN_TYPES: &[(&str, &str)] = &[
+    ("Alkohollagen", "ordning.ovrigt"),
+    ("Anträffad död", "polisinsats.person"),
+    ("Anträffat gods", "ovrigt.polisen"),
+    ("Arbetsplatsolycka", "olycka.olycka"),
+    ("Bedrägeri", "brott.bedrageri"),
+    ("Bombhot", "brott.hot"),
+    ("Brand", "olycka.brand"),
+    ("Brand automatlarm", "olycka.brand"),
+    ("Bråk", "ordning.brak"),
+    ("Detonation", "brott.skjutvapen"),
+    ("Djur", "ovrigt.polisen"),
+    ("Djur skadat/omhändertaget", "ovrigt.polisen"),
+    ("Efterlyst person", "polisinsats.person"),
+    ("Ekobrott", "brott.bedrageri"),
+    ("Explosion", "brott.skjutvapen"),
+    ("Farligt föremål, misstänkt", "brott.skjutvapen"),
+    ("Fjällräddning", "olycka.raddning"),
+    ("Fylleri", "ordning.ovrigt"),
+    ("Fylleri/LOB", "ordning.ovrigt"),
+    ("Förfalskningsbrott", "brott.bedrageri"),
+    ("Försvunnen person", "polisinsats.person"),
+    ("Gränskontroll", "polisinsats.kontroll"),
+    ("Hemfridsbrott", "brott.ovrigt"),
+    ("Hets mot folkgrupp", "brott.hot"),
+    ("Häleri", "brott.stold"),
+    ("Inbrott", "ordning.inbrott"),
+    ("Inbrott, försök", "ordning.inbrott"),
+    ("Information", "ovrigt.polisen"),
+    ("Knivlagen", "brott.vapen"),
+    ("Kontroll", "polisinsats.kontroll"),
+    ("Kontroll person/fordon", "polisinsats.kontroll"),
+    ("Lagen om hundar och katter", "ovrigt.polisen"),
+    ("Larm inbrott", "polisinsats.larm"),
+    ("Larm överfall", "polisinsats.larm"),
+    ("Luftfartslagen", "brott.ovrigt"),
+    ("Miljöbrott", "brott.ovrigt"),
+    ("Missbruk av urkund", "brott.bedrageri"),
+    ("Misshandel", "ordning.vald"),
+    ("Misshandel, grov", "ordning.vald"),
+    ("Mord/dråp", "brott.dodligt-vald"),
+    ("Mord/dråp, försök", "brott.dodligt-vald"),
+    ("Mordbrand", "skadegorelse.brand"),
+    ("Motorfordon, anträffat stulet", "brott.fordon"),
+    ("Motorfordon, stöld", "brott.fordon"),
+    ("Narkotikabrott", "ordning.narkotika"),
+    ("Naturkatastrof", "olycka.olycka"),
+    ("Ofog barn/ungdom", "ordning.ovrigt"),
+    ("Ofredande/förargelse", "brott.hot"),
+    ("Olaga frihetsberövande", "brott.ovrigt"),
+    ("Olaga frihetsberövande/människorov", "brott.ovrigt"),
+    ("Olaga hot", "brott.hot"),
+    ("Olaga intrång", "brott.ovrigt"),
+    ("Olaga intrång/hemfridsbrott", "brott.ovrigt"),
+    ("Olovlig körning", "trafik.brott"),
+    ("Ordningslagen", "ordning.ovrigt"),
+    ("Polisinsats/kommendering", "polisinsats.insats"),
+    ("Rattfylleri", "trafik.brott"),
+    ("Räddningsinsats", "olycka.raddning"),
+    ("Rån", "ordning.ran"),
+    ("Rån väpnat", "ordning.ran"),
+    ("Rån övrigt", "ordning.ran"),
+    ("Rån, försök", "ordning.ran"),
+    ("Sabotage mot blåljusverksamhet", "brott.ovrigt"),
+    ("Sedlighetsbrott", "brott.sexualbrott"),
+    ("Sexualbrott", "brott.sexualbrott"),
+    ("Sjukdom/olycksfall", "olycka.olycka"),
+    ("Sjölagen", "brott.ovrigt"),
+    ("Skadegörelse", "skadegorelse.ovrig"),
+    ("Skottlossning", "brott.skjutvapen"),
+    ("Skottlossning, misstänkt", "brott.skjutvapen"),
+    ("Skyddslagen", "brott.ovrigt"),
+    ("Smällar", "ordning.ovrigt"),
+    ("Spridning smitta/kemikalier", "olycka.olycka"),
+    ("Spridning smittsamma kemikalier", "olycka.olycka"),
+    ("Stöld", "brott.stold"),
+    ("Stöld, försök", "brott.stold"),
+    ("Stöld, ringa", "brott.stold"),
+    ("Stöld/inbrott", "brott.stold"),
+    ("Tillfälligt obemannat", "ovrigt.polisen"),
+    ("Trafikbrott", "trafik.brott"),
+    ("Trafikhinder", "trafik.hinder"),
+    ("Trafikkontroll", "trafik.kontroll"),
+    ("Trafikolycka", "trafik.olycka"),
+    ("Trafikolycka, personskada", "trafik.olycka"),
+    ("Trafikolycka, singel", "trafik.olycka"),
+    ("Trafikolycka, smitning från", "trafik.olycka"),
+    ("Trafikolycka, vilt", "trafik.olycka"),
+    ("Uppdatering", "ovrigt.polisen"),
+    ("Upphittat föremål", "ovrigt.polisen"),
+    ("Utlänningslagen", "brott.ovrigt"),
+    ("Vapenlagen", "brott.vapen"),
+    ("Varningslarm/haveri", "olycka.olycka"),
+    ("Våld/hot mot tjänsteman", "ordning.vald"),
+    ("Våldtäkt", "brott.sexualbrott"),
+    ("Våldtäkt, försök", "brott.sexualbrott"),
+    ("Vållande till kroppsskada", "brott.ovrigt"),
+    ("Åldringsbrott", "brott.bedrageri"),
+    ("Övrigt", "ovrigt.polisen"),
+];
+
+/// Maps a Polisen event type to its meaning in trygg.
+pub fn polisen_type(event_type: &str) -> PolisenType {
+    let t = event_type.trim();
+    if t.to_lowercase().starts_with("sammanfattning") {
+        return PolisenType::Summary;
+    }
+    POLISEN_TYPES
+        .iter()
+        .find(|(name, _)| name.to_lowercase() == t.to_lowercase())
+        .map_or(PolisenType::Unmapped, |&(_, code)| {
+            PolisenType::Category(code)
+        })
+}
+
+/// Lookups over the taxonomy.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Taxonomy;
+
+impl Taxonomy {
+    /// Every category, groups before their sub-categories.
+    pub fn all(self) -> &'static [Category] {
+        CATEGORIES
+    }
+
+    /// The category with exactly this code.
+    pub fn get(self, code: &str) -> Option<&'static Category> {
+        CATEGORIES.iter().find(|c| c.code == code)
+    }
+
+    /// Finds a category by code or by Swedish or English label, ignoring case and surrounding
+    /// space. A label shared by several categories (Klotter) resolves to the EST one under
+    /// Skadegörelse, the first in the table. A `Group / Sub` or `Group: Sub` form picks the
+    /// sub-category within that group.
+    pub fn resolve(self, text: &str) -> Option<&'static Category> {
+        let t = text.trim().to_lowercase();
+        if t.is_empty() {
+            return None;
+        }
+        if let Some(c) = self.get(&t) {
+            return Some(c);
+        }
+        let by_label =
+            |c: &&Category| c.label_sv.to_lowercase() == t || c.label_en.to_lowercase() == t;
+        if let Some(c) = CATEGORIES.iter().find(by_label) {
+            return Some(c);
+        }
+        for sep in [" / ", ":", " - ", ">"] {
+            if let Some((g, s)) = t.split_once(sep) {
+                let group = self.resolve(g)?;
+                let (g, s) = (group.code, s.trim());
+                return CATEGORIES.iter().find(|c| {
+                    c.parent == Some(g)
+                        && (c.label_sv.to_lowercase() == s || c.label_en.to_lowercase() == s)
+                });
+            }
+        }
+        None
+    }
+
+    /// The codes a filter on `code` covers: itself and, for a group, all its sub-categories.
+    pub fn expand(self, code: &str) -> Vec<&'static str> {
+        CATEGORIES
+            .iter()
+            .filter(|c| c.code == code || c.parent == Some(code))
+            .map(|c| c.code)
+            .collect()
+    }
+
+    /// The group a code belongs to (itself for a group).
+    pub fn group_of(self, code: &str) -> Option<&'static Category> {
+        let c = self.get(code)?;
+        match c.parent {
+            Some(p) => self.get(p),
+            None => Some(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parents_exist() {
+        for (i, c) in CATEGORIES.iter().enumerate() {
+            assert!(
+                CATEGORIES[..i].iter().all(|d| d.code != c.code),
+                "duplicate code {}",
+                c.code
+            );
+            if let Some(p) = c.parent {
+                let parent = Taxonomy.get(p).expect("parent exists");
+                assert!(parent.parent.is_none(), "two levels only");
+                assert!(c.code.starts_with(&format!("{p}.")));
+            }
+        }
+    }
+
+    #[test]
+    fn every_mapping_points_at_a_category() {
+        for (name, code) in POLISEN_TYPES {
+            assert!(
+                Taxonomy.get(code).is_some(),
+                "{name} maps to missing {code}"
+            );
+        }
+    }
+
+    /// `event_types.csv` from shared/data/polisen (every type on polisen.se's list plus every
+    /// type observed in the feed 2023-03..2026-08), copied as a fixture.
+    #[test]
+    fn every_known_polisen_type_is_mapped() {
+        let csv = include_str!("../tests/fixtures/polisen_event_types.csv");
+        let mut seen = 0;
+        for line in csv.lines().skip(1) {
+            let name = if let Some(rest) = line.strip_prefix('"') {
+                rest.split_once('"').expect("closing quote").0
+            } else {
+                line.split(',').next().expect("first column")
+            };
+            seen += 1;
+            assert_ne!(
+                polisen_type(name),
+                PolisenType::Unmapped,
+                "{name:?} is unmapped"
+            );
+        }
+        assert!(seen > 100);
+        assert_eq!(polisen_type("Sammanfattning natt"), PolisenType::Summary);
+        assert_eq!(polisen_type("Något helt nytt"), PolisenType::Unmapped);
+        assert_eq!(
+            polisen_type("Larm Inbrott"),
+            PolisenType::Category("polisinsats.larm")
+        );
+    }
+
+    #[test]
+    fn resolves_codes_and_labels() {
+        assert_eq!(
+            Taxonomy.resolve("ordning.inbrott").unwrap().code,
+            "ordning.inbrott"
+        );
+        assert_eq!(
+            Taxonomy.resolve(" inbrott ").unwrap().code,
+            "ordning.inbrott"
+        );
+        assert_eq!(
+            Taxonomy.resolve("Burglary").unwrap().code,
+            "ordning.inbrott"
+        );
+        assert_eq!(
+            Taxonomy.resolve("Klotter").unwrap().code,
+            "skadegorelse.klotter"
+        );
+        assert_eq!(
+            Taxonomy.resolve("Otrygg plats / Klotter").unwrap().code,
+            "otrygg-plats.klotter"
+        );
+        assert!(Taxonomy.resolve("Inbrot").is_none());
+        assert_eq!(Taxonomy.expand("samling").len(), 6);
+        assert_eq!(Taxonomy.expand("samling.garage"), vec!["samling.garage"]);
+    }
+}

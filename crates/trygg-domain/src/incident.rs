@@ -1,0 +1,540 @@
+//! Incidents (händelser): what happened, where, when, and who told us.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use trygg_geo::{Sweref99Tm, Wgs84};
+
+use crate::{
+    AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, UserId, ValidationError, pnr,
+};
+
+/// Longest free-text description, in characters. An EST report is a few sentences.
+pub const DESCRIPTION_MAX_CHARS: usize = 2000;
+/// Longest place name, in characters.
+pub const PLACE_MAX_CHARS: usize = 200;
+/// Longest external identifier (ärendenummer, Polisen id), in characters.
+pub const EXTERNAL_ID_MAX_CHARS: usize = 100;
+
+/// How exactly a position is known. Only `Exact` and `Address` positions take part in point
+/// statistics (hot spots, near repeats); an `Area` position is a centroid standing in for "somewhere
+/// in this kommun", as in Polisen's feed, and counts per area only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// Picked on a map or from GPS.
+    Exact,
+    /// Geocoded from an address or a named place.
+    Address,
+    /// The centroid of an area.
+    Area,
+}
+
+impl Precision {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Exact => "exact",
+            Precision::Address => "address",
+            Precision::Area => "area",
+        }
+    }
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "exact" => Precision::Exact,
+            "address" => Precision::Address,
+            "area" => Precision::Area,
+            _ => return None,
+        })
+    }
+    /// Whether positions of this precision may be used in point-pattern statistics.
+    pub fn is_point(self) -> bool {
+        !matches!(self, Precision::Area)
+    }
+}
+
+/// A position in both forms: WGS84 for maps and exports, SWEREF 99 TM for all distance work.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// SWEREF 99 TM northing, metres.
+    pub n: f64,
+    /// SWEREF 99 TM easting, metres.
+    pub e: f64,
+    /// How exactly it is known.
+    pub precision: Precision,
+}
+
+impl Position {
+    /// A position from WGS84 degrees; refused outside Sweden's extent.
+    pub fn from_wgs84(lat: f64, lon: f64, precision: Precision) -> Result<Self, ValidationError> {
+        let p = Wgs84 { lat, lon };
+        if !lat.is_finite() || !lon.is_finite() || !trygg_geo::in_sweden_extent(p) {
+            let hint = if trygg_geo::in_sweden_extent(Wgs84 { lat: lon, lon: lat }) {
+                " It looks like latitude and longitude are swapped."
+            } else {
+                ""
+            };
+            return Err(ValidationError::new(
+                ErrorCode::OutsideSweden,
+                "position",
+                format!(
+                    "The position lat {lat}, lon {lon} is outside Sweden (latitude 54.96–69.07, longitude 10.03–24.17).{hint}"
+                ),
+            ));
+        }
+        let g = trygg_geo::wgs84_to_sweref99tm(p);
+        Ok(Self {
+            lat,
+            lon,
+            n: g.n,
+            e: g.e,
+            precision,
+        })
+    }
+
+    /// A position from SWEREF 99 TM metres; refused outside Sweden's extent.
+    pub fn from_sweref99tm(n: f64, e: f64, precision: Precision) -> Result<Self, ValidationError> {
+        if !n.is_finite() || !e.is_finite() {
+            return Err(ValidationError::new(
+                ErrorCode::Invalid,
+                "position",
+                "SWEREF 99 TM coordinates must be numbers in metres.",
+            ));
+        }
+        let w = trygg_geo::sweref99tm_to_wgs84(Sweref99Tm { n, e });
+        if !trygg_geo::in_sweden_extent(w) {
+            let hint = if n < e {
+                " It looks like N and E are swapped."
+            } else {
+                ""
+            };
+            return Err(ValidationError::new(
+                ErrorCode::OutsideSweden,
+                "position",
+                format!(
+                    "SWEREF 99 TM N {n}, E {e} is outside Sweden (N is about 6 100 000–7 700 000, E about 260 000–920 000).{hint}"
+                ),
+            ));
+        }
+        Ok(Self {
+            lat: w.lat,
+            lon: w.lon,
+            n,
+            e,
+            precision,
+        })
+    }
+}
+
+/// The kind of place, as a reporter sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceType {
+    /// Gata, torg.
+    Street,
+    /// Park, grönområde.
+    Park,
+    /// Skola, skolgård.
+    School,
+    /// Centrum, butik, köpcentrum.
+    Shopping,
+    /// Hållplats, station, resecentrum.
+    PublicTransport,
+    /// Bostadsområde, trapphus, källare.
+    Residential,
+    /// Parkering, garage.
+    Parking,
+    /// Idrott, fritidsgård.
+    Leisure,
+    /// Annan plats.
+    Other,
+}
+
+impl PlaceType {
+    /// Every place type, in form order.
+    pub const ALL: [PlaceType; 9] = [
+        PlaceType::Street,
+        PlaceType::Park,
+        PlaceType::School,
+        PlaceType::Shopping,
+        PlaceType::PublicTransport,
+        PlaceType::Residential,
+        PlaceType::Parking,
+        PlaceType::Leisure,
+        PlaceType::Other,
+    ];
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceType::Street => "street",
+            PlaceType::Park => "park",
+            PlaceType::School => "school",
+            PlaceType::Shopping => "shopping",
+            PlaceType::PublicTransport => "public_transport",
+            PlaceType::Residential => "residential",
+            PlaceType::Parking => "parking",
+            PlaceType::Leisure => "leisure",
+            PlaceType::Other => "other",
+        }
+    }
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<Self> {
+        PlaceType::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            PlaceType::Street => "Gata/torg",
+            PlaceType::Park => "Park/grönområde",
+            PlaceType::School => "Skola/skolgård",
+            PlaceType::Shopping => "Centrum/butik",
+            PlaceType::PublicTransport => "Hållplats/station",
+            PlaceType::Residential => "Bostadsområde/trapphus",
+            PlaceType::Parking => "Parkering/garage",
+            PlaceType::Leisure => "Idrott/fritid",
+            PlaceType::Other => "Annan plats",
+        }
+    }
+}
+
+/// How an incident reached trygg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// An EST report from a trained reporter.
+    Est,
+    /// Polisen's public events feed.
+    Polisen,
+    /// A file import (CSV, GeoJSON).
+    Import,
+    /// The JSON API.
+    Api,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 4] = [
+        Channel::Est,
+        Channel::Polisen,
+        Channel::Import,
+        Channel::Api,
+    ];
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Est => "est",
+            Channel::Polisen => "polisen",
+            Channel::Import => "import",
+            Channel::Api => "api",
+        }
+    }
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// Who may see an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Part of the shared picture: everyone in the partnership.
+    #[default]
+    Shared,
+    /// Only the source organisation's own people.
+    Internal,
+}
+
+impl Visibility {
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Shared => "shared",
+            Visibility::Internal => "internal",
+        }
+    }
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "shared" => Visibility::Shared,
+            "internal" => Visibility::Internal,
+            _ => return None,
+        })
+    }
+}
+
+/// A stored incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Identifier.
+    pub id: IncidentId,
+    /// Earliest time it can have happened.
+    pub occurred_from: Timestamp,
+    /// Latest time it can have happened (equal to `occurred_from` for a known moment).
+    pub occurred_to: Timestamp,
+    /// When trygg was told.
+    pub reported_at: Timestamp,
+    /// Category code.
+    pub category: String,
+    /// Kind of place.
+    pub place_type: Option<PlaceType>,
+    /// Where, if known.
+    pub position: Option<Position>,
+    /// Place name ("Stora torget", "Gottsunda centrum").
+    pub place: Option<String>,
+    /// Areas the position lies in.
+    pub areas: Vec<AreaId>,
+    /// Organisation that owns the report.
+    pub source_org: OrganisationId,
+    /// How it reached trygg.
+    pub channel: Channel,
+    /// Identifier in the source system (Polisen id, ärendenummer).
+    pub external_id: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// The report it was filed in.
+    pub report_id: Option<ReportId>,
+    /// The user who filed it, for reports from people.
+    pub created_by: Option<UserId>,
+}
+
+/// An incident to be stored. Build it, then call [`NewIncident::validate`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewIncident {
+    /// Earliest time.
+    pub occurred_from: Timestamp,
+    /// Latest time; `None` for a known moment.
+    #[serde(default)]
+    pub occurred_to: Option<Timestamp>,
+    /// When trygg was told; `None` means now.
+    #[serde(default)]
+    pub reported_at: Option<Timestamp>,
+    /// Category code.
+    pub category: String,
+    /// Kind of place.
+    #[serde(default)]
+    pub place_type: Option<PlaceType>,
+    /// Where.
+    #[serde(default)]
+    pub position: Option<Position>,
+    /// Place name.
+    #[serde(default)]
+    pub place: Option<String>,
+    /// Source organisation.
+    pub source_org: OrganisationId,
+    /// Channel.
+    pub channel: Channel,
+    /// Source-system identifier.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Visibility.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// Report it belongs to.
+    #[serde(default)]
+    pub report_id: Option<ReportId>,
+    /// Filing user.
+    #[serde(default)]
+    pub created_by: Option<UserId>,
+}
+
+impl NewIncident {
+    /// Checks every domain rule; the first broken one is returned.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if Taxonomy.get(&self.category).is_none() {
+            return Err(ValidationError::new(
+                ErrorCode::UnknownCategory,
+                "category",
+                format!(
+                    "Unknown category {:?}. Use a code from GET /api/v1/categories, e.g. \"skadegorelse.klotter\".",
+                    self.category
+                ),
+            ));
+        }
+        if let Some(to) = self.occurred_to
+            && to < self.occurred_from
+        {
+            return Err(ValidationError::new(
+                ErrorCode::TimeWindowReversed,
+                "occurred_to",
+                format!(
+                    "The time window ends ({to}) before it starts ({}). Put the earliest time in occurred_from.",
+                    self.occurred_from
+                ),
+            ));
+        }
+        if let Some(p) = &self.position {
+            // Re-check: a Position can arrive through serde without its constructor.
+            Position::from_wgs84(p.lat, p.lon, p.precision)?;
+        }
+        check_text(
+            "description",
+            self.description.as_deref(),
+            DESCRIPTION_MAX_CHARS,
+        )?;
+        check_text("place", self.place.as_deref(), PLACE_MAX_CHARS)?;
+        check_text(
+            "external_id",
+            self.external_id.as_deref(),
+            EXTERNAL_ID_MAX_CHARS,
+        )?;
+        Ok(())
+    }
+
+    /// The end of the time window.
+    pub fn occurred_to_or_from(&self) -> Timestamp {
+        self.occurred_to.unwrap_or(self.occurred_from)
+    }
+}
+
+/// Checks a free text against its length limit and the personal-identity-number guard.
+pub fn check_text(
+    field: &str,
+    text: Option<&str>,
+    max_chars: usize,
+) -> Result<(), ValidationError> {
+    let Some(text) = text else { return Ok(()) };
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(ValidationError::new(
+            ErrorCode::TextTooLong,
+            field,
+            format!("The text is {chars} characters; at most {max_chars} are allowed. Shorten it."),
+        ));
+    }
+    if pnr::find(text).is_some() {
+        return Err(ValidationError::new(
+            ErrorCode::PersonalIdentityNumber,
+            field,
+            "The text contains what looks like a personal identity number (personnummer). \
+             The shared picture must not hold personal data: remove the number.",
+        ));
+    }
+    Ok(())
+}
+
+/// Which incidents a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Scope {
+    /// Shared incidents only (the public and cross-organisation view).
+    #[default]
+    Shared,
+    /// Shared incidents plus this organisation's internal ones.
+    Organisation(OrganisationId),
+    /// Everything (system jobs, administrators' exports).
+    All,
+}
+
+/// A filter over incidents. Empty lists mean "any".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IncidentFilter {
+    /// Incidents whose window starts at or after this.
+    pub from: Option<Timestamp>,
+    /// Incidents whose window starts before this (half-open period).
+    pub to: Option<Timestamp>,
+    /// Exact category codes (expand groups with [`Taxonomy::expand`] first).
+    pub categories: Vec<String>,
+    /// Incidents in any of these areas.
+    pub areas: Vec<AreaId>,
+    /// Incidents from any of these channels.
+    pub channels: Vec<Channel>,
+    /// Incidents from any of these organisations.
+    pub organisations: Vec<OrganisationId>,
+    /// Visibility scope of the reader.
+    pub scope: Scope,
+    /// Page size.
+    pub limit: u32,
+    /// Page offset.
+    pub offset: u64,
+}
+
+/// The default page size.
+pub const DEFAULT_PAGE: u32 = 100;
+/// The largest page size.
+pub const MAX_PAGE: u32 = 1000;
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// How many match the filter in all.
+    pub total: u64,
+    /// This page.
+    pub items: Vec<T>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> NewIncident {
+        NewIncident {
+            occurred_from: "2024-05-01T20:00:00Z".parse().unwrap(),
+            occurred_to: None,
+            reported_at: None,
+            category: "skadegorelse.klotter".into(),
+            place_type: Some(PlaceType::Street),
+            position: Some(Position::from_wgs84(59.858, 17.639, Precision::Exact).unwrap()),
+            place: Some("Stora torget".into()),
+            source_org: OrganisationId(1),
+            channel: Channel::Api,
+            external_id: None,
+            description: Some("Nytt klotter på elskåpet.".into()),
+            visibility: Visibility::Shared,
+            report_id: None,
+            created_by: None,
+        }
+    }
+
+    #[test]
+    fn a_good_incident_validates() {
+        sample().validate().unwrap();
+    }
+
+    #[test]
+    fn each_rule_has_its_code() {
+        let mut i = sample();
+        i.category = "klotter!".into();
+        assert_eq!(i.validate().unwrap_err().code, ErrorCode::UnknownCategory);
+
+        let mut i = sample();
+        i.occurred_to = Some("2024-04-30T20:00:00Z".parse().unwrap());
+        assert_eq!(
+            i.validate().unwrap_err().code,
+            ErrorCode::TimeWindowReversed
+        );
+
+        let mut i = sample();
+        i.description = Some("x".repeat(DESCRIPTION_MAX_CHARS + 1));
+        assert_eq!(i.validate().unwrap_err().code, ErrorCode::TextTooLong);
+
+        let mut i = sample();
+        i.description = Some("Ungdom med pnr 811228-9874 syntes".into());
+        let e = i.validate().unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_str()),
+            (ErrorCode::PersonalIdentityNumber, "description")
+        );
+    }
+
+    #[test]
+    fn positions_outside_sweden_are_refused_with_a_hint() {
+        let e = Position::from_wgs84(17.639, 59.858, Precision::Exact).unwrap_err();
+        assert_eq!(e.code, ErrorCode::OutsideSweden);
+        assert!(e.message.contains("swapped"), "{}", e.message);
+        let p = Position::from_sweref99tm(6_638_000.0, 648_000.0, Precision::Exact).unwrap();
+        assert!(
+            (p.lat - 59.86).abs() < 0.05 && (p.lon - 17.64).abs() < 0.1,
+            "{p:?}"
+        );
+        assert!(Position::from_sweref99tm(648_000.0, 6_638_000.0, Precision::Exact).is_err());
+    }
+}

@@ -1,0 +1,28 @@
+//! The domain of a municipality–police crime-prevention partnership.
+//!
+//! Everything here is plain data plus the rules that make it valid: no database, no HTTP, no
+//! files. Names follow the glossary in `PRODUCT.md` (code in English, labels in Swedish).
+//! Validation lives on the types (`NewIncident::validate`, `Text::parse`, …) so that every way
+//! into the system — API, form, import — refuses the same bad input with the same message.
+
+pub mod area;
+pub mod audit;
+pub mod category;
+pub mod error;
+pub mod ids;
+pub mod incident;
+pub mod organisation;
+pub mod pnr;
+pub mod user;
+
+pub use area::{Area, AreaKind, NewArea};
+pub use audit::{Actor, AuditEvent, NewAuditEvent};
+pub use category::{Category, Taxonomy};
+pub use error::{ErrorCode, ValidationError};
+pub use ids::*;
+pub use incident::{
+    Channel, Incident, IncidentFilter, NewIncident, Page, PlaceType, Position, Precision, Scope,
+    Visibility,
+};
+pub use organisation::{NewOrganisation, OrgKind, Organisation};
+pub use user::{NewUser, Role, User};
