@@ -72,7 +72,7 @@ fn luhn_ok(ten: &str) -> bool {
         .enumerate()
         .map(|(k, b)| {
             let d = u32::from(b - b'0');
-            if k % 2 == 0 {
+            if k.is_multiple_of(2) {
                 let p = d * 2;
                 p / 10 + p % 10
             } else {
@@ -80,7 +80,7 @@ fn luhn_ok(ten: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -1,0 +1,51 @@
+//! The PostgreSQL backend, for deployments with several servers.
+//!
+//! Same tables and columns as SQLite (times as BIGINT Unix seconds, JSON as text), so the shared
+//! implementation in `trygg-store` serves both; only connection set-up and DDL live here.
+
+use std::time::Duration;
+
+use sqlx::{PgPool, Postgres, Transaction, postgres::PgPoolOptions};
+use trygg_store::{Result, StoreError, sql::EmbeddedMigration};
+
+/// The migrations, in order; compiled into the binary.
+pub const MIGRATIONS: &[EmbeddedMigration] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+/// trygg's store on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://…`) and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        trygg_store::sql::migrator(MIGRATIONS)
+            .await?
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))?;
+        tracing::info!("PostgreSQL store ready");
+        Ok(Self { pool })
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+trygg_store::impl_store!(PostgresStore, ::sqlx::Postgres, "postgres");

@@ -1,0 +1,655 @@
+//! The backend-neutral conformance suite: the behaviour every [`Store`] must show, run against
+//! SQLite always and against PostgreSQL when `TRYGG_TEST_DATABASE_URL` is set.
+//!
+//! It expects an empty, freshly migrated database, and panics with a message naming the broken
+//! rule.
+
+use jiff::Timestamp;
+use serde_json::json;
+use trygg_domain::{
+    Actor, AreaId, AreaKind, Channel, ErrorCode, IncidentFilter, NewArea, NewIncident,
+    NewOrganisation, NewUser, OrgKind, OrganisationId, PlaceType, Position, Precision, Role, Scope,
+    Taxonomy, Visibility,
+};
+
+use crate::{AssignedIncident, AuditFilter, NewReport, Store, StoreError};
+
+/// Name of the organisation [`run_all`] creates first, which [`check_reopened`] looks for.
+pub const FIRST_ORG: &str = "Uppsala kommun";
+
+fn t(s: &str) -> Timestamp {
+    s.parse().expect("test timestamp")
+}
+
+/// A valid incident at Stora torget, Uppsala.
+pub fn sample_incident(org: OrganisationId, at: &str, category: &str) -> NewIncident {
+    NewIncident {
+        occurred_from: t(at),
+        occurred_to: None,
+        reported_at: None,
+        category: category.into(),
+        place_type: Some(PlaceType::Street),
+        position: Some(Position::from_wgs84(59.8586, 17.6389, Precision::Exact).unwrap()),
+        place: Some("Stora torget".into()),
+        source_org: org,
+        channel: Channel::Api,
+        external_id: None,
+        description: Some("Klotter på elskåp".into()),
+        visibility: Visibility::Shared,
+        report_id: None,
+        created_by: None,
+    }
+}
+
+fn assigned(incident: NewIncident, areas: &[AreaId]) -> AssignedIncident {
+    AssignedIncident {
+        incident,
+        areas: areas.to_vec(),
+    }
+}
+
+async fn count(store: &dyn Store, filter: IncidentFilter) -> u64 {
+    store.list_incidents(&filter).await.expect("list").total
+}
+
+async fn audit_len(store: &dyn Store) -> usize {
+    store
+        .list_audit(&AuditFilter {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .await
+        .expect("audit")
+        .len()
+}
+
+/// Runs every check in order on an empty store.
+pub async fn run_all(store: &dyn Store) {
+    store.ping().await.expect("ping answers");
+    let actor = Actor::system("conformance");
+
+    // Organisations.
+    let kommun = store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: FIRST_ORG.into(),
+                kind: OrgKind::Kommun,
+                parent_id: None,
+            },
+        )
+        .await
+        .expect("create kommun");
+    let polis = store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: "LPO Uppsala/Knivsta".into(),
+                kind: OrgKind::Lokalpolisomrade,
+                parent_id: None,
+            },
+        )
+        .await
+        .expect("create police");
+    let dup = store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: FIRST_ORG.into(),
+                kind: OrgKind::Kommun,
+                parent_id: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(dup, Err(StoreError::Conflict(_))),
+        "duplicate organisation name is a conflict: {dup:?}"
+    );
+    let orgs = store.list_organisations().await.unwrap();
+    assert_eq!(
+        orgs,
+        vec![kommun.clone(), polis.clone()],
+        "organisations read back as written"
+    );
+
+    // Users and tokens.
+    let user = store
+        .create_user(
+            &actor,
+            NewUser {
+                email: "Analytiker@Demo".into(),
+                display_name: "Analytiker".into(),
+                organisation_id: kommun.id,
+                roles: vec![Role::Analyst, Role::Viewer],
+            },
+            Some("$argon2id$fake".into()),
+        )
+        .await
+        .expect("create user");
+    assert_eq!(user.email, "analytiker@demo", "e-mail is stored lower-case");
+    let creds = store
+        .user_credentials("ANALYTIKER@demo ")
+        .await
+        .unwrap()
+        .expect("found by e-mail");
+    assert_eq!(creds.user, user);
+    assert_eq!(creds.password_hash.as_deref(), Some("$argon2id$fake"));
+    assert!(
+        store
+            .user_credentials("nobody@demo")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.get_user(user.id).await.unwrap(), Some(user.clone()));
+    store
+        .create_api_token(&actor, user.id, "ci", "hash-1")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.user_by_token_hash("hash-1").await.unwrap(),
+        Some(user.clone())
+    );
+    assert_eq!(store.user_by_token_hash("hash-2").await.unwrap(), None);
+    let bad_user = store
+        .create_user(
+            &actor,
+            NewUser {
+                email: "x@y".into(),
+                display_name: "X".into(),
+                organisation_id: OrganisationId(999_999),
+                roles: vec![Role::Viewer],
+            },
+            None,
+        )
+        .await;
+    assert!(
+        matches!(bad_user, Err(StoreError::NotFound { .. })),
+        "unknown organisation: {bad_user:?}"
+    );
+
+    // Areas.
+    let geometry = json!({"type": "Polygon", "coordinates": [[[17.60, 59.84], [17.68, 59.84], [17.68, 59.88], [17.60, 59.88], [17.60, 59.84]]]});
+    let areas = store
+        .create_areas(
+            &actor,
+            vec![
+                NewArea {
+                    name: "Centrum".into(),
+                    code: Some("C".into()),
+                    kind: AreaKind::District,
+                    geometry: geometry.clone(),
+                },
+                NewArea {
+                    name: "Gottsunda".into(),
+                    code: Some("G".into()),
+                    kind: AreaKind::District,
+                    geometry: geometry.clone(),
+                },
+            ],
+        )
+        .await
+        .expect("create areas");
+    assert_eq!(
+        store.list_areas().await.unwrap(),
+        areas,
+        "areas read back with their geometry"
+    );
+    let (centrum, gottsunda) = (areas[0].id, areas[1].id);
+
+    // One incident: validated, stored, read back equal, audited.
+    let before_audit = audit_len(store).await;
+    let created = store
+        .create_incident(
+            &actor,
+            assigned(
+                sample_incident(
+                    kommun.id,
+                    "2024-05-01T20:00:00.750Z",
+                    "skadegorelse.klotter",
+                ),
+                &[centrum],
+            ),
+        )
+        .await
+        .expect("create incident");
+    let got = store
+        .get_incident(created.id, Scope::Shared)
+        .await
+        .unwrap()
+        .expect("readable");
+    assert_eq!(
+        got, created,
+        "an incident reads back exactly as create returned it"
+    );
+    assert_eq!(
+        got.occurred_from,
+        t("2024-05-01T20:00:00Z"),
+        "stored in whole seconds"
+    );
+    assert_eq!(got.areas, vec![centrum]);
+    let trail = store
+        .list_audit(&AuditFilter {
+            entity: Some("incident".into()),
+            entity_id: Some(created.id.to_string()),
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1, "one audit event for one create");
+    assert_eq!(trail[0].action, "create");
+    assert_eq!(trail[0].actor, actor);
+    assert!(trail[0].before.is_none());
+    assert_eq!(
+        trail[0].after.as_ref().unwrap()["category"],
+        "skadegorelse.klotter"
+    );
+    assert_eq!(audit_len(store).await, before_audit + 1);
+
+    // Invalid input writes nothing: no row, no audit.
+    let mut bad = sample_incident(kommun.id, "2024-05-02T10:00:00Z", "no-such-category");
+    let err = store
+        .create_incident(&actor, assigned(bad.clone(), &[]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(e) if e.code == ErrorCode::UnknownCategory),
+        "{err:?}"
+    );
+    bad.category = "skadegorelse.klotter".into();
+    bad.description = Some("pnr 811228-9874".into());
+    let err = store
+        .create_incident(&actor, assigned(bad, &[]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(e) if e.code == ErrorCode::PersonalIdentityNumber),
+        "{err:?}"
+    );
+    let good = sample_incident(kommun.id, "2024-05-03T10:00:00Z", "ordning.brak");
+    let mut batch = vec![
+        assigned(good.clone(), &[centrum]),
+        assigned(good.clone(), &[]),
+    ];
+    batch[1].incident.occurred_to = Some(t("2024-05-01T00:00:00Z"));
+    let err = store
+        .write_incidents(&actor, batch, true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(e) if e.field == "incidents[1].occurred_to"),
+        "batch error names the row: {err:?}"
+    );
+    let err = store
+        .create_incident(&actor, assigned(good.clone(), &[AreaId(424_242)]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound { .. }),
+        "unknown area: {err:?}"
+    );
+    assert_eq!(
+        count(
+            store,
+            IncidentFilter {
+                scope: Scope::All,
+                ..Default::default()
+            }
+        )
+        .await,
+        1,
+        "failed writes left no rows"
+    );
+    assert_eq!(
+        audit_len(store).await,
+        before_audit + 1,
+        "failed writes left no audit events"
+    );
+
+    // A bulk batch: filters, scope, paging.
+    let mut batch = Vec::new();
+    for day in 1..=20 {
+        let at = format!("2024-06-{day:02}T12:00:00Z");
+        let cat = if day % 2 == 0 {
+            "ordning.inbrott"
+        } else {
+            "samling.trapphus"
+        };
+        let mut i = sample_incident(if day <= 15 { kommun.id } else { polis.id }, &at, cat);
+        if day > 18 {
+            i.visibility = Visibility::Internal;
+        }
+        if day % 5 == 0 {
+            i.channel = Channel::Est;
+        }
+        let areas = if day <= 10 {
+            vec![centrum]
+        } else {
+            vec![gottsunda, centrum]
+        };
+        batch.push(assigned(i, &areas));
+    }
+    let audit_before_bulk = audit_len(store).await;
+    let outcome = store
+        .write_incidents(&actor, batch, false)
+        .await
+        .expect("bulk write");
+    assert_eq!(
+        (outcome.created, outcome.updated, outcome.unchanged),
+        (20, 0, 0)
+    );
+    assert_eq!(
+        audit_len(store).await,
+        audit_before_bulk + 1,
+        "a bulk write is audited once"
+    );
+
+    let june = |f: IncidentFilter| IncidentFilter {
+        from: Some(t("2024-06-01T00:00:00Z")),
+        to: Some(t("2024-07-01T00:00:00Z")),
+        ..f
+    };
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                scope: Scope::All,
+                ..Default::default()
+            })
+        )
+        .await,
+        20
+    );
+    assert_eq!(
+        count(store, june(IncidentFilter::default())).await,
+        18,
+        "internal incidents are hidden from the shared scope"
+    );
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                scope: Scope::Organisation(polis.id),
+                ..Default::default()
+            })
+        )
+        .await,
+        20,
+        "the owner sees its internal incidents"
+    );
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                scope: Scope::Organisation(kommun.id),
+                ..Default::default()
+            })
+        )
+        .await,
+        18
+    );
+    let half_open = IncidentFilter {
+        from: Some(t("2024-06-05T12:00:00Z")),
+        to: Some(t("2024-06-10T12:00:00Z")),
+        scope: Scope::All,
+        ..Default::default()
+    };
+    assert_eq!(
+        count(store, half_open).await,
+        5,
+        "the period is half-open [from, to)"
+    );
+    let ordning = Taxonomy
+        .expand("ordning")
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                categories: ordning,
+                scope: Scope::All,
+                ..Default::default()
+            })
+        )
+        .await,
+        10,
+        "a group filter covers its sub-categories"
+    );
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                areas: vec![gottsunda],
+                scope: Scope::All,
+                ..Default::default()
+            })
+        )
+        .await,
+        10
+    );
+    assert_eq!(
+        count(
+            store,
+            IncidentFilter {
+                areas: vec![centrum],
+                scope: Scope::All,
+                ..Default::default()
+            }
+        )
+        .await,
+        21
+    );
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                channels: vec![Channel::Est],
+                scope: Scope::All,
+                ..Default::default()
+            })
+        )
+        .await,
+        4
+    );
+    assert_eq!(
+        count(
+            store,
+            june(IncidentFilter {
+                organisations: vec![polis.id],
+                scope: Scope::All,
+                ..Default::default()
+            })
+        )
+        .await,
+        5
+    );
+
+    let page = store
+        .list_incidents(&june(IncidentFilter {
+            scope: Scope::All,
+            limit: 7,
+            offset: 14,
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 20, "total counts all matches, not the page");
+    assert_eq!(page.items.len(), 6);
+    assert!(
+        page.items
+            .windows(2)
+            .all(|w| w[0].occurred_from >= w[1].occurred_from),
+        "newest first"
+    );
+    assert_eq!(page.items[0].occurred_from, t("2024-06-06T12:00:00Z"));
+    assert_eq!(page.items[0].areas, vec![centrum]);
+    let p2 = store
+        .list_incidents(&june(IncidentFilter {
+            scope: Scope::All,
+            limit: 1,
+            offset: 0,
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    assert_eq!(p2.items[0].areas, {
+        let mut a = vec![gottsunda, centrum];
+        a.sort();
+        a
+    });
+    let internal = page
+        .items
+        .iter()
+        .chain(&p2.items)
+        .find(|i| i.visibility == Visibility::Internal)
+        .expect("an internal one");
+    assert!(
+        store
+            .get_incident(internal.id, Scope::Shared)
+            .await
+            .unwrap()
+            .is_none(),
+        "get respects the scope"
+    );
+    assert!(
+        store
+            .get_incident(internal.id, Scope::Organisation(polis.id))
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Idempotent upsert on external id, with history in the audit log.
+    let mut feed = sample_incident(polis.id, "2026-08-22T04:29:00Z", "brott.stold");
+    feed.channel = Channel::Polisen;
+    feed.external_id = Some("650281".into());
+    feed.reported_at = Some(t("2026-08-22T08:35:23Z"));
+    feed.position = Some(Position::from_wgs84(60.009226, 17.271459, Precision::Area).unwrap());
+    let first = store
+        .write_incidents(&actor, vec![assigned(feed.clone(), &[])], false)
+        .await
+        .unwrap();
+    assert_eq!(first.created, 1);
+    let again = store
+        .write_incidents(&actor, vec![assigned(feed.clone(), &[])], false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, 1),
+        "the same event again changes nothing"
+    );
+    let mut newer = feed.clone();
+    newer.description = Some("Inbrott i fristående byggnad i Knivsta.".into());
+    newer.reported_at = Some(t("2026-08-22T09:10:00Z"));
+    let older_in_same_batch = feed.clone();
+    let upd = store
+        .write_incidents(
+            &actor,
+            vec![
+                assigned(older_in_same_batch, &[]),
+                assigned(newer.clone(), &[gottsunda]),
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (upd.created, upd.updated),
+        (0, 1),
+        "an updated event replaces the stored one; the batch's last version wins"
+    );
+    let stored = store
+        .list_incidents(&IncidentFilter {
+            channels: vec![Channel::Polisen],
+            scope: Scope::All,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored.total, 1, "still one incident for one external id");
+    let s = &stored.items[0];
+    assert_eq!(s.description, newer.description);
+    assert_eq!(s.areas, vec![gottsunda]);
+    assert_eq!(s.position.unwrap().precision, Precision::Area);
+    let history = store
+        .list_audit(&AuditFilter {
+            entity: Some("incident".into()),
+            entity_id: Some(s.id.to_string()),
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action, "update");
+    assert_eq!(
+        history[0].before.as_ref().unwrap()["description"],
+        "Klotter på elskåp"
+    );
+    assert_eq!(
+        history[0].after.as_ref().unwrap()["description"],
+        "Inbrott i fristående byggnad i Knivsta."
+    );
+
+    // An EST report with two events.
+    let mut e1 = sample_incident(kommun.id, "2024-09-06T21:00:00Z", "samling.utomhus");
+    e1.channel = Channel::Est;
+    e1.created_by = Some(user.id);
+    let mut e2 = e1.clone();
+    e2.category = "otrygg-plats.belysning".into();
+    e2.occurred_to = Some(t("2024-09-06T23:00:00Z"));
+    let (report, incidents) = store
+        .create_report(
+            &actor,
+            NewReport {
+                organisation_id: kommun.id,
+                reporter_id: Some(user.id),
+                incidents: vec![assigned(e1, &[centrum]), assigned(e2, &[centrum])],
+            },
+        )
+        .await
+        .expect("file a report");
+    assert_eq!(report.incident_ids.len(), 2);
+    for i in &incidents {
+        assert_eq!(i.report_id, Some(report.id));
+        assert_eq!(
+            store
+                .get_incident(i.id, Scope::Shared)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(i)
+        );
+    }
+    let empty = store
+        .create_report(
+            &actor,
+            NewReport {
+                organisation_id: kommun.id,
+                reporter_id: None,
+                incidents: vec![],
+            },
+        )
+        .await;
+    assert!(
+        matches!(empty, Err(StoreError::Invalid(_))),
+        "an empty report is refused"
+    );
+}
+
+/// After [`run_all`] and a reopen, everything is still there.
+pub async fn check_reopened(store: &dyn Store) {
+    let orgs = store.list_organisations().await.unwrap();
+    assert_eq!(orgs[0].name, FIRST_ORG);
+    let all = IncidentFilter {
+        scope: Scope::All,
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list_incidents(&all).await.unwrap().total,
+        24,
+        "every acknowledged incident survives a reopen"
+    );
+}

@@ -1,0 +1,608 @@
+//! The one implementation of [`Store`](crate::Store), written once and expanded for each
+//! backend's concrete sqlx driver by [`impl_store!`](crate::impl_store).
+//!
+//! Both schemas share table and column names and store times as integers, so the SQL below is
+//! the same for SQLite and PostgreSQL (`$n` placeholders work in both). Writing it against
+//! concrete driver types — instead of generically over `sqlx::Database` — keeps the futures
+//! provably `Send` without higher-ranked trait bounds. The backend supplies `pool` and
+//! `begin_write()` (SQLite takes the write lock up front with `BEGIN IMMEDIATE`).
+
+/// Implements [`Store`](crate::Store) for `$store`, which must have a field
+/// `pool: sqlx::Pool<$db>` and an inherent `async fn begin_write(&self) ->
+/// trygg_store::Result<sqlx::Transaction<'static, $db>>`.
+#[macro_export]
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $backend:literal) => {
+        const _: () = {
+            use ::sqlx::{QueryBuilder, Row as _};
+            use $crate::__private::jiff::Timestamp;
+            use $crate::__private::serde_json::{self, json};
+            use $crate::__private::trygg_domain::{
+                Actor, Area, AreaId, AuditEvent, Incident, IncidentFilter, IncidentId, NewArea,
+                NewOrganisation, NewUser, Organisation, Page, Scope, User, UserId,
+                incident::{DEFAULT_PAGE, MAX_PAGE},
+            };
+            use $crate::sql::{self, INCIDENT_COLUMNS, IncidentValues, USER_COLUMNS};
+            use $crate::{
+                AssignedIncident, AuditFilter, NewReport, Report, Result, StoreError,
+                UserCredentials, WriteOutcome,
+            };
+
+            type Tx = ::sqlx::Transaction<'static, $db>;
+
+            /// Now, in whole seconds: the precision incidents are stored with.
+            fn now() -> Timestamp {
+                sql::whole_seconds(Timestamp::now())
+            }
+
+            async fn audit(
+                tx: &mut Tx,
+                actor: &Actor,
+                action: &str,
+                entity: &str,
+                entity_id: Option<String>,
+                before: Option<serde_json::Value>,
+                after: Option<serde_json::Value>,
+            ) -> Result<()> {
+                ::sqlx::query(
+                    "INSERT INTO audit_events (at, actor, action, entity, entity_id, before, after) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(Timestamp::now().as_microsecond())
+                .bind(actor.to_storage())
+                .bind(action)
+                .bind(entity)
+                .bind(entity_id)
+                .bind(before.map(|v| v.to_string()))
+                .bind(after.map(|v| v.to_string()))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            fn to_json<T: $crate::__private::serde::Serialize>(v: &T) -> serde_json::Value {
+                serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+            }
+
+            /// Inserts validated incidents; returns their ids in input order.
+            async fn insert_incidents(
+                tx: &mut Tx,
+                incidents: &[AssignedIncident],
+                at: Timestamp,
+            ) -> Result<Vec<i64>> {
+                let mut ids = Vec::with_capacity(incidents.len());
+                for chunk in incidents.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = QueryBuilder::<$db>::new(format!(
+                        "INSERT INTO incidents ({}) VALUES ",
+                        sql::INCIDENT_INSERT_COLUMNS
+                    ));
+                    for (k, a) in chunk.iter().enumerate() {
+                        if k > 0 {
+                            qb.push(", ");
+                        }
+                        IncidentValues::new(&a.incident, at).push_tuple(&mut qb);
+                    }
+                    qb.push(" RETURNING id");
+                    let mut chunk_ids: Vec<i64> = qb
+                        .build_query_scalar()
+                        .fetch_all(&mut **tx)
+                        .await
+                        .map_err(|e| sql::classify("incident", e))?;
+                    // Both engines assign increasing ids in VALUES order within one statement;
+                    // RETURNING's row order is not promised, so sort.
+                    chunk_ids.sort_unstable();
+                    ids.extend(chunk_ids);
+                }
+                let pairs: Vec<(i64, i64)> = ids
+                    .iter()
+                    .zip(incidents)
+                    .flat_map(|(&id, a)| {
+                        let mut areas = a.areas.clone();
+                        areas.sort();
+                        areas.dedup();
+                        areas.into_iter().map(move |area| (id, area.0))
+                    })
+                    .collect();
+                insert_area_links(tx, &pairs).await?;
+                Ok(ids)
+            }
+
+            async fn insert_area_links(tx: &mut Tx, pairs: &[(i64, i64)]) -> Result<()> {
+                for chunk in pairs.chunks(4000) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO incident_areas (incident_id, area_id) ",
+                    );
+                    qb.push_values(chunk, |mut b, &(incident, area)| {
+                        b.push_bind(incident).push_bind(area);
+                    });
+                    qb.build()
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(|e| sql::classify("incident area", e))?;
+                }
+                Ok(())
+            }
+
+            async fn update_incident(
+                tx: &mut Tx,
+                id: i64,
+                a: &AssignedIncident,
+                at: Timestamp,
+            ) -> Result<()> {
+                let v = IncidentValues::new(&a.incident, at);
+                let mut qb = QueryBuilder::<$db>::new("UPDATE incidents SET ");
+                let mut s = qb.separated(", ");
+                s.push("occurred_from = ").push_bind_unseparated(v.occurred_from);
+                s.push("occurred_to = ").push_bind_unseparated(v.occurred_to);
+                s.push("reported_at = ").push_bind_unseparated(v.reported_at);
+                s.push("category = ").push_bind_unseparated(v.category);
+                s.push("place_type = ").push_bind_unseparated(v.place_type);
+                s.push("lat = ").push_bind_unseparated(v.lat);
+                s.push("lon = ").push_bind_unseparated(v.lon);
+                s.push("n = ").push_bind_unseparated(v.n);
+                s.push("e = ").push_bind_unseparated(v.e);
+                s.push("precision = ").push_bind_unseparated(v.precision);
+                s.push("place = ").push_bind_unseparated(v.place);
+                s.push("description = ").push_bind_unseparated(v.description);
+                s.push("visibility = ").push_bind_unseparated(v.visibility);
+                s.push("report_id = ").push_bind_unseparated(v.report_id);
+                s.push("created_by = ").push_bind_unseparated(v.created_by);
+                qb.push(" WHERE id = ").push_bind(id);
+                qb.build()
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| sql::classify("incident", e))?;
+                ::sqlx::query("DELETE FROM incident_areas WHERE incident_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                let mut areas = a.areas.clone();
+                areas.sort();
+                areas.dedup();
+                let pairs: Vec<(i64, i64)> = areas.iter().map(|x| (id, x.0)).collect();
+                insert_area_links(tx, &pairs).await
+            }
+
+            /// Fills in `areas` for each incident.
+            async fn attach_areas<'e, E>(executor: E, items: &mut [Incident]) -> Result<()>
+            where
+                E: ::sqlx::Executor<'e, Database = $db>,
+            {
+                if items.is_empty() {
+                    return Ok(());
+                }
+                let mut qb = QueryBuilder::<$db>::new(
+                    "SELECT incident_id, area_id FROM incident_areas WHERE incident_id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for i in items.iter() {
+                    list.push_bind(i.id.0);
+                }
+                qb.push(") ORDER BY incident_id, area_id");
+                let rows = qb.build().fetch_all(executor).await?;
+                let mut by_id: ::std::collections::HashMap<i64, Vec<AreaId>> =
+                    ::std::collections::HashMap::new();
+                for r in &rows {
+                    by_id
+                        .entry(r.try_get("incident_id")?)
+                        .or_default()
+                        .push(AreaId(r.try_get("area_id")?));
+                }
+                for i in items.iter_mut() {
+                    i.areas = by_id.remove(&i.id.0).unwrap_or_default();
+                }
+                Ok(())
+            }
+
+            /// Stored incidents with these external ids, keyed by (channel, org, external id).
+            async fn existing_by_external_id(
+                tx: &mut Tx,
+                incidents: &[AssignedIncident],
+            ) -> Result<::std::collections::HashMap<(String, i64, String), Incident>> {
+                let mut keys: ::std::collections::BTreeMap<(String, i64), Vec<String>> =
+                    ::std::collections::BTreeMap::new();
+                for a in incidents {
+                    if let Some(x) = &a.incident.external_id {
+                        keys.entry((
+                            a.incident.channel.as_str().to_string(),
+                            a.incident.source_org.0,
+                        ))
+                        .or_default()
+                        .push(x.clone());
+                    }
+                }
+                let mut found = ::std::collections::HashMap::new();
+                for ((channel, org), ext) in keys {
+                    for chunk in ext.chunks(1000) {
+                        let mut qb = QueryBuilder::<$db>::new(format!(
+                            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE channel = "
+                        ));
+                        qb.push_bind(channel.clone())
+                            .push(" AND source_org = ")
+                            .push_bind(org)
+                            .push(" AND external_id IN (");
+                        let mut list = qb.separated(", ");
+                        for x in chunk {
+                            list.push_bind(x.clone());
+                        }
+                        qb.push(")");
+                        let rows = qb.build().fetch_all(&mut **tx).await?;
+                        let mut items =
+                            rows.iter().map(sql::incident_from_row).collect::<Result<Vec<_>>>()?;
+                        attach_areas(&mut **tx, &mut items).await?;
+                        for i in items {
+                            let key = (channel.clone(), org, i.external_id.clone().unwrap_or_default());
+                            found.insert(key, i);
+                        }
+                    }
+                }
+                Ok(found)
+            }
+
+            #[$crate::__private::async_trait::async_trait]
+            impl $crate::Store for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn ping(&self) -> Result<()> {
+                    ::sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Ok(())
+                }
+
+                async fn create_organisation(
+                    &self,
+                    actor: &Actor,
+                    org: NewOrganisation,
+                ) -> Result<Organisation> {
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO organisations (name, kind, parent_id) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(&org.name)
+                    .bind(org.kind.as_str())
+                    .bind(org.parent_id.map(|p| p.0))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| sql::classify("organisation", e))?;
+                    let created = Organisation {
+                        id: $crate::__private::trygg_domain::OrganisationId(id),
+                        name: org.name,
+                        kind: org.kind,
+                        parent_id: org.parent_id,
+                    };
+                    audit(&mut tx, actor, "create", "organisation", Some(id.to_string()), None, Some(to_json(&created))).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn list_organisations(&self) -> Result<Vec<Organisation>> {
+                    let rows = ::sqlx::query("SELECT id, name, kind, parent_id FROM organisations ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(sql::organisation_from_row).collect()
+                }
+
+                async fn create_user(
+                    &self,
+                    actor: &Actor,
+                    user: NewUser,
+                    password_hash: Option<String>,
+                ) -> Result<User> {
+                    let email = user.email.trim().to_lowercase();
+                    if email.is_empty() || !email.contains('@') {
+                        return Err(StoreError::Invalid($crate::__private::trygg_domain::ValidationError::new(
+                            $crate::__private::trygg_domain::ErrorCode::Invalid,
+                            "email",
+                            format!("{email:?} is not a login name: use an e-mail address such as namn@kommun.se."),
+                        )));
+                    }
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO users (email, display_name, organisation_id, roles, password_hash, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(&email)
+                    .bind(&user.display_name)
+                    .bind(user.organisation_id.0)
+                    .bind(sql::roles_to_storage(&user.roles))
+                    .bind(password_hash)
+                    .bind(now().as_second())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| sql::classify("user", e))?;
+                    let created = User {
+                        id: UserId(id),
+                        email,
+                        display_name: user.display_name,
+                        organisation_id: user.organisation_id,
+                        roles: user.roles,
+                    };
+                    audit(&mut tx, actor, "create", "user", Some(id.to_string()), None, Some(to_json(&created))).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn get_user(&self, id: UserId) -> Result<Option<User>> {
+                    let row = ::sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(sql::user_from_row).transpose()
+                }
+
+                async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>> {
+                    let row = ::sqlx::query(&format!(
+                        "SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE users.email = $1"
+                    ))
+                    .bind(email.trim().to_lowercase())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    match row {
+                        None => Ok(None),
+                        Some(r) => Ok(Some(UserCredentials {
+                            user: sql::user_from_row(&r)?,
+                            password_hash: r.try_get("password_hash")?,
+                        })),
+                    }
+                }
+
+                async fn list_users(&self) -> Result<Vec<User>> {
+                    let rows = ::sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(sql::user_from_row).collect()
+                }
+
+                async fn create_api_token(
+                    &self,
+                    actor: &Actor,
+                    user: UserId,
+                    name: &str,
+                    token_hash: &str,
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(user.0)
+                    .bind(name)
+                    .bind(token_hash)
+                    .bind(now().as_second())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| sql::classify("API token", e))?;
+                    audit(&mut tx, actor, "create", "api_token", Some(id.to_string()), None,
+                        Some(json!({ "user_id": user.0, "name": name }))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>> {
+                    let row = ::sqlx::query(&format!(
+                        "SELECT {USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id \
+                         WHERE api_tokens.token_hash = $1"
+                    ))
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(sql::user_from_row).transpose()
+                }
+
+                async fn create_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>> {
+                    let mut tx = self.begin_write().await?;
+                    let mut created = Vec::with_capacity(areas.len());
+                    for a in areas {
+                        let id: i64 = ::sqlx::query_scalar(
+                            "INSERT INTO areas (name, code, kind, geometry) VALUES ($1, $2, $3, $4) RETURNING id",
+                        )
+                        .bind(&a.name)
+                        .bind(&a.code)
+                        .bind(a.kind.as_str())
+                        .bind(a.geometry.to_string())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(|e| sql::classify("area", e))?;
+                        audit(&mut tx, actor, "create", "area", Some(id.to_string()), None,
+                            Some(json!({ "id": id, "name": a.name, "code": a.code, "kind": a.kind }))).await?;
+                        created.push(Area { id: AreaId(id), name: a.name, code: a.code, kind: a.kind, geometry: a.geometry });
+                    }
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn list_areas(&self) -> Result<Vec<Area>> {
+                    let rows = ::sqlx::query("SELECT id, name, code, kind, geometry FROM areas ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(sql::area_from_row).collect()
+                }
+
+                async fn write_incidents(
+                    &self,
+                    actor: &Actor,
+                    incidents: Vec<AssignedIncident>,
+                    audit_each: bool,
+                ) -> Result<WriteOutcome> {
+                    for (k, a) in incidents.iter().enumerate() {
+                        a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
+                    }
+                    // A later version of the same external id in one batch wins.
+                    let mut last: ::std::collections::HashMap<(String, i64, String), usize> =
+                        ::std::collections::HashMap::new();
+                    for (k, a) in incidents.iter().enumerate() {
+                        if let Some(x) = &a.incident.external_id {
+                            last.insert((a.incident.channel.as_str().to_string(), a.incident.source_org.0, x.clone()), k);
+                        }
+                    }
+                    let key_of = |a: &AssignedIncident| {
+                        a.incident.external_id.as_ref().map(|x| {
+                            (a.incident.channel.as_str().to_string(), a.incident.source_org.0, x.clone())
+                        })
+                    };
+                    let incidents: Vec<AssignedIncident> = incidents
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(k, a)| key_of(a).is_none_or(|key| last.get(&key) == Some(k)))
+                        .map(|(_, a)| a)
+                        .collect();
+
+                    let at = now();
+                    let mut tx = self.begin_write().await?;
+                    let existing = existing_by_external_id(&mut tx, &incidents).await?;
+                    let mut outcome = WriteOutcome::default();
+                    let mut fresh = Vec::new();
+                    for a in incidents {
+                        let Some(old) = key_of(&a).and_then(|key| existing.get(&key)) else {
+                            fresh.push(a);
+                            continue;
+                        };
+                        let mut new = sql::incident_from_new(old.id.0, &a.incident, &a.areas, at);
+                        if a.incident.reported_at.is_none() {
+                            new.reported_at = old.reported_at;
+                        }
+                        if &new == old {
+                            outcome.unchanged += 1;
+                            continue;
+                        }
+                        update_incident(&mut tx, old.id.0, &a, new.reported_at).await?;
+                        audit(&mut tx, actor, "update", "incident", Some(old.id.to_string()),
+                            Some(to_json(old)), Some(to_json(&new))).await?;
+                        outcome.updated += 1;
+                    }
+                    let ids = insert_incidents(&mut tx, &fresh, at).await?;
+                    outcome.created = ids.len() as u64;
+                    if audit_each {
+                        for (id, a) in ids.iter().zip(&fresh) {
+                            let created = sql::incident_from_new(*id, &a.incident, &a.areas, at);
+                            audit(&mut tx, actor, "create", "incident", Some(id.to_string()), None, Some(to_json(&created))).await?;
+                        }
+                    } else {
+                        audit(&mut tx, actor, "import", "incident", None, None, Some(json!({
+                            "created": outcome.created,
+                            "updated": outcome.updated,
+                            "unchanged": outcome.unchanged,
+                            "first_id": ids.first(),
+                            "last_id": ids.last(),
+                        }))).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(outcome)
+                }
+
+                async fn create_incident(&self, actor: &Actor, incident: AssignedIncident) -> Result<Incident> {
+                    incident.incident.validate()?;
+                    let at = now();
+                    let mut tx = self.begin_write().await?;
+                    let ids = insert_incidents(&mut tx, ::std::slice::from_ref(&incident), at).await?;
+                    let created = sql::incident_from_new(ids[0], &incident.incident, &incident.areas, at);
+                    audit(&mut tx, actor, "create", "incident", Some(ids[0].to_string()), None, Some(to_json(&created))).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn get_incident(&self, id: IncidentId, scope: Scope) -> Result<Option<Incident>> {
+                    let mut qb = QueryBuilder::<$db>::new(format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = "));
+                    qb.push_bind(id.0);
+                    sql::push_scope(&mut qb, scope);
+                    let Some(row) = qb.build().fetch_optional(&self.pool).await? else {
+                        return Ok(None);
+                    };
+                    let mut items = vec![sql::incident_from_row(&row)?];
+                    attach_areas(&self.pool, &mut items).await?;
+                    Ok(items.pop())
+                }
+
+                async fn list_incidents(&self, filter: &IncidentFilter) -> Result<Page<Incident>> {
+                    let limit = match filter.limit {
+                        0 => DEFAULT_PAGE,
+                        n => n.min(MAX_PAGE),
+                    };
+                    let mut tx = self.pool.begin().await?;
+                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*) FROM incidents");
+                    sql::push_incident_filter(&mut count, filter);
+                    let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
+                    let mut qb = QueryBuilder::<$db>::new(format!("SELECT {INCIDENT_COLUMNS} FROM incidents"));
+                    sql::push_incident_filter(&mut qb, filter);
+                    qb.push(" ORDER BY occurred_from DESC, id DESC LIMIT ")
+                        .push_bind(i64::from(limit))
+                        .push(" OFFSET ")
+                        .push_bind(i64::try_from(filter.offset).unwrap_or(i64::MAX));
+                    let rows = qb.build().fetch_all(&mut *tx).await?;
+                    let mut items = rows.iter().map(sql::incident_from_row).collect::<Result<Vec<_>>>()?;
+                    attach_areas(&mut *tx, &mut items).await?;
+                    tx.commit().await?;
+                    Ok(Page { total: total as u64, items })
+                }
+
+                async fn create_report(&self, actor: &Actor, report: NewReport) -> Result<(Report, Vec<Incident>)> {
+                    if report.incidents.is_empty() {
+                        return Err(StoreError::Invalid($crate::__private::trygg_domain::ValidationError::new(
+                            $crate::__private::trygg_domain::ErrorCode::Missing,
+                            "incidents",
+                            "A report needs at least one event.",
+                        )));
+                    }
+                    for (k, a) in report.incidents.iter().enumerate() {
+                        a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
+                    }
+                    let at = now();
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO reports (organisation_id, reporter_id, submitted_at) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(report.organisation_id.0)
+                    .bind(report.reporter_id.map(|u| u.0))
+                    .bind(at.as_second())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| sql::classify("report", e))?;
+                    let report_id = $crate::__private::trygg_domain::ReportId(id);
+                    let incidents: Vec<AssignedIncident> = report
+                        .incidents
+                        .into_iter()
+                        .map(|mut a| {
+                            a.incident.report_id = Some(report_id);
+                            a
+                        })
+                        .collect();
+                    let ids = insert_incidents(&mut tx, &incidents, at).await?;
+                    let created: Vec<Incident> = ids
+                        .iter()
+                        .zip(&incidents)
+                        .map(|(&iid, a)| sql::incident_from_new(iid, &a.incident, &a.areas, at))
+                        .collect();
+                    let stored = Report {
+                        id: report_id,
+                        organisation_id: report.organisation_id,
+                        reporter_id: report.reporter_id,
+                        submitted_at: at,
+                        incident_ids: created.iter().map(|i| i.id).collect(),
+                    };
+                    audit(&mut tx, actor, "create", "report", Some(id.to_string()), None, Some(to_json(&stored))).await?;
+                    for i in &created {
+                        audit(&mut tx, actor, "create", "incident", Some(i.id.to_string()), None, Some(to_json(i))).await?;
+                    }
+                    tx.commit().await?;
+                    Ok((stored, created))
+                }
+
+                async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_events WHERE 1=1",
+                    );
+                    if let Some(e) = &filter.entity {
+                        qb.push(" AND entity = ").push_bind(e.clone());
+                    }
+                    if let Some(e) = &filter.entity_id {
+                        qb.push(" AND entity_id = ").push_bind(e.clone());
+                    }
+                    let limit = if filter.limit == 0 { 100 } else { filter.limit };
+                    qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    rows.iter().map(sql::audit_from_row).collect()
+                }
+            }
+        };
+    };
+}

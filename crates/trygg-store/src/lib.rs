@@ -1,0 +1,206 @@
+//! The storage contract of trygg.
+//!
+//! The server, the CLI and the importers talk to a [`Store`]; they never see SQL. Two
+//! implementations exist, one crate each with its own migrations: `trygg-store-sqlite` (embedded,
+//! the default) and `trygg-store-postgres` (multi-server deployments). The app picks one from
+//! the database URL at start-up.
+//!
+//! Invariants every implementation keeps, checked by [`conformance`]:
+//! - every write is one transaction that also writes its [`AuditEvent`]s; a failed write leaves
+//!   nothing behind;
+//! - incidents are validated before anything is written;
+//! - an incident with an external id is unique per (channel, source organisation, external id),
+//!   and writing it again replaces the stored version, with before/after in the audit log;
+//! - a reader only ever gets the incidents its [`Scope`] allows.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use trygg_domain::{
+    Actor, Area, AreaId, AuditEvent, Incident, IncidentFilter, IncidentId, NewArea, NewIncident,
+    NewOrganisation, NewUser, Organisation, OrganisationId, Page, ReportId, Scope, User, UserId,
+    ValidationError,
+};
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+mod imp;
+pub mod sql;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use async_trait;
+    pub use jiff;
+    pub use serde;
+    pub use serde_json;
+    pub use trygg_domain;
+}
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The input broke a domain rule; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A referenced thing does not exist.
+    #[error("{entity} {id} does not exist")]
+    NotFound {
+        /// What kind of thing.
+        entity: &'static str,
+        /// Its identifier.
+        id: String,
+    },
+    /// A uniqueness rule was broken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Stored data could not be read back (a bug or a hand-edited database).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+/// Shorthand for storage results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An incident to write, with the areas its position lies in (computed by the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignedIncident {
+    /// The incident.
+    pub incident: NewIncident,
+    /// The areas it belongs to.
+    pub areas: Vec<AreaId>,
+}
+
+/// What writing a batch of incidents did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WriteOutcome {
+    /// Newly created.
+    pub created: u64,
+    /// Replaced an earlier version with the same external id.
+    pub updated: u64,
+    /// Identical to the stored version: nothing written.
+    pub unchanged: u64,
+}
+
+/// An EST report: one reporter's submission of several incidents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Identifier.
+    pub id: ReportId,
+    /// The reporter's organisation.
+    pub organisation_id: OrganisationId,
+    /// The reporter.
+    pub reporter_id: Option<UserId>,
+    /// When it was submitted.
+    pub submitted_at: Timestamp,
+    /// The incidents it holds.
+    pub incident_ids: Vec<IncidentId>,
+}
+
+/// A report to be created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReport {
+    /// The reporter's organisation.
+    pub organisation_id: OrganisationId,
+    /// The reporter.
+    pub reporter_id: Option<UserId>,
+    /// Its incidents (at least one).
+    pub incidents: Vec<AssignedIncident>,
+}
+
+/// Which audit events to read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditFilter {
+    /// Only this kind of entity.
+    pub entity: Option<String>,
+    /// Only this entity.
+    pub entity_id: Option<String>,
+    /// At most this many, newest first (0 = 100).
+    pub limit: u32,
+}
+
+/// A user with the secret material the web layer needs to authenticate them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserCredentials {
+    /// The user.
+    pub user: User,
+    /// The argon2 PHC string, if the user can log in with a password.
+    pub password_hash: Option<String>,
+}
+
+/// The storage contract. Every method that writes takes the [`Actor`] it audits.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    /// Creates an organisation.
+    async fn create_organisation(
+        &self,
+        actor: &Actor,
+        org: NewOrganisation,
+    ) -> Result<Organisation>;
+    /// All organisations, by id.
+    async fn list_organisations(&self) -> Result<Vec<Organisation>>;
+
+    /// Creates a user; `password_hash` is an argon2 PHC string.
+    async fn create_user(
+        &self,
+        actor: &Actor,
+        user: NewUser,
+        password_hash: Option<String>,
+    ) -> Result<User>;
+    /// A user by id.
+    async fn get_user(&self, id: UserId) -> Result<Option<User>>;
+    /// A user and their password hash by e-mail (case-insensitive).
+    async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>>;
+    /// All users, by id.
+    async fn list_users(&self) -> Result<Vec<User>>;
+    /// Stores an API token's hash for a user.
+    async fn create_api_token(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> Result<()>;
+    /// The user an API token hash belongs to.
+    async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>>;
+
+    /// Creates areas in one transaction.
+    async fn create_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>>;
+    /// All areas, by id.
+    async fn list_areas(&self) -> Result<Vec<Area>>;
+
+    /// Writes incidents in one transaction: new ones are created; one whose (channel, source
+    /// organisation, external id) is already stored replaces it. All are validated first;
+    /// one invalid incident fails the whole batch. Bulk batches (`audit_each = false`) write
+    /// one audit event for the batch plus one per replaced incident.
+    async fn write_incidents(
+        &self,
+        actor: &Actor,
+        incidents: Vec<AssignedIncident>,
+        audit_each: bool,
+    ) -> Result<WriteOutcome>;
+    /// Creates one incident and returns it.
+    async fn create_incident(&self, actor: &Actor, incident: AssignedIncident) -> Result<Incident>;
+    /// An incident, if it exists and `scope` may see it.
+    async fn get_incident(&self, id: IncidentId, scope: Scope) -> Result<Option<Incident>>;
+    /// A page of incidents matching `filter`, newest first.
+    async fn list_incidents(&self, filter: &IncidentFilter) -> Result<Page<Incident>>;
+
+    /// Files an EST report and its incidents in one transaction.
+    async fn create_report(
+        &self,
+        actor: &Actor,
+        report: NewReport,
+    ) -> Result<(Report, Vec<Incident>)>;
+
+    /// Audit events, newest first.
+    async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>>;
+}

@@ -1,0 +1,466 @@
+//! SQL shared by both backends.
+//!
+//! Both schemas use the same table and column names and store times as integer Unix seconds
+//! (UTC), so row decoding and filter building are written once here, generic over the sqlx
+//! driver. What differs per backend — DDL, bulk insert, JSON casts — stays in the backend crates.
+
+use std::borrow::Cow;
+
+use jiff::Timestamp;
+use sqlx::{
+    ColumnIndex, Database, Decode, Encode, QueryBuilder, Row, Type,
+    error::BoxDynError,
+    migrate::{Migration, MigrationSource, MigrationType, Migrator},
+};
+use trygg_domain::{
+    Actor, Area, AreaId, AreaKind, AuditEvent, AuditId, Channel, Incident, IncidentFilter,
+    IncidentId, OrgKind, Organisation, OrganisationId, PlaceType, Position, Precision, ReportId,
+    Role, Scope, User, UserId, Visibility,
+};
+
+use crate::{Result, StoreError};
+
+/// A migration compiled into the binary: `(version, description, sql)`.
+pub type EmbeddedMigration = (i64, &'static str, &'static str);
+
+/// A migration source over migrations embedded with `include_str!`, so the binary needs no
+/// files at run time.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedded(pub &'static [EmbeddedMigration]);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> futures_core::future::BoxFuture<'s, std::result::Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .iter()
+                .map(|&(version, description, sql)| {
+                    Migration::new(
+                        version,
+                        Cow::Borrowed(description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+/// The migrator for a backend's embedded migrations.
+pub async fn migrator(migrations: &'static [EmbeddedMigration]) -> Result<Migrator> {
+    Migrator::new(Embedded(migrations))
+        .await
+        .map_err(|e| StoreError::Database(e.into()))
+}
+
+/// The incident columns, in the order [`incident_from_row`] reads them.
+pub const INCIDENT_COLUMNS: &str = "id, occurred_from, occurred_to, reported_at, category, \
+    place_type, lat, lon, n, e, precision, place, source_org, channel, external_id, \
+    description, visibility, report_id, created_by";
+
+/// Drops sub-second precision: incidents are stored in whole seconds.
+pub fn whole_seconds(t: Timestamp) -> Timestamp {
+    Timestamp::from_second(t.as_second()).unwrap_or(t)
+}
+
+/// Unix seconds to a timestamp.
+pub fn ts(secs: i64) -> Result<Timestamp> {
+    Timestamp::from_second(secs).map_err(|e| StoreError::Corrupt(format!("time {secs}: {e}")))
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}
+
+/// Decodes one incident row (without its areas, which the caller adds).
+pub fn incident_from_row<'r, R>(row: &'r R) -> Result<Incident>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    f64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let opt_str = |c: &'static str| row.try_get::<Option<String>, _>(c);
+    let position = match (
+        row.try_get::<Option<f64>, _>("lat")?,
+        row.try_get::<Option<f64>, _>("lon")?,
+        row.try_get::<Option<f64>, _>("n")?,
+        row.try_get::<Option<f64>, _>("e")?,
+        opt_str("precision")?,
+    ) {
+        (Some(lat), Some(lon), Some(n), Some(e), Some(p)) => Some(Position {
+            lat,
+            lon,
+            n,
+            e,
+            precision: Precision::parse(&p).ok_or_else(|| corrupt("precision", &p))?,
+        }),
+        _ => None,
+    };
+    let channel: String = row.try_get("channel")?;
+    let visibility: String = row.try_get("visibility")?;
+    Ok(Incident {
+        id: IncidentId(row.try_get("id")?),
+        occurred_from: ts(row.try_get("occurred_from")?)?,
+        occurred_to: ts(row.try_get("occurred_to")?)?,
+        reported_at: ts(row.try_get("reported_at")?)?,
+        category: row.try_get("category")?,
+        place_type: match opt_str("place_type")? {
+            Some(p) => Some(PlaceType::parse(&p).ok_or_else(|| corrupt("place type", &p))?),
+            None => None,
+        },
+        position,
+        place: opt_str("place")?,
+        areas: Vec::new(),
+        source_org: OrganisationId(row.try_get("source_org")?),
+        channel: Channel::parse(&channel).ok_or_else(|| corrupt("channel", &channel))?,
+        external_id: opt_str("external_id")?,
+        description: opt_str("description")?,
+        visibility: Visibility::parse(&visibility)
+            .ok_or_else(|| corrupt("visibility", &visibility))?,
+        report_id: row.try_get::<Option<i64>, _>("report_id")?.map(ReportId),
+        created_by: row.try_get::<Option<i64>, _>("created_by")?.map(UserId),
+    })
+}
+
+/// Decodes an organisation row (`id, name, kind, parent_id`).
+pub fn organisation_from_row<'r, R>(row: &'r R) -> Result<Organisation>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let kind: String = row.try_get("kind")?;
+    Ok(Organisation {
+        id: OrganisationId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        kind: OrgKind::parse(&kind).ok_or_else(|| corrupt("organisation kind", &kind))?,
+        parent_id: row
+            .try_get::<Option<i64>, _>("parent_id")?
+            .map(OrganisationId),
+    })
+}
+
+/// The user columns [`user_from_row`] reads.
+pub const USER_COLUMNS: &str =
+    "users.id, users.email, users.display_name, users.organisation_id, users.roles";
+
+/// Decodes a user row; roles are stored comma-separated.
+pub fn user_from_row<'r, R>(row: &'r R) -> Result<User>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let roles: String = row.try_get("roles")?;
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        organisation_id: OrganisationId(row.try_get("organisation_id")?),
+        roles: roles
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(|r| Role::parse(r).ok_or_else(|| corrupt("role", r)))
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// Roles in their stored form.
+pub fn roles_to_storage(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Decodes an area row (`id, name, code, kind, geometry` with geometry as GeoJSON text).
+pub fn area_from_row<'r, R>(row: &'r R) -> Result<Area>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let kind: String = row.try_get("kind")?;
+    let geometry: String = row.try_get("geometry")?;
+    Ok(Area {
+        id: AreaId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        code: row.try_get("code")?,
+        kind: AreaKind::parse(&kind).ok_or_else(|| corrupt("area kind", &kind))?,
+        geometry: serde_json::from_str(&geometry)
+            .map_err(|e| StoreError::Corrupt(format!("area geometry: {e}")))?,
+    })
+}
+
+/// Decodes an audit row (`id, at, actor, action, entity, entity_id, before, after`, the last
+/// two as JSON text).
+pub fn audit_from_row<'r, R>(row: &'r R) -> Result<AuditEvent>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let json = |c: &'static str| -> Result<Option<serde_json::Value>> {
+        row.try_get::<Option<String>, _>(c)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("audit {c}: {e}")))
+    };
+    let actor: String = row.try_get("actor")?;
+    Ok(AuditEvent {
+        id: AuditId(row.try_get("id")?),
+        at: Timestamp::from_microsecond(row.try_get("at")?)
+            .map_err(|e| StoreError::Corrupt(format!("audit time: {e}")))?,
+        actor: Actor::from_storage(&actor).ok_or_else(|| corrupt("actor", &actor))?,
+        action: row.try_get("action")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        before: json("before")?,
+        after: json("after")?,
+    })
+}
+
+/// Appends ` WHERE …` for `filter` (always at least `WHERE 1=1`), binding every value.
+pub fn push_incident_filter<'a, DB>(qb: &mut QueryBuilder<'a, DB>, filter: &IncidentFilter)
+where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" WHERE 1=1");
+    if let Some(from) = filter.from {
+        qb.push(" AND occurred_from >= ")
+            .push_bind(from.as_second());
+    }
+    if let Some(to) = filter.to {
+        qb.push(" AND occurred_from < ").push_bind(to.as_second());
+    }
+    if !filter.categories.is_empty() {
+        qb.push(" AND category IN (");
+        let mut list = qb.separated(", ");
+        for c in &filter.categories {
+            list.push_bind(c.clone());
+        }
+        qb.push(")");
+    }
+    if !filter.channels.is_empty() {
+        qb.push(" AND channel IN (");
+        let mut list = qb.separated(", ");
+        for c in &filter.channels {
+            list.push_bind(c.as_str().to_string());
+        }
+        qb.push(")");
+    }
+    if !filter.organisations.is_empty() {
+        qb.push(" AND source_org IN (");
+        let mut list = qb.separated(", ");
+        for o in &filter.organisations {
+            list.push_bind(o.0);
+        }
+        qb.push(")");
+    }
+    if !filter.areas.is_empty() {
+        qb.push(" AND id IN (SELECT incident_id FROM incident_areas WHERE area_id IN (");
+        let mut list = qb.separated(", ");
+        for a in &filter.areas {
+            list.push_bind(a.0);
+        }
+        qb.push("))");
+    }
+    push_scope(qb, filter.scope);
+}
+
+/// Appends ` AND …` restricting incidents to what `scope` may see.
+pub fn push_scope<'a, DB>(qb: &mut QueryBuilder<'a, DB>, scope: Scope)
+where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    match scope {
+        Scope::Shared => {
+            qb.push(" AND visibility = 'shared'");
+        }
+        Scope::Organisation(org) => {
+            qb.push(" AND (visibility = 'shared' OR source_org = ")
+                .push_bind(org.0)
+                .push(")");
+        }
+        Scope::All => {}
+    }
+}
+
+/// The values of one incident row, in [`INCIDENT_COLUMNS`] order without `id`, ready to bind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentValues {
+    /// Unix seconds.
+    pub occurred_from: i64,
+    /// Unix seconds.
+    pub occurred_to: i64,
+    /// Unix seconds.
+    pub reported_at: i64,
+    /// Category code.
+    pub category: String,
+    /// Place type.
+    pub place_type: Option<String>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Northing.
+    pub n: Option<f64>,
+    /// Easting.
+    pub e: Option<f64>,
+    /// Precision.
+    pub precision: Option<String>,
+    /// Place name.
+    pub place: Option<String>,
+    /// Source organisation.
+    pub source_org: i64,
+    /// Channel.
+    pub channel: String,
+    /// External id.
+    pub external_id: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Visibility.
+    pub visibility: String,
+    /// Report.
+    pub report_id: Option<i64>,
+    /// Filing user.
+    pub created_by: Option<i64>,
+}
+
+/// The column list matching [`IncidentValues`] (for INSERT).
+pub const INCIDENT_INSERT_COLUMNS: &str = "occurred_from, occurred_to, reported_at, category, \
+    place_type, lat, lon, n, e, precision, place, source_org, channel, external_id, \
+    description, visibility, report_id, created_by";
+
+impl IncidentValues {
+    /// The row for a validated incident; `now` fills a missing `reported_at`.
+    pub fn new(i: &trygg_domain::NewIncident, now: Timestamp) -> Self {
+        Self {
+            occurred_from: i.occurred_from.as_second(),
+            occurred_to: i.occurred_to_or_from().as_second(),
+            reported_at: i.reported_at.unwrap_or(now).as_second(),
+            category: i.category.clone(),
+            place_type: i.place_type.map(|p| p.as_str().to_string()),
+            lat: i.position.map(|p| p.lat),
+            lon: i.position.map(|p| p.lon),
+            n: i.position.map(|p| p.n),
+            e: i.position.map(|p| p.e),
+            precision: i.position.map(|p| p.precision.as_str().to_string()),
+            place: i.place.clone(),
+            source_org: i.source_org.0,
+            channel: i.channel.as_str().to_string(),
+            external_id: i.external_id.clone(),
+            description: i.description.clone(),
+            visibility: i.visibility.as_str().to_string(),
+            report_id: i.report_id.map(|r| r.0),
+            created_by: i.created_by.map(|u| u.0),
+        }
+    }
+
+    /// Binds the 18 values as one parenthesised tuple.
+    pub fn push_tuple<'a, DB>(self, qb: &mut QueryBuilder<'a, DB>)
+    where
+        DB: Database,
+        i64: Encode<'a, DB> + Type<DB>,
+        f64: Encode<'a, DB> + Type<DB>,
+        String: Encode<'a, DB> + Type<DB>,
+        Option<i64>: Encode<'a, DB> + Type<DB>,
+        Option<f64>: Encode<'a, DB> + Type<DB>,
+        Option<String>: Encode<'a, DB> + Type<DB>,
+    {
+        qb.push("(");
+        let mut t = qb.separated(", ");
+        t.push_bind(self.occurred_from)
+            .push_bind(self.occurred_to)
+            .push_bind(self.reported_at)
+            .push_bind(self.category)
+            .push_bind(self.place_type)
+            .push_bind(self.lat)
+            .push_bind(self.lon)
+            .push_bind(self.n)
+            .push_bind(self.e)
+            .push_bind(self.precision)
+            .push_bind(self.place)
+            .push_bind(self.source_org)
+            .push_bind(self.channel)
+            .push_bind(self.external_id)
+            .push_bind(self.description)
+            .push_bind(self.visibility)
+            .push_bind(self.report_id)
+            .push_bind(self.created_by);
+        qb.push(")");
+    }
+}
+
+/// How many incident rows go in one multi-row INSERT (18 values each; SQLite allows 32 766
+/// bound values per statement, PostgreSQL 65 535).
+pub const INSERT_CHUNK: usize = 500;
+
+/// The stored form of a new incident with its id and areas, as the store will read it back.
+pub fn incident_from_new(
+    id: i64,
+    i: &trygg_domain::NewIncident,
+    areas: &[AreaId],
+    now: Timestamp,
+) -> Incident {
+    let mut areas = areas.to_vec();
+    areas.sort();
+    areas.dedup();
+    Incident {
+        id: IncidentId(id),
+        occurred_from: whole_seconds(i.occurred_from),
+        occurred_to: whole_seconds(i.occurred_to_or_from()),
+        reported_at: whole_seconds(i.reported_at.unwrap_or(now)),
+        category: i.category.clone(),
+        place_type: i.place_type,
+        position: i.position,
+        place: i.place.clone(),
+        areas,
+        source_org: i.source_org,
+        channel: i.channel,
+        external_id: i.external_id.clone(),
+        description: i.description.clone(),
+        visibility: i.visibility,
+        report_id: i.report_id,
+        created_by: i.created_by,
+    }
+}
+
+/// Maps a database error on insert to a conflict or a missing reference the user can act on.
+pub fn classify(entity: &'static str, e: sqlx::Error) -> StoreError {
+    if let Some(db) = e.as_database_error() {
+        if db.is_unique_violation() {
+            return StoreError::Conflict(format!(
+                "A {entity} with the same unique value already exists ({}).",
+                db.message()
+            ));
+        }
+        if db.is_foreign_key_violation() {
+            return StoreError::NotFound {
+                entity: "referenced row",
+                id: format!("({entity}: {})", db.message()),
+            };
+        }
+    }
+    StoreError::Database(e)
+}
+
+/// Prefixes a validation error's field with the incident's index in a batch.
+pub fn in_batch(index: usize, mut e: trygg_domain::ValidationError) -> StoreError {
+    e.field = format!("incidents[{index}].{}", e.field);
+    StoreError::Invalid(e)
+}
