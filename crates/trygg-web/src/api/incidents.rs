@@ -1,0 +1,208 @@
+//! `/api/v1/incidents`: create, get, list with filters.
+
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::JsonRejection},
+    http::StatusCode,
+    routing::get,
+};
+use serde::Deserialize;
+use trygg_domain::{
+    AreaId, Channel, ErrorCode, Incident, IncidentFilter, IncidentId, NewIncident, OrganisationId,
+    Page, PlaceType, Position, Precision, Taxonomy, ValidationError, Visibility,
+};
+use trygg_store::AssignedIncident;
+
+use crate::{ApiError, AppState, auth::Caller, time::parse_time};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(list).post(create))
+        .route("/incidents/{id}", get(get_one))
+}
+
+/// A position as a client sends it: WGS84 `lat`/`lon`, or SWEREF 99 TM `n`/`e` in metres.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PositionBody {
+    lat: Option<f64>,
+    lon: Option<f64>,
+    n: Option<f64>,
+    e: Option<f64>,
+    #[serde(default)]
+    precision: Option<Precision>,
+}
+
+/// The body of `POST /api/v1/incidents`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IncidentBody {
+    occurred_from: String,
+    occurred_to: Option<String>,
+    category: String,
+    place_type: Option<PlaceType>,
+    position: Option<PositionBody>,
+    place: Option<String>,
+    description: Option<String>,
+    external_id: Option<String>,
+    #[serde(default)]
+    visibility: Visibility,
+}
+
+fn invalid(code: ErrorCode, field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Invalid(ValidationError::new(code, field, message))
+}
+
+fn position(p: PositionBody) -> Result<Position, ApiError> {
+    let precision = p.precision.unwrap_or(Precision::Exact);
+    match (p.lat, p.lon, p.n, p.e) {
+        (Some(lat), Some(lon), None, None) => Ok(Position::from_wgs84(lat, lon, precision)?),
+        (None, None, Some(n), Some(e)) => Ok(Position::from_sweref99tm(n, e, precision)?),
+        _ => Err(invalid(
+            ErrorCode::Invalid,
+            "position",
+            "Give either lat and lon (WGS84 degrees) or n and e (SWEREF 99 TM metres).",
+        )),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<IncidentBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<Incident>), ApiError> {
+    let Json(b) = body?;
+    let occurred_from = parse_time(&b.occurred_from, &state.tz)
+        .map_err(|m| invalid(ErrorCode::Invalid, "occurred_from", m))?;
+    let occurred_to = b
+        .occurred_to
+        .as_deref()
+        .map(|s| parse_time(s, &state.tz))
+        .transpose()
+        .map_err(|m| invalid(ErrorCode::Invalid, "occurred_to", m))?;
+    let incident = NewIncident {
+        occurred_from,
+        occurred_to,
+        reported_at: None,
+        category: b.category,
+        place_type: b.place_type,
+        position: b.position.map(position).transpose()?,
+        place: b.place,
+        source_org: caller.0.organisation_id,
+        channel: Channel::Api,
+        external_id: b.external_id,
+        description: b.description,
+        visibility: b.visibility,
+        report_id: None,
+        created_by: Some(caller.0.id),
+    };
+    let created = state
+        .store
+        .create_incident(
+            &caller.actor(),
+            AssignedIncident {
+                incident,
+                areas: Vec::new(),
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Incident>, ApiError> {
+    state
+        .store
+        .get_incident(IncidentId(id), caller.scope())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("Incident {id} does not exist or is not visible to you.")))
+}
+
+/// Query parameters of `GET /api/v1/incidents`. Lists are comma-separated.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Period start (inclusive): a date, local time or timestamp.
+    pub from: Option<String>,
+    /// Period end (exclusive).
+    pub to: Option<String>,
+    /// Category codes or group codes.
+    pub category: Option<String>,
+    /// Area ids.
+    pub area: Option<String>,
+    /// Channels (`est`, `polisen`, `import`, `api`) or organisation ids.
+    pub source: Option<String>,
+    /// Page size (default 100, at most 1000).
+    pub limit: Option<u32>,
+    /// Page offset.
+    pub offset: Option<u64>,
+}
+
+fn items(s: &Option<String>) -> impl Iterator<Item = &str> {
+    s.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+}
+
+impl ListQuery {
+    /// The store filter this query means, for `caller`'s scope.
+    pub fn to_filter(&self, state: &AppState, caller: &Caller) -> Result<IncidentFilter, ApiError> {
+        let time = |field: &str, v: &Option<String>| {
+            v.as_deref()
+                .map(|s| parse_time(s, &state.tz).map_err(|m| ApiError::param(field, m)))
+                .transpose()
+        };
+        let mut filter = IncidentFilter {
+            from: time("from", &self.from)?,
+            to: time("to", &self.to)?,
+            scope: caller.scope(),
+            limit: self.limit.unwrap_or(0),
+            offset: self.offset.unwrap_or(0),
+            ..Default::default()
+        };
+        for code in items(&self.category) {
+            if Taxonomy.get(code).is_none() {
+                return Err(ApiError::param(
+                    "category",
+                    format!("Unknown category {code:?}. See GET /api/v1/categories."),
+                ));
+            }
+            filter.categories.extend(Taxonomy.expand(code).into_iter().map(String::from));
+        }
+        for a in items(&self.area) {
+            let id = a
+                .parse()
+                .map_err(|_| ApiError::param("area", format!("{a:?} is not an area id.")))?;
+            filter.areas.push(AreaId(id));
+        }
+        for s in items(&self.source) {
+            if let Some(c) = Channel::parse(s) {
+                filter.channels.push(c);
+            } else if let Ok(id) = s.parse() {
+                filter.organisations.push(OrganisationId(id));
+            } else {
+                return Err(ApiError::param(
+                    "source",
+                    format!("{s:?} is neither a channel (est, polisen, import, api) nor an organisation id."),
+                ));
+            }
+        }
+        Ok(filter)
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Page<Incident>>, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
+    let filter = q.to_filter(&state, &caller)?;
+    Ok(Json(state.store.list_incidents(&filter).await?))
+}

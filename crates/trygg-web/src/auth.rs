@@ -1,0 +1,120 @@
+//! Who is calling: API tokens for integrations (sessions for people come with the web app).
+//!
+//! A token is 32 random bytes, shown once as hex; only its SHA-256 is stored, so a leaked
+//! database does not leak working tokens.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+use sha2::{Digest, Sha256};
+use trygg_domain::{Actor, Scope, User};
+
+use crate::{ApiError, AppState};
+
+/// A new random token (64 hex characters).
+pub fn generate_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    hex(&bytes)
+}
+
+/// The stored form of a token.
+pub fn hash_token(token: &str) -> String {
+    hex(&Sha256::digest(token.trim().as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The authenticated caller of an API request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub User);
+
+impl Caller {
+    /// The actor to audit.
+    pub fn actor(&self) -> Actor {
+        Actor::User { id: self.0.id }
+    }
+
+    /// What the caller may see: the shared picture plus their organisation's internal reports.
+    pub fn scope(&self) -> Scope {
+        Scope::Organisation(self.0.organisation_id)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(ApiError::Unauthorized(
+                "Sign in, or send an API token as 'Authorization: Bearer TOKEN'.",
+            ))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .ok_or(ApiError::Unauthorized(
+                "The Authorization header must read 'Bearer TOKEN'.",
+            ))?;
+        let user = state
+            .store
+            .user_by_token_hash(&hash_token(token))
+            .await?
+            .ok_or(ApiError::Unauthorized(
+                "The API token is not valid. Ask an administrator for a new one.",
+            ))?;
+        Ok(Caller(user))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashes_stable() {
+        let (a, b) = (generate_token(), generate_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&format!(" {a}\n")));
+        assert_ne!(hash_token(&a), hash_token(&b));
+    }
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    if password.chars().count() < 4 {
+        return Err(ApiError::param("password", "A password needs at least 4 characters."));
+    }
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
+}
+
+/// Whether `password` matches the stored PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(phc).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("demo").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("demo", &h));
+        assert!(!verify_password("Demo", &h));
+        assert!(!verify_password("demo", "not a hash"));
+        assert!(hash_password("abc").is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! The one error type of the HTTP layer.
+//!
+//! 4xx answers carry `{"error": {"code", "message", "field"?}}` with a stable code a client can
+//! match on and a message a person can act on. 5xx answers are logged in full and shown only as
+//! "internal_error", so nothing about the database leaks.
+
+use axum::{
+    Json,
+    extract::rejection::JsonRejection,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+use trygg_domain::ValidationError;
+use trygg_store::StoreError;
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not the JSON the endpoint expects.
+    #[error("{0}")]
+    InvalidJson(String),
+    /// A query parameter is malformed.
+    #[error("{message}")]
+    BadParameter {
+        /// The parameter.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Input broke a domain rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// No credentials, or credentials that do not match.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// Signed in, but not allowed.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Not there (or not visible to this user).
+    #[error("{0}")]
+    NotFound(String),
+    /// A uniqueness rule was broken.
+    #[error("{0}")]
+    Conflict(String),
+    /// Our fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidJson(_) | ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::BadParameter { .. } => "bad_parameter",
+            ApiError::Invalid(e) => e.code.as_str(),
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// A bad query parameter.
+    pub fn param(field: &str, message: impl Into<String>) -> Self {
+        ApiError::BadParameter {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(v) => ApiError::Invalid(v),
+            StoreError::NotFound { entity, id } => {
+                ApiError::NotFound(format!("{entity} {id} does not exist"))
+            }
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        ApiError::InvalidJson(format!(
+            "The request body is not valid: {}. Send JSON with Content-Type: application/json.",
+            r.body_text()
+        ))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (message, field) = match &self {
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ("Something went wrong on our side; it has been logged.".to_string(), None)
+            }
+            ApiError::Invalid(v) => (v.message.clone(), Some(v.field.clone())),
+            ApiError::BadParameter { field, message } => (message.clone(), Some(field.clone())),
+            other => (other.to_string(), None),
+        };
+        let mut error = json!({ "code": self.code(), "message": message });
+        if let Some(field) = field {
+            error["field"] = json!(field);
+        }
+        (status, Json(json!({ "error": error }))).into_response()
+    }
+}

@@ -1,0 +1,55 @@
+//! trygg's HTTP face.
+//!
+//! An axum router over an [`AppState`] holding the [`Store`]. Handlers parse and check input,
+//! call the store, and shape answers; they hold no SQL and no statistics. Every error leaves as
+//! [`ApiError`]: a status, a stable code and a message that says what to fix.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+mod health;
+pub mod time;
+
+use std::sync::Arc;
+
+use axum::Router;
+use tower_http::trace::TraceLayer;
+use trygg_store::Store;
+
+pub use error::ApiError;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Local time zone for dates without an offset and for display (Europe/Stockholm).
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl AppState {
+    /// State over `store` in time zone `tz`.
+    pub fn new(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Self {
+        Self { store, tz }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::routes())
+        .nest("/api/v1", api::routes())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,136 @@
+//! Configuration, in layers: built-in defaults, then a TOML file (`--config FILE`, or
+//! `trygg.toml` in the working directory if present), then `TRYGG_*` environment variables,
+//! then command-line flags. Secrets never appear in `Debug` output or logs.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// Everything the server can be told.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// Database URL: `sqlite://PATH` (default) or `postgres://…`.
+    pub database: String,
+    /// Local time zone (IANA name).
+    pub timezone: String,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database: "sqlite://trygg.db".into(),
+            timezone: "Europe/Stockholm".into(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database", &redact(&self.database))
+            .field("timezone", &self.timezone)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// A database URL with any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Config {
+    /// Loads defaults ← file ← environment (`vars`, normally `std::env::vars()`).
+    pub fn load(
+        file: Option<&Path>,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
+        let mut config = match file {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new("trygg.toml").exists() => Self::from_file(Path::new("trygg.toml"))?,
+            None => Self::default(),
+        };
+        for (key, value) in vars {
+            let Some(name) = key.strip_prefix("TRYGG_") else { continue };
+            match name {
+                "LISTEN" => config.listen = value,
+                "DATABASE" | "DATABASE_URL" => config.database = value,
+                "TIMEZONE" => config.timezone = value,
+                "LOG_FORMAT" => config.log_format = value,
+                _ => {}
+            }
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("{} is not valid trygg configuration", path.display()))
+    }
+
+    /// Checks values that would otherwise fail later and less clearly.
+    pub fn check(&self) -> anyhow::Result<()> {
+        jiff::tz::TimeZone::get(&self.timezone)
+            .with_context(|| format!("unknown time zone {:?}; use an IANA name such as Europe/Stockholm", self.timezone))?;
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!("log_format must be \"text\" or \"json\", not {:?}", self.log_format);
+        }
+        Ok(())
+    }
+
+    /// The time zone.
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).expect("checked in load")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = std::env::temp_dir().join(format!("trygg-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite://file.db\"\n").unwrap();
+        let c = Config::load(Some(&file), vars(&[("TRYGG_DATABASE", "postgres://u:secret@h/db"), ("OTHER", "x")])).unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000", "from the file");
+        assert_eq!(c.database, "postgres://u:secret@h/db", "environment beats the file");
+        assert_eq!(c.timezone, "Europe/Stockholm", "default");
+        assert!(!format!("{c:?}").contains("secret"), "the password never prints");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn bad_values_say_what_to_do() {
+        let e = Config::load(Some(Path::new("/nonexistent/trygg.toml")), vars(&[])).unwrap_err();
+        assert!(format!("{e:#}").contains("cannot read the configuration file"));
+        let e = Config::load(None, vars(&[("TRYGG_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        assert!(format!("{e:#}").contains("IANA"));
+    }
+}

@@ -1,0 +1,210 @@
+//! The `trygg` command: the server, the demo, and the administrators' and analysts' tools.
+
+mod config;
+mod demo;
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, Role};
+use trygg_store::Store;
+
+use crate::config::{Config, redact};
+
+/// trygg — the working platform of a municipality–police crime-prevention partnership.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./trygg.toml if it exists.
+    #[arg(long, global = true, env = "TRYGG_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Fill an empty embedded database with a demo city, then serve it.
+    Demo(ServeArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+    #[arg(long)]
+    listen: Option<String>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user (and their organisation, if it does not exist yet).
+    Add {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Organisation name, e.g. "Uppsala kommun".
+        #[arg(long)]
+        organisation: String,
+        /// Kind of organisation, used only when it is created.
+        #[arg(long, default_value = "kommun", value_parser = ["kommun", "forvaltning", "lokalpolisomrade", "partner"])]
+        org_kind: String,
+        /// Role (repeat for several): admin, coordinator, analyst, reporter, steering, viewer.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Password for signing in to the web app (or set TRYGG_NEW_PASSWORD).
+        #[arg(long, env = "TRYGG_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Also create an API token and print it.
+        #[arg(long)]
+        token: bool,
+        /// Database URL.
+        #[arg(long)]
+        database: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref(), std::env::vars())?;
+    if let Command::Demo(_) = &cli.command
+        && std::env::var_os("TRYGG_DATABASE").is_none()
+        && cli.config.is_none()
+    {
+        config.database = "sqlite://trygg-demo.db".into();
+    }
+    init_tracing(&config);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(run(cli.command, config))
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_env("TRYGG_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => {
+            args.apply(&mut config);
+            let store = open_store(&config.database).await?;
+            serve(&config, store, None).await
+        }
+        Command::Demo(args) => {
+            args.apply(&mut config);
+            if !config.database.starts_with("sqlite:") {
+                bail!("the demo fills an embedded database; use --database sqlite://PATH");
+            }
+            let store = open_store(&config.database).await?;
+            let banner = demo::ensure(store.as_ref()).await?;
+            serve(&config, store, Some(banner)).await
+        }
+        Command::User(UserCommand::Add { email, name, organisation, org_kind, roles, password, token, database }) => {
+            if let Some(db) = database {
+                config.database = db;
+            }
+            let store = open_store(&config.database).await?;
+            let roles = roles
+                .iter()
+                .map(|r| Role::parse(r).with_context(|| format!("unknown role {r:?}; use admin, coordinator, analyst, reporter, steering or viewer")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let actor = Actor::system("cli user add");
+            let org = match store.list_organisations().await?.into_iter().find(|o| o.name == organisation) {
+                Some(o) => o,
+                None => {
+                    let kind = OrgKind::parse(&org_kind).expect("clap checked the value");
+                    store.create_organisation(&actor, NewOrganisation { name: organisation, kind, parent_id: None }).await?
+                }
+            };
+            let hash = password.as_deref().map(trygg_web::auth::hash_password).transpose()?;
+            let user = store
+                .create_user(&actor, NewUser { email, display_name: name, organisation_id: org.id, roles }, hash)
+                .await?;
+            println!("Created user {} ({}) in {}", user.email, user.id, org.name);
+            if token {
+                let t = trygg_web::auth::generate_token();
+                store.create_api_token(&actor, user.id, "cli", &trygg_web::auth::hash_token(&t)).await?;
+                println!("API token ({}): {t}", user.email);
+            }
+            Ok(())
+        }
+    }
+}
+
+impl ServeArgs {
+    fn apply(self, config: &mut Config) {
+        if let Some(l) = self.listen {
+            config.listen = l;
+        }
+        if let Some(d) = self.database {
+            config.database = d;
+        }
+    }
+}
+
+/// Opens the store the URL names, running its migrations.
+async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let shown = redact(url);
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(trygg_store_sqlite::SqliteStore::connect(url).await.with_context(|| format!("cannot open the SQLite database {shown}"))?)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(trygg_store_postgres::PostgresStore::connect(url).await.with_context(|| format!("cannot connect to PostgreSQL at {shown}"))?)
+    } else {
+        bail!("unsupported database URL {shown:?}: use sqlite://PATH or postgres://USER@HOST/DB");
+    };
+    Ok(store)
+}
+
+async fn serve(config: &Config, store: Arc<dyn Store>, banner: Option<String>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr: SocketAddr = listener.local_addr()?;
+    let state = trygg_web::AppState::new(store, config.tz());
+    tracing::info!(%addr, database = %redact(&config.database), "serving");
+    println!("trygg listening on http://{addr}/");
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    trygg_web::serve(listener, trygg_web::router(state), shutdown_signal()).await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
