@@ -19,7 +19,7 @@ use trygg_domain::{
 
 use crate::geo::{self, DISTRICTS, SPOTS, SpotKind, Xy};
 use crate::profile::{self, PROFILES, Profile, Source, Spread, Window};
-use crate::{DemoCity, DemoConfig, DemoDistrict, HotSpot, PlantedIntervention};
+use crate::{DemoCity, DemoConfig, DemoDistrict, HotSpot, PlantedIntervention, PlantedSurge};
 
 /// Europe/Stockholm as its POSIX rule (EU summer time, in force in Sweden since 1996). A rule
 /// rather than the system's tz database, so that output does not depend on the machine.
@@ -44,6 +44,13 @@ const DISPLACED: f64 = 0.15;
 const INTERVENTION_START: Date = jiff::civil::date(2022, 3, 1);
 const INTERVENTION_END: Date = jiff::civil::date(2024, 3, 1);
 
+// The planted emerging problem.
+const SURGE_CATEGORY: &str = "ordning.olovlig-trafik";
+const SURGE_DISTRICT: &str = "Sävja";
+const SURGE_FACTOR: f64 = 8.0;
+const SURGE_START: Date = jiff::civil::date(2023, 5, 1);
+const SURGE_END: Date = jiff::civil::date(2023, 7, 1);
+
 /// Generates the demo city.
 ///
 /// # Panics
@@ -64,6 +71,7 @@ pub fn generate(config: &DemoConfig) -> DemoCity {
         districts: world.districts(),
         incidents,
         planted: planted(),
+        emerging: emerging(),
         places: SPOTS
             .iter()
             .map(|s| HotSpot {
@@ -105,6 +113,20 @@ fn planted() -> PlantedIntervention {
         expected_displacement: DISPLACED,
         expected_control: 0.0,
         expected_wdq: DISPLACED / EFFECT,
+    }
+}
+
+fn emerging() -> PlantedSurge {
+    PlantedSurge {
+        name: "Mopeder i Sävja (demo)".into(),
+        description: "Ett nytt problem: mopeder och crossmotorcyklar kör på gång- och \
+                      cykelvägar och i parkerna i Sävja under försommaren."
+            .into(),
+        district: district_code(geo::district_index(SURGE_DISTRICT)),
+        category: SURGE_CATEGORY.into(),
+        start: SURGE_START,
+        end: SURGE_END,
+        factor: SURGE_FACTOR,
     }
 }
 
@@ -295,6 +317,8 @@ enum Phase {
     During,
     After,
 }
+
+const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 
 struct Generator<'a> {
     config: &'a DemoConfig,
@@ -487,16 +511,21 @@ impl<'a> Generator<'a> {
             Origin::Spot(s) => self.world.spot_district[s],
             Origin::Kommun => unreachable!("profiles place events in districts"),
         };
+        // One table per regime: intervention phase × whether the surge is on.
         let is_targeted = targeted(p.code);
-        let tables: Vec<Table> = [Phase::Before, Phase::During, Phase::After]
-            .iter()
-            .map(|&ph| {
+        let tables: Vec<Table> = (0..6)
+            .map(|regime| {
+                let (ph, surge_on) = (PHASES[regime / 2], regime % 2 == 1);
                 Table::new(shares.iter().enumerate().map(|(s, &w)| {
+                    let d = district_of(origin_of(s));
+                    let mut w = w;
                     if is_targeted {
-                        w * intervention_factor(district_of(origin_of(s)), ph)
-                    } else {
-                        w
+                        w *= intervention_factor(d, ph);
                     }
+                    if surge_on && p.code == SURGE_CATEGORY && DISTRICTS[d].name == SURGE_DISTRICT {
+                        w *= SURGE_FACTOR;
+                    }
+                    w
                 }))
             })
             .collect();
@@ -504,7 +533,8 @@ impl<'a> Generator<'a> {
         for day in 0..self.days.len() {
             let date = self.days[day];
             let dow = date.weekday().to_monday_zero_offset() as usize;
-            let table = &tables[phase(date) as usize];
+            let surge_on = (SURGE_START..SURGE_END).contains(&date);
+            let table = &tables[phase(date) as usize * 2 + usize::from(surge_on)];
             let rate = self.daily_rate(p.per_year, Some(p), self.rhythm[k].day_factor[dow], date)
                 * table.total();
             if rate <= 0.0 {

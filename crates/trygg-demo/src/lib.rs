@@ -158,6 +158,26 @@ pub struct PlantedIntervention {
     pub expected_wdq: f64,
 }
 
+/// An emerging problem planted in the data: a short surge of one category in one district,
+/// for trend and control-limit analyses ("nya uppkomna problembilder") to find by themselves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlantedSurge {
+    /// Short name.
+    pub name: String,
+    /// What happened, in Swedish.
+    pub description: String,
+    /// Code of the district.
+    pub district: String,
+    /// The exact category code.
+    pub category: String,
+    /// First day of the surge (local time).
+    pub start: Date,
+    /// Day it ended (exclusive).
+    pub end: Date,
+    /// The expected count in the district during the surge, as a multiple of normal (8.0).
+    pub factor: f64,
+}
+
 /// The generated city.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoCity {
@@ -167,6 +187,8 @@ pub struct DemoCity {
     pub incidents: Vec<NewIncident>,
     /// The planted intervention.
     pub planted: PlantedIntervention,
+    /// The planted emerging problem.
+    pub emerging: PlantedSurge,
     /// The hot spots.
     pub places: Vec<HotSpot>,
 }

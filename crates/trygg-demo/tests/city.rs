@@ -552,3 +552,30 @@ fn scale_changes_volume_and_a_bad_config_is_refused() {
         .is_err()
     );
 }
+
+#[test]
+fn the_emerging_problem_stands_out_against_its_own_history() {
+    let c = city();
+    let s = &c.emerging;
+    let d = c.district(&s.district).unwrap();
+    let count = |year: i16| {
+        c.incidents
+            .iter()
+            .filter(|i| i.category == s.category && is_point(i))
+            .filter(|i| {
+                in_period(
+                    i,
+                    s.start.with().year(year).build().unwrap(),
+                    s.end.with().year(year).build().unwrap(),
+                )
+            })
+            .filter(|i| {
+                let p = i.position.unwrap();
+                d.contains(p.lat, p.lon)
+            })
+            .count() as f64
+    };
+    let surge = count(s.start.year());
+    let usual = (count(2020) + count(2021) + count(2022)) / 3.0;
+    assert!(surge > 4.0 * usual && surge > 20.0, "{surge} vs {usual}");
+}
