@@ -1,11 +1,12 @@
-//! Prints what the demo city holds: counts per year and channel, and how long it took.
+//! Prints what the demo city holds: counts per year (local time) and channel, and per
+//! category, and how long generation took.
 //!
 //! `cargo run --release -p trygg-demo --example demo_stats -- [scale] [end-date] [seed]`
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use trygg_demo::{DemoConfig, DemoOrganisations, generate};
+use trygg_demo::{DemoConfig, DemoOrganisations, generate_with};
 use trygg_domain::OrganisationId;
 
 fn main() {
@@ -24,25 +25,23 @@ fn main() {
     if let Some(s) = args.get(2) {
         config.seed = s.parse().expect("seed is a whole number");
     }
-    let t = Instant::now();
-    let city = generate(&config);
-    let elapsed = t.elapsed();
+    let tz = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").expect("valid rule");
     let mut by_year: BTreeMap<(i16, &str), usize> = BTreeMap::new();
-    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
-    for i in &city.incidents {
-        let year = i
-            .occurred_from
-            .to_zoned(jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap())
-            .year();
+    let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
+    let mut total = 0;
+    // Streamed, so that a large scale does not hold every incident in memory.
+    let t = Instant::now();
+    let city = generate_with(&config, |i| {
+        let year = i.occurred_from.to_zoned(tz.clone()).year();
         *by_year.entry((year, i.channel.as_str())).or_default() += 1;
-        *by_category.entry(i.category.as_str()).or_default() += 1;
-    }
+        *by_category.entry(i.category).or_default() += 1;
+        total += 1;
+    });
+    let elapsed = t.elapsed();
     println!(
-        "{} incidents, {} districts, {} hot spots, generated in {:.2?}",
-        city.incidents.len(),
+        "{total} incidents, {} districts, {} hot spots, generated and counted in {elapsed:.2?}",
         city.districts.len(),
         city.places.len(),
-        elapsed
     );
     for ((year, channel), n) in &by_year {
         println!("{year} {channel:8} {n:>8}");

@@ -56,6 +56,20 @@ const SURGE_END: Date = jiff::civil::date(2023, 7, 1);
 /// # Panics
 /// If [`DemoConfig::check`] refuses the configuration.
 pub fn generate(config: &DemoConfig) -> DemoCity {
+    let mut incidents = Vec::new();
+    let mut city = generate_with(config, |i| incidents.push(i));
+    city.incidents = incidents;
+    city
+}
+
+/// Generates the demo city, handing each incident to `sink` in time order instead of keeping
+/// them: for large scales, where a store can take them one batch at a time. The returned
+/// city's `incidents` is empty; everything else is as from [`generate`], and the incidents
+/// are the same, in the same order.
+///
+/// # Panics
+/// If [`DemoConfig::check`] refuses the configuration.
+pub fn generate_with(config: &DemoConfig, sink: impl FnMut(NewIncident)) -> DemoCity {
     if let Err(e) = config.check() {
         panic!("{e}");
     }
@@ -66,10 +80,10 @@ pub fn generate(config: &DemoConfig) -> DemoCity {
     }
     g.near_repeats();
     g.polisen();
-    let incidents = g.finish();
+    g.finish(sink);
     DemoCity {
         districts: world.districts(),
-        incidents,
+        incidents: Vec::new(),
         planted: planted(),
         emerging: emerging(),
         places: SPOTS
@@ -750,14 +764,13 @@ impl<'a> Generator<'a> {
     }
 
     /// Sorts by time, adds report times and source ids, and builds the incidents.
-    fn finish(mut self) -> Vec<NewIncident> {
+    fn finish(mut self, mut sink: impl FnMut(NewIncident)) {
         self.drafts.sort_by_key(|d| d.from);
         let mut rng = stream(self.config.seed, 3000);
         let orgs = self.config.organisations;
         let mut case_numbers: Vec<(i16, u64)> = Vec::new();
         let mut polisen_id = 0u64;
         let exp_est = Exp::new(1.0 / 20.0).expect("mean > 0");
-        let mut out = Vec::with_capacity(self.drafts.len());
         for d in &self.drafts {
             let done = d.to.unwrap_or(d.from);
             let lag_h = match d.kind {
@@ -830,7 +843,7 @@ impl<'a> Generator<'a> {
             };
             let position = Position::from_wgs84(d.lat, d.lon, precision)
                 .expect("demo positions are in Uppsala");
-            out.push(NewIncident {
+            sink(NewIncident {
                 occurred_from: ts(d.from),
                 occurred_to: d.to.map(ts),
                 reported_at: Some(ts(reported)),
@@ -851,6 +864,5 @@ impl<'a> Generator<'a> {
                 created_by: None,
             });
         }
-        out
     }
 }

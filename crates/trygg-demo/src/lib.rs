@@ -19,7 +19,7 @@ mod profile;
 use jiff::civil::Date;
 use trygg_domain::{NewArea, NewIncident, OrganisationId};
 
-pub use generate::generate;
+pub use generate::{generate, generate_with};
 
 /// The organisations that own the generated incidents. The caller creates them first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -191,6 +191,10 @@ fn the_same_seed_gives_the_same_city_and_another_seed_another() {
     };
     let a = generate(&short);
     assert_eq!(a, generate(&short));
+    let mut streamed = Vec::new();
+    let c = trygg_demo::generate_with(&short, |i| streamed.push(i));
+    assert!(c.incidents.is_empty() && c.districts == a.districts);
+    assert_eq!(streamed, a.incidents);
     let b = generate(&DemoConfig { seed: 7, ..short });
     assert_ne!(a.incidents, b.incidents);
     assert_eq!(a.districts, b.districts);
