@@ -31,6 +31,9 @@ const KOMMUN_CENTROID: (f64, f64) = (59.858564, 17.638927);
 /// Background events spread around a district's centre with this σ, metres.
 const BACKGROUND_SIGMA_M: f64 = 900.0;
 
+/// Mixed into the seed for the near-repeat families' streams.
+const NEAR_REPEAT_SEED: u64 = 0x6e65_6172_2d72_6570;
+
 /// Trends count years from this day.
 const TREND_EPOCH: Date = jiff::civil::date(2020, 1, 1);
 
@@ -278,6 +281,10 @@ struct Draft {
     day: usize,
     from: i64,
     to: Option<i64>,
+    /// From the end of the window to `reported_at`, seconds.
+    lag_s: i64,
+    /// Step to this incident's case number from the previous one (imports).
+    id_gap: u64,
     origin: Origin,
     xy: Xy,
     lat: f64,
@@ -448,6 +455,16 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// The date of a day index, also past the end of the period.
+    fn date_of(&self, day: usize) -> Date {
+        self.days.get(day).copied().unwrap_or_else(|| {
+            self.config
+                .start
+                .checked_add(jiff::Span::new().days(day as i64))
+                .expect("demo dates are far from the end of time")
+        })
+    }
+
     /// Seconds since the epoch of a local time.
     fn local(&self, date: Date, hour: usize, second_of_hour: i64) -> i64 {
         let dt = date.at(
@@ -592,7 +609,7 @@ impl<'a> Generator<'a> {
         xy: Xy,
         (lat, lon): (f64, f64),
     ) {
-        let date = self.days[day];
+        let date = self.date_of(day);
         let dow = date.weekday().to_monday_zero_offset() as usize;
         let hour = self.rhythm[k].hours[dow].pick(rng);
         let at = self.local(date, hour, rng.random_range(0..3600));
@@ -653,11 +670,25 @@ impl<'a> Generator<'a> {
         };
         let description = (!p.descriptions.is_empty())
             .then(|| p.descriptions[rng.random_range(0..p.descriptions.len())]);
+        let (lag_h, id_gap) = match p.source {
+            // EST reporters tell within a day or so, at most a week later.
+            Source::Est { .. } => (
+                f64::min(
+                    Exp::new(1.0 / 20.0).expect("mean > 0").sample(rng),
+                    7.0 * 24.0,
+                ),
+                1,
+            ),
+            // Case numbers skip the cases this dataset does not hold.
+            Source::Import => (rng.random_range(1.0..72.0), rng.random_range(1..=3)),
+        };
         self.drafts.push(Draft {
             kind: Kind::Profile(k),
             day,
             from,
             to,
+            lag_s: (lag_h * 3600.0) as i64,
+            id_gap,
             origin,
             xy,
             lat,
@@ -676,45 +707,47 @@ impl<'a> Generator<'a> {
             return;
         };
         let p = &PROFILES[k];
-        let mut rng = stream(self.config.seed, 1000);
         let offspring = Poisson::new(profile::NEAR_REPEAT_OFFSPRING).expect("m > 0");
         let delay = Exp::new(1.0 / profile::NEAR_REPEAT_MEAN_DAYS).expect("mean > 0");
         let offset = Normal::new(0.0, profile::NEAR_REPEAT_SIGMA_M).expect("σ > 0");
-        let mut i = 0;
-        // Parents are appended as they are born, so the loop walks every generation.
-        let mut parents: Vec<usize> = (0..self.drafts.len())
+        let founders: Vec<usize> = (0..self.drafts.len())
             .filter(|&i| self.drafts[i].kind == Kind::Profile(k))
             .collect();
-        while i < parents.len() {
-            let parent = self.drafts[parents[i]].clone();
-            i += 1;
-            let n = offspring.sample(&mut rng) as usize;
-            for _ in 0..n {
-                let day = parent.day + delay.sample(&mut rng).floor() as usize;
-                if day >= self.days.len() {
-                    continue;
-                }
+        // Each founder's family draws from its own stream and is simulated to its end, also
+        // past the end of the period (those are dropped in `finish`), so that a longer period
+        // never changes the families of an earlier one.
+        for (j, &founder) in founders.iter().enumerate() {
+            let mut rng = stream(self.config.seed ^ NEAR_REPEAT_SEED, j as u64);
+            let mut family = vec![founder];
+            let mut i = 0;
+            while i < family.len() {
+                let parent = self.drafts[family[i]].clone();
+                i += 1;
                 let Origin::District(d) = parent.origin else {
                     continue;
                 };
-                let (xy, ll) = if rng.random::<f64>() < profile::REPEAT_SAME_ADDRESS {
-                    (parent.xy, (parent.lat, parent.lon))
-                } else {
-                    let mut found = None;
-                    for _ in 0..20 {
-                        let q = Xy {
-                            x: parent.xy.x + offset.sample(&mut rng),
-                            y: parent.xy.y + offset.sample(&mut rng),
-                        };
-                        if let Some(ll) = self.world.inside(d, q) {
-                            found = Some((q, ll));
-                            break;
+                let n = offspring.sample(&mut rng) as usize;
+                for _ in 0..n {
+                    let day = parent.day + delay.sample(&mut rng).floor() as usize;
+                    let (xy, ll) = if rng.random::<f64>() < profile::REPEAT_SAME_ADDRESS {
+                        (parent.xy, (parent.lat, parent.lon))
+                    } else {
+                        let mut found = None;
+                        for _ in 0..20 {
+                            let q = Xy {
+                                x: parent.xy.x + offset.sample(&mut rng),
+                                y: parent.xy.y + offset.sample(&mut rng),
+                            };
+                            if let Some(ll) = self.world.inside(d, q) {
+                                found = Some((q, ll));
+                                break;
+                            }
                         }
-                    }
-                    found.unwrap_or((parent.xy, (parent.lat, parent.lon)))
-                };
-                self.emit(&mut rng, k, p, day, Origin::District(d), xy, ll);
-                parents.push(self.drafts.len() - 1);
+                        found.unwrap_or((parent.xy, (parent.lat, parent.lon)))
+                    };
+                    self.emit(&mut rng, k, p, day, Origin::District(d), xy, ll);
+                    family.push(self.drafts.len() - 1);
+                }
             }
         }
     }
@@ -745,11 +778,14 @@ impl<'a> Generator<'a> {
                 let t = types.pick(&mut rng);
                 let hour = rhythm.hours[dow].pick(&mut rng);
                 let at = self.local(date, hour, rng.random_range(0..3600));
+                let lag_h = rng.random_range(0.3..3.0);
                 self.drafts.push(Draft {
                     kind: Kind::Polisen(t),
                     day,
                     from: at,
                     to: None,
+                    lag_s: (lag_h * 3600.0) as i64,
+                    id_gap: 1,
                     origin: Origin::Kommun,
                     xy,
                     lat,
@@ -765,24 +801,16 @@ impl<'a> Generator<'a> {
 
     /// Sorts by time, adds report times and source ids, and builds the incidents.
     fn finish(mut self, mut sink: impl FnMut(NewIncident)) {
+        // Near repeats past the end were simulated only to keep families stable.
+        let n_days = self.days.len();
+        self.drafts.retain(|d| d.day < n_days);
         self.drafts.sort_by_key(|d| d.from);
-        let mut rng = stream(self.config.seed, 3000);
         let orgs = self.config.organisations;
         let mut case_numbers: Vec<(i16, u64)> = Vec::new();
         let mut polisen_id = 0u64;
-        let exp_est = Exp::new(1.0 / 20.0).expect("mean > 0");
         for d in &self.drafts {
             let done = d.to.unwrap_or(d.from);
-            let lag_h = match d.kind {
-                Kind::Profile(k) => match PROFILES[k].source {
-                    Source::Est { .. } => f64::min(exp_est.sample(&mut rng), 7.0 * 24.0),
-                    Source::Import => rng.random_range(1.0..72.0),
-                },
-                Kind::Polisen(_) => rng.random_range(0.3..3.0),
-            };
-            let reported = (done + (lag_h * 3600.0) as i64)
-                .min(self.end_s - 1)
-                .max(done);
+            let reported = (done + d.lag_s).min(self.end_s - 1).max(done);
             let ts = |s: i64| Timestamp::from_second(s).expect("demo times are in range");
             let (code, channel, precision, external_id, description, place) = match d.kind {
                 Kind::Profile(k) => {
@@ -810,7 +838,7 @@ impl<'a> Generator<'a> {
                                     &mut case_numbers.last_mut().expect("just pushed").1
                                 }
                             };
-                            *n += rng.random_range(1..=3);
+                            *n += d.id_gap;
                             (
                                 p.code,
                                 Channel::Import,

@@ -201,6 +201,33 @@ fn the_same_seed_gives_the_same_city_and_another_seed_another() {
 }
 
 #[test]
+fn a_later_end_date_keeps_the_earlier_history() {
+    // The caller passes today as the end: tomorrow's city must tell the same past. Windows
+    // (≤ 4 days) and reporting lags (≤ 7 days) only touch the last days before the end.
+    let early = generate(&DemoConfig {
+        end: date(2020, 7, 1),
+        ..config()
+    });
+    let late = generate(&DemoConfig {
+        end: date(2020, 9, 1),
+        ..config()
+    });
+    let cut = stockholm()
+        .to_timestamp(date(2020, 6, 19).at(0, 0, 0, 0))
+        .unwrap();
+    let before = |c: &DemoCity| -> Vec<NewIncident> {
+        c.incidents
+            .iter()
+            .filter(|i| i.occurred_from < cut)
+            .cloned()
+            .collect()
+    };
+    let (a, b) = (before(&early), before(&late));
+    assert!(a.len() > 5000);
+    assert_eq!(a, b);
+}
+
+#[test]
 fn a_large_share_of_events_lies_at_the_hot_spots() {
     let c = city();
     let points: Vec<&NewIncident> = c.incidents.iter().filter(|i| is_point(i)).collect();
@@ -297,13 +324,13 @@ fn outdoor_gatherings_peak_in_summer_and_dark_places_in_winter() {
 #[test]
 fn local_hours_follow_summer_time() {
     let c = city();
-    // The burglary hour profile is the same all year in local time, so in UTC it sits an hour
-    // earlier in summer than in winter.
+    // Theft's hour profile is the same all year in local time, so in UTC it sits an hour
+    // earlier in summer (CEST) than in winter (CET).
     let mean_hour = |months: &[i8], utc: bool| {
         let hours: Vec<f64> = c
             .incidents
             .iter()
-            .filter(|i| i.category == "ordning.inbrott")
+            .filter(|i| i.category == "brott.stold" && i.occurred_to.is_none())
             .filter(|i| months.contains(&local(i.occurred_from).month()))
             .map(|i| {
                 let t = if utc {
@@ -316,7 +343,7 @@ fn local_hours_follow_summer_time() {
             .collect();
         hours.iter().sum::<f64>() / hours.len() as f64
     };
-    let (summer, winter) = ([6, 7], [1, 2]);
+    let (summer, winter) = ([4, 5, 6, 7, 8, 9], [11, 12, 1, 2]);
     let local_shift = mean_hour(&winter, false) - mean_hour(&summer, false);
     let utc_shift = mean_hour(&winter, true) - mean_hour(&summer, true);
     assert!(local_shift.abs() < 0.5, "{local_shift}");
