@@ -3,8 +3,8 @@
 //! (a Hawkes branching process); Polisen-like area events come on top.
 //!
 //! Determinism: every kind of event draws from its own ChaCha stream derived from the seed, so
-//! adding a kind does not change the others; output order is generation order, stably sorted
-//! by time. No hash maps, no clock.
+//! adding a kind does not change the others, and each burglary family has a stream of its own;
+//! output order is generation order, stably sorted by time. No hash maps, no clock.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -480,7 +480,8 @@ impl<'a> Generator<'a> {
             .as_second()
     }
 
-    /// Expected events on a day before the intervention and district shares.
+    /// Expected events of a kind in the whole city on a day, before the planted changes
+    /// (which the per-regime district tables carry).
     fn daily_rate(&self, per_year: f64, p: Option<&Profile>, day_factor: f64, date: Date) -> f64 {
         let mut rate = self.config.scale * per_year / 365.25 * day_factor;
         if let Some(p) = p {

@@ -312,6 +312,12 @@ pub(crate) fn ring_wgs84(cell: &[Xy]) -> Vec<[f64; 2]> {
             [round(lon), round(lat)]
         })
         .collect();
+    // A bisector through an existing corner leaves two corners a rounding apart; keep one, so
+    // that no edge has zero length (area importers refuse such rings as degenerate).
+    ring.dedup();
+    while ring.len() > 1 && ring.first() == ring.last() {
+        ring.pop();
+    }
     if let Some(&first) = ring.first() {
         ring.push(first);
     }

@@ -111,6 +111,21 @@ fn districts_are_labelled_approximate_and_tile_the_city() {
         assert_eq!(d.area.geometry["type"], "Polygon");
         assert!(ring.len() >= 4);
         assert_eq!(ring.first(), ring.last(), "{} ring is not closed", d.name);
+        let pts: Vec<(f64, f64)> = ring
+            .iter()
+            .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+            .collect();
+        // Counter-clockwise (RFC 7946) and without zero-length edges.
+        let twice_area: f64 = pts
+            .windows(2)
+            .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
+            .sum();
+        assert!(twice_area > 0.0, "{} ring is clockwise", d.name);
+        assert!(
+            pts.windows(2).all(|w| w[0] != w[1]),
+            "{} repeats a corner",
+            d.name
+        );
         assert!(d.contains(d.centre_lat, d.centre_lon), "{}", d.name);
     }
     // A fine grid over the city: no point in two districts, and the districts cover one
