@@ -8,7 +8,25 @@
 //! something true to find, and a test can say whether it found it.
 //!
 //! This crate is pure: no database, no files, no clock, no thread-local randomness. The same
-//! configuration gives the same city, bit for bit, on any machine.
+//! configuration gives the same city, bit for bit, on any machine. Nothing in it is real
+//! except place names and their approximate positions: no real incident, no personal data.
+//!
+//! ```
+//! use trygg_demo::{DemoConfig, DemoOrganisations, generate};
+//! use trygg_domain::OrganisationId;
+//!
+//! let mut config = DemoConfig::new(DemoOrganisations {
+//!     kommun: OrganisationId(1),
+//!     police: OrganisationId(2),
+//!     housing: OrganisationId(3),
+//! });
+//! config.end = jiff::civil::date(2020, 2, 1);
+//! let city = generate(&config);
+//! assert!(city.incidents.len() > 500);
+//! assert!(city.incidents.iter().all(|i| i.validate().is_ok()));
+//! let gottsunda = city.district(&city.planted.treated_district).unwrap();
+//! assert_eq!(gottsunda.area.name, "Gottsunda (ungefärlig)");
+//! ```
 
 #![forbid(unsafe_code)]
 
