@@ -84,12 +84,19 @@ mod tests {
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    use argon2::password_hash::{PasswordHasher, SaltString};
     if password.chars().count() < 4 {
-        return Err(ApiError::param("password", "A password needs at least 4 characters."));
+        return Err(ApiError::param(
+            "password",
+            "A password needs at least 4 characters.",
+        ));
     }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ApiError::Internal(format!("random source: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| ApiError::Internal(format!("salt: {e}")))?;
     argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
 }

@@ -113,7 +113,10 @@ impl IntoResponse for ApiError {
         let (message, field) = match &self {
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                ("Something went wrong on our side; it has been logged.".to_string(), None)
+                (
+                    "Something went wrong on our side; it has been logged.".to_string(),
+                    None,
+                )
             }
             ApiError::Invalid(v) => (v.message.clone(), Some(v.field.clone())),
             ApiError::BadParameter { field, message } => (message.clone(), Some(field.clone())),

@@ -10,9 +10,10 @@ pub fn parse_time(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
-    let local = s
-        .parse::<civil::DateTime>()
-        .or_else(|_| s.parse::<civil::Date>().map(|d| d.to_datetime(civil::Time::midnight())));
+    let local = s.parse::<civil::DateTime>().or_else(|_| {
+        s.parse::<civil::Date>()
+            .map(|d| d.to_datetime(civil::Time::midnight()))
+    });
     match local {
         Ok(dt) => dt
             .to_zoned(tz.clone())
@@ -35,9 +36,19 @@ mod tests {
         assert_eq!(summer, "2024-07-01T10:00:00Z".parse().unwrap());
         let winter = parse_time("2024-01-01 12:00", &tz).unwrap();
         assert_eq!(winter, "2024-01-01T11:00:00Z".parse().unwrap());
-        assert_eq!(parse_time("2024-01-01", &tz).unwrap(), "2023-12-31T23:00:00Z".parse().unwrap());
-        assert_eq!(parse_time("2024-01-01T12:00:00+01:00", &tz).unwrap(), winter);
-        assert!(parse_time("2023-02-30", &tz).unwrap_err().contains("not a time"));
+        assert_eq!(
+            parse_time("2024-01-01", &tz).unwrap(),
+            "2023-12-31T23:00:00Z".parse().unwrap()
+        );
+        assert_eq!(
+            parse_time("2024-01-01T12:00:00+01:00", &tz).unwrap(),
+            winter
+        );
+        assert!(
+            parse_time("2023-02-30", &tz)
+                .unwrap_err()
+                .contains("not a time")
+        );
         assert!(parse_time("igår", &tz).is_err());
     }
 }

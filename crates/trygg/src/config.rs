@@ -69,7 +69,9 @@ impl Config {
             None => Self::default(),
         };
         for (key, value) in vars {
-            let Some(name) = key.strip_prefix("TRYGG_") else { continue };
+            let Some(name) = key.strip_prefix("TRYGG_") else {
+                continue;
+            };
             match name {
                 "LISTEN" => config.listen = value,
                 "DATABASE" | "DATABASE_URL" => config.database = value,
@@ -85,15 +87,23 @@ impl Config {
     fn from_file(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("{} is not valid trygg configuration", path.display()))
+        toml::from_str(&text)
+            .with_context(|| format!("{} is not valid trygg configuration", path.display()))
     }
 
     /// Checks values that would otherwise fail later and less clearly.
     pub fn check(&self) -> anyhow::Result<()> {
-        jiff::tz::TimeZone::get(&self.timezone)
-            .with_context(|| format!("unknown time zone {:?}; use an IANA name such as Europe/Stockholm", self.timezone))?;
+        jiff::tz::TimeZone::get(&self.timezone).with_context(|| {
+            format!(
+                "unknown time zone {:?}; use an IANA name such as Europe/Stockholm",
+                self.timezone
+            )
+        })?;
         if !matches!(self.log_format.as_str(), "text" | "json") {
-            bail!("log_format must be \"text\" or \"json\", not {:?}", self.log_format);
+            bail!(
+                "log_format must be \"text\" or \"json\", not {:?}",
+                self.log_format
+            );
         }
         Ok(())
     }
@@ -109,7 +119,9 @@ mod tests {
     use super::*;
 
     fn vars(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -117,12 +129,29 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("trygg-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("t.toml");
-        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite://file.db\"\n").unwrap();
-        let c = Config::load(Some(&file), vars(&[("TRYGG_DATABASE", "postgres://u:secret@h/db"), ("OTHER", "x")])).unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite://file.db\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            vars(&[
+                ("TRYGG_DATABASE", "postgres://u:secret@h/db"),
+                ("OTHER", "x"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(c.listen, "0.0.0.0:9000", "from the file");
-        assert_eq!(c.database, "postgres://u:secret@h/db", "environment beats the file");
+        assert_eq!(
+            c.database, "postgres://u:secret@h/db",
+            "environment beats the file"
+        );
         assert_eq!(c.timezone, "Europe/Stockholm", "default");
-        assert!(!format!("{c:?}").contains("secret"), "the password never prints");
+        assert!(
+            !format!("{c:?}").contains("secret"),
+            "the password never prints"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -117,7 +117,16 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let banner = demo::ensure(store.as_ref()).await?;
             serve(&config, store, Some(banner)).await
         }
-        Command::User(UserCommand::Add { email, name, organisation, org_kind, roles, password, token, database }) => {
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            organisation,
+            org_kind,
+            roles,
+            password,
+            token,
+            database,
+        }) => {
             if let Some(db) = database {
                 config.database = db;
             }
@@ -127,21 +136,49 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 .map(|r| Role::parse(r).with_context(|| format!("unknown role {r:?}; use admin, coordinator, analyst, reporter, steering or viewer")))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let actor = Actor::system("cli user add");
-            let org = match store.list_organisations().await?.into_iter().find(|o| o.name == organisation) {
+            let org = match store
+                .list_organisations()
+                .await?
+                .into_iter()
+                .find(|o| o.name == organisation)
+            {
                 Some(o) => o,
                 None => {
                     let kind = OrgKind::parse(&org_kind).expect("clap checked the value");
-                    store.create_organisation(&actor, NewOrganisation { name: organisation, kind, parent_id: None }).await?
+                    store
+                        .create_organisation(
+                            &actor,
+                            NewOrganisation {
+                                name: organisation,
+                                kind,
+                                parent_id: None,
+                            },
+                        )
+                        .await?
                 }
             };
-            let hash = password.as_deref().map(trygg_web::auth::hash_password).transpose()?;
+            let hash = password
+                .as_deref()
+                .map(trygg_web::auth::hash_password)
+                .transpose()?;
             let user = store
-                .create_user(&actor, NewUser { email, display_name: name, organisation_id: org.id, roles }, hash)
+                .create_user(
+                    &actor,
+                    NewUser {
+                        email,
+                        display_name: name,
+                        organisation_id: org.id,
+                        roles,
+                    },
+                    hash,
+                )
                 .await?;
             println!("Created user {} ({}) in {}", user.email, user.id, org.name);
             if token {
                 let t = trygg_web::auth::generate_token();
-                store.create_api_token(&actor, user.id, "cli", &trygg_web::auth::hash_token(&t)).await?;
+                store
+                    .create_api_token(&actor, user.id, "cli", &trygg_web::auth::hash_token(&t))
+                    .await?;
                 println!("API token ({}): {t}", user.email);
             }
             Ok(())
@@ -164,16 +201,28 @@ impl ServeArgs {
 async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     let shown = redact(url);
     let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        Arc::new(trygg_store_sqlite::SqliteStore::connect(url).await.with_context(|| format!("cannot open the SQLite database {shown}"))?)
+        Arc::new(
+            trygg_store_sqlite::SqliteStore::connect(url)
+                .await
+                .with_context(|| format!("cannot open the SQLite database {shown}"))?,
+        )
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Arc::new(trygg_store_postgres::PostgresStore::connect(url).await.with_context(|| format!("cannot connect to PostgreSQL at {shown}"))?)
+        Arc::new(
+            trygg_store_postgres::PostgresStore::connect(url)
+                .await
+                .with_context(|| format!("cannot connect to PostgreSQL at {shown}"))?,
+        )
     } else {
         bail!("unsupported database URL {shown:?}: use sqlite://PATH or postgres://USER@HOST/DB");
     };
     Ok(store)
 }
 
-async fn serve(config: &Config, store: Arc<dyn Store>, banner: Option<String>) -> anyhow::Result<()> {
+async fn serve(
+    config: &Config,
+    store: Arc<dyn Store>,
+    banner: Option<String>,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -196,7 +245,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

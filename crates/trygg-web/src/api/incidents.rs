@@ -119,7 +119,11 @@ async fn get_one(
         .get_incident(IncidentId(id), caller.scope())
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("Incident {id} does not exist or is not visible to you.")))
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "Incident {id} does not exist or is not visible to you."
+            ))
+        })
 }
 
 /// Query parameters of `GET /api/v1/incidents`. Lists are comma-separated.
@@ -173,7 +177,9 @@ impl ListQuery {
                     format!("Unknown category {code:?}. See GET /api/v1/categories."),
                 ));
             }
-            filter.categories.extend(Taxonomy.expand(code).into_iter().map(String::from));
+            filter
+                .categories
+                .extend(Taxonomy.expand(code).into_iter().map(String::from));
         }
         for a in items(&self.area) {
             let id = a
@@ -189,7 +195,9 @@ impl ListQuery {
             } else {
                 return Err(ApiError::param(
                     "source",
-                    format!("{s:?} is neither a channel (est, polisen, import, api) nor an organisation id."),
+                    format!(
+                        "{s:?} is neither a channel (est, polisen, import, api) nor an organisation id."
+                    ),
                 ));
             }
         }

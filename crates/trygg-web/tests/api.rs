@@ -1,0 +1,352 @@
+//! The JSON API over real HTTP, on a fresh SQLite database per test.
+
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use trygg_domain::{Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, Role, Scope};
+use trygg_store::Store;
+use trygg_store_sqlite::SqliteStore;
+
+struct TestApp {
+    base: String,
+    token: String,
+    other_token: String,
+    store: Arc<dyn Store>,
+    client: reqwest::Client,
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn post(&self, body: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .post(self.url("/api/v1/incidents"))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn stored(&self) -> u64 {
+        let all = IncidentFilter {
+            scope: Scope::All,
+            ..Default::default()
+        };
+        self.store.list_incidents(&all).await.unwrap().total
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    let actor = Actor::system("test");
+    let mut tokens = Vec::new();
+    for (org, email) in [
+        ("Uppsala kommun", "analytiker@test"),
+        ("Uppsalahem", "vakt@test"),
+    ] {
+        let org = store
+            .create_organisation(
+                &actor,
+                NewOrganisation {
+                    name: org.into(),
+                    kind: OrgKind::Kommun,
+                    parent_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let user = store
+            .create_user(
+                &actor,
+                NewUser {
+                    email: email.into(),
+                    display_name: email.into(),
+                    organisation_id: org.id,
+                    roles: vec![Role::Analyst],
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let token = trygg_web::auth::generate_token();
+        store
+            .create_api_token(
+                &actor,
+                user.id,
+                "test",
+                &trygg_web::auth::hash_token(&token),
+            )
+            .await
+            .unwrap();
+        tokens.push(token);
+    }
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
+    let router = trygg_web::router(trygg_web::AppState::new(store.clone(), tz));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(trygg_web::serve(listener, router, std::future::pending()));
+    TestApp {
+        base,
+        other_token: tokens.pop().unwrap(),
+        token: tokens.pop().unwrap(),
+        store,
+        client: reqwest::Client::new(),
+    }
+}
+
+fn good() -> Value {
+    json!({
+        "occurred_from": "2024-05-01 20:00",
+        "occurred_to": "2024-05-01T22:00:00+02:00",
+        "category": "skadegorelse.klotter",
+        "place_type": "street",
+        "position": {"lat": 59.8586, "lon": 17.6389},
+        "place": "Stora torget",
+        "description": "Nytt klotter på elskåpet."
+    })
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = spawn_app().await;
+    let r = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = reqwest::get(app.url("/readyz")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["database"], "sqlite");
+}
+
+#[tokio::test]
+async fn the_api_needs_a_valid_token() {
+    let app = spawn_app().await;
+    let r = reqwest::get(app.url("/api/v1/incidents")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "unauthorized"
+    );
+    let (status, _) = app.get("/api/v1/incidents", "not-a-token").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let r = app
+        .client
+        .post(app.url("/api/v1/incidents"))
+        .json(&good())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.stored().await, 0);
+}
+
+#[tokio::test]
+async fn create_get_and_list() {
+    let app = spawn_app().await;
+    let (status, created) = app.post(&good().to_string()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        created["occurred_from"], "2024-05-01T18:00:00Z",
+        "local time is Europe/Stockholm (CEST)"
+    );
+    assert_eq!(created["occurred_to"], "2024-05-01T20:00:00Z");
+    assert_eq!(created["channel"], "api");
+    let n = created["position"]["n"].as_f64().unwrap();
+    assert!(
+        (n - 6_638_608.0).abs() < 5.0,
+        "SWEREF 99 TM is stored beside WGS84: {n}"
+    );
+    let id = created["id"].as_i64().unwrap();
+
+    let (status, got) = app
+        .get(&format!("/api/v1/incidents/{id}"), &app.token)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(got, created);
+
+    let mut internal = good();
+    internal["visibility"] = json!("internal");
+    internal["category"] = json!("samling.trapphus");
+    let (status, hidden) = app.post(&internal.to_string()).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (_, list) = app
+        .get(
+            "/api/v1/incidents?from=2024-05-01&to=2024-05-02",
+            &app.token,
+        )
+        .await;
+    assert_eq!(list["total"], 2, "{list}");
+    let (_, list) = app
+        .get("/api/v1/incidents?category=samling", &app.token)
+        .await;
+    assert_eq!(list["total"], 1, "a group filter covers its sub-categories");
+    let (_, list) = app
+        .get("/api/v1/incidents?from=2024-05-02", &app.token)
+        .await;
+    assert_eq!(list["total"], 0);
+    let (_, list) = app
+        .get("/api/v1/incidents?source=api&limit=1", &app.token)
+        .await;
+    assert_eq!(
+        (
+            list["total"].as_u64(),
+            list["items"].as_array().unwrap().len()
+        ),
+        (Some(2), 1)
+    );
+
+    // Another organisation sees the shared incident but not the internal one.
+    let (_, list) = app.get("/api/v1/incidents", &app.other_token).await;
+    assert_eq!(list["total"], 1);
+    let (status, _) = app
+        .get(
+            &format!("/api/v1/incidents/{}", hidden["id"]),
+            &app.other_token,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, err) = app.get("/api/v1/incidents?category=nope", &app.token).await;
+    assert_eq!(
+        (status, err["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("category"))
+    );
+    let (status, err) = app
+        .get("/api/v1/incidents?from=yesterday", &app.token)
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_parameter"))
+    );
+}
+
+/// Each bad input is refused with a 4xx, a stable code and a message saying what to fix, and
+/// nothing is stored.
+#[tokio::test]
+async fn bad_input_is_refused_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let with = |key: &str, value: Value| {
+        let mut b = good();
+        b[key] = value;
+        b.to_string()
+    };
+    let cases: Vec<(&str, String, StatusCode, &str, &str)> = vec![
+        (
+            "invalid JSON",
+            "{\"occurred_from\": \"2024-05-01\",".into(),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "JSON",
+        ),
+        (
+            "unknown category",
+            with("category", json!("graffiti!")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_category",
+            "/api/v1/categories",
+        ),
+        (
+            "outside Sweden",
+            with("position", json!({"lat": 48.85, "lon": 2.35})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "outside_sweden",
+            "outside Sweden",
+        ),
+        (
+            "swapped coordinates",
+            with("position", json!({"lat": 17.6389, "lon": 59.8586})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "outside_sweden",
+            "swapped",
+        ),
+        (
+            "reversed window",
+            with("occurred_to", json!("2024-05-01T19:00")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "time_window_reversed",
+            "before it starts",
+        ),
+        (
+            "text over the limit",
+            with("description", json!("a".repeat(2001))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "text_too_long",
+            "at most 2000",
+        ),
+        (
+            "personnummer YYMMDD-XXXX",
+            with("description", json!("Pojke 811228-9874 syntes")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "personal_identity_number",
+            "remove the number",
+        ),
+        (
+            "personnummer YYYYMMDDXXXX",
+            with("place", json!("198112289874")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "personal_identity_number",
+            "personnummer",
+        ),
+        (
+            "personnummer YYMMDDXXXX",
+            with("description", json!("id 8112289874")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "personal_identity_number",
+            "personnummer",
+        ),
+        (
+            "impossible date",
+            with("occurred_from", json!("2023-02-30")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "not a time",
+        ),
+        (
+            "unknown field",
+            with("victim_name", json!("x")),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "unknown field",
+        ),
+    ];
+    for (name, body, status, code, hint) in cases {
+        let (got, err) = app.post(&body).await;
+        assert_eq!(got, status, "{name}: {err}");
+        assert_eq!(err["error"]["code"], code, "{name}: {err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(hint),
+            "{name}: message {message:?} should mention {hint:?}"
+        );
+    }
+    assert_eq!(app.stored().await, 0, "nothing was stored");
+    let audit = app.store.list_audit(&Default::default()).await.unwrap();
+    assert!(
+        audit.iter().all(|e| e.entity != "incident"),
+        "no incident audit events either"
+    );
+    // A Luhn-invalid number is not a personnummer and is accepted.
+    let (status, _) = app
+        .post(&with("description", json!("Ärende 811228-9875")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
