@@ -46,17 +46,22 @@ pub async fn ensure(store: &dyn Store) -> anyhow::Result<String> {
             &trygg_web::auth::hash_token(&token),
         )
         .await?;
-    let all = trygg_domain::IncidentFilter { scope: trygg_domain::Scope::All, limit: 1, ..Default::default() };
+    let all = trygg_domain::IncidentFilter {
+        scope: trygg_domain::Scope::All,
+        limit: 1,
+        ..Default::default()
+    };
     let incidents = store.list_incidents(&all).await?.total;
     let districts = store.list_areas().await?.len();
-    let mut banner = format!("Demo city: Uppsala, {incidents} incidents in {districts} approximate districts\n");
+    let mut banner =
+        format!("Demo city: Uppsala, {incidents} incidents in {districts} approximate districts\n");
     banner.push_str(&format!(
         "Demo partnership: {}\nAccounts (password: demo):\n",
         orgs.iter()
             .map(|o| o.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    ));
     for (email, name, _, roles) in ACCOUNTS {
         let roles: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
         banner.push_str(&format!("  {email:<18} {name} ({})\n", roles.join(", ")));
