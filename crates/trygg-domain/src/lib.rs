@@ -13,6 +13,7 @@ pub mod ids;
 pub mod incident;
 pub mod organisation;
 pub mod pnr;
+pub mod report;
 pub mod user;
 
 pub use area::{Area, AreaKind, NewArea};
@@ -25,4 +26,5 @@ pub use incident::{
     Visibility,
 };
 pub use organisation::{NewOrganisation, OrgKind, Organisation};
+pub use report::Report;
 pub use user::{NewUser, Role, User};

@@ -19,12 +19,12 @@ macro_rules! impl_store {
             use $crate::__private::serde_json::{self, json};
             use $crate::__private::trygg_domain::{
                 Actor, Area, AreaId, AuditEvent, Incident, IncidentFilter, IncidentId, NewArea,
-                NewOrganisation, NewUser, Organisation, Page, Scope, User, UserId,
+                NewOrganisation, NewUser, Organisation, Page, Report, Scope, User, UserId,
                 incident::{DEFAULT_PAGE, MAX_PAGE},
             };
             use $crate::sql::{self, INCIDENT_COLUMNS, IncidentValues, USER_COLUMNS};
             use $crate::{
-                AssignedIncident, AuditFilter, NewReport, Report, Result, StoreError,
+                AssignedIncident, AuditFilter, NewReport, Result, StoreError,
                 UserCredentials, WriteOutcome,
             };
 

@@ -14,11 +14,10 @@
 //! - a reader only ever gets the incidents its [`Scope`] allows.
 
 use async_trait::async_trait;
-use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use trygg_domain::{
     Actor, Area, AreaId, AuditEvent, Incident, IncidentFilter, IncidentId, NewArea, NewIncident,
-    NewOrganisation, NewUser, Organisation, OrganisationId, Page, ReportId, Scope, User, UserId,
+    NewOrganisation, NewUser, Organisation, OrganisationId, Page, Report, Scope, User, UserId,
     ValidationError,
 };
 
@@ -82,21 +81,6 @@ pub struct WriteOutcome {
     pub updated: u64,
     /// Identical to the stored version: nothing written.
     pub unchanged: u64,
-}
-
-/// An EST report: one reporter's submission of several incidents.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
-    /// Identifier.
-    pub id: ReportId,
-    /// The reporter's organisation.
-    pub organisation_id: OrganisationId,
-    /// The reporter.
-    pub reporter_id: Option<UserId>,
-    /// When it was submitted.
-    pub submitted_at: Timestamp,
-    /// The incidents it holds.
-    pub incident_ids: Vec<IncidentId>,
 }
 
 /// A report to be created.
