@@ -77,16 +77,32 @@ fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), ImportErrors> 
         ));
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    let zeros = sample.iter().filter(|&&b| b == 0).count();
-    if zeros > 0 {
-        let hint = if zeros * 4 >= sample.len() {
-            "It looks like UTF-16 text without a byte-order mark."
-        } else {
-            "It looks like a binary file (e.g. .xlsx), not text."
-        };
-        return Err(ImportErrors::file(format!(
-            "The file is not a text CSV file: {hint} Save it as \"CSV UTF-8\" and import that file."
-        )));
+    let zeros_at = |parity: usize| {
+        let (zero, all) = sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .fold((0usize, 0usize), |(z, n), &b| {
+                (z + usize::from(b == 0), n + 1)
+            });
+        zero as f64 / all.max(1) as f64
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    if (even > 0.4 && odd < 0.05) || (odd > 0.4 && even < 0.05) {
+        return Err(ImportErrors::file(
+            "The file looks like UTF-16 text without a byte-order mark, which trygg does not read. \
+             In Excel choose Save as → \"CSV UTF-8 (kommaavgränsad)\" and import that file.",
+        ));
+    }
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+        .count();
+    if controls > 0 && controls * 100 >= sample.len() {
+        return Err(ImportErrors::file(
+            "The file is not text: it looks like a binary file (an .xlsx workbook?). In Excel \
+             choose Save as → \"CSV UTF-8 (kommaavgränsad)\" and import that file.",
+        ));
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {

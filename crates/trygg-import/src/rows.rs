@@ -218,7 +218,7 @@ impl Columns {
                 .position(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase() == want)
             else {
                 return Err(format!(
-                    "The mapping {}={col} names a column that is not in the file. Columns found: {}.",
+                    "The mapping {}={col}: there is no column \"{col}\" in the file. Columns found: {}.",
                     field.name(),
                     list(headers)
                 ));
