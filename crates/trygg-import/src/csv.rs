@@ -21,8 +21,8 @@ use trygg_domain::{Channel, OrganisationId, Precision, Visibility};
 
 use crate::report::{Errors, ImportBatch, ImportErrors, ImportSummary, Location};
 use crate::rows::{
-    Built, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder, build, detect_xy,
-    parse_number,
+    Built, CategoryCache, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder, build,
+    detect_xy, parse_number,
 };
 
 /// Settings for a CSV import.
@@ -186,6 +186,7 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
 
     let mut errors = Errors::default();
     let mut unknown = UnknownCategories::default();
+    let mut categories = CategoryCache::default();
     let mut incidents = Vec::new();
     let mut summary = ImportSummary {
         source: "csv".into(),
@@ -225,7 +226,7 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
             xy_decided = true;
             notes.push(xy_note(crs, order, &header_of));
         }
-        match build(&row, &rules, &header_of) {
+        match build(&row, &rules, &mut categories, &header_of) {
             Ok(Built::Incident(i)) => {
                 *summary.by_category.entry(i.category.clone()).or_default() += 1;
                 incidents.push(*i);

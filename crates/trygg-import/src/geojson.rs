@@ -10,7 +10,9 @@ use trygg_domain::Channel;
 
 use crate::csv::CsvOptions;
 use crate::report::{Errors, ImportBatch, ImportErrors, ImportSummary, Location};
-use crate::rows::{Built, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder, build};
+use crate::rows::{
+    Built, CategoryCache, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder, build,
+};
 
 /// Parses a FeatureCollection of Point features. Options are those of the CSV import (`crs`
 /// is ignored: GeoJSON is WGS84). Features without a geometry are incidents without a position.
@@ -69,6 +71,7 @@ pub fn parse_geojson_points(
     // Property values as text, and the geometry's lon/lat as X/Y, so the row rules apply.
     let mut errors = Errors::default();
     let mut unknown = UnknownCategories::default();
+    let mut categories = CategoryCache::default();
     let mut incidents = Vec::new();
     let mut summary = ImportSummary {
         source: "geojson".into(),
@@ -122,7 +125,7 @@ pub fn parse_geojson_points(
                 other => header_of(other),
             }
         };
-        match build(&row, &rules, &point_header) {
+        match build(&row, &rules, &mut categories, &point_header) {
             Ok(Built::Incident(i)) => {
                 *summary.by_category.entry(i.category.clone()).or_default() += 1;
                 incidents.push(*i);

@@ -4,7 +4,7 @@
 //! A spreadsheet row and a GeoJSON feature's properties are the same thing to a user, so they
 //! are read by the same rules and refused with the same messages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use jiff::civil::Time;
@@ -326,6 +326,14 @@ pub(crate) struct RowRules {
 
 /// Reads a number written the Swedish or English way: `59,858`, `59.858`, `6 638 604`.
 pub(crate) fn parse_number(field: &str, raw: &str) -> Result<f64, String> {
+    if !raw.bytes().any(|b| matches!(b, b',' | b' ' | 0x80..)) {
+        // Fast path: nothing to clean.
+        if let Ok(v) = raw.parse::<f64>()
+            && v.is_finite()
+        {
+            return Ok(v);
+        }
+    }
     let cleaned: String = raw
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
@@ -363,10 +371,27 @@ pub(crate) enum Built {
     UnknownCategory(String),
 }
 
+/// Category lookups by the text in the file, remembered: a file uses a handful of distinct
+/// values a million times, and [`Taxonomy::resolve`] compares against every label.
+#[derive(Debug, Default)]
+pub(crate) struct CategoryCache(HashMap<String, Option<&'static Category>>);
+
+impl CategoryCache {
+    fn resolve(&mut self, text: &str) -> Option<&'static Category> {
+        if let Some(c) = self.0.get(text) {
+            return *c;
+        }
+        let c = Taxonomy.resolve(text);
+        self.0.insert(text.to_string(), c);
+        c
+    }
+}
+
 /// Turns one row into an incident, or says everything wrong with it.
 pub(crate) fn build(
     row: &Row<'_>,
     rules: &RowRules,
+    categories: &mut CategoryCache,
     header: &dyn Fn(Field) -> String,
 ) -> Result<Built, String> {
     let mut problems: Vec<String> = Vec::new();
@@ -379,7 +404,7 @@ pub(crate) fn build(
             ));
             None
         }
-        Some(v) => Taxonomy.resolve(v),
+        Some(v) => categories.resolve(v),
     };
 
     let window = match time_window(row, header) {
