@@ -94,8 +94,9 @@ pub fn parse_polisen(json: &[u8], options: PolisenOptions) -> Result<ImportBatch
     let mut incidents = Vec::with_capacity(items.len());
     let mut metas = Vec::with_capacity(items.len());
     let mut county_only = 0;
+    let mut lines = LineCounter::default();
     for raw in items {
-        let line = line_of(json, raw.get());
+        let line = lines.line_of(json, raw.get());
         let ev: RawEvent = match serde_json::from_str(raw.get()) {
             Ok(ev) => ev,
             Err(e) => {
@@ -329,11 +330,30 @@ fn parse_gps(s: &str) -> Result<(f64, f64), String> {
     ))
 }
 
-/// The 1-based line at which `part` (a slice of `whole`) starts.
-fn line_of(whole: &[u8], part: &str) -> u64 {
-    let offset = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
-    let offset = offset.min(whole.len());
-    1 + whole[..offset].iter().filter(|&&b| b == b'\n').count() as u64
+/// Line numbers of successive slices of one input, counted incrementally (the events come in
+/// order, so each newline is counted once).
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter {
+    /// The 1-based line at which `part` (a slice of `whole`, after the previous one) starts.
+    fn line_of(&mut self, whole: &[u8], part: &str) -> u64 {
+        let offset = (part.as_ptr() as usize)
+            .saturating_sub(whole.as_ptr() as usize)
+            .min(whole.len());
+        if offset < self.offset {
+            *self = LineCounter::default();
+        }
+        self.line += whole[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = offset;
+        self.line + 1
+    }
 }
 
 #[cfg(test)]
