@@ -86,6 +86,19 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_boundary_is_reported_with_its_feature_index() {
+        let fc = serde_json::json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
+                [[[17.0, 59.0], [17.1, 59.0], [17.1, 59.1], [17.0, 59.1], [17.0, 59.0]]]}},
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
+                [[[17.0, 59.0], [17.1, 59.1], [17.1, 59.0], [17.0, 59.1], [17.0, 59.0]]]}},
+        ]});
+        let (i, e) = Land::from_feature_collection(&fc, 0.0).unwrap_err();
+        assert_eq!(i, 1);
+        assert!(e.to_string().contains("intersects itself"), "{e}");
+    }
+
+    #[test]
     fn towns_are_on_land_and_the_sea_and_neighbours_are_not() {
         let land = Land::sweden();
         for (name, lat, lon) in [

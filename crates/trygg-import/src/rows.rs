@@ -17,7 +17,7 @@ use trygg_domain::{
 use trygg_geo::Land;
 
 use crate::report::Location;
-use crate::when::{local_to_timestamp, parse_date, parse_date_time, parse_time};
+use crate::when::{local_to_timestamp, parse_date_time, parse_instant, parse_time};
 
 /// A field an incident can be read from. `FIELD=COLUMN` mappings use [`Field::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -481,20 +481,35 @@ fn end_of_day() -> Time {
     Time::new(23, 59, 59, 0).expect("valid")
 }
 
+/// A date-and-time cell as an instant, and whether it held a time of day. A date alone means
+/// `default_time` that day.
+fn cell_instant(raw: &str, default_time: Time) -> Result<(jiff::Timestamp, bool), String> {
+    if let Some(ts) = parse_instant(raw) {
+        return Ok((ts, true));
+    }
+    let (d, t) = parse_date_time(raw)?;
+    Ok((
+        local_to_timestamp(d.to_datetime(t.unwrap_or(default_time))),
+        t.is_some(),
+    ))
+}
+
 fn time_window(row: &Row<'_>, header: &dyn Fn(Field) -> String) -> Result<Window, String> {
     if let Some(from) = row.get(Field::OccurredFrom) {
-        let (fd, ft) =
-            parse_date_time(from).map_err(|e| format!("{}: {e}", header(Field::OccurredFrom)))?;
-        let start = local_to_timestamp(fd.to_datetime(ft.unwrap_or(Time::midnight())));
+        let (start, had_time) = cell_instant(from, Time::midnight())
+            .map_err(|e| format!("{}: {e}", header(Field::OccurredFrom)))?;
         let end = match row.get(Field::OccurredTo) {
-            Some(to) => {
-                let (td, tt) = parse_date_time(to)
-                    .map_err(|e| format!("{}: {e}", header(Field::OccurredTo)))?;
-                Some(local_to_timestamp(
-                    td.to_datetime(tt.unwrap_or_else(end_of_day)),
-                ))
-            }
-            None if ft.is_none() => Some(local_to_timestamp(fd.to_datetime(end_of_day()))),
+            Some(to) => Some(
+                cell_instant(to, end_of_day())
+                    .map_err(|e| format!("{}: {e}", header(Field::OccurredTo)))?
+                    .0,
+            ),
+            // A start date without a time and no end: some time that day.
+            None if !had_time => Some(
+                cell_instant(from, end_of_day())
+                    .map_err(|e| e.to_string())?
+                    .0,
+            ),
             None => None,
         };
         return Ok((start, end));
@@ -505,14 +520,11 @@ fn time_window(row: &Row<'_>, header: &dyn Fn(Field) -> String) -> Result<Window
             header(Field::OccurredDate)
         ));
     };
-    let (d, in_cell) = match parse_date_time(date) {
-        Ok(v) => v,
-        // A date column may hold just a date that parse_date_time would misread.
-        Err(e) => (
-            parse_date(date).map_err(|_| format!("{}: {e}", header(Field::OccurredDate)))?,
-            None,
-        ),
-    };
+    if let Some(ts) = parse_instant(date) {
+        return Ok((ts, None));
+    }
+    let (d, in_cell) =
+        parse_date_time(date).map_err(|e| format!("{}: {e}", header(Field::OccurredDate)))?;
     let time = match row.get(Field::OccurredTime) {
         Some(t) => {
             Some(parse_time(t).map_err(|e| format!("{}: {e}", header(Field::OccurredTime)))?)

@@ -8,6 +8,7 @@
 //! `1/5/2023`, `1.5.2023`, `01-05-2023` (Swedish/European order: 1 May — never US month-first).
 //! Two-digit years are refused. Accepted times: `14:30`, `14.30`, `14:30:15`, `1430`, `9:05`,
 //! optionally after `kl`/`kl.`. A date and a time may share a cell, separated by a space or `T`.
+//! A full RFC 3339 instant with an offset (`2023-05-01T12:30:00Z`) is taken as it stands.
 
 use std::sync::OnceLock;
 
@@ -127,6 +128,16 @@ pub(crate) fn parse_time(raw: &str) -> Result<Time, WhenError> {
         .map_err(|_| format!("{raw:?} is not a time that exists; hours run 0–23, minutes 0–59"))
 }
 
+/// A full RFC 3339 instant with an offset or `Z` (`2023-05-01T12:30:00Z`,
+/// `2023-05-01 14:30:00+02:00`), as machine exports write; `None` for anything else.
+pub(crate) fn parse_instant(raw: &str) -> Option<Timestamp> {
+    let s = raw.trim();
+    if s.len() < 20 || !(s.ends_with('Z') || s.ends_with('z') || s[16..].contains(['+', '-'])) {
+        return None;
+    }
+    s.replacen(' ', "T", 1).parse().ok()
+}
+
 /// A cell holding a date, optionally followed by a time. Returns the date and the time if one
 /// was given.
 pub(crate) fn parse_date_time(raw: &str) -> Result<(Date, Option<Time>), WhenError> {
@@ -177,6 +188,14 @@ mod tests {
         }
         assert_eq!(parse_time("9:05").unwrap(), Time::new(9, 5, 0, 0).unwrap());
         assert!(parse_time("25:00").is_err());
+        assert_eq!(
+            parse_instant("2023-05-01 14:30:00+02:00")
+                .unwrap()
+                .to_string(),
+            "2023-05-01T12:30:00Z"
+        );
+        assert!(parse_instant("2023-05-01T12:30:00Z").is_some());
+        assert!(parse_instant("2023-05-01 14:30").is_none());
         assert_eq!(
             parse_date_time("2023-05-01 14:30").unwrap(),
             (date(2023, 5, 1), Some(Time::new(14, 30, 0, 0).unwrap()))
