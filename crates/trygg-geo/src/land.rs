@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::crs::Sweref99Tm;
+use crate::crs::{Sweref99Tm, Wgs84, sweref99tm_to_wgs84};
 use crate::index::AreaIndex;
 use crate::polygon::{GeometryError, MultiPolygon};
 
@@ -24,6 +24,35 @@ const SWEDEN_KOMMUNER: &str = include_str!("../assets/scb_kommun_wgs84.geojson")
 /// Gotska Sandön are refused, and places abroad within 3 km of the border (Tornio, Halden) are
 /// accepted. Use [`Land::with_tolerance`] or a finer boundary where that matters.
 pub const DEFAULT_TOLERANCE_M: f64 = 3_000.0;
+
+/// Sweden's kommuner from the embedded boundaries: (four-digit code, name, boundary).
+pub fn sweden_kommuner() -> &'static [(String, String, MultiPolygon)] {
+    static ALL: std::sync::OnceLock<Vec<(String, String, MultiPolygon)>> =
+        std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let fc: Value = serde_json::from_str(SWEDEN_KOMMUNER).expect("embedded asset is JSON");
+        fc["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .map(|f| {
+                let text = |k: &str| f["properties"][k].as_str().unwrap_or_default().to_string();
+                let mp = MultiPolygon::from_geojson_wgs84(&f["geometry"])
+                    .expect("embedded kommun boundaries are valid");
+                (text("kommun_kod"), text("kommun"), mp)
+            })
+            .collect()
+    })
+}
+
+/// A representative point inside kommun `code` ("0380"), from the embedded generalised
+/// boundaries ([`MultiPolygon::interior_point`]). Used to place events that Polisen gives only
+/// a county centroid for, once their kommun is known.
+pub fn kommun_interior_point(code: &str) -> Option<Wgs84> {
+    let (_, _, mp) = sweden_kommuner().iter().find(|(c, _, _)| c == code)?;
+    let [e, n] = mp.interior_point()?;
+    Some(sweref99tm_to_wgs84(Sweref99Tm { n, e }))
+}
 
 /// A land boundary for the sea/abroad check.
 #[derive(Debug)]
@@ -83,6 +112,22 @@ mod tests {
 
     fn at(lat: f64, lon: f64) -> Sweref99Tm {
         wgs84_to_sweref99tm(Wgs84 { lat, lon })
+    }
+
+    #[test]
+    fn every_kommun_has_an_interior_point_inside_it() {
+        let all = sweden_kommuner();
+        assert_eq!(all.len(), 290);
+        for (code, name, mp) in all {
+            let p = kommun_interior_point(code).unwrap();
+            let g = wgs84_to_sweref99tm(p);
+            assert!(mp.contains([g.e, g.n]), "{code} {name}");
+        }
+        let u = kommun_interior_point("0380").unwrap();
+        assert!(
+            (u.lat - 59.86).abs() < 0.3 && (u.lon - 17.64).abs() < 0.5,
+            "{u:?}"
+        );
     }
 
     #[test]

@@ -211,6 +211,29 @@ impl MultiPolygon {
         self.0.iter().map(Polygon::area_m2).sum()
     }
 
+    /// A point guaranteed to lie inside the largest polygon (not on a hole or outside, as a
+    /// centroid of a crescent-shaped kommun can): the middle of the widest stretch of the
+    /// horizontal line through the polygon's vertical middle. `None` for an empty geometry.
+    pub fn interior_point(&self) -> Option<XyMetres> {
+        let poly = self
+            .0
+            .iter()
+            .max_by(|a, b| a.area_m2().total_cmp(&b.area_m2()))?;
+        let [_, min_y, _, max_y] = poly.bbox();
+        // Nudge off the exact middle so the line is unlikely to pass through a vertex.
+        let y = min_y + (max_y - min_y) * 0.500_123_4;
+        let mut xs: Vec<f64> = poly
+            .rings()
+            .flat_map(|r| r.windows(2))
+            .filter(|w| (w[0][1] > y) != (w[1][1] > y))
+            .map(|w| w[0][0] + (y - w[0][1]) * (w[1][0] - w[0][0]) / (w[1][1] - w[0][1]))
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        xs.chunks_exact(2)
+            .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])))
+            .map(|pair| [(pair[0] + pair[1]) / 2.0, y])
+    }
+
     /// The geometry as a GeoJSON `MultiPolygon` in WGS84, coordinates rounded to 7 decimals
     /// (about a centimetre).
     pub fn to_geojson_wgs84(&self) -> Value {
@@ -459,6 +482,29 @@ mod tests {
         assert!(!mp.contains([5.0, 5.0]), "in the hole");
         assert!(!mp.contains([11.0, 5.0]));
         assert!((mp.area_m2() - 96.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_interior_point_of_a_u_shape_is_inside() {
+        let u = vec![
+            [0.0, 0.0],
+            [30.0, 0.0],
+            [30.0, 30.0],
+            [20.0, 30.0],
+            [20.0, 10.0],
+            [10.0, 10.0],
+            [10.0, 30.0],
+            [0.0, 30.0],
+            [0.0, 0.0],
+        ];
+        let mp = MultiPolygon::from_polygons(vec![Polygon {
+            exterior: u,
+            holes: vec![],
+        }])
+        .unwrap();
+        let p = mp.interior_point().unwrap();
+        assert!(mp.contains(p), "{p:?}");
+        assert!(!(10.0..=20.0).contains(&p[0]), "not in the notch: {p:?}");
     }
 
     #[test]

@@ -7,6 +7,12 @@
 //! is only the county, so the kommun must come from the title; URLs are relative; positions are
 //! kommun or county centroids, never the incident's place; and county summaries
 //! ("Sammanfattning natt") are mixed in. All of that is handled here, once.
+//!
+//! Since 2026 every event gives the county centroid, which lies in one particular kommun; left
+//! there, every event in the county would be counted in that kommun. So a county-only event
+//! whose title names a kommun is placed at a point inside that kommun
+//! ([`trygg_geo::kommun_interior_point`]); the published position is kept in
+//! [`PolisenMeta::feed_position`]. Precision stays `area` either way.
 
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
@@ -24,7 +30,7 @@ use crate::when::local_to_timestamp;
 pub const POLISEN_BASE_URL: &str = "https://polisen.se";
 
 /// What the caller needs besides the incident to store a Polisen event.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PolisenMeta {
     /// Polisen's event id (also the incident's `external_id`).
     pub id: i64,
@@ -39,6 +45,10 @@ pub struct PolisenMeta {
     pub location_name: String,
     /// Publication time (`datetime`), not the incident time.
     pub published_at: Timestamp,
+    /// The position as published (`location.gps`: the kommun's or county's centroid). The
+    /// incident's position differs from it only for county-only events with a kommun in the
+    /// title, which are placed inside that kommun.
+    pub feed_position: Position,
 }
 
 /// Settings for a Polisen import.
@@ -139,8 +149,8 @@ pub fn parse_polisen(json: &[u8], options: PolisenOptions) -> Result<ImportBatch
     summary.imported = incidents.len();
     if county_only > 0 {
         summary.notes.push(format!(
-            "{county_only} events named only their county; their kommun was taken from the title. \
-             Their position is still the county centroid (precision \"area\")."
+            "{county_only} events named only their county; their kommun was taken from the title \
+             and they were placed at a point inside that kommun instead of the county centroid."
         ));
     }
     summary.notes.push(
@@ -167,11 +177,24 @@ fn convert(
     let title = parse_title(&ev.name)?;
     let occurred = incident_time(published, &title)?;
     let (lat, lon) = parse_gps(&ev.location.gps)?;
-    let position = Position::from_wgs84(lat, lon, Precision::Area).map_err(|e| e.message)?;
+    let feed_position = Position::from_wgs84(lat, lon, Precision::Area).map_err(|e| e.message)?;
     let location = ev.location.name.trim();
     let kommun = kommuner::by_name(location)
         .or_else(|| kommuner::by_name(&title.place))
         .cloned();
+    // A county-only event whose kommun the title names is placed in that kommun, not at the
+    // county centroid (which lies in some other kommun and would be counted there).
+    let position = match &kommun {
+        Some(k) if kommuner::by_name(location).is_none() => {
+            match trygg_geo::kommun_interior_point(k.code) {
+                Some(p) => {
+                    Position::from_wgs84(p.lat, p.lon, Precision::Area).map_err(|e| e.message)?
+                }
+                None => feed_position,
+            }
+        }
+        _ => feed_position,
+    };
     let place = match &kommun {
         Some(k) => Some(k.name.to_string()),
         None if !location.is_empty() => Some(location.to_string()),
@@ -211,6 +234,7 @@ fn convert(
             kommun,
             location_name: location.to_string(),
             published_at: published,
+            feed_position,
         },
     ))
 }
