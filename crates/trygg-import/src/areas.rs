@@ -5,9 +5,10 @@
 //! [`trygg_geo::MultiPolygon::validate`]) and every bad feature is listed. Geometry is stored
 //! as GeoJSON in WGS84; SCB's GeoPackages in SWEREF 99 TM (EPSG:3006) are reprojected.
 //!
-//! Without explicit property names the usual ones are recognised: `kommun`/`kommun_kod` (SCB),
-//! `kom_namn`/`id` (okfse), `lan`/`lan_kod`, `name`/`l_id`, `deso`/`desokod`, `regsonamn`/
-//! `regsokod`, `namn`/`kod`, `name`/`code`.
+//! Without explicit property names the usual layouts are recognised (see `PROFILES`): SCB DeSO
+//! (`deso`/`desokod`, the code doubling as the name), RegSO (`regsonamn`/`regsokod`), kommun
+//! (`kommun`/`kommun_kod` from SCB, `kom_namn`/`id` from okfse), län (`lan`/`lan_kod`, okfse's
+//! `name`/`l_id`), and generic `namn`/`kod` or `name`/`code` (kind: district).
 
 use std::path::Path;
 
@@ -18,29 +19,27 @@ use trygg_geo::{GeometryError, MultiPolygon, Polygon, Wgs84, wgs84_to_sweref99tm
 
 use crate::report::{Errors, ImportErrors, Location};
 
-const NAME_PROPERTIES: &[&str] = &[
-    "kommun",
-    "kom_namn",
-    "kommunnamn",
-    "lan",
-    "lannamn",
-    "regsonamn",
-    "regso",
-    "deso",
-    "namn",
-    "name",
-];
-const CODE_PROPERTIES: &[&str] = &[
-    "kommun_kod",
-    "kommunkod",
-    "lan_kod",
-    "lankod",
-    "l_id",
-    "desokod",
-    "regsokod",
-    "kod",
-    "code",
-    "id",
+/// Known layouts, tried in order: (kind, name properties, code properties). DeSO comes first
+/// because SCB's DeSO files also carry `kommun` (a code there) and `kommunnamn`; a DeSO has no
+/// name of its own, so its code is its name.
+const PROFILES: &[(AreaKind, &[&str], &[&str])] = &[
+    (AreaKind::Deso, &["deso", "desokod"], &["deso", "desokod"]),
+    (AreaKind::District, &["regsonamn", "regso"], &["regsokod"]),
+    (
+        AreaKind::Kommun,
+        &["kommun", "kom_namn", "kommunnamn"],
+        &["kommun_kod", "kommunkod", "id"],
+    ),
+    (
+        AreaKind::County,
+        &["lan", "lannamn", "lansnamn"],
+        &["lan_kod", "lankod", "lanskod", "l_id"],
+    ),
+    (
+        AreaKind::District,
+        &["namn", "name", "stadsdel", "omrade", "område"],
+        &["kod", "code", "id", "l_id"],
+    ),
 ];
 
 /// Which properties hold the name and the code, and what kind of area it is.
@@ -70,46 +69,40 @@ fn choose_naming(
             available.join(", ")
         }
     };
+    let missing = |what: &str, p: &str| {
+        format!(
+            "The {what} property {p:?} is not in the file. Properties found: {}.",
+            listed()
+        )
+    };
+    // The profile that matches the given name property, or the first whose name is present.
+    let profile = PROFILES.iter().find(|(_, names, _)| match name_property {
+        Some(p) => names.iter().any(|n| n.eq_ignore_ascii_case(p)),
+        None => names.iter().any(|n| find(n).is_some()),
+    });
     let name = match name_property {
-        Some(p) => find(p).ok_or_else(|| {
-            format!("The name property {p:?} is not in the file. Properties found: {}.", listed())
-        })?,
-        None => NAME_PROPERTIES.iter().find_map(|p| find(p)).ok_or_else(|| {
-            format!(
-                "No name property found (looked for {}). Properties found: {}. Name one with --name-property.",
-                NAME_PROPERTIES.join(", "),
-                listed()
-            )
-        })?,
+        Some(p) => find(p).ok_or_else(|| missing("name", p))?,
+        None => profile
+            .and_then(|(_, names, _)| names.iter().find_map(|n| find(n)))
+            .ok_or_else(|| {
+                let known: Vec<&str> = PROFILES.iter().flat_map(|p| p.1.iter().copied()).collect();
+                format!(
+                    "No name property found (looked for {}). Properties found: {}. Name one with --name-property.",
+                    known.join(", "),
+                    listed()
+                )
+            })?,
     };
     let code = match code_property {
-        Some(p) => Some(find(p).ok_or_else(|| {
-            format!(
-                "The code property {p:?} is not in the file. Properties found: {}.",
-                listed()
-            )
-        })?),
-        None => CODE_PROPERTIES
-            .iter()
-            .find_map(|p| find(p))
-            .filter(|c| *c != name),
+        Some(p) => Some(find(p).ok_or_else(|| missing("code", p))?),
+        None => profile.and_then(|(_, _, codes)| codes.iter().find_map(|c| find(c))),
     };
-    let kind = kind.unwrap_or_else(|| {
-        let both = format!(
-            "{} {}",
-            name.to_lowercase(),
-            code.clone().unwrap_or_default().to_lowercase()
-        );
-        if both.contains("kom") {
-            AreaKind::Kommun
-        } else if both.contains("lan") || both.contains("l_id") {
-            AreaKind::County
-        } else if both.contains("deso") {
-            AreaKind::Deso
-        } else {
-            AreaKind::District
-        }
-    });
+    let inferred = match (profile, code.as_deref()) {
+        (_, Some("l_id")) => AreaKind::County, // okfse's län file: name + l_id
+        (Some((k, _, _)), _) => *k,
+        (None, _) => AreaKind::District,
+    };
+    let kind = kind.unwrap_or(inferred);
     Ok(Naming { name, code, kind })
 }
 
@@ -600,6 +593,27 @@ mod tests {
         assert_eq!(
             (n.name.as_str(), n.code.as_deref(), n.kind),
             ("kom_namn", Some("id"), AreaKind::Kommun)
+        );
+        // SCB DeSO: `kommun` is a code there; the DeSO code is the name.
+        let deso: Vec<String> = ["deso", "kommun", "kommunnamn", "lan", "lannamn"]
+            .map(String::from)
+            .into();
+        let n = choose_naming(&deso, None, None, None).unwrap();
+        assert_eq!(
+            (n.name.as_str(), n.code.as_deref(), n.kind),
+            ("deso", Some("deso"), AreaKind::Deso)
+        );
+        let regso: Vec<String> = ["regsokod", "regsonamn", "kommun"].map(String::from).into();
+        let n = choose_naming(&regso, None, None, None).unwrap();
+        assert_eq!(
+            (n.name.as_str(), n.code.as_deref(), n.kind),
+            ("regsonamn", Some("regsokod"), AreaKind::District)
+        );
+        let own: Vec<String> = ["Namn", "Kod"].map(String::from).into();
+        let n = choose_naming(&own, None, None, None).unwrap();
+        assert_eq!(
+            (n.name.as_str(), n.code.as_deref(), n.kind),
+            ("Namn", Some("Kod"), AreaKind::District)
         );
         let e = choose_naming(&["foo".into()], None, None, None).unwrap_err();
         assert!(e.contains("--name-property") && e.contains("foo"), "{e}");

@@ -238,6 +238,12 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
     if let Some(m) = unknown.message() {
         errors.push_front(Location::File, m);
     }
+    if incidents.is_empty() && errors.is_empty() {
+        errors.push(
+            Location::File,
+            "The file has a header line but no rows: nothing to import.",
+        );
+    }
     summary.imported = incidents.len();
     summary.notes = notes;
     errors.into_result(ImportBatch {

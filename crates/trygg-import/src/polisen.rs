@@ -158,9 +158,6 @@ pub fn parse_polisen(json: &[u8], options: PolisenOptions) -> Result<ImportBatch
          counted per area, never used in point statistics."
             .into(),
     );
-    if !errors.is_empty() {
-        summary.rejected = errors.count();
-    }
     errors.into_result(ImportBatch {
         incidents,
         polisen: metas,

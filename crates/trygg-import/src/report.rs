@@ -34,8 +34,8 @@ pub struct ImportSummary {
     pub source: String,
     /// Incidents read.
     pub imported: usize,
-    /// Rows refused (always 0 in a successful, all-or-nothing import; kept for the stored
-    /// summary of a failed one).
+    /// Rows refused. Always 0 here, since imports are all-or-nothing and a failed one returns
+    /// [`ImportErrors`] instead; the field exists so that the stored summary has one shape.
     pub rejected: usize,
     /// Incidents per category code.
     pub by_category: BTreeMap<String, usize>,
@@ -188,10 +188,6 @@ impl Errors {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.listed.is_empty()
-    }
-
-    pub(crate) fn count(&self) -> usize {
-        self.listed.len() + self.more
     }
 
     /// Puts a whole-file error first (e.g. one listing unknown categories).

@@ -243,6 +243,14 @@ fn errors_are_capped_and_the_rest_counted() {
 }
 
 #[test]
+fn a_header_without_rows_is_refused() {
+    let e = err(b"Datum;Kategori\r\n;\r\n", &opts());
+    assert!(e.to_string().contains("no rows"), "{e}");
+    let e = err(b"", &opts());
+    assert!(e.to_string().contains("empty"), "{e}");
+}
+
+#[test]
 fn personal_identity_numbers_are_refused() {
     let text = "Datum;Kategori;Beskrivning\n2023-05-01;Bråk;Person 811228-9874 inblandad\n";
     let e = err(text.as_bytes(), &opts());
