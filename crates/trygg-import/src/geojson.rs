@@ -15,7 +15,8 @@ use crate::rows::{
 };
 
 /// Parses a FeatureCollection of Point features. Options are those of the CSV import (`crs`
-/// is ignored: GeoJSON is WGS84). Features without a geometry are incidents without a position.
+/// is ignored: GeoJSON is WGS84, unless an old-style `"crs"` member names EPSG:3006). Features
+/// without a geometry are incidents without a position.
 pub fn parse_geojson_points(
     bytes: &[u8],
     options: &CsvOptions,
@@ -60,8 +61,19 @@ pub fn parse_geojson_points(
             .get(f)
             .map_or_else(|| f.name().to_string(), |i| format!("\"{}\"", names[i]))
     };
+    // RFC 7946 GeoJSON is WGS84; older files may declare SWEREF 99 TM in a "crs" member.
+    let crs = match fc.pointer("/crs/properties/name").and_then(Value::as_str) {
+        Some(name) if name.contains("3006") => Crs::Sweref99Tm,
+        Some(name) if !(name.contains("4326") || name.contains("CRS84")) => {
+            return Err(ImportErrors::file(format!(
+                "The file says its coordinates are in {name}; trygg reads WGS84 (EPSG:4326) or \
+                 SWEREF 99 TM (EPSG:3006). Export it again in WGS84."
+            )));
+        }
+        _ => Crs::Wgs84,
+    };
     let rules = RowRules {
-        crs: Crs::Wgs84,
+        crs,
         xy: XyOrder::XEast,
         source_org: options.source_org,
         channel: Channel::Import,
@@ -120,6 +132,8 @@ pub fn parse_geojson_points(
         }
         let point_header = |field: Field| -> String {
             match field {
+                Field::X if crs == Crs::Sweref99Tm => "easting".into(),
+                Field::Y if crs == Crs::Sweref99Tm => "northing".into(),
                 Field::X => "longitude".into(),
                 Field::Y => "latitude".into(),
                 other => header_of(other),

@@ -146,6 +146,12 @@ pub fn parse_polisen(json: &[u8], options: PolisenOptions) -> Result<ImportBatch
             ),
         }
     }
+    let duplicates = keep_latest_versions(&mut incidents, &mut metas, &mut summary);
+    if duplicates > 0 {
+        summary.notes.push(format!(
+            "{duplicates} older versions of updated events were dropped; the latest version of each is imported."
+        ));
+    }
     summary.imported = incidents.len();
     if county_only > 0 {
         summary.notes.push(format!(
@@ -234,6 +240,41 @@ fn convert(
             feed_position,
         },
     ))
+}
+
+/// Polisen updates events under the same id; a file (e.g. an archive) can hold several versions.
+/// Keeps the one published last, in file order, and corrects the per-category counts.
+fn keep_latest_versions(
+    incidents: &mut Vec<NewIncident>,
+    metas: &mut Vec<PolisenMeta>,
+    summary: &mut ImportSummary,
+) -> usize {
+    let mut latest: std::collections::HashMap<i64, (Timestamp, usize)> = Default::default();
+    for (i, m) in metas.iter().enumerate() {
+        let e = latest.entry(m.id).or_insert((m.published_at, i));
+        if m.published_at >= e.0 {
+            *e = (m.published_at, i);
+        }
+    }
+    if latest.len() == metas.len() {
+        return 0;
+    }
+    let keep: Vec<bool> = (0..metas.len())
+        .map(|i| latest[&metas[i].id].1 == i)
+        .collect();
+    for (i, inc) in incidents.iter().enumerate() {
+        if !keep[i]
+            && let Some(n) = summary.by_category.get_mut(&inc.category)
+        {
+            *n -= 1;
+        }
+    }
+    summary.by_category.retain(|_, n| *n > 0);
+    let mut k = keep.iter();
+    incidents.retain(|_| *k.next().expect("same length"));
+    let mut k = keep.iter();
+    metas.retain(|_| *k.next().expect("same length"));
+    keep.len() - metas.len()
 }
 
 /// `"2023-03-21 1:15:53 +01:00"` (hour not zero-padded) → instant.

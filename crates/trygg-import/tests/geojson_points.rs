@@ -50,6 +50,24 @@ fn bad_points_are_listed_by_feature() {
 }
 
 #[test]
+fn points_declared_in_sweref_99_tm_are_read_as_easting_northing() {
+    let fc = json!({"type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}},
+        "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [647795.0, 6638604.0]},
+            "properties": {"Datum": "2023-05-01", "Kategori": "Klotter"}}]});
+    let b = parse_geojson_points(fc.to_string().as_bytes(), &opts()).unwrap();
+    let p = b.incidents[0].position.unwrap();
+    assert!(
+        (p.n - 6_638_604.0).abs() < 1e-6 && (p.lat - 59.8586).abs() < 1e-3,
+        "{p:?}"
+    );
+    let mut other = fc.clone();
+    other["crs"]["properties"]["name"] = json!("EPSG:3021");
+    let e = parse_geojson_points(other.to_string().as_bytes(), &opts()).unwrap_err();
+    assert!(e.to_string().contains("EPSG:3021"), "{e}");
+}
+
+#[test]
 fn a_truncated_or_foreign_file_is_refused() {
     let e = parse_geojson_points(
         b"{\"type\": \"FeatureCollection\", \"features\": [",

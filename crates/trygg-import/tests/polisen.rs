@@ -109,6 +109,30 @@ fn unmapped_types_go_under_ovrigt_polisen_and_are_listed() {
 }
 
 #[test]
+fn an_updated_event_keeps_only_its_latest_version() {
+    let v: serde_json::Value =
+        serde_json::from_slice(include_bytes!("fixtures/events_fixture_small.json")).unwrap();
+    let mut events = v.as_array().unwrap().clone();
+    let mut older = events.iter().find(|e| e["id"] == 650281).unwrap().clone();
+    older["datetime"] = "2026-08-22 7:00:00 +02:00".into();
+    older["summary"] = "Preliminär uppgift.".into();
+    events.push(older);
+    let b = parse_polisen(serde_json::to_vec(&events).unwrap().as_slice(), OPTS).unwrap();
+    assert_eq!(b.incidents.len(), 22);
+    let n = by_id(&b, 650281);
+    assert_eq!(
+        b.incidents[n].description.as_deref(),
+        Some("Inbrott i fristående byggnad i Knivsta.")
+    );
+    assert_eq!(b.summary.by_category.values().sum::<usize>(), 22);
+    assert!(
+        b.summary.notes.iter().any(|n| n.contains("older versions")),
+        "{:?}",
+        b.summary.notes
+    );
+}
+
+#[test]
 fn truncated_json_is_refused_with_its_position() {
     let full = include_bytes!("fixtures/events_fixture_small.json");
     let e = parse_polisen(&full[..full.len() / 2], OPTS).unwrap_err();
