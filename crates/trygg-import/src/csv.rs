@@ -232,7 +232,15 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
                 incidents.push(*i);
             }
             Ok(Built::UnknownCategory(v)) => unknown.add(v, Location::Line(line)),
-            Err(message) => errors.push(Location::Line(line), message),
+            Err(message) => {
+                // List an unknown category even on a row with other problems.
+                if let Some(v) = row.get(Field::Category)
+                    && categories.resolve(v).is_none()
+                {
+                    unknown.add(v.to_string(), Location::Line(line));
+                }
+                errors.push(Location::Line(line), message)
+            }
         }
     }
     if let Some(m) = unknown.message() {

@@ -145,7 +145,14 @@ pub fn parse_geojson_points(
                 incidents.push(*i);
             }
             Ok(Built::UnknownCategory(v)) => unknown.add(v, at),
-            Err(m) => errors.push(at, m),
+            Err(m) => {
+                if let Some(v) = row.get(Field::Category)
+                    && categories.resolve(v).is_none()
+                {
+                    unknown.add(v.to_string(), at);
+                }
+                errors.push(at, m)
+            }
         }
     }
     if let Some(m) = unknown.message() {

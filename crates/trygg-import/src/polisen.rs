@@ -160,8 +160,8 @@ pub fn parse_polisen(json: &[u8], options: PolisenOptions) -> Result<ImportBatch
         ));
     }
     summary.notes.push(
-        "Polisen positions are kommun or county centroids: stored with precision \"area\", \
-         counted per area, never used in point statistics."
+        "Polisen positions stand for a whole kommun or county, not the incident's place: stored \
+         with precision \"area\", counted per area, never used in point statistics."
             .into(),
     );
     errors.into_result(ImportBatch {

@@ -377,7 +377,8 @@ pub(crate) enum Built {
 pub(crate) struct CategoryCache(HashMap<String, Option<&'static Category>>);
 
 impl CategoryCache {
-    fn resolve(&mut self, text: &str) -> Option<&'static Category> {
+    /// The category for `text`, if the taxonomy knows it.
+    pub fn resolve(&mut self, text: &str) -> Option<&'static Category> {
         if let Some(c) = self.0.get(text) {
             return *c;
         }
@@ -586,17 +587,7 @@ fn position(
                 }
             }
         };
-        let p = p.map_err(|e| {
-            format!(
-                "{}/{}: {}",
-                header(a),
-                header(b),
-                e.message.replace(
-                    "It looks like",
-                    "it looks like the columns are swapped in this row:"
-                )
-            )
-        })?;
+        let p = p.map_err(|e| format!("{}/{}: {}", header(a), header(b), e.message))?;
         if !land().contains(trygg_geo::Sweref99Tm { n: p.n, e: p.e }) {
             return Err(format!(
                 "{}/{}: the position lat {:.5}, lon {:.5} is in the sea or outside Sweden; check the \

@@ -228,6 +228,20 @@ fn unknown_categories_are_one_error_with_counts() {
 }
 
 #[test]
+fn an_unknown_category_on_a_row_with_other_problems_is_still_listed() {
+    let text = "Datum;Kategori\n2023-02-30;Klottr\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 2, "{e}");
+    assert!(
+        e.errors[0]
+            .message
+            .contains("\"Klottr\" (1 row, first at line 2)"),
+        "{e}"
+    );
+    assert!(e.errors[1].message.contains("2023-02-30"), "{e}");
+}
+
+#[test]
 fn errors_are_capped_and_the_rest_counted() {
     let mut text = String::from("Datum;Kategori\n");
     for _ in 0..120 {
