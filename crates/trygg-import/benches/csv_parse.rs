@@ -7,8 +7,8 @@
 //! the land check and `NewIncident::validate`.
 //!
 //! Measured 2026-11-24 (`cargo bench -p trygg-import --bench csv_parse`) on a shared 2-core
-//! builder with load average ≈ 6: **382 000 rows/s** (2.62 s per 1 M rows, ~90 MB of CSV);
-//! 297 000 rows/s before category lookups were memoised.
+//! builder: **533 000 rows/s** at load average ≈ 3.3 (1.88 s per 1 M rows, ~90 MB of CSV);
+//! 382 000 rows/s at load ≈ 6; 297 000 rows/s (load ≈ 6) before category lookups were memoised.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::fmt::Write;
