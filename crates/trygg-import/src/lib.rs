@@ -1,1 +1,24 @@
-//! Placeholder: filled in by its own issue.
+//! Reading incidents and areas from the files a partnership actually has, and writing exports.
+//!
+//! Every importer is pure: it takes bytes (or, for a GeoPackage, a path it only reads) and
+//! returns either everything, ready to store in one transaction, or every problem it found,
+//! with line numbers and a sentence saying what to fix. One bad row fails the whole file, so a
+//! half-imported spreadsheet can never skew a statistic.
+//!
+//! - [`polisen`]: Polisen's public events feed (JSON).
+//! - [`csv`]: spreadsheets exported as CSV, Swedish or English headers.
+//! - [`geojson`]: point features.
+//! - [`areas`]: area boundaries from GeoJSON or GeoPackage.
+//! - [`export`]: CSV for Swedish Excel, and GeoJSON.
+
+pub mod areas;
+pub mod csv;
+pub mod export;
+pub mod geojson;
+pub mod kommuner;
+pub mod polisen;
+mod report;
+mod rows;
+mod when;
+
+pub use report::{ImportBatch, ImportErrors, ImportSummary, Location, MAX_LISTED_ERRORS, RowError};

@@ -1,0 +1,328 @@
+//! Incidents from CSV files, as Swedish offices actually save them.
+//!
+//! The files come from Excel in Swedish locale (`;`, decimal comma, Windows-1252), from other
+//! systems (`,` or tab, UTF-8 with or without BOM), and from people. So: the delimiter is
+//! sniffed from the header line; UTF-8 is tried first and Windows-1252 is the fallback (said in
+//! the summary), while UTF-16 and binary files are refused with advice; common Swedish and
+//! English headers are recognised and anything else can be mapped with `FIELD=COLUMN`.
+//!
+//! Coordinates: `Lat`/`Lon` are WGS84 degrees; `N`/`E` (`Nord`/`Öst`) are SWEREF 99 TM metres.
+//! `X`/`Y` are ambiguous in Sweden (surveyors write X for northing, GIS tools X for easting), so
+//! the file's first row with both values decides, by Sweden's extent: whichever column holds
+//! values in the northing (or latitude) range is north. Rows that contradict that decision are
+//! refused as swapped. Every position must lie on Swedish land (see [`trygg_geo::Land`]).
+//!
+//! Dates and times: see the accepted forms in `when.rs` (ISO `2023-05-01`, `20230501`,
+//! day-first `1/5/2023`; times `14:30`, `14.30`, `1430`), all Europe/Stockholm local time.
+
+use std::borrow::Cow;
+
+use trygg_domain::{Channel, OrganisationId, Precision, Visibility};
+
+use crate::report::{Errors, ImportBatch, ImportErrors, ImportSummary, Location};
+use crate::rows::{
+    Built, CategoryCache, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder, build,
+    detect_xy, parse_number,
+};
+
+/// Settings for a CSV import.
+#[derive(Debug, Clone)]
+pub struct CsvOptions {
+    /// The organisation the incidents are filed under.
+    pub source_org: OrganisationId,
+    /// Coordinate system of X/Y columns; `None` = Lat/Lon → 4326, N/E → 3006, X/Y by magnitude.
+    pub crs: Option<Crs>,
+    /// Explicit `FIELD=COLUMN` mappings (see [`parse_mapping`]); they win over recognised headers.
+    pub mapping: Vec<(Field, String)>,
+    /// Who may see the incidents.
+    pub visibility: Visibility,
+    /// How exactly the positions are known (default: exact).
+    pub precision: Precision,
+}
+
+impl CsvOptions {
+    /// Defaults for `source_org`: no mapping, CRS from the headers, shared, exact positions.
+    pub fn new(source_org: OrganisationId) -> Self {
+        Self {
+            source_org,
+            crs: None,
+            mapping: Vec::new(),
+            visibility: Visibility::Shared,
+            precision: Precision::Exact,
+        }
+    }
+}
+
+/// Parses one `FIELD=COLUMN` mapping, e.g. `category=Brottstyp`.
+pub fn parse_mapping(s: &str) -> Result<(Field, String), String> {
+    let fields = Field::ALL.map(Field::name).join(", ");
+    let (f, c) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not FIELD=COLUMN; fields are {fields}"))?;
+    let field =
+        Field::parse(f).ok_or_else(|| format!("{f:?} is not a field; fields are {fields}"))?;
+    if c.trim().is_empty() {
+        return Err(format!("{s:?} names no column after '='"));
+    }
+    Ok((field, c.trim().to_string()))
+}
+
+/// Decodes the bytes: UTF-8 (BOM stripped) or, failing that, Windows-1252. Refuses UTF-16 and
+/// binary data.
+fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), ImportErrors> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ImportErrors::file(
+            "The file is in UTF-16 (\"Unicode text\"), which trygg does not read. In Excel choose \
+             Save as → \"CSV UTF-8 (kommaavgränsad)\" and import that file.",
+        ));
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let zeros_at = |parity: usize| {
+        let (zero, all) = sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .fold((0usize, 0usize), |(z, n), &b| {
+                (z + usize::from(b == 0), n + 1)
+            });
+        zero as f64 / all.max(1) as f64
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    if (even > 0.4 && odd < 0.05) || (odd > 0.4 && even < 0.05) {
+        return Err(ImportErrors::file(
+            "The file looks like UTF-16 text without a byte-order mark, which trygg does not read. \
+             In Excel choose Save as → \"CSV UTF-8 (kommaavgränsad)\" and import that file.",
+        ));
+    }
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+        .count();
+    if controls > 0 && controls * 100 >= sample.len() {
+        return Err(ImportErrors::file(
+            "The file is not text: it looks like a binary file (an .xlsx workbook?). In Excel \
+             choose Save as → \"CSV UTF-8 (kommaavgränsad)\" and import that file.",
+        ));
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok((Cow::Borrowed(s), None)),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+            Ok((
+                Cow::Owned(text.into_owned()),
+                Some("The file was not UTF-8; it was read as Windows-1252 (Excel's \"CSV (semikolonavgränsad)\"). Check that å, ä and ö look right.".into()),
+            ))
+        }
+    }
+}
+
+/// Picks the delimiter that splits the header line into the most columns (outside quotes).
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for c in &mut counts {
+                if c.0 == b {
+                    c.1 += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|c| c.1)
+        .filter(|c| c.1 > 0)
+        .map_or(b',', |c| c.0)
+}
+
+/// Parses a CSV file of incidents. All-or-nothing: on any problem nothing is returned and every
+/// bad row is listed with its line number.
+pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, ImportErrors> {
+    let (text, encoding_note) = decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(ImportErrors::file("The file is empty."));
+    }
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportErrors::file(format!("The header line cannot be read: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let columns = Columns::resolve(&headers, &options.mapping).map_err(ImportErrors::file)?;
+    let header_of = |f: Field| -> String {
+        columns.get(f).map_or_else(
+            || f.name().to_string(),
+            |i| format!("\"{}\"", headers[i].trim().trim_start_matches('\u{feff}')),
+        )
+    };
+
+    let has_xy = columns.has(Field::X);
+    let crs = match options.crs {
+        Some(c) => c,
+        None if has_xy => guess_crs(&text, delimiter, &columns),
+        None => Crs::Wgs84,
+    };
+    let mut rules = RowRules {
+        crs,
+        xy: XyOrder::XEast,
+        source_org: options.source_org,
+        channel: Channel::Import,
+        visibility: options.visibility,
+        precision: options.precision,
+    };
+    let mut notes: Vec<String> = encoding_note.into_iter().collect();
+    let mut xy_decided = !has_xy;
+
+    let mut errors = Errors::default();
+    let mut unknown = UnknownCategories::default();
+    let mut categories = CategoryCache::default();
+    let mut incidents = Vec::new();
+    let mut summary = ImportSummary {
+        source: "csv".into(),
+        ..Default::default()
+    };
+    let mut record = ::csv::StringRecord::new();
+    let index: Vec<(Field, usize)> = columns.index.iter().map(|(f, i)| (*f, *i)).collect();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(
+                    Location::Line(line),
+                    format!("this line cannot be read as CSV ({e}); check its quotes"),
+                );
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue; // blank lines at the end of Excel exports
+        }
+        let mut row = Row::default();
+        for &(f, i) in &index {
+            if let Some(v) = record.get(i) {
+                row.set(f, v);
+            }
+        }
+        if !xy_decided
+            && let (Some(x), Some(y)) = (row.get(Field::X), row.get(Field::Y))
+            && let (Ok(x), Ok(y)) = (parse_number("X", x), parse_number("Y", y))
+            && let Some(order) = detect_xy(crs, x, y)
+        {
+            rules.xy = order;
+            xy_decided = true;
+            notes.push(xy_note(crs, order, &header_of));
+        }
+        match build(&row, &rules, &mut categories, &header_of) {
+            Ok(Built::Incident(i)) => {
+                *summary.by_category.entry(i.category.clone()).or_default() += 1;
+                incidents.push(*i);
+            }
+            Ok(Built::UnknownCategory(v)) => unknown.add(v, Location::Line(line)),
+            Err(message) => {
+                // List an unknown category even on a row with other problems.
+                if let Some(v) = row.get(Field::Category)
+                    && categories.resolve(v).is_none()
+                {
+                    unknown.add(v.to_string(), Location::Line(line));
+                }
+                errors.push(Location::Line(line), message)
+            }
+        }
+    }
+    if let Some(m) = unknown.message() {
+        errors.push_front(Location::File, m);
+    }
+    if incidents.is_empty() && errors.is_empty() {
+        errors.push(
+            Location::File,
+            "The file has a header line but no rows: nothing to import.",
+        );
+    }
+    summary.imported = incidents.len();
+    summary.notes = notes;
+    errors.into_result(ImportBatch {
+        incidents,
+        polisen: Vec::new(),
+        summary,
+    })
+}
+
+fn xy_note(crs: Crs, order: XyOrder, header_of: &dyn Fn(Field) -> String) -> String {
+    let (x, y) = (header_of(Field::X), header_of(Field::Y));
+    match (crs, order) {
+        (Crs::Sweref99Tm, XyOrder::XNorth) => {
+            format!("{x} was read as northing (N) and {y} as easting (E), SWEREF 99 TM")
+        }
+        (Crs::Sweref99Tm, XyOrder::XEast) => {
+            format!("{x} was read as easting (E) and {y} as northing (N), SWEREF 99 TM")
+        }
+        (Crs::Wgs84, XyOrder::XNorth) => format!("{x} was read as latitude and {y} as longitude"),
+        (Crs::Wgs84, XyOrder::XEast) => format!("{x} was read as longitude and {y} as latitude"),
+    }
+}
+
+/// X/Y without a CRS option: metres if the first filled-in X is larger than 1 000.
+fn guess_crs(text: &str, delimiter: u8, columns: &Columns) -> Crs {
+    let Some(xi) = columns.get(Field::X) else {
+        return Crs::Wgs84;
+    };
+    let mut r = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    for rec in r.records().flatten().take(100) {
+        if let Some(Ok(x)) = rec
+            .get(xi)
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| parse_number("X", v))
+        {
+            return if x.abs() > 1000.0 {
+                Crs::Sweref99Tm
+            } else {
+                Crs::Wgs84
+            };
+        }
+    }
+    Crs::Wgs84
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        assert_eq!(sniff_delimiter("Datum;Kategori;Plats\n"), b';');
+        assert_eq!(sniff_delimiter("Datum,Kategori\n"), b',');
+        assert_eq!(sniff_delimiter("Datum\tKategori\n"), b'\t');
+        assert_eq!(sniff_delimiter("\"a;b\",c,d\n"), b',');
+    }
+
+    #[test]
+    fn mappings_parse() {
+        assert_eq!(
+            parse_mapping("category=Brottstyp").unwrap(),
+            (Field::Category, "Brottstyp".into())
+        );
+        assert!(
+            parse_mapping("kategori=X")
+                .unwrap_err()
+                .contains("not a field")
+        );
+        assert!(parse_mapping("category").is_err());
+    }
+}

@@ -1,0 +1,218 @@
+//! What an import hands back: the incidents and a summary, or every error with its line.
+//!
+//! Imports are all-or-nothing, so the error side must carry enough for a person to fix the whole
+//! file in one go: each bad row with its line number, capped so that a file with a wrong column
+//! does not print a million lines, and a count of the rest.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use trygg_domain::NewIncident;
+
+use crate::polisen::PolisenMeta;
+
+/// At most this many row errors are listed; the rest are counted.
+pub const MAX_LISTED_ERRORS: usize = 50;
+
+/// A parsed file, ready to be stored in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportBatch {
+    /// The incidents, in file order.
+    pub incidents: Vec<NewIncident>,
+    /// For a Polisen import, one entry per incident (same order): the event's kommun, URL and
+    /// type. Empty for other sources.
+    pub polisen: Vec<PolisenMeta>,
+    /// What was read, for the person importing and the audit log.
+    pub summary: ImportSummary,
+}
+
+/// What an import did, to print and store.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ImportSummary {
+    /// Kind of source: `polisen`, `csv`, `geojson`.
+    pub source: String,
+    /// Incidents read.
+    pub imported: usize,
+    /// Rows refused. Always 0 here, since imports are all-or-nothing and a failed one returns
+    /// [`ImportErrors`] instead; the field exists so that the stored summary has one shape.
+    pub rejected: usize,
+    /// Incidents per category code.
+    pub by_category: BTreeMap<String, usize>,
+    /// Records that are deliberately not incidents (Polisen's "Sammanfattning" county summaries).
+    pub skipped_summaries: usize,
+    /// Polisen event types without a mapping, stored under `ovrigt.polisen`, with counts.
+    pub unmapped_types: BTreeMap<String, usize>,
+    /// Anything else worth knowing ("decoded as Windows-1252", "X/Y read as E/N").
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Imported {} incidents from {}; rejected {}.",
+            self.imported, self.source, self.rejected
+        )?;
+        if self.skipped_summaries > 0 {
+            writeln!(
+                f,
+                "Skipped {} Polisen summaries (\"Sammanfattning …\"): they are not incidents.",
+                self.skipped_summaries
+            )?;
+        }
+        for (code, n) in &self.by_category {
+            writeln!(f, "  {code}: {n}")?;
+        }
+        if !self.unmapped_types.is_empty() {
+            writeln!(
+                f,
+                "Polisen types without a category (stored as Övrigt (Polisen)):"
+            )?;
+            for (t, n) in &self.unmapped_types {
+                writeln!(f, "  {t}: {n}")?;
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "Note: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where in the input a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "number")]
+pub enum Location {
+    /// The file as a whole (encoding, header, truncated JSON).
+    File,
+    /// A line of a text file, from 1.
+    Line(u64),
+    /// A feature of a GeoJSON FeatureCollection, from 0 as in the `features` array.
+    Feature(usize),
+    /// A row of a GeoPackage table, by its feature id.
+    Row(i64),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File => write!(f, "file"),
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Feature(n) => write!(f, "feature {n}"),
+            Location::Row(n) => write!(f, "row fid {n}"),
+        }
+    }
+}
+
+/// One problem, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Where.
+    pub at: Location,
+    /// What is wrong and what to do, for a person.
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// Why nothing was imported: every problem found (the first [`MAX_LISTED_ERRORS`]) and how
+/// many more there were.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct ImportErrors {
+    /// The listed problems, in file order.
+    pub errors: Vec<RowError>,
+    /// Problems found beyond the listed ones.
+    pub more: usize,
+}
+
+impl ImportErrors {
+    /// A single whole-file problem.
+    pub fn file(message: impl Into<String>) -> Self {
+        Self {
+            errors: vec![RowError {
+                at: Location::File,
+                message: message.into(),
+            }],
+            more: 0,
+        }
+    }
+
+    /// Every problem's text, for tests and logs.
+    pub fn messages(&self) -> Vec<String> {
+        self.errors.iter().map(ToString::to_string).collect()
+    }
+}
+
+impl fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.errors.len() + self.more;
+        writeln!(
+            f,
+            "Nothing was imported: {total} problem{} found. Fix {} and import the file again.",
+            if total == 1 { "" } else { "s" },
+            if total == 1 { "it" } else { "them" }
+        )?;
+        for e in &self.errors {
+            writeln!(f, "  {e}")?;
+        }
+        if self.more > 0 {
+            writeln!(f, "  … and {} more.", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects row errors, keeping the first [`MAX_LISTED_ERRORS`].
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    listed: Vec<RowError>,
+    more: usize,
+}
+
+impl Errors {
+    pub(crate) fn push(&mut self, at: Location, message: impl Into<String>) {
+        if self.listed.len() < MAX_LISTED_ERRORS {
+            self.listed.push(RowError {
+                at,
+                message: message.into(),
+            });
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    /// Puts a whole-file error first (e.g. one listing unknown categories).
+    pub(crate) fn push_front(&mut self, at: Location, message: impl Into<String>) {
+        self.listed.insert(
+            0,
+            RowError {
+                at,
+                message: message.into(),
+            },
+        );
+        if self.listed.len() > MAX_LISTED_ERRORS {
+            self.listed.pop();
+            self.more += 1;
+        }
+    }
+
+    pub(crate) fn into_result<T>(self, ok: T) -> Result<T, ImportErrors> {
+        if self.listed.is_empty() {
+            Ok(ok)
+        } else {
+            Err(ImportErrors {
+                errors: self.listed,
+                more: self.more,
+            })
+        }
+    }
+}

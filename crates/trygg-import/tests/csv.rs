@@ -1,0 +1,272 @@
+//! The CSV importer with files as Swedish offices save them, and every kind of bad input.
+
+use trygg_domain::OrganisationId;
+use trygg_import::csv::{CsvOptions, parse_csv, parse_mapping};
+use trygg_import::{ImportErrors, Location, MAX_LISTED_ERRORS};
+
+fn opts() -> CsvOptions {
+    CsvOptions::new(OrganisationId(3))
+}
+
+fn err(bytes: &[u8], o: &CsvOptions) -> ImportErrors {
+    match parse_csv(bytes, o) {
+        Ok(b) => panic!("expected an error, got {} incidents", b.incidents.len()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn swedish_excel_semicolons_windows_1252_and_decimal_comma() {
+    let text = "Datum;Klockslag;Kategori;Lat;Lon;Plats;Beskrivning;Ärendenr\r\n\
+                2023-05-01;14:30;Klotter;59,8586;17,6389;Stora torget;Nytt klotter på elskåpet;K-1\r\n\
+                2023-05-02;;Inbrott;59,8586;17,6389;Gränby;Källarförråd;K-2\r\n\
+                \r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let b = parse_csv(&bytes, &opts()).unwrap();
+    assert_eq!(b.incidents.len(), 2);
+    let i = &b.incidents[0];
+    assert_eq!(i.category, "skadegorelse.klotter");
+    assert_eq!(i.occurred_from.to_string(), "2023-05-01T12:30:00Z"); // CEST
+    assert_eq!(i.occurred_to, None);
+    assert_eq!(i.description.as_deref(), Some("Nytt klotter på elskåpet"));
+    assert_eq!(i.external_id.as_deref(), Some("K-1"));
+    let p = i.position.unwrap();
+    assert!((p.lat - 59.8586).abs() < 1e-9 && (p.lon - 17.6389).abs() < 1e-9);
+    // A date without a time is the whole day.
+    let j = &b.incidents[1];
+    assert_eq!(j.category, "ordning.inbrott");
+    assert_eq!(j.occurred_from.to_string(), "2023-05-01T22:00:00Z");
+    assert_eq!(j.occurred_to.unwrap().to_string(), "2023-05-02T21:59:59Z");
+    assert!(
+        b.summary.notes.iter().any(|n| n.contains("Windows-1252")),
+        "{:?}",
+        b.summary.notes
+    );
+    assert_eq!(b.summary.by_category.get("ordning.inbrott"), Some(&1));
+}
+
+#[test]
+fn utf8_with_bom_commas_english_headers_and_sweref_n_e() {
+    let text = "\u{feff}Date,Time,Category,N,E,Description\n\
+                2023-01-15,08:00,ordning.vald,6638604,647795,\"Fight, two people\"\n\
+                20230116,0815,Violence,\"6 638 604,5\",647795,\n";
+    let b = parse_csv(text.as_bytes(), &opts()).unwrap();
+    assert_eq!(b.incidents.len(), 2);
+    assert_eq!(
+        b.incidents[0].occurred_from.to_string(),
+        "2023-01-15T07:00:00Z"
+    ); // CET
+    assert_eq!(
+        b.incidents[0].description.as_deref(),
+        Some("Fight, two people")
+    );
+    let p = b.incidents[1].position.unwrap();
+    assert!((p.n - 6_638_604.5).abs() < 1e-6, "{p:?}");
+    assert!((p.lat - 59.8586).abs() < 1e-3);
+    assert!(b.summary.notes.is_empty());
+}
+
+#[test]
+fn tabs_and_x_y_in_either_convention() {
+    // Swedish surveying: X is northing.
+    let text = "Datum\tKategori\tX\tY\n2023-05-01 22:10\tBråk\t6638604\t647795\n";
+    let b = parse_csv(text.as_bytes(), &opts()).unwrap();
+    let p = b.incidents[0].position.unwrap();
+    assert!((p.n - 6_638_604.0).abs() < 1e-6);
+    assert!(
+        b.summary.notes.iter().any(|n| n.contains("northing")),
+        "{:?}",
+        b.summary.notes
+    );
+    // GIS: X is easting.
+    let text = "Datum\tKategori\tX\tY\n2023-05-01 22:10\tBråk\t647795\t6638604\n";
+    let b = parse_csv(text.as_bytes(), &opts()).unwrap();
+    assert!((b.incidents[0].position.unwrap().n - 6_638_604.0).abs() < 1e-6);
+    // Degrees in X/Y are longitude/latitude.
+    let text = "Datum;Kategori;X;Y\n2023-05-01;Bråk;17,6389;59,8586\n";
+    let b = parse_csv(text.as_bytes(), &opts()).unwrap();
+    assert!((b.incidents[0].position.unwrap().lat - 59.8586).abs() < 1e-9);
+}
+
+#[test]
+fn time_windows_from_fran_till() {
+    let text = "Från;Till;Kategori\n2023-03-24 18:00;2023-03-27 07:30;Inbrott\n24/3/2023;27.3.2023;Inbrott\n";
+    let b = parse_csv(text.as_bytes(), &opts()).unwrap();
+    let i = &b.incidents[0];
+    assert_eq!(i.occurred_from.to_string(), "2023-03-24T17:00:00Z");
+    // Across the switch to summer time on 26 March.
+    assert_eq!(i.occurred_to.unwrap().to_string(), "2023-03-27T05:30:00Z");
+    let j = &b.incidents[1];
+    assert_eq!(j.occurred_from.to_string(), "2023-03-23T23:00:00Z");
+    assert_eq!(j.occurred_to.unwrap().to_string(), "2023-03-27T21:59:59Z");
+    let text = "Från;Till;Kategori\n2023-03-27 18:00;2023-03-24 07:30;Inbrott\n";
+    let e = err(text.as_bytes(), &opts());
+    assert!(e.errors[0].message.contains("before"), "{e}");
+}
+
+#[test]
+fn explicit_mappings_win() {
+    let mut o = opts();
+    o.mapping = vec![
+        parse_mapping("occurred_date=Händelsedag").unwrap(),
+        parse_mapping("category=Brottstyp").unwrap(),
+        parse_mapping("place=Gatuadress").unwrap(),
+    ];
+    let text =
+        "Händelsedag;Brottstyp;Gatuadress\n2023-05-01;Skadegörelse / Glaskross;Kungsgatan 1\n";
+    let b = parse_csv(text.as_bytes(), &o).unwrap();
+    assert_eq!(b.incidents[0].category, "skadegorelse.glaskross");
+    assert_eq!(b.incidents[0].place.as_deref(), Some("Kungsgatan 1"));
+    o.mapping = vec![parse_mapping("category=Finns inte").unwrap()];
+    let e = err(text.as_bytes(), &o);
+    assert!(
+        e.to_string().contains("\"Finns inte\"") && e.to_string().contains("Brottstyp"),
+        "{e}"
+    );
+}
+
+// ---- Bad input: one test per case, each with a clear message and nothing returned. ----
+
+#[test]
+fn wrong_encoding_utf16_is_refused() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "Datum;Kategori\n2023-05-01;Klotter\n".encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let e = err(&bytes, &opts());
+    assert_eq!(e.errors.len(), 1);
+    assert_eq!(e.errors[0].at, Location::File);
+    assert!(
+        e.to_string().contains("UTF-16") && e.to_string().contains("CSV UTF-8"),
+        "{e}"
+    );
+    // Without a byte-order mark, and a binary file.
+    let no_bom: Vec<u8> = "Datum;Kategori\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert!(err(&no_bom, &opts()).to_string().contains("UTF-16"));
+    let xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00binary";
+    assert!(err(xlsx, &opts()).to_string().contains("binary"));
+}
+
+#[test]
+fn missing_columns_name_what_was_expected_and_found() {
+    let e = err(b"Datum;Plats\n2023-05-01;Torget\n", &opts());
+    assert_eq!(e.errors.len(), 1);
+    let m = &e.errors[0].message;
+    assert!(
+        m.contains("Missing columns") && m.contains("category"),
+        "{m}"
+    );
+    assert!(m.contains("\"Datum\", \"Plats\""), "{m}");
+    assert!(m.contains("FIELD=COLUMN"), "{m}");
+    let e = err(b"Kategori;Lat\nKlotter;59.8\n", &opts());
+    assert!(e.errors[0].message.contains("a date"), "{e}");
+}
+
+#[test]
+fn text_in_a_number_column_is_a_row_error_naming_the_column() {
+    let text = "Datum;Kategori;Lat;Lon\n2023-05-01;Klotter;59,8586;17,6389\n2023-05-01;Klotter;norr om torget;17,6389\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_eq!(e.errors[0].at, Location::Line(3));
+    assert!(
+        e.errors[0].message.contains("\"Lat\"") && e.errors[0].message.contains("not a number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn impossible_dates_are_row_errors() {
+    let text = "Datum;Kategori\n2023-02-30;Klotter\n2023-02-28;Klotter\n2023-13-01;Klotter\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 2, "{e}");
+    assert_eq!(e.errors[0].at, Location::Line(2));
+    assert!(
+        e.errors[0]
+            .message
+            .contains("\"2023-02-30\" is not a date that exists"),
+        "{e}"
+    );
+    assert_eq!(e.errors[1].at, Location::Line(4));
+}
+
+#[test]
+fn swapped_coordinates_are_row_errors() {
+    let text = "Datum;Kategori;Lat;Lon\n2023-05-01;Klotter;17,6389;59,8586\n";
+    let e = err(text.as_bytes(), &opts());
+    assert!(e.errors[0].message.contains("swapped"), "{e}");
+    // X/Y decided by the first row; a later row with the axes the other way round is refused.
+    let text = "Datum;Kategori;X;Y\n2023-05-01;Klotter;6638604;647795\n2023-05-01;Klotter;647795;6638604\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_eq!(e.errors[0].at, Location::Line(3));
+    assert!(e.errors[0].message.contains("swapped"), "{e}");
+}
+
+#[test]
+fn coordinates_in_the_sea_or_abroad_are_row_errors() {
+    let text = "Datum;Kategori;Lat;Lon\n\
+                2023-05-01;Klotter;57,3;17,6\n\
+                2023-05-01;Klotter;59,91;10,75\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 2, "{e}");
+    for x in &e.errors {
+        assert!(x.message.contains("in the sea or outside Sweden"), "{x}");
+    }
+}
+
+#[test]
+fn unknown_categories_are_one_error_with_counts() {
+    let text = "Datum;Kategori\n2023-05-01;Klottr\n2023-05-01;Klottr\n2023-05-01;Bus\n2023-05-01;Klotter\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 1, "{e}");
+    let m = &e.errors[0].message;
+    assert!(m.contains("\"Klottr\" (2 rows, first at line 2)"), "{m}");
+    assert!(m.contains("\"Bus\" (1 row, first at line 4)"), "{m}");
+}
+
+#[test]
+fn an_unknown_category_on_a_row_with_other_problems_is_still_listed() {
+    let text = "Datum;Kategori\n2023-02-30;Klottr\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 2, "{e}");
+    assert!(
+        e.errors[0]
+            .message
+            .contains("\"Klottr\" (1 row, first at line 2)"),
+        "{e}"
+    );
+    assert!(e.errors[1].message.contains("2023-02-30"), "{e}");
+}
+
+#[test]
+fn errors_are_capped_and_the_rest_counted() {
+    let mut text = String::from("Datum;Kategori\n");
+    for _ in 0..120 {
+        text.push_str("2023-02-30;Klotter\n");
+    }
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), MAX_LISTED_ERRORS);
+    assert_eq!(e.more, 120 - MAX_LISTED_ERRORS);
+    assert!(
+        e.to_string().contains("120 problems") && e.to_string().contains("and 70 more"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_header_without_rows_is_refused() {
+    let e = err(b"Datum;Kategori\r\n;\r\n", &opts());
+    assert!(e.to_string().contains("no rows"), "{e}");
+    let e = err(b"", &opts());
+    assert!(e.to_string().contains("empty"), "{e}");
+}
+
+#[test]
+fn personal_identity_numbers_are_refused() {
+    let text = "Datum;Kategori;Beskrivning\n2023-05-01;Bråk;Person 811228-9874 inblandad\n";
+    let e = err(text.as_bytes(), &opts());
+    assert!(e.errors[0].message.contains("personnummer"), "{e}");
+}
