@@ -22,3 +22,4 @@ mod rows;
 mod when;
 
 pub use report::{ImportBatch, ImportErrors, ImportSummary, Location, MAX_LISTED_ERRORS, RowError};
+pub use rows::{Crs, Field};

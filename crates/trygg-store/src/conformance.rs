@@ -12,7 +12,7 @@ use trygg_domain::{
     Taxonomy, Visibility,
 };
 
-use crate::{AssignedIncident, AuditFilter, NewReport, Store, StoreError};
+use crate::{AssignedIncident, AuditFilter, BatchAudit, NewReport, Store, StoreError};
 
 /// Name of the organisation [`run_all`] creates first, which [`check_reopened`] looks for.
 pub const FIRST_ORG: &str = "Uppsala kommun";
@@ -171,7 +171,7 @@ pub async fn run_all(store: &dyn Store) {
     // Areas.
     let geometry = json!({"type": "Polygon", "coordinates": [[[17.60, 59.84], [17.68, 59.84], [17.68, 59.88], [17.60, 59.88], [17.60, 59.84]]]});
     let areas = store
-        .create_areas(
+        .upsert_areas(
             &actor,
             vec![
                 NewArea {
@@ -196,6 +196,26 @@ pub async fn run_all(store: &dyn Store) {
         "areas read back with their geometry"
     );
     let (centrum, gottsunda) = (areas[0].id, areas[1].id);
+    let renamed = store
+        .upsert_areas(
+            &actor,
+            vec![NewArea {
+                name: "Gottsunda/Valsätra".into(),
+                code: Some("G".into()),
+                kind: AreaKind::District,
+                geometry: geometry.clone(),
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        renamed[0].id, gottsunda,
+        "an area with the same kind and code is replaced, keeping its id"
+    );
+    assert_eq!(
+        store.list_areas().await.unwrap()[1].name,
+        "Gottsunda/Valsätra"
+    );
 
     // One incident: validated, stored, read back equal, audited.
     let before_audit = audit_len(store).await;
@@ -273,7 +293,7 @@ pub async fn run_all(store: &dyn Store) {
     ];
     batch[1].incident.occurred_to = Some(t("2024-05-01T00:00:00Z"));
     let err = store
-        .write_incidents(&actor, batch, true)
+        .write_incidents(&actor, batch, BatchAudit::Each)
         .await
         .unwrap_err();
     assert!(
@@ -331,7 +351,11 @@ pub async fn run_all(store: &dyn Store) {
     }
     let audit_before_bulk = audit_len(store).await;
     let outcome = store
-        .write_incidents(&actor, batch, false)
+        .write_incidents(
+            &actor,
+            batch,
+            BatchAudit::Batch(json!({"source": "conformance"})),
+        )
         .await
         .expect("bulk write");
     assert_eq!(
@@ -521,6 +545,48 @@ pub async fn run_all(store: &dyn Store) {
             .is_some()
     );
 
+    // Re-assignment when areas change: replace Gottsunda's links.
+    let positions = store.incident_positions().await.unwrap();
+    assert_eq!(positions.len(), 21, "every incident with a position");
+    let first_two: Vec<_> = positions
+        .iter()
+        .take(2)
+        .map(|(id, _)| (*id, gottsunda))
+        .collect();
+    assert_eq!(
+        store
+            .replace_area_links(&actor, &[gottsunda], first_two)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        count(
+            store,
+            IncidentFilter {
+                areas: vec![gottsunda],
+                scope: Scope::All,
+                ..Default::default()
+            }
+        )
+        .await,
+        2,
+        "old links replaced"
+    );
+    assert_eq!(
+        count(
+            store,
+            IncidentFilter {
+                areas: vec![centrum],
+                scope: Scope::All,
+                ..Default::default()
+            }
+        )
+        .await,
+        21,
+        "other areas' links untouched"
+    );
+
     // Idempotent upsert on external id, with history in the audit log.
     let mut feed = sample_incident(polis.id, "2026-08-22T04:29:00Z", "brott.stold");
     feed.channel = Channel::Polisen;
@@ -528,12 +594,20 @@ pub async fn run_all(store: &dyn Store) {
     feed.reported_at = Some(t("2026-08-22T08:35:23Z"));
     feed.position = Some(Position::from_wgs84(60.009226, 17.271459, Precision::Area).unwrap());
     let first = store
-        .write_incidents(&actor, vec![assigned(feed.clone(), &[])], false)
+        .write_incidents(
+            &actor,
+            vec![assigned(feed.clone(), &[])],
+            BatchAudit::Batch(json!({"source": "conformance"})),
+        )
         .await
         .unwrap();
     assert_eq!(first.created, 1);
     let again = store
-        .write_incidents(&actor, vec![assigned(feed.clone(), &[])], false)
+        .write_incidents(
+            &actor,
+            vec![assigned(feed.clone(), &[])],
+            BatchAudit::Batch(json!({"source": "conformance"})),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -552,7 +626,7 @@ pub async fn run_all(store: &dyn Store) {
                 assigned(older_in_same_batch, &[]),
                 assigned(newer.clone(), &[gottsunda]),
             ],
-            false,
+            BatchAudit::Batch(json!({"source": "conformance"})),
         )
         .await
         .unwrap();
@@ -572,7 +646,11 @@ pub async fn run_all(store: &dyn Store) {
     assert_eq!(stored.total, 1, "still one incident for one external id");
     let s = &stored.items[0];
     assert_eq!(s.description, newer.description);
-    assert_eq!(s.areas, vec![gottsunda]);
+    assert_eq!(
+        s.areas,
+        vec![gottsunda],
+        "an update replaces the incident's areas too"
+    );
     assert_eq!(s.position.unwrap().precision, Precision::Area);
     let history = store
         .list_audit(&AuditFilter {

@@ -24,7 +24,7 @@ macro_rules! impl_store {
             };
             use $crate::sql::{self, INCIDENT_COLUMNS, IncidentValues, USER_COLUMNS};
             use $crate::{
-                AssignedIncident, AuditFilter, NewReport, Result, StoreError,
+                AssignedIncident, AuditFilter, BatchAudit, NewReport, Result, StoreError,
                 UserCredentials, WriteOutcome,
             };
 
@@ -389,26 +389,105 @@ macro_rules! impl_store {
                     row.as_ref().map(sql::user_from_row).transpose()
                 }
 
-                async fn create_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>> {
+                async fn upsert_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>> {
                     let mut tx = self.begin_write().await?;
-                    let mut created = Vec::with_capacity(areas.len());
+                    let mut stored = Vec::with_capacity(areas.len());
                     for a in areas {
-                        let id: i64 = ::sqlx::query_scalar(
-                            "INSERT INTO areas (name, code, kind, geometry) VALUES ($1, $2, $3, $4) RETURNING id",
-                        )
-                        .bind(&a.name)
-                        .bind(&a.code)
-                        .bind(a.kind.as_str())
-                        .bind(a.geometry.to_string())
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(|e| sql::classify("area", e))?;
-                        audit(&mut tx, actor, "create", "area", Some(id.to_string()), None,
-                            Some(json!({ "id": id, "name": a.name, "code": a.code, "kind": a.kind }))).await?;
-                        created.push(Area { id: AreaId(id), name: a.name, code: a.code, kind: a.kind, geometry: a.geometry });
+                        let existing = match &a.code {
+                            Some(code) => ::sqlx::query("SELECT id, name, code, kind, geometry FROM areas WHERE kind = $1 AND code = $2")
+                                .bind(a.kind.as_str())
+                                .bind(code)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                                .as_ref()
+                                .map(sql::area_from_row)
+                                .transpose()?,
+                            None => None,
+                        };
+                        let summary = |id: i64, a: &NewArea| json!({ "id": id, "name": a.name, "code": a.code, "kind": a.kind });
+                        let id = match existing {
+                            Some(old) => {
+                                ::sqlx::query("UPDATE areas SET name = $1, geometry = $2 WHERE id = $3")
+                                    .bind(&a.name)
+                                    .bind(a.geometry.to_string())
+                                    .bind(old.id.0)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                let before = json!({ "id": old.id.0, "name": old.name, "code": old.code, "kind": old.kind });
+                                audit(&mut tx, actor, "update", "area", Some(old.id.to_string()), Some(before), Some(summary(old.id.0, &a))).await?;
+                                old.id.0
+                            }
+                            None => {
+                                let id: i64 = ::sqlx::query_scalar(
+                                    "INSERT INTO areas (name, code, kind, geometry) VALUES ($1, $2, $3, $4) RETURNING id",
+                                )
+                                .bind(&a.name)
+                                .bind(&a.code)
+                                .bind(a.kind.as_str())
+                                .bind(a.geometry.to_string())
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(|e| sql::classify("area", e))?;
+                                audit(&mut tx, actor, "create", "area", Some(id.to_string()), None, Some(summary(id, &a))).await?;
+                                id
+                            }
+                        };
+                        stored.push(Area { id: AreaId(id), name: a.name, code: a.code, kind: a.kind, geometry: a.geometry });
                     }
                     tx.commit().await?;
-                    Ok(created)
+                    Ok(stored)
+                }
+
+                async fn replace_area_links(
+                    &self,
+                    actor: &Actor,
+                    areas: &[AreaId],
+                    links: Vec<(IncidentId, AreaId)>,
+                ) -> Result<u64> {
+                    let mut tx = self.begin_write().await?;
+                    for chunk in areas.chunks(1000) {
+                        let mut qb = QueryBuilder::<$db>::new("DELETE FROM incident_areas WHERE area_id IN (");
+                        let mut list = qb.separated(", ");
+                        for a in chunk {
+                            list.push_bind(a.0);
+                        }
+                        qb.push(")");
+                        qb.build().execute(&mut *tx).await?;
+                    }
+                    let mut pairs: Vec<(i64, i64)> = links.iter().map(|(i, a)| (i.0, a.0)).collect();
+                    pairs.sort_unstable();
+                    pairs.dedup();
+                    insert_area_links(&mut tx, &pairs).await?;
+                    audit(&mut tx, actor, "assign", "incident_areas", None, None, Some(json!({
+                        "areas": areas.iter().map(|a| a.0).collect::<Vec<_>>(),
+                        "links": pairs.len(),
+                    }))).await?;
+                    tx.commit().await?;
+                    Ok(pairs.len() as u64)
+                }
+
+                async fn incident_positions(&self) -> Result<Vec<(IncidentId, $crate::__private::trygg_domain::Position)>> {
+                    let rows = ::sqlx::query(
+                        "SELECT id, lat, lon, n, e, precision FROM incidents WHERE precision IS NOT NULL ORDER BY id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let p: String = r.try_get("precision")?;
+                            Ok((
+                                IncidentId(r.try_get("id")?),
+                                $crate::__private::trygg_domain::Position {
+                                    lat: r.try_get("lat")?,
+                                    lon: r.try_get("lon")?,
+                                    n: r.try_get("n")?,
+                                    e: r.try_get("e")?,
+                                    precision: $crate::__private::trygg_domain::Precision::parse(&p)
+                                        .ok_or_else(|| StoreError::Corrupt(format!("precision {p:?}")))?,
+                                },
+                            ))
+                        })
+                        .collect()
                 }
 
                 async fn list_areas(&self) -> Result<Vec<Area>> {
@@ -422,7 +501,7 @@ macro_rules! impl_store {
                     &self,
                     actor: &Actor,
                     incidents: Vec<AssignedIncident>,
-                    audit_each: bool,
+                    batch_audit: BatchAudit,
                 ) -> Result<WriteOutcome> {
                     for (k, a) in incidents.iter().enumerate() {
                         a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
@@ -472,19 +551,20 @@ macro_rules! impl_store {
                     }
                     let ids = insert_incidents(&mut tx, &fresh, at).await?;
                     outcome.created = ids.len() as u64;
-                    if audit_each {
-                        for (id, a) in ids.iter().zip(&fresh) {
-                            let created = sql::incident_from_new(*id, &a.incident, &a.areas, at);
-                            audit(&mut tx, actor, "create", "incident", Some(id.to_string()), None, Some(to_json(&created))).await?;
-                        }
-                    } else {
+                    if let BatchAudit::Batch(summary) = batch_audit {
                         audit(&mut tx, actor, "import", "incident", None, None, Some(json!({
                             "created": outcome.created,
                             "updated": outcome.updated,
                             "unchanged": outcome.unchanged,
                             "first_id": ids.first(),
                             "last_id": ids.last(),
+                            "summary": summary,
                         }))).await?;
+                    } else {
+                        for (id, a) in ids.iter().zip(&fresh) {
+                            let created = sql::incident_from_new(*id, &a.incident, &a.areas, at);
+                            audit(&mut tx, actor, "create", "incident", Some(id.to_string()), None, Some(to_json(&created))).await?;
+                        }
                     }
                     tx.commit().await?;
                     Ok(outcome)

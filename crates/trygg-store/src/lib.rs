@@ -72,6 +72,16 @@ pub struct AssignedIncident {
     pub areas: Vec<AreaId>,
 }
 
+/// How a batch write is audited.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchAudit {
+    /// One audit event per created incident (API calls, reports).
+    Each,
+    /// One audit event for the whole batch, holding this summary (imports), plus one per
+    /// replaced incident.
+    Batch(serde_json::Value),
+}
+
 /// What writing a batch of incidents did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct WriteOutcome {
@@ -156,20 +166,30 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The user an API token hash belongs to.
     async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>>;
 
-    /// Creates areas in one transaction.
-    async fn create_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>>;
+    /// Creates areas in one transaction; an area whose (kind, code) is already stored is
+    /// replaced (name and boundary), keeping its id.
+    async fn upsert_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>>;
+    /// Replaces the incident links of `areas` with `links` (pairs of incident and area), in one
+    /// transaction with one audit event. Returns how many links were written.
+    async fn replace_area_links(
+        &self,
+        actor: &Actor,
+        areas: &[AreaId],
+        links: Vec<(IncidentId, AreaId)>,
+    ) -> Result<u64>;
+    /// Every incident that has a position, with it (for area assignment).
+    async fn incident_positions(&self) -> Result<Vec<(IncidentId, trygg_domain::Position)>>;
     /// All areas, by id.
     async fn list_areas(&self) -> Result<Vec<Area>>;
 
     /// Writes incidents in one transaction: new ones are created; one whose (channel, source
-    /// organisation, external id) is already stored replaces it. All are validated first;
-    /// one invalid incident fails the whole batch. Bulk batches (`audit_each = false`) write
-    /// one audit event for the batch plus one per replaced incident.
+    /// organisation, external id) is already stored replaces it, with before/after audited.
+    /// All are validated first; one invalid incident fails the whole batch.
     async fn write_incidents(
         &self,
         actor: &Actor,
         incidents: Vec<AssignedIncident>,
-        audit_each: bool,
+        audit: BatchAudit,
     ) -> Result<WriteOutcome>;
     /// Creates one incident and returns it.
     async fn create_incident(&self, actor: &Actor, incident: AssignedIncident) -> Result<Incident>;

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 mod health;
+pub mod ingest;
 pub mod time;
 
 use std::sync::Arc;
@@ -21,16 +22,22 @@ pub use error::ApiError;
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The database.
+    /// The database (reads).
     pub store: Arc<dyn Store>,
+    /// The way incidents and areas are written.
+    pub ingest: ingest::Ingest,
     /// Local time zone for dates without an offset and for display (Europe/Stockholm).
     pub tz: jiff::tz::TimeZone,
 }
 
 impl AppState {
-    /// State over `store` in time zone `tz`.
-    pub fn new(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Self {
-        Self { store, tz }
+    /// State over `store` in time zone `tz`; loads the area index.
+    pub async fn load(
+        store: Arc<dyn Store>,
+        tz: jiff::tz::TimeZone,
+    ) -> Result<Self, trygg_store::StoreError> {
+        let ingest = ingest::Ingest::load(store.clone()).await?;
+        Ok(Self { store, ingest, tz })
     }
 }
 

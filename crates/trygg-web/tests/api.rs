@@ -101,7 +101,7 @@ async fn spawn_app() -> TestApp {
         tokens.push(token);
     }
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let router = trygg_web::router(trygg_web::AppState::new(store.clone(), tz));
+    let router = trygg_web::router(trygg_web::AppState::load(store.clone(), tz).await.unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(trygg_web::serve(listener, router, std::future::pending()));

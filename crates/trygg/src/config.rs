@@ -19,6 +19,8 @@ pub struct Config {
     pub timezone: String,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// The Polisen poller (`[polisen]`).
+    pub polisen: crate::poller::PollerConfig,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             database: "sqlite://trygg.db".into(),
             timezone: "Europe/Stockholm".into(),
             log_format: "text".into(),
+            polisen: crate::poller::PollerConfig::default(),
         }
     }
 }
@@ -39,6 +42,7 @@ impl std::fmt::Debug for Config {
             .field("database", &redact(&self.database))
             .field("timezone", &self.timezone)
             .field("log_format", &self.log_format)
+            .field("polisen", &self.polisen)
             .finish()
     }
 }
@@ -77,6 +81,16 @@ impl Config {
                 "DATABASE" | "DATABASE_URL" => config.database = value,
                 "TIMEZONE" => config.timezone = value,
                 "LOG_FORMAT" => config.log_format = value,
+                "POLISEN_ENABLED" => {
+                    config.polisen.enabled = matches!(value.as_str(), "1" | "true" | "yes")
+                }
+                "POLISEN_URL" => config.polisen.url = value,
+                "POLISEN_INTERVAL_SECS" => {
+                    config.polisen.interval_secs = value.parse().with_context(|| {
+                        format!("TRYGG_POLISEN_INTERVAL_SECS must be whole seconds, not {value:?}")
+                    })?
+                }
+                "POLISEN_USER_AGENT" => config.polisen.user_agent = value,
                 _ => {}
             }
         }
@@ -131,7 +145,7 @@ mod tests {
         let file = dir.join("t.toml");
         std::fs::write(
             &file,
-            "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite://file.db\"\n",
+            "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite://file.db\"\n[polisen]\nenabled = true\ninterval_secs = 900\n",
         )
         .unwrap();
         let c = Config::load(
@@ -148,6 +162,12 @@ mod tests {
             "environment beats the file"
         );
         assert_eq!(c.timezone, "Europe/Stockholm", "default");
+        assert!(c.polisen.enabled);
+        assert_eq!(c.polisen.interval_secs, 900);
+        assert!(
+            c.polisen.user_agent.starts_with("trygg/"),
+            "unset keys keep their defaults"
+        );
         assert!(
             !format!("{c:?}").contains("secret"),
             "the password never prints"

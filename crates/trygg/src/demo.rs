@@ -4,11 +4,18 @@
 //! Uppsala and years of seeded incidents up to today, with one planted intervention to find.
 
 use anyhow::Context;
-use std::collections::HashMap;
-
+use serde_json::json;
 use trygg_demo::{DemoConfig, DemoOrganisations};
 use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, Organisation, Role};
-use trygg_store::{AssignedIncident, Store};
+use trygg_import::polisen::PolisenOptions;
+use trygg_store::BatchAudit;
+use trygg_web::ingest::Ingest;
+
+/// Uppsala kommun's boundary (SCB, generalised); see `assets/SOURCE.md`.
+const UPPSALA_KOMMUN: &[u8] = include_bytes!("../assets/scb_uppsala_kommun_0380_wgs84.geojson");
+/// 2 550 real Polisen events for Uppsala län, 2023-03…2026-08; see `assets/SOURCE.md`.
+const POLISEN_SAMPLE: &[u8] =
+    include_bytes!("../assets/polisen_uppsala_lan_2023-03_to_2026-08.json");
 
 /// The demo accounts: e-mail, display name, organisation index, roles. All have password `demo`.
 const ACCOUNTS: &[(&str, &str, usize, &[Role])] = &[
@@ -24,11 +31,12 @@ const ACCOUNTS: &[(&str, &str, usize, &[Role])] = &[
 ];
 
 /// Makes sure the demo data is there; returns the text to print for the newcomer.
-pub async fn ensure(store: &dyn Store) -> anyhow::Result<String> {
+pub async fn ensure(ingest: &Ingest) -> anyhow::Result<String> {
+    let store = ingest.store();
     let actor = Actor::system("demo");
     let orgs = store.list_organisations().await?;
     let orgs = if orgs.is_empty() {
-        fill(store, &actor)
+        fill(ingest, &actor)
             .await
             .context("filling the demo database")?
     } else {
@@ -70,7 +78,8 @@ pub async fn ensure(store: &dyn Store) -> anyhow::Result<String> {
     Ok(banner)
 }
 
-async fn fill(store: &dyn Store, actor: &Actor) -> anyhow::Result<Vec<Organisation>> {
+async fn fill(ingest: &Ingest, actor: &Actor) -> anyhow::Result<Vec<Organisation>> {
+    let store = ingest.store();
     let mut orgs = Vec::new();
     for (name, kind) in [
         ("Uppsala kommun", OrgKind::Kommun),
@@ -108,6 +117,8 @@ async fn fill(store: &dyn Store, actor: &Actor) -> anyhow::Result<Vec<Organisati
             )
             .await?;
     }
+
+    // Areas first: the real kommun boundary and the approximate districts.
     let mut config = DemoConfig::new(DemoOrganisations {
         kommun: orgs[0].id,
         police: orgs[1].id,
@@ -115,42 +126,41 @@ async fn fill(store: &dyn Store, actor: &Actor) -> anyhow::Result<Vec<Organisati
     });
     config.end = jiff::Zoned::now().date();
     let city = trygg_demo::generate(&config);
-    let areas = store
-        .create_areas(
+    let mut areas = trygg_import::areas::read_areas_geojson(UPPSALA_KOMMUN, None, None, None)
+        .map_err(|e| anyhow::anyhow!("embedded kommun boundary: {e}"))?;
+    areas.extend(city.districts.iter().map(|d| d.area.clone()));
+    ingest.import_areas(actor, areas).await?;
+
+    // The generated city, in batches, each assigned to its areas by the area index.
+    let total = city.incidents.len();
+    let mut incidents = city.incidents.into_iter().peekable();
+    while incidents.peek().is_some() {
+        let batch: Vec<_> = incidents.by_ref().take(20_000).collect();
+        ingest
+            .write(
+                actor,
+                batch,
+                BatchAudit::Batch(json!({ "source": "demo city", "seed": config.seed })),
+            )
+            .await?;
+    }
+
+    // The real Polisen sample for Uppsala län, as an extra source.
+    let polisen = trygg_import::polisen::parse_polisen(
+        POLISEN_SAMPLE,
+        PolisenOptions {
+            source_org: orgs[1].id,
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("embedded Polisen sample: {e}"))?;
+    let imported = polisen.incidents.len();
+    ingest
+        .write(
             actor,
-            city.districts.iter().map(|d| d.area.clone()).collect(),
+            polisen.incidents,
+            BatchAudit::Batch(serde_json::to_value(&polisen.summary)?),
         )
         .await?;
-    let by_code: HashMap<&str, trygg_domain::AreaId> = city
-        .districts
-        .iter()
-        .zip(&areas)
-        .map(|(d, a)| (d.code.as_str(), a.id))
-        .collect();
-    let total = city.incidents.len();
-    let mut batch = Vec::with_capacity(20_000);
-    for incident in city.incidents {
-        // Area-precision positions (kommun centroids) belong to no district.
-        let district = incident
-            .position
-            .filter(|p| p.precision.is_point())
-            .and_then(|p| city.districts.iter().find(|d| d.contains(p.lat, p.lon)))
-            .map(|d| by_code[d.code.as_str()]);
-        batch.push(AssignedIncident {
-            incident,
-            areas: district.into_iter().collect(),
-        });
-        if batch.len() == 20_000 {
-            store
-                .write_incidents(actor, std::mem::take(&mut batch), false)
-                .await?;
-        }
-    }
-    store.write_incidents(actor, batch, false).await?;
-    tracing::info!(
-        incidents = total,
-        districts = areas.len(),
-        "demo city stored"
-    );
+    tracing::info!(generated = total, polisen = imported, planted = %city.planted.name, "demo city stored");
     Ok(orgs)
 }

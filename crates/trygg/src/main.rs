@@ -2,6 +2,8 @@
 
 mod config;
 mod demo;
+mod poller;
+mod transfer;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
@@ -32,6 +34,22 @@ enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import areas or incidents (all or nothing).
+    Import {
+        #[command(subcommand)]
+        what: transfer::ImportCommand,
+        /// Database URL.
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Export incidents for the given filter.
+    Export {
+        #[command(flatten)]
+        args: transfer::ExportArgs,
+        /// Database URL.
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -114,8 +132,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 bail!("the demo fills an embedded database; use --database sqlite://PATH");
             }
             let store = open_store(&config.database).await?;
-            let banner = demo::ensure(store.as_ref()).await?;
+            let ingest = trygg_web::ingest::Ingest::load(store.clone()).await?;
+            let banner = demo::ensure(&ingest).await?;
             serve(&config, store, Some(banner)).await
+        }
+        Command::Import { what, database } => {
+            let ingest = open_ingest(database, &mut config).await?;
+            transfer::import(&ingest, what).await
+        }
+        Command::Export { args, database } => {
+            let ingest = open_ingest(database, &mut config).await?;
+            transfer::export(&ingest, &config.tz(), args).await
         }
         Command::User(UserCommand::Add {
             email,
@@ -186,6 +213,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
     }
 }
 
+async fn open_ingest(
+    database: Option<String>,
+    config: &mut Config,
+) -> anyhow::Result<trygg_web::ingest::Ingest> {
+    if let Some(db) = database {
+        config.database = db;
+    }
+    let store = open_store(&config.database).await?;
+    Ok(trygg_web::ingest::Ingest::load(store).await?)
+}
+
 impl ServeArgs {
     fn apply(self, config: &mut Config) {
         if let Some(l) = self.listen {
@@ -227,13 +265,25 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr: SocketAddr = listener.local_addr()?;
-    let state = trygg_web::AppState::new(store, config.tz());
+    let state = trygg_web::AppState::load(store, config.tz()).await?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let poller = config.polisen.enabled.then(|| {
+        tokio::spawn(poller::run(
+            state.ingest.clone(),
+            config.polisen.clone(),
+            stop_rx,
+        ))
+    });
     tracing::info!(%addr, database = %redact(&config.database), "serving");
     println!("trygg listening on http://{addr}/");
     if let Some(banner) = banner {
         println!("{banner}");
     }
     trygg_web::serve(listener, trygg_web::router(state), shutdown_signal()).await?;
+    stop_tx.send(true).ok();
+    if let Some(p) = poller {
+        p.await.ok();
+    }
     tracing::info!("shut down cleanly");
     Ok(())
 }

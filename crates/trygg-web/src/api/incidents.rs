@@ -11,7 +11,6 @@ use trygg_domain::{
     AreaId, Channel, ErrorCode, Incident, IncidentFilter, IncidentId, NewIncident, OrganisationId,
     Page, PlaceType, Position, Precision, Taxonomy, ValidationError, Visibility,
 };
-use trygg_store::AssignedIncident;
 
 use crate::{ApiError, AppState, auth::Caller, time::parse_time};
 
@@ -96,16 +95,7 @@ async fn create(
         report_id: None,
         created_by: Some(caller.0.id),
     };
-    let created = state
-        .store
-        .create_incident(
-            &caller.actor(),
-            AssignedIncident {
-                incident,
-                areas: Vec::new(),
-            },
-        )
-        .await?;
+    let created = state.ingest.create(&caller.actor(), incident).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -155,17 +145,21 @@ fn items(s: &Option<String>) -> impl Iterator<Item = &str> {
 }
 
 impl ListQuery {
-    /// The store filter this query means, for `caller`'s scope.
-    pub fn to_filter(&self, state: &AppState, caller: &Caller) -> Result<IncidentFilter, ApiError> {
+    /// The store filter this query means, read in time zone `tz`, for a reader with `scope`.
+    pub fn filter(
+        &self,
+        tz: &jiff::tz::TimeZone,
+        scope: trygg_domain::Scope,
+    ) -> Result<IncidentFilter, ApiError> {
         let time = |field: &str, v: &Option<String>| {
             v.as_deref()
-                .map(|s| parse_time(s, &state.tz).map_err(|m| ApiError::param(field, m)))
+                .map(|s| parse_time(s, tz).map_err(|m| ApiError::param(field, m)))
                 .transpose()
         };
         let mut filter = IncidentFilter {
             from: time("from", &self.from)?,
             to: time("to", &self.to)?,
-            scope: caller.scope(),
+            scope,
             limit: self.limit.unwrap_or(0),
             offset: self.offset.unwrap_or(0),
             ..Default::default()
@@ -211,6 +205,6 @@ async fn list(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Page<Incident>>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
-    let filter = q.to_filter(&state, &caller)?;
+    let filter = q.filter(&state.tz, caller.scope())?;
     Ok(Json(state.store.list_incidents(&filter).await?))
 }

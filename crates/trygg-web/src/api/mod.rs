@@ -2,6 +2,8 @@
 
 mod incidents;
 
+pub use incidents::ListQuery;
+
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
 use trygg_domain::Taxonomy;

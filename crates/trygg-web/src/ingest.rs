@@ -1,0 +1,216 @@
+//! Ingest: the one path by which incidents and areas enter the store, whoever sends them (the
+//! API, the CLI, the Polisen poller, the demo).
+//!
+//! It assigns every incident to the areas its position lies in, using an R-tree-backed
+//! [`AreaIndex`] over the stored areas, and re-assigns existing incidents when areas are
+//! imported or replaced. A position of `precision = area` (a kommun centroid from Polisen's feed)
+//! stands for "somewhere in this kommun": it is assigned only to kommun and county areas, never
+//! to a district or DeSO it happens to fall in.
+
+use std::sync::{Arc, RwLock};
+
+use trygg_domain::{
+    Actor, Area, AreaId, AreaKind, Incident, IncidentId, NewArea, NewIncident, Position,
+};
+use trygg_geo::{AreaIndex, MultiPolygon, Sweref99Tm};
+use trygg_store::{AssignedIncident, BatchAudit, Store, StoreError, WriteOutcome};
+
+/// Which stored areas contain a position.
+#[derive(Debug)]
+pub struct AreaAssigner {
+    index: AreaIndex,
+    ids: Vec<AreaId>,
+    coarse: Vec<bool>,
+}
+
+impl AreaAssigner {
+    /// An index over `areas`. An area whose stored boundary no longer parses is left out and
+    /// logged (it was validated on import, so this means a hand-edited database).
+    pub fn new(areas: &[Area]) -> Self {
+        let mut polygons = Vec::with_capacity(areas.len());
+        let (mut ids, mut coarse) = (Vec::new(), Vec::new());
+        for a in areas {
+            match MultiPolygon::from_geojson_wgs84(&a.geometry) {
+                Ok(p) => {
+                    polygons.push(p);
+                    ids.push(a.id);
+                    coarse.push(matches!(a.kind, AreaKind::Kommun | AreaKind::County));
+                }
+                Err(e) => {
+                    tracing::error!(area = %a.id, name = %a.name, error = %e, "stored area boundary is invalid; left out of assignment")
+                }
+            }
+        }
+        Self {
+            index: AreaIndex::new(&polygons),
+            ids,
+            coarse,
+        }
+    }
+
+    /// The areas `position` belongs to, ascending.
+    pub fn assign(&self, position: &Position) -> Vec<AreaId> {
+        let mut out = Vec::new();
+        let point = position.precision.is_point();
+        self.index.for_each_containing(
+            Sweref99Tm {
+                n: position.n,
+                e: position.e,
+            },
+            |k| {
+                if point || self.coarse[k] {
+                    out.push(self.ids[k]);
+                }
+            },
+        );
+        out.sort();
+        out
+    }
+
+    /// How many areas are indexed.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no area is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// What an area import did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AreaImport {
+    /// The stored areas (created or replaced).
+    pub areas: Vec<Area>,
+    /// Incidents linked to them after re-assignment.
+    pub linked_incidents: u64,
+}
+
+/// The ingest service. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Ingest {
+    store: Arc<dyn Store>,
+    areas: Arc<RwLock<Arc<AreaAssigner>>>,
+}
+
+impl Ingest {
+    /// Loads the stored areas and builds the index.
+    pub async fn load(store: Arc<dyn Store>) -> Result<Self, StoreError> {
+        let assigner = AreaAssigner::new(&store.list_areas().await?);
+        tracing::info!(areas = assigner.len(), "area index ready");
+        Ok(Self {
+            store,
+            areas: Arc::new(RwLock::new(Arc::new(assigner))),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn assigner(&self) -> Arc<AreaAssigner> {
+        self.areas.read().expect("area index lock").clone()
+    }
+
+    /// Pairs each incident with its areas.
+    pub fn assign(&self, incidents: Vec<NewIncident>) -> Vec<AssignedIncident> {
+        let assigner = self.assigner();
+        incidents
+            .into_iter()
+            .map(|incident| {
+                let areas = incident
+                    .position
+                    .as_ref()
+                    .map(|p| assigner.assign(p))
+                    .unwrap_or_default();
+                AssignedIncident { incident, areas }
+            })
+            .collect()
+    }
+
+    /// Writes a batch (all or nothing): new incidents are created, known external ids replaced.
+    pub async fn write(
+        &self,
+        actor: &Actor,
+        incidents: Vec<NewIncident>,
+        audit: BatchAudit,
+    ) -> Result<WriteOutcome, StoreError> {
+        let assigned = self.assign(incidents);
+        self.store.write_incidents(actor, assigned, audit).await
+    }
+
+    /// Creates one incident.
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        incident: NewIncident,
+    ) -> Result<Incident, StoreError> {
+        let assigned = self.assign(vec![incident]).pop().expect("one in, one out");
+        self.store.create_incident(actor, assigned).await
+    }
+
+    /// Stores areas (replacing those with the same kind and code), rebuilds the index and
+    /// re-assigns every positioned incident to the stored areas.
+    pub async fn import_areas(
+        &self,
+        actor: &Actor,
+        areas: Vec<NewArea>,
+    ) -> Result<AreaImport, StoreError> {
+        let stored = self.store.upsert_areas(actor, areas).await?;
+        let assigner = AreaAssigner::new(&self.store.list_areas().await?);
+        let wanted: std::collections::HashSet<AreaId> = stored.iter().map(|a| a.id).collect();
+        let positions = self.store.incident_positions().await?;
+        let links: Vec<(IncidentId, AreaId)> = positions
+            .iter()
+            .flat_map(|(id, p)| {
+                assigner
+                    .assign(p)
+                    .into_iter()
+                    .filter(|a| wanted.contains(a))
+                    .map(move |a| (*id, a))
+            })
+            .collect();
+        let ids: Vec<AreaId> = stored.iter().map(|a| a.id).collect();
+        let linked = self.store.replace_area_links(actor, &ids, links).await?;
+        *self.areas.write().expect("area index lock") = Arc::new(assigner);
+        Ok(AreaImport {
+            areas: stored,
+            linked_incidents: linked,
+        })
+    }
+}
+
+impl Ingest {
+    /// The organisation called `name`, created with `kind` if there is none yet. Returns it and
+    /// whether it was created.
+    pub async fn organisation(
+        &self,
+        actor: &Actor,
+        name: &str,
+        kind: trygg_domain::OrgKind,
+    ) -> Result<(trygg_domain::Organisation, bool), StoreError> {
+        if let Some(o) = self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .find(|o| o.name == name)
+        {
+            return Ok((o, false));
+        }
+        let o = self
+            .store
+            .create_organisation(
+                actor,
+                trygg_domain::NewOrganisation {
+                    name: name.into(),
+                    kind,
+                    parent_id: None,
+                },
+            )
+            .await?;
+        Ok((o, true))
+    }
+}

@@ -1,0 +1,313 @@
+//! `trygg import …` and `trygg export …`: files in and out, from the command line.
+//!
+//! Parsing is `trygg-import`'s; storing goes through [`Ingest`], so CLI imports assign areas and
+//! audit exactly like the API. An import is all or nothing: on any bad row nothing is stored
+//! and every problem is printed with its line.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use trygg_domain::{Actor, AreaKind, IncidentFilter, OrgKind, Precision, Scope, Visibility};
+use trygg_import::{
+    Crs, ImportBatch, ImportErrors,
+    csv::{CsvOptions, parse_mapping},
+    polisen::PolisenOptions,
+};
+use trygg_store::BatchAudit;
+use trygg_web::ingest::Ingest;
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Area boundaries from GeoJSON (WGS84) or GeoPackage (EPSG:3006 or 4326).
+    Areas {
+        /// A .geojson/.json or .gpkg file.
+        file: PathBuf,
+        /// Property holding the area's name (recognised for SCB and okfse files when omitted).
+        #[arg(long)]
+        name_property: Option<String>,
+        /// Property holding the area's code.
+        #[arg(long)]
+        code_property: Option<String>,
+        /// county, kommun, district, deso or custom (recognised when omitted).
+        #[arg(long)]
+        kind: Option<String>,
+        /// GeoPackage layer (the first feature table when omitted).
+        #[arg(long)]
+        layer: Option<String>,
+    },
+    /// Polisen's events feed: a saved response, or a URL to fetch.
+    Polisen {
+        /// A file, or an http(s) URL such as https://polisen.se/api/events?locationname=Uppsala
+        source: String,
+        /// Organisation the events are filed under (created if missing).
+        #[arg(long, default_value = "Polisen (öppna händelser)")]
+        source_org: String,
+    },
+    /// Incidents from a CSV file (Swedish Excel or plain).
+    Csv(FileArgs),
+    /// Incidents from GeoJSON points.
+    Geojson(FileArgs),
+}
+
+/// Options shared by the CSV and GeoJSON importers.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The file.
+    file: PathBuf,
+    /// Coordinate system of X/Y columns: 4326 or 3006 (recognised when omitted).
+    #[arg(long)]
+    crs: Option<String>,
+    /// FIELD=COLUMN, e.g. category=Brottstyp (fields: occurred_date, occurred_time,
+    /// occurred_from, occurred_to, category, x, y, lat, lon, description, place, external_id).
+    #[arg(long = "map")]
+    map: Vec<String>,
+    /// Organisation the incidents are filed under (created if missing).
+    #[arg(long, default_value = "Import")]
+    source: String,
+    /// Visible only to the source organisation.
+    #[arg(long)]
+    internal: bool,
+    /// Positions are geocoded addresses rather than exact points.
+    #[arg(long)]
+    address_precision: bool,
+}
+
+/// What to export.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// csv (Swedish Excel) or geojson (WGS84, for QGIS).
+    #[arg(value_parser = ["csv", "geojson"])]
+    format: String,
+    /// Output file (standard output when omitted).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Period start (inclusive): a date or a time.
+    #[arg(long)]
+    from: Option<String>,
+    /// Period end (exclusive).
+    #[arg(long)]
+    to: Option<String>,
+    /// Category or group codes, comma-separated.
+    #[arg(long)]
+    category: Option<String>,
+    /// Area ids, comma-separated.
+    #[arg(long)]
+    area: Option<String>,
+    /// Channels or organisation ids, comma-separated.
+    #[arg(long)]
+    source: Option<String>,
+}
+
+fn print_errors(errors: &ImportErrors) -> anyhow::Error {
+    eprintln!("{errors}");
+    anyhow::anyhow!("nothing was imported; fix the problems above and run the import again")
+}
+
+/// Runs an import.
+pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<()> {
+    let actor = Actor::system("cli import");
+    match command {
+        ImportCommand::Areas {
+            file,
+            name_property,
+            code_property,
+            kind,
+            layer,
+        } => {
+            let kind = kind
+                .map(|k| {
+                    AreaKind::parse(&k).with_context(|| {
+                        format!(
+                            "unknown area kind {k:?}; use county, kommun, district, deso or custom"
+                        )
+                    })
+                })
+                .transpose()?;
+            let is_gpkg = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
+            let areas = if is_gpkg {
+                trygg_import::areas::read_areas_geopackage(
+                    &file,
+                    layer.as_deref(),
+                    name_property.as_deref(),
+                    code_property.as_deref(),
+                    kind,
+                )
+                .await
+            } else {
+                let bytes = read(&file)?;
+                trygg_import::areas::read_areas_geojson(
+                    &bytes,
+                    name_property.as_deref(),
+                    code_property.as_deref(),
+                    kind,
+                )
+            }
+            .map_err(|e| print_errors(&e))?;
+            let result = ingest.import_areas(&actor, areas).await?;
+            println!(
+                "Imported {} areas from {}; {} incidents now lie in them.",
+                result.areas.len(),
+                file.display(),
+                result.linked_incidents
+            );
+            for a in result.areas.iter().take(20) {
+                println!(
+                    "  {:>5}  {:<8} {:<12} {}",
+                    a.id,
+                    a.kind.as_str(),
+                    a.code.as_deref().unwrap_or("-"),
+                    a.name
+                );
+            }
+            if result.areas.len() > 20 {
+                println!("  … and {} more", result.areas.len() - 20);
+            }
+            Ok(())
+        }
+        ImportCommand::Polisen { source, source_org } => {
+            let bytes = if source.starts_with("http://") || source.starts_with("https://") {
+                crate::poller::fetch(&source, &crate::poller::PollerConfig::default().user_agent)
+                    .await?
+            } else {
+                read(Path::new(&source))?
+            };
+            let (org, created) = ingest
+                .organisation(&actor, &source_org, OrgKind::Lokalpolisomrade)
+                .await?;
+            if created {
+                println!("Created organisation {:?}.", org.name);
+            }
+            let batch =
+                trygg_import::polisen::parse_polisen(&bytes, PolisenOptions { source_org: org.id })
+                    .map_err(|e| print_errors(&e))?;
+            store_batch(ingest, &actor, batch).await
+        }
+        ImportCommand::Csv(args) => {
+            let (options, bytes) = file_options(ingest, &actor, &args).await?;
+            let batch =
+                trygg_import::csv::parse_csv(&bytes, &options).map_err(|e| print_errors(&e))?;
+            store_batch(ingest, &actor, batch).await
+        }
+        ImportCommand::Geojson(args) => {
+            let (options, bytes) = file_options(ingest, &actor, &args).await?;
+            let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
+                .map_err(|e| print_errors(&e))?;
+            store_batch(ingest, &actor, batch).await
+        }
+    }
+}
+
+fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+async fn file_options(
+    ingest: &Ingest,
+    actor: &Actor,
+    args: &FileArgs,
+) -> anyhow::Result<(CsvOptions, Vec<u8>)> {
+    let bytes = read(&args.file)?;
+    let (org, created) = ingest
+        .organisation(actor, &args.source, OrgKind::Partner)
+        .await?;
+    if created {
+        println!("Created organisation {:?}.", org.name);
+    }
+    let mut options = CsvOptions::new(org.id);
+    if let Some(c) = &args.crs {
+        options.crs = Some(Crs::parse(c).with_context(|| {
+            format!("unknown --crs {c:?}; use 4326 (WGS84 degrees) or 3006 (SWEREF 99 TM metres)")
+        })?);
+    }
+    for m in &args.map {
+        options
+            .mapping
+            .push(parse_mapping(m).map_err(anyhow::Error::msg)?);
+    }
+    if args.internal {
+        options.visibility = Visibility::Internal;
+    }
+    if args.address_precision {
+        options.precision = Precision::Address;
+    }
+    Ok((options, bytes))
+}
+
+async fn store_batch(ingest: &Ingest, actor: &Actor, batch: ImportBatch) -> anyhow::Result<()> {
+    let summary = serde_json::to_value(&batch.summary)?;
+    let outcome = ingest
+        .write(actor, batch.incidents, BatchAudit::Batch(summary))
+        .await?;
+    println!("{}", batch.summary);
+    println!(
+        "Stored: {} new, {} updated, {} unchanged.",
+        outcome.created, outcome.updated, outcome.unchanged
+    );
+    Ok(())
+}
+
+/// Runs an export of everything the filter matches (all visibility: this is an administrator's
+/// command on the server).
+pub async fn export(
+    ingest: &Ingest,
+    tz: &jiff::tz::TimeZone,
+    args: ExportArgs,
+) -> anyhow::Result<()> {
+    let query = trygg_web::api::ListQuery {
+        from: args.from,
+        to: args.to,
+        category: args.category,
+        area: args.area,
+        source: args.source,
+        limit: None,
+        offset: None,
+    };
+    let mut filter: IncidentFilter = query
+        .filter(tz, Scope::All)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    filter.limit = trygg_domain::incident::MAX_PAGE;
+    let mut incidents = Vec::new();
+    loop {
+        let page = ingest.store().list_incidents(&filter).await?;
+        let n = page.items.len();
+        incidents.extend(page.items);
+        if n < filter.limit as usize {
+            break;
+        }
+        filter.offset += n as u64;
+    }
+    let label = |code: &str| {
+        trygg_domain::Taxonomy
+            .get(code)
+            .map(|c| c.label_sv.to_string())
+    };
+    let bytes = match args.format.as_str() {
+        "csv" => trygg_import::export::incidents_to_csv(&incidents, &label),
+        _ => serde_json::to_vec_pretty(&trygg_import::export::incidents_to_geojson(
+            &incidents, &label,
+        ))?,
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "Exported {} incidents to {}.",
+                incidents.len(),
+                path.display()
+            );
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    if incidents.is_empty() {
+        eprintln!("Note: no incidents match the filter.");
+    }
+    Ok(())
+}
