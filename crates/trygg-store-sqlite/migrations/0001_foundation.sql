@@ -66,7 +66,6 @@ CREATE TABLE incidents (
 CREATE UNIQUE INDEX incidents_external_id ON incidents (channel, source_org, external_id)
     WHERE external_id IS NOT NULL;
 CREATE INDEX incidents_occurred ON incidents (occurred_from);
-CREATE INDEX incidents_category ON incidents (category, occurred_from);
 CREATE INDEX incidents_report ON incidents (report_id) WHERE report_id IS NOT NULL;
 
 CREATE TABLE incident_areas (

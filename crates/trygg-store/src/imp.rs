@@ -549,6 +549,9 @@ macro_rules! impl_store {
                             Some(to_json(old)), Some(to_json(&new))).await?;
                         outcome.updated += 1;
                     }
+                    // In time order, so the time index is appended to rather than scattered into
+                    // (several times faster for large imports), and ids follow time.
+                    fresh.sort_by_key(|a| a.incident.occurred_from);
                     let ids = insert_incidents(&mut tx, &fresh, at).await?;
                     outcome.created = ids.len() as u64;
                     if let BatchAudit::Batch(summary) = batch_audit {
