@@ -419,9 +419,11 @@ fn permute(
     std::thread::scope(|scope| {
         for (part, out) in p_sim.chunks_mut(chunk).enumerate() {
             scope.spawn(move || {
-                // scratch holds the "other" units 0..n−1; index v maps to unit v + (v ≥ i).
-                let mut scratch: Vec<u32> = (0..(n - 1) as u32).collect();
-                let mut swaps: Vec<u32> = Vec::new();
+                // Draws are indices v in 0..n−1 of the "other" units; v maps to unit
+                // v + (v ≥ i). Few neighbours: rejection of repeats against the draws so far
+                // (no writes); many: partial Fisher–Yates on a scratch array, undone after.
+                let mut scratch: Vec<u32> = Vec::new();
+                let mut drawn: Vec<u32> = Vec::new();
                 for (k, slot) in out.iter_mut().enumerate() {
                     let i = part * chunk + k;
                     let others = (w[i] as usize).saturating_sub(1);
@@ -429,20 +431,40 @@ fn permute(
                     let obs = local[i];
                     let mut g = rng::stream(options.seed, i as u64);
                     let mut ge = 0usize;
-                    for _ in 0..r {
-                        let mut sum = xi;
-                        swaps.clear();
-                        for s in 0..others {
-                            let j = s + rng::below(&mut g, (n - 1 - s) as u32) as usize;
-                            scratch.swap(s, j);
-                            swaps.push(j as u32);
-                            let v = scratch[s] as usize;
-                            sum += values[v + usize::from(v >= i)];
+                    let m1 = (n - 1) as u32;
+                    if others <= 32 {
+                        for _ in 0..r {
+                            let mut sum = xi;
+                            drawn.clear();
+                            while drawn.len() < others {
+                                let v = rng::below(&mut g, m1);
+                                if !drawn.contains(&v) {
+                                    drawn.push(v);
+                                    let v = v as usize;
+                                    sum += values[v + usize::from(v >= i)];
+                                }
+                            }
+                            ge += usize::from(sum >= obs);
                         }
-                        for (s, &j) in swaps.iter().enumerate().rev() {
-                            scratch.swap(s, j as usize);
+                    } else {
+                        if scratch.is_empty() {
+                            scratch = (0..m1).collect();
                         }
-                        ge += usize::from(sum >= obs);
+                        for _ in 0..r {
+                            let mut sum = xi;
+                            drawn.clear();
+                            for s in 0..others {
+                                let j = s + rng::below(&mut g, m1 - s as u32) as usize;
+                                scratch.swap(s, j);
+                                drawn.push(j as u32);
+                                let v = scratch[s] as usize;
+                                sum += values[v + usize::from(v >= i)];
+                            }
+                            for (s, &j) in drawn.iter().enumerate().rev() {
+                                scratch.swap(s, j as usize);
+                            }
+                            ge += usize::from(sum >= obs);
+                        }
                     }
                     let m = if r - ge < ge { r - ge } else { ge };
                     *slot = (m as f64 + 1.0) / (r as f64 + 1.0);

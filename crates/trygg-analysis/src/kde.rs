@@ -189,9 +189,17 @@ fn splat(
         if u <= 0.0 {
             continue;
         }
+        // Only the chord of the disc on this row: |dx| < r·sqrt(u).
+        let half = r * u.sqrt();
+        let a = (((x - half - grid.x0) / cell - 0.5).ceil()).max(c_lo as f64) as usize;
+        let b = (((x + half - grid.x0) / cell - 0.5).floor()).min(c_hi as f64);
+        if b < a as f64 {
+            continue;
+        }
+        let b = b as usize;
         let base = (row - r0) * cols;
-        let dst = &mut out[base + c_lo..=base + c_hi];
-        for (d, &qc) in dst.iter_mut().zip(q.iter()) {
+        let dst = &mut out[base + a..=base + b];
+        for (d, &qc) in dst.iter_mut().zip(&q[a - c_lo..=b - c_lo]) {
             let t = (u - qc).max(0.0);
             *d += w * t * t;
         }

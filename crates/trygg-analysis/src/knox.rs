@@ -325,38 +325,47 @@ pub fn knox(x: &[f64], y: &[f64], t_days: &[f64], config: &KnoxConfig) -> Result
     let close_total: u64 = pairs.groups.iter().map(|g| g.len() as u64).sum();
     let cells = (s_rows + 1) * (t_cols + 1);
 
-    let table = |tau: &[f64], out: &mut [u64]| {
-        fill_table(
+    let tables = |tau: &[Lanes], out: &mut [u64], used: usize| {
+        fill_tables(
             tau,
             &pairs,
             &config.time_edges,
             &all_lt,
             all_pairs,
-            s_rows,
-            t_cols,
+            (s_rows, t_cols),
             out,
+            used,
         );
     };
     let mut observed = vec![0u64; cells];
-    table(&times, &mut observed);
+    {
+        let tau: Vec<Lanes> = times.iter().map(|&t| [t; BATCH]).collect();
+        tables(&tau, &mut observed, 1);
+    }
 
     let r = config.permutations;
     let mut sims = vec![0u64; r * cells];
     if r > 0 {
-        let threads = rng::threads(config.threads).min(r).max(1);
-        let chunk = r.div_ceil(threads);
+        let batches = r.div_ceil(BATCH);
+        let threads = rng::threads(config.threads).min(batches).max(1);
+        let per_thread = batches.div_ceil(threads);
         std::thread::scope(|scope| {
-            for (part, block) in sims.chunks_mut(chunk * cells).enumerate() {
+            for (part, block) in sims.chunks_mut(per_thread * BATCH * cells).enumerate() {
                 let times = &times;
-                let table = &table;
+                let tables = &tables;
                 scope.spawn(move || {
-                    let mut tau = times.clone();
-                    for (k, out) in block.chunks_mut(cells).enumerate() {
-                        let perm = (part * chunk + k) as u64;
-                        tau.copy_from_slice(times);
-                        let mut g = rng::stream(config.seed, perm);
-                        rng::shuffle(&mut g, &mut tau);
-                        table(&tau, out);
+                    let mut tau: Vec<Lanes> = vec![[0.0; BATCH]; times.len()];
+                    for (b, out) in block.chunks_mut(BATCH * cells).enumerate() {
+                        let first = (part * per_thread + b) * BATCH;
+                        let used = out.len() / cells;
+                        for lane in 0..used {
+                            for (slot, &t) in tau.iter_mut().zip(times.iter()) {
+                                slot[lane] = t;
+                            }
+                            let mut g = rng::stream(config.seed, (first + lane) as u64);
+                            shuffle_lane(&mut g, &mut tau, lane);
+                        }
+                        tables(&tau, out, used);
                     }
                 });
             }
@@ -456,88 +465,128 @@ fn all_pairs_time_lt(t: &[f64], edges: &[f64]) -> Vec<u64> {
         .collect()
 }
 
-/// Fills the (rows+1)×(cols+1) table for times `tau` (indexed like the pairs).
+/// Permutations evaluated together: one pass over the close pairs serves `BATCH`
+/// permutations, whose times are interleaved per event (`tau[event][lane]`).
+const BATCH: usize = 8;
+/// The times of one event in each permutation of a batch.
+type Lanes = [f64; BATCH];
+
+/// Fisher–Yates over lane `lane` of the interleaved times (same draws as [`rng::shuffle`]).
+fn shuffle_lane(g: &mut rand_chacha::ChaCha8Rng, tau: &mut [Lanes], lane: usize) {
+    for i in (1..tau.len()).rev() {
+        let j = rng::below(g, (i + 1) as u32) as usize;
+        let tmp = tau[i][lane];
+        tau[i][lane] = tau[j][lane];
+        tau[j][lane] = tmp;
+    }
+}
+
+/// Fills `used` consecutive (rows+1)×(cols+1) tables, one per lane of `tau`.
 #[allow(clippy::too_many_arguments)]
-fn fill_table(
-    tau: &[f64],
+fn fill_tables(
+    tau: &[Lanes],
     pairs: &ClosePairs,
     time_edges: &[f64],
     all_lt: &[u64],
     all_pairs: u64,
-    s_rows: usize,
-    t_cols: usize,
+    (s_rows, t_cols): (usize, usize),
     out: &mut [u64],
+    used: usize,
 ) {
     let ne = time_edges.len();
     let width = t_cols + 1;
-    // Enumerated pairs (all groups, incl. below the first space edge) per time "lt" counts.
-    let mut enum_lt = vec![0u64; ne];
+    let cells = (s_rows + 1) * width;
+    // Edges ≤ 0 count nothing (dt ≥ 0); only positive edges are compared.
+    let active: Vec<usize> = (0..ne).filter(|&m| time_edges[m] > 0.0).collect();
+    let active_edges: Vec<f64> = active.iter().map(|&m| time_edges[m]).collect();
+    let mut enum_lt = vec![[0u64; BATCH]; ne];
     let mut enum_total = 0u64;
     for (g, group) in pairs.groups.iter().enumerate() {
-        let lt = count_lt(group, tau, time_edges);
+        let counted = count_lt(group, tau, &active_edges);
+        let mut lt = vec![[0u64; BATCH]; ne];
+        for (k, &m) in active.iter().enumerate() {
+            lt[m] = counted[k];
+        }
         let total = group.len() as u64;
         for m in 0..ne {
-            enum_lt[m] += lt[m];
+            for lane in 0..BATCH {
+                enum_lt[m][lane] += lt[m][lane];
+            }
         }
         enum_total += total;
         if g >= 1 {
-            let row = &mut out[(g - 1) * width..g * width];
-            for c in 0..t_cols {
-                row[c] = lt[c + 1] - lt[c];
+            for lane in 0..used {
+                let row = &mut out[lane * cells + (g - 1) * width..lane * cells + g * width];
+                for c in 0..t_cols {
+                    row[c] = lt[c + 1][lane] - lt[c][lane];
+                }
+                row[t_cols] = total - lt[ne - 1][lane];
             }
-            row[t_cols] = total - lt[ne - 1];
         }
     }
-    let beyond = &mut out[s_rows * width..(s_rows + 1) * width];
-    for c in 0..t_cols {
-        beyond[c] = (all_lt[c + 1] - all_lt[c]) - (enum_lt[c + 1] - enum_lt[c]);
+    for lane in 0..used {
+        let beyond = &mut out[lane * cells + s_rows * width..lane * cells + (s_rows + 1) * width];
+        for c in 0..t_cols {
+            beyond[c] = (all_lt[c + 1] - all_lt[c]) - (enum_lt[c + 1][lane] - enum_lt[c][lane]);
+        }
+        beyond[t_cols] = (all_pairs - all_lt[ne - 1]) - (enum_total - enum_lt[ne - 1][lane]);
     }
-    beyond[t_cols] = (all_pairs - all_lt[ne - 1]) - (enum_total - enum_lt[ne - 1]);
 }
 
-/// `lt[m]` = number of pairs in `group` with |τ_i − τ_j| < edges[m].
-fn count_lt(group: &[[u32; 2]], tau: &[f64], edges: &[f64]) -> [u64; 16] {
-    let mut lt = [0u64; 16];
-    match edges.len() {
-        0..=4 => count_lt_n::<4>(group, tau, edges, &mut lt),
-        5..=8 => count_lt_n::<8>(group, tau, edges, &mut lt),
-        9..=16 => count_lt_n::<16>(group, tau, edges, &mut lt),
-        _ => {
-            // Rare: many time bands; generic counting with a binary search per pair.
-            let mut hist = vec![0u64; edges.len() + 1];
-            for &[i, j] in group {
-                let dt = (tau[i as usize] - tau[j as usize]).abs();
-                hist[edges.partition_point(|&e| e <= dt)] += 1;
+/// `lt[m][lane]` = number of pairs in `group` with |τ_i − τ_j| < edges[m] in that lane.
+fn count_lt(group: &[[u32; 2]], tau: &[Lanes], edges: &[f64]) -> Vec<[u64; BATCH]> {
+    let mut lt = vec![[0u64; BATCH]; edges.len()];
+    macro_rules! fixed {
+        ($($n:literal),*) => {
+            match edges.len() {
+                0 => {}
+                $($n => count_lt_n::<$n>(group, tau, edges, &mut lt),)*
+                _ => {
+                    for &[i, j] in group {
+                        let (a, b) = (&tau[i as usize], &tau[j as usize]);
+                        for lane in 0..BATCH {
+                            let dt = (a[lane] - b[lane]).abs();
+                            for m in edges.partition_point(|&e| e <= dt)..edges.len() {
+                                lt[m][lane] += 1;
+                            }
+                        }
+                    }
+                }
             }
-            // lt[m] = pairs with dt < edges[m] = sum of hist[..=m]
-            let mut acc = 0;
-            let mut out = [0u64; 16];
-            for m in 0..edges.len().min(16) {
-                acc += hist[m];
-                out[m] = acc;
-            }
-            return out;
-        }
+        };
     }
+    fixed!(1, 2, 3, 4, 5, 6, 7, 8);
     lt
 }
 
 #[inline]
-fn count_lt_n<const N: usize>(group: &[[u32; 2]], tau: &[f64], edges: &[f64], lt: &mut [u64; 16]) {
-    // Padding edges with -inf never count.
-    let mut e = [f64::NEG_INFINITY; N];
-    e[..edges.len()].copy_from_slice(edges);
-    // u32 accumulators in chunks, to keep the loop narrow; flushed every 2^31 pairs.
+fn count_lt_n<const E: usize>(
+    group: &[[u32; 2]],
+    tau: &[Lanes],
+    edges: &[f64],
+    lt: &mut [[u64; BATCH]],
+) {
+    let mut e = [0.0; E];
+    e.copy_from_slice(edges);
+    // u32 accumulators, flushed every 2^31 pairs.
     for chunk in group.chunks(1 << 31) {
-        let mut acc = [0u32; N];
+        let mut acc = [[0u32; BATCH]; E];
         for &[i, j] in chunk {
-            let dt = (tau[i as usize] - tau[j as usize]).abs();
-            for m in 0..N {
-                acc[m] += u32::from(dt < e[m]);
+            let (a, b) = (&tau[i as usize], &tau[j as usize]);
+            let mut dt = [0.0; BATCH];
+            for lane in 0..BATCH {
+                dt[lane] = (a[lane] - b[lane]).abs();
+            }
+            for m in 0..E {
+                for lane in 0..BATCH {
+                    acc[m][lane] += u32::from(dt[lane] < e[m]);
+                }
             }
         }
-        for m in 0..N {
-            lt[m] += u64::from(acc[m]);
+        for m in 0..E {
+            for lane in 0..BATCH {
+                lt[m][lane] += u64::from(acc[m][lane]);
+            }
         }
     }
 }

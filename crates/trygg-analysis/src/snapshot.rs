@@ -210,6 +210,53 @@ pub struct Snapshot {
     source: Vec<u8>,
     flags: Vec<u8>,
     removed: usize,
+    /// Smallest and largest window start ever stored (bounds for dense period arrays).
+    start_bounds: (i64, i64),
+}
+
+/// A [`Filter`] as dense bit tables, for the branch-free scan.
+struct CompiledFilter {
+    from: i64,
+    to: i64,
+    categories: Box<[u64; 1024]>,
+    areas: Box<[u64; 1024]>,
+    sources: Box<[u64; 1024]>,
+    need_area: bool,
+    flag_mask: u8,
+    flag_want: u8,
+}
+
+#[inline(always)]
+fn bit(set: &[u64; 1024], i: u16) -> bool {
+    (set[usize::from(i >> 6)] >> (i & 63)) & 1 != 0
+}
+
+impl CompiledFilter {
+    fn new(f: &Filter) -> Self {
+        let dense = |set: &Option<IndexSet>| -> Box<[u64; 1024]> {
+            let mut d = Box::new([0u64; 1024]);
+            match set {
+                None => d.fill(u64::MAX),
+                Some(s) => {
+                    d[..s.bits.len().min(1024)].copy_from_slice(&s.bits[..s.bits.len().min(1024)])
+                }
+            }
+            d
+        };
+        let mut areas = dense(&f.areas);
+        areas[1023] &= !(1u64 << 63); // NO_AREA never matches
+        let (from, to) = f.period.unwrap_or((i64::MIN, i64::MAX));
+        Self {
+            from,
+            to,
+            categories: dense(&f.categories),
+            areas,
+            sources: dense(&f.sources),
+            need_area: f.areas.is_some(),
+            flag_mask: FLAG_REMOVED | if f.point_usable_only { FLAG_POINT } else { 0 },
+            flag_want: if f.point_usable_only { FLAG_POINT } else { 0 },
+        }
+    }
 }
 
 /// Days since 1970-01-01 → (year, month, day) (H. Hinnant's algorithm).
@@ -273,6 +320,7 @@ impl Snapshot {
             source: Vec::new(),
             flags: Vec::new(),
             removed: 0,
+            start_bounds: (i64::MAX, i64::MIN),
         }
     }
 
@@ -317,7 +365,7 @@ impl Snapshot {
         self.flags.reserve_exact(n);
     }
 
-    fn encode(&self, row: &IncidentRow) -> Result<(u32, i8, f32, f32, u8)> {
+    fn encode(&mut self, row: &IncidentRow) -> Result<(u32, i8, f32, f32, u8)> {
         if row.end < row.start {
             return Err(AnalysisError::Incident {
                 id: row.id,
@@ -340,6 +388,10 @@ impl Snapshot {
         })?;
         let off = self.tz.to_offset(ts).seconds() as i64 / SECONDS_PER_QUARTER;
         let flags = if row.point_usable { FLAG_POINT } else { 0 };
+        self.start_bounds = (
+            self.start_bounds.0.min(row.start),
+            self.start_bounds.1.max(row.start),
+        );
         Ok((
             duration,
             off as i8,
@@ -595,40 +647,49 @@ impl Snapshot {
 
     /// Weekly counts of the matching incidents (ISO weeks, local time), ascending, weeks with
     /// no incident included between the first and the last week. The hot path of the
-    /// lägesbild: one pass over the columns, no allocation per row.
+    /// lägesbild: a branch-free filter over the columns, split over the available threads,
+    /// no allocation per row.
     pub fn weekly_counts(&self, filter: &Filter) -> Vec<(PeriodKey, u32)> {
-        let mut counts: Vec<u32> = Vec::new();
-        let mut first = i64::MAX;
-        // Bounds of the dense array: from the period when given, else grown on demand.
+        if self.id.is_empty() {
+            return Vec::new();
+        }
+        let (mut lo, mut hi) = self.start_bounds;
         if let Some((a, b)) = filter.period {
-            // ±1 day covers any UTC offset.
-            first = week_of_day((a - 86_400).div_euclid(86_400));
-            let last = week_of_day((b + 86_400).div_euclid(86_400));
-            counts = vec![0; (last - first + 1).max(0) as usize];
+            lo = lo.max(a);
+            hi = hi.min(b);
         }
-        for i in 0..self.id.len() {
-            if !self.matches(filter, i) {
-                continue;
-            }
-            let w = week_of_day(self.local_day(i));
-            if w < first || w - first >= counts.len() as i64 {
-                // Grow (only without a period).
-                let new_first = first.min(w);
-                let new_last = if counts.is_empty() {
-                    w
-                } else {
-                    (first + counts.len() as i64 - 1).max(w)
-                };
-                let mut grown = vec![0u32; (new_last - new_first + 1) as usize];
-                if !counts.is_empty() {
-                    let off = (first - new_first) as usize;
-                    grown[off..off + counts.len()].copy_from_slice(&counts);
+        if lo > hi {
+            return Vec::new();
+        }
+        // ±1 day covers any UTC offset.
+        let first = week_of_day(lo.div_euclid(86_400) - 1);
+        let last = week_of_day(hi.div_euclid(86_400) + 1);
+        let weeks = (last - first + 1) as usize;
+        let compiled = CompiledFilter::new(filter);
+        let n = self.id.len();
+        let threads = crate::rng::threads(0).min(n.div_ceil(250_000)).max(1);
+        let chunk = n.div_ceil(threads);
+        let mut counts = vec![0u32; weeks];
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let compiled = &compiled;
+                    scope.spawn(move || {
+                        let mut local = vec![0u32; weeks];
+                        self.scan(compiled, t * chunk..((t + 1) * chunk).min(n), |i| {
+                            local[(week_of_day(self.local_day(i)) - first) as usize] += 1;
+                        });
+                        local
+                    })
+                })
+                .collect();
+            for h in handles {
+                let local = h.join().expect("weekly count worker panicked");
+                for (c, l) in counts.iter_mut().zip(local) {
+                    *c += l;
                 }
-                counts = grown;
-                first = new_first;
             }
-            counts[(w - first) as usize] += 1;
-        }
+        });
         let lo = counts.iter().position(|&c| c > 0);
         let hi = counts.iter().rposition(|&c| c > 0);
         match (lo, hi) {
@@ -636,6 +697,36 @@ impl Snapshot {
                 .map(|k| (iso_week_key(first + k as i64), counts[k]))
                 .collect(),
             _ => Vec::new(),
+        }
+    }
+
+    /// Calls `f` with every matching row index in `range`, evaluating the filter without
+    /// branches (each row costs the same whether or not it matches).
+    fn scan(&self, c: &CompiledFilter, range: std::ops::Range<usize>, mut f: impl FnMut(usize)) {
+        let start = &self.start[range.clone()];
+        let category = &self.category[range.clone()];
+        let areas = &self.areas[range.clone()];
+        let source = &self.source[range.clone()];
+        let flags = &self.flags[range.clone()];
+        for (k, ((((&s, &cat), area), &src), &fl)) in start
+            .iter()
+            .zip(category)
+            .zip(areas)
+            .zip(source)
+            .zip(flags)
+            .enumerate()
+        {
+            let area_ok = !c.need_area
+                | (bit(&c.areas, area[0]) | bit(&c.areas, area[1]) | bit(&c.areas, area[2]));
+            let ok = (s >= c.from)
+                & (s < c.to)
+                & bit(&c.categories, cat)
+                & bit(&c.sources, u16::from(src))
+                & area_ok
+                & (fl & c.flag_mask == c.flag_want);
+            if ok {
+                f(range.start + k);
+            }
         }
     }
 
