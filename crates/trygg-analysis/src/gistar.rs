@@ -17,8 +17,9 @@
 //! Optional: for unit i, x_i is held fixed and its W_i − 1 neighbours are given values drawn
 //! without replacement from the other n − 1 units, R times. As x̄ and S do not change, z_i is
 //! monotone in the local sum, which is what is compared. Folded pseudo p-value as esda:
-//! M = #{sim ≥ obs}; if R − M < M then M = R − M; `p_sim = (M + 1)/(R + 1)`. Unit i uses the
-//! ChaCha8 stream i of the seed, so results do not depend on the thread count.
+//! M = #{sim ≥ obs}; if R − M < M then M = R − M; `p_sim = (M + 1)/(R + 1)`. As esda's
+//! `crand`, one set of R draws is shared by all units (draw p uses ChaCha8 stream p of the
+//! seed), so results do not depend on the thread count.
 //!
 //! # Fast path
 //! Grid weights are evaluated from row prefix sums: each neighbourhood is a union of horizontal
@@ -356,7 +357,7 @@ pub fn gistar_grid(
         return Err(AnalysisError::NeighboursEverything { index });
     }
     let p_sim = if options.permutations > 0 {
-        Some(permute(values, &local, &w, None, options))
+        Some(permute(values, &local, &w, options))
     } else {
         None
     };
@@ -398,73 +399,72 @@ pub fn gistar_weights(
         z[i] = z_of(sum, wf, nf, mean, sd);
         p[i] = two_sided_p(z[i]);
     }
-    let p_sim =
-        (options.permutations > 0).then(|| permute(values, &local, &w, Some(weights), options));
+    let p_sim = (options.permutations > 0).then(|| permute(values, &local, &w, options));
     Ok(finish(z, p, p_sim, options, n, mean, sd))
 }
 
 /// Conditional permutation pseudo p-values (see the module docs).
-fn permute(
-    values: &[f64],
-    local: &[f64],
-    w: &[f64],
-    _weights: Option<&Weights>,
-    options: &GiStarOptions,
-) -> Vec<f64> {
+///
+/// As esda's `crand`: one set of R random draws of `k_max` distinct indices among n − 1 is
+/// made once (draw p from ChaCha8 stream p of the seed) and shared by all units; for unit i a
+/// drawn index v stands for unit v + (v ≥ i), so every unit gets W_i − 1 distinct other
+/// units in each permutation. The work per unit is then gathers only, and the result does
+/// not depend on the thread count.
+fn permute(values: &[f64], local: &[f64], w: &[f64], options: &GiStarOptions) -> Vec<f64> {
     let n = values.len();
     let r = options.permutations;
+    let k_max = w
+        .iter()
+        .map(|&v| v as usize)
+        .max()
+        .unwrap_or(1)
+        .saturating_sub(1)
+        .min(n - 1);
+    let m1 = (n - 1) as u32;
+    // draws[p * k_max + s]
+    let mut draws = vec![0u32; r * k_max];
+    let mut scratch: Vec<u32> = Vec::new();
+    for (p, row) in draws.chunks_mut(k_max.max(1)).enumerate().take(r) {
+        let mut g = rng::stream(options.seed, p as u64);
+        if k_max <= 32 {
+            let mut filled = 0;
+            while filled < k_max {
+                let v = rng::below(&mut g, m1);
+                if !row[..filled].contains(&v) {
+                    row[filled] = v;
+                    filled += 1;
+                }
+            }
+        } else {
+            if scratch.is_empty() {
+                scratch = (0..m1).collect();
+            }
+            for s in 0..k_max {
+                let j = s + rng::below(&mut g, m1 - s as u32) as usize;
+                scratch.swap(s, j);
+                row[s] = scratch[s];
+            }
+        }
+    }
     let mut p_sim = vec![0.0; n];
     let threads = rng::threads(options.threads).min(n).max(1);
     let chunk = n.div_ceil(threads);
+    let draws = &draws;
     std::thread::scope(|scope| {
         for (part, out) in p_sim.chunks_mut(chunk).enumerate() {
             scope.spawn(move || {
-                // Draws are indices v in 0..n−1 of the "other" units; v maps to unit
-                // v + (v ≥ i). Few neighbours: rejection of repeats against the draws so far
-                // (no writes); many: partial Fisher–Yates on a scratch array, undone after.
-                let mut scratch: Vec<u32> = Vec::new();
-                let mut drawn: Vec<u32> = Vec::new();
                 for (k, slot) in out.iter_mut().enumerate() {
                     let i = part * chunk + k;
                     let others = (w[i] as usize).saturating_sub(1);
-                    let xi = values[i];
-                    let obs = local[i];
-                    let mut g = rng::stream(options.seed, i as u64);
+                    let (xi, obs) = (values[i], local[i]);
+                    let iu = i as u32;
                     let mut ge = 0usize;
-                    let m1 = (n - 1) as u32;
-                    if others <= 32 {
-                        for _ in 0..r {
-                            let mut sum = xi;
-                            drawn.clear();
-                            while drawn.len() < others {
-                                let v = rng::below(&mut g, m1);
-                                if !drawn.contains(&v) {
-                                    drawn.push(v);
-                                    let v = v as usize;
-                                    sum += values[v + usize::from(v >= i)];
-                                }
-                            }
-                            ge += usize::from(sum >= obs);
+                    for row in draws.chunks_exact(k_max.max(1)).take(r) {
+                        let mut sum = xi;
+                        for &v in &row[..others] {
+                            sum += values[(v + u32::from(v >= iu)) as usize];
                         }
-                    } else {
-                        if scratch.is_empty() {
-                            scratch = (0..m1).collect();
-                        }
-                        for _ in 0..r {
-                            let mut sum = xi;
-                            drawn.clear();
-                            for s in 0..others {
-                                let j = s + rng::below(&mut g, m1 - s as u32) as usize;
-                                scratch.swap(s, j);
-                                drawn.push(j as u32);
-                                let v = scratch[s] as usize;
-                                sum += values[v + usize::from(v >= i)];
-                            }
-                            for (s, &j) in drawn.iter().enumerate().rev() {
-                                scratch.swap(s, j as usize);
-                            }
-                            ge += usize::from(sum >= obs);
-                        }
+                        ge += usize::from(sum >= obs);
                     }
                     let m = if r - ge < ge { r - ge } else { ge };
                     *slot = (m as f64 + 1.0) / (r as f64 + 1.0);

@@ -125,13 +125,34 @@ pub fn kde(
     let threads = rng::threads(options.threads).min(rows).max(1);
     let band = rows.div_ceil(threads);
     let inv_r2 = 1.0 / (radius * radius);
+    // Visit events in spatial order (bands of 32 rows, then by column) so that consecutive
+    // splats touch the same cache lines of the grid.
+    let mut order: Vec<(u64, u32)> = x
+        .iter()
+        .zip(y)
+        .enumerate()
+        .map(|(i, (&a, &b))| {
+            let row = ((b - grid.y0) / grid.cell)
+                .floor()
+                .clamp(-1.0, grid.rows as f64) as i64
+                + 1;
+            let col = ((a - grid.x0) / grid.cell)
+                .floor()
+                .clamp(-1.0, grid.cols as f64) as i64
+                + 1;
+            (((row as u64 >> 5) << 32) | col as u64, i as u32)
+        })
+        .collect();
+    order.sort_unstable_by_key(|e| e.0);
+    let order = &order;
     std::thread::scope(|scope| {
         for (part, out) in density.chunks_mut(band * cols).enumerate() {
             let r0 = part * band;
             let r1 = (r0 + band).min(rows);
             scope.spawn(move || {
                 let mut q = Vec::new();
-                for i in 0..x.len() {
+                for &(_, i) in order {
+                    let i = i as usize;
                     let wi = weights.map_or(1.0, |w| w[i]);
                     splat(grid, x[i], y[i], wi, radius, inv_r2, r0, r1, out, &mut q);
                 }
@@ -168,11 +189,16 @@ fn splat(
     q: &mut Vec<f64>,
 ) {
     let cell = grid.cell;
-    // Cells whose centre is within r: centre = x0 + (c + ½)·cell.
-    let c_lo = (((x - r - grid.x0) / cell - 0.5).ceil()).max(0.0);
-    let c_hi = (((x + r - grid.x0) / cell - 0.5).floor()).min(grid.cols as f64 - 1.0);
-    let row_lo = (((y - r - grid.y0) / cell - 0.5).ceil()).max(r0 as f64);
-    let row_hi = (((y + r - grid.y0) / cell - 0.5).floor()).min(r1 as f64 - 1.0);
+    let inv_cell = 1.0 / cell;
+    // Cells whose centre is within r: centre = x0 + (c + ½)·cell. Bounds are clamped before
+    // rounding, and rounding uses integer casts (no libm floor/ceil calls in the hot loop).
+    let fx = (x - grid.x0) * inv_cell - 0.5;
+    let fy = (y - grid.y0) * inv_cell - 0.5;
+    let rc = r * inv_cell;
+    let c_lo = ceil_clamped(fx - rc, 0, grid.cols as i64 - 1);
+    let c_hi = floor_clamped(fx + rc, 0, grid.cols as i64 - 1);
+    let row_lo = ceil_clamped(fy - rc, r0 as i64, r1 as i64 - 1);
+    let row_hi = floor_clamped(fy + rc, r0 as i64, r1 as i64 - 1);
     if c_lo > c_hi || row_lo > row_hi {
         return;
     }
@@ -190,20 +216,37 @@ fn splat(
             continue;
         }
         // Only the chord of the disc on this row: |dx| < r·sqrt(u).
-        let half = r * u.sqrt();
-        let a = (((x - half - grid.x0) / cell - 0.5).ceil()).max(c_lo as f64) as usize;
-        let b = (((x + half - grid.x0) / cell - 0.5).floor()).min(c_hi as f64);
-        if b < a as f64 {
+        let half = rc * u.sqrt();
+        let a = ceil_clamped(fx - half, c_lo as i64, c_hi as i64) as usize;
+        let b = floor_clamped(fx + half, c_lo as i64, c_hi as i64);
+        if b < a as i64 {
             continue;
         }
         let b = b as usize;
         let base = (row - r0) * cols;
         let dst = &mut out[base + a..=base + b];
         for (d, &qc) in dst.iter_mut().zip(&q[a - c_lo..=b - c_lo]) {
-            let t = (u - qc).max(0.0);
+            let t = u - qc;
+            let t = if t > 0.0 { t } else { 0.0 };
             *d += w * t * t;
         }
     }
+}
+
+/// floor(v) clamped to [lo − 1, hi], without a libm call.
+#[inline]
+fn floor_clamped(v: f64, lo: i64, hi: i64) -> i64 {
+    let v = v.clamp(lo as f64 - 1.0, hi as f64);
+    let t = v as i64;
+    if (t as f64) > v { t - 1 } else { t }
+}
+
+/// ceil(v) clamped to [lo, hi + 1], without a libm call.
+#[inline]
+fn ceil_clamped(v: f64, lo: i64, hi: i64) -> i64 {
+    let v = v.clamp(lo as f64, hi as f64 + 1.0);
+    let t = v as i64;
+    if (t as f64) < v { t + 1 } else { t }
 }
 
 /// Naive twin of [`kde`]: for every cell, sum over every event. Density per m².
