@@ -70,7 +70,7 @@ fn bench_kde(c: &mut Criterion) {
 }
 
 fn bench_counts(c: &mut Criterion) {
-    let rows = synthetic::incidents(5_000_000, 5);
+    let rows = synthetic::incidents(5_000_000, 5); // ids in time order (see synthetic.rs)
     let snap = Snapshot::from_rows(
         jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
         synthetic::ORIGIN,

@@ -212,7 +212,14 @@ pub struct Snapshot {
     removed: usize,
     /// Smallest and largest window start ever stored (bounds for dense period arrays).
     start_bounds: (i64, i64),
+    /// Zone map: (min, max) window start of each block of [`ZONE`] rows (removed rows
+    /// included, so it is conservative). Lets period queries skip whole blocks; effective when
+    /// ids roughly follow time, as a database sequence does.
+    zones: Vec<(i64, i64)>,
 }
+
+/// Rows per zone-map block.
+const ZONE: usize = 4096;
 
 /// A [`Filter`] as dense bit tables, for the branch-free scan.
 struct CompiledFilter {
@@ -321,6 +328,7 @@ impl Snapshot {
             flags: Vec::new(),
             removed: 0,
             start_bounds: (i64::MAX, i64::MIN),
+            zones: Vec::new(),
         }
     }
 
@@ -403,6 +411,13 @@ impl Snapshot {
 
     fn push_unchecked(&mut self, row: &IncidentRow) -> Result<()> {
         let (duration, off, x, y, flags) = self.encode(row)?;
+        let block = self.id.len() / ZONE;
+        if block == self.zones.len() {
+            self.zones.push((row.start, row.start));
+        } else {
+            let z = &mut self.zones[block];
+            *z = (z.0.min(row.start), z.1.max(row.start));
+        }
         self.id.push(row.id);
         self.start.push(row.start);
         self.duration.push(duration);
@@ -425,6 +440,8 @@ impl Snapshot {
                 self.removed -= 1;
             }
             self.start[pos] = row.start;
+            let z = &mut self.zones[pos / ZONE];
+            *z = (z.0.min(row.start), z.1.max(row.start));
             self.duration[pos] = duration;
             self.offset[pos] = off;
             self.x[pos] = x;
@@ -446,6 +463,7 @@ impl Snapshot {
             self.areas.insert(pos, row.areas);
             self.source.insert(pos, row.source);
             self.flags.insert(pos, flags);
+            self.rebuild_zones();
         }
         Ok(())
     }
@@ -484,6 +502,18 @@ impl Snapshot {
         retain(&mut self.source, &keep);
         retain(&mut self.flags, &keep);
         self.removed = 0;
+        self.rebuild_zones();
+    }
+
+    fn rebuild_zones(&mut self) {
+        self.zones = self
+            .start
+            .chunks(ZONE)
+            .map(|c| {
+                c.iter()
+                    .fold((i64::MAX, i64::MIN), |z, &s| (z.0.min(s), z.1.max(s)))
+            })
+            .collect();
     }
 
     /// The incident with this id, as stored (coordinates to f32 precision).
@@ -540,6 +570,7 @@ impl Snapshot {
             + self.areas.capacity() * size_of::<[u16; MAX_AREAS]>()
             + self.source.capacity()
             + self.flags.capacity()
+            + self.zones.capacity() * 16
     }
 
     /// The snapshot's time zone.
@@ -667,18 +698,28 @@ impl Snapshot {
         let weeks = (last - first + 1) as usize;
         let compiled = CompiledFilter::new(filter);
         let n = self.id.len();
-        let threads = crate::rng::threads(0).min(n.div_ceil(250_000)).max(1);
-        let chunk = n.div_ceil(threads);
+        // Blocks whose zone overlaps the period; the rest are skipped unread.
+        let blocks: Vec<usize> = (0..self.zones.len())
+            .filter(|&b| self.zones[b].1 >= compiled.from && self.zones[b].0 < compiled.to)
+            .collect();
+        let threads = crate::rng::threads(0)
+            .min((blocks.len() * ZONE).div_ceil(250_000))
+            .max(1);
+        let chunk = blocks.len().div_ceil(threads).max(1);
         let mut counts = vec![0u32; weeks];
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
                     let compiled = &compiled;
+                    let mine =
+                        &blocks[(t * chunk).min(blocks.len())..((t + 1) * chunk).min(blocks.len())];
                     scope.spawn(move || {
                         let mut local = vec![0u32; weeks];
-                        self.scan(compiled, t * chunk..((t + 1) * chunk).min(n), |i| {
-                            local[(week_of_day(self.local_day(i)) - first) as usize] += 1;
-                        });
+                        for &b in mine {
+                            self.scan(compiled, b * ZONE..((b + 1) * ZONE).min(n), |i| {
+                                local[(week_of_day(self.local_day(i)) - first) as usize] += 1;
+                            });
+                        }
                         local
                     })
                 })
@@ -957,6 +998,41 @@ mod tests {
             "{}",
             s.heap_bytes() / s.len()
         );
+    }
+
+    #[test]
+    fn zone_maps_follow_updates() {
+        let rows: Vec<IncidentRow> = (0..10_000)
+            .map(|i| {
+                let mut r = row(i, "2026-01-05T10:00:00Z", 0, 1, &[1]);
+                r.start += i * 600;
+                r.end = r.start;
+                r
+            })
+            .collect();
+        let mut s = Snapshot::from_rows(TimeZone::UTC, (674_000.0, 6_580_000.0), rows).unwrap();
+        // Move an early row (first block) far into the future, insert one out of order.
+        let late = ts("2026-06-01T10:00:00Z");
+        s.upsert(IncidentRow {
+            start: late,
+            end: late,
+            ..s.get(3).unwrap()
+        })
+        .unwrap();
+        s.upsert(IncidentRow {
+            id: -5,
+            start: late + 7 * 86_400,
+            end: late + 7 * 86_400,
+            ..s.get(4).unwrap()
+        })
+        .unwrap();
+        let f = Filter {
+            period: Some((late - 86_400, late + 30 * 86_400)),
+            ..Default::default()
+        };
+        let total: u32 = s.weekly_counts(&f).iter().map(|w| w.1).sum();
+        assert_eq!(total, 2);
+        assert_eq!(s.select_ids(&f), vec![-5, 3]);
     }
 
     #[test]

@@ -70,7 +70,19 @@ pub fn grid_counts(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
 
 /// Incident rows for snapshot benchmarks: five years from 2021, 20 categories, 50 districts
 /// (area 0..50) inside 3 kommuner (area 100..103), 4 sources, 10 % area centroids.
+/// Ids follow the start times, as a database sequence filled in time order does (use
+/// [`incidents_shuffled_ids`] for the worst case).
 pub fn incidents(n: usize, seed: u64) -> Vec<IncidentRow> {
+    let mut rows = incidents_shuffled_ids(n, seed);
+    rows.sort_by_key(|r| r.start);
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.id = i as i64 + 1;
+    }
+    rows
+}
+
+/// As [`incidents`] but with ids unrelated to time (no zone-map pruning possible).
+pub fn incidents_shuffled_ids(n: usize, seed: u64) -> Vec<IncidentRow> {
     let mut g = stream(seed, 2);
     let base = 1_609_459_200; // 2021-01-01T00:00:00Z
     let span = 5 * 365 * 86_400;
