@@ -93,6 +93,16 @@ fn bench_counts(c: &mut Criterion) {
     g.bench_function("weekly_5M_events_period_categories_area", |b| {
         b.iter(|| snap.weekly_counts(&filter))
     });
+    drop(snap);
+    let shuffled = Snapshot::from_rows(
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
+        synthetic::ORIGIN,
+        synthetic::incidents_shuffled_ids(5_000_000, 5),
+    )
+    .unwrap();
+    g.bench_function("weekly_5M_events_ids_in_random_time_order", |b| {
+        b.iter(|| shuffled.weekly_counts(&filter))
+    });
     g.finish();
 }
 
