@@ -85,10 +85,12 @@ pub struct KnoxArgs {
     /// Seed of the permutations.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Near Repeat Calculator compatibility: single-precision coordinates. Give the NRC's
-    /// bands as edges (bandwidth multiples, with 0,0.1 for "same location").
-    #[arg(long)]
-    pub nrc: bool,
+    /// Near Repeat Calculator compatibility mode, with the NRC's own parameters: spatial
+    /// bandwidth (m), number of spatial bands, temporal bandwidth (days), number of temporal
+    /// bands, e.g. `--nrc 100,5,7,3`. Replaces --space-bands/--time-bands; rows are "Same
+    /// location", "1 to 100", …, "More than 500"; coordinates in single precision.
+    #[arg(long, value_name = "NRC_BANDS", value_delimiter = ',')]
+    pub nrc: Option<Vec<f64>>,
     /// Worker threads (0 = all); does not change the result.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -357,7 +359,34 @@ pub fn run(cmd: AnalyzeCommand, out: &mut dyn Write) -> Result<()> {
 
 fn run_knox(a: &KnoxArgs, out: &mut dyn Write) -> Result<()> {
     let p = read_points(&a.input, true)?;
-    let mut cfg = KnoxConfig::new(a.space_bands.clone(), a.time_bands.clone());
+    let mut cfg = match &a.nrc {
+        Some(v) => {
+            if v.len() != 4 {
+                bail!(
+                    "--nrc takes four numbers: spatial bandwidth, spatial bands, temporal bandwidth (days), temporal bands, e.g. --nrc 100,5,7,3"
+                );
+            }
+            let count = |f: f64, what: &str| -> Result<usize> {
+                if f >= 1.0 && f.fract() == 0.0 && f <= 100.0 {
+                    Ok(f as usize)
+                } else {
+                    bail!(
+                        "--nrc: the number of {what} bands must be a whole number from 1 to 100, not {f}"
+                    )
+                }
+            };
+            if !(v[0] > 0.0 && v[2] > 0.0) {
+                bail!("--nrc: the bandwidths must be positive (metres, days)");
+            }
+            KnoxConfig::near_repeat_calculator(
+                v[0],
+                count(v[1], "spatial")?,
+                v[2],
+                count(v[3], "temporal")?,
+            )
+        }
+        None => KnoxConfig::new(a.space_bands.clone(), a.time_bands.clone()),
+    };
     cfg.metric = match a.metric {
         MetricArg::Manhattan => Metric::Manhattan,
         MetricArg::Euclidean => Metric::Euclidean,
@@ -365,7 +394,6 @@ fn run_knox(a: &KnoxArgs, out: &mut dyn Write) -> Result<()> {
     cfg.permutations = a.permutations;
     cfg.seed = a.seed;
     cfg.threads = a.threads;
-    cfg.single_precision = a.nrc;
     let r = knox(&p.x, &p.y, p.t.as_deref().unwrap_or_default(), &cfg)?;
     let summary = r.swedish_summary(&SwedishNoun::default());
     match a.input.format {

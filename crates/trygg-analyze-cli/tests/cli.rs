@@ -269,3 +269,46 @@ fn repeats_counts_places() {
     assert_eq!(v["places"], 3);
     assert_eq!(v["repeat_places"][0]["count"], 3);
 }
+
+#[test]
+fn knox_nrc_mode_uses_the_calculators_labels() {
+    let path = fixture("knox-nrc.csv", &clustered_csv());
+    let out = analyze(&[
+        "knox",
+        "--input",
+        &path,
+        "--x",
+        "east",
+        "--y",
+        "north",
+        "--time",
+        "date",
+        "--nrc",
+        "100,3,7,2",
+        "--permutations",
+        "19",
+        "--format",
+        "json",
+    ])
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["space_labels"][0], "Same location");
+    assert_eq!(v["space_labels"][1], "1 to 100");
+    assert_eq!(v["space_labels"][4], "More than 300");
+    assert_eq!(v["time_labels"][1], "8 to 14");
+    let e = analyze(&[
+        "knox",
+        "--input",
+        &path,
+        "--x",
+        "east",
+        "--y",
+        "north",
+        "--time",
+        "date",
+        "--nrc",
+        "100,2.5,7,2",
+    ])
+    .unwrap_err();
+    assert!(e.to_string().contains("whole number"), "{e}");
+}
