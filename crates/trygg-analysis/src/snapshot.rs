@@ -103,6 +103,28 @@ impl IndexSet {
         self.bits[w] |= 1 << (i & 63);
     }
 
+    /// This set plus every descendant, for a category tree given as `parent[c]` = parent of
+    /// category c ([`NO_AREA`]/`u16::MAX` for a root). Lets a caller filter on a category
+    /// group ("Tillgreppsbrott") and get all its sub-categories.
+    pub fn with_descendants(&self, parent: &[u16]) -> IndexSet {
+        let mut out = self.clone();
+        for c in 0..parent.len() {
+            let mut cur = c as u16;
+            // Walk up at most parent.len() steps (guards against cycles).
+            for _ in 0..=parent.len() {
+                if self.contains(cur) {
+                    out.insert(c as u16);
+                    break;
+                }
+                match parent.get(usize::from(cur)) {
+                    Some(&p) if p != u16::MAX => cur = p,
+                    _ => break,
+                }
+            }
+        }
+        out
+    }
+
     /// The members, ascending.
     pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
         (0..self.bits.len() * 64)
@@ -409,8 +431,17 @@ impl Snapshot {
         ))
     }
 
+    /// Grows the columns by 1/8 (not the default doubling) when full, so that spare capacity
+    /// stays within the 48-byte budget: 39 × 1.125 ≈ 44 bytes per incident at worst.
+    fn ensure_room(&mut self) {
+        if self.id.len() == self.id.capacity() {
+            self.reserve(self.id.len() / 8 + 1024);
+        }
+    }
+
     fn push_unchecked(&mut self, row: &IncidentRow) -> Result<()> {
         let (duration, off, x, y, flags) = self.encode(row)?;
+        self.ensure_room();
         let block = self.id.len() / ZONE;
         if block == self.zones.len() {
             self.zones.push((row.start, row.start));
@@ -453,6 +484,7 @@ impl Snapshot {
         } else if pos == self.id.len() {
             self.push_unchecked(&row)?;
         } else {
+            self.ensure_room();
             self.id.insert(pos, row.id);
             self.start.insert(pos, row.start);
             self.duration.insert(pos, duration);
@@ -1033,6 +1065,34 @@ mod tests {
         let total: u32 = s.weekly_counts(&f).iter().map(|w| w.1).sum();
         assert_eq!(total, 2);
         assert_eq!(s.select_ids(&f), vec![-5, 3]);
+    }
+
+    #[test]
+    fn growth_by_upsert_stays_within_budget() {
+        let mut s = Snapshot::new(TimeZone::UTC, (674_000.0, 6_580_000.0));
+        for i in 0..50_000 {
+            s.upsert(row(i, "2026-01-05T10:00:00Z", 0, 1, &[1]))
+                .unwrap();
+            if i % 997 == 0 {
+                assert!(
+                    s.heap_bytes() <= 48 * s.len().max(1024) + 64 * 1024,
+                    "{} rows: {} bytes",
+                    s.len(),
+                    s.heap_bytes()
+                );
+            }
+        }
+        assert!(s.heap_bytes() / s.len() <= 48);
+    }
+
+    #[test]
+    fn category_groups_expand_to_descendants() {
+        // 0 = root group, 1 and 2 its children, 3 child of 1, 4 another root.
+        let parent = [u16::MAX, 0, 0, 1, u16::MAX];
+        let set = IndexSet::from_iter([1u16]).with_descendants(&parent);
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![1, 3]);
+        let all = IndexSet::from_iter([0u16]).with_descendants(&parent);
+        assert_eq!(all.iter().collect::<Vec<_>>(), vec![0, 1, 2, 3]);
     }
 
     #[test]

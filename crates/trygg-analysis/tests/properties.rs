@@ -7,8 +7,8 @@ use trygg_analysis::knox::{KnoxConfig, Metric, knox, knox_observed_naive};
 use trygg_analysis::snapshot::{Granularity, IncidentRow, PeriodKey};
 use trygg_analysis::{Filter, GridSpec, IndexSet, Snapshot};
 
-fn edges(steps: Vec<f64>) -> Vec<f64> {
-    let mut e = vec![0.0];
+fn edges(first: f64, steps: Vec<f64>) -> Vec<f64> {
+    let mut e = vec![first];
     for s in steps {
         let last = *e.last().unwrap();
         e.push(last + s);
@@ -26,13 +26,16 @@ proptest! {
         time in prop::collection::vec(0.5..10.0f64, 1..4),
         euclid in any::<bool>(),
         integer in any::<bool>(),
+        offset in any::<bool>(),
     ) {
         // Integer coordinates/times provoke exact ties on band edges.
         let r = |v: f64| if integer { v.round() } else { v };
         let x: Vec<f64> = pts.iter().map(|p| r(p.0 / 10.0) * 10.0).collect();
         let y: Vec<f64> = pts.iter().map(|p| r(p.1 / 10.0) * 10.0).collect();
         let t: Vec<f64> = pts.iter().map(|p| r(p.2)).collect();
-        let (space, time) = (edges(space.iter().map(|s| r(*s).max(1.0)).collect()), edges(time.iter().map(|s| r(*s).max(1.0)).collect()));
+        // With `offset`, the first edges are above 0, so some close pairs fall below every band.
+        let (s0, t0) = if offset { (r(space[0] / 3.0), r(time[0] / 3.0)) } else { (0.0, 0.0) };
+        let (space, time) = (edges(s0, space.iter().map(|s| r(*s).max(1.0)).collect()), edges(t0, time.iter().map(|s| r(*s).max(1.0)).collect()));
         prop_assume!(x.iter().zip(&y).any(|(a, b)| *a != x[0] || *b != y[0]));
         let mut cfg = KnoxConfig::new(space.clone(), time.clone());
         cfg.metric = if euclid { Metric::Euclidean } else { Metric::Manhattan };
