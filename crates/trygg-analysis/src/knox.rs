@@ -853,6 +853,50 @@ mod tests {
     }
 
     #[test]
+    fn swedish_sentence_matches_the_design_example() {
+        let mut r = KnoxResult {
+            space_labels: band_labels(&[0.0, 0.1, 200.0, 400.0, 600.0], "m"),
+            time_labels: band_labels(&[0.0, 7.0, 14.0, 21.0], "d"),
+            space_edges: vec![0.0, 0.1, 200.0, 400.0, 600.0],
+            time_edges: vec![0.0, 7.0, 14.0, 21.0],
+            metric: Metric::Manhattan,
+            observed: vec![vec![0; 4]; 5],
+            expected_mean: vec![vec![1.0; 4]; 5],
+            expected_median: vec![vec![1.0; 4]; 5],
+            knox_ratio: vec![vec![Some(1.0); 4]; 5],
+            knox_ratio_median: vec![vec![Some(1.0); 4]; 5],
+            p_value: vec![vec![Some(0.5); 4]; 5],
+            permutations: 999,
+            seed: 1,
+            events: 100,
+            close_pairs: 10,
+            all_pairs: 4950,
+        };
+        r.knox_ratio[1][0] = Some(1.84);
+        r.p_value[1][0] = Some(0.001);
+        r.knox_ratio[2][1] = Some(1.3);
+        r.p_value[2][1] = Some(0.02);
+        let noun = SwedishNoun {
+            indefinite: "ett inbrott".into(),
+            new_one: "ett nytt".into(),
+        };
+        assert_eq!(
+            r.swedish_summary(&noun),
+            "Inom 200 m och 7 dagar efter ett inbrott är risken för ett nytt 1,8 gånger förhöjd (p = 0,001)."
+        );
+        r.p_value[1][0] = Some(0.2);
+        assert_eq!(
+            r.swedish_summary(&noun),
+            "På 200–400 m avstånd och 7–14 dagar efter ett inbrott är risken för ett nytt 1,3 gånger förhöjd (p = 0,020)."
+        );
+        r.p_value[2][1] = Some(0.06);
+        assert!(
+            r.swedish_summary(&noun)
+                .starts_with("Inget tydligt upprepningsmönster")
+        );
+    }
+
+    #[test]
     fn bad_bands_are_refused() {
         let (x, y, t) = demo();
         let cfg = KnoxConfig::new(vec![0.0, 200.0, 100.0], vec![0.0, 7.0]);

@@ -679,6 +679,13 @@ impl Snapshot {
         (x, y, t, centroids)
     }
 
+    /// Local day number of an instant.
+    fn local_day_of(&self, t: i64) -> i64 {
+        let off =
+            Timestamp::from_second(t).map_or(0, |ts| i64::from(self.tz.to_offset(ts).seconds()));
+        (t + off).div_euclid(86_400)
+    }
+
     #[inline]
     fn local_day(&self, i: usize) -> i64 {
         (self.start[i] + i64::from(self.offset[i]) * SECONDS_PER_QUARTER).div_euclid(86_400)
@@ -869,8 +876,8 @@ impl Snapshot {
         }
         let (lo, hi) = match filter.period {
             Some((a, b)) => (
-                week_of_day(a.div_euclid(86_400)),
-                week_of_day((b - 1).div_euclid(86_400)),
+                week_of_day(self.local_day_of(a)),
+                week_of_day(self.local_day_of(b - 1)),
             ),
             None => {
                 let lo = map
@@ -942,11 +949,19 @@ impl Snapshot {
             }
             let mut cur = start + weeks * 604_800;
             let end = start + dur;
+            // One offset for the whole remainder (< 1 week) unless it spans a DST change.
+            let offset_at = |t: i64| {
+                Timestamp::from_second(t).map_or(0, |t| i64::from(self.tz.to_offset(t).seconds()))
+            };
+            let (off_start, off_end) = (offset_at(cur), offset_at(end - 1));
             while cur < end {
                 let next = ((cur.div_euclid(3600)) + 1) * 3600;
                 let seg_end = next.min(end);
-                let off = Timestamp::from_second(cur)
-                    .map_or(0, |t| i64::from(self.tz.to_offset(t).seconds()));
+                let off = if off_start == off_end {
+                    off_start
+                } else {
+                    offset_at(cur)
+                };
                 cell(&mut out, cur + off, (seg_end - cur) as f64 / total);
                 cur = seg_end;
             }
