@@ -1213,6 +1213,27 @@ mod tests {
     }
 
     #[test]
+    fn aoristic_profile_follows_dst() {
+        let mut s = Snapshot::stockholm((674_000.0, 6_580_000.0)).unwrap();
+        // Sunday 2026-03-29 00:00 → 04:00 local: 02:00–03:00 does not exist, so 3 real hours
+        // (00, 01, 03 local), each ⅓.
+        let start = ts("2026-03-29T00:00:00+01:00");
+        let end = ts("2026-03-29T04:00:00+02:00");
+        assert_eq!(end - start, 3 * 3600);
+        s.upsert(IncidentRow {
+            start,
+            end,
+            ..row(1, "2026-03-29T00:00:00Z", 0, 1, &[1])
+        })
+        .unwrap();
+        let p = s.hour_weekday_profile(&Filter::default());
+        for h in [0, 1, 3] {
+            assert!((p[6][h] - 1.0 / 3.0).abs() < 1e-12, "hour {h}: {:?}", p[6]);
+        }
+        assert_eq!(p[6][2], 0.0);
+    }
+
+    #[test]
     fn year_on_year_shifts_local_dates() {
         let mut s = Snapshot::stockholm((674_000.0, 6_580_000.0)).unwrap();
         s.upsert(row(1, "2026-03-10T10:00:00Z", 0, 1, &[1]))

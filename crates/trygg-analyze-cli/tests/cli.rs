@@ -312,3 +312,33 @@ fn knox_nrc_mode_uses_the_calculators_labels() {
     .unwrap_err();
     assert!(e.to_string().contains("whole number"), "{e}");
 }
+
+#[test]
+fn time_values_in_common_forms() {
+    use trygg_analyze_cli::parse_time_days;
+    let day = parse_time_days("2026-03-01", None).unwrap();
+    assert_eq!(day, 20_513.0);
+    assert_eq!(
+        parse_time_days("2026-03-01T12:00", None).unwrap(),
+        day + 0.5
+    );
+    assert_eq!(
+        parse_time_days("2026-03-01 12:00", None).unwrap(),
+        day + 0.5
+    );
+    assert_eq!(
+        parse_time_days("2026-03-01T12:00:00Z", None).unwrap(),
+        day + 0.5
+    );
+    assert_eq!(
+        parse_time_days("01/03/2026 18:00", Some("%d/%m/%Y %H:%M")).unwrap(),
+        day + 0.75
+    );
+    assert_eq!(parse_time_days("12.5", None).unwrap(), 12.5);
+    assert!(
+        parse_time_days("igår", None)
+            .unwrap_err()
+            .to_string()
+            .contains("--time-format")
+    );
+}
