@@ -18,6 +18,18 @@ pub enum AnalysisError {
         /// How many it got.
         got: usize,
     },
+    /// Fewer units (cells, areas) than the method needs.
+    #[error(
+        "{method} needs at least {needed} cells or areas, got {got}; use a smaller cell or a larger extent"
+    )]
+    TooFewUnits {
+        /// The method that refused.
+        method: &'static str,
+        /// How many it needs.
+        needed: usize,
+        /// How many it got.
+        got: usize,
+    },
     /// All events have the same coordinates.
     #[error(
         "all {n} events are at the same point ({x}, {y}); point statistics need events at different places (are these area centroids? use point-usable events only)"

@@ -128,6 +128,7 @@ impl Weights {
                 hint: "a positive number of metres",
             });
         }
+        crate::points::check_coordinates(x, y)?;
         let n = x.len();
         let key = |i: usize| ((x[i] / band).floor() as i64, (y[i] / band).floor() as i64);
         let mut cells: std::collections::HashMap<(i64, i64), Vec<u32>> =
@@ -234,7 +235,7 @@ fn spans(grid: &GridSpec, weights: GridWeights) -> Result<Vec<(i64, i64, i64)>> 
 fn moments(x: &[f64], what: &'static str) -> Result<(f64, f64)> {
     let n = x.len();
     if n < 2 {
-        return Err(AnalysisError::TooFewEvents {
+        return Err(AnalysisError::TooFewUnits {
             method: what,
             needed: 2,
             got: n,
