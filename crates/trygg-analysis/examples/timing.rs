@@ -71,8 +71,14 @@ fn main() {
         }
         if all || which == "kde" {
             let (x, y, _) = synthetic::events(1_000_000, 25_000.0, 4);
-            let grid =
-                GridSpec::new(synthetic::ORIGIN.0, synthetic::ORIGIN.1, 25.0, 1000, 1000).unwrap();
+            let grid = {
+                let cell: f64 = std::env::var("KDE_CELL")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(25.0);
+                let side = (25_000.0 / cell) as usize;
+                GridSpec::new(synthetic::ORIGIN.0, synthetic::ORIGIN.1, cell, side, side).unwrap()
+            };
             let o = KdeOptions {
                 radius: Some(300.0),
                 threads,

@@ -144,17 +144,24 @@ pub fn kde(
         })
         .collect();
     order.sort_unstable_by_key(|e| e.0);
-    let order = &order;
+    // Events copied in that order, so the per-event loads are sequential too.
+    let sorted: Vec<[f64; 3]> = order
+        .iter()
+        .map(|&(_, i)| {
+            let i = i as usize;
+            [x[i], y[i], weights.map_or(1.0, |w| w[i])]
+        })
+        .collect();
+    drop(order);
+    let sorted = &sorted;
     std::thread::scope(|scope| {
         for (part, out) in density.chunks_mut(band * cols).enumerate() {
             let r0 = part * band;
             let r1 = (r0 + band).min(rows);
             scope.spawn(move || {
                 let mut q = Vec::new();
-                for &(_, i) in order {
-                    let i = i as usize;
-                    let wi = weights.map_or(1.0, |w| w[i]);
-                    splat(grid, x[i], y[i], wi, radius, inv_r2, r0, r1, out, &mut q);
+                for &[xi, yi, wi] in sorted {
+                    splat(grid, xi, yi, wi, radius, inv_r2, r0, r1, out, &mut q);
                 }
             });
         }
