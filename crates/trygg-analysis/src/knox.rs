@@ -325,52 +325,38 @@ pub fn knox(x: &[f64], y: &[f64], t_days: &[f64], config: &KnoxConfig) -> Result
     let close_total: u64 = pairs.groups.iter().map(|g| g.len() as u64).sum();
     let cells = (s_rows + 1) * (t_cols + 1);
 
-    let tables = |tau: &[Lanes], out: &mut [u64], used: usize| {
-        fill_tables(
-            tau,
-            &pairs,
-            &config.time_edges,
-            &all_lt,
-            all_pairs,
-            (s_rows, t_cols),
-            out,
-            used,
-        );
-    };
-    let mut observed = vec![0u64; cells];
-    {
-        let tau: Vec<Lanes> = times.iter().map(|&t| [t; BATCH]).collect();
-        tables(&tau, &mut observed, 1);
-    }
-
     let r = config.permutations;
-    let mut sims = vec![0u64; r * cells];
-    if r > 0 {
-        let batches = r.div_ceil(BATCH);
-        let threads = rng::threads(config.threads).min(batches).max(1);
-        let per_thread = batches.div_ceil(threads);
-        std::thread::scope(|scope| {
-            for (part, block) in sims.chunks_mut(per_thread * BATCH * cells).enumerate() {
-                let times = &times;
-                let tables = &tables;
-                scope.spawn(move || {
-                    let mut tau: Vec<Lanes> = vec![[0.0; BATCH]; times.len()];
-                    for (b, out) in block.chunks_mut(BATCH * cells).enumerate() {
-                        let first = (part * per_thread + b) * BATCH;
-                        let used = out.len() / cells;
-                        for lane in 0..used {
-                            for (slot, &t) in tau.iter_mut().zip(times.iter()) {
-                                slot[lane] = t;
-                            }
-                            let mut g = rng::stream(config.seed, (first + lane) as u64);
-                            shuffle_lane(&mut g, &mut tau, lane);
-                        }
-                        tables(&tau, out, used);
-                    }
-                });
-            }
-        });
-    }
+    let shape = Shape {
+        pairs: &pairs,
+        all_lt: &all_lt,
+        all_pairs,
+        s_rows,
+        t_cols,
+        permutations: r,
+        seed: config.seed,
+        threads: config.threads,
+    };
+    // Whole-day times and edges (dates, as the NRC takes) run exactly in i32 with twice the
+    // SIMD lanes; anything else in f64. Both give the same table for whole-day data.
+    let whole = |v: f64| v.fract() == 0.0 && v.abs() < 1e9;
+    let integer = times.iter().all(|&t| whole(t)) && config.time_edges.iter().all(|&e| whole(e));
+    let (observed, sims) = if integer {
+        let t0 = times.iter().copied().fold(f64::MAX, f64::min);
+        let span = times.iter().copied().fold(f64::MIN, f64::max) - t0;
+        if span < 1e9 {
+            let ti: Vec<i32> = times.iter().map(|&t| (t - t0) as i32).collect();
+            let ei: Vec<i32> = config
+                .time_edges
+                .iter()
+                .map(|&e| e.min(2e9) as i32)
+                .collect();
+            run_tables(&ti, &ei, &shape)
+        } else {
+            run_tables(&times, &config.time_edges, &shape)
+        }
+    } else {
+        run_tables(&times, &config.time_edges, &shape)
+    };
 
     let mut expected_mean = vec![vec![0.0; t_cols + 1]; s_rows + 1];
     let mut expected_median = expected_mean.clone();
@@ -468,11 +454,82 @@ fn all_pairs_time_lt(t: &[f64], edges: &[f64]) -> Vec<u64> {
 /// Permutations evaluated together: one pass over the close pairs serves `BATCH`
 /// permutations, whose times are interleaved per event (`tau[event][lane]`).
 const BATCH: usize = 8;
-/// The times of one event in each permutation of a batch.
-type Lanes = [f64; BATCH];
+
+/// A time value in the permutation kernel: f64 days, or i32 whole days (exact, more SIMD lanes).
+trait KnoxTime: Copy + Default + PartialOrd + Send + Sync {
+    /// |a − b|.
+    fn abs_diff(a: Self, b: Self) -> Self;
+}
+
+impl KnoxTime for f64 {
+    #[inline(always)]
+    fn abs_diff(a: Self, b: Self) -> Self {
+        (a - b).abs()
+    }
+}
+
+impl KnoxTime for i32 {
+    #[inline(always)]
+    fn abs_diff(a: Self, b: Self) -> Self {
+        // Times are offsets from their minimum below 1e9, so this cannot overflow.
+        (a - b).abs()
+    }
+}
+
+/// What the table computation needs besides the times.
+struct Shape<'a> {
+    pairs: &'a ClosePairs,
+    all_lt: &'a [u64],
+    all_pairs: u64,
+    s_rows: usize,
+    t_cols: usize,
+    permutations: usize,
+    seed: u64,
+    threads: usize,
+}
+
+/// The observed table and the R simulated tables (flattened, R × cells).
+fn run_tables<T: KnoxTime>(times: &[T], edges: &[T], sh: &Shape<'_>) -> (Vec<u64>, Vec<u64>) {
+    let cells = (sh.s_rows + 1) * (sh.t_cols + 1);
+    let tables =
+        |tau: &[[T; BATCH]], out: &mut [u64], used: usize| fill_tables(tau, edges, sh, out, used);
+    let mut observed = vec![0u64; cells];
+    {
+        let tau: Vec<[T; BATCH]> = times.iter().map(|&t| [t; BATCH]).collect();
+        tables(&tau, &mut observed, 1);
+    }
+    let r = sh.permutations;
+    let mut sims = vec![0u64; r * cells];
+    if r > 0 {
+        let batches = r.div_ceil(BATCH);
+        let threads = rng::threads(sh.threads).min(batches).max(1);
+        let per_thread = batches.div_ceil(threads);
+        std::thread::scope(|scope| {
+            for (part, block) in sims.chunks_mut(per_thread * BATCH * cells).enumerate() {
+                let tables = &tables;
+                scope.spawn(move || {
+                    let mut tau: Vec<[T; BATCH]> = vec![[T::default(); BATCH]; times.len()];
+                    for (b, out) in block.chunks_mut(BATCH * cells).enumerate() {
+                        let first = (part * per_thread + b) * BATCH;
+                        let used = out.len() / cells;
+                        for lane in 0..used {
+                            for (slot, &t) in tau.iter_mut().zip(times.iter()) {
+                                slot[lane] = t;
+                            }
+                            let mut g = rng::stream(sh.seed, (first + lane) as u64);
+                            shuffle_lane(&mut g, &mut tau, lane);
+                        }
+                        tables(&tau, out, used);
+                    }
+                });
+            }
+        });
+    }
+    (observed, sims)
+}
 
 /// Fisher–Yates over lane `lane` of the interleaved times (same draws as [`rng::shuffle`]).
-fn shuffle_lane(g: &mut rand_chacha::ChaCha8Rng, tau: &mut [Lanes], lane: usize) {
+fn shuffle_lane<T: Copy>(g: &mut rand_chacha::ChaCha8Rng, tau: &mut [[T; BATCH]], lane: usize) {
     for i in (1..tau.len()).rev() {
         let j = rng::below(g, (i + 1) as u32) as usize;
         let tmp = tau[i][lane];
@@ -482,26 +539,24 @@ fn shuffle_lane(g: &mut rand_chacha::ChaCha8Rng, tau: &mut [Lanes], lane: usize)
 }
 
 /// Fills `used` consecutive (rows+1)×(cols+1) tables, one per lane of `tau`.
-#[allow(clippy::too_many_arguments)]
-fn fill_tables(
-    tau: &[Lanes],
-    pairs: &ClosePairs,
-    time_edges: &[f64],
-    all_lt: &[u64],
-    all_pairs: u64,
-    (s_rows, t_cols): (usize, usize),
+fn fill_tables<T: KnoxTime>(
+    tau: &[[T; BATCH]],
+    time_edges: &[T],
+    sh: &Shape<'_>,
     out: &mut [u64],
     used: usize,
 ) {
+    let (s_rows, t_cols) = (sh.s_rows, sh.t_cols);
+    let (all_lt, all_pairs) = (sh.all_lt, sh.all_pairs);
     let ne = time_edges.len();
     let width = t_cols + 1;
     let cells = (s_rows + 1) * width;
     // Edges ≤ 0 count nothing (dt ≥ 0); only positive edges are compared.
-    let active: Vec<usize> = (0..ne).filter(|&m| time_edges[m] > 0.0).collect();
-    let active_edges: Vec<f64> = active.iter().map(|&m| time_edges[m]).collect();
+    let active: Vec<usize> = (0..ne).filter(|&m| time_edges[m] > T::default()).collect();
+    let active_edges: Vec<T> = active.iter().map(|&m| time_edges[m]).collect();
     let mut enum_lt = vec![[0u64; BATCH]; ne];
     let mut enum_total = 0u64;
-    for (g, group) in pairs.groups.iter().enumerate() {
+    for (g, group) in sh.pairs.groups.iter().enumerate() {
         let counted = count_lt(group, tau, &active_edges);
         let mut lt = vec![[0u64; BATCH]; ne];
         for (k, &m) in active.iter().enumerate() {
@@ -534,18 +589,18 @@ fn fill_tables(
 }
 
 /// `lt[m][lane]` = number of pairs in `group` with |τ_i − τ_j| < edges[m] in that lane.
-fn count_lt(group: &[[u32; 2]], tau: &[Lanes], edges: &[f64]) -> Vec<[u64; BATCH]> {
+fn count_lt<T: KnoxTime>(group: &[[u32; 2]], tau: &[[T; BATCH]], edges: &[T]) -> Vec<[u64; BATCH]> {
     let mut lt = vec![[0u64; BATCH]; edges.len()];
     macro_rules! fixed {
         ($($n:literal),*) => {
             match edges.len() {
                 0 => {}
-                $($n => count_lt_n::<$n>(group, tau, edges, &mut lt),)*
+                $($n => count_lt_n::<T, $n>(group, tau, edges, &mut lt),)*
                 _ => {
                     for &[i, j] in group {
                         let (a, b) = (&tau[i as usize], &tau[j as usize]);
                         for lane in 0..BATCH {
-                            let dt = (a[lane] - b[lane]).abs();
+                            let dt = T::abs_diff(a[lane], b[lane]);
                             for m in edges.partition_point(|&e| e <= dt)..edges.len() {
                                 lt[m][lane] += 1;
                             }
@@ -560,22 +615,22 @@ fn count_lt(group: &[[u32; 2]], tau: &[Lanes], edges: &[f64]) -> Vec<[u64; BATCH
 }
 
 #[inline]
-fn count_lt_n<const E: usize>(
+fn count_lt_n<T: KnoxTime, const E: usize>(
     group: &[[u32; 2]],
-    tau: &[Lanes],
-    edges: &[f64],
+    tau: &[[T; BATCH]],
+    edges: &[T],
     lt: &mut [[u64; BATCH]],
 ) {
-    let mut e = [0.0; E];
+    let mut e = [T::default(); E];
     e.copy_from_slice(edges);
     // u32 accumulators, flushed every 2^31 pairs.
     for chunk in group.chunks(1 << 31) {
         let mut acc = [[0u32; BATCH]; E];
         for &[i, j] in chunk {
             let (a, b) = (&tau[i as usize], &tau[j as usize]);
-            let mut dt = [0.0; BATCH];
+            let mut dt = [T::default(); BATCH];
             for lane in 0..BATCH {
-                dt[lane] = (a[lane] - b[lane]).abs();
+                dt[lane] = T::abs_diff(a[lane], b[lane]);
             }
             for m in 0..E {
                 for lane in 0..BATCH {
@@ -782,6 +837,23 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("(p = 0,0"), "{s}");
+    }
+
+    #[test]
+    fn whole_day_path_equals_float_path() {
+        let (x, y, t) = demo();
+        let mut cfg = KnoxConfig::new(
+            vec![0.0, 0.1, 200.0, 400.0, 600.0],
+            vec![0.0, 7.0, 14.0, 21.0],
+        );
+        cfg.permutations = 49;
+        let whole = knox(&x, &y, &t, &cfg).unwrap();
+        // Shifting every time by half a day keeps all differences but forces the f64 path.
+        let shifted: Vec<f64> = t.iter().map(|v| v + 0.5).collect();
+        let float = knox(&x, &y, &shifted, &cfg).unwrap();
+        assert_eq!(whole.observed, float.observed);
+        assert_eq!(whole.expected_mean, float.expected_mean);
+        assert_eq!(whole.p_value, float.p_value);
     }
 
     #[test]
