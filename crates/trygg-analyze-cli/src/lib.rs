@@ -193,10 +193,21 @@ fn read_points(args: &InputArgs, need_time: bool) -> Result<Points> {
             "this analysis needs event times: add --time COLUMN (and --time-format if they are not ISO dates)"
         );
     }
+    let bytes = std::fs::read(&args.input)
+        .with_context(|| format!("cannot open {}", args.input.display()))?;
+    // Swedish Excel files (and trygg's own export) use ';' and a decimal comma, with a BOM.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let header_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| header_line.iter().filter(|b| *b == d).count())
+        .filter(|d| header_line.contains(d))
+        .unwrap_or(b',');
+    let decimal_comma = delimiter != b',';
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_path(&args.input)
-        .with_context(|| format!("cannot open {}", args.input.display()))?;
+        .delimiter(delimiter)
+        .from_reader(bytes);
     let headers = reader
         .headers()
         .context("cannot read the header row")?
@@ -228,9 +239,12 @@ fn read_points(args: &InputArgs, need_time: bool) -> Result<Points> {
             if s.is_empty() {
                 bail!("line {line}: {name} is missing");
             }
-            s.parse::<f64>().map_err(|_| {
-                anyhow!("line {line}: {name} {s:?} is not a number (use a decimal point, metres)")
-            })
+            let parsed = if decimal_comma {
+                s.replace(',', ".").parse::<f64>()
+            } else {
+                s.parse::<f64>()
+            };
+            parsed.map_err(|_| anyhow!("line {line}: {name} {s:?} is not a number (metres)"))
         };
         p.x.push(num(xi, &args.x)?);
         p.y.push(num(yi, &args.y)?);

@@ -342,3 +342,59 @@ fn time_values_in_common_forms() {
             .contains("--time-format")
     );
 }
+
+/// trygg's own export (Swedish Excel: BOM, ';', decimal comma) reads as it is, with the same
+/// result as the plain comma-separated file.
+#[test]
+fn reads_swedish_excel_csv_like_plain_csv() {
+    let plain = clustered_csv();
+    let swedish: String = std::iter::once("\u{feff}".to_string())
+        .chain(plain.lines().enumerate().map(|(k, l)| {
+            let l = l.replace(',', ";");
+            // Give every coordinate a decimal comma (",0" keeps the value).
+            let l = if k == 0 {
+                l
+            } else {
+                l.splitn(4, ';')
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if i == 1 || i == 2 {
+                            format!("{c},0")
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(";")
+            };
+            format!("{l}\n")
+        }))
+        .collect();
+    let args = |path: &str| -> Vec<String> {
+        [
+            "knox",
+            "--input",
+            path,
+            "--x",
+            "east",
+            "--y",
+            "north",
+            "--time",
+            "date",
+            "--format",
+            "json",
+            "--permutations",
+            "99",
+            "--seed",
+            "7",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let a = fixture("plain.csv", &plain);
+    let b = fixture("swedish.csv", &swedish);
+    let run_on =
+        |p: &str| analyze(&args(p).iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+    assert_eq!(run_on(&a), run_on(&b));
+}

@@ -42,6 +42,9 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Analysts' tools on any planar point file (CSV with x/y in metres): knox, gistar, kde, repeats.
+    #[command(subcommand)]
+    Analyze(trygg_analyze_cli::AnalyzeCommand),
     /// Export incidents for the given filter.
     Export {
         #[command(flatten)]
@@ -135,6 +138,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let ingest = trygg_web::ingest::Ingest::load(store.clone()).await?;
             let banner = demo::ensure(&ingest).await?;
             serve(&config, store, Some(banner)).await
+        }
+        Command::Analyze(cmd) => {
+            let stdout = std::io::stdout();
+            trygg_analyze_cli::run(cmd, &mut stdout.lock())
         }
         Command::Import { what, database } => {
             let ingest = open_ingest(database, &mut config).await?;
