@@ -587,6 +587,25 @@ pub async fn run_all(store: &dyn Store) {
         "other areas' links untouched"
     );
 
+    // The analysis projection matches what lists return.
+    let rows = store.analysis_rows(None).await.unwrap();
+    assert_eq!(rows.len(), 21);
+    assert!(rows.windows(2).all(|w| w[0].id < w[1].id), "by id");
+    let some: Vec<_> = rows.iter().skip(3).take(2).map(|r| r.id).collect();
+    let picked = store.analysis_rows(Some(&some)).await.unwrap();
+    assert_eq!(picked, rows[3..5].to_vec(), "by ids, with the same content");
+    let listed = store
+        .get_incident(picked[0].id, Scope::All)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(picked[0].areas, listed.areas);
+    assert_eq!(picked[0].occurred_from, listed.occurred_from.as_second());
+    assert_eq!(
+        picked[0].position.map(|p| p.2),
+        listed.position.map(|p| p.precision)
+    );
+
     // Idempotent upsert on external id, with history in the audit log.
     let mut feed = sample_incident(polis.id, "2026-08-22T04:29:00Z", "brott.stold");
     feed.channel = Channel::Polisen;

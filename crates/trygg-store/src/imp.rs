@@ -24,7 +24,7 @@ macro_rules! impl_store {
             };
             use $crate::sql::{self, INCIDENT_COLUMNS, IncidentValues, USER_COLUMNS};
             use $crate::{
-                AssignedIncident, AuditFilter, BatchAudit, NewReport, Result, StoreError,
+                AnalysisRow, AssignedIncident, AuditFilter, BatchAudit, NewReport, Result, StoreError,
                 UserCredentials, WriteOutcome,
             };
 
@@ -466,6 +466,70 @@ macro_rules! impl_store {
                     Ok(pairs.len() as u64)
                 }
 
+                async fn analysis_rows(&self, ids: Option<&[IncidentId]>) -> Result<Vec<AnalysisRow>> {
+                    let mut out = Vec::new();
+                    let chunks: Vec<Option<&[IncidentId]>> = match ids {
+                        None => vec![None],
+                        Some(ids) => ids.chunks(5000).map(Some).collect(),
+                    };
+                    use $crate::__private::trygg_domain::{Channel, OrganisationId, Precision, Visibility};
+                    for chunk in chunks {
+                        let mut q = QueryBuilder::<$db>::new(
+                            "SELECT id, occurred_from, occurred_to, category, n, e, precision, channel, source_org, visibility FROM incidents",
+                        );
+                        let mut links = QueryBuilder::<$db>::new("SELECT incident_id, area_id FROM incident_areas");
+                        if let Some(chunk) = chunk {
+                            for (qb, col) in [(&mut q, " WHERE id IN ("), (&mut links, " WHERE incident_id IN (")] {
+                                qb.push(col);
+                                let mut list = qb.separated(", ");
+                                for i in chunk {
+                                    list.push_bind(i.0);
+                                }
+                                qb.push(")");
+                            }
+                        }
+                        q.push(" ORDER BY id");
+                        links.push(" ORDER BY incident_id, area_id");
+                        let rows = q.build().fetch_all(&self.pool).await?;
+                        let links = links.build().fetch_all(&self.pool).await?;
+                        let mut links = links.iter().peekable();
+                        for r in &rows {
+                            let id: i64 = r.try_get("id")?;
+                            let mut areas = Vec::new();
+                            while let Some(l) = links.peek() {
+                                let owner: i64 = l.try_get("incident_id")?;
+                                if owner > id {
+                                    break;
+                                }
+                                if owner == id {
+                                    areas.push(AreaId(l.try_get("area_id")?));
+                                }
+                                links.next();
+                            }
+                            let text = |c: &'static str| r.try_get::<String, _>(c);
+                            let bad = |what: &str, v: String| StoreError::Corrupt(format!("{what} {v:?}"));
+                            let position = match (r.try_get::<Option<f64>, _>("n")?, r.try_get::<Option<f64>, _>("e")?, r.try_get::<Option<String>, _>("precision")?) {
+                                (Some(n), Some(e), Some(p)) => Some((n, e, Precision::parse(&p).ok_or_else(|| bad("precision", p.clone()))?)),
+                                _ => None,
+                            };
+                            let channel = text("channel")?;
+                            let visibility = text("visibility")?;
+                            out.push(AnalysisRow {
+                                id: IncidentId(id),
+                                occurred_from: r.try_get("occurred_from")?,
+                                occurred_to: r.try_get("occurred_to")?,
+                                category: text("category")?,
+                                position,
+                                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", channel.clone()))?,
+                                source_org: OrganisationId(r.try_get("source_org")?),
+                                visibility: Visibility::parse(&visibility).ok_or_else(|| bad("visibility", visibility.clone()))?,
+                                areas,
+                            });
+                        }
+                    }
+                    Ok(out)
+                }
+
                 async fn incident_positions(&self) -> Result<Vec<(IncidentId, $crate::__private::trygg_domain::Position)>> {
                     let rows = ::sqlx::query(
                         "SELECT id, lat, lon, n, e, precision FROM incidents WHERE precision IS NOT NULL ORDER BY id",
@@ -545,6 +609,7 @@ macro_rules! impl_store {
                             continue;
                         }
                         update_incident(&mut tx, old.id.0, &a, new.reported_at).await?;
+                        outcome.ids.push(old.id);
                         audit(&mut tx, actor, "update", "incident", Some(old.id.to_string()),
                             Some(to_json(old)), Some(to_json(&new))).await?;
                         outcome.updated += 1;
@@ -554,6 +619,7 @@ macro_rules! impl_store {
                     fresh.sort_by_key(|a| a.incident.occurred_from);
                     let ids = insert_incidents(&mut tx, &fresh, at).await?;
                     outcome.created = ids.len() as u64;
+                    outcome.ids.extend(ids.iter().map(|&i| IncidentId(i)));
                     if let BatchAudit::Batch(summary) = batch_audit {
                         audit(&mut tx, actor, "import", "incident", None, None, Some(json!({
                             "created": outcome.created,

@@ -91,6 +91,32 @@ pub struct WriteOutcome {
     pub updated: u64,
     /// Identical to the stored version: nothing written.
     pub unchanged: u64,
+    /// The incidents created or updated.
+    #[serde(skip)]
+    pub ids: Vec<IncidentId>,
+}
+
+/// The columns the analysis snapshot keeps of one incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisRow {
+    /// Identifier.
+    pub id: IncidentId,
+    /// Window start, Unix seconds.
+    pub occurred_from: i64,
+    /// Window end, Unix seconds.
+    pub occurred_to: i64,
+    /// Category code.
+    pub category: String,
+    /// SWEREF 99 TM (northing, easting) and precision, when positioned.
+    pub position: Option<(f64, f64, trygg_domain::Precision)>,
+    /// Channel.
+    pub channel: trygg_domain::Channel,
+    /// Source organisation.
+    pub source_org: OrganisationId,
+    /// Visibility.
+    pub visibility: trygg_domain::Visibility,
+    /// Areas, ascending.
+    pub areas: Vec<AreaId>,
 }
 
 /// A report to be created.
@@ -177,6 +203,9 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         areas: &[AreaId],
         links: Vec<(IncidentId, AreaId)>,
     ) -> Result<u64>;
+    /// The analysis columns of the given incidents, or of all incidents when `ids` is `None`,
+    /// by id.
+    async fn analysis_rows(&self, ids: Option<&[IncidentId]>) -> Result<Vec<AnalysisRow>>;
     /// Every incident that has a position, with it (for area assignment).
     async fn incident_positions(&self) -> Result<Vec<(IncidentId, trygg_domain::Position)>>;
     /// All areas, by id.

@@ -114,7 +114,12 @@ fn bench(c: &mut Criterion) {
                         )
                         .await
                         .unwrap();
-                    let ingest = Ingest::load(store.clone()).await.unwrap();
+                    let ingest = Ingest::load(
+                        store.clone(),
+                        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
+                    )
+                    .await
+                    .unwrap();
                     ingest.import_areas(&actor, districts()).await.unwrap();
                     let start = std::time::Instant::now();
                     let batch = parse_csv(&file, &CsvOptions::new(org.id)).unwrap();

@@ -92,17 +92,25 @@ pub struct AreaImport {
 pub struct Ingest {
     store: Arc<dyn Store>,
     areas: Arc<RwLock<Arc<AreaAssigner>>>,
+    live: Arc<crate::live::Live>,
 }
 
 impl Ingest {
-    /// Loads the stored areas and builds the index.
-    pub async fn load(store: Arc<dyn Store>) -> Result<Self, StoreError> {
+    /// Loads the stored areas and builds the area index and the analysis snapshot.
+    pub async fn load(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Result<Self, StoreError> {
         let assigner = AreaAssigner::new(&store.list_areas().await?);
         tracing::info!(areas = assigner.len(), "area index ready");
+        let live = crate::live::Live::load(store.as_ref(), tz).await?;
         Ok(Self {
             store,
             areas: Arc::new(RwLock::new(Arc::new(assigner))),
+            live: Arc::new(live),
         })
+    }
+
+    /// The live analysis snapshot.
+    pub fn live(&self) -> &crate::live::Live {
+        &self.live
     }
 
     /// The store.
@@ -138,7 +146,9 @@ impl Ingest {
         audit: BatchAudit,
     ) -> Result<WriteOutcome, StoreError> {
         let assigned = self.assign(incidents);
-        self.store.write_incidents(actor, assigned, audit).await
+        let outcome = self.store.write_incidents(actor, assigned, audit).await?;
+        self.live.refresh(self.store.as_ref(), &outcome.ids).await?;
+        Ok(outcome)
     }
 
     /// Creates one incident.
@@ -148,7 +158,11 @@ impl Ingest {
         incident: NewIncident,
     ) -> Result<Incident, StoreError> {
         let assigned = self.assign(vec![incident]).pop().expect("one in, one out");
-        self.store.create_incident(actor, assigned).await
+        let created = self.store.create_incident(actor, assigned).await?;
+        self.live
+            .refresh(self.store.as_ref(), &[created.id])
+            .await?;
+        Ok(created)
     }
 
     /// Stores areas (replacing those with the same kind and code), rebuilds the index and
@@ -175,6 +189,7 @@ impl Ingest {
         let ids: Vec<AreaId> = stored.iter().map(|a| a.id).collect();
         let linked = self.store.replace_area_links(actor, &ids, links).await?;
         *self.areas.write().expect("area index lock") = Arc::new(assigner);
+        self.live.rebuild(self.store.as_ref()).await?;
         Ok(AreaImport {
             areas: stored,
             linked_incidents: linked,

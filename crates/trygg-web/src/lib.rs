@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 mod health;
 pub mod ingest;
+pub mod live;
 pub mod time;
 
 use std::sync::Arc;
@@ -36,7 +37,7 @@ impl AppState {
         store: Arc<dyn Store>,
         tz: jiff::tz::TimeZone,
     ) -> Result<Self, trygg_store::StoreError> {
-        let ingest = ingest::Ingest::load(store.clone()).await?;
+        let ingest = ingest::Ingest::load(store.clone(), tz.clone()).await?;
         Ok(Self { store, ingest, tz })
     }
 }

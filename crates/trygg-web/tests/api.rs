@@ -350,3 +350,68 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+/// The live snapshot is built from the store at start-up and kept current on every write: the
+/// weekly counts follow API writes at once, respect visibility, and agree with the store.
+#[tokio::test]
+async fn weekly_stats_follow_writes_and_visibility() {
+    let app = spawn_app().await;
+    let weekly = |token: String, q: &'static str| {
+        let app = &app;
+        async move { app.get(&format!("/api/v1/stats/weekly{q}"), &token).await.1 }
+    };
+    assert_eq!(weekly(app.token.clone(), "").await["total"], 0);
+    for (day, vis) in [
+        ("2024-05-06 10:00", "shared"),
+        ("2024-05-08 23:30", "internal"),
+        ("2024-05-20 12:00", "shared"),
+    ] {
+        let mut b = good();
+        b["occurred_from"] = json!(day);
+        b["occurred_to"] = Value::Null;
+        b["visibility"] = json!(vis);
+        assert_eq!(app.post(&b.to_string()).await.0, StatusCode::CREATED);
+    }
+    let own = weekly(app.token.clone(), "").await;
+    assert_eq!(own["total"], 3, "{own}");
+    let weeks = own["weeks"].as_array().unwrap();
+    assert_eq!(
+        weeks
+            .iter()
+            .map(|w| (w["label"].as_str().unwrap(), w["count"].as_u64().unwrap()))
+            .collect::<Vec<_>>(),
+        vec![("2024-W19", 2), ("2024-W20", 0), ("2024-W21", 1)],
+        "ISO weeks in local time, empty weeks included"
+    );
+    assert_eq!(
+        weekly(app.other_token.clone(), "").await["total"],
+        2,
+        "another organisation does not count internal reports"
+    );
+    assert_eq!(
+        weekly(app.token.clone(), "?category=samling").await["total"],
+        0
+    );
+    assert_eq!(
+        weekly(app.token.clone(), "?from=2024-05-13").await["total"],
+        1
+    );
+
+    // A fresh state over the same store (a restart) builds the same snapshot.
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
+    let state = trygg_web::AppState::load(app.store.clone(), tz)
+        .await
+        .unwrap();
+    let all = IncidentFilter {
+        scope: Scope::All,
+        ..Default::default()
+    };
+    let from_snapshot: u32 = state
+        .ingest
+        .live()
+        .weekly_counts(&all)
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(u64::from(from_snapshot), app.stored().await);
+}

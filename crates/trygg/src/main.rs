@@ -135,7 +135,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 bail!("the demo fills an embedded database; use --database sqlite://PATH");
             }
             let store = open_store(&config.database).await?;
-            let ingest = trygg_web::ingest::Ingest::load(store.clone()).await?;
+            let ingest = trygg_web::ingest::Ingest::load(store.clone(), config.tz()).await?;
             let banner = demo::ensure(&ingest).await?;
             serve(&config, store, Some(banner)).await
         }
@@ -228,7 +228,7 @@ async fn open_ingest(
         config.database = db;
     }
     let store = open_store(&config.database).await?;
-    Ok(trygg_web::ingest::Ingest::load(store).await?)
+    Ok(trygg_web::ingest::Ingest::load(store, config.tz()).await?)
 }
 
 impl ServeArgs {

@@ -1,0 +1,198 @@
+//! The live lägesbild: the analysis snapshot of every incident, built from the store at start-up
+//! and kept current by [`Ingest`](crate::ingest::Ingest) after every write.
+//!
+//! `trygg-analysis` works on small integer indices; this module owns the translation. Category
+//! index = position in the taxonomy table; area index = order of first sight; source index = one
+//! per (channel, organisation, visibility), so that a reader's visibility scope becomes a set of
+//! sources and the hot loops never look at strings.
+
+use std::{collections::HashMap, sync::RwLock};
+
+use trygg_analysis::snapshot::{Filter, IncidentRow, IndexSet, MAX_AREAS, PeriodKey, Snapshot};
+use trygg_domain::{
+    AreaId, Channel, IncidentFilter, IncidentId, OrganisationId, Scope, Taxonomy, Visibility,
+};
+use trygg_store::{AnalysisRow, Store, StoreError};
+
+/// Planar origin of the snapshot's coordinates: SWEREF 99 TM near the middle of Sweden.
+const ORIGIN: (f64, f64) = (600_000.0, 6_600_000.0);
+/// Above this many changed incidents, rebuilding beats patching.
+const REBUILD_ABOVE: usize = 50_000;
+
+type SourceKey = (Channel, OrganisationId, Visibility);
+
+#[derive(Debug)]
+struct Inner {
+    snapshot: Snapshot,
+    areas: HashMap<AreaId, u16>,
+    sources: Vec<SourceKey>,
+}
+
+/// The snapshot and its index tables.
+#[derive(Debug)]
+pub struct Live {
+    tz: jiff::tz::TimeZone,
+    inner: RwLock<Inner>,
+}
+
+fn analysis_error(e: trygg_analysis::AnalysisError) -> StoreError {
+    StoreError::Corrupt(format!("analysis snapshot: {e}"))
+}
+
+impl Inner {
+    fn empty(tz: &jiff::tz::TimeZone) -> Result<Self, StoreError> {
+        Ok(Self {
+            snapshot: Snapshot::from_rows(tz.clone(), ORIGIN, Vec::new())
+                .map_err(analysis_error)?,
+            areas: HashMap::new(),
+            sources: Vec::new(),
+        })
+    }
+
+    fn row(&mut self, r: &AnalysisRow) -> Option<IncidentRow> {
+        let category = Taxonomy.all().iter().position(|c| c.code == r.category)? as u16;
+        let key = (r.channel, r.source_org, r.visibility);
+        let source = match self.sources.iter().position(|s| *s == key) {
+            Some(i) => i,
+            None if self.sources.len() < 255 => {
+                self.sources.push(key);
+                self.sources.len() - 1
+            }
+            None => {
+                tracing::error!(
+                    "more than 255 (channel, organisation, visibility) sources; incident {} left out of the snapshot",
+                    r.id
+                );
+                return None;
+            }
+        } as u8;
+        let mut areas = Vec::with_capacity(MAX_AREAS);
+        for a in r.areas.iter().take(MAX_AREAS) {
+            let n = self.areas.len() as u16;
+            areas.push(*self.areas.entry(*a).or_insert(n));
+        }
+        let (y, x, precision) =
+            r.position
+                .unwrap_or((ORIGIN.1, ORIGIN.0, trygg_domain::Precision::Area));
+        Some(IncidentRow {
+            id: r.id.0,
+            start: r.occurred_from,
+            end: r.occurred_to,
+            x,
+            y,
+            category,
+            areas: IncidentRow::areas_from(&areas).ok()?,
+            source,
+            point_usable: r.position.is_some() && precision.is_point(),
+        })
+    }
+}
+
+impl Live {
+    /// Builds the snapshot from every stored incident.
+    pub async fn load(store: &dyn Store, tz: jiff::tz::TimeZone) -> Result<Self, StoreError> {
+        let live = Self {
+            inner: RwLock::new(Inner::empty(&tz)?),
+            tz,
+        };
+        live.rebuild(store).await?;
+        Ok(live)
+    }
+
+    /// Rebuilds from scratch (after area changes or large imports).
+    pub async fn rebuild(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let rows = store.analysis_rows(None).await?;
+        let mut inner = Inner::empty(&self.tz)?;
+        let rows: Vec<IncidentRow> = rows.iter().filter_map(|r| inner.row(r)).collect();
+        inner.snapshot =
+            Snapshot::from_rows(self.tz.clone(), ORIGIN, rows).map_err(analysis_error)?;
+        tracing::info!(
+            incidents = inner.snapshot.len(),
+            bytes = inner.snapshot.heap_bytes(),
+            "analysis snapshot built"
+        );
+        *self.inner.write().expect("snapshot lock") = inner;
+        Ok(())
+    }
+
+    /// Brings the snapshot up to date after `ids` were created or changed.
+    pub async fn refresh(&self, store: &dyn Store, ids: &[IncidentId]) -> Result<(), StoreError> {
+        if ids.len() > REBUILD_ABOVE {
+            return self.rebuild(store).await;
+        }
+        let rows = store.analysis_rows(Some(ids)).await?;
+        let mut inner = self.inner.write().expect("snapshot lock");
+        for r in &rows {
+            if let Some(row) = inner.row(r) {
+                inner.snapshot.upsert(row).map_err(analysis_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// How many incidents the snapshot holds.
+    pub fn len(&self) -> usize {
+        self.inner.read().expect("snapshot lock").snapshot.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Weekly counts (ISO weeks, local time) for a store-style filter, within its scope.
+    pub fn weekly_counts(&self, filter: &IncidentFilter) -> Vec<(PeriodKey, u32)> {
+        let inner = self.inner.read().expect("snapshot lock");
+        let f = to_filter(&inner, filter);
+        inner.snapshot.weekly_counts(&f)
+    }
+}
+
+/// The snapshot filter equivalent to a store filter (categories must already be expanded).
+fn to_filter(inner: &Inner, f: &IncidentFilter) -> Filter {
+    let period = match (f.from, f.to) {
+        (None, None) => None,
+        (from, to) => Some((
+            from.map_or(i64::MIN, |t| t.as_second()),
+            to.map_or(i64::MAX, |t| t.as_second()),
+        )),
+    };
+    let categories = (!f.categories.is_empty()).then(|| {
+        Taxonomy
+            .all()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| f.categories.iter().any(|x| x == c.code))
+            .map(|(i, _)| i as u16)
+            .collect::<IndexSet>()
+    });
+    let areas = (!f.areas.is_empty()).then(|| {
+        f.areas
+            .iter()
+            .filter_map(|a| inner.areas.get(a).copied())
+            .collect::<IndexSet>()
+    });
+    let visible = |s: &SourceKey| match f.scope {
+        Scope::All => true,
+        Scope::Shared => s.2 == Visibility::Shared,
+        Scope::Organisation(o) => s.2 == Visibility::Shared || s.1 == o,
+    };
+    let sources = inner
+        .sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            visible(s)
+                && (f.channels.is_empty() || f.channels.contains(&s.0))
+                && (f.organisations.is_empty() || f.organisations.contains(&s.1))
+        })
+        .map(|(i, _)| i as u16)
+        .collect::<IndexSet>();
+    Filter {
+        period,
+        categories,
+        areas,
+        sources: Some(sources),
+        point_usable_only: false,
+    }
+}
