@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
 mod incidents;
+mod transfer;
 
 pub use incidents::ListQuery;
 
@@ -14,6 +15,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/categories", get(categories))
         .merge(incidents::routes())
+        .merge(transfer::routes())
 }
 
 /// The taxonomy, for clients building forms and filters.
