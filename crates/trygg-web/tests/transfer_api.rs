@@ -29,6 +29,10 @@ struct TestApp {
     reporter: String,
     /// Analyst of organisation B.
     other: String,
+    /// Coordinator of organisation A.
+    coordinator: String,
+    /// Administrator of organisation A.
+    admin: String,
     store: Arc<dyn Store>,
     client: reqwest::Client,
 }
@@ -84,6 +88,8 @@ async fn spawn_app() -> TestApp {
         ("Uppsala kommun", "analytiker@test", Role::Analyst),
         ("Uppsala kommun", "rapportor@test", Role::Reporter),
         ("Uppsalahem", "vakt@test", Role::Analyst),
+        ("Uppsala kommun", "samordnare@test", Role::Coordinator),
+        ("Uppsala kommun", "admin@test", Role::Admin),
     ] {
         let org_id = match orgs.get(org) {
             Some(id) => *id,
@@ -133,6 +139,8 @@ async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(trygg_web::serve(listener, router, std::future::pending()));
+    let admin = tokens.pop().unwrap();
+    let coordinator = tokens.pop().unwrap();
     let other = tokens.pop().unwrap();
     let reporter = tokens.pop().unwrap();
     let analyst = tokens.pop().unwrap();
@@ -141,6 +149,8 @@ async fn spawn_app() -> TestApp {
         analyst,
         reporter,
         other,
+        coordinator,
+        admin,
         store,
         client: reqwest::Client::new(),
     }
@@ -371,6 +381,13 @@ async fn only_admins_coordinators_and_analysts_may_import() {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
     assert_eq!(app.stored().await, 0);
+    for token in [&app.coordinator, &app.admin] {
+        let (status, v) = app
+            .upload("/api/v1/import/polisen", token, bytes.clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+    }
+    assert_eq!(app.stored().await, 22);
 }
 
 #[tokio::test]
@@ -392,6 +409,16 @@ async fn an_oversized_upload_is_refused_with_413() {
         v["error"]["message"].as_str().unwrap().contains("64 MiB"),
         "{v}"
     );
+    // Who may not import is refused before the upload is read.
+    let r = app
+        .client
+        .post(app.url("/api/v1/import/csv"))
+        .bearer_auth(&app.reporter)
+        .body(vec![b' '; 64 * 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Just under the limit is read (and refused for what it is, not for its size).
     let (status, v) = app
         .upload("/api/v1/import/csv", &app.analyst, vec![b'x'; 3 << 20])

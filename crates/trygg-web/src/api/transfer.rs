@@ -20,8 +20,8 @@
 use axum::{
     Json, Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Query, State, rejection::BytesRejection},
-    http::{StatusCode, header},
+    extract::{DefaultBodyLimit, FromRequestParts, Query, State, rejection::BytesRejection},
+    http::{StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
@@ -60,16 +60,25 @@ fn params(p: Params) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::param("query", e.body_text()))
 }
 
-fn may_import(caller: &Caller) -> Result<(), ApiError> {
-    if [Role::Admin, Role::Coordinator, Role::Analyst]
-        .iter()
-        .any(|r| caller.0.has(*r))
-    {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Only administrators, coordinators and analysts may import files.",
-        ))
+/// A caller who may import: an admin, coordinator or analyst. Checked from the headers alone,
+/// so that a refused caller is answered before any upload is read.
+struct Importer(Caller);
+
+impl FromRequestParts<AppState> for Importer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        if [Role::Admin, Role::Coordinator, Role::Analyst]
+            .iter()
+            .any(|r| caller.0.has(*r))
+        {
+            Ok(Importer(caller))
+        } else {
+            Err(ApiError::Forbidden(
+                "Only administrators, coordinators and analysts may import files.",
+            ))
+        }
     }
 }
 
@@ -110,10 +119,9 @@ async fn store_batch(
 
 async fn import_polisen(
     State(state): State<AppState>,
-    caller: Caller,
+    Importer(caller): Importer,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    may_import(&caller)?;
     let bytes = body(bytes)?;
     let options = PolisenOptions {
         source_org: caller.0.organisation_id,
@@ -179,11 +187,10 @@ fn file_options(caller: &Caller, params: Vec<(String, String)>) -> Result<CsvOpt
 
 async fn import_csv(
     State(state): State<AppState>,
-    caller: Caller,
+    Importer(caller): Importer,
     query: Params,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    may_import(&caller)?;
     let options = file_options(&caller, params(query)?)?;
     let bytes = body(bytes)?;
     let batch = trygg_import::csv::parse_csv(&bytes, &options).map_err(ApiError::ImportFailed)?;
@@ -192,11 +199,10 @@ async fn import_csv(
 
 async fn import_geojson(
     State(state): State<AppState>,
-    caller: Caller,
+    Importer(caller): Importer,
     query: Params,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    may_import(&caller)?;
     let options = file_options(&caller, params(query)?)?;
     let bytes = body(bytes)?;
     let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
@@ -231,11 +237,10 @@ async fn write_temp(bytes: Bytes) -> Result<TempFile, ApiError> {
 
 async fn import_areas(
     State(state): State<AppState>,
-    caller: Caller,
+    Importer(caller): Importer,
     query: Params,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    may_import(&caller)?;
     let (mut name_property, mut code_property, mut kind, mut layer) = (None, None, None, None);
     for (key, value) in params(query)? {
         match key.as_str() {
