@@ -99,6 +99,16 @@ fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     })
 }
 
+/// Runs a parser on the blocking pool: a large file is seconds of CPU work.
+async fn parse<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ImportErrors> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(format!("import task: {e}")))?
+        .map_err(ApiError::ImportFailed)
+}
+
 async fn store_batch(
     state: &AppState,
     caller: &Caller,
@@ -126,8 +136,7 @@ async fn import_polisen(
     let options = PolisenOptions {
         source_org: caller.0.organisation_id,
     };
-    let batch =
-        trygg_import::polisen::parse_polisen(&bytes, options).map_err(ApiError::ImportFailed)?;
+    let batch = parse(move || trygg_import::polisen::parse_polisen(&bytes, options)).await?;
     store_batch(&state, &caller, batch).await
 }
 
@@ -193,7 +202,7 @@ async fn import_csv(
 ) -> Result<Json<Value>, ApiError> {
     let options = file_options(&caller, params(query)?)?;
     let bytes = body(bytes)?;
-    let batch = trygg_import::csv::parse_csv(&bytes, &options).map_err(ApiError::ImportFailed)?;
+    let batch = parse(move || trygg_import::csv::parse_csv(&bytes, &options)).await?;
     store_batch(&state, &caller, batch).await
 }
 
@@ -205,8 +214,8 @@ async fn import_geojson(
 ) -> Result<Json<Value>, ApiError> {
     let options = file_options(&caller, params(query)?)?;
     let bytes = body(bytes)?;
-    let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
-        .map_err(ApiError::ImportFailed)?;
+    let batch =
+        parse(move || trygg_import::geojson::parse_geojson_points(&bytes, &options)).await?;
     store_batch(&state, &caller, batch).await
 }
 
@@ -282,13 +291,15 @@ async fn import_areas(
         .await
         .map_err(|e| ApiError::ImportFailed(hide_temp_path(e, &file.0)))?
     } else {
-        trygg_import::areas::read_areas_geojson(
-            &bytes,
-            name_property.as_deref(),
-            code_property.as_deref(),
-            kind,
-        )
-        .map_err(ApiError::ImportFailed)?
+        parse(move || {
+            trygg_import::areas::read_areas_geojson(
+                &bytes,
+                name_property.as_deref(),
+                code_property.as_deref(),
+                kind,
+            )
+        })
+        .await?
     };
     let result = state.ingest.import_areas(&caller.actor(), areas).await?;
     let areas: Vec<Value> = result
