@@ -2,7 +2,8 @@
 //!
 //! 4xx answers carry `{"error": {"code", "message", "field"?}}` with a stable code a client can
 //! match on and a message a person can act on. 5xx answers are logged in full and shown only as
-//! "internal_error", so nothing about the database leaks.
+//! "internal_error", so nothing about the database leaks. A failed file import (422
+//! `import_failed`) also carries `errors: [{location, message}]` and `more`.
 
 use axum::{
     Json,
@@ -43,6 +44,15 @@ pub enum ApiError {
     /// A uniqueness rule was broken.
     #[error("{0}")]
     Conflict(String),
+    /// An uploaded file did not import; nothing was stored. Lists every problem by line.
+    #[error(
+        "Nothing was imported: {} problem(s) found. Fix them and import the file again.",
+        .0.errors.len() + .0.more
+    )]
+    ImportFailed(trygg_import::ImportErrors),
+    /// The request body is larger than the endpoint accepts.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// Our fault.
     #[error("internal error: {0}")]
     Internal(String),
@@ -53,11 +63,12 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::InvalidJson(_) | ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +83,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::ImportFailed(_) => "import_failed",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -125,6 +138,14 @@ impl IntoResponse for ApiError {
         let mut error = json!({ "code": self.code(), "message": message });
         if let Some(field) = field {
             error["field"] = json!(field);
+        }
+        if let ApiError::ImportFailed(e) = &self {
+            error["errors"] = e
+                .errors
+                .iter()
+                .map(|r| json!({ "location": r.at.to_string(), "message": r.message }))
+                .collect();
+            error["more"] = json!(e.more);
         }
         (status, Json(json!({ "error": error }))).into_response()
     }

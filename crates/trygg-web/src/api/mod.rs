@@ -2,6 +2,7 @@
 
 mod incidents;
 mod stats;
+mod transfer;
 
 pub use incidents::ListQuery;
 
@@ -16,6 +17,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/categories", get(categories))
         .merge(incidents::routes())
         .merge(stats::routes())
+        .merge(transfer::routes())
 }
 
 /// The taxonomy, for clients building forms and filters.

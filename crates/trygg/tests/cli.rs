@@ -1,0 +1,338 @@
+//! `trygg import …` and `trygg export …` through the real binary, on a fresh SQLite file per
+//! test, with the real sample files in `trygg-import/tests/fixtures/`.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use serde_json::Value;
+use trygg_domain::OrganisationId;
+use trygg_import::polisen::{PolisenOptions, parse_polisen};
+
+const BIN: &str = env!("CARGO_BIN_EXE_trygg");
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../trygg-import/tests/fixtures"
+);
+
+fn fixture(name: &str) -> String {
+    Path::new(FIXTURES).join(name).display().to_string()
+}
+
+/// A scratch directory with a database URL in it; removed on drop.
+struct Db {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Db {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("trygg-cli-{}-{name}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("x.db").display());
+        Self { dir, url }
+    }
+
+    /// Runs `trygg ARGS[0] --database URL ARGS[1..]` in the scratch directory.
+    fn run(&self, args: &[&str]) -> Output {
+        // `--database` belongs to `import`/`export`, before the subcommand's own arguments.
+        Command::new(BIN)
+            .arg(args[0])
+            .args(["--database", &self.url])
+            .args(&args[1..])
+            .current_dir(&self.dir)
+            .env("TRYGG_LOG", "warn")
+            .env_remove("TRYGG_DATABASE")
+            .env_remove("TRYGG_CONFIG")
+            .output()
+            .expect("run trygg")
+    }
+
+    /// Runs and expects success; returns standard output.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "trygg {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+
+    /// The data rows of `trygg export csv ARGS`.
+    fn exported(&self, args: &[&str]) -> Vec<Vec<String>> {
+        let mut all = vec!["export", "csv"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        let text = out
+            .strip_prefix('\u{feff}')
+            .expect("the export starts with a BOM");
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap().starts_with("Id;Från;Till;"), "{text}");
+        lines
+            .map(|l| l.split(';').map(String::from).collect())
+            .collect()
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+/// "Stored: N new, U updated, K unchanged." → (N, U, K).
+fn stored(stdout: &str) -> (u64, u64, u64) {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Stored: "))
+        .unwrap_or_else(|| panic!("no Stored line in {stdout}"));
+    let n: Vec<u64> = line
+        .split(", ")
+        .map(|p| p.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2])
+}
+
+/// The id of the area with `code` in the listing `trygg import areas` prints.
+fn area_id(stdout: &str, code: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w.len() >= 4 && w[2] == code).then(|| w[0].to_string())
+        })
+        .unwrap_or_else(|| panic!("area {code} not listed in {stdout}"))
+}
+
+#[test]
+fn areas_and_every_polisen_fixture_import_and_polisen_twice_is_idempotent() {
+    let db = Db::new("polisen");
+    let out = db.ok(&["import", "areas", &fixture("scb_kommun_wgs84.geojson")]);
+    assert!(out.starts_with("Imported 290 areas"), "{out}");
+    assert!(
+        out.contains("0114") && out.contains("Upplands Väsby"),
+        "{out}"
+    );
+    assert!(out.contains("… and 270 more"), "{out}");
+
+    let mut names: Vec<String> = std::fs::read_dir(FIXTURES)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("events_") && n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+    let mut created = 0;
+    for name in &names {
+        let events = parse_polisen(
+            &std::fs::read(fixture(name)).unwrap(),
+            PolisenOptions {
+                source_org: OrganisationId(1),
+            },
+        )
+        .unwrap()
+        .incidents
+        .len() as u64;
+        let out = db.ok(&["import", "polisen", &fixture(name)]);
+        assert!(
+            out.contains(&format!("Imported {events} incidents from polisen")),
+            "{name}: {out}"
+        );
+        let (new, updated, unchanged) = stored(&out);
+        assert_eq!(new + updated + unchanged, events, "{name}: {out}");
+        created += new;
+        let again = db.ok(&["import", "polisen", &fixture(name)]);
+        assert_eq!(stored(&again), (0, 0, events), "{name}: {again}");
+        assert!(
+            again.contains("Stored: 0 new"),
+            "the second run says so: {again}"
+        );
+    }
+    let rows = db.exported(&["--source", "polisen"]);
+    assert_eq!(rows.len() as u64, created);
+    assert!(rows.iter().all(|r| r[11] == "area" && r[12] == "polisen"));
+
+    // The GeoPackage (EPSG:3006) replaces Uppsala län's kommuner and re-links the events.
+    let out = db.ok(&[
+        "import",
+        "areas",
+        &fixture("uppsala_lan_kommuner_3006.gpkg"),
+    ]);
+    assert!(out.starts_with("Imported 8 areas"), "{out}");
+    let linked: u64 = out
+        .split("; ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no linked count in {out}"));
+    assert!(
+        linked > 100,
+        "Uppsala län's events lie in its kommuner: {out}"
+    );
+    let uppsala = area_id(&out, "0380");
+    let in_uppsala = db.exported(&["--area", &uppsala, "--source", "polisen"]);
+    assert!(!in_uppsala.is_empty() && in_uppsala.len() < rows.len());
+}
+
+/// Swedish Excel, "CSV UTF-8": BOM, `;`, decimal comma, CRLF.
+const UTF8_CSV: &str = "\u{feff}Datum;Klockslag;Kategori;Lat;Lon;Plats;Beskrivning;Ärendenr\r\n\
+    2024-05-01;20:15;Klotter;59,8586;17,6389;Stora torget;Nytt klotter på elskåpet;U-1\r\n\
+    2024-05-02;kl 21.30;Glaskross;59,8467;17,6442;Resecentrum;Krossad ruta;U-2\r\n\
+    2024-05-03;;Inbrott;59,8190;17,5790;Gottsunda centrum;Källarförråd;U-3\r\n\
+    2024-05-04;12:00;Klotter;59,6356;17,0778;Enköping;Utanför Uppsala kommun;U-4\r\n";
+
+/// Swedish Excel, "CSV (semikolonavgränsad)": Windows-1252, no BOM.
+const CP1252_CSV: &str = "Datum;Kategori;Lat;Lon;Plats;Beskrivning\r\n\
+    2024-06-01 22:10;Klotter;59,8580;17,6450;Fyristorg;Tags på bron vid Åkanten\r\n\
+    2024-06-02;Bråk;59,8600;17,6380;Stora torget;Bråk utanför krogen\r\n";
+
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1 text"))
+        .collect()
+}
+
+#[test]
+fn swedish_excel_csv_imports_into_the_imported_areas() {
+    let db = Db::new("csv");
+    let areas = db.ok(&[
+        "import",
+        "areas",
+        &fixture("uppsala_lan_kommuner_3006.gpkg"),
+    ]);
+    let (uppsala, enkoping) = (area_id(&areas, "0380"), area_id(&areas, "0381"));
+
+    let out = db.ok(&["import", "csv", &db.file("utf8.csv", UTF8_CSV.as_bytes())]);
+    assert_eq!(stored(&out), (4, 0, 0), "{out}");
+    assert!(out.contains("Imported 4 incidents from csv"), "{out}");
+    let cp1252 = windows_1252(CP1252_CSV);
+    assert!(std::str::from_utf8(&cp1252).is_err(), "really not UTF-8");
+    let out = db.ok(&["import", "csv", &db.file("ansi.csv", &cp1252)]);
+    assert_eq!(stored(&out), (2, 0, 0), "{out}");
+    assert!(out.contains("Windows-1252"), "the summary says so: {out}");
+
+    let rows = db.exported(&["--area", &uppsala]);
+    let mut ids: Vec<&str> = rows.iter().map(|r| r[14].as_str()).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "Bråk utanför krogen",
+            "Krossad ruta",
+            "Källarförråd",
+            "Nytt klotter på elskåpet",
+            "Tags på bron vid Åkanten",
+        ],
+        "the five in Uppsala kommun, å/ä/ö intact"
+    );
+    let row = rows.iter().find(|r| r[13] == "U-1").unwrap();
+    assert_eq!(
+        (row[7].as_str(), row[8].as_str()),
+        ("59,858600", "17,638900")
+    );
+    assert_eq!(row[1], "2024-05-01 20:15", "local time as written");
+    assert_eq!(row[5], "Klotter");
+    let brak = rows.iter().find(|r| r[4] == "ordning.brak").unwrap();
+    assert_eq!(brak[6], "Stora torget");
+    let rows = db.exported(&["--area", &enkoping]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][13], "U-4");
+    assert_eq!(db.exported(&[]).len(), 6);
+    assert_eq!(
+        db.exported(&["--area", &uppsala, "--category", "skadegorelse.klotter"])
+            .len(),
+        2
+    );
+
+    // Importing the same file again replaces nothing that has an Ärendenr.
+    let out = db.ok(&["import", "csv", &db.file("utf8.csv", UTF8_CSV.as_bytes())]);
+    assert_eq!(stored(&out), (0, 0, 4), "{out}");
+}
+
+#[test]
+fn a_bad_csv_fails_names_its_lines_and_stores_nothing() {
+    let db = Db::new("bad");
+    let csv = "Datum;Kategori;Lat;Lon\n\
+               2024-05-01;Klotter;59,8586;17,6389\n\
+               2024-05-01;Rymdskrot;59,8586;17,6389\n\
+               2023-02-30;Klotter;59,8586;17,6389\n";
+    let path = db.file("bad.csv", csv.as_bytes());
+    let out = db.run(&["import", "csv", &path]);
+    assert!(!out.status.success(), "the import fails");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 4") && stderr.contains("2023-02-30"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\"Rymdskrot\" (1 row, first at line 3)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(db.exported(&[]).is_empty(), "nothing from it is stored");
+    let out = db.run(&["export", "csv"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no incidents match"),
+        "{out:?}"
+    );
+
+    // Truncated Polisen JSON and an unreadable area file fail the same way.
+    let json = std::fs::read(fixture("events_fixture_small.json")).unwrap();
+    let path = db.file("cut.json", &json[..json.len() / 2]);
+    let out = db.run(&["import", "polisen", &path]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ends too early"));
+    let gpkg = std::fs::read(fixture("uppsala_lan_kommuner_3006.gpkg")).unwrap();
+    let path = db.file("cut.gpkg", &gpkg[..4096]);
+    let out = db.run(&["import", "areas", &path]);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(db.exported(&[]).is_empty());
+}
+
+#[test]
+fn export_geojson_writes_a_wgs84_feature_collection() {
+    let db = Db::new("geojson");
+    db.ok(&["import", "polisen", &fixture("events_fixture_small.json")]);
+    let out = db.run(&["import", "csv", &db.file("utf8.csv", UTF8_CSV.as_bytes())]);
+    assert!(out.status.success());
+    let file = db.dir.join("handelser.geojson");
+    let out = db.run(&["export", "geojson", "--output", &file.display().to_string()]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Exported 26 incidents"));
+    let fc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(fc["type"], "FeatureCollection");
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 26, "22 Polisen events and 4 rows");
+    for f in features {
+        assert_eq!(f["type"], "Feature");
+        let c = f["geometry"]["coordinates"].as_array().unwrap();
+        let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+        assert!(
+            (10.0..25.0).contains(&lon) && (55.0..70.0).contains(&lat),
+            "WGS84 [lon, lat]: {f}"
+        );
+    }
+    // Filtered.
+    let out = db.run(&[
+        "export",
+        "geojson",
+        "--source",
+        "import",
+        "--output",
+        &file.display().to_string(),
+    ]);
+    assert!(out.status.success());
+    let fc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), 4);
+}
