@@ -193,13 +193,29 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
         ..Default::default()
     };
     let mut record = ::csv::StringRecord::new();
+    // Line numbers come from the byte offset where a record starts: the csv crate's own line
+    // count lags by one after CRLF line ends (Excel's), so count the '\n's ourselves.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut newlines) = (0usize, 0u64);
+    let mut line_at = |byte: u64| -> u64 {
+        let mut byte = (byte as usize).min(bytes.len());
+        // After a CRLF the reported start sits on its '\n': the record begins after it.
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte >= counted_to {
+            newlines += bytes[counted_to..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+            counted_to = byte;
+        }
+        newlines + 1
+    };
     let index: Vec<(Field, usize)> = columns.index.iter().map(|(f, i)| (*f, *i)).collect();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
                 errors.push(
                     Location::Line(line),
                     format!("this line cannot be read as CSV ({e}); check its quotes"),
@@ -207,7 +223,7 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue; // blank lines at the end of Excel exports
         }

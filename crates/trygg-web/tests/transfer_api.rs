@@ -266,7 +266,6 @@ async fn a_csv_with_an_impossible_date_names_its_line_and_stores_nothing() {
 
 /// The same with Windows line ends, as Excel saves them.
 #[tokio::test]
-#[ignore = "bug in trygg-import: rows of CRLF files are reported one line too early"]
 async fn a_crlf_csv_with_an_impossible_date_names_its_line() {
     let app = spawn_app().await;
     impossible_date(&app, "\r\n").await;
