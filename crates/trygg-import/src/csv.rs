@@ -204,7 +204,10 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
             byte += 1;
         }
         if byte >= counted_to {
-            newlines += bytes[counted_to..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+            newlines += bytes[counted_to..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
             counted_to = byte;
         }
         newlines + 1

@@ -51,6 +51,11 @@ pub struct PolisenMeta {
     pub feed_position: Position,
 }
 
+/// The organisation every event of Polisen's public feed is filed under, whoever imports it
+/// (poller, CLI, API, demo), so that the same event is always the same stored incident:
+/// incidents are unique per (channel, organisation, external id).
+pub const FEED_ORGANISATION: &str = "Polisen (öppna händelser)";
+
 /// Settings for a Polisen import.
 #[derive(Debug, Clone, Copy)]
 pub struct PolisenOptions {

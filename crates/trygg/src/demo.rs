@@ -146,10 +146,17 @@ async fn fill(ingest: &Ingest, actor: &Actor) -> anyhow::Result<Vec<Organisation
     }
 
     // The real Polisen sample for Uppsala län, as an extra source.
+    let (feed_org, _) = ingest
+        .organisation(
+            actor,
+            trygg_import::polisen::FEED_ORGANISATION,
+            OrgKind::Lokalpolisomrade,
+        )
+        .await?;
     let polisen = trygg_import::polisen::parse_polisen(
         POLISEN_SAMPLE,
         PolisenOptions {
-            source_org: orgs[1].id,
+            source_org: feed_org.id,
         },
     )
     .map_err(|e| anyhow::anyhow!("embedded Polisen sample: {e}"))?;

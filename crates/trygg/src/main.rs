@@ -38,8 +38,8 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: transfer::ImportCommand,
-        /// Database URL.
-        #[arg(long)]
+        /// Database URL (before or after the import's own arguments).
+        #[arg(long, global = true)]
         database: Option<String>,
     },
     /// Analysts' tools on any planar point file (CSV with x/y in metres): knox, gistar, kde, repeats.
@@ -105,15 +105,23 @@ fn main() -> anyhow::Result<()> {
     {
         config.database = "sqlite://trygg-demo.db".into();
     }
-    init_tracing(&config);
+    let server = matches!(cli.command, Command::Serve(_) | Command::Demo(_));
+    init_tracing(
+        &config,
+        if server {
+            "info,sqlx=warn,tower_http=info"
+        } else {
+            "warn"
+        },
+    );
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(run(cli.command, config))
 }
 
-fn init_tracing(config: &Config) {
+fn init_tracing(config: &Config, default_filter: &str) {
     use tracing_subscriber::{EnvFilter, fmt};
-    let filter = EnvFilter::try_from_env("TRYGG_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter =
+        EnvFilter::try_from_env("TRYGG_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();

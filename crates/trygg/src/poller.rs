@@ -45,7 +45,7 @@ impl Default for PollerConfig {
                 " (brottsförebyggande samverkan)"
             )
             .into(),
-            source_org: "Polisen (öppna händelser)".into(),
+            source_org: trygg_import::polisen::FEED_ORGANISATION.into(),
         }
     }
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use trygg_domain::{Actor, AreaKind, IncidentFilter, OrgKind, Precision, Scope, Visibility};
+use trygg_domain::{
+    Actor, AreaKind, IncidentFilter, OrgKind, OrganisationId, Precision, Scope, Visibility,
+};
 use trygg_import::{
     Crs, ImportBatch, ImportErrors,
     csv::{CsvOptions, parse_mapping},
@@ -42,7 +44,7 @@ pub enum ImportCommand {
         /// A file, or an http(s) URL such as https://polisen.se/api/events?locationname=Uppsala
         source: String,
         /// Organisation the events are filed under (created if missing).
-        #[arg(long, default_value = "Polisen (öppna händelser)")]
+        #[arg(long, default_value = trygg_import::polisen::FEED_ORGANISATION)]
         source_org: String,
     },
     /// Incidents from a CSV file (Swedish Excel or plain).
@@ -164,7 +166,7 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
                 );
             }
             if result.areas.len() > 20 {
-                println!("  … and {} more", result.areas.len() - 20);
+                println!("  (20 of {} shown)", result.areas.len());
             }
             Ok(())
         }
@@ -175,28 +177,31 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             } else {
                 read(Path::new(&source))?
             };
-            let (org, created) = ingest
-                .organisation(&actor, &source_org, OrgKind::Lokalpolisomrade)
-                .await?;
-            if created {
-                println!("Created organisation {:?}.", org.name);
-            }
-            let batch =
-                trygg_import::polisen::parse_polisen(&bytes, PolisenOptions { source_org: org.id })
-                    .map_err(|e| print_errors(&e))?;
-            store_batch(ingest, &actor, batch).await
+            let placeholder = PolisenOptions {
+                source_org: OrganisationId(0),
+            };
+            let batch = trygg_import::polisen::parse_polisen(&bytes, placeholder)
+                .map_err(|e| print_errors(&e))?;
+            store_batch(
+                ingest,
+                &actor,
+                batch,
+                &source_org,
+                OrgKind::Lokalpolisomrade,
+            )
+            .await
         }
         ImportCommand::Csv(args) => {
-            let (options, bytes) = file_options(ingest, &actor, &args).await?;
+            let (options, bytes) = file_options(&args)?;
             let batch =
                 trygg_import::csv::parse_csv(&bytes, &options).map_err(|e| print_errors(&e))?;
-            store_batch(ingest, &actor, batch).await
+            store_batch(ingest, &actor, batch, &args.source, OrgKind::Partner).await
         }
         ImportCommand::Geojson(args) => {
-            let (options, bytes) = file_options(ingest, &actor, &args).await?;
+            let (options, bytes) = file_options(&args)?;
             let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
                 .map_err(|e| print_errors(&e))?;
-            store_batch(ingest, &actor, batch).await
+            store_batch(ingest, &actor, batch, &args.source, OrgKind::Partner).await
         }
     }
 }
@@ -205,19 +210,11 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-async fn file_options(
-    ingest: &Ingest,
-    actor: &Actor,
-    args: &FileArgs,
-) -> anyhow::Result<(CsvOptions, Vec<u8>)> {
+/// The parse options; the source organisation is filled in after a successful parse, so that a
+/// failed import creates nothing.
+fn file_options(args: &FileArgs) -> anyhow::Result<(CsvOptions, Vec<u8>)> {
     let bytes = read(&args.file)?;
-    let (org, created) = ingest
-        .organisation(actor, &args.source, OrgKind::Partner)
-        .await?;
-    if created {
-        println!("Created organisation {:?}.", org.name);
-    }
-    let mut options = CsvOptions::new(org.id);
+    let mut options = CsvOptions::new(OrganisationId(0));
     if let Some(c) = &args.crs {
         options.crs = Some(Crs::parse(c).with_context(|| {
             format!("unknown --crs {c:?}; use 4326 (WGS84 degrees) or 3006 (SWEREF 99 TM metres)")
@@ -237,7 +234,21 @@ async fn file_options(
     Ok((options, bytes))
 }
 
-async fn store_batch(ingest: &Ingest, actor: &Actor, batch: ImportBatch) -> anyhow::Result<()> {
+/// Files a parsed batch under the organisation `source` (created if missing) and stores it.
+async fn store_batch(
+    ingest: &Ingest,
+    actor: &Actor,
+    mut batch: ImportBatch,
+    source: &str,
+    kind: OrgKind,
+) -> anyhow::Result<()> {
+    let (org, created) = ingest.organisation(actor, source, kind).await?;
+    if created {
+        println!("Created organisation {:?}.", org.name);
+    }
+    for i in &mut batch.incidents {
+        i.source_org = org.id;
+    }
     let summary = serde_json::to_value(&batch.summary)?;
     let outcome = ingest
         .write(actor, batch.incidents, BatchAudit::Batch(summary))

@@ -133,10 +133,24 @@ async fn import_polisen(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let bytes = body(bytes)?;
-    let options = PolisenOptions {
-        source_org: caller.0.organisation_id,
+    // Parse first, so a bad file creates nothing; then file the events under the feed's
+    // organisation, shared with the poller and the CLI.
+    let placeholder = PolisenOptions {
+        source_org: trygg_domain::OrganisationId(0),
     };
-    let batch = parse(move || trygg_import::polisen::parse_polisen(&bytes, options)).await?;
+    let mut batch =
+        parse(move || trygg_import::polisen::parse_polisen(&bytes, placeholder)).await?;
+    let (org, _) = state
+        .ingest
+        .organisation(
+            &caller.actor(),
+            trygg_import::polisen::FEED_ORGANISATION,
+            trygg_domain::OrgKind::Lokalpolisomrade,
+        )
+        .await?;
+    for i in &mut batch.incidents {
+        i.source_org = org.id;
+    }
     store_batch(&state, &caller, batch).await
 }
 
