@@ -46,6 +46,15 @@ impl PostgresStore {
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
     }
+
+    /// PostgreSQL keeps its indexes during bulk inserts (other servers may be reading).
+    async fn before_bulk_insert(&self, _tx: &mut Transaction<'static, Postgres>) -> Result<()> {
+        Ok(())
+    }
+
+    async fn after_bulk_insert(&self, _tx: &mut Transaction<'static, Postgres>) -> Result<()> {
+        Ok(())
+    }
 }
 
 trygg_store::impl_store!(PostgresStore, ::sqlx::Postgres, "postgres");

@@ -8,8 +8,10 @@
 //! `begin_write()` (SQLite takes the write lock up front with `BEGIN IMMEDIATE`).
 
 /// Implements [`Store`](crate::Store) for `$store`, which must have a field
-/// `pool: sqlx::Pool<$db>` and an inherent `async fn begin_write(&self) ->
-/// trygg_store::Result<sqlx::Transaction<'static, $db>>`.
+/// `pool: sqlx::Pool<$db>` and inherent methods `async fn begin_write(&self) ->
+/// trygg_store::Result<sqlx::Transaction<'static, $db>>` and `async fn before_bulk_insert` /
+/// `after_bulk_insert(&self, tx: &mut Transaction<'static, $db>) -> trygg_store::Result<()>`,
+/// called around batches of at least [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents.
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
@@ -617,7 +619,14 @@ macro_rules! impl_store {
                     // In time order, so the time index is appended to rather than scattered into
                     // (several times faster for large imports), and ids follow time.
                     fresh.sort_by_key(|a| a.incident.occurred_from);
+                    let bulk = fresh.len() >= $crate::sql::BULK_ROWS;
+                    if bulk {
+                        self.before_bulk_insert(&mut tx).await?;
+                    }
                     let ids = insert_incidents(&mut tx, &fresh, at).await?;
+                    if bulk {
+                        self.after_bulk_insert(&mut tx).await?;
+                    }
                     outcome.created = ids.len() as u64;
                     outcome.ids.extend(ids.iter().map(|&i| IncidentId(i)));
                     if let BatchAudit::Batch(summary) = batch_audit {

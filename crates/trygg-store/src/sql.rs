@@ -406,6 +406,10 @@ impl IncidentValues {
     }
 }
 
+/// From this many new incidents in one batch on, a backend may suspend and rebuild its
+/// secondary indexes around the insert (inside the same transaction).
+pub const BULK_ROWS: usize = 50_000;
+
 /// How many incident rows go in one multi-row INSERT (18 values each; SQLite allows 32 766
 /// bound values per statement, PostgreSQL 65 535).
 pub const INSERT_CHUNK: usize = 500;
