@@ -150,7 +150,7 @@ mod tests {
         let batch: Vec<AssignedIncident> = (0..n)
             .map(|k| {
                 let mut i = sample_incident(org.id, "2024-01-01T00:00:00Z", "ordning.brak");
-                i.occurred_from = i.occurred_from + jiff::SignedDuration::from_secs(k as i64 * 60);
+                i.occurred_from += jiff::SignedDuration::from_secs(k as i64 * 60);
                 i.channel = Channel::Import;
                 i.external_id = Some(format!("K{k}"));
                 AssignedIncident {
