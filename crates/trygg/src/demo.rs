@@ -60,9 +60,14 @@ pub async fn ensure(ingest: &Ingest) -> anyhow::Result<String> {
         ..Default::default()
     };
     let incidents = store.list_incidents(&all).await?.total;
-    let districts = store.list_areas().await?.len();
-    let mut banner =
-        format!("Demo city: Uppsala, {incidents} incidents in {districts} approximate districts\n");
+    let areas = store.list_areas().await?;
+    let districts = areas
+        .iter()
+        .filter(|a| a.kind == trygg_domain::AreaKind::District)
+        .count();
+    let mut banner = format!(
+        "Demo city: Uppsala kommun, {incidents} incidents, {districts} approximate districts\n"
+    );
     banner.push_str(&format!(
         "Demo partnership: {}\nAccounts (password: demo):\n",
         orgs.iter()
