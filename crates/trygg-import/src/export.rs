@@ -39,6 +39,13 @@ fn decimal_comma(v: f64, decimals: usize) -> String {
     format!("{v:.decimals$}").replace('.', ",")
 }
 
+/// The Swedish label of a category code, the usual `label` argument of the exports.
+pub fn swedish_label(code: &str) -> Option<String> {
+    trygg_domain::Taxonomy
+        .get(code)
+        .map(|c| c.label_sv.to_string())
+}
+
 /// Writes incidents as CSV for Swedish Excel: UTF-8 with BOM, `;`-separated, decimal comma,
 /// Europe/Stockholm local times. `label` gives a category's display label (e.g. Swedish).
 pub fn incidents_to_csv(incidents: &[Incident], label: &dyn Fn(&str) -> Option<String>) -> Vec<u8> {

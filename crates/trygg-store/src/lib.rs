@@ -227,6 +227,24 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// A page of incidents matching `filter`, newest first.
     async fn list_incidents(&self, filter: &IncidentFilter) -> Result<Page<Incident>>;
 
+    /// Every incident matching `filter` (its `limit` and `offset` are ignored), newest first,
+    /// read page by page.
+    async fn list_all_incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>> {
+        let mut filter = filter.clone();
+        filter.limit = trygg_domain::incident::MAX_PAGE;
+        filter.offset = 0;
+        let mut incidents = Vec::new();
+        loop {
+            let page = self.list_incidents(&filter).await?;
+            let n = page.items.len();
+            incidents.extend(page.items);
+            if n < filter.limit as usize {
+                return Ok(incidents);
+            }
+            filter.offset += n as u64;
+        }
+    }
+
     /// Files an EST report and its incidents in one transaction.
     async fn create_report(
         &self,

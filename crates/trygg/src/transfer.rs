@@ -277,25 +277,11 @@ pub async fn export(
         limit: None,
         offset: None,
     };
-    let mut filter: IncidentFilter = query
+    let filter: IncidentFilter = query
         .filter(tz, Scope::All)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    filter.limit = trygg_domain::incident::MAX_PAGE;
-    let mut incidents = Vec::new();
-    loop {
-        let page = ingest.store().list_incidents(&filter).await?;
-        let n = page.items.len();
-        incidents.extend(page.items);
-        if n < filter.limit as usize {
-            break;
-        }
-        filter.offset += n as u64;
-    }
-    let label = |code: &str| {
-        trygg_domain::Taxonomy
-            .get(code)
-            .map(|c| c.label_sv.to_string())
-    };
+    let incidents = ingest.store().list_all_incidents(&filter).await?;
+    let label = trygg_import::export::swedish_label;
     let bytes = match args.format.as_str() {
         "csv" => trygg_import::export::incidents_to_csv(&incidents, &label),
         _ => serde_json::to_vec_pretty(&trygg_import::export::incidents_to_geojson(

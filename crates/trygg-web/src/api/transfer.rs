@@ -26,7 +26,8 @@ use axum::{
     routing::{get, post},
 };
 use serde_json::{Value, json};
-use trygg_domain::{AreaKind, Incident, Precision, Role, Taxonomy, Visibility};
+use trygg_domain::{AreaKind, Incident, Precision, Role, Visibility};
+use trygg_import::export::swedish_label;
 use trygg_import::{
     Crs, ImportBatch, ImportErrors,
     csv::{CsvOptions, parse_mapping},
@@ -246,9 +247,7 @@ impl Drop for TempFile {
 }
 
 async fn write_temp(bytes: Bytes) -> Result<TempFile, ApiError> {
-    let mut r = [0u8; 12];
-    getrandom::fill(&mut r).map_err(|e| ApiError::Internal(format!("random source: {e}")))?;
-    let name: String = r.iter().map(|b| format!("{b:02x}")).collect();
+    let name = crate::auth::generate_token();
     let path = std::env::temp_dir().join(format!("trygg-upload-{name}.gpkg"));
     let file = TempFile(path.clone());
     tokio::task::spawn_blocking(move || std::fs::write(&path, &bytes))
@@ -342,24 +341,8 @@ async fn matching(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Vec<Incident>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
-    let mut filter = q.filter(&state.tz, caller.scope())?;
-    filter.limit = trygg_domain::incident::MAX_PAGE;
-    filter.offset = 0;
-    let mut incidents = Vec::new();
-    loop {
-        let page = state.store.list_incidents(&filter).await?;
-        let n = page.items.len();
-        incidents.extend(page.items);
-        if n < filter.limit as usize {
-            break;
-        }
-        filter.offset += n as u64;
-    }
-    Ok(incidents)
-}
-
-fn label(code: &str) -> Option<String> {
-    Taxonomy.get(code).map(|c| c.label_sv.to_string())
+    let filter = q.filter(&state.tz, caller.scope())?;
+    Ok(state.store.list_all_incidents(&filter).await?)
 }
 
 fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
@@ -382,7 +365,7 @@ async fn export_csv(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let incidents = matching(&state, &caller, query).await?;
-    let bytes = trygg_import::export::incidents_to_csv(&incidents, &label);
+    let bytes = trygg_import::export::incidents_to_csv(&incidents, &swedish_label);
     Ok(attachment(
         "text/csv; charset=utf-8",
         "handelser.csv",
@@ -396,7 +379,7 @@ async fn export_geojson(
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let incidents = matching(&state, &caller, query).await?;
-    let value = trygg_import::export::incidents_to_geojson(&incidents, &label);
+    let value = trygg_import::export::incidents_to_geojson(&incidents, &swedish_label);
     let bytes =
         serde_json::to_vec(&value).map_err(|e| ApiError::Internal(format!("geojson: {e}")))?;
     Ok(attachment(
