@@ -146,6 +146,24 @@ impl Live {
         let f = to_filter(&inner, filter);
         inner.snapshot.weekly_counts(&f)
     }
+
+    /// Runs `f` on the snapshot with the analysis filter equivalent to `filter` (scope included).
+    /// The way every statistic reaches the snapshot; keep `f` short, it holds the read lock.
+    pub fn with<R>(&self, filter: &IncidentFilter, f: impl FnOnce(&Snapshot, &Filter) -> R) -> R {
+        let inner = self.inner.read().expect("snapshot lock");
+        let flt = to_filter(&inner, filter);
+        f(&inner.snapshot, &flt)
+    }
+
+    /// The snapshot's area index for a stored area, if any incident lies in it.
+    pub fn area_index(&self, area: AreaId) -> Option<u16> {
+        self.inner
+            .read()
+            .expect("snapshot lock")
+            .areas
+            .get(&area)
+            .copied()
+    }
 }
 
 /// The snapshot filter equivalent to a store filter (categories must already be expanded).
