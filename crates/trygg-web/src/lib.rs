@@ -11,6 +11,7 @@ mod health;
 pub mod ingest;
 pub mod live;
 pub mod time;
+pub mod ui;
 
 use std::sync::Arc;
 
