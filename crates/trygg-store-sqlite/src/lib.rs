@@ -13,11 +13,18 @@ use sqlx::{
 use trygg_store::{Result, StoreError, sql::EmbeddedMigration};
 
 /// The migrations, in order; compiled into the binary.
-pub const MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "sessions",
+        include_str!("../migrations/0002_sessions.sql"),
+    ),
+];
 
 /// trygg's store on SQLite.
 #[derive(Debug, Clone)]
