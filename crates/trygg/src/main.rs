@@ -280,7 +280,9 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr: SocketAddr = listener.local_addr()?;
-    let state = trygg_web::AppState::load(store, config.tz()).await?;
+    let state = trygg_web::AppState::load(store, config.tz())
+        .await?
+        .with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
