@@ -1,0 +1,408 @@
+//! Word (DOCX) output with `docx-rs`: the title in Word's *Title* style, headings in *Heading 1–3*
+//! (outline levels 0–2, so the navigation pane and a table of contents work), tables with a
+//! shaded header row and right-aligned number columns, PNG figures scaled to the text width,
+//! captions in the *Caption* style, page breaks, and a footer with the page number. A4 portrait.
+
+use std::io::Cursor;
+
+use docx_rs::{
+    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, Hyperlink, HyperlinkType,
+    IndentLevel, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
+    PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType, Start, Style,
+    StyleType, TableCell, TableRow, WidthType,
+};
+
+use crate::model::safe_url;
+use crate::{Align, Block, Document, Inline, KeyFigure, ReportError, Result, Table};
+
+/// A4 in twentieths of a point.
+const PAGE_W: u32 = 11_906;
+const PAGE_H: u32 = 16_838;
+const MARGIN_TOP: i32 = 1_134; // 2 cm
+const MARGIN_BOTTOM: i32 = 1_134;
+const MARGIN_LEFT: i32 = 1_418; // 2.5 cm
+const MARGIN_RIGHT: i32 = 1_134;
+/// The text width in twips (16.5 cm).
+const TEXT_W: u32 = PAGE_W - MARGIN_LEFT as u32 - MARGIN_RIGHT as u32;
+const EMU_PER_TWIP: u64 = 635;
+/// The tallest figure, as a share of the text height, so that a caption fits below it.
+const MAX_FIGURE_HEIGHT_SHARE: f64 = 0.62;
+
+const ACCENT: &str = "12355B";
+const HEADER_FILL: &str = "EEF2F7";
+const BULLETS: usize = 1;
+
+/// Renders `doc` as a `.docx` file.
+pub fn docx(doc: &Document) -> Result<Vec<u8>> {
+    doc.validate()?;
+    let mut d = Docx::new()
+        .page_size(PAGE_W, PAGE_H)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .header(567)
+                .footer(567),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Calibri")
+                .hi_ansi("Calibri")
+                .cs("Calibri"),
+        )
+        .default_size(22)
+        .default_spacing(0);
+    for style in styles() {
+        d = d.add_style(style);
+    }
+    d = d
+        .add_abstract_numbering(
+            AbstractNumbering::new(BULLETS).add_level(
+                Level::new(
+                    0,
+                    Start::new(1),
+                    NumberFormat::new("bullet"),
+                    LevelText::new("•"),
+                    LevelJc::new("left"),
+                )
+                .indent(
+                    Some(567),
+                    Some(SpecialIndentType::Hanging(283)),
+                    None,
+                    None,
+                ),
+            ),
+        )
+        .add_numbering(Numbering::new(BULLETS, BULLETS))
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Right)
+                    .add_run(
+                        Run::new()
+                            .add_text(format!("{} – sida ", doc.title))
+                            .size(18)
+                            .color("555555"),
+                    )
+                    .add_page_num(PageNum::new()),
+            ),
+        );
+
+    d = d.add_paragraph(
+        Paragraph::new()
+            .style("Title")
+            .add_run(Run::new().add_text(&doc.title)),
+    );
+    if let Some(sub) = &doc.subtitle {
+        d = d.add_paragraph(
+            Paragraph::new()
+                .style("Subtitle")
+                .add_run(Run::new().add_text(sub)),
+        );
+    }
+    let meta: Vec<String> = [
+        ("Organisation", &doc.meta.organisation),
+        ("Period", &doc.meta.period),
+        ("Skapad", &doc.meta.generated_at),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}: {v}"))
+    .collect();
+    if !meta.is_empty() {
+        d = d.add_paragraph(
+            Paragraph::new()
+                .style("Meta")
+                .add_run(Run::new().add_text(meta.join("   ·   "))),
+        );
+    }
+
+    let (mut tables, mut figures) = (0usize, 0usize);
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { level, text } => {
+                d = d.add_paragraph(
+                    Paragraph::new()
+                        .style(&format!("Heading{level}"))
+                        .keep_next(true)
+                        .add_run(Run::new().add_text(text)),
+                );
+            }
+            Block::Paragraph(inlines) => {
+                d = d.add_paragraph(runs(Paragraph::new(), inlines));
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    d = d.add_paragraph(runs(
+                        Paragraph::new()
+                            .style("ListParagraph")
+                            .numbering(NumberingId::new(BULLETS), IndentLevel::new(0)),
+                        item,
+                    ));
+                }
+            }
+            Block::Table(t) => {
+                tables += 1;
+                d = d.add_paragraph(caption("Tabell", tables, &t.caption).keep_next(true));
+                d = d.add_table(table(t));
+                d = d.add_paragraph(Paragraph::new().style("AfterTable"));
+            }
+            Block::Figure(f) => {
+                figures += 1;
+                let (w, h) = figure_size_emu(f.image.width, f.image.height);
+                let pic =
+                    Pic::new_with_dimensions(f.image.png.clone(), f.image.width, f.image.height)
+                        .id(format!("rIdImage{figures}"))
+                        .size(w, h);
+                d = d.add_paragraph(
+                    Paragraph::new()
+                        .style("Figure")
+                        .keep_next(true)
+                        .add_run(Run::new().add_image(pic)),
+                );
+                d = d.add_paragraph(caption("Figur", figures, &f.caption));
+            }
+            Block::KeyFigures(kfs) if !kfs.is_empty() => {
+                d = d.add_table(key_figures(kfs));
+                d = d.add_paragraph(Paragraph::new().style("AfterTable"));
+            }
+            Block::KeyFigures(_) => {}
+            Block::PageBreak => {
+                d = d
+                    .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+            }
+        }
+    }
+
+    let mut buf = Cursor::new(Vec::new());
+    d.build()
+        .pack(&mut buf)
+        .map_err(|e| ReportError::Render(format!("packing the DOCX: {e}")))?;
+    Ok(buf.into_inner())
+}
+
+fn styles() -> Vec<Style> {
+    let para = |id: &str, name: &str| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .next("Normal")
+            .q_format(true)
+    };
+    let heading = |level: usize, size: usize, before: u32| {
+        para(&format!("Heading{level}"), &format!("heading {level}"))
+            .outline_lvl(level - 1)
+            .size(size)
+            .bold()
+            .color(ACCENT)
+            .line_spacing(LineSpacing::new().before(before).after(100))
+    };
+    vec![
+        Style::new("Normal", StyleType::Paragraph)
+            .name("Normal")
+            .q_format(true)
+            .line_spacing(LineSpacing::new().after(140).line(264)),
+        para("Title", "Title")
+            .size(52)
+            .bold()
+            .color(ACCENT)
+            .line_spacing(LineSpacing::new().after(80)),
+        para("Subtitle", "Subtitle")
+            .size(28)
+            .color("333333")
+            .line_spacing(LineSpacing::new().after(120)),
+        para("Meta", "trygg metadata")
+            .size(19)
+            .color("444444")
+            .line_spacing(LineSpacing::new().after(360)),
+        heading(1, 32, 360),
+        heading(2, 26, 280),
+        heading(3, 23, 200),
+        para("Caption", "caption")
+            .size(19)
+            .color("333333")
+            .line_spacing(LineSpacing::new().before(60).after(200)),
+        para("Figure", "trygg figur")
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before(120).after(0)),
+        para("ListParagraph", "List Paragraph").line_spacing(LineSpacing::new().after(60)),
+        para("TableText", "trygg tabelltext")
+            .size(19)
+            .line_spacing(LineSpacing::new().after(0).line(240)),
+        para("AfterTable", "trygg efter tabell")
+            .size(8)
+            .line_spacing(LineSpacing::new().after(120).line(240)),
+    ]
+}
+
+fn runs(mut p: Paragraph, inlines: &[Inline]) -> Paragraph {
+    for i in inlines {
+        p = match i {
+            Inline::Text(t) => p.add_run(Run::new().add_text(t)),
+            Inline::Strong(t) => p.add_run(Run::new().add_text(t).bold()),
+            Inline::Emphasis(t) => p.add_run(Run::new().add_text(t).italic()),
+            Inline::Link { text, url } if safe_url(url) && !url.trim().starts_with(['/', '#']) => p
+                .add_hyperlink(
+                    Hyperlink::new(url.trim(), HyperlinkType::External).add_run(
+                        Run::new()
+                            .add_text(text)
+                            .color("1F4E9C")
+                            .underline("single"),
+                    ),
+                ),
+            Inline::Link { text, .. } => p.add_run(Run::new().add_text(text)),
+        };
+    }
+    p
+}
+
+fn caption(kind: &str, n: usize, text: &str) -> Paragraph {
+    Paragraph::new()
+        .style("Caption")
+        .add_run(Run::new().add_text(format!("{kind} {n}. ")).bold())
+        .add_run(Run::new().add_text(text))
+}
+
+/// The figure's size in EMU: the text width, or less when its height would not fit.
+fn figure_size_emu(width_px: u32, height_px: u32) -> (u32, u32) {
+    let text_w = f64::from(TEXT_W) * EMU_PER_TWIP as f64;
+    let text_h = f64::from(PAGE_H - MARGIN_TOP as u32 - MARGIN_BOTTOM as u32) * EMU_PER_TWIP as f64;
+    let aspect = f64::from(height_px) / f64::from(width_px);
+    let mut w = text_w;
+    let mut h = w * aspect;
+    let max_h = text_h * MAX_FIGURE_HEIGHT_SHARE;
+    if h > max_h {
+        h = max_h;
+        w = h / aspect;
+    }
+    (w.round() as u32, h.round() as u32)
+}
+
+/// Column widths in twips, from the longest text in each column.
+fn column_widths(t: &Table) -> Vec<usize> {
+    let n = t.columns.len().max(1);
+    let lens: Vec<f64> = (0..n)
+        .map(|i| {
+            let longest = t
+                .rows
+                .iter()
+                .chain(t.total.iter())
+                .filter_map(|r| r.get(i))
+                .chain(t.columns.get(i).map(|c| &c.title))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(1);
+            (longest as f64).clamp(4.0, 40.0)
+        })
+        .collect();
+    let sum: f64 = lens.iter().sum();
+    lens.iter()
+        .map(|l| (f64::from(TEXT_W) * l / sum).round() as usize)
+        .collect()
+}
+
+fn table(t: &Table) -> docx_rs::Table {
+    let widths = column_widths(t);
+    let cell = |text: &str, i: usize, bold: bool, fill: Option<&str>| {
+        let mut run = Run::new().add_text(text);
+        if bold {
+            run = run.bold();
+        }
+        let mut p = Paragraph::new().style("TableText").add_run(run);
+        if t.columns.get(i).map(|c| c.align) == Some(Align::Right) {
+            p = p.align(AlignmentType::Right);
+        }
+        let mut c = TableCell::new()
+            .add_paragraph(p)
+            .width(widths[i], WidthType::Dxa);
+        if let Some(fill) = fill {
+            c = c.shading(Shading::new().fill(fill));
+        }
+        c
+    };
+    let mut rows = Vec::with_capacity(t.rows.len() + 2);
+    rows.push(
+        TableRow::new(
+            t.columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| cell(&c.title, i, true, Some(HEADER_FILL)))
+                .collect(),
+        )
+        .cant_split(),
+    );
+    for (r, row) in t.rows.iter().enumerate() {
+        let fill = (r % 2 == 1).then_some("F7F9FB");
+        rows.push(
+            TableRow::new(
+                row.iter()
+                    .enumerate()
+                    .map(|(i, s)| cell(s, i, false, fill))
+                    .collect(),
+            )
+            .cant_split(),
+        );
+    }
+    if let Some(total) = &t.total {
+        rows.push(
+            TableRow::new(
+                total
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| cell(s, i, true, None))
+                    .collect(),
+            )
+            .cant_split(),
+        );
+    }
+    docx_rs::Table::new(rows)
+        .set_grid(widths)
+        .width(TEXT_W as usize, WidthType::Dxa)
+}
+
+fn key_figures(kfs: &[KeyFigure]) -> docx_rs::Table {
+    let per_row = kfs.len().clamp(1, 4);
+    let w = TEXT_W as usize / per_row;
+    let rows =
+        kfs.chunks(per_row)
+            .map(|chunk| {
+                let mut cells: Vec<TableCell> = chunk
+                    .iter()
+                    .map(|kf| {
+                        let mut c = TableCell::new()
+                            .width(w, WidthType::Dxa)
+                            .shading(Shading::new().fill(HEADER_FILL))
+                            .add_paragraph(Paragraph::new().style("TableText").add_run(
+                                Run::new().add_text(&kf.value).bold().size(36).color(ACCENT),
+                            ))
+                            .add_paragraph(
+                                Paragraph::new()
+                                    .style("TableText")
+                                    .add_run(Run::new().add_text(&kf.label).bold()),
+                            );
+                        if let Some(note) = &kf.note {
+                            c = c.add_paragraph(
+                                Paragraph::new()
+                                    .style("TableText")
+                                    .add_run(Run::new().add_text(note).size(17).color("555555")),
+                            );
+                        }
+                        c
+                    })
+                    .collect();
+                while cells.len() < per_row {
+                    cells.push(
+                        TableCell::new()
+                            .width(w, WidthType::Dxa)
+                            .add_paragraph(Paragraph::new()),
+                    );
+                }
+                TableRow::new(cells).cant_split()
+            })
+            .collect();
+    docx_rs::Table::new(rows)
+        .set_grid(vec![w; per_row])
+        .width(TEXT_W as usize, WidthType::Dxa)
+}
