@@ -11,7 +11,10 @@ pub fn fmt_sv(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
-    let s = format!("{:.*}", decimals, value.abs());
+    // Round half away from zero (`format!` alone rounds half to even: 412.5 → "412").
+    let factor = 10f64.powi(decimals.min(15) as i32);
+    let rounded = (value.abs() * factor).round() / factor;
+    let s = format!("{:.*}", decimals, rounded);
     let (int_part, frac_part) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (s.as_str(), None),
@@ -77,6 +80,9 @@ mod tests {
         assert_eq!(plain(fmt_sv(999.0, 0)), "999");
         assert_eq!(plain(fmt_sv(1000.0, 0)), "1 000");
         assert_eq!(plain(fmt_sv(0.5, 2)), "0,50");
+        assert_eq!(plain(fmt_sv(412.5, 0)), "413");
+        assert_eq!(plain(fmt_sv(-2.5, 0)), "-3");
+        assert_eq!(plain(fmt_sv(999_999.96, 1)), "1 000 000,0");
         assert_eq!(plain(fmt_sv(-1234.5, 1)), "-1 234,5");
         assert_eq!(fmt_sv(-0.04, 1), "0,0");
         assert_eq!(fmt_sv(f64::NAN, 1), "–");

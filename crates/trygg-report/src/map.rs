@@ -1,1 +1,922 @@
+//! Maps as PNG without tiles (works offline): area polygons with holes and an optional
+//! choropleth, points coloured by class, a translucent KDE raster, Gi* hot and cold cells, a
+//! title, a legend, a scale bar and a north arrow.
+//!
+//! Coordinates are SWEREF 99 TM metres (EPSG:3006, x = east, y = north) as plain `(f64, f64)`.
+//! The extent is fitted to the content with a margin and the aspect ratio is kept: one metre
+//! is as long east–west as north–south. Grid north of SWEREF 99 TM is taken as north (the
+//! meridian convergence is at most a few degrees in Sweden).
 
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
+
+use crate::raster::{
+    BLUES, Canvas, INK, MUTED, YL_OR_RD, anchored, font, ramp, render_err, text_size,
+};
+use crate::{Image, ReportError, Result, fmt_sv};
+
+/// Image pixels per layout unit.
+const S: f64 = 2.0;
+
+fn px(v: f64) -> i32 {
+    (v * S).round() as i32
+}
+
+/// Everything a map shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapSpec {
+    /// The title above the map.
+    pub title: String,
+    /// Image width in pixels (at least 400; 1 600 suits a report page).
+    pub width: u32,
+    /// Image height in pixels (at least 300).
+    pub height: u32,
+    /// Areas (districts, DeSO), drawn first.
+    pub areas: Vec<MapArea>,
+    /// Write each area's name at its centre.
+    pub area_labels: bool,
+    /// The legend title of the choropleth ("Brott per 1 000 invånare"); the choropleth is drawn
+    /// when at least one area has a value.
+    pub choropleth_label: String,
+    /// Decimals of the choropleth legend.
+    pub choropleth_decimals: usize,
+    /// A kernel density surface, drawn translucent over the areas.
+    pub kde: Option<Raster>,
+    /// Gi* hot and cold spots.
+    pub hotspots: Option<HotSpots>,
+    /// Point classes (legend order); their colours come from a colour-blind-safe palette.
+    pub point_classes: Vec<String>,
+    /// Points, drawn on top.
+    pub points: Vec<MapPoint>,
+}
+
+impl Default for MapSpec {
+    fn default() -> Self {
+        Self {
+            title: String::new(),
+            width: 1600,
+            height: 1200,
+            areas: Vec::new(),
+            area_labels: false,
+            choropleth_label: String::new(),
+            choropleth_decimals: 0,
+            kde: None,
+            hotspots: None,
+            point_classes: Vec::new(),
+            points: Vec::new(),
+        }
+    }
+}
+
+/// One polygon: an outer ring and its holes (closing the rings is optional).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapPolygon {
+    /// The outer ring.
+    pub exterior: Vec<(f64, f64)>,
+    /// The holes.
+    pub holes: Vec<Vec<(f64, f64)>>,
+}
+
+/// An area: one or more polygons, a name and an optional choropleth value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapArea {
+    /// The name ("Gottsunda").
+    pub name: String,
+    /// Its polygons.
+    pub polygons: Vec<MapPolygon>,
+    /// The choropleth value; None draws the area without fill colour.
+    pub value: Option<f64>,
+}
+
+/// A point of class `class` (an index into [`MapSpec::point_classes`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapPoint {
+    /// East, metres.
+    pub x: f64,
+    /// North, metres.
+    pub y: f64,
+    /// The class index.
+    pub class: usize,
+}
+
+/// A grid of values (as `trygg_analysis::kde::KdeResult`): lower-left corner, square cells,
+/// row-major values with row 0 the southernmost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raster {
+    /// x of the lower-left corner, metres.
+    pub x0: f64,
+    /// y of the lower-left corner, metres.
+    pub y0: f64,
+    /// Cell side, metres.
+    pub cell: f64,
+    /// Rows (along y).
+    pub rows: usize,
+    /// Columns (along x).
+    pub cols: usize,
+    /// `rows × cols` values.
+    pub values: Vec<f64>,
+    /// The legend text ("Täthet (KDE)").
+    pub label: String,
+}
+
+/// Gi* classes on a grid (as `trygg_analysis::gistar::GiStarResult::class`): −3…3, where ±3,
+/// ±2 and ±1 are 99, 95 and 90 % confidence hot (+) or cold (−) spots and 0 is not significant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HotSpots {
+    /// x of the lower-left corner, metres.
+    pub x0: f64,
+    /// y of the lower-left corner, metres.
+    pub y0: f64,
+    /// Cell side, metres.
+    pub cell: f64,
+    /// Rows (along y).
+    pub rows: usize,
+    /// Columns (along x).
+    pub cols: usize,
+    /// `rows × cols` classes, row 0 the southernmost.
+    pub class: Vec<i8>,
+}
+
+/// Okabe–Ito colours (distinguishable with colour blindness) for point classes.
+pub const POINT_COLOURS: [(u8, u8, u8); 7] = [
+    (0, 114, 178),
+    (213, 94, 0),
+    (0, 158, 115),
+    (204, 121, 167),
+    (230, 159, 0),
+    (86, 180, 233),
+    (0, 0, 0),
+];
+
+/// ArcGIS's hot spot colours, class −3…3.
+const GI_COLOURS: [(i8, (u8, u8, u8), &str); 6] = [
+    (3, (178, 24, 43), "Hot spot, 99 %"),
+    (2, (239, 138, 98), "Hot spot, 95 %"),
+    (1, (253, 219, 199), "Hot spot, 90 %"),
+    (-1, (209, 229, 240), "Cold spot, 90 %"),
+    (-2, (103, 169, 207), "Cold spot, 95 %"),
+    (-3, (33, 102, 172), "Cold spot, 99 %"),
+];
+
+/// The fill of an area without a value, and the background outside the areas.
+pub const AREA_FILL: (u8, u8, u8) = (252, 252, 250);
+/// The background outside the areas.
+pub const BACKGROUND: (u8, u8, u8) = (233, 237, 241);
+
+/// The colour the choropleth uses for an area in class `i` of `n` (for tests and legends).
+pub fn choropleth_colour(i: usize, n: usize) -> (u8, u8, u8) {
+    let c = ramp(
+        &BLUES,
+        if n > 1 {
+            i as f64 / (n - 1) as f64
+        } else {
+            1.0
+        },
+    );
+    (c.0, c.1, c.2)
+}
+
+const CLASSES: usize = 5;
+
+/// Where the map sits on the image: metres → pixels.
+#[derive(Debug, Clone, Copy)]
+struct Transform {
+    minx: f64,
+    maxy: f64,
+    scale: f64,
+    ox: f64,
+    oy: f64,
+}
+
+impl Transform {
+    fn pt(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            self.ox + (x - self.minx) * self.scale,
+            self.oy + (self.maxy - y) * self.scale,
+        )
+    }
+    fn ipt(&self, p: (f64, f64)) -> (i32, i32) {
+        let (x, y) = self.pt(p);
+        (x.round() as i32, y.round() as i32)
+    }
+}
+
+fn check(spec: &MapSpec) -> Result<()> {
+    let bad = |hint: &str| ReportError::input(format!("map \"{}\"", spec.title), hint);
+    if spec.width < 400 || spec.height < 300 {
+        return Err(bad("make the image at least 400 × 300 pixels"));
+    }
+    if spec.width > 8000 || spec.height > 8000 {
+        return Err(bad("make the image at most 8 000 pixels on each side"));
+    }
+    let coords_ok = spec
+        .areas
+        .iter()
+        .flat_map(|a| &a.polygons)
+        .flat_map(|p| p.exterior.iter().chain(p.holes.iter().flatten()))
+        .chain(
+            spec.points
+                .iter()
+                .map(|p| (p.x, p.y))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .all(|(x, y)| x.is_finite() && y.is_finite());
+    if !coords_ok {
+        return Err(bad(
+            "every coordinate must be a finite number of metres (SWEREF 99 TM)",
+        ));
+    }
+    if let Some(p) = spec
+        .points
+        .iter()
+        .find(|p| p.class >= spec.point_classes.len())
+    {
+        return Err(bad(&format!(
+            "a point has class {} but only {} point classes are named",
+            p.class,
+            spec.point_classes.len()
+        )));
+    }
+    if let Some(r) = &spec.kde
+        && (r.values.len() != r.rows * r.cols || !is_positive(r.cell))
+    {
+        {
+            return Err(bad(
+                "the KDE raster needs rows × cols values and a positive cell size",
+            ));
+        }
+    }
+    if let Some(g) = &spec.hotspots
+        && (g.class.len() != g.rows * g.cols || !is_positive(g.cell))
+    {
+        {
+            return Err(bad(
+                "the hot spot grid needs rows × cols classes and a positive cell size",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The bounding box of everything on the map.
+fn extent(spec: &MapSpec) -> Option<(f64, f64, f64, f64)> {
+    let mut b = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    let mut add = |x: f64, y: f64| {
+        b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+    };
+    for p in spec.areas.iter().flat_map(|a| &a.polygons) {
+        for &(x, y) in &p.exterior {
+            add(x, y);
+        }
+    }
+    for p in &spec.points {
+        add(p.x, p.y);
+    }
+    if let Some(r) = &spec.kde {
+        // Only the cells with density matter for the extent.
+        let max = r
+            .values
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        for (i, v) in r.values.iter().enumerate() {
+            if max > 0.0 && *v > max * 0.05 {
+                let (row, col) = (i / r.cols, i % r.cols);
+                add(r.x0 + col as f64 * r.cell, r.y0 + row as f64 * r.cell);
+                add(
+                    r.x0 + (col + 1) as f64 * r.cell,
+                    r.y0 + (row + 1) as f64 * r.cell,
+                );
+            }
+        }
+    }
+    if let Some(g) = &spec.hotspots {
+        for (i, c) in g.class.iter().enumerate() {
+            if *c != 0 {
+                let (row, col) = (i / g.cols, i % g.cols);
+                add(g.x0 + col as f64 * g.cell, g.y0 + row as f64 * g.cell);
+                add(
+                    g.x0 + (col + 1) as f64 * g.cell,
+                    g.y0 + (row + 1) as f64 * g.cell,
+                );
+            }
+        }
+    }
+    b.0.is_finite().then_some(b)
+}
+
+/// Renders the map as PNG bytes of `spec.width × spec.height` pixels.
+pub fn render(spec: &MapSpec) -> Result<Vec<u8>> {
+    draw(spec)?.png()
+}
+
+/// Renders the map as an [`Image`] with a generated alt text, for a [`crate::Figure`].
+pub fn image(spec: &MapSpec) -> Result<Image> {
+    let png = render(spec)?;
+    let mut parts = Vec::new();
+    if !spec.areas.is_empty() {
+        parts.push(format!("{} områden", spec.areas.len()));
+    }
+    if !spec.points.is_empty() {
+        parts.push(format!("{} punkter", fmt_sv(spec.points.len() as f64, 0)));
+    }
+    if spec.kde.is_some() {
+        parts.push("täthetsyta (KDE)".into());
+    }
+    if let Some(g) = &spec.hotspots {
+        let hot = g.class.iter().filter(|c| **c > 0).count();
+        let cold = g.class.iter().filter(|c| **c < 0).count();
+        parts.push(format!(
+            "{hot} hot spot-celler och {cold} cold spot-celler (Gi*)"
+        ));
+    }
+    let alt = format!("Karta: {}. {}.", spec.title, parts.join(", "));
+    Image::from_png(png, alt)
+}
+
+struct Legend {
+    title: String,
+    entries: Vec<(LegendKey, String)>,
+}
+
+enum LegendKey {
+    Swatch(RGBColor),
+    Dot(RGBColor),
+    Gradient,
+}
+
+fn draw(spec: &MapSpec) -> Result<Canvas> {
+    check(spec)?;
+    let (minx, miny, maxx, maxy) = extent(spec).ok_or_else(|| {
+        ReportError::input(
+            format!("map \"{}\"", spec.title),
+            "there is nothing to draw: give areas, points, a KDE raster or hot spots",
+        )
+    })?;
+    // At least 200 m across, so a single point still gives a sensible scale.
+    let (cx, cy) = ((minx + maxx) / 2.0, (miny + maxy) / 2.0);
+    let half_w = ((maxx - minx) / 2.0).max(100.0) * 1.06;
+    let half_h = ((maxy - miny) / 2.0).max(100.0) * 1.06;
+
+    let (w, h) = (spec.width, spec.height);
+    let legend = legends(spec);
+    let legend_w = if legend.is_empty() { 0 } else { px(250.0) };
+    let title_h = if spec.title.is_empty() {
+        px(16.0)
+    } else {
+        px(60.0)
+    };
+    let region = (
+        px(16.0),
+        title_h,
+        w as i32 - px(16.0) - legend_w,
+        h as i32 - px(16.0),
+    );
+    let (rw, rh) = (
+        f64::from(region.2 - region.0),
+        f64::from(region.3 - region.1),
+    );
+    let scale = (rw / (2.0 * half_w)).min(rh / (2.0 * half_h));
+    let t = Transform {
+        minx: cx - half_w,
+        maxy: cy + half_h,
+        scale,
+        ox: f64::from(region.0) + (rw - 2.0 * half_w * scale) / 2.0,
+        oy: f64::from(region.1) + (rh - 2.0 * half_h * scale) / 2.0,
+    };
+
+    let bg = RGBColor(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2);
+    let mut canvas = Canvas::new(w, h, RGBColor(255, 255, 255));
+    canvas.fill_rect(
+        f64::from(region.0),
+        f64::from(region.1),
+        f64::from(region.2),
+        f64::from(region.3),
+        bg,
+        1.0,
+    );
+
+    // Areas, with the choropleth.
+    let values: Vec<f64> = spec
+        .areas
+        .iter()
+        .filter_map(|a| a.value)
+        .filter(|v| v.is_finite())
+        .collect();
+    let (vmin, vmax) = (
+        values.iter().copied().fold(f64::INFINITY, f64::min),
+        values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    for area in &spec.areas {
+        let fill = match area.value {
+            Some(v) if v.is_finite() => {
+                let (r, g, b) = choropleth_colour(class_of(v, vmin, vmax), CLASSES);
+                RGBColor(r, g, b)
+            }
+            _ => RGBColor(AREA_FILL.0, AREA_FILL.1, AREA_FILL.2),
+        };
+        for p in &area.polygons {
+            let rings: Vec<Vec<(f64, f64)>> = std::iter::once(&p.exterior)
+                .chain(&p.holes)
+                .map(|r| r.iter().map(|q| t.pt(*q)).collect())
+                .collect();
+            canvas.fill_rings(&rings, fill, 1.0);
+        }
+    }
+
+    // KDE: translucent heat colours, the lowest 5 % left out.
+    if let Some(r) = &spec.kde {
+        let max = r
+            .values
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        if max > 0.0 {
+            for (i, v) in r.values.iter().enumerate() {
+                let u = v / max;
+                if u.is_nan() || u <= 0.05 {
+                    continue;
+                }
+                let (row, col) = (i / r.cols, i % r.cols);
+                let a = t.pt((r.x0 + col as f64 * r.cell, r.y0 + (row + 1) as f64 * r.cell));
+                let b = t.pt((r.x0 + (col + 1) as f64 * r.cell, r.y0 + row as f64 * r.cell));
+                canvas.fill_rect(a.0, a.1, b.0, b.1, ramp(&YL_OR_RD, u), 0.35 + 0.4 * u);
+            }
+        }
+    }
+    if let Some(g) = &spec.hotspots {
+        for (i, c) in g.class.iter().enumerate() {
+            if let Some((_, (r, gg, b), _)) = GI_COLOURS.iter().find(|(k, _, _)| k == c) {
+                let (row, col) = (i / g.cols, i % g.cols);
+                let a = t.pt((g.x0 + col as f64 * g.cell, g.y0 + (row + 1) as f64 * g.cell));
+                let z = t.pt((g.x0 + (col + 1) as f64 * g.cell, g.y0 + row as f64 * g.cell));
+                canvas.fill_rect(a.0, a.1, z.0, z.1, RGBColor(*r, *gg, *b), 0.8);
+            }
+        }
+    }
+
+    canvas.draw(|root| {
+        // Area outlines.
+        let outline = ShapeStyle::from(&RGBColor(85, 85, 85)).stroke_width(S as u32);
+        for p in spec.areas.iter().flat_map(|a| &a.polygons) {
+            for ring in std::iter::once(&p.exterior).chain(&p.holes) {
+                let mut pts: Vec<(i32, i32)> = ring.iter().map(|q| t.ipt(*q)).collect();
+                if let (Some(f), Some(l)) = (pts.first().copied(), pts.last().copied())
+                    && f != l
+                {
+                    pts.push(f);
+                }
+                root.draw(&PathElement::new(pts, outline))
+                    .map_err(render_err)?;
+            }
+        }
+        // Points.
+        let r = if spec.points.len() > 3000 {
+            px(2.0)
+        } else {
+            px(3.5)
+        };
+        for p in &spec.points {
+            let (cr, cg, cb) = POINT_COLOURS[p.class % POINT_COLOURS.len()];
+            let c = t.ipt((p.x, p.y));
+            root.draw(&Circle::new(
+                c,
+                r + px(1.0),
+                RGBColor(255, 255, 255).filled(),
+            ))
+            .map_err(render_err)?;
+            root.draw(&Circle::new(c, r, RGBColor(cr, cg, cb).filled()))
+                .map_err(render_err)?;
+        }
+        // Area names with a white halo.
+        if spec.area_labels {
+            let style = anchored(&font(13.0 * S, true, INK), HPos::Center, VPos::Center);
+            let halo = anchored(
+                &font(13.0 * S, true, RGBColor(255, 255, 255)),
+                HPos::Center,
+                VPos::Center,
+            );
+            for area in &spec.areas {
+                if let Some(c) = label_point(area) {
+                    let c = t.ipt(c);
+                    for (dx, dy) in [
+                        (-2, 0),
+                        (2, 0),
+                        (0, -2),
+                        (0, 2),
+                        (-2, -2),
+                        (2, 2),
+                        (-2, 2),
+                        (2, -2),
+                    ] {
+                        root.draw_text(&area.name, &halo, (c.0 + dx, c.1 + dy))
+                            .map_err(render_err)?;
+                    }
+                    root.draw_text(&area.name, &style, c).map_err(render_err)?;
+                }
+            }
+        }
+        // Frame, title.
+        root.draw(&Rectangle::new(
+            [(region.0, region.1), (region.2, region.3)],
+            ShapeStyle::from(&MUTED).stroke_width(S as u32),
+        ))
+        .map_err(render_err)?;
+        if !spec.title.is_empty() {
+            root.draw_text(
+                &spec.title,
+                &font(22.0 * S, true, INK),
+                (px(16.0), px(16.0)),
+            )
+            .map_err(render_err)?;
+        }
+        scale_bar(root, &t, region)?;
+        north_arrow(root, region)?;
+        draw_legends(
+            root,
+            &legend,
+            region.2 + px(16.0),
+            region.1,
+            spec.choropleth_decimals,
+            (vmin, vmax),
+        )?;
+        Ok(())
+    })?;
+    Ok(canvas)
+}
+
+fn is_positive(v: f64) -> bool {
+    v > 0.0
+}
+
+fn class_of(v: f64, min: f64, max: f64) -> usize {
+    if !is_positive(max - min) {
+        return CLASSES - 1;
+    }
+    (((v - min) / (max - min) * CLASSES as f64).floor() as usize).min(CLASSES - 1)
+}
+
+/// Where to write an area's name: the centroid of its largest polygon.
+fn label_point(area: &MapArea) -> Option<(f64, f64)> {
+    area.polygons
+        .iter()
+        .filter_map(|p| {
+            let r = &p.exterior;
+            let n = r.len();
+            if n < 3 {
+                return None;
+            }
+            let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+            for i in 0..n {
+                let (p0, p1) = (r[i], r[(i + 1) % n]);
+                let cross = p0.0 * p1.1 - p1.0 * p0.1;
+                a += cross;
+                cx += (p0.0 + p1.0) * cross;
+                cy += (p0.1 + p1.1) * cross;
+            }
+            (a.abs() > 0.0).then(|| (a.abs(), (cx / (3.0 * a), cy / (3.0 * a))))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn legends(spec: &MapSpec) -> Vec<Legend> {
+    let mut out = Vec::new();
+    if spec
+        .areas
+        .iter()
+        .any(|a| a.value.is_some_and(f64::is_finite))
+    {
+        out.push(Legend {
+            title: if spec.choropleth_label.is_empty() {
+                "Värde per område".into()
+            } else {
+                spec.choropleth_label.clone()
+            },
+            entries: Vec::new(), // filled in draw_legends (needs the range)
+        });
+    }
+    if let Some(r) = &spec.kde {
+        out.push(Legend {
+            title: if r.label.is_empty() {
+                "Täthet (KDE)".into()
+            } else {
+                r.label.clone()
+            },
+            entries: vec![(LegendKey::Gradient, String::new())],
+        });
+    }
+    if let Some(g) = &spec.hotspots {
+        let entries: Vec<(LegendKey, String)> = GI_COLOURS
+            .iter()
+            .filter(|(k, _, _)| g.class.contains(k))
+            .map(|(_, (r, gg, b), l)| (LegendKey::Swatch(RGBColor(*r, *gg, *b)), (*l).to_string()))
+            .collect();
+        if !entries.is_empty() {
+            out.push(Legend {
+                title: "Hot spots (Gi*)".into(),
+                entries,
+            });
+        }
+    }
+    if !spec.points.is_empty() {
+        let entries = spec
+            .point_classes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| spec.points.iter().any(|p| p.class == *i))
+            .map(|(i, l)| {
+                let (r, g, b) = POINT_COLOURS[i % POINT_COLOURS.len()];
+                (LegendKey::Dot(RGBColor(r, g, b)), l.clone())
+            })
+            .collect();
+        out.push(Legend {
+            title: "Händelser".into(),
+            entries,
+        });
+    }
+    out
+}
+
+fn draw_legends(
+    root: &plotters::drawing::DrawingArea<
+        plotters::backend::BitMapBackend<'_>,
+        plotters::coord::Shift,
+    >,
+    legends: &[Legend],
+    x: i32,
+    mut y: i32,
+    decimals: usize,
+    (vmin, vmax): (f64, f64),
+) -> Result<()> {
+    let head = font(15.0 * S, true, INK);
+    let text = anchored(&font(14.0 * S, false, INK), HPos::Left, VPos::Center);
+    let row = px(24.0);
+    let sw = px(22.0);
+    let max_w = px(250.0 - 24.0) as u32;
+    for legend in legends {
+        for line in wrap(root, &legend.title, &head, max_w) {
+            root.draw_text(&line, &head, (x, y)).map_err(render_err)?;
+            y += px(20.0);
+        }
+        y += px(6.0);
+        let mut entries: Vec<(LegendKey, String)> = Vec::new();
+        let is_choropleth = legend.entries.is_empty();
+        if is_choropleth {
+            for i in (0..CLASSES).rev() {
+                let (r, g, b) = choropleth_colour(i, CLASSES);
+                let lo = vmin + (vmax - vmin) * i as f64 / CLASSES as f64;
+                let hi = vmin + (vmax - vmin) * (i + 1) as f64 / CLASSES as f64;
+                let label = if is_positive(vmax - vmin) {
+                    format!("{} – {}", fmt_sv(lo, decimals), fmt_sv(hi, decimals))
+                } else {
+                    fmt_sv(vmin, decimals)
+                };
+                entries.push((LegendKey::Swatch(RGBColor(r, g, b)), label));
+                if !is_positive(vmax - vmin) {
+                    break;
+                }
+            }
+        }
+        for (key, label) in legend
+            .entries
+            .iter()
+            .map(|(k, l)| (k, l.clone()))
+            .chain(entries.iter().map(|(k, l)| (k, l.clone())))
+        {
+            let yc = y + row / 2;
+            match key {
+                LegendKey::Swatch(c) => {
+                    root.draw(&Rectangle::new(
+                        [(x, yc - px(8.0)), (x + sw, yc + px(8.0))],
+                        c.filled(),
+                    ))
+                    .map_err(render_err)?;
+                    root.draw(&Rectangle::new(
+                        [(x, yc - px(8.0)), (x + sw, yc + px(8.0))],
+                        ShapeStyle::from(&MUTED).stroke_width(1),
+                    ))
+                    .map_err(render_err)?;
+                }
+                LegendKey::Dot(c) => {
+                    root.draw(&Circle::new((x + sw / 2, yc), px(5.0), c.filled()))
+                        .map_err(render_err)?;
+                }
+                LegendKey::Gradient => {
+                    let gw = px(150.0);
+                    for i in 0..gw {
+                        let u = 0.05 + 0.95 * f64::from(i) / f64::from(gw - 1);
+                        let c = ramp(&YL_OR_RD, u);
+                        root.draw(&Rectangle::new(
+                            [(x + i, yc - px(8.0)), (x + i + 1, yc + px(8.0))],
+                            c.filled(),
+                        ))
+                        .map_err(render_err)?;
+                    }
+                    let small = anchored(&font(13.0 * S, false, MUTED), HPos::Left, VPos::Top);
+                    root.draw_text("låg", &small, (x, yc + px(10.0)))
+                        .map_err(render_err)?;
+                    let right = anchored(&font(13.0 * S, false, MUTED), HPos::Right, VPos::Top);
+                    root.draw_text("hög", &right, (x + gw, yc + px(10.0)))
+                        .map_err(render_err)?;
+                    y += px(18.0);
+                }
+            }
+            if !label.is_empty() {
+                root.draw_text(&label, &text, (x + sw + px(8.0), yc))
+                    .map_err(render_err)?;
+            }
+            y += row;
+        }
+        y += px(14.0);
+    }
+    Ok(())
+}
+
+/// Greedy word wrap to `max` pixels.
+fn wrap(
+    root: &plotters::drawing::DrawingArea<
+        plotters::backend::BitMapBackend<'_>,
+        plotters::coord::Shift,
+    >,
+    text: &str,
+    style: &TextStyle<'static>,
+    max: u32,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && text_size(root, &candidate, style).0 > max {
+            lines.push(std::mem::replace(&mut cur, word.to_string()));
+        } else {
+            cur = candidate;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// A scale bar of a round length about a fifth of the map's width, bottom left.
+fn scale_bar(
+    root: &plotters::drawing::DrawingArea<
+        plotters::backend::BitMapBackend<'_>,
+        plotters::coord::Shift,
+    >,
+    t: &Transform,
+    region: (i32, i32, i32, i32),
+) -> Result<()> {
+    let target_m = f64::from(region.2 - region.0) * 0.2 / t.scale;
+    let mag = 10f64.powf(target_m.log10().floor());
+    let len_m = [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|l| *l <= target_m)
+        .unwrap_or(mag);
+    let len_px = (len_m * t.scale).round() as i32;
+    let x0 = region.0 + px(16.0);
+    let y0 = region.3 - px(22.0);
+    // A white backing so the bar reads over any fill.
+    let label = |m: f64| {
+        if len_m >= 1000.0 {
+            format!(
+                "{}\u{a0}km",
+                fmt_sv(m / 1000.0, if len_m % 1000.0 == 0.0 { 0 } else { 1 })
+            )
+        } else {
+            format!("{}\u{a0}m", fmt_sv(m, 0))
+        }
+    };
+    let style = anchored(&font(13.0 * S, false, INK), HPos::Center, VPos::Bottom);
+    let end = label(len_m);
+    let end_w = text_size(root, &end, &style).0 as i32;
+    root.draw(&Rectangle::new(
+        [
+            (x0 - px(8.0), y0 - px(26.0)),
+            (x0 + len_px + end_w / 2 + px(8.0), y0 + px(12.0)),
+        ],
+        RGBColor(255, 255, 255).mix(0.85).filled(),
+    ))
+    .map_err(render_err)?;
+    let half = len_px / 2;
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x0 + half, y0 + px(6.0))],
+        INK.filled(),
+    ))
+    .map_err(render_err)?;
+    root.draw(&Rectangle::new(
+        [(x0 + half, y0), (x0 + len_px, y0 + px(6.0))],
+        RGBColor(255, 255, 255).filled(),
+    ))
+    .map_err(render_err)?;
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x0 + len_px, y0 + px(6.0))],
+        ShapeStyle::from(&INK).stroke_width(S as u32),
+    ))
+    .map_err(render_err)?;
+    root.draw_text("0", &style, (x0, y0 - px(3.0)))
+        .map_err(render_err)?;
+    root.draw_text(&end, &style, (x0 + len_px, y0 - px(3.0)))
+        .map_err(render_err)?;
+    Ok(())
+}
+
+/// A north arrow at the top right of the map.
+fn north_arrow(
+    root: &plotters::drawing::DrawingArea<
+        plotters::backend::BitMapBackend<'_>,
+        plotters::coord::Shift,
+    >,
+    region: (i32, i32, i32, i32),
+) -> Result<()> {
+    let cx = region.2 - px(30.0);
+    let top = region.1 + px(34.0);
+    let h = px(34.0);
+    let w = px(12.0);
+    root.draw(&Circle::new(
+        (cx, top + h / 2 - px(6.0)),
+        px(26.0),
+        RGBColor(255, 255, 255).mix(0.85).filled(),
+    ))
+    .map_err(render_err)?;
+    root.draw(&Polygon::new(
+        vec![(cx, top), (cx - w, top + h), (cx, top + h - px(9.0))],
+        INK.filled(),
+    ))
+    .map_err(render_err)?;
+    root.draw(&Polygon::new(
+        vec![(cx, top), (cx + w, top + h), (cx, top + h - px(9.0))],
+        RGBColor(255, 255, 255).filled(),
+    ))
+    .map_err(render_err)?;
+    root.draw(&PathElement::new(
+        vec![
+            (cx, top),
+            (cx + w, top + h),
+            (cx, top + h - px(9.0)),
+            (cx - w, top + h),
+            (cx, top),
+        ],
+        ShapeStyle::from(&INK).stroke_width(S as u32),
+    ))
+    .map_err(render_err)?;
+    let style = anchored(&font(15.0 * S, true, INK), HPos::Center, VPos::Bottom);
+    root.draw_text("N", &style, (cx, top - px(2.0)))
+        .map_err(render_err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64, s: f64) -> Vec<(f64, f64)> {
+        vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
+    }
+
+    #[test]
+    fn extent_keeps_metres_square() {
+        // A 4 km × 1 km area on a square image: 1 m must be as many pixels in x as in y.
+        let spec = MapSpec {
+            width: 800,
+            height: 800,
+            areas: vec![MapArea {
+                name: "Lång".into(),
+                polygons: vec![MapPolygon {
+                    exterior: square(650_000.0, 6_630_000.0, 1000.0)
+                        .iter()
+                        .map(|(x, y)| (650_000.0 + (x - 650_000.0) * 4.0, *y))
+                        .collect(),
+                    holes: vec![],
+                }],
+                value: None,
+            }],
+            ..MapSpec::default()
+        };
+        let c = draw(&spec).unwrap();
+        // Scan the middle row and the middle column for the area fill.
+        let fill = [AREA_FILL.0, AREA_FILL.1, AREA_FILL.2];
+        let wide = (0..800).filter(|x| c.pixel(*x, 400) == fill).count() as f64;
+        let tall = (0..800).filter(|y| c.pixel(400, *y) == fill).count() as f64;
+        let ratio = wide / tall;
+        assert!(
+            (ratio - 4.0).abs() < 0.15,
+            "x/y pixel ratio {ratio} should be 4"
+        );
+    }
+}

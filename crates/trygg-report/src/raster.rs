@@ -1,1 +1,346 @@
+//! Shared raster plumbing for charts and maps: the embedded font, an RGB canvas with
+//! alpha-blended fills (even-odd polygons with holes), colour scales, drawing helpers on top of
+//! plotters' bitmap backend, and PNG encoding.
 
+use std::sync::Once;
+
+use plotters::backend::BitMapBackend;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, FontTransform, register_font};
+
+use crate::{ReportError, Result};
+
+/// Source Sans 3 (Adobe, SIL Open Font License 1.1; `assets/fonts/OFL-SourceSans3.md`), from the
+/// npm package `source-sans` 3.52.0, `TTF/`. It has every Swedish glyph, the minus sign and
+/// U+00A0.
+static REGULAR: &[u8] = include_bytes!("../assets/fonts/SourceSans3-Regular.ttf");
+static SEMIBOLD: &[u8] = include_bytes!("../assets/fonts/SourceSans3-Semibold.ttf");
+
+/// The family name the fonts are registered under with plotters.
+pub(crate) const FAMILY: &str = "trygg-sans";
+
+pub(crate) fn ensure_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font (tested); a failure would only lose text.
+        let _ = register_font(FAMILY, FontStyle::Normal, REGULAR);
+        let _ = register_font(FAMILY, FontStyle::Bold, SEMIBOLD);
+    });
+}
+
+/// A text style: `size` in pixels of the final image.
+pub(crate) fn font(size: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    TextStyle {
+        font: (FAMILY, size, style).into_font(),
+        color: color.to_backend_color(),
+        pos: Pos::new(HPos::Left, VPos::Top),
+    }
+}
+
+pub(crate) fn anchored(style: &TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+    style.pos(Pos::new(h, v))
+}
+
+pub(crate) fn rotated(style: &TextStyle<'static>) -> TextStyle<'static> {
+    style.transform(FontTransform::Rotate270)
+}
+
+pub(crate) fn render_err<E: std::fmt::Debug>(e: E) -> ReportError {
+    ReportError::Render(format!("{e:?}"))
+}
+
+/// An RGB image being drawn.
+pub(crate) struct Canvas {
+    pub w: u32,
+    pub h: u32,
+    pub rgb: Vec<u8>,
+}
+
+impl Canvas {
+    pub fn new(w: u32, h: u32, background: RGBColor) -> Self {
+        ensure_fonts();
+        let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+        for _ in 0..(w * h) {
+            rgb.extend_from_slice(&[background.0, background.1, background.2]);
+        }
+        Self { w, h, rgb }
+    }
+
+    /// Draws with plotters on the canvas (the closure gets the whole image as drawing area).
+    pub fn draw(
+        &mut self,
+        f: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<()>,
+    ) -> Result<()> {
+        let root = BitMapBackend::with_buffer(&mut self.rgb, (self.w, self.h)).into_drawing_area();
+        f(&root)?;
+        root.present().map_err(render_err)
+    }
+
+    /// Blends `color` with opacity `alpha` over pixel (x, y).
+    pub fn blend(&mut self, x: i32, y: i32, color: RGBColor, alpha: f64) {
+        if x < 0 || y < 0 || x >= self.w as i32 || y >= self.h as i32 {
+            return;
+        }
+        let i = ((y as u32 * self.w + x as u32) * 3) as usize;
+        let a = alpha.clamp(0.0, 1.0);
+        for (k, c) in [color.0, color.1, color.2].into_iter().enumerate() {
+            let old = f64::from(self.rgb[i + k]);
+            self.rgb[i + k] = (old + (f64::from(c) - old) * a).round() as u8;
+        }
+    }
+
+    /// Fills the pixel rectangle [x0, x1) × [y0, y1).
+    pub fn fill_rect(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, color: RGBColor, alpha: f64) {
+        let (xa, xb) = (x0.min(x1).round() as i32, x0.max(x1).round() as i32);
+        let (ya, yb) = (y0.min(y1).round() as i32, y0.max(y1).round() as i32);
+        for y in ya.max(0)..yb.min(self.h as i32) {
+            for x in xa.max(0)..xb.min(self.w as i32) {
+                self.blend(x, y, color, alpha);
+            }
+        }
+    }
+
+    /// Fills a polygon given as rings in pixel coordinates with the even-odd rule, so holes
+    /// (inner rings) stay empty. Pixel centres decide coverage.
+    pub fn fill_rings(&mut self, rings: &[Vec<(f64, f64)>], color: RGBColor, alpha: f64) {
+        let ymin = rings
+            .iter()
+            .flatten()
+            .map(|p| p.1)
+            .fold(f64::INFINITY, f64::min);
+        let ymax = rings
+            .iter()
+            .flatten()
+            .map(|p| p.1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if !ymin.is_finite() || !ymax.is_finite() {
+            return;
+        }
+        let mut xs: Vec<f64> = Vec::new();
+        let y_start = (ymin.floor() as i32).max(0);
+        let y_end = (ymax.ceil() as i32).min(self.h as i32 - 1);
+        for y in y_start..=y_end {
+            let yc = f64::from(y) + 0.5;
+            xs.clear();
+            for ring in rings {
+                let n = ring.len();
+                if n < 3 {
+                    continue;
+                }
+                for i in 0..n {
+                    let (a, b) = (ring[i], ring[(i + 1) % n]);
+                    if (a.1 <= yc) != (b.1 <= yc) {
+                        xs.push(a.0 + (yc - a.1) / (b.1 - a.1) * (b.0 - a.0));
+                    }
+                }
+            }
+            xs.sort_by(f64::total_cmp);
+            for pair in xs.chunks_exact(2) {
+                let xa = ((pair[0] - 0.5).ceil() as i32).max(0);
+                let xb = ((pair[1] - 0.5).floor() as i32).min(self.w as i32 - 1);
+                for x in xa..=xb {
+                    self.blend(x, y, color, alpha);
+                }
+            }
+        }
+    }
+
+    #[cfg(test)]
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * self.w + x) * 3) as usize;
+        [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+    }
+
+    pub fn png(&self) -> Result<Vec<u8>> {
+        encode_png(&self.rgb, self.w, self.h)
+    }
+}
+
+/// Encodes 8-bit RGB as PNG.
+pub(crate) fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Balanced);
+        // Charts and maps are drawn for about 192 dpi (2 image pixels per CSS pixel).
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: 7559,
+            yppu: 7559,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = enc.write_header().map_err(render_err)?;
+        writer.write_image_data(rgb).map_err(render_err)?;
+        writer.finish().map_err(render_err)?;
+    }
+    Ok(out)
+}
+
+/// The width and height in pixels of `text` in `style`.
+pub(crate) fn text_size(
+    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+    text: &str,
+    style: &TextStyle<'static>,
+) -> (u32, u32) {
+    root.estimate_text_size(text, style).unwrap_or((
+        (text.chars().count() as f64 * 0.5 * style.font.get_size()) as u32,
+        style.font.get_size() as u32,
+    ))
+}
+
+/// Linear interpolation between colour stops (t in 0..=1).
+pub(crate) fn ramp(stops: &[(u8, u8, u8)], t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let n = stops.len() - 1;
+    let pos = t * n as f64;
+    let i = (pos.floor() as usize).min(n - 1);
+    let f = pos - i as f64;
+    let (a, b) = (stops[i], stops[i + 1]);
+    let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// ColorBrewer YlOrRd (sequential, colour-blind safe): heat maps and KDE.
+pub(crate) const YL_OR_RD: [(u8, u8, u8); 7] = [
+    (255, 255, 204),
+    (255, 237, 160),
+    (254, 217, 118),
+    (254, 178, 76),
+    (253, 141, 60),
+    (227, 26, 28),
+    (128, 0, 38),
+];
+
+/// ColorBrewer Blues (sequential): the area choropleth, distinct from the heat colours.
+pub(crate) const BLUES: [(u8, u8, u8); 6] = [
+    (239, 243, 255),
+    (198, 219, 239),
+    (158, 202, 225),
+    (107, 174, 214),
+    (49, 130, 189),
+    (8, 81, 156),
+];
+
+pub(crate) const INK: RGBColor = RGBColor(26, 26, 26);
+pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(crate) const GRID: RGBColor = RGBColor(222, 226, 232);
+pub(crate) const ACCENT: RGBColor = RGBColor(18, 53, 91);
+
+/// A polyline of `width` pixels; `dash` = Some((on, off)) in pixels for a dashed line.
+pub(crate) fn polyline(
+    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+    pts: &[(i32, i32)],
+    color: RGBColor,
+    width: u32,
+    dash: Option<(f64, f64)>,
+) -> Result<()> {
+    if pts.len() < 2 {
+        return Ok(());
+    }
+    let style = ShapeStyle::from(&color).stroke_width(width);
+    match dash {
+        None => root
+            .draw(&PathElement::new(pts.to_vec(), style))
+            .map_err(render_err),
+        Some((on, off)) => {
+            let mut drawing = true;
+            let mut left = on;
+            for seg in pts.windows(2) {
+                let (a, b) = (seg[0], seg[1]);
+                let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+                let len = dx.hypot(dy);
+                let mut t = 0.0;
+                while t < len {
+                    let step = left.min(len - t);
+                    if drawing {
+                        let p = |u: f64| {
+                            (
+                                (f64::from(a.0) + dx * u / len).round() as i32,
+                                (f64::from(a.1) + dy * u / len).round() as i32,
+                            )
+                        };
+                        root.draw(&PathElement::new(vec![p(t), p(t + step)], style))
+                            .map_err(render_err)?;
+                    }
+                    t += step;
+                    left -= step;
+                    if left <= 1e-9 {
+                        drawing = !drawing;
+                        left = if drawing { on } else { off };
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// "Nice" axis ticks from 0 (or below) to at least `max`: about `target` steps of 1, 2 or 5 × 10ⁿ.
+pub(crate) fn nice_ticks(min: f64, max: f64, target: usize) -> (Vec<f64>, usize) {
+    let (min, max) = if max > min {
+        (min, max)
+    } else {
+        (min, min + 1.0)
+    };
+    let raw = (max - min) / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let start = (min / step).floor() * step;
+    let mut ticks = Vec::new();
+    let mut v = start;
+    while v < max + step * 0.999 {
+        ticks.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
+        if v >= max {
+            break;
+        }
+        v += step;
+    }
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize + usize::from((step / mag - 2.5).abs() < 1e-9)
+    };
+    (ticks, decimals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ticks_cover_the_range() {
+        let (t, d) = nice_ticks(0.0, 87.0, 5);
+        assert_eq!(t, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(d, 0);
+        let (t, d) = nice_ticks(0.0, 0.9, 4);
+        assert_eq!(t.last().copied(), Some(1.0));
+        assert_eq!(d, 2);
+    }
+
+    #[test]
+    fn even_odd_fill_leaves_holes_empty() {
+        let mut c = Canvas::new(20, 20, RGBColor(255, 255, 255));
+        let outer = vec![(2.0, 2.0), (18.0, 2.0), (18.0, 18.0), (2.0, 18.0)];
+        let hole = vec![(8.0, 8.0), (12.0, 8.0), (12.0, 12.0), (8.0, 12.0)];
+        c.fill_rings(&[outer, hole], RGBColor(255, 0, 0), 1.0);
+        assert_eq!(c.pixel(4, 4), [255, 0, 0]);
+        assert_eq!(c.pixel(10, 10), [255, 255, 255]);
+        assert_eq!(c.pixel(0, 0), [255, 255, 255]);
+    }
+}
