@@ -266,8 +266,8 @@ fn draw_line_chart(
 
     canvas.draw(|root| {
         let title_style = font(22.0 * S, true, INK);
-        let label_style = font(15.0 * S, false, MUTED);
-        let legend_style = font(15.0 * S, false, INK);
+        let label_style = font(16.0 * S, false, MUTED);
+        let legend_style = font(16.0 * S, false, INK);
         root.draw_text(title, &title_style, (px(24.0), px(18.0)))
             .map_err(render_err)?;
 
@@ -597,7 +597,7 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
     }
     canvas.draw(|root| {
         let title_style = font(22.0 * S, true, INK);
-        let label_style = font(15.0 * S, false, INK);
+        let label_style = font(16.0 * S, false, INK);
         let small = font(13.0 * S, false, MUTED);
         root.draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
             .map_err(render_err)?;
@@ -624,7 +624,7 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
                     } else {
                         INK
                     };
-                    let style = anchored(&font(12.0 * S, false, color), HPos::Center, VPos::Center);
+                    let style = anchored(&font(13.0 * S, false, color), HPos::Center, VPos::Center);
                     let x = left + (cw * (hr as f64 + 0.5)) as i32;
                     let y = top + (ch * (d as f64 + 0.5)) as i32;
                     root.draw_text(&fmt_sv(*v, chart.decimals), &style, (x, y))

@@ -43,7 +43,7 @@ const CONTENT_CSS: &str = r#"
 .trygg-report figcaption { font-size: 10pt; color: #333; margin-top: 4pt; }
 .trygg-report .label { font-weight: 600; }
 .trygg-report .key-figures { display: flex; flex-wrap: wrap; gap: 8pt; margin: 6pt 0 14pt; break-inside: avoid; }
-.trygg-report .key-figure { flex: 1 1 30%; min-width: 110pt; border: 1px solid #d0d5dd; border-top: 4px solid #12355b; padding: 6pt 8pt; }
+.trygg-report .key-figure { flex: 1 1 0; min-width: 120pt; border: 1px solid #d0d5dd; border-top: 4px solid #12355b; padding: 6pt 8pt; }
 .trygg-report .key-figure .kf-value { display: block; font-size: 20pt; font-weight: 700; color: #12355b; line-height: 1.1; }
 .trygg-report .key-figure .kf-label { display: block; font-weight: 600; }
 .trygg-report .key-figure .kf-note { display: block; font-size: 9.5pt; color: #555; }

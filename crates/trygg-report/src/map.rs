@@ -353,7 +353,11 @@ enum LegendKey {
     Gradient,
 }
 
-fn draw(spec: &MapSpec) -> Result<Canvas> {
+/// The map's frame on the image: left, top, right, bottom in pixels.
+type Frame = (i32, i32, i32, i32);
+
+/// The map's frame on the image and the metres → pixels transform.
+fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>)> {
     check(spec)?;
     let (minx, miny, maxx, maxy) = extent(spec).ok_or_else(|| {
         ReportError::input(
@@ -392,7 +396,24 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         ox: f64::from(region.0) + (rw - 2.0 * half_w * scale) / 2.0,
         oy: f64::from(region.1) + (rh - 2.0 * half_h * scale) / 2.0,
     };
+    Ok((t, region, legend))
+}
 
+/// Where a SWEREF 99 TM position `(x, y)` lands on the rendered image, in pixels from the
+/// top-left corner (for overlays on the PNG, and for tests). The same for every rendering of
+/// `spec`.
+pub fn project(spec: &MapSpec, (x, y): (f64, f64)) -> Result<(f64, f64)> {
+    Ok(layout(spec)?.0.pt((x, y)))
+}
+
+/// Pixels per metre of the rendered map (the same along x and y).
+pub fn pixels_per_metre(spec: &MapSpec) -> Result<f64> {
+    Ok(layout(spec)?.0.scale)
+}
+
+fn draw(spec: &MapSpec) -> Result<Canvas> {
+    let (t, region, legend) = layout(spec)?;
+    let (w, h) = (spec.width, spec.height);
     let bg = RGBColor(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2);
     let mut canvas = Canvas::new(w, h, RGBColor(255, 255, 255));
     canvas.fill_rect(
@@ -459,7 +480,7 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
                 let (row, col) = (i / g.cols, i % g.cols);
                 let a = t.pt((g.x0 + col as f64 * g.cell, g.y0 + (row + 1) as f64 * g.cell));
                 let z = t.pt((g.x0 + (col + 1) as f64 * g.cell, g.y0 + row as f64 * g.cell));
-                canvas.fill_rect(a.0, a.1, z.0, z.1, RGBColor(*r, *gg, *b), 0.8);
+                canvas.fill_rect(a.0, a.1, z.0, z.1, RGBColor(*r, *gg, *b), 0.88);
             }
         }
     }
@@ -779,7 +800,7 @@ fn scale_bar(
         plotters::coord::Shift,
     >,
     t: &Transform,
-    region: (i32, i32, i32, i32),
+    region: Frame,
 ) -> Result<()> {
     let target_m = f64::from(region.2 - region.0) * 0.2 / t.scale;
     let mag = 10f64.powf(target_m.log10().floor());
@@ -842,7 +863,7 @@ fn north_arrow(
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
     >,
-    region: (i32, i32, i32, i32),
+    region: Frame,
 ) -> Result<()> {
     let cx = region.2 - px(30.0);
     let top = region.1 + px(34.0);

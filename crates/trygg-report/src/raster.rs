@@ -324,6 +324,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn embedded_fonts_have_every_swedish_glyph() {
+        use ab_glyph::{Font, FontRef};
+        for bytes in [REGULAR, SEMIBOLD] {
+            let font = FontRef::try_from_slice(bytes).unwrap();
+            for c in "åäöÅÄÖéü–−…·×°%\u{a0}0123456789".chars() {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn nice_ticks_cover_the_range() {
         let (t, d) = nice_ticks(0.0, 87.0, 5);
         assert_eq!(t, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
