@@ -450,12 +450,11 @@ fn docx_round_trip_has_headings_tables_and_images() {
     let parsed = docx_rs::read_docx(&bytes).unwrap();
     let mut headings = Vec::new();
     for child in &parsed.document.children {
-        if let docx_rs::DocumentChild::Paragraph(p) = child {
-            if let Some(style) = &p.property.style {
-                if style.val.starts_with("Heading") || style.val == "Title" {
-                    headings.push((style.val.clone(), p.raw_text()));
-                }
-            }
+        if let docx_rs::DocumentChild::Paragraph(p) = child
+            && let Some(style) = &p.property.style
+            && (style.val.starts_with("Heading") || style.val == "Title")
+        {
+            headings.push((style.val.clone(), p.raw_text()));
         }
     }
     let expected: Vec<(String, String)> = std::iter::once(("Title".to_string(), doc.title.clone()))
