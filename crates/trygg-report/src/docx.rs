@@ -30,7 +30,8 @@ const MAX_FIGURE_HEIGHT_SHARE: f64 = 0.62;
 
 const ACCENT: &str = "12355B";
 const HEADER_FILL: &str = "EEF2F7";
-const BULLETS: usize = 1;
+/// docx-rs writes a default numbering with id 1; the bullets use 2.
+const BULLETS: usize = 2;
 
 /// Renders `doc` as a `.docx` file.
 pub fn docx(doc: &Document) -> Result<Vec<u8>> {
@@ -53,7 +54,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
                 .cs("Calibri"),
         )
         .default_size(22)
-        .default_spacing(0);
+        .default_line_spacing(LineSpacing::new().after(140).line(264));
     for style in styles() {
         d = d.add_style(style);
     }
@@ -180,7 +181,128 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
     d.build()
         .pack(&mut buf)
         .map_err(|e| ReportError::Render(format!("packing the DOCX: {e}")))?;
-    Ok(buf.into_inner())
+    let alts: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Figure(f) => Some(f.image.alt.as_str()),
+            _ => None,
+        })
+        .collect();
+    finish_package(&buf.into_inner(), doc, &alts)
+        .map_err(|e| ReportError::Render(format!("finishing the DOCX: {e}")))
+}
+
+/// A rewrite of one XML part of the package.
+type Patch = fn(String, &Document, &[&str]) -> std::result::Result<String, String>;
+
+/// What docx-rs cannot write, patched into its package: a unique id and the alt text
+/// (`descr`) for every picture (Word's "Alternativ text", and duplicate ids upset Word),
+/// Swedish as the document language (spelling and hyphenation), and the title and author in
+/// the document properties.
+fn finish_package(
+    package: &[u8],
+    doc: &Document,
+    alts: &[&str],
+) -> std::result::Result<Vec<u8>, String> {
+    use std::io::{Read, Write};
+    use zip::write::SimpleFileOptions;
+
+    let mut zin = zip::ZipArchive::new(Cursor::new(package)).map_err(|e| e.to_string())?;
+    let mut zout = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(package.len() + 1024)));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let name = zin
+            .by_index(i)
+            .map_err(|e| e.to_string())?
+            .name()
+            .to_string();
+        let patch: Option<Patch> = match name.as_str() {
+            "word/document.xml" => Some(patch_document),
+            "word/styles.xml" => Some(patch_styles),
+            "docProps/core.xml" => Some(patch_core),
+            _ => None,
+        };
+        match patch {
+            Some(patch) => {
+                let mut xml = String::new();
+                zin.by_index(i)
+                    .map_err(|e| e.to_string())?
+                    .read_to_string(&mut xml)
+                    .map_err(|e| e.to_string())?;
+                let xml = patch(xml, doc, alts)?;
+                zout.start_file(name, options).map_err(|e| e.to_string())?;
+                zout.write_all(xml.as_bytes()).map_err(|e| e.to_string())?;
+            }
+            None => {
+                let file = zin.by_index_raw(i).map_err(|e| e.to_string())?;
+                zout.raw_copy_file(file).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(zout.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+fn patch_document(
+    xml: String,
+    _doc: &Document,
+    alts: &[&str],
+) -> std::result::Result<String, String> {
+    const DOC_PR: &str = "<wp:docPr id=\"1\" name=\"Figure\" />";
+    let parts: Vec<&str> = xml.split(DOC_PR).collect();
+    if parts.len() != alts.len() + 1 {
+        return Err(format!(
+            "expected {} pictures in document.xml, found {}",
+            alts.len(),
+            parts.len() - 1
+        ));
+    }
+    let mut out =
+        String::with_capacity(xml.len() + alts.iter().map(|a| a.len() + 40).sum::<usize>());
+    for (i, part) in parts.iter().enumerate() {
+        out.push_str(part);
+        if let Some(alt) = alts.get(i) {
+            out.push_str(&format!(
+                "<wp:docPr id=\"{}\" name=\"Figur {}\" descr=\"{}\" />",
+                1000 + i,
+                i + 1,
+                crate::html::escape(alt)
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn patch_styles(xml: String, _: &Document, _: &[&str]) -> std::result::Result<String, String> {
+    const END: &str = "</w:rPr></w:rPrDefault>";
+    if !xml.contains(END) {
+        return Err("no run defaults in styles.xml".into());
+    }
+    Ok(xml.replacen(
+        END,
+        "<w:lang w:val=\"sv-SE\" w:eastAsia=\"sv-SE\" w:bidi=\"ar-SA\" /></w:rPr></w:rPrDefault>",
+        1,
+    ))
+}
+
+fn patch_core(xml: String, doc: &Document, _: &[&str]) -> std::result::Result<String, String> {
+    let author = if doc.meta.organisation.is_empty() {
+        "trygg".to_string()
+    } else {
+        crate::html::escape(&doc.meta.organisation)
+    };
+    let title = format!("<dc:title>{}</dc:title>", crate::html::escape(&doc.title));
+    Ok(xml
+        .replacen(
+            "<dc:creator>unknown</dc:creator>",
+            &format!("{title}<dc:creator>{author}</dc:creator>"),
+            1,
+        )
+        .replacen(
+            "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
+            "<cp:lastModifiedBy>trygg</cp:lastModifiedBy>",
+            1,
+        ))
 }
 
 fn styles() -> Vec<Style> {
@@ -200,10 +322,6 @@ fn styles() -> Vec<Style> {
             .line_spacing(LineSpacing::new().before(before).after(100))
     };
     vec![
-        Style::new("Normal", StyleType::Paragraph)
-            .name("Normal")
-            .q_format(true)
-            .line_spacing(LineSpacing::new().after(140).line(264)),
         para("Title", "Title")
             .size(52)
             .bold()

@@ -489,7 +489,48 @@ fn docx_round_trip_has_headings_tables_and_images() {
             "{def}"
         );
     }
+    let mut ids: Vec<&str> = styles
+        .split("w:styleId=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "every style id once");
+    assert!(
+        styles.contains("<w:lang w:val=\"sv-SE\""),
+        "Swedish spelling"
+    );
+    let core = String::from_utf8(entry(&mut zip, "docProps/core.xml")).unwrap();
+    assert!(core.contains("<dc:title>Sammanställning av åtagandeplanen 2020</dc:title>"));
+    let numbering = String::from_utf8(entry(&mut zip, "word/numbering.xml")).unwrap();
+    assert_eq!(
+        numbering.matches("w:abstractNumId=\"2\"").count(),
+        1,
+        "one bullet list definition"
+    );
+    assert!(numbering.contains("<w:num w:numId=\"2\"><w:abstractNumId w:val=\"2\" />"));
+    assert!(numbering.contains("<w:lvlText w:val=\"•\""));
     let xml = String::from_utf8(entry(&mut zip, "word/document.xml")).unwrap();
+    assert_eq!(
+        xml.matches("<w:numId w:val=\"2\"").count(),
+        3,
+        "three bullets"
+    );
+    // Every picture has its own id and the alt text.
+    let mut doc_prs: Vec<&str> = xml
+        .split("<wp:docPr id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(doc_prs.len(), 5);
+    doc_prs.dedup();
+    assert_eq!(doc_prs.len(), 5, "unique picture ids");
+    assert!(
+        xml.contains("descr=\"Stapeldiagram: Resurser per part 2020 (timmar)."),
+        "alt text"
+    );
     assert!(xml.contains("Resurser per part och åtagande"));
     assert!(xml.contains("1\u{a0}840") && xml.contains("2\u{a0}042\u{a0}500"));
     assert!(xml.contains("Tabell 1. ") && xml.contains("Figur 5. "));
