@@ -14,7 +14,7 @@ use plotters::element::{Circle, Rectangle};
 
 use crate::fmt::WEEKDAYS_SV;
 use crate::raster::{
-    ACCENT, BLUES, Canvas, GRID, INK, MUTED, YL_OR_RD, anchored, font, nice_ticks, polyline, ramp,
+    ACCENT, Canvas, GRID, INK, MUTED, YL_OR_RD, anchored, font, nice_ticks, polyline, ramp,
     render_err, rotated, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
@@ -680,10 +680,4 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
         bh + 1
     );
     Image::from_png(canvas.png()?, alt)
-}
-
-/// The choropleth scale (re-used by the map legend).
-#[allow(dead_code)]
-pub(crate) fn blues(t: f64) -> RGBColor {
-    ramp(&BLUES, t)
 }

@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
 
 use crate::raster::{
-    BLUES, Canvas, INK, MUTED, YL_OR_RD, anchored, font, ramp, render_err, text_size,
+    Canvas, INK, MUTED, PURPLES, YL_OR_RD, anchored, font, ramp, render_err, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
 
@@ -167,7 +167,7 @@ pub const BACKGROUND: (u8, u8, u8) = (233, 237, 241);
 /// The colour the choropleth uses for an area in class `i` of `n` (for tests and legends).
 pub fn choropleth_colour(i: usize, n: usize) -> (u8, u8, u8) {
     let c = ramp(
-        &BLUES,
+        &PURPLES,
         if n > 1 {
             i as f64 / (n - 1) as f64
         } else {
@@ -689,7 +689,7 @@ fn draw_legends(
             root.draw_text(&line, &head, (x, y)).map_err(render_err)?;
             y += px(20.0);
         }
-        y += px(6.0);
+        y += px(2.0);
         let mut entries: Vec<(LegendKey, String)> = Vec::new();
         let is_choropleth = legend.entries.is_empty();
         if is_choropleth {

@@ -223,14 +223,15 @@ pub(crate) const YL_OR_RD: [(u8, u8, u8); 7] = [
     (128, 0, 38),
 ];
 
-/// ColorBrewer Blues (sequential): the area choropleth, distinct from the heat colours.
-pub(crate) const BLUES: [(u8, u8, u8); 6] = [
-    (239, 243, 255),
-    (198, 219, 239),
-    (158, 202, 225),
-    (107, 174, 214),
-    (49, 130, 189),
-    (8, 81, 156),
+/// ColorBrewer Purples (sequential): the area choropleth, distinct from the heat colours of
+/// the KDE and from the red/blue of Gi* hot and cold spots.
+pub(crate) const PURPLES: [(u8, u8, u8); 6] = [
+    (242, 240, 247),
+    (218, 218, 235),
+    (188, 189, 220),
+    (158, 154, 200),
+    (117, 107, 177),
+    (84, 39, 143),
 ];
 
 pub(crate) const INK: RGBColor = RGBColor(26, 26, 26);
