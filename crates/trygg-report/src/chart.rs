@@ -213,7 +213,7 @@ pub fn before_after(chart: &BeforeAfterChart) -> Result<Image> {
         )
     };
     let alt = format!(
-        "Före/efter-diagram: {}. {} från {}. {}; {}.",
+        "Före/efter-diagram: {}. {} ({}). {}; {}.",
         chart.title,
         chart.start_label,
         chart.months[chart.start],

@@ -31,7 +31,7 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
     let mut images = Vec::new();
     let _ = writeln!(out, "# {}\n", line(&doc.title));
     if let Some(sub) = &doc.subtitle {
-        let _ = writeln!(out, "**{}**\n", line(sub));
+        let _ = writeln!(out, "**{}**\n", text(sub));
     }
     let meta = [
         ("Organisation", &doc.meta.organisation),
@@ -41,7 +41,7 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
     let meta: Vec<String> = meta
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}: {}", line(v)))
+        .map(|(k, v)| format!("{k}: {}", text(v)))
         .collect();
     if !meta.is_empty() {
         let _ = writeln!(out, "_{}_\n", meta.join(" · "));
@@ -64,7 +64,7 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
             }
             Block::Table(t) => {
                 tables += 1;
-                let _ = writeln!(out, "**Tabell {tables}.** {}\n", line(&t.caption));
+                let _ = writeln!(out, "**Tabell {tables}.** {}\n", text(&t.caption));
                 let header: Vec<String> = t.columns.iter().map(|c| cell(&c.title)).collect();
                 let _ = writeln!(out, "| {} |", header.join(" | "));
                 let rule: Vec<&str> = t
@@ -100,15 +100,15 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
                     "![{}]({})\n\n**Figur {figures}.** {}\n",
                     bracket_text(&f.image.alt),
                     url(&name),
-                    line(&f.caption)
+                    text(&f.caption)
                 );
                 images.push((name, f.image.png.clone()));
             }
             Block::KeyFigures(kfs) => {
                 for kf in kfs {
-                    let _ = write!(out, "- **{}**: {}", line(&kf.label), line(&kf.value));
+                    let _ = write!(out, "- **{}**: {}", text(&kf.label), text(&kf.value));
                     if let Some(note) = &kf.note {
-                        let _ = write!(out, " ({})", line(note));
+                        let _ = write!(out, " ({})", text(note));
                     }
                     out.push('\n');
                 }

@@ -418,6 +418,10 @@ fn markdown_escapes_and_returns_images() {
     assert!(md.text.contains("Fysiska åtgärder \\<belysning\\>"));
     assert!(md.text.contains("| **Summa** |  | **3\u{a0}477,5** |"));
     assert!(md.text.contains("\\<script\\>alert('x')\\</script\\>"));
+    assert!(
+        md.text
+            .contains("- **Anmälda händelser**: 12\u{a0}345 (-12\u{a0}% mot 2019)")
+    );
     assert_eq!(md.images.len(), 5);
     assert_eq!(md.images[0].0, "figur-1.png");
     assert!(
