@@ -7,15 +7,14 @@
 //! Every number on a chart is written with [`crate::fmt_sv`]. Images are drawn for a column
 //! about 800 CSS pixels wide at twice that resolution (1 600 pixels wide), with Source Sans 3.
 
-use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle};
 
 use plotters::element::{Circle, Rectangle};
 
 use crate::fmt::WEEKDAYS_SV;
 use crate::raster::{
-    ACCENT, Canvas, GRID, INK, MUTED, YL_OR_RD, anchored, font, nice_ticks, polyline, ramp,
-    render_err, rotated, text_size,
+    ACCENT, Canvas, GRID, HPos, INK, MUTED, TextStyle, VPos, YL_OR_RD, anchored, font, nice_ticks,
+    polyline, ramp, render_err, rotated, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
 
@@ -264,16 +263,17 @@ fn draw_line_chart(
     let (ticks, decimals) = nice_ticks(min, max.max(min + 1.0), 5);
     let (y0, y1) = (ticks[0], ticks[ticks.len() - 1]);
 
-    canvas.draw(|root| {
-        let title_style = font(22.0 * S, true, INK);
-        let label_style = font(16.0 * S, false, MUTED);
-        let legend_style = font(16.0 * S, false, INK);
-        root.draw_text(title, &title_style, (px(24.0), px(18.0)))
+    canvas.draw(|root, texts| {
+        let title_style = font(25.0 * S, true, INK);
+        let label_style = font(19.0 * S, false, MUTED);
+        let legend_style = font(19.0 * S, false, INK);
+        texts
+            .draw_text(title, &title_style, (px(24.0), px(18.0)))
             .map_err(render_err)?;
 
         // Legend under the title.
         let mut lx = px(24.0);
-        let ly = px(62.0);
+        let ly = px(66.0);
         for (s, (color, width, dash)) in series.iter().zip(styles) {
             polyline(
                 root,
@@ -283,12 +283,13 @@ fn draw_line_chart(
                 dash.map(|(a, b)| (a * S, b * S)),
             )?;
             let style = anchored(&legend_style, HPos::Left, VPos::Center);
-            root.draw_text(&s.label, &style, (lx + px(38.0), ly))
+            texts
+                .draw_text(&s.label, &style, (lx + px(38.0), ly))
                 .map_err(render_err)?;
-            lx += px(38.0) + text_size(root, &s.label, &legend_style).0 as i32 + px(28.0);
+            lx += px(38.0) + text_size(&s.label, &legend_style).0 as i32 + px(28.0);
         }
         if start.is_some() {
-            let style = anchored(&font(14.0 * S, false, MUTED), HPos::Left, VPos::Center);
+            let style = anchored(&font(17.0 * S, false, MUTED), HPos::Left, VPos::Center);
             polyline(
                 root,
                 &[(lx, ly), (lx + px(30.0), ly)],
@@ -296,20 +297,21 @@ fn draw_line_chart(
                 (1.5 * S) as u32,
                 Some((5.0 * S, 4.0 * S)),
             )?;
-            root.draw_text("medelvärde före och efter", &style, (lx + px(38.0), ly))
+            texts
+                .draw_text("medelvärde före och efter", &style, (lx + px(38.0), ly))
                 .map_err(render_err)?;
         }
 
         // Plot frame.
         let tick_w = ticks
             .iter()
-            .map(|t| text_size(root, &fmt_sv(*t, decimals), &label_style).0)
+            .map(|t| text_size(&fmt_sv(*t, decimals), &label_style).0)
             .max()
             .unwrap_or(0) as i32;
         let left = px(24.0 + 26.0) + tick_w + px(10.0);
         let right = w as i32 - px(28.0);
-        let top = px(92.0);
-        let bottom = h as i32 - px(66.0);
+        let top = px(98.0);
+        let bottom = h as i32 - px(74.0);
         let xpx = |i: f64| f64::from(left) + (i + 0.5) / n as f64 * f64::from(right - left);
         let ypx = |v: f64| f64::from(bottom) - (v - y0) / (y1 - y0) * f64::from(bottom - top);
 
@@ -330,18 +332,20 @@ fn draw_line_chart(
             ))
             .map_err(render_err)?;
             let style = anchored(&label_style, HPos::Right, VPos::Center);
-            root.draw_text(&fmt_sv(*t, decimals), &style, (left - px(8.0), y))
+            texts
+                .draw_text(&fmt_sv(*t, decimals), &style, (left - px(8.0), y))
                 .map_err(render_err)?;
         }
         // y axis title, rotated.
         let ystyle = anchored(&rotated(&label_style), HPos::Center, VPos::Center);
-        root.draw_text(y_label, &ystyle, (px(24.0) + px(8.0), (top + bottom) / 2))
+        texts
+            .draw_text(y_label, &ystyle, (px(24.0) + px(8.0), (top + bottom) / 2))
             .map_err(render_err)?;
 
         // x labels, thinned so that they never overlap.
         let widest = x_labels
             .iter()
-            .map(|l| text_size(root, l, &label_style).0)
+            .map(|l| text_size(l, &label_style).0)
             .max()
             .unwrap_or(0) as f64;
         let per = f64::from(right - left) / n as f64;
@@ -359,19 +363,22 @@ fn draw_line_chart(
             .map_err(render_err)?;
             if i % step == 0 {
                 let style = anchored(&label_style, HPos::Center, VPos::Top);
-                root.draw_text(l, &style, (x, bottom + px(8.0)))
+                texts
+                    .draw_text(l, &style, (x, bottom + px(8.0)))
                     .map_err(render_err)?;
             }
         }
         let xstyle = anchored(&label_style, HPos::Center, VPos::Top);
-        root.draw_text(x_label, &xstyle, ((left + right) / 2, bottom + px(34.0)))
+        texts
+            .draw_text(x_label, &xstyle, ((left + right) / 2, bottom + px(40.0)))
             .map_err(render_err)?;
 
         if let Some((s, label)) = start {
             let x = xpx(s as f64 - 0.5) as i32;
             polyline(root, &[(x, top), (x, bottom)], INK, (2.0 * S) as u32, None)?;
-            let style = anchored(&font(15.0 * S, true, INK), HPos::Left, VPos::Top);
-            root.draw_text(label, &style, (x + px(6.0), top + px(4.0)))
+            let style = anchored(&font(18.0 * S, true, INK), HPos::Left, VPos::Top);
+            texts
+                .draw_text(label, &style, (x + px(6.0), top + px(4.0)))
                 .map_err(render_err)?;
             // Period means, dashed, in each series' colour.
             for (ser, (color, _, _)) in series.iter().zip(styles) {
@@ -447,7 +454,7 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
         ));
     }
     let n = chart.bars.len();
-    let top_l = 70.0;
+    let top_l = 76.0;
     let bar_l = 44.0;
     let bottom_l = 48.0;
     let h = px(top_l + bar_l * n as f64 + bottom_l) as u32;
@@ -468,27 +475,28 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
             format!("{}\u{a0}{}", fmt_sv(v, d), chart.unit)
         }
     };
-    canvas.draw(|root| {
-        let title_style = font(22.0 * S, true, INK);
-        let label_style = font(16.0 * S, false, INK);
-        let tick_style = font(14.0 * S, false, MUTED);
-        root.draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
+    canvas.draw(|root, texts| {
+        let title_style = font(25.0 * S, true, INK);
+        let label_style = font(19.0 * S, false, INK);
+        let tick_style = font(17.0 * S, false, MUTED);
+        texts
+            .draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
             .map_err(render_err)?;
         let max_label = (f64::from(w) * 0.38) as u32;
         let labels: Vec<String> = chart
             .bars
             .iter()
-            .map(|(l, _)| ellipsize(root, l, &label_style, max_label))
+            .map(|(l, _)| ellipsize(l, &label_style, max_label))
             .collect();
         let label_w = labels
             .iter()
-            .map(|l| text_size(root, l, &label_style).0)
+            .map(|l| text_size(l, &label_style).0)
             .max()
             .unwrap_or(0) as i32;
         let value_w = chart
             .bars
             .iter()
-            .map(|(_, v)| text_size(root, &unit(*v, chart.decimals), &label_style).0)
+            .map(|(_, v)| text_size(&unit(*v, chart.decimals), &label_style).0)
             .max()
             .unwrap_or(0) as i32;
         let left = px(24.0) + label_w + px(14.0);
@@ -504,13 +512,15 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
             ))
             .map_err(render_err)?;
             let style = anchored(&tick_style, HPos::Center, VPos::Top);
-            root.draw_text(&fmt_sv(*t, decimals), &style, (x, bottom + px(8.0)))
+            texts
+                .draw_text(&fmt_sv(*t, decimals), &style, (x, bottom + px(8.0)))
                 .map_err(render_err)?;
         }
         for (i, ((_, v), label)) in chart.bars.iter().zip(&labels).enumerate() {
             let yc = top + px(bar_l * (i as f64 + 0.5));
             let style = anchored(&label_style, HPos::Right, VPos::Center);
-            root.draw_text(label, &style, (left - px(12.0), yc))
+            texts
+                .draw_text(label, &style, (left - px(12.0), yc))
                 .map_err(render_err)?;
             if v.is_finite() {
                 let x1 = xpx(v.max(0.0));
@@ -520,7 +530,8 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
                 ))
                 .map_err(render_err)?;
                 let style = anchored(&label_style, HPos::Left, VPos::Center);
-                root.draw_text(&unit(*v, chart.decimals), &style, (x1 + px(8.0), yc))
+                texts
+                    .draw_text(&unit(*v, chart.decimals), &style, (x1 + px(8.0), yc))
                     .map_err(render_err)?;
             }
         }
@@ -535,32 +546,24 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
     Image::from_png(canvas.png()?, alt)
 }
 
-fn ellipsize(
-    root: &plotters::drawing::DrawingArea<
-        plotters::backend::BitMapBackend<'_>,
-        plotters::coord::Shift,
-    >,
-    text: &str,
-    style: &plotters::style::TextStyle<'static>,
-    max: u32,
-) -> String {
-    if text_size(root, text, style).0 <= max {
+fn ellipsize(text: &str, style: &TextStyle, max: u32) -> String {
+    if text_size(text, style).0 <= max {
         return text.to_string();
     }
     let mut chars: Vec<char> = text.chars().collect();
     while !chars.is_empty() {
         chars.pop();
         let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_size(root, &candidate, style).0 <= max {
+        if text_size(&candidate, style).0 <= max {
             return candidate;
         }
     }
     "…".into()
 }
 
-/// Draws a [`HeatMap`] (1 600 × 620 pixels).
+/// Draws a [`HeatMap`] (1 600 × 660 pixels).
 pub fn heat_map(chart: &HeatMap) -> Result<Image> {
-    let (w, h) = (CHART_WIDTH, 620u32);
+    let (w, h) = (CHART_WIDTH, 660u32);
     let finite = chart
         .values
         .iter()
@@ -570,10 +573,10 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
     let max = finite.clone().fold(0.0f64, f64::max);
     let min = finite.fold(f64::INFINITY, f64::min).min(0.0);
     let mut canvas = Canvas::new(w, h, RGBColor(255, 255, 255));
-    let left = px(24.0 + 44.0);
+    let left = px(24.0 + 50.0);
     let right = w as i32 - px(24.0);
     let top = px(96.0);
-    let bottom = h as i32 - px(24.0);
+    let bottom = h as i32 - px(46.0);
     let cw = f64::from(right - left) / 24.0;
     let ch = f64::from(bottom - top) / 7.0;
     let t = |v: f64| {
@@ -595,22 +598,25 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
             canvas.fill_rect(x0 + S, y0 + S, x0 + cw - S, y0 + ch - S, color, 1.0);
         }
     }
-    canvas.draw(|root| {
-        let title_style = font(22.0 * S, true, INK);
-        let label_style = font(16.0 * S, false, INK);
-        let small = font(13.0 * S, false, MUTED);
-        root.draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
+    canvas.draw(|root, texts| {
+        let title_style = font(25.0 * S, true, INK);
+        let label_style = font(19.0 * S, false, INK);
+        let small = font(16.0 * S, false, MUTED);
+        texts
+            .draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
             .map_err(render_err)?;
         for (d, name) in WEEKDAYS_SV.iter().enumerate() {
             let y = top + (ch * (d as f64 + 0.5)) as i32;
             let style = anchored(&label_style, HPos::Right, VPos::Center);
-            root.draw_text(name, &style, (left - px(10.0), y))
+            texts
+                .draw_text(name, &style, (left - px(10.0), y))
                 .map_err(render_err)?;
         }
         for hr in 0..24 {
             let x = left + (cw * (hr as f64 + 0.5)) as i32;
             let style = anchored(&small, HPos::Center, VPos::Bottom);
-            root.draw_text(&format!("{hr:02}"), &style, (x, top - px(6.0)))
+            texts
+                .draw_text(&format!("{hr:02}"), &style, (x, top - px(6.0)))
                 .map_err(render_err)?;
         }
         if chart.show_values {
@@ -624,19 +630,31 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
                     } else {
                         INK
                     };
-                    let style = anchored(&font(13.0 * S, false, color), HPos::Center, VPos::Center);
+                    let style = anchored(
+                        &font(
+                            if chart.decimals == 0 { 16.0 } else { 13.0 } * S,
+                            false,
+                            color,
+                        ),
+                        HPos::Center,
+                        VPos::Center,
+                    );
                     let x = left + (cw * (hr as f64 + 0.5)) as i32;
                     let y = top + (ch * (d as f64 + 0.5)) as i32;
-                    root.draw_text(&fmt_sv(*v, chart.decimals), &style, (x, y))
+                    texts
+                        .draw_text(&fmt_sv(*v, chart.decimals), &style, (x, y))
                         .map_err(render_err)?;
                 }
             }
         }
-        // Legend: a colour bar at the top right with min and max.
+        // Legend under the grid, right-aligned: min [colour bar] max unit.
+        let hi_text = format!("{} {}", fmt_sv(max, chart.decimals), chart.unit);
+        let hi_text = hi_text.trim_end();
+        let hi_w = text_size(hi_text, &small).0 as i32;
         let lw = px(220.0);
-        let lx1 = right;
+        let lx1 = right - hi_w - px(8.0);
         let lx0 = lx1 - lw;
-        let ly = px(30.0);
+        let ly = bottom + px(12.0);
         for i in 0..lw {
             let c = ramp(&YL_OR_RD, f64::from(i) / f64::from(lw - 1));
             root.draw(&Rectangle::new(
@@ -646,15 +664,16 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
             .map_err(render_err)?;
         }
         let lo = anchored(&small, HPos::Right, VPos::Center);
-        root.draw_text(
-            &fmt_sv(min, chart.decimals),
-            &lo,
-            (lx0 - px(6.0), ly + px(7.0)),
-        )
-        .map_err(render_err)?;
-        let hi = anchored(&small, HPos::Right, VPos::Top);
-        let max_text = format!("max {} {}", fmt_sv(max, chart.decimals), chart.unit);
-        root.draw_text(max_text.trim_end(), &hi, (lx1, ly + px(18.0)))
+        texts
+            .draw_text(
+                &fmt_sv(min, chart.decimals),
+                &lo,
+                (lx0 - px(8.0), ly + px(7.0)),
+            )
+            .map_err(render_err)?;
+        let hi = anchored(&small, HPos::Right, VPos::Center);
+        texts
+            .draw_text(hi_text, &hi, (right, ly + px(7.0)))
             .map_err(render_err)?;
         Ok(())
     })?;

@@ -8,11 +8,11 @@
 //! meridian convergence is at most a few degrees in Sweden).
 
 use plotters::element::{Circle, PathElement, Polygon, Rectangle};
-use plotters::style::text_anchor::{HPos, VPos};
-use plotters::style::{Color, RGBColor, ShapeStyle, TextStyle};
+use plotters::style::{Color, RGBColor, ShapeStyle};
 
 use crate::raster::{
-    Canvas, INK, MUTED, PURPLES, YL_OR_RD, anchored, font, ramp, render_err, text_size,
+    Canvas, HPos, INK, MUTED, PURPLES, TextStyle, Texts, VPos, YL_OR_RD, anchored, font, ramp,
+    render_err, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
 
@@ -178,6 +178,8 @@ pub fn choropleth_colour(i: usize, n: usize) -> (u8, u8, u8) {
 }
 
 const CLASSES: usize = 5;
+/// Width of the legend panel right of the map, layout units.
+const LEGEND_W: f64 = 290.0;
 
 /// Where the map sits on the image: metres → pixels.
 #[derive(Debug, Clone, Copy)]
@@ -372,7 +374,7 @@ fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>)> {
 
     let (w, h) = (spec.width, spec.height);
     let legend = legends(spec);
-    let legend_w = if legend.is_empty() { 0 } else { px(250.0) };
+    let legend_w = if legend.is_empty() { 0 } else { px(LEGEND_W) };
     let title_h = if spec.title.is_empty() {
         px(16.0)
     } else {
@@ -485,7 +487,7 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         }
     }
 
-    canvas.draw(|root| {
+    canvas.draw(|root, texts| {
         // Area outlines.
         let outline = ShapeStyle::from(&RGBColor(85, 85, 85)).stroke_width(S as u32);
         for p in spec.areas.iter().flat_map(|a| &a.polygons) {
@@ -520,9 +522,9 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         }
         // Area names with a white halo.
         if spec.area_labels {
-            let style = anchored(&font(13.0 * S, true, INK), HPos::Center, VPos::Center);
+            let style = anchored(&font(16.0 * S, true, INK), HPos::Center, VPos::Center);
             let halo = anchored(
-                &font(13.0 * S, true, RGBColor(255, 255, 255)),
+                &font(16.0 * S, true, RGBColor(255, 255, 255)),
                 HPos::Center,
                 VPos::Center,
             );
@@ -539,10 +541,11 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
                         (-2, 2),
                         (2, -2),
                     ] {
-                        root.draw_text(&area.name, &halo, (c.0 + dx, c.1 + dy))
+                        texts
+                            .draw_text(&area.name, &halo, (c.0 + dx, c.1 + dy))
                             .map_err(render_err)?;
                     }
-                    root.draw_text(&area.name, &style, c).map_err(render_err)?;
+                    texts.draw_text(&area.name, &style, c).map_err(render_err)?;
                 }
             }
         }
@@ -553,17 +556,19 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         ))
         .map_err(render_err)?;
         if !spec.title.is_empty() {
-            root.draw_text(
-                &spec.title,
-                &font(22.0 * S, true, INK),
-                (px(16.0), px(16.0)),
-            )
-            .map_err(render_err)?;
+            texts
+                .draw_text(
+                    &spec.title,
+                    &font(25.0 * S, true, INK),
+                    (px(16.0), px(16.0)),
+                )
+                .map_err(render_err)?;
         }
-        scale_bar(root, &t, region)?;
-        north_arrow(root, region)?;
+        scale_bar(root, texts, &t, region)?;
+        north_arrow(root, texts, region)?;
         draw_legends(
             root,
+            texts,
             &legend,
             region.2 + px(16.0),
             region.1,
@@ -673,21 +678,22 @@ fn draw_legends(
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
     >,
+    texts: &mut Texts,
     legends: &[Legend],
     x: i32,
     mut y: i32,
     decimals: usize,
     (vmin, vmax): (f64, f64),
 ) -> Result<()> {
-    let head = font(15.0 * S, true, INK);
-    let text = anchored(&font(14.0 * S, false, INK), HPos::Left, VPos::Center);
-    let row = px(24.0);
-    let sw = px(22.0);
-    let max_w = px(250.0 - 24.0) as u32;
+    let head = font(18.0 * S, true, INK);
+    let text = anchored(&font(17.0 * S, false, INK), HPos::Left, VPos::Center);
+    let row = px(27.0);
+    let sw = px(24.0);
+    let max_w = px(LEGEND_W - 24.0) as u32;
     for legend in legends {
-        for line in wrap(root, &legend.title, &head, max_w) {
-            root.draw_text(&line, &head, (x, y)).map_err(render_err)?;
-            y += px(20.0);
+        for line in wrap(&legend.title, &head, max_w) {
+            texts.draw_text(&line, &head, (x, y)).map_err(render_err)?;
+            y += px(23.0);
         }
         y += px(2.0);
         let mut entries: Vec<(LegendKey, String)> = Vec::new();
@@ -743,17 +749,20 @@ fn draw_legends(
                         ))
                         .map_err(render_err)?;
                     }
-                    let small = anchored(&font(13.0 * S, false, MUTED), HPos::Left, VPos::Top);
-                    root.draw_text("låg", &small, (x, yc + px(10.0)))
+                    let small = anchored(&font(16.0 * S, false, MUTED), HPos::Left, VPos::Top);
+                    texts
+                        .draw_text("låg", &small, (x, yc + px(10.0)))
                         .map_err(render_err)?;
-                    let right = anchored(&font(13.0 * S, false, MUTED), HPos::Right, VPos::Top);
-                    root.draw_text("hög", &right, (x + gw, yc + px(10.0)))
+                    let right = anchored(&font(16.0 * S, false, MUTED), HPos::Right, VPos::Top);
+                    texts
+                        .draw_text("hög", &right, (x + gw, yc + px(10.0)))
                         .map_err(render_err)?;
                     y += px(18.0);
                 }
             }
             if !label.is_empty() {
-                root.draw_text(&label, &text, (x + sw + px(8.0), yc))
+                texts
+                    .draw_text(&label, &text, (x + sw + px(8.0), yc))
                     .map_err(render_err)?;
             }
             y += row;
@@ -764,15 +773,7 @@ fn draw_legends(
 }
 
 /// Greedy word wrap to `max` pixels.
-fn wrap(
-    root: &plotters::drawing::DrawingArea<
-        plotters::backend::BitMapBackend<'_>,
-        plotters::coord::Shift,
-    >,
-    text: &str,
-    style: &TextStyle<'static>,
-    max: u32,
-) -> Vec<String> {
+fn wrap(text: &str, style: &TextStyle, max: u32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
@@ -781,7 +782,7 @@ fn wrap(
         } else {
             format!("{cur} {word}")
         };
-        if !cur.is_empty() && text_size(root, &candidate, style).0 > max {
+        if !cur.is_empty() && text_size(&candidate, style).0 > max {
             lines.push(std::mem::replace(&mut cur, word.to_string()));
         } else {
             cur = candidate;
@@ -799,6 +800,7 @@ fn scale_bar(
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
     >,
+    texts: &mut Texts,
     t: &Transform,
     region: Frame,
 ) -> Result<()> {
@@ -823,9 +825,9 @@ fn scale_bar(
             format!("{}\u{a0}m", fmt_sv(m, 0))
         }
     };
-    let style = anchored(&font(13.0 * S, false, INK), HPos::Center, VPos::Bottom);
+    let style = anchored(&font(16.0 * S, false, INK), HPos::Center, VPos::Bottom);
     let end = label(len_m);
-    let end_w = text_size(root, &end, &style).0 as i32;
+    let end_w = text_size(&end, &style).0 as i32;
     root.draw(&Rectangle::new(
         [
             (x0 - px(8.0), y0 - px(26.0)),
@@ -850,9 +852,11 @@ fn scale_bar(
         ShapeStyle::from(&INK).stroke_width(S as u32),
     ))
     .map_err(render_err)?;
-    root.draw_text("0", &style, (x0, y0 - px(3.0)))
+    texts
+        .draw_text("0", &style, (x0, y0 - px(3.0)))
         .map_err(render_err)?;
-    root.draw_text(&end, &style, (x0 + len_px, y0 - px(3.0)))
+    texts
+        .draw_text(&end, &style, (x0 + len_px, y0 - px(3.0)))
         .map_err(render_err)?;
     Ok(())
 }
@@ -863,6 +867,7 @@ fn north_arrow(
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
     >,
+    texts: &mut Texts,
     region: Frame,
 ) -> Result<()> {
     let cx = region.2 - px(30.0);
@@ -896,8 +901,9 @@ fn north_arrow(
         ShapeStyle::from(&INK).stroke_width(S as u32),
     ))
     .map_err(render_err)?;
-    let style = anchored(&font(15.0 * S, true, INK), HPos::Center, VPos::Bottom);
-    root.draw_text("N", &style, (cx, top - px(2.0)))
+    let style = anchored(&font(18.0 * S, true, INK), HPos::Center, VPos::Bottom);
+    texts
+        .draw_text("N", &style, (cx, top - px(2.0)))
         .map_err(render_err)?;
     Ok(())
 }

@@ -2,13 +2,12 @@
 //! alpha-blended fills (even-odd polygons with holes), colour scales, drawing helpers on top of
 //! plotters' bitmap backend, and PNG encoding.
 
-use std::sync::Once;
+use std::sync::OnceLock;
 
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use plotters::backend::BitMapBackend;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontStyle, FontTransform, register_font};
 
 use crate::{ReportError, Result};
 
@@ -18,38 +17,106 @@ use crate::{ReportError, Result};
 static REGULAR: &[u8] = include_bytes!("../assets/fonts/SourceSans3-Regular.ttf");
 static SEMIBOLD: &[u8] = include_bytes!("../assets/fonts/SourceSans3-Semibold.ttf");
 
-/// The family name the fonts are registered under with plotters.
-pub(crate) const FAMILY: &str = "trygg-sans";
-
-pub(crate) fn ensure_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The bytes are a valid TrueType font (tested); a failure would only lose text.
-        let _ = register_font(FAMILY, FontStyle::Normal, REGULAR);
-        let _ = register_font(FAMILY, FontStyle::Bold, SEMIBOLD);
+fn face(bold: bool) -> &'static FontRef<'static> {
+    static FACES: OnceLock<[FontRef<'static>; 2]> = OnceLock::new();
+    let faces = FACES.get_or_init(|| {
+        // Both files are valid TrueType fonts (tested below).
+        [
+            FontRef::try_from_slice(REGULAR).expect("embedded regular font"),
+            FontRef::try_from_slice(SEMIBOLD).expect("embedded semibold font"),
+        ]
     });
+    &faces[usize::from(bold)]
 }
 
-/// A text style: `size` in pixels of the final image.
-pub(crate) fn font(size: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
-    let style = if bold {
-        FontStyle::Bold
-    } else {
-        FontStyle::Normal
-    };
+/// Which horizontal point of a text's box its position names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HPos {
+    Left,
+    Center,
+    Right,
+}
+
+/// Which vertical point of a text's box (line height) its position names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VPos {
+    Top,
+    Center,
+    Bottom,
+}
+
+/// How a text is drawn: size in image pixels (the line height), weight, colour, which point
+/// of its box the position names, and whether it reads bottom to top (a y axis title).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextStyle {
+    size: f64,
+    bold: bool,
+    color: RGBColor,
+    h: HPos,
+    v: VPos,
+    rotate: bool,
+}
+
+/// A text style: `size` in pixels of the final image, anchored at its top left.
+pub(crate) fn font(size: f64, bold: bool, color: RGBColor) -> TextStyle {
     TextStyle {
-        font: (FAMILY, size, style).into_font(),
-        color: color.to_backend_color(),
-        pos: Pos::new(HPos::Left, VPos::Top),
+        size,
+        bold,
+        color,
+        h: HPos::Left,
+        v: VPos::Top,
+        rotate: false,
     }
 }
 
-pub(crate) fn anchored(style: &TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
-    style.pos(Pos::new(h, v))
+pub(crate) fn anchored(style: &TextStyle, h: HPos, v: VPos) -> TextStyle {
+    TextStyle { h, v, ..*style }
 }
 
-pub(crate) fn rotated(style: &TextStyle<'static>) -> TextStyle<'static> {
-    style.transform(FontTransform::Rotate270)
+pub(crate) fn rotated(style: &TextStyle) -> TextStyle {
+    TextStyle {
+        rotate: true,
+        ..*style
+    }
+}
+
+/// Glyphs with their pen positions (x, baseline), and the line's width and height.
+fn layout(text: &str, style: &TextStyle) -> (Vec<ab_glyph::Glyph>, f32, f32, f32) {
+    let font = face(style.bold);
+    let scale = PxScale::from(style.size as f32);
+    let scaled = font.as_scaled(scale);
+    let ascent = scaled.ascent();
+    let mut pen = 0.0f32;
+    let mut prev = None;
+    let mut glyphs = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = prev {
+            pen += scaled.kern(p, id);
+        }
+        glyphs.push(id.with_scale_and_position(scale, point(pen, ascent)));
+        pen += scaled.h_advance(id);
+        prev = Some(id);
+    }
+    (glyphs, pen, ascent - scaled.descent(), ascent)
+}
+
+/// The width and height in pixels of `text` in `style` (unrotated).
+pub(crate) fn text_size(text: &str, style: &TextStyle) -> (u32, u32) {
+    let (_, w, h, _) = layout(text, style);
+    (w.ceil() as u32, h.ceil() as u32)
+}
+
+/// Texts collected while plotters holds the image, drawn on top afterwards with correct glyph
+/// positions and kerning (plotters' own ab_glyph text drops the glyphs' side bearings).
+#[derive(Default)]
+pub(crate) struct Texts(Vec<(String, TextStyle, (i32, i32))>);
+
+impl Texts {
+    pub fn draw_text(&mut self, text: &str, style: &TextStyle, pos: (i32, i32)) -> Result<()> {
+        self.0.push((text.to_string(), *style, pos));
+        Ok(())
+    }
 }
 
 pub(crate) fn render_err<E: std::fmt::Debug>(e: E) -> ReportError {
@@ -65,7 +132,6 @@ pub(crate) struct Canvas {
 
 impl Canvas {
     pub fn new(w: u32, h: u32, background: RGBColor) -> Self {
-        ensure_fonts();
         let mut rgb = Vec::with_capacity((w * h * 3) as usize);
         for _ in 0..(w * h) {
             rgb.extend_from_slice(&[background.0, background.1, background.2]);
@@ -73,14 +139,56 @@ impl Canvas {
         Self { w, h, rgb }
     }
 
-    /// Draws with plotters on the canvas (the closure gets the whole image as drawing area).
+    /// Draws with plotters on the canvas (the closure gets the whole image as drawing area),
+    /// then the texts the closure collected, on top.
     pub fn draw(
         &mut self,
-        f: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<()>,
+        f: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>, &mut Texts) -> Result<()>,
     ) -> Result<()> {
-        let root = BitMapBackend::with_buffer(&mut self.rgb, (self.w, self.h)).into_drawing_area();
-        f(&root)?;
-        root.present().map_err(render_err)
+        let mut texts = Texts::default();
+        {
+            let root =
+                BitMapBackend::with_buffer(&mut self.rgb, (self.w, self.h)).into_drawing_area();
+            f(&root, &mut texts)?;
+            root.present().map_err(render_err)?;
+        }
+        for (text, style, pos) in texts.0 {
+            self.text(&text, &style, pos);
+        }
+        Ok(())
+    }
+
+    /// Draws one line of text, anti-aliased, anchored at `pos` as the style says.
+    pub fn text(&mut self, text: &str, style: &TextStyle, (x, y): (i32, i32)) {
+        let (glyphs, w, h, _) = layout(text, style);
+        let dx = match style.h {
+            HPos::Left => 0.0,
+            HPos::Center => -w / 2.0,
+            HPos::Right => -w,
+        };
+        let dy = match style.v {
+            VPos::Top => 0.0,
+            VPos::Center => -h / 2.0,
+            VPos::Bottom => -h,
+        };
+        let font = face(style.bold);
+        for g in glyphs {
+            let Some(outline) = font.outline_glyph(g) else {
+                continue;
+            };
+            let b = outline.px_bounds();
+            outline.draw(|gx, gy, c| {
+                // Local position relative to the anchor.
+                let lx = (b.min.x + gx as f32 + dx).round() as i32;
+                let ly = (b.min.y + gy as f32 + dy).round() as i32;
+                let (px, py) = if style.rotate {
+                    (x + ly, y - lx)
+                } else {
+                    (x + lx, y + ly)
+                };
+                self.blend(px, py, style.color, f64::from(c));
+            });
+        }
     }
 
     /// Blends `color` with opacity `alpha` over pixel (x, y).
@@ -182,18 +290,6 @@ pub(crate) fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
         writer.finish().map_err(render_err)?;
     }
     Ok(out)
-}
-
-/// The width and height in pixels of `text` in `style`.
-pub(crate) fn text_size(
-    root: &DrawingArea<BitMapBackend<'_>, Shift>,
-    text: &str,
-    style: &TextStyle<'static>,
-) -> (u32, u32) {
-    root.estimate_text_size(text, style).unwrap_or((
-        (text.chars().count() as f64 * 0.5 * style.font.get_size()) as u32,
-        style.font.get_size() as u32,
-    ))
 }
 
 /// Linear interpolation between colour stops (t in 0..=1).
