@@ -16,11 +16,19 @@ use crate::raster::{
 };
 use crate::{Image, ReportError, Result, fmt_sv};
 
-/// Image pixels per layout unit.
-const S: f64 = 2.0;
+/// Image pixels per layout unit: 2 for the default 1 600 × 1 200 image, less for smaller
+/// images, so that type, symbols and the legend keep their proportion to the map.
+#[derive(Debug, Clone, Copy)]
+struct U(f64);
 
-fn px(v: f64) -> i32 {
-    (v * S).round() as i32
+impl U {
+    fn for_size(w: u32, h: u32) -> Self {
+        U((f64::from(w) / 800.0).min(f64::from(h) / 600.0).max(0.75))
+    }
+
+    fn px(self, v: f64) -> i32 {
+        (v * self.0).round() as i32
+    }
 }
 
 /// Everything a map shows.
@@ -359,8 +367,9 @@ enum LegendKey {
 type Frame = (i32, i32, i32, i32);
 
 /// The map's frame on the image and the metres → pixels transform.
-fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>)> {
+fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>, U)> {
     check(spec)?;
+    let u = U::for_size(spec.width, spec.height);
     let (minx, miny, maxx, maxy) = extent(spec).ok_or_else(|| {
         ReportError::input(
             format!("map \"{}\"", spec.title),
@@ -374,17 +383,17 @@ fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>)> {
 
     let (w, h) = (spec.width, spec.height);
     let legend = legends(spec);
-    let legend_w = if legend.is_empty() { 0 } else { px(LEGEND_W) };
+    let legend_w = if legend.is_empty() { 0 } else { u.px(LEGEND_W) };
     let title_h = if spec.title.is_empty() {
-        px(16.0)
+        u.px(16.0)
     } else {
-        px(60.0)
+        u.px(60.0)
     };
     let region = (
-        px(16.0),
+        u.px(16.0),
         title_h,
-        w as i32 - px(16.0) - legend_w,
-        h as i32 - px(16.0),
+        w as i32 - u.px(16.0) - legend_w,
+        h as i32 - u.px(16.0),
     );
     let (rw, rh) = (
         f64::from(region.2 - region.0),
@@ -398,7 +407,7 @@ fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>)> {
         ox: f64::from(region.0) + (rw - 2.0 * half_w * scale) / 2.0,
         oy: f64::from(region.1) + (rh - 2.0 * half_h * scale) / 2.0,
     };
-    Ok((t, region, legend))
+    Ok((t, region, legend, u))
 }
 
 /// Where a SWEREF 99 TM position `(x, y)` lands on the rendered image, in pixels from the
@@ -414,7 +423,7 @@ pub fn pixels_per_metre(spec: &MapSpec) -> Result<f64> {
 }
 
 fn draw(spec: &MapSpec) -> Result<Canvas> {
-    let (t, region, legend) = layout(spec)?;
+    let (t, region, legend, u) = layout(spec)?;
     let (w, h) = (spec.width, spec.height);
     let bg = RGBColor(BACKGROUND.0, BACKGROUND.1, BACKGROUND.2);
     let mut canvas = Canvas::new(w, h, RGBColor(255, 255, 255));
@@ -489,7 +498,7 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
 
     canvas.draw(|root, texts| {
         // Area outlines.
-        let outline = ShapeStyle::from(&RGBColor(85, 85, 85)).stroke_width(S as u32);
+        let outline = ShapeStyle::from(&RGBColor(85, 85, 85)).stroke_width(u.0 as u32);
         for p in spec.areas.iter().flat_map(|a| &a.polygons) {
             for ring in std::iter::once(&p.exterior).chain(&p.holes) {
                 let mut pts: Vec<(i32, i32)> = ring.iter().map(|q| t.ipt(*q)).collect();
@@ -504,16 +513,16 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         }
         // Points.
         let r = if spec.points.len() > 3000 {
-            px(2.0)
+            u.px(2.0)
         } else {
-            px(3.5)
+            u.px(3.5)
         };
         for p in &spec.points {
             let (cr, cg, cb) = POINT_COLOURS[p.class % POINT_COLOURS.len()];
             let c = t.ipt((p.x, p.y));
             root.draw(&Circle::new(
                 c,
-                r + px(1.0),
+                r + u.px(1.0),
                 RGBColor(255, 255, 255).filled(),
             ))
             .map_err(render_err)?;
@@ -522,9 +531,9 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         }
         // Area names with a white halo.
         if spec.area_labels {
-            let style = anchored(&font(16.0 * S, true, INK), HPos::Center, VPos::Center);
+            let style = anchored(&font(16.0 * u.0, true, INK), HPos::Center, VPos::Center);
             let halo = anchored(
-                &font(16.0 * S, true, RGBColor(255, 255, 255)),
+                &font(16.0 * u.0, true, RGBColor(255, 255, 255)),
                 HPos::Center,
                 VPos::Center,
             );
@@ -552,28 +561,52 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         // Frame, title.
         root.draw(&Rectangle::new(
             [(region.0, region.1), (region.2, region.3)],
-            ShapeStyle::from(&MUTED).stroke_width(S as u32),
+            ShapeStyle::from(&MUTED).stroke_width(u.0 as u32),
         ))
         .map_err(render_err)?;
         if !spec.title.is_empty() {
             texts
                 .draw_text(
                     &spec.title,
-                    &font(25.0 * S, true, INK),
-                    (px(16.0), px(16.0)),
+                    &font(25.0 * u.0, true, INK),
+                    (u.px(16.0), u.px(16.0)),
                 )
                 .map_err(render_err)?;
         }
-        scale_bar(root, texts, &t, region)?;
-        north_arrow(root, texts, region)?;
+        scale_bar(u, root, texts, &t, region)?;
+        north_arrow(u, root, texts, region)?;
+        // The largest legend type that fits next to the map.
+        let (lx, ly) = (region.2 + u.px(16.0), region.1);
+        let mut k = 1.0;
+        while k > 0.4 {
+            let end = draw_legends(
+                u,
+                root,
+                texts,
+                &legend,
+                lx,
+                ly,
+                spec.choropleth_decimals,
+                (vmin, vmax),
+                k,
+                false,
+            )?;
+            if end <= h as i32 - u.px(8.0) {
+                break;
+            }
+            k -= 0.05;
+        }
         draw_legends(
+            u,
             root,
             texts,
             &legend,
-            region.2 + px(16.0),
-            region.1,
+            lx,
+            ly,
             spec.choropleth_decimals,
             (vmin, vmax),
+            k,
+            true,
         )?;
         Ok(())
     })?;
@@ -673,7 +706,9 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_legends(
+    u: U,
     root: &plotters::drawing::DrawingArea<
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
@@ -684,18 +719,24 @@ fn draw_legends(
     mut y: i32,
     decimals: usize,
     (vmin, vmax): (f64, f64),
-) -> Result<()> {
-    let head = font(18.0 * S, true, INK);
-    let text = anchored(&font(17.0 * S, false, INK), HPos::Left, VPos::Center);
-    let row = px(27.0);
-    let sw = px(24.0);
-    let max_w = px(LEGEND_W - 24.0) as u32;
+    k: f64,
+    draw: bool,
+) -> Result<i32> {
+    // Layout units scaled by k, so that a long legend can shrink to fit the image.
+    let q = |v: f64| u.px(v * k);
+    let head = font(18.0 * u.0 * k, true, INK);
+    let text = anchored(&font(17.0 * u.0 * k, false, INK), HPos::Left, VPos::Center);
+    let row = q(27.0);
+    let sw = q(24.0);
+    let max_w = u.px(LEGEND_W - 24.0) as u32;
     for legend in legends {
         for line in wrap(&legend.title, &head, max_w) {
-            texts.draw_text(&line, &head, (x, y)).map_err(render_err)?;
-            y += px(23.0);
+            if draw {
+                texts.draw_text(&line, &head, (x, y))?;
+            }
+            y += q(23.0);
         }
-        y += px(2.0);
+        y += q(2.0);
         let mut entries: Vec<(LegendKey, String)> = Vec::new();
         let is_choropleth = legend.entries.is_empty();
         if is_choropleth {
@@ -721,55 +762,63 @@ fn draw_legends(
             .chain(entries.iter().map(|(k, l)| (k, l.clone())))
         {
             let yc = y + row / 2;
+            if let LegendKey::Gradient = key {
+                y += q(18.0);
+            }
+            if !draw {
+                y += row;
+                continue;
+            }
             match key {
                 LegendKey::Swatch(c) => {
                     root.draw(&Rectangle::new(
-                        [(x, yc - px(8.0)), (x + sw, yc + px(8.0))],
+                        [(x, yc - q(8.0)), (x + sw, yc + q(8.0))],
                         c.filled(),
                     ))
                     .map_err(render_err)?;
                     root.draw(&Rectangle::new(
-                        [(x, yc - px(8.0)), (x + sw, yc + px(8.0))],
+                        [(x, yc - q(8.0)), (x + sw, yc + q(8.0))],
                         ShapeStyle::from(&MUTED).stroke_width(1),
                     ))
                     .map_err(render_err)?;
                 }
                 LegendKey::Dot(c) => {
-                    root.draw(&Circle::new((x + sw / 2, yc), px(5.0), c.filled()))
+                    root.draw(&Circle::new((x + sw / 2, yc), q(5.0), c.filled()))
                         .map_err(render_err)?;
                 }
                 LegendKey::Gradient => {
-                    let gw = px(150.0);
+                    let gw = q(150.0);
                     for i in 0..gw {
                         let u = 0.05 + 0.95 * f64::from(i) / f64::from(gw - 1);
                         let c = ramp(&YL_OR_RD, u);
                         root.draw(&Rectangle::new(
-                            [(x + i, yc - px(8.0)), (x + i + 1, yc + px(8.0))],
+                            [(x + i, yc - q(8.0)), (x + i + 1, yc + q(8.0))],
                             c.filled(),
                         ))
                         .map_err(render_err)?;
                     }
-                    let small = anchored(&font(16.0 * S, false, MUTED), HPos::Left, VPos::Top);
+                    let small =
+                        anchored(&font(16.0 * u.0 * k, false, MUTED), HPos::Left, VPos::Top);
                     texts
-                        .draw_text("låg", &small, (x, yc + px(10.0)))
+                        .draw_text("låg", &small, (x, yc + q(10.0)))
                         .map_err(render_err)?;
-                    let right = anchored(&font(16.0 * S, false, MUTED), HPos::Right, VPos::Top);
+                    let right =
+                        anchored(&font(16.0 * u.0 * k, false, MUTED), HPos::Right, VPos::Top);
                     texts
-                        .draw_text("hög", &right, (x + gw, yc + px(10.0)))
+                        .draw_text("hög", &right, (x + gw, yc + q(10.0)))
                         .map_err(render_err)?;
-                    y += px(18.0);
                 }
             }
             if !label.is_empty() {
                 texts
-                    .draw_text(&label, &text, (x + sw + px(8.0), yc))
+                    .draw_text(&label, &text, (x + sw + q(8.0), yc))
                     .map_err(render_err)?;
             }
             y += row;
         }
-        y += px(14.0);
+        y += q(14.0);
     }
-    Ok(())
+    Ok(y)
 }
 
 /// Greedy word wrap to `max` pixels.
@@ -796,6 +845,7 @@ fn wrap(text: &str, style: &TextStyle, max: u32) -> Vec<String> {
 
 /// A scale bar of a round length about a fifth of the map's width, bottom left.
 fn scale_bar(
+    u: U,
     root: &plotters::drawing::DrawingArea<
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
@@ -812,8 +862,8 @@ fn scale_bar(
         .find(|l| *l <= target_m)
         .unwrap_or(mag);
     let len_px = (len_m * t.scale).round() as i32;
-    let x0 = region.0 + px(16.0);
-    let y0 = region.3 - px(22.0);
+    let x0 = region.0 + u.px(16.0);
+    let y0 = region.3 - u.px(22.0);
     // A white backing so the bar reads over any fill.
     let label = |m: f64| {
         if len_m >= 1000.0 {
@@ -825,44 +875,45 @@ fn scale_bar(
             format!("{}\u{a0}m", fmt_sv(m, 0))
         }
     };
-    let style = anchored(&font(16.0 * S, false, INK), HPos::Center, VPos::Bottom);
+    let style = anchored(&font(16.0 * u.0, false, INK), HPos::Center, VPos::Bottom);
     let end = label(len_m);
     let end_w = text_size(&end, &style).0 as i32;
     root.draw(&Rectangle::new(
         [
-            (x0 - px(8.0), y0 - px(26.0)),
-            (x0 + len_px + end_w / 2 + px(8.0), y0 + px(12.0)),
+            (x0 - u.px(8.0), y0 - u.px(26.0)),
+            (x0 + len_px + end_w / 2 + u.px(8.0), y0 + u.px(12.0)),
         ],
         RGBColor(255, 255, 255).mix(0.85).filled(),
     ))
     .map_err(render_err)?;
     let half = len_px / 2;
     root.draw(&Rectangle::new(
-        [(x0, y0), (x0 + half, y0 + px(6.0))],
+        [(x0, y0), (x0 + half, y0 + u.px(6.0))],
         INK.filled(),
     ))
     .map_err(render_err)?;
     root.draw(&Rectangle::new(
-        [(x0 + half, y0), (x0 + len_px, y0 + px(6.0))],
+        [(x0 + half, y0), (x0 + len_px, y0 + u.px(6.0))],
         RGBColor(255, 255, 255).filled(),
     ))
     .map_err(render_err)?;
     root.draw(&Rectangle::new(
-        [(x0, y0), (x0 + len_px, y0 + px(6.0))],
-        ShapeStyle::from(&INK).stroke_width(S as u32),
+        [(x0, y0), (x0 + len_px, y0 + u.px(6.0))],
+        ShapeStyle::from(&INK).stroke_width(u.0 as u32),
     ))
     .map_err(render_err)?;
     texts
-        .draw_text("0", &style, (x0, y0 - px(3.0)))
+        .draw_text("0", &style, (x0, y0 - u.px(3.0)))
         .map_err(render_err)?;
     texts
-        .draw_text(&end, &style, (x0 + len_px, y0 - px(3.0)))
+        .draw_text(&end, &style, (x0 + len_px, y0 - u.px(3.0)))
         .map_err(render_err)?;
     Ok(())
 }
 
 /// A north arrow at the top right of the map.
 fn north_arrow(
+    u: U,
     root: &plotters::drawing::DrawingArea<
         plotters::backend::BitMapBackend<'_>,
         plotters::coord::Shift,
@@ -870,23 +921,23 @@ fn north_arrow(
     texts: &mut Texts,
     region: Frame,
 ) -> Result<()> {
-    let cx = region.2 - px(30.0);
-    let top = region.1 + px(34.0);
-    let h = px(34.0);
-    let w = px(12.0);
+    let cx = region.2 - u.px(30.0);
+    let top = region.1 + u.px(34.0);
+    let h = u.px(34.0);
+    let w = u.px(12.0);
     root.draw(&Circle::new(
-        (cx, top + h / 2 - px(6.0)),
-        px(26.0),
+        (cx, top + h / 2 - u.px(6.0)),
+        u.px(26.0),
         RGBColor(255, 255, 255).mix(0.85).filled(),
     ))
     .map_err(render_err)?;
     root.draw(&Polygon::new(
-        vec![(cx, top), (cx - w, top + h), (cx, top + h - px(9.0))],
+        vec![(cx, top), (cx - w, top + h), (cx, top + h - u.px(9.0))],
         INK.filled(),
     ))
     .map_err(render_err)?;
     root.draw(&Polygon::new(
-        vec![(cx, top), (cx + w, top + h), (cx, top + h - px(9.0))],
+        vec![(cx, top), (cx + w, top + h), (cx, top + h - u.px(9.0))],
         RGBColor(255, 255, 255).filled(),
     ))
     .map_err(render_err)?;
@@ -894,16 +945,16 @@ fn north_arrow(
         vec![
             (cx, top),
             (cx + w, top + h),
-            (cx, top + h - px(9.0)),
+            (cx, top + h - u.px(9.0)),
             (cx - w, top + h),
             (cx, top),
         ],
-        ShapeStyle::from(&INK).stroke_width(S as u32),
+        ShapeStyle::from(&INK).stroke_width(u.0 as u32),
     ))
     .map_err(render_err)?;
-    let style = anchored(&font(18.0 * S, true, INK), HPos::Center, VPos::Bottom);
+    let style = anchored(&font(18.0 * u.0, true, INK), HPos::Center, VPos::Bottom);
     texts
-        .draw_text("N", &style, (cx, top - px(2.0)))
+        .draw_text("N", &style, (cx, top - u.px(2.0)))
         .map_err(render_err)?;
     Ok(())
 }

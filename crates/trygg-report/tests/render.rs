@@ -247,6 +247,25 @@ fn map_tints_the_density_peak_only() {
 }
 
 #[test]
+fn a_long_legend_shrinks_to_fit_the_image() {
+    let spec = common::small_map_spec();
+    let img = decode(&map::render(&spec).unwrap());
+    // The legend column right of the map: nothing drawn in the bottom margin.
+    let frame_right = map::project(&spec, (common::E0 + 5500.0, common::N0))
+        .unwrap()
+        .0 as u32;
+    for y in img.1 - 12..img.1 {
+        for x in frame_right + 40..img.0 {
+            assert_eq!(
+                img.2[(y * img.0 + x) as usize],
+                [255, 255, 255],
+                "legend drawn at ({x}, {y})"
+            );
+        }
+    }
+}
+
+#[test]
 fn map_refuses_bad_input() {
     assert!(matches!(
         map::render(&MapSpec::default()),

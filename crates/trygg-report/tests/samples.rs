@@ -24,6 +24,11 @@ fn write_samples() {
         trygg_report::map::render(&map).unwrap(),
     )
     .unwrap();
+    std::fs::write(
+        dir.join("karta-liten.png"),
+        trygg_report::map::render(&common::small_map_spec()).unwrap(),
+    )
+    .unwrap();
     let doc = common::document();
     std::fs::write(
         dir.join("rapport.html"),

@@ -230,6 +230,18 @@ pub fn map_spec() -> MapSpec {
     }
 }
 
+/// The sample map on a small image with seven point classes: the legend must shrink to fit.
+pub fn small_map_spec() -> MapSpec {
+    let mut spec = map_spec();
+    spec.width = 1000;
+    spec.height = 760;
+    spec.point_classes = (1..=7).map(|i| format!("Händelsetyp nummer {i}")).collect();
+    for (i, p) in spec.points.iter_mut().enumerate() {
+        p.class = i % 7;
+    }
+    spec
+}
+
 pub fn document() -> Document {
     let charts = charts();
     let figure = |i: usize, caption: &str| Block::figure(caption, charts[i].1.clone());
