@@ -530,8 +530,19 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
                 ))
                 .map_err(render_err)?;
                 let style = anchored(&label_style, HPos::Left, VPos::Center);
+                let value = unit(*v, chart.decimals);
+                // A white backing, so that a grid line never runs through the value.
+                let (tw, th) = text_size(&value, &style);
+                root.draw(&Rectangle::new(
+                    [
+                        (x1 + px(4.0), yc - th as i32 / 2),
+                        (x1 + px(12.0) + tw as i32, yc + th as i32 / 2),
+                    ],
+                    RGBColor(255, 255, 255).filled(),
+                ))
+                .map_err(render_err)?;
                 texts
-                    .draw_text(&unit(*v, chart.decimals), &style, (x1 + px(8.0), yc))
+                    .draw_text(&value, &style, (x1 + px(8.0), yc))
                     .map_err(render_err)?;
             }
         }

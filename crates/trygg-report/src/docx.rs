@@ -29,7 +29,9 @@ const EMU_PER_TWIP: u64 = 635;
 const MAX_FIGURE_HEIGHT_SHARE: f64 = 0.62;
 
 const ACCENT: &str = "12355B";
-const HEADER_FILL: &str = "EEF2F7";
+/// The header row of a data table (also how the package patch finds it to repeat it).
+const HEADER_FILL: &str = "E4EAF2";
+const KEY_FIGURE_FILL: &str = "EEF2F7";
 /// docx-rs writes a default numbering with id 1; the bullets use 2.
 const BULLETS: usize = 2;
 
@@ -249,6 +251,7 @@ fn patch_document(
     alts: &[&str],
 ) -> std::result::Result<String, String> {
     const DOC_PR: &str = "<wp:docPr id=\"1\" name=\"Figure\" />";
+    let xml = repeat_header_rows(&xml);
     let parts: Vec<&str> = xml.split(DOC_PR).collect();
     if parts.len() != alts.len() + 1 {
         return Err(format!(
@@ -271,6 +274,29 @@ fn patch_document(
         }
     }
     Ok(out)
+}
+
+/// Marks every table's header row (the row with the header shading) as a heading row, so
+/// that Word repeats it on each page a long table runs over.
+fn repeat_header_rows(xml: &str) -> String {
+    let marker = format!("w:fill=\"{HEADER_FILL}\"");
+    let mut out = String::with_capacity(xml.len() + 256);
+    for (i, row) in xml.split("<w:tr>").enumerate() {
+        if i > 0 {
+            out.push_str("<w:tr>");
+        }
+        let end = row.find("</w:tr>").unwrap_or(row.len());
+        if i > 0 && row[..end].contains(&marker) {
+            out.push_str(&row.replacen(
+                "<w:trPr><w:cantSplit /></w:trPr>",
+                "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>",
+                1,
+            ));
+        } else {
+            out.push_str(row);
+        }
+    }
+    out
 }
 
 fn patch_styles(xml: String, _: &Document, _: &[&str]) -> std::result::Result<String, String> {
@@ -491,7 +517,7 @@ fn key_figures(kfs: &[KeyFigure]) -> docx_rs::Table {
                     .map(|kf| {
                         let mut c = TableCell::new()
                             .width(w, WidthType::Dxa)
-                            .shading(Shading::new().fill(HEADER_FILL))
+                            .shading(Shading::new().fill(KEY_FIGURE_FILL))
                             .add_paragraph(Paragraph::new().style("TableText").add_run(
                                 Run::new().add_text(&kf.value).bold().size(36).color(ACCENT),
                             ))

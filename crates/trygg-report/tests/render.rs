@@ -558,6 +558,11 @@ fn docx_round_trip_has_headings_tables_and_images() {
     assert!(xml.contains("1\u{a0}840") && xml.contains("2\u{a0}042\u{a0}500"));
     assert!(xml.contains("Tabell 1. ") && xml.contains("Figur 5. "));
     assert_eq!(xml.matches("<w:br w:type=\"page\"").count(), 2);
+    assert_eq!(
+        xml.matches("<w:tblHeader />").count(),
+        1,
+        "the table's header row repeats on each page"
+    );
     assert!(xml.contains("&lt;script&gt;") && !xml.contains("<script>"));
     assert_eq!(xml.matches("<pic:pic").count(), 5);
     // Every image is at most the text width (16,5 cm = 5 939 790 EMU).
