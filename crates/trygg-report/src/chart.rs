@@ -1,5 +1,5 @@
 //! Charts as PNG images, ready to go into a [`crate::Figure`]: the weekly trend with last year
-//! alongside ([`line`], built with [`LineChart::weekly`]), horizontal bars for categories such as
+//! alongside ([`line()`], built with [`LineChart::weekly`]), horizontal bars for categories such as
 //! resources per party ([`bars`]), the before/after chart of an intervention with a treated and
 //! a control area ([`before_after`]) and the hour × weekday heat map ([`heat_map`]).
 //!

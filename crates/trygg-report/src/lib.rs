@@ -19,6 +19,45 @@
 //! machine and need no fontconfig. All numbers go through [`fmt_sv`]: decimal comma and a
 //! (non-breaking) space as thousands separator.
 //!
+//! ```
+//! use trygg_report::chart::{self, LineChart, Series};
+//! use trygg_report::{Block, Column, Document, KeyFigure, Meta, Table, fmt_sv};
+//!
+//! let trend = chart::line(&LineChart::weekly(
+//!     "Händelser per vecka",
+//!     "Antal",
+//!     &[45, 46, 47],
+//!     Series::new("2024", vec![31.0, 28.0, 35.0]),
+//!     Series::new("2023", vec![30.0, 33.0, 29.0]),
+//! ))?;
+//! let doc = Document {
+//!     title: "Lägesbild vecka 47".into(),
+//!     subtitle: None,
+//!     meta: Meta {
+//!         organisation: "Uppsala kommun och Polisen".into(),
+//!         period: "2024-11-18 – 2024-11-24".into(),
+//!         generated_at: "2024-11-25 08:00".into(),
+//!     },
+//!     blocks: vec![
+//!         Block::heading(1, "Läget"),
+//!         Block::KeyFigures(vec![KeyFigure::new("Händelser", fmt_sv(1234.0, 0), Some("-12 %"))]),
+//!         Block::Table(Table {
+//!             caption: "Händelser per stadsdel".into(),
+//!             columns: vec![Column::text("Stadsdel"), Column::number("Antal")],
+//!             rows: vec![vec!["Gottsunda".into(), fmt_sv(35.0, 0)]],
+//!             total: None,
+//!         }),
+//!         Block::figure("Händelser per vecka.", trend),
+//!     ],
+//! };
+//! let page: String = trygg_report::html::html(&doc)?;
+//! let word: Vec<u8> = trygg_report::docx::docx(&doc)?;
+//! let md = trygg_report::markdown::markdown(&doc)?; // md.text + md.images (figur-1.png)
+//! assert!(page.contains("Lägesbild vecka 47") && word.starts_with(b"PK"));
+//! assert_eq!(md.images[0].0, "figur-1.png");
+//! # Ok::<(), trygg_report::ReportError>(())
+//! ```
+//!
 //! Architecture invariant: this crate is pure. It reads no files, no database and no clock;
 //! callers hand it a document or plain numbers and get bytes or strings back.
 
