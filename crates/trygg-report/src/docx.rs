@@ -85,7 +85,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
                     .align(AlignmentType::Right)
                     .add_run(
                         Run::new()
-                            .add_text(format!("{} – sida ", doc.title))
+                            .add_text(clean(&format!("{} – sida ", doc.title)))
                             .size(18)
                             .color("555555"),
                     )
@@ -96,13 +96,13 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
     d = d.add_paragraph(
         Paragraph::new()
             .style("Title")
-            .add_run(Run::new().add_text(&doc.title)),
+            .add_run(Run::new().add_text(clean(&doc.title))),
     );
     if let Some(sub) = &doc.subtitle {
         d = d.add_paragraph(
             Paragraph::new()
                 .style("Subtitle")
-                .add_run(Run::new().add_text(sub)),
+                .add_run(Run::new().add_text(clean(sub))),
         );
     }
     let meta: Vec<String> = [
@@ -118,7 +118,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
         d = d.add_paragraph(
             Paragraph::new()
                 .style("Meta")
-                .add_run(Run::new().add_text(meta.join("   ·   "))),
+                .add_run(Run::new().add_text(clean(&meta.join("   ·   ")))),
         );
     }
 
@@ -130,7 +130,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
                     Paragraph::new()
                         .style(&format!("Heading{level}"))
                         .keep_next(true)
-                        .add_run(Run::new().add_text(text)),
+                        .add_run(Run::new().add_text(clean(text))),
                 );
             }
             Block::Paragraph(inlines) => {
@@ -384,29 +384,45 @@ fn styles() -> Vec<Style> {
 fn runs(mut p: Paragraph, inlines: &[Inline]) -> Paragraph {
     for i in inlines {
         p = match i {
-            Inline::Text(t) => p.add_run(Run::new().add_text(t)),
-            Inline::Strong(t) => p.add_run(Run::new().add_text(t).bold()),
-            Inline::Emphasis(t) => p.add_run(Run::new().add_text(t).italic()),
+            Inline::Text(t) => p.add_run(Run::new().add_text(clean(t))),
+            Inline::Strong(t) => p.add_run(Run::new().add_text(clean(t)).bold()),
+            Inline::Emphasis(t) => p.add_run(Run::new().add_text(clean(t)).italic()),
             Inline::Link { text, url } if safe_url(url) && !url.trim().starts_with(['/', '#']) => p
                 .add_hyperlink(
                     Hyperlink::new(url.trim(), HyperlinkType::External).add_run(
                         Run::new()
-                            .add_text(text)
+                            .add_text(clean(text))
                             .color("1F4E9C")
                             .underline("single"),
                     ),
                 ),
-            Inline::Link { text, .. } => p.add_run(Run::new().add_text(text)),
+            Inline::Link { text, .. } => p.add_run(Run::new().add_text(clean(text))),
         };
     }
     p
+}
+
+/// Text as Word can store it: XML 1.0 forbids most control characters (Excel's line break in
+/// a cell is U+000B), so they become spaces.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+                || matches!(c, '\u{fffe}' | '\u{ffff}')
+            {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn caption(kind: &str, n: usize, text: &str) -> Paragraph {
     Paragraph::new()
         .style("Caption")
         .add_run(Run::new().add_text(format!("{kind} {n}. ")).bold())
-        .add_run(Run::new().add_text(text))
+        .add_run(Run::new().add_text(clean(text)))
 }
 
 /// The figure's size in EMU: the text width, or less when its height would not fit.
@@ -450,7 +466,7 @@ fn column_widths(t: &Table) -> Vec<usize> {
 fn table(t: &Table) -> docx_rs::Table {
     let widths = column_widths(t);
     let cell = |text: &str, i: usize, bold: bool, fill: Option<&str>| {
-        let mut run = Run::new().add_text(text);
+        let mut run = Run::new().add_text(clean(text));
         if bold {
             run = run.bold();
         }
@@ -518,20 +534,24 @@ fn key_figures(kfs: &[KeyFigure]) -> docx_rs::Table {
                         let mut c = TableCell::new()
                             .width(w, WidthType::Dxa)
                             .shading(Shading::new().fill(KEY_FIGURE_FILL))
-                            .add_paragraph(Paragraph::new().style("TableText").add_run(
-                                Run::new().add_text(&kf.value).bold().size(36).color(ACCENT),
-                            ))
+                            .add_paragraph(
+                                Paragraph::new().style("TableText").add_run(
+                                    Run::new()
+                                        .add_text(clean(&kf.value))
+                                        .bold()
+                                        .size(36)
+                                        .color(ACCENT),
+                                ),
+                            )
                             .add_paragraph(
                                 Paragraph::new()
                                     .style("TableText")
-                                    .add_run(Run::new().add_text(&kf.label).bold()),
+                                    .add_run(Run::new().add_text(clean(&kf.label)).bold()),
                             );
                         if let Some(note) = &kf.note {
-                            c = c.add_paragraph(
-                                Paragraph::new()
-                                    .style("TableText")
-                                    .add_run(Run::new().add_text(note).size(17).color("555555")),
-                            );
+                            c = c.add_paragraph(Paragraph::new().style("TableText").add_run(
+                                Run::new().add_text(clean(note)).size(17).color("555555"),
+                            ));
                         }
                         c
                     })

@@ -206,6 +206,12 @@ impl Transform {
             self.oy + (self.maxy - y) * self.scale,
         )
     }
+    fn inv(&self, (px, py): (f64, f64)) -> (f64, f64) {
+        (
+            self.minx + (px - self.ox) / self.scale,
+            self.maxy - (py - self.oy) / self.scale,
+        )
+    }
     fn ipt(&self, p: (f64, f64)) -> (i32, i32) {
         let (x, y) = self.pt(p);
         (x.round() as i32, y.round() as i32)
@@ -464,7 +470,8 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         }
     }
 
-    // KDE: translucent heat colours, the lowest 5 % left out.
+    // KDE: translucent heat colours, the lowest 5 % left out. Sampled per pixel, so that
+    // cells smaller than a pixel are still drawn and large cells have crisp edges.
     if let Some(r) = &spec.kde {
         let max = r
             .values
@@ -473,27 +480,31 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max);
         if max > 0.0 {
-            for (i, v) in r.values.iter().enumerate() {
-                let u = v / max;
-                if u.is_nan() || u <= 0.05 {
-                    continue;
-                }
-                let (row, col) = (i / r.cols, i % r.cols);
-                let a = t.pt((r.x0 + col as f64 * r.cell, r.y0 + (row + 1) as f64 * r.cell));
-                let b = t.pt((r.x0 + (col + 1) as f64 * r.cell, r.y0 + row as f64 * r.cell));
-                canvas.fill_rect(a.0, a.1, b.0, b.1, ramp(&YL_OR_RD, u), 0.35 + 0.4 * u);
-            }
+            paint_grid(
+                &mut canvas,
+                &t,
+                region,
+                (r.x0, r.y0, r.cell, r.rows, r.cols),
+                |i| {
+                    let v = r.values[i] / max;
+                    (v > 0.05).then(|| (ramp(&YL_OR_RD, v), 0.35 + 0.4 * v))
+                },
+            );
         }
     }
     if let Some(g) = &spec.hotspots {
-        for (i, c) in g.class.iter().enumerate() {
-            if let Some((_, (r, gg, b), _)) = GI_COLOURS.iter().find(|(k, _, _)| k == c) {
-                let (row, col) = (i / g.cols, i % g.cols);
-                let a = t.pt((g.x0 + col as f64 * g.cell, g.y0 + (row + 1) as f64 * g.cell));
-                let z = t.pt((g.x0 + (col + 1) as f64 * g.cell, g.y0 + row as f64 * g.cell));
-                canvas.fill_rect(a.0, a.1, z.0, z.1, RGBColor(*r, *gg, *b), 0.88);
-            }
-        }
+        paint_grid(
+            &mut canvas,
+            &t,
+            region,
+            (g.x0, g.y0, g.cell, g.rows, g.cols),
+            |i| {
+                GI_COLOURS
+                    .iter()
+                    .find(|(k, _, _)| *k == g.class[i])
+                    .map(|(_, (r, gg, b), _)| (RGBColor(*r, *gg, *b), 0.88))
+            },
+        );
     }
 
     canvas.draw(|root, texts| {
@@ -611,6 +622,37 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         Ok(())
     })?;
     Ok(canvas)
+}
+
+/// Blends a grid over the map: `colour(i)` gives the colour and opacity of cell `i` (row-major,
+/// row 0 southernmost) or None to leave it out. Each pixel centre inside the frame takes the
+/// cell it falls in.
+fn paint_grid(
+    canvas: &mut Canvas,
+    t: &Transform,
+    region: Frame,
+    (x0, y0, cell, rows, cols): (f64, f64, f64, usize, usize),
+    colour: impl Fn(usize) -> Option<(RGBColor, f64)>,
+) {
+    let a = t.pt((x0, y0 + rows as f64 * cell));
+    let b = t.pt((x0 + cols as f64 * cell, y0));
+    let px0 = (a.0.floor() as i32).max(region.0);
+    let px1 = (b.0.ceil() as i32).min(region.2);
+    let py0 = (a.1.floor() as i32).max(region.1);
+    let py1 = (b.1.ceil() as i32).min(region.3);
+    for py in py0..py1 {
+        for px in px0..px1 {
+            let (x, y) = t.inv((f64::from(px) + 0.5, f64::from(py) + 0.5));
+            let (cx, cy) = ((x - x0) / cell, (y - y0) / cell);
+            if cx < 0.0 || cy < 0.0 || cx >= cols as f64 || cy >= rows as f64 {
+                continue;
+            }
+            let i = cy as usize * cols + cx as usize;
+            if let Some((c, alpha)) = colour(i) {
+                canvas.blend(px, py, c, alpha);
+            }
+        }
+    }
 }
 
 fn is_positive(v: f64) -> bool {

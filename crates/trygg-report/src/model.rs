@@ -277,6 +277,12 @@ impl Document {
                     });
                 }
                 Block::Table(t) => {
+                    if t.columns.is_empty() {
+                        return Err(ReportError::input(
+                            format!("table \"{}\"", t.caption),
+                            "give the table at least one column",
+                        ));
+                    }
                     let expected = t.columns.len();
                     for (i, row) in t.rows.iter().chain(t.total.iter()).enumerate() {
                         if row.len() != expected {

@@ -247,6 +247,33 @@ fn map_tints_the_density_peak_only() {
 }
 
 #[test]
+fn kde_cells_smaller_than_a_pixel_are_drawn() {
+    let (e, n) = (650_000.0, 6_640_000.0);
+    let (rows, cols) = (2000, 2000);
+    let spec = MapSpec {
+        kde: Some(map::Raster {
+            x0: e,
+            y0: n,
+            cell: 1.0,
+            rows,
+            cols,
+            values: vec![1.0; rows * cols],
+            label: String::new(),
+        }),
+        ..MapSpec::default()
+    };
+    assert!(
+        map::pixels_per_metre(&spec).unwrap() < 1.0,
+        "cells are sub-pixel"
+    );
+    let img = decode(&map::render(&spec).unwrap());
+    let centre = at(&img, map::project(&spec, (e + 1000.0, n + 1000.0)).unwrap());
+    let bg = map::BACKGROUND;
+    assert_ne!(centre, [bg.0, bg.1, bg.2], "the raster is drawn");
+    assert!(centre[0] > centre[2] + 60, "in heat colours: {centre:?}");
+}
+
+#[test]
 fn a_long_legend_shrinks_to_fit_the_image() {
     let spec = common::small_map_spec();
     let img = decode(&map::render(&spec).unwrap());
@@ -599,6 +626,41 @@ fn docx_round_trip_has_headings_tables_and_images() {
 }
 
 #[test]
+fn docx_survives_control_characters_from_excel() {
+    // Excel writes a line break inside a cell as U+000B, which XML 1.0 forbids.
+    let doc = Document {
+        title: "Rad\u{b}brytning".into(),
+        blocks: vec![
+            Block::text("Första\u{b}andra\u{1}tredje"),
+            Block::Table(Table {
+                caption: "Celler".into(),
+                columns: vec![Column::text("Text")],
+                rows: vec![vec!["a\u{b}b".into()]],
+                total: None,
+            }),
+        ],
+        ..Document::default()
+    };
+    let bytes = docx::docx(&doc).unwrap();
+    let parsed = docx_rs::read_docx(&bytes).unwrap();
+    let texts: Vec<String> = parsed
+        .document
+        .children
+        .iter()
+        .filter_map(|c| match c {
+            docx_rs::DocumentChild::Paragraph(p) => Some(p.raw_text()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        texts.contains(&"Första andra tredje".to_string()),
+        "{texts:?}"
+    );
+    let xml = String::from_utf8(entry(&mut unzip(&bytes), "word/document.xml")).unwrap();
+    assert!(!xml.contains('\u{b}') && !xml.contains('\u{1}'));
+}
+
+#[test]
 fn invalid_documents_are_refused_with_a_reason() {
     let mut doc = common::document();
     doc.blocks.push(Block::heading(4, "För djup"));
@@ -617,6 +679,19 @@ fn invalid_documents_are_refused_with_a_reason() {
         "{err}"
     );
     assert!(Image::from_png(b"GIF89a".to_vec(), "gif").is_err());
+    let doc = Document {
+        blocks: vec![Block::Table(Table {
+            caption: "Tom".into(),
+            columns: vec![],
+            rows: vec![],
+            total: None,
+        })],
+        ..Document::default()
+    };
+    assert!(matches!(
+        html::html(&doc),
+        Err(ReportError::InvalidInput { .. })
+    ));
     let mut img = chart::line(&common::weekly()).unwrap();
     img.width += 1;
     let doc = Document {
