@@ -13,7 +13,7 @@ use plotters::element::{Circle, Rectangle};
 
 use crate::fmt::WEEKDAYS_SV;
 use crate::raster::{
-    ACCENT, Canvas, GRID, HPos, INK, MUTED, TextStyle, VPos, YL_OR_RD, anchored, font, nice_ticks,
+    ACCENT, Canvas, GRID, HPos, INK, MUTED, VPos, YL_OR_RD, anchored, ellipsize, font, nice_ticks,
     polyline, ramp, render_err, rotated, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
@@ -268,7 +268,11 @@ fn draw_line_chart(
         let label_style = font(19.0 * S, false, MUTED);
         let legend_style = font(19.0 * S, false, INK);
         texts
-            .draw_text(title, &title_style, (px(24.0), px(18.0)))
+            .draw_text(
+                &ellipsize(title, &title_style, w - px(48.0) as u32),
+                &title_style,
+                (px(24.0), px(18.0)),
+            )
             .map_err(render_err)?;
 
         // Legend under the title.
@@ -480,7 +484,11 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
         let label_style = font(19.0 * S, false, INK);
         let tick_style = font(17.0 * S, false, MUTED);
         texts
-            .draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
+            .draw_text(
+                &ellipsize(&chart.title, &title_style, w - px(48.0) as u32),
+                &title_style,
+                (px(24.0), px(18.0)),
+            )
             .map_err(render_err)?;
         let max_label = (f64::from(w) * 0.38) as u32;
         let labels: Vec<String> = chart
@@ -557,21 +565,6 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
     Image::from_png(canvas.png()?, alt)
 }
 
-fn ellipsize(text: &str, style: &TextStyle, max: u32) -> String {
-    if text_size(text, style).0 <= max {
-        return text.to_string();
-    }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if text_size(&candidate, style).0 <= max {
-            return candidate;
-        }
-    }
-    "…".into()
-}
-
 /// Draws a [`HeatMap`] (1 600 × 660 pixels).
 pub fn heat_map(chart: &HeatMap) -> Result<Image> {
     let (w, h) = (CHART_WIDTH, 660u32);
@@ -614,7 +607,11 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
         let label_style = font(19.0 * S, false, INK);
         let small = font(16.0 * S, false, MUTED);
         texts
-            .draw_text(&chart.title, &title_style, (px(24.0), px(18.0)))
+            .draw_text(
+                &ellipsize(&chart.title, &title_style, w - px(48.0) as u32),
+                &title_style,
+                (px(24.0), px(18.0)),
+            )
             .map_err(render_err)?;
         for (d, name) in WEEKDAYS_SV.iter().enumerate() {
             let y = top + (ch * (d as f64 + 0.5)) as i32;

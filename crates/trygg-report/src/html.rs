@@ -57,13 +57,7 @@ pub fn html(doc: &Document) -> Result<String> {
     out.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(&doc.title));
-    if !doc.meta.generated_at.is_empty() {
-        let _ = writeln!(
-            out,
-            "<meta name=\"generator\" content=\"trygg {}\">",
-            esc(&doc.meta.generated_at)
-        );
-    }
+    out.push_str("<meta name=\"generator\" content=\"trygg\">\n");
     out.push_str("<style>");
     out.push_str(CSS);
     out.push_str(CONTENT_CSS);

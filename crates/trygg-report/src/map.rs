@@ -11,8 +11,8 @@ use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::style::{Color, RGBColor, ShapeStyle};
 
 use crate::raster::{
-    Canvas, HPos, INK, MUTED, PURPLES, TextStyle, Texts, VPos, YL_OR_RD, anchored, font, ramp,
-    render_err, text_size,
+    Canvas, HPos, INK, MUTED, PURPLES, TextStyle, Texts, VPos, YL_OR_RD, anchored, ellipsize, font,
+    ramp, render_err, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
 
@@ -578,7 +578,11 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         if !spec.title.is_empty() {
             texts
                 .draw_text(
-                    &spec.title,
+                    &ellipsize(
+                        &spec.title,
+                        &font(25.0 * u.0, true, INK),
+                        w - u.px(32.0) as u32,
+                    ),
                     &font(25.0 * u.0, true, INK),
                     (u.px(16.0), u.px(16.0)),
                 )

@@ -107,6 +107,22 @@ pub(crate) fn text_size(text: &str, style: &TextStyle) -> (u32, u32) {
     (w.ceil() as u32, h.ceil() as u32)
 }
 
+/// `text`, shortened with an ellipsis to at most `max` pixels wide.
+pub(crate) fn ellipsize(text: &str, style: &TextStyle, max: u32) -> String {
+    if text_size(text, style).0 <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if text_size(&candidate, style).0 <= max {
+            return candidate;
+        }
+    }
+    "…".into()
+}
+
 /// Texts collected while plotters holds the image, drawn on top afterwards with correct glyph
 /// positions and kerning (plotters' own ab_glyph text drops the glyphs' side bearings).
 #[derive(Default)]
