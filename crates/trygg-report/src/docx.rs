@@ -6,10 +6,10 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, Hyperlink, HyperlinkType,
-    IndentLevel, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering, NumberingId,
-    PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType, Start, Style,
-    StyleType, TableCell, TableRow, WidthType,
+    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, Hyperlink, HyperlinkData,
+    HyperlinkType, IndentLevel, Level, LevelJc, LevelText, LineSpacing, NumberFormat, Numbering,
+    NumberingId, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading, SpecialIndentType,
+    Start, Style, StyleType, TableCell, TableRow, WidthType,
 };
 
 use crate::model::safe_url;
@@ -122,7 +122,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
         );
     }
 
-    let (mut tables, mut figures) = (0usize, 0usize);
+    let (mut tables, mut figures, mut links) = (0usize, 0usize, 0usize);
     for block in &doc.blocks {
         match block {
             Block::Heading { level, text } => {
@@ -134,7 +134,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
                 );
             }
             Block::Paragraph(inlines) => {
-                d = d.add_paragraph(runs(Paragraph::new(), inlines));
+                d = d.add_paragraph(runs(Paragraph::new(), inlines, &mut links));
             }
             Block::Bullets(items) => {
                 for item in items {
@@ -143,6 +143,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
                             .style("ListParagraph")
                             .numbering(NumberingId::new(BULLETS), IndentLevel::new(0)),
                         item,
+                        &mut links,
                     ));
                 }
             }
@@ -381,21 +382,27 @@ fn styles() -> Vec<Style> {
     ]
 }
 
-fn runs(mut p: Paragraph, inlines: &[Inline]) -> Paragraph {
+/// The runs of a paragraph. Links get relationship ids numbered per document (`links`), not
+/// docx-rs' process-wide counter, which two documents built at once could share.
+fn runs(mut p: Paragraph, inlines: &[Inline], links: &mut usize) -> Paragraph {
     for i in inlines {
         p = match i {
             Inline::Text(t) => p.add_run(Run::new().add_text(clean(t))),
             Inline::Strong(t) => p.add_run(Run::new().add_text(clean(t)).bold()),
             Inline::Emphasis(t) => p.add_run(Run::new().add_text(clean(t)).italic()),
-            Inline::Link { text, url } if safe_url(url) && !url.trim().starts_with(['/', '#']) => p
-                .add_hyperlink(
-                    Hyperlink::new(url.trim(), HyperlinkType::External).add_run(
-                        Run::new()
-                            .add_text(clean(text))
-                            .color("1F4E9C")
-                            .underline("single"),
-                    ),
-                ),
+            Inline::Link { text, url } if safe_url(url) && !url.trim().starts_with(['/', '#']) => {
+                *links += 1;
+                let mut link = Hyperlink::new(url.trim(), HyperlinkType::External).add_run(
+                    Run::new()
+                        .add_text(clean(text))
+                        .color("1F4E9C")
+                        .underline("single"),
+                );
+                if let HyperlinkData::External { rid, .. } = &mut link.link {
+                    *rid = format!("rIdTryggLink{links}");
+                }
+                p.add_hyperlink(link)
+            }
             Inline::Link { text, .. } => p.add_run(Run::new().add_text(clean(text))),
         };
     }
