@@ -83,7 +83,9 @@ impl LineChart {
     }
 }
 
-/// A horizontal bar chart of categories (long Swedish labels fit on the left).
+/// A horizontal bar chart of categories (long Swedish labels fit on the left; labels longer
+/// than about a third of the width are shortened with "…"). Values below zero are drawn as
+/// empty bars with their value written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BarChart {
     /// The title.

@@ -74,7 +74,7 @@ mod model;
 mod raster;
 
 pub use error::ReportError;
-pub use fmt::{fmt_int_sv, fmt_percent_sv, fmt_sv};
+pub use fmt::{THOUSANDS_SEPARATOR, fmt_int_sv, fmt_percent_sv, fmt_sv};
 pub use model::{Align, Block, Column, Document, Figure, Image, Inline, KeyFigure, Meta, Table};
 
 /// Result of every renderer.

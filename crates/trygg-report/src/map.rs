@@ -548,9 +548,37 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
                 HPos::Center,
                 VPos::Center,
             );
-            for area in &spec.areas {
+            // Labels are placed largest area first and left out where they would not fit in
+            // their area's box or would overlap a label already placed.
+            let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+            let mut order: Vec<(f64, &MapArea)> = spec
+                .areas
+                .iter()
+                .map(|a| {
+                    let (x0, y0, x1, y1) = bbox(a);
+                    ((x1 - x0) * (y1 - y0), a)
+                })
+                .collect();
+            order.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (_, area) in order {
+                let (x0, y0, x1, y1) = bbox(area);
+                let box_w = (x1 - x0) * t.scale;
+                let box_h = (y1 - y0) * t.scale;
+                let (tw, th) = text_size(&area.name, &style);
+                if f64::from(tw) > box_w * 0.95 || f64::from(th) > box_h * 0.8 {
+                    continue;
+                }
                 if let Some(c) = label_point(area) {
                     let c = t.ipt(c);
+                    let (hw, hh) = (tw as i32 / 2 + 4, th as i32 / 2 + 2);
+                    let r = (c.0 - hw, c.1 - hh, c.0 + hw, c.1 + hh);
+                    if placed
+                        .iter()
+                        .any(|p| r.0 < p.2 && p.0 < r.2 && r.1 < p.3 && p.1 < r.3)
+                    {
+                        continue;
+                    }
+                    placed.push(r);
                     for (dx, dy) in [
                         (-2, 0),
                         (2, 0),
@@ -668,6 +696,19 @@ fn class_of(v: f64, min: f64, max: f64) -> usize {
         return CLASSES - 1;
     }
     (((v - min) / (max - min) * CLASSES as f64).floor() as usize).min(CLASSES - 1)
+}
+
+/// The bounding box of an area's outer rings (min x, min y, max x, max y).
+fn bbox(area: &MapArea) -> (f64, f64, f64, f64) {
+    area.polygons.iter().flat_map(|p| &p.exterior).fold(
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
+        |b, (x, y)| (b.0.min(*x), b.1.min(*y), b.2.max(*x), b.3.max(*y)),
+    )
 }
 
 /// Where to write an area's name: the centroid of its largest polygon.
