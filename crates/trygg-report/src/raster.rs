@@ -1,6 +1,7 @@
-//! Shared raster plumbing for charts and maps: the embedded font, an RGB canvas with
-//! alpha-blended fills (even-odd polygons with holes), colour scales, drawing helpers on top of
-//! plotters' bitmap backend, and PNG encoding.
+//! Shared raster plumbing for charts and maps: an RGB canvas with alpha-blended fills
+//! (even-odd polygons with holes), lines and shapes through plotters' bitmap backend, text set
+//! with the embedded font through `ab_glyph` (kerning, side bearings, rotation for y axis
+//! titles), colour scales, and PNG encoding.
 
 use std::sync::OnceLock;
 
