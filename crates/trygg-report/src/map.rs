@@ -256,7 +256,10 @@ fn check(spec: &MapSpec) -> Result<()> {
         )));
     }
     if let Some(r) = &spec.kde
-        && (r.values.len() != r.rows * r.cols || !is_positive(r.cell))
+        && (r.values.len() != r.rows * r.cols
+            || !is_positive(r.cell)
+            || !r.x0.is_finite()
+            || !r.y0.is_finite())
     {
         {
             return Err(bad(
@@ -265,7 +268,10 @@ fn check(spec: &MapSpec) -> Result<()> {
         }
     }
     if let Some(g) = &spec.hotspots
-        && (g.class.len() != g.rows * g.cols || !is_positive(g.cell))
+        && (g.class.len() != g.rows * g.cols
+            || !is_positive(g.cell)
+            || !g.x0.is_finite()
+            || !g.y0.is_finite())
     {
         {
             return Err(bad(
@@ -284,16 +290,16 @@ fn extent(spec: &MapSpec) -> Option<(f64, f64, f64, f64)> {
         f64::NEG_INFINITY,
         f64::NEG_INFINITY,
     );
-    let mut add = |x: f64, y: f64| {
-        b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
+    let add = |b: &mut (f64, f64, f64, f64), x: f64, y: f64| {
+        *b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
     };
     for p in spec.areas.iter().flat_map(|a| &a.polygons) {
         for &(x, y) in &p.exterior {
-            add(x, y);
+            add(&mut b, x, y);
         }
     }
     for p in &spec.points {
-        add(p.x, p.y);
+        add(&mut b, p.x, p.y);
     }
     if let Some(r) = &spec.kde {
         // Only the cells with density matter for the extent.
@@ -306,8 +312,13 @@ fn extent(spec: &MapSpec) -> Option<(f64, f64, f64, f64)> {
         for (i, v) in r.values.iter().enumerate() {
             if max > 0.0 && *v > max * 0.05 {
                 let (row, col) = (i / r.cols, i % r.cols);
-                add(r.x0 + col as f64 * r.cell, r.y0 + row as f64 * r.cell);
                 add(
+                    &mut b,
+                    r.x0 + col as f64 * r.cell,
+                    r.y0 + row as f64 * r.cell,
+                );
+                add(
+                    &mut b,
                     r.x0 + (col + 1) as f64 * r.cell,
                     r.y0 + (row + 1) as f64 * r.cell,
                 );
@@ -318,12 +329,34 @@ fn extent(spec: &MapSpec) -> Option<(f64, f64, f64, f64)> {
         for (i, c) in g.class.iter().enumerate() {
             if *c != 0 {
                 let (row, col) = (i / g.cols, i % g.cols);
-                add(g.x0 + col as f64 * g.cell, g.y0 + row as f64 * g.cell);
                 add(
+                    &mut b,
+                    g.x0 + col as f64 * g.cell,
+                    g.y0 + row as f64 * g.cell,
+                );
+                add(
+                    &mut b,
                     g.x0 + (col + 1) as f64 * g.cell,
                     g.y0 + (row + 1) as f64 * g.cell,
                 );
             }
+        }
+    }
+    if !b.0.is_finite() {
+        // Nothing significant or dense: show the grids' whole extent (an empty result is
+        // still a result).
+        let grids = spec
+            .kde
+            .iter()
+            .map(|r| (r.x0, r.y0, r.cell, r.rows, r.cols))
+            .chain(
+                spec.hotspots
+                    .iter()
+                    .map(|g| (g.x0, g.y0, g.cell, g.rows, g.cols)),
+            );
+        for (x0, y0, cell, rows, cols) in grids {
+            add(&mut b, x0, y0);
+            add(&mut b, x0 + cols as f64 * cell, y0 + rows as f64 * cell);
         }
     }
     b.0.is_finite().then_some(b)

@@ -319,6 +319,19 @@ fn map_refuses_bad_input() {
         ..MapSpec::default()
     };
     assert!(map::render(&spec).is_err());
+    // A Gi* result without significant cells is still a map (of the grid's extent).
+    let spec = MapSpec {
+        hotspots: Some(map::HotSpots {
+            x0: 650_000.0,
+            y0: 6_640_000.0,
+            cell: 250.0,
+            rows: 4,
+            cols: 4,
+            class: vec![0; 16],
+        }),
+        ..MapSpec::default()
+    };
+    decode(&map::render(&spec).unwrap());
     // A single point still gives a map with a scale.
     let spec = MapSpec {
         points: vec![MapPoint {
