@@ -5,6 +5,7 @@
 //! [`ApiError`]: a status, a stable code and a message that says what to fix.
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod error;
 mod health;
