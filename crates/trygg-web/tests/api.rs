@@ -1,12 +1,11 @@
 //! The JSON API over real HTTP, on a fresh SQLite database per test.
 
-use std::sync::Arc;
+mod common;
 
+use common::spawn_app;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use trygg_domain::{Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, Role, Scope};
-use trygg_store::Store;
-use trygg_store_sqlite::SqliteStore;
+use trygg_domain::{IncidentFilter, Scope};
 
 fn good() -> Value {
     json!({
