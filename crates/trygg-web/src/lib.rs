@@ -5,6 +5,7 @@
 //! [`ApiError`]: a status, a stable code and a message that says what to fix.
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod error;
 mod health;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(ui::routes())
+        .merge(assets::routes())
         .nest("/api/v1", api::routes())
         .fallback(ui::not_found)
         .layer(axum::middleware::from_fn(ui::extract::remember_lang))

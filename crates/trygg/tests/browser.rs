@@ -36,7 +36,10 @@ fn find(env: &str, paths: &[&str]) -> Option<PathBuf> {
 
 /// Chromium and chromedriver, or `None` with the reason printed (a failure under CI).
 fn browser() -> Option<(PathBuf, PathBuf)> {
-    let chromium = find("CHROMIUM", &["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+    let chromium = find(
+        "CHROMIUM",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
     let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
     match (chromium, driver) {
         (Some(c), Some(d)) => Some((c, d)),
@@ -157,7 +160,10 @@ async fn wait_for(c: &Client, script: &str, what: &str) {
         }
         if Instant::now() > deadline {
             let body = c
-                .execute("return document.body ? document.body.innerText : ''", vec![])
+                .execute(
+                    "return document.body ? document.body.innerText : ''",
+                    vec![],
+                )
                 .await
                 .unwrap_or_default();
             panic!("timed out waiting for {what}; page says: {body}");
@@ -186,7 +192,12 @@ async fn sign_in(c: &Client, base: &str, email: &str) {
         .click()
         .await
         .unwrap();
-    wait_for(c, "location.pathname === '/' && document.querySelector('h1')", "the start page").await;
+    wait_for(
+        c,
+        "location.pathname === '/' && document.querySelector('h1')",
+        "the start page",
+    )
+    .await;
 }
 
 async fn sign_out(c: &Client) {
@@ -228,32 +239,66 @@ async fn reporter_files_two_events_on_a_phone() {
     wait_for(&c, "window.L && document.querySelector('.pick-map .leaflet-container, .pick-map.leaflet-container')", "the map").await;
 
     // Event 1: category and a place picked on the map.
-    set_value(&c, "#events fieldset:nth-of-type(1) select[name=category]", "skadegorelse.klotter").await;
-    set_value(&c, "#events fieldset:nth-of-type(1) select[name=place_type]", "shopping").await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) select[name=category]",
+        "skadegorelse.klotter",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) select[name=place_type]",
+        "shopping",
+    )
+    .await;
     c.find(Locator::Css("#events fieldset:nth-of-type(1) .pick-map"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for(&c, "document.querySelector('#events fieldset input[name=lat]').value !== ''", "the picked position").await;
-    c.find(Locator::Css("#events fieldset:nth-of-type(1) textarea[name=description]"))
-        .await
-        .unwrap()
-        .send_keys("Nytt klotter på elskåpet vid entrén")
-        .await
-        .unwrap();
+    wait_for(
+        &c,
+        "document.querySelector('#events fieldset input[name=lat]').value !== ''",
+        "the picked position",
+    )
+    .await;
+    c.find(Locator::Css(
+        "#events fieldset:nth-of-type(1) textarea[name=description]",
+    ))
+    .await
+    .unwrap()
+    .send_keys("Nytt klotter på elskåpet vid entrén")
+    .await
+    .unwrap();
 
     // Event 2: another category, the place by name.
-    c.find(Locator::Id("add-event")).await.unwrap().click().await.unwrap();
-    wait_for(&c, "document.querySelectorAll('#events fieldset.event').length === 2", "a second event").await;
-    set_value(&c, "#events fieldset:nth-of-type(2) select[name=category]", "samling").await;
-    c.find(Locator::Css("#events fieldset:nth-of-type(2) input[name=place]"))
+    c.find(Locator::Id("add-event"))
         .await
         .unwrap()
-        .send_keys("Gottsunda centrum, torget")
+        .click()
         .await
         .unwrap();
+    wait_for(
+        &c,
+        "document.querySelectorAll('#events fieldset.event').length === 2",
+        "a second event",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(2) select[name=category]",
+        "samling",
+    )
+    .await;
+    c.find(Locator::Css(
+        "#events fieldset:nth-of-type(2) input[name=place]",
+    ))
+    .await
+    .unwrap()
+    .send_keys("Gottsunda centrum, torget")
+    .await
+    .unwrap();
     screenshot(&c, "est-form-phone.png").await;
 
     c.find(Locator::Css("#est-form button[type=submit]"))
@@ -262,7 +307,12 @@ async fn reporter_files_two_events_on_a_phone() {
         .click()
         .await
         .unwrap();
-    wait_for(&c, "document.getElementById('est-status').textContent.includes('Tack!')", "the receipt").await;
+    wait_for(
+        &c,
+        "document.getElementById('est-status').textContent.includes('Tack!')",
+        "the receipt",
+    )
+    .await;
     let status = c
         .find(Locator::Id("est-status"))
         .await
@@ -275,7 +325,13 @@ async fn reporter_files_two_events_on_a_phone() {
 
     // The reporter sees both events in their own view.
     c.goto(&format!("{base}/mina-rapporter")).await.unwrap();
-    let mine = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    let mine = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(mine.contains("Klotter"), "{mine}");
     assert!(mine.contains("Gottsunda centrum, torget"), "{mine}");
     sign_out(&c).await;
@@ -290,13 +346,39 @@ async fn a_wrong_password_is_refused_in_the_browser() {
     let (_server, base) = start_demo("login");
     let (_driver, c) = start_browser(&chromium, &driver, 1280, 900).await;
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Css("input[name=email]")).await.unwrap().send_keys("admin@demo").await.unwrap();
-    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys("fel").await.unwrap();
-    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
-    wait_for(&c, "document.body.innerText.includes('Fel e-postadress eller lösenord')", "the refusal").await;
+    c.find(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys("admin@demo")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("fel")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.body.innerText.includes('Fel e-postadress eller lösenord')",
+        "the refusal",
+    )
+    .await;
     sign_in(&c, &base, "admin@demo").await;
     c.goto(&format!("{base}/admin")).await.unwrap();
-    let admin = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    let admin = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(admin.contains("rapportor@demo"), "{admin}");
     screenshot(&c, "admin.png").await;
     c.close().await.unwrap();

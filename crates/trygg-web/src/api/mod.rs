@@ -1,9 +1,11 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
+mod dashboard;
 mod incidents;
 mod stats;
 mod transfer;
 
+pub use dashboard::DashboardQuery;
 pub use incidents::ListQuery;
 
 use axum::{Json, Router, routing::get};
@@ -19,6 +21,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(stats::routes())
         .merge(transfer::routes())
+        .merge(dashboard::routes())
 }
 
 /// The taxonomy, for clients building forms and filters.

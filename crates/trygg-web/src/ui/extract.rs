@@ -57,6 +57,7 @@ impl FromRequestParts<AppState> for Page {
             user: None,
             csrf: None,
             path: path(parts),
+            wide: false,
         };
         let expired = matches!(found, CookieSession::Expired);
         if let CookieSession::Live(s, _) = found {
@@ -124,6 +125,7 @@ impl FromRequestParts<AppState> for SignedIn {
                     user: Some(s.user.clone()),
                     csrf: Some(s.csrf),
                     path: path(parts),
+                    wide: false,
                 },
                 user: s.user,
                 session_hash: hash,

@@ -51,6 +51,8 @@ pub struct PageCtx {
     pub csrf: Option<String>,
     /// The request path, to mark the current navigation item.
     pub path: String,
+    /// Use the whole screen width (the dashboard on the meeting room's screen).
+    pub wide: bool,
 }
 
 impl PageCtx {
@@ -94,6 +96,11 @@ const NAV: &[(&str, &str, &str, &[Role])] = &[
 
 /// The whole page around `body`.
 pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
+    layout_with_head(ctx, title, html! {}, body)
+}
+
+/// The whole page around `body`, with page-specific `head` elements (styles, scripts).
+pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.code()) {
@@ -106,6 +113,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                 link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/assets/app.css";
                 title { (title) " · trygg" }
+                (head)
             }
             body {
                 header.top {
@@ -130,7 +138,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                         (if ctx.lang == Lang::Sv { "English" } else { "Svenska" })
                     }
                 }
-                main { (body) }
+                main class=[ctx.wide.then_some("wide")] { (body) }
             }
         }
     }
