@@ -126,8 +126,8 @@ async fn start_browser(
     let caps = caps.as_object().unwrap().clone();
     let deadline = Instant::now() + Duration::from_secs(30);
     let client = loop {
-        match ClientBuilder::rustls()
-            .expect("rustls connector")
+        // chromedriver speaks plain HTTP on loopback: no TLS connector needed.
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
