@@ -53,6 +53,10 @@ const POINTS_MAX: usize = 50_000;
 pub const KNOX_MAX_EVENTS: usize = 10_000;
 /// Permutations of the dashboard's Knox test (ANALYSIS.md's default).
 const KNOX_PERMUTATIONS: usize = 999;
+/// KDE cells below this share of the maximum are not sent.
+const KDE_SHOWN_SHARE: f64 = 0.05;
+/// Most KDE cells sent (the highest).
+const KDE_MAX_CELLS: usize = 12_000;
 /// Most grid cells a KDE or Gi* grid may have.
 const MAX_CELLS: usize = 400_000;
 
@@ -218,6 +222,15 @@ impl Ctx {
 
     /// The cached answer for this panel and the current snapshot, or `compute` run on the
     /// snapshot (under its read lock) and cached with the generation it saw.
+    /// The cached answer, if the snapshot has not changed since it was computed.
+    fn hit(&self, panel: &str) -> Option<Response> {
+        let generation = self.state.ingest.live().generation();
+        let c = cache().lock().expect("cache lock");
+        c.get(&self.cache_key(panel))
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, v)| json_response(v.clone(), true))
+    }
+
     fn cached(
         &self,
         panel: &str,
@@ -363,7 +376,8 @@ async fn points(
 }
 
 /// `GET /lagesbild/kde`: quartic KDE (ArcGIS default radius unless `radius`; cell from `cell`
-/// or the extent / 250). Cells whose value is at least 2 % of the maximum, as WGS84 rings:
+/// or the extent / 250). Cells whose value is at least 5 % of the maximum (at most the 12 000
+/// highest), as WGS84 rings:
 /// `{"cells": [{"ring": [[lon,lat]×4], "value": expected count per cell}], "max", "radius",
 /// "default_radius", "cell", "unit", "grid", "events", "excluded_area_precision",
 /// "cells_left_out", "warnings"}`.
@@ -401,18 +415,30 @@ async fn kde_surface(
         )
         .map_err(|e| ApiError::param("radius", e.to_string()))?;
         let max = result.density.iter().copied().fold(0.0, f64::max) * result.cell_area;
-        let mut cells = Vec::new();
+        let mut shown: Vec<(f64, usize)> = Vec::new();
         let mut left_out = 0usize;
-        for row in 0..grid.rows {
-            for col in 0..grid.cols {
-                let v = result.density[row * grid.cols + col] * result.cell_area;
-                if v > 0.0 && v >= 0.02 * max {
-                    cells.push(json!({"ring": cell_ring(&grid, row, col), "value": (v * 1e4).round() / 1e4}));
-                } else if v > 0.0 {
-                    left_out += 1;
-                }
+        for (i, d) in result.density.iter().enumerate() {
+            let v = d * result.cell_area;
+            if v > 0.0 && v >= KDE_SHOWN_SHARE * max {
+                shown.push((v, i));
+            } else if v > 0.0 {
+                left_out += 1;
             }
         }
+        if shown.len() > KDE_MAX_CELLS {
+            shown.select_nth_unstable_by(KDE_MAX_CELLS, |a, b| b.0.total_cmp(&a.0));
+            left_out += shown.len() - KDE_MAX_CELLS;
+            shown.truncate(KDE_MAX_CELLS);
+        }
+        let cells: Vec<Value> = shown
+            .iter()
+            .map(|&(v, i)| {
+                json!({
+                    "ring": cell_ring(&grid, i / grid.cols, i % grid.cols),
+                    "value": (v * 1e4).round() / 1e4,
+                })
+            })
+            .collect();
         Ok(json!({
             "cells": cells, "max": max, "radius": result.radius, "default_radius": radius.is_none(),
             "cell": grid.cell, "unit": "expected count per cell", "grid": grid_json(&grid),
@@ -517,6 +543,9 @@ async fn areas(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let kind = parse_kind(ctx.q.kind.as_deref())?;
+    if let Some(r) = ctx.hit("areas") {
+        return Ok(r);
+    }
     let all = ctx.state.store.list_areas().await?;
     let live = ctx.state.ingest.live();
     let shown: Vec<(&trygg_domain::Area, Option<u16>)> = areas_of_kind(kind, &all)
@@ -675,6 +704,9 @@ async fn top_places(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (n, snap) = (ctx.q.n.unwrap_or(10), ctx.q.snap.unwrap_or(100.0));
+    if let Some(r) = ctx.hit("top-places") {
+        return Ok(r);
+    }
     let all = ctx.state.store.list_areas().await?;
     let districts: Vec<(String, MultiPolygon)> = all
         .iter()
