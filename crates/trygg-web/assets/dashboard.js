@@ -84,7 +84,7 @@
     overlays[names[k]] = layers[k];
     if (visible.has(k)) layers[k].addTo(map);
   }
-  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   const legend = L.control({ position: "bottomright" });
   legend.onAdd = () => L.DomUtil.create("div", "lb-legend");

@@ -100,7 +100,7 @@ async fn a_planted_cluster_is_a_hot_spot_and_a_top_place() {
             && v <= vs.iter().copied().fold(f64::MIN, f64::max) + 0.003
     };
     assert!(inside(TORGET.0, &lats) && inside(TORGET.1, &lons), "{best}");
-    assert_eq!(hot["classes"]["3"].as_u64().unwrap() >= 1, true);
+    assert!(hot["classes"]["3"].as_u64().unwrap() >= 1);
 
     let (s, top) = get(&app, &format!("/api/v1/lagesbild/top-places?{q}&n=3")).await;
     assert_eq!(s, StatusCode::OK, "{top}");
