@@ -20,6 +20,10 @@ CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-2}
 BIN=${TRYGG_BIN:-target/release/trygg}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+if [ -n "${TRYGG_URL:-}" ]; then
+  # An already running server (e.g. a demo started by hand): TRYGG_URL and TRYGG_TOKEN.
+  base="$TRYGG_URL/api/v1/lagesbild"; token=$TRYGG_TOKEN
+else
 if [ -z "${TRYGG_BIN:-}" ]; then cargo build --release -p trygg >&2; fi
 tmp=$(mktemp -d)
 log="$tmp/demo.log"
@@ -36,8 +40,10 @@ done
 until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 1; done
 token=$(grep -o 'API token (analytiker@demo): [0-9a-f]*' "$log" | awk '{print $NF}')
 base="http://127.0.0.1:$PORT/api/v1/lagesbild"
-count=$(curl -sf -H "Authorization: Bearer $token" "$base/trend?from=2000-01-01&to=2100-01-01" | grep -o '"total":[0-9]*' | head -1 | cut -d: -f2)
-echo "demo ready after $(( $(date +%s) - start )) s; incidents visible to analytiker@demo: $count" >&2
+echo "demo ready after $(( $(date +%s) - start )) s" >&2
+fi
+count=$(curl -s -H "Authorization: Bearer $token" "${base%/lagesbild}/stats/weekly" | grep -o '"total":[0-9]*' | tail -1 | cut -d: -f2 || true)
+echo "incidents visible to the caller: ${count:-?}" >&2
 
 today=$(date +%F)
 monday=$(date -d "$today -$(( $(date +%u) - 1 )) days" +%F)

@@ -17,11 +17,12 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{Mutex, OnceLock},
 };
 
 use axum::{
-    Json, Router,
+    Router,
+    body::Bytes,
     extract::{Query, State, rejection::QueryRejection},
     response::{IntoResponse, Response},
     routing::get,
@@ -51,8 +52,10 @@ const POINTS_DEFAULT: usize = 5_000;
 const POINTS_MAX: usize = 50_000;
 /// Knox runs on at most this many events (the most recent ones).
 pub const KNOX_MAX_EVENTS: usize = 10_000;
-/// Permutations of the dashboard's Knox test (ANALYSIS.md's default).
-const KNOX_PERMUTATIONS: usize = 999;
+/// Permutations of the dashboard's Knox test unless `permutations` asks for more (up to 999,
+/// ANALYSIS.md's default): 99 keeps a fresh answer near 200 ms at a million incidents; the
+/// smallest p it can give is 0.01.
+const KNOX_PERMUTATIONS: usize = 99;
 /// KDE cells below this share of the maximum are not sent.
 const KDE_SHOWN_SHARE: f64 = 0.05;
 /// Most KDE cells sent (the highest).
@@ -91,6 +94,8 @@ pub struct DashboardQuery {
     pub n: Option<usize>,
     /// Most points returned.
     pub limit: Option<usize>,
+    /// Knox permutations (99 by default, 9–999).
+    pub permutations: Option<usize>,
     /// The normalised query (sorted pairs), the cache key.
     key: String,
 }
@@ -156,12 +161,22 @@ impl DashboardQuery {
                     let n: usize = number("limit", v, "a number of points")?;
                     q.limit = Some(n.clamp(1, POINTS_MAX));
                 }
+                "permutations" => {
+                    let n: usize = number("permutations", v, "a number of permutations")?;
+                    if !(9..=999).contains(&n) {
+                        return Err(ApiError::param(
+                            "permutations",
+                            "The number of permutations must be between 9 and 999.",
+                        ));
+                    }
+                    q.permutations = Some(n);
+                }
                 "lang" | "layers" => continue,
                 other => {
                     return Err(ApiError::param(
                         other,
                         format!(
-                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n and limit."
+                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n, limit and permutations."
                         ),
                     ));
                 }
@@ -208,7 +223,8 @@ fn prepare(
     Ok(Ctx { state, filter, q })
 }
 
-type Cache = Mutex<HashMap<String, (u64, Arc<Value>)>>;
+/// Answers serialised once: (snapshot generation, JSON bytes).
+type Cache = Mutex<HashMap<String, (u64, Bytes)>>;
 
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -250,18 +266,47 @@ impl Ctx {
         let (generation, value) = live.with(&self.filter, |snapshot, filter| {
             (live.generation(), compute(snapshot, filter))
         });
-        let value = Arc::new(value?);
+        self.store(key, generation, value?)
+    }
+
+    /// As [`Ctx::cached`] for the point statistics: only the extraction of the points runs
+    /// under the snapshot's read lock; the statistic runs after it is released, so writers
+    /// wait for no Knox test.
+    fn cached_points(
+        &self,
+        panel: &str,
+        compute: impl FnOnce((Vec<f64>, Vec<f64>, Vec<f64>, usize)) -> Result<Value, ApiError>,
+    ) -> Result<Response, ApiError> {
+        if let Some(r) = self.hit(panel) {
+            return Ok(r);
+        }
+        let live = self.state.ingest.live();
+        let (generation, points) = live.with(&self.filter, |snapshot, filter| {
+            (live.generation(), snapshot.points(filter))
+        });
+        self.store(self.cache_key(panel), generation, compute(points)?)
+    }
+
+    fn store(&self, key: String, generation: u64, value: Value) -> Result<Response, ApiError> {
+        let bytes = Bytes::from(
+            serde_json::to_vec(&value)
+                .map_err(|e| ApiError::param("query", format!("cannot encode the answer: {e}")))?,
+        );
         let mut c = cache().lock().expect("cache lock");
         if c.len() >= CACHE_ENTRIES {
             c.clear();
         }
-        c.insert(key, (generation, value.clone()));
-        Ok(json_response(value, false))
+        c.insert(key, (generation, bytes.clone()));
+        Ok(json_response(bytes, false))
     }
 }
 
-fn json_response(v: Arc<Value>, hit: bool) -> Response {
-    let mut r = Json(v.as_ref()).into_response();
+fn json_response(bytes: Bytes, hit: bool) -> Response {
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
     r.headers_mut().insert(
         "x-trygg-cache",
         axum::http::HeaderValue::from_static(if hit { "hit" } else { "miss" }),
@@ -388,8 +433,7 @@ async fn kde_surface(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (cell, radius) = (ctx.q.cell, ctx.q.radius);
-    ctx.cached("kde", |snapshot, filter| {
-        let (x, y, _, excluded) = snapshot.points(filter);
+    ctx.cached_points("kde", |(x, y, _, excluded)| {
         if x.len() < 2 {
             return Ok(too_few(x.len(), excluded, "en täthetsyta"));
         }
@@ -460,8 +504,7 @@ async fn hotspots(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
-    ctx.cached("hotspots", |snapshot, filter| {
-        let (x, y, _, excluded) = snapshot.points(filter);
+    ctx.cached_points("hotspots", |(x, y, _, excluded)| {
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
         }
@@ -717,8 +760,7 @@ async fn top_places(
                 .map(|m| (a.name.clone(), m))
         })
         .collect();
-    ctx.cached("top-places", move |snapshot, filter| {
-        let (x, y, _, excluded) = snapshot.points(filter);
+    ctx.cached_points("top-places", move |(x, y, _, excluded)| {
         if x.is_empty() {
             return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
         }
@@ -761,7 +803,8 @@ async fn top_places(
 }
 
 /// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
-/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 999 permutations (seed 1), on at most
+/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 99 permutations (seed 1; `permutations`
+/// up to 999), on at most
 /// [`KNOX_MAX_EVENTS`] events (the most recent matching ones; `capped` says when). Cached per
 /// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "space_labels",
 /// "time_labels", "observed", "expected", "ratio", "p", "events", "events_matching", "capped",
@@ -772,8 +815,8 @@ async fn near_repeat(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
-    ctx.cached("near-repeat", |snapshot, filter| {
-        let (mut x, mut y, mut t, excluded) = snapshot.points(filter);
+    let permutations = ctx.q.permutations.unwrap_or(KNOX_PERMUTATIONS);
+    ctx.cached_points("near-repeat", |(mut x, mut y, mut t, excluded)| {
         let matching = x.len();
         if matching > KNOX_MAX_EVENTS {
             let mut idx: Vec<usize> = (0..matching).collect();
@@ -794,7 +837,7 @@ async fn near_repeat(
             vec![0.0, 100.0, 200.0, 400.0, 600.0],
             vec![0.0, 7.0, 14.0, 21.0],
         );
-        config.permutations = KNOX_PERMUTATIONS;
+        config.permutations = permutations;
         config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
             .map(String::from)
             .to_vec();
