@@ -637,8 +637,9 @@ fn week_monday(year: i16, week: i8) -> Option<Date> {
 /// touches, and the same ISO weeks one year earlier:
 /// `{"weeks": [{"year", "week", "label": "v. 47", "monday": "2024-11-18", "count",
 /// "last_year"}], "from", "to" (the whole-week period used), "total", "total_last_year"}`.
-/// `last_year` is null for week 53 when the year before has none. Without `from`, the 12 weeks
-/// before `to` (or today).
+/// `last_year` is null for week 53 when the year before has none; `partial` marks a week that
+/// has not ended yet, and such weeks are left out of both totals (so the comparison is fair).
+/// Without `from`, the 12 weeks before `to` (or today).
 async fn trend(
     State(state): State<AppState>,
     caller: Caller,
@@ -675,6 +676,7 @@ async fn trend(
             .map_err(|e| ApiError::param("from", e.to_string()))
     };
     let (used_from, used_to) = (start_monday, end_monday);
+    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
     ctx.filter.from = Some(ts(prev_start)?);
     ctx.filter.to = Some(ts(end_monday)?);
     ctx.cached("trend", move |snapshot, filter| {
@@ -695,11 +697,15 @@ async fn trend(
                 let prev = week_monday(y - 1, k)
                     .filter(|m| m.iso_week_date().week() == k)
                     .map(|_| counts.get(&(y - 1, k)).copied().unwrap_or(0));
-                total += u64::from(count);
-                total_prev += u64::from(prev.unwrap_or(0));
+                let partial = w.date() + 7.days() > today;
+                if !partial {
+                    total += u64::from(count);
+                    total_prev += u64::from(prev.unwrap_or(0));
+                }
                 json!({
                     "year": y, "week": k, "label": format!("v. {k}"),
                     "monday": w.date().to_string(), "count": count, "last_year": prev,
+                    "partial": partial,
                 })
             })
             .collect();
