@@ -172,7 +172,7 @@
           pointToLayer: (f, ll) => L.circleMarker(ll, { renderer: canvas, radius: 3, weight: 0.5, color: "#fff", fillColor: "#1d4f73", fillOpacity: 0.8 }),
           onEachFeature: (f, l) => l.bindPopup(f.properties.label + "<br>" + new Date(f.properties.time * 1000).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16)),
         }).addTo(layers.punkter);
-        note("points", fc.left_out ? t(`Visar de ${nf.format(fc.returned)} senaste av ${nf.format(fc.total)} punkter.`, `Showing the latest ${nf.format(fc.returned)} of ${nf.format(fc.total)} points.`) : "", fc.excluded_area_precision);
+        note("punkter", fc.left_out ? t(`Visar de ${nf.format(fc.returned)} senaste av ${nf.format(fc.total)} punkter.`, `Showing the latest ${nf.format(fc.returned)} of ${nf.format(fc.total)} points.`) : "", fc.excluded_area_precision);
       } else if (k === "tathet") {
         const r = await get("kde");
         if (g !== generation) return;
@@ -182,7 +182,7 @@
           const i = Math.min(HEAT.length - 1, Math.floor((c.value / heatMax) * HEAT.length));
           L.polygon(c.ring.map(([lon, lat]) => [lat, lon]), { renderer: canvas, stroke: false, fillColor: HEAT[i], fillOpacity: 0.25 + 0.5 * (c.value / heatMax), interactive: false }).addTo(layers.tathet);
         }
-        note("kde", r.message || t(`Kvartisk kärna, sökradie ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS-regeln)" : ""}, ruta ${nf.format(r.cell)} m.`, `Quartic kernel, radius ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS rule)" : ""}, cell ${nf.format(r.cell)} m.`), r.excluded_area_precision);
+        note("tathet", r.message || t(`Kvartisk kärna, sökradie ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS-regeln)" : ""}, ruta ${nf.format(r.cell)} m.`, `Quartic kernel, radius ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS rule)" : ""}, cell ${nf.format(r.cell)} m.`), r.excluded_area_precision);
       } else if (k === "hotspots") {
         const r = await get("hotspots");
         if (g !== generation) return;
@@ -220,7 +220,7 @@
       const byX = new Map(r.weeks.map((w, i) => [xs[i], w]));
       if (plot) plot.destroy();
       box.replaceChildren();
-      const width = Math.max(280, box.clientWidth || 600);
+      const width = Math.max(240, box.clientWidth || 600);
       plot = new uPlot({
         width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))),
         scales: { x: { time: true } },
