@@ -301,6 +301,17 @@ impl Ctx {
     }
 }
 
+/// Runs a panel on the blocking pool (the Knox test), so the async workers keep answering.
+async fn blocking(
+    f: impl FnOnce() -> Result<Response, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(ApiError::Internal(format!("statistic cancelled: {e}"))),
+    }
+}
+
 fn json_response(bytes: Bytes, hit: bool) -> Response {
     let mut r = bytes.into_response();
     r.headers_mut().insert(
@@ -822,42 +833,50 @@ async fn near_repeat(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let permutations = ctx.q.permutations.unwrap_or(KNOX_PERMUTATIONS);
-    ctx.cached_points("near-repeat", |(mut x, mut y, mut t, excluded)| {
-        let matching = x.len();
-        if matching > KNOX_MAX_EVENTS {
-            let mut idx: Vec<usize> = (0..matching).collect();
-            idx.select_nth_unstable_by(KNOX_MAX_EVENTS, |&a, &b| t[b].total_cmp(&t[a]));
-            idx.truncate(KNOX_MAX_EVENTS);
-            x = idx.iter().map(|&i| x[i]).collect();
-            y = idx.iter().map(|&i| y[i]).collect();
-            t = idx.iter().map(|&i| t[i]).collect();
-        }
-        if x.len() < 2 {
-            return Ok(json!({
-                "sentence": "För få händelser med punktposition för en upprepningsanalys.",
-                "events": x.len(), "events_matching": matching, "capped": false,
-                "excluded_area_precision": excluded, "observed": [],
-            }));
-        }
-        let mut config = KnoxConfig::new(
-            vec![0.0, 100.0, 200.0, 400.0, 600.0],
-            vec![0.0, 7.0, 14.0, 21.0],
-        );
-        config.permutations = permutations;
-        config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
-            .map(String::from)
-            .to_vec();
-        config.time_labels = ["0–7 dagar", "7–14 dagar", "14–21 dagar", "> 21 dagar"]
-            .map(String::from)
-            .to_vec();
-        let r = knox(&x, &y, &t, &config).map_err(|e| ApiError::param("query", e.to_string()))?;
-        Ok(json!({
-            "sentence": r.swedish_summary(&SwedishNoun::default()),
-            "space_labels": r.space_labels, "time_labels": r.time_labels,
-            "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
-            "p": r.p_value, "events": x.len(), "events_matching": matching,
-            "capped": matching > x.len(), "permutations": r.permutations,
-            "metric": "manhattan", "excluded_area_precision": excluded,
-        }))
+    if let Some(r) = ctx.hit("near-repeat") {
+        return Ok(r);
+    }
+    // The permutations take up to a few hundred milliseconds: off the async workers.
+    blocking(move || {
+        ctx.cached_points("near-repeat", |(mut x, mut y, mut t, excluded)| {
+            let matching = x.len();
+            if matching > KNOX_MAX_EVENTS {
+                let mut idx: Vec<usize> = (0..matching).collect();
+                idx.select_nth_unstable_by(KNOX_MAX_EVENTS, |&a, &b| t[b].total_cmp(&t[a]));
+                idx.truncate(KNOX_MAX_EVENTS);
+                x = idx.iter().map(|&i| x[i]).collect();
+                y = idx.iter().map(|&i| y[i]).collect();
+                t = idx.iter().map(|&i| t[i]).collect();
+            }
+            if x.len() < 2 {
+                return Ok(json!({
+                    "sentence": "För få händelser med punktposition för en upprepningsanalys.",
+                    "events": x.len(), "events_matching": matching, "capped": false,
+                    "excluded_area_precision": excluded, "observed": [],
+                }));
+            }
+            let mut config = KnoxConfig::new(
+                vec![0.0, 100.0, 200.0, 400.0, 600.0],
+                vec![0.0, 7.0, 14.0, 21.0],
+            );
+            config.permutations = permutations;
+            config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
+                .map(String::from)
+                .to_vec();
+            config.time_labels = ["0–7 dagar", "7–14 dagar", "14–21 dagar", "> 21 dagar"]
+                .map(String::from)
+                .to_vec();
+            let r =
+                knox(&x, &y, &t, &config).map_err(|e| ApiError::param("query", e.to_string()))?;
+            Ok(json!({
+                "sentence": r.swedish_summary(&SwedishNoun::default()),
+                "space_labels": r.space_labels, "time_labels": r.time_labels,
+                "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
+                "p": r.p_value, "events": x.len(), "events_matching": matching,
+                "capped": matching > x.len(), "permutations": r.permutations,
+                "metric": "manhattan", "excluded_area_precision": excluded,
+            }))
+        })
     })
+    .await
 }
