@@ -84,7 +84,7 @@
     overlays[names[k]] = layers[k];
     if (visible.has(k)) layers[k].addTo(map);
   }
-  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   const legend = L.control({ position: "bottomright" });
   legend.onAdd = () => L.DomUtil.create("div", "lb-legend");
@@ -138,7 +138,8 @@
       const k = L.geoJSON(kommun, { style: { color: "#1d4f73", weight: 3, fill: false }, interactive: false }).addTo(outlines);
       L.geoJSON(districts, { style: { color: "#4a6275", weight: 1, fill: false, dashArray: "3" }, interactive: false }).addTo(outlines);
       if (!fitted) {
-        const b = (kommun.features.length ? k : L.geoJSON(districts)).getBounds();
+        // The districts are where the point data is; the kommun when there are none.
+        const b = (districts.features.length ? L.geoJSON(districts) : k).getBounds();
         if (b.isValid()) { map.fitBounds(b, { padding: [10, 10] }); fitted = true; }
       }
       drawChoropleth(districts);
@@ -171,7 +172,7 @@
           pointToLayer: (f, ll) => L.circleMarker(ll, { renderer: canvas, radius: 3, weight: 0.5, color: "#fff", fillColor: "#1d4f73", fillOpacity: 0.8 }),
           onEachFeature: (f, l) => l.bindPopup(f.properties.label + "<br>" + new Date(f.properties.time * 1000).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16)),
         }).addTo(layers.punkter);
-        note("points", fc.left_out ? t(`Visar de ${nf.format(fc.returned)} senaste av ${nf.format(fc.total)} punkter.`, `Showing the latest ${nf.format(fc.returned)} of ${nf.format(fc.total)} points.`) : "", fc.excluded_area_precision);
+        note("punkter", fc.left_out ? t(`Visar de ${nf.format(fc.returned)} senaste av ${nf.format(fc.total)} punkter.`, `Showing the latest ${nf.format(fc.returned)} of ${nf.format(fc.total)} points.`) : "", fc.excluded_area_precision);
       } else if (k === "tathet") {
         const r = await get("kde");
         if (g !== generation) return;
@@ -181,7 +182,7 @@
           const i = Math.min(HEAT.length - 1, Math.floor((c.value / heatMax) * HEAT.length));
           L.polygon(c.ring.map(([lon, lat]) => [lat, lon]), { renderer: canvas, stroke: false, fillColor: HEAT[i], fillOpacity: 0.25 + 0.5 * (c.value / heatMax), interactive: false }).addTo(layers.tathet);
         }
-        note("kde", r.message || t(`Kvartisk kärna, sökradie ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS-regeln)" : ""}, ruta ${nf.format(r.cell)} m.`, `Quartic kernel, radius ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS rule)" : ""}, cell ${nf.format(r.cell)} m.`), r.excluded_area_precision);
+        note("tathet", r.message || t(`Kvartisk kärna, sökradie ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS-regeln)" : ""}, ruta ${nf.format(r.cell)} m.`, `Quartic kernel, radius ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS rule)" : ""}, cell ${nf.format(r.cell)} m.`), r.excluded_area_precision);
       } else if (k === "hotspots") {
         const r = await get("hotspots");
         if (g !== generation) return;
@@ -219,24 +220,31 @@
       const byX = new Map(r.weeks.map((w, i) => [xs[i], w]));
       if (plot) plot.destroy();
       box.replaceChildren();
-      const width = Math.max(280, box.clientWidth || 600);
+      const width = Math.max(240, box.clientWidth || 600);
       plot = new uPlot({
         width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))),
         scales: { x: { time: true } },
         axes: [
-          { values: (u, vals) => vals.map((v) => { const w = byX.get(v); return w ? "v. " + w.week : new Date(v * 1000).toISOString().slice(0, 10); }) },
+          {
+            // One tick per ISO week (thinned to about 14 labels), labelled "v. 47".
+            splits: () => { const step = Math.max(1, Math.ceil(xs.length / 14)); return xs.filter((_, i) => i % step === 0); },
+            values: (u, vals) => vals.map((v) => { const w = byX.get(v); return w ? "v. " + w.week : ""; }),
+          },
           { values: (u, vals) => vals.map((v) => nf.format(v)) },
         ],
         series: [
-          { value: (u, v) => { const w = byX.get(v); return w ? `v. ${w.week} ${w.year}` : "–"; } },
+          { label: t("Vecka", "Week"), value: (u, v) => { const w = byX.get(v); return w ? `v. ${w.week} ${w.year}` + (w.partial ? t(" (pågår)", " (ongoing)") : "") : "–"; } },
           { label: t("Denna period", "This period"), stroke: "#1d4f73", width: 3, fill: "rgba(29,79,115,0.08)", value: (u, v) => (v == null ? "–" : nf.format(v)) },
           { label: t("Samma veckor i fjol", "Same weeks last year"), stroke: "#c0392b", width: 2, dash: [6, 4], value: (u, v) => (v == null ? "–" : nf.format(v)) },
         ],
       }, [xs, cur, prev], box);
       const change = r.total_last_year ? (r.total / r.total_last_year - 1) * 100 : null;
+      const done = r.weeks.filter((w) => !w.partial);
+      const ongoing = r.weeks.filter((w) => w.partial).map((w) => "v. " + w.week).join(", ");
+      const span = done.length ? `${done[0].week}–${done[done.length - 1].week}` : "–";
       $("lb-trend-note").textContent = t(
-        `${nf.format(r.total)} händelser v. ${r.weeks[0].week}–${r.weeks[r.weeks.length - 1].week} (hela ISO-veckor), mot ${nf.format(r.total_last_year)} samma veckor i fjol` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))} %).`),
-        `${nf.format(r.total)} incidents in weeks ${r.weeks[0].week}–${r.weeks[r.weeks.length - 1].week} (whole ISO weeks), against ${nf.format(r.total_last_year)} in the same weeks last year` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))}%).`));
+        `${nf.format(r.total)} händelser v. ${span} (hela ISO-veckor), mot ${nf.format(r.total_last_year)} samma veckor i fjol` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))} %).`) + (ongoing ? ` ${ongoing} pågår och ingår inte i jämförelsen.` : ""),
+        `${nf.format(r.total)} incidents in weeks ${span} (whole ISO weeks), against ${nf.format(r.total_last_year)} in the same weeks last year` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))}%).`) + (ongoing ? ` ${ongoing} is still running and left out of the comparison.` : ""));
       return r;
     } catch (e) { fail(box, e); }
   }
@@ -272,7 +280,7 @@
       const r = await get("top-places", { n: 10 });
       box.replaceChildren();
       for (const p of r.places) {
-        const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: (p.area || t("Utanför stadsdelarna", "Outside the districts")) }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + " %)" }));
+        const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: (p.area || t("Utanför stadsdelarna", "Outside the districts")) }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + " %) · " + p.lat.toFixed(4) + " N " + p.lon.toFixed(4) + " E" }));
         li.querySelector("button").addEventListener("click", () => {
           map.setView([p.lat, p.lon], 16);
           L.popup().setLatLng([p.lat, p.lon]).setContent(`${p.area || ""}: ${nf.format(p.count)} ${t("händelser", "incidents")}`).openOn(map);

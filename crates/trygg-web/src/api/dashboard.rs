@@ -17,11 +17,12 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{Mutex, OnceLock},
 };
 
 use axum::{
-    Json, Router,
+    Router,
+    body::Bytes,
     extract::{Query, State, rejection::QueryRejection},
     response::{IntoResponse, Response},
     routing::get,
@@ -51,8 +52,14 @@ const POINTS_DEFAULT: usize = 5_000;
 const POINTS_MAX: usize = 50_000;
 /// Knox runs on at most this many events (the most recent ones).
 pub const KNOX_MAX_EVENTS: usize = 10_000;
-/// Permutations of the dashboard's Knox test (ANALYSIS.md's default).
-const KNOX_PERMUTATIONS: usize = 999;
+/// Permutations of the dashboard's Knox test unless `permutations` asks for more (up to 999,
+/// ANALYSIS.md's default): 99 keeps a fresh answer near 200 ms at a million incidents; the
+/// smallest p it can give is 0.01.
+const KNOX_PERMUTATIONS: usize = 99;
+/// KDE cells below this share of the maximum are not sent.
+const KDE_SHOWN_SHARE: f64 = 0.05;
+/// Most KDE cells sent (the highest).
+const KDE_MAX_CELLS: usize = 12_000;
 /// Most grid cells a KDE or Gi* grid may have.
 const MAX_CELLS: usize = 400_000;
 
@@ -87,6 +94,8 @@ pub struct DashboardQuery {
     pub n: Option<usize>,
     /// Most points returned.
     pub limit: Option<usize>,
+    /// Knox permutations (99 by default, 9–999).
+    pub permutations: Option<usize>,
     /// The normalised query (sorted pairs), the cache key.
     key: String,
 }
@@ -152,12 +161,22 @@ impl DashboardQuery {
                     let n: usize = number("limit", v, "a number of points")?;
                     q.limit = Some(n.clamp(1, POINTS_MAX));
                 }
+                "permutations" => {
+                    let n: usize = number("permutations", v, "a number of permutations")?;
+                    if !(9..=999).contains(&n) {
+                        return Err(ApiError::param(
+                            "permutations",
+                            "The number of permutations must be between 9 and 999.",
+                        ));
+                    }
+                    q.permutations = Some(n);
+                }
                 "lang" | "layers" => continue,
                 other => {
                     return Err(ApiError::param(
                         other,
                         format!(
-                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n and limit."
+                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n, limit and permutations."
                         ),
                     ));
                 }
@@ -204,7 +223,8 @@ fn prepare(
     Ok(Ctx { state, filter, q })
 }
 
-type Cache = Mutex<HashMap<String, (u64, Arc<Value>)>>;
+/// Answers serialised once: (snapshot generation, JSON bytes).
+type Cache = Mutex<HashMap<String, (u64, Bytes)>>;
 
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -218,6 +238,15 @@ impl Ctx {
 
     /// The cached answer for this panel and the current snapshot, or `compute` run on the
     /// snapshot (under its read lock) and cached with the generation it saw.
+    /// The cached answer, if the snapshot has not changed since it was computed.
+    fn hit(&self, panel: &str) -> Option<Response> {
+        let generation = self.state.ingest.live().generation();
+        let c = cache().lock().expect("cache lock");
+        c.get(&self.cache_key(panel))
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, v)| json_response(v.clone(), true))
+    }
+
     fn cached(
         &self,
         panel: &str,
@@ -237,18 +266,58 @@ impl Ctx {
         let (generation, value) = live.with(&self.filter, |snapshot, filter| {
             (live.generation(), compute(snapshot, filter))
         });
-        let value = Arc::new(value?);
+        self.store(key, generation, value?)
+    }
+
+    /// As [`Ctx::cached`] for the point statistics: only the extraction of the points runs
+    /// under the snapshot's read lock; the statistic runs after it is released, so writers
+    /// wait for no Knox test.
+    fn cached_points(
+        &self,
+        panel: &str,
+        compute: impl FnOnce((Vec<f64>, Vec<f64>, Vec<f64>, usize)) -> Result<Value, ApiError>,
+    ) -> Result<Response, ApiError> {
+        if let Some(r) = self.hit(panel) {
+            return Ok(r);
+        }
+        let live = self.state.ingest.live();
+        let (generation, points) = live.with(&self.filter, |snapshot, filter| {
+            (live.generation(), snapshot.points(filter))
+        });
+        self.store(self.cache_key(panel), generation, compute(points)?)
+    }
+
+    fn store(&self, key: String, generation: u64, value: Value) -> Result<Response, ApiError> {
+        let bytes = Bytes::from(
+            serde_json::to_vec(&value)
+                .map_err(|e| ApiError::param("query", format!("cannot encode the answer: {e}")))?,
+        );
         let mut c = cache().lock().expect("cache lock");
         if c.len() >= CACHE_ENTRIES {
             c.clear();
         }
-        c.insert(key, (generation, value.clone()));
-        Ok(json_response(value, false))
+        c.insert(key, (generation, bytes.clone()));
+        Ok(json_response(bytes, false))
     }
 }
 
-fn json_response(v: Arc<Value>, hit: bool) -> Response {
-    let mut r = Json(v.as_ref()).into_response();
+/// Runs a panel on the blocking pool (the Knox test), so the async workers keep answering.
+async fn blocking(
+    f: impl FnOnce() -> Result<Response, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(ApiError::Internal(format!("statistic cancelled: {e}"))),
+    }
+}
+
+fn json_response(bytes: Bytes, hit: bool) -> Response {
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
     r.headers_mut().insert(
         "x-trygg-cache",
         axum::http::HeaderValue::from_static(if hit { "hit" } else { "miss" }),
@@ -363,7 +432,8 @@ async fn points(
 }
 
 /// `GET /lagesbild/kde`: quartic KDE (ArcGIS default radius unless `radius`; cell from `cell`
-/// or the extent / 250). Cells whose value is at least 2 % of the maximum, as WGS84 rings:
+/// or the extent / 250). Cells whose value is at least 5 % of the maximum (at most the 12 000
+/// highest), as WGS84 rings:
 /// `{"cells": [{"ring": [[lon,lat]×4], "value": expected count per cell}], "max", "radius",
 /// "default_radius", "cell", "unit", "grid", "events", "excluded_area_precision",
 /// "cells_left_out", "warnings"}`.
@@ -374,8 +444,7 @@ async fn kde_surface(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (cell, radius) = (ctx.q.cell, ctx.q.radius);
-    ctx.cached("kde", |snapshot, filter| {
-        let (x, y, _, excluded) = snapshot.points(filter);
+    ctx.cached_points("kde", |(x, y, _, excluded)| {
         if x.len() < 2 {
             return Ok(too_few(x.len(), excluded, "en täthetsyta"));
         }
@@ -401,18 +470,30 @@ async fn kde_surface(
         )
         .map_err(|e| ApiError::param("radius", e.to_string()))?;
         let max = result.density.iter().copied().fold(0.0, f64::max) * result.cell_area;
-        let mut cells = Vec::new();
+        let mut shown: Vec<(f64, usize)> = Vec::new();
         let mut left_out = 0usize;
-        for row in 0..grid.rows {
-            for col in 0..grid.cols {
-                let v = result.density[row * grid.cols + col] * result.cell_area;
-                if v > 0.0 && v >= 0.02 * max {
-                    cells.push(json!({"ring": cell_ring(&grid, row, col), "value": (v * 1e4).round() / 1e4}));
-                } else if v > 0.0 {
-                    left_out += 1;
-                }
+        for (i, d) in result.density.iter().enumerate() {
+            let v = d * result.cell_area;
+            if v > 0.0 && v >= KDE_SHOWN_SHARE * max {
+                shown.push((v, i));
+            } else if v > 0.0 {
+                left_out += 1;
             }
         }
+        if shown.len() > KDE_MAX_CELLS {
+            shown.select_nth_unstable_by(KDE_MAX_CELLS, |a, b| b.0.total_cmp(&a.0));
+            left_out += shown.len() - KDE_MAX_CELLS;
+            shown.truncate(KDE_MAX_CELLS);
+        }
+        let cells: Vec<Value> = shown
+            .iter()
+            .map(|&(v, i)| {
+                json!({
+                    "ring": cell_ring(&grid, i / grid.cols, i % grid.cols),
+                    "value": (v * 1e4).round() / 1e4,
+                })
+            })
+            .collect();
         Ok(json!({
             "cells": cells, "max": max, "radius": result.radius, "default_radius": radius.is_none(),
             "cell": grid.cell, "unit": "expected count per cell", "grid": grid_json(&grid),
@@ -434,8 +515,7 @@ async fn hotspots(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
-    ctx.cached("hotspots", |snapshot, filter| {
-        let (x, y, _, excluded) = snapshot.points(filter);
+    ctx.cached_points("hotspots", |(x, y, _, excluded)| {
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
         }
@@ -517,6 +597,9 @@ async fn areas(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let kind = parse_kind(ctx.q.kind.as_deref())?;
+    if let Some(r) = ctx.hit("areas") {
+        return Ok(r);
+    }
     let all = ctx.state.store.list_areas().await?;
     let live = ctx.state.ingest.live();
     let shown: Vec<(&trygg_domain::Area, Option<u16>)> = areas_of_kind(kind, &all)
@@ -565,8 +648,9 @@ fn week_monday(year: i16, week: i8) -> Option<Date> {
 /// touches, and the same ISO weeks one year earlier:
 /// `{"weeks": [{"year", "week", "label": "v. 47", "monday": "2024-11-18", "count",
 /// "last_year"}], "from", "to" (the whole-week period used), "total", "total_last_year"}`.
-/// `last_year` is null for week 53 when the year before has none. Without `from`, the 12 weeks
-/// before `to` (or today).
+/// `last_year` is null for week 53 when the year before has none; `partial` marks a week that
+/// has not ended yet, and such weeks are left out of both totals (so the comparison is fair).
+/// Without `from`, the 12 weeks before `to` (or today).
 async fn trend(
     State(state): State<AppState>,
     caller: Caller,
@@ -603,6 +687,7 @@ async fn trend(
             .map_err(|e| ApiError::param("from", e.to_string()))
     };
     let (used_from, used_to) = (start_monday, end_monday);
+    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
     ctx.filter.from = Some(ts(prev_start)?);
     ctx.filter.to = Some(ts(end_monday)?);
     ctx.cached("trend", move |snapshot, filter| {
@@ -623,11 +708,15 @@ async fn trend(
                 let prev = week_monday(y - 1, k)
                     .filter(|m| m.iso_week_date().week() == k)
                     .map(|_| counts.get(&(y - 1, k)).copied().unwrap_or(0));
-                total += u64::from(count);
-                total_prev += u64::from(prev.unwrap_or(0));
+                let partial = w.date() + 7.days() > today;
+                if !partial {
+                    total += u64::from(count);
+                    total_prev += u64::from(prev.unwrap_or(0));
+                }
                 json!({
                     "year": y, "week": k, "label": format!("v. {k}"),
                     "monday": w.date().to_string(), "count": count, "last_year": prev,
+                    "partial": partial,
                 })
             })
             .collect();
@@ -675,6 +764,9 @@ async fn top_places(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (n, snap) = (ctx.q.n.unwrap_or(10), ctx.q.snap.unwrap_or(100.0));
+    if let Some(r) = ctx.hit("top-places") {
+        return Ok(r);
+    }
     let all = ctx.state.store.list_areas().await?;
     let districts: Vec<(String, MultiPolygon)> = all
         .iter()
@@ -685,8 +777,7 @@ async fn top_places(
                 .map(|m| (a.name.clone(), m))
         })
         .collect();
-    ctx.cached("top-places", move |snapshot, filter| {
-        let (x, y, _, excluded) = snapshot.points(filter);
+    ctx.cached_points("top-places", move |(x, y, _, excluded)| {
         if x.is_empty() {
             return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
         }
@@ -729,7 +820,8 @@ async fn top_places(
 }
 
 /// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
-/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 999 permutations (seed 1), on at most
+/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 99 permutations (seed 1; `permutations`
+/// up to 999), on at most
 /// [`KNOX_MAX_EVENTS`] events (the most recent matching ones; `capped` says when). Cached per
 /// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "space_labels",
 /// "time_labels", "observed", "expected", "ratio", "p", "events", "events_matching", "capped",
@@ -740,43 +832,51 @@ async fn near_repeat(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
-    ctx.cached("near-repeat", |snapshot, filter| {
-        let (mut x, mut y, mut t, excluded) = snapshot.points(filter);
-        let matching = x.len();
-        if matching > KNOX_MAX_EVENTS {
-            let mut idx: Vec<usize> = (0..matching).collect();
-            idx.select_nth_unstable_by(KNOX_MAX_EVENTS, |&a, &b| t[b].total_cmp(&t[a]));
-            idx.truncate(KNOX_MAX_EVENTS);
-            x = idx.iter().map(|&i| x[i]).collect();
-            y = idx.iter().map(|&i| y[i]).collect();
-            t = idx.iter().map(|&i| t[i]).collect();
-        }
-        if x.len() < 2 {
-            return Ok(json!({
-                "sentence": "För få händelser med punktposition för en upprepningsanalys.",
-                "events": x.len(), "events_matching": matching, "capped": false,
-                "excluded_area_precision": excluded, "observed": [],
-            }));
-        }
-        let mut config = KnoxConfig::new(
-            vec![0.0, 100.0, 200.0, 400.0, 600.0],
-            vec![0.0, 7.0, 14.0, 21.0],
-        );
-        config.permutations = KNOX_PERMUTATIONS;
-        config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
-            .map(String::from)
-            .to_vec();
-        config.time_labels = ["0–7 dagar", "7–14 dagar", "14–21 dagar", "> 21 dagar"]
-            .map(String::from)
-            .to_vec();
-        let r = knox(&x, &y, &t, &config).map_err(|e| ApiError::param("query", e.to_string()))?;
-        Ok(json!({
-            "sentence": r.swedish_summary(&SwedishNoun::default()),
-            "space_labels": r.space_labels, "time_labels": r.time_labels,
-            "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
-            "p": r.p_value, "events": x.len(), "events_matching": matching,
-            "capped": matching > x.len(), "permutations": r.permutations,
-            "metric": "manhattan", "excluded_area_precision": excluded,
-        }))
+    let permutations = ctx.q.permutations.unwrap_or(KNOX_PERMUTATIONS);
+    if let Some(r) = ctx.hit("near-repeat") {
+        return Ok(r);
+    }
+    // The permutations take up to a few hundred milliseconds: off the async workers.
+    blocking(move || {
+        ctx.cached_points("near-repeat", |(mut x, mut y, mut t, excluded)| {
+            let matching = x.len();
+            if matching > KNOX_MAX_EVENTS {
+                let mut idx: Vec<usize> = (0..matching).collect();
+                idx.select_nth_unstable_by(KNOX_MAX_EVENTS, |&a, &b| t[b].total_cmp(&t[a]));
+                idx.truncate(KNOX_MAX_EVENTS);
+                x = idx.iter().map(|&i| x[i]).collect();
+                y = idx.iter().map(|&i| y[i]).collect();
+                t = idx.iter().map(|&i| t[i]).collect();
+            }
+            if x.len() < 2 {
+                return Ok(json!({
+                    "sentence": "För få händelser med punktposition för en upprepningsanalys.",
+                    "events": x.len(), "events_matching": matching, "capped": false,
+                    "excluded_area_precision": excluded, "observed": [],
+                }));
+            }
+            let mut config = KnoxConfig::new(
+                vec![0.0, 100.0, 200.0, 400.0, 600.0],
+                vec![0.0, 7.0, 14.0, 21.0],
+            );
+            config.permutations = permutations;
+            config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
+                .map(String::from)
+                .to_vec();
+            config.time_labels = ["0–7 dagar", "7–14 dagar", "14–21 dagar", "> 21 dagar"]
+                .map(String::from)
+                .to_vec();
+            let r =
+                knox(&x, &y, &t, &config).map_err(|e| ApiError::param("query", e.to_string()))?;
+            Ok(json!({
+                "sentence": r.swedish_summary(&SwedishNoun::default()),
+                "space_labels": r.space_labels, "time_labels": r.time_labels,
+                "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
+                "p": r.p_value, "events": x.len(), "events_matching": matching,
+                "capped": matching > x.len(), "permutations": r.permutations,
+                "metric": "manhattan", "excluded_area_precision": excluded,
+            }))
+        })
     })
+    .await
 }

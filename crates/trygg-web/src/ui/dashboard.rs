@@ -92,6 +92,7 @@ pub fn body(ctx: &PageCtx, q: &DashboardQuery, areas: &[Area], config: &Dashboar
             data-attribution=(config.tile_attribution)
             data-lang=(ctx.lang.code())
         {
+            h1.lb-title { (ctx.t("Lägesbild", "Situation picture")) }
             form #lb-filter .lb-filter method="get" action="/lagesbild" {
                 div.lb-field {
                     label for="lb-from" { (ctx.t("Från", "From")) }
