@@ -9,11 +9,14 @@ use sqlx::{PgPool, Postgres, Transaction, postgres::PgPoolOptions};
 use trygg_store::{Result, StoreError, sql::EmbeddedMigration};
 
 /// The migrations, in order; compiled into the binary.
-pub const MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (3, "cycle", include_str!("../migrations/0003_cycle.sql")),
+];
 
 /// trygg's store on PostgreSQL.
 #[derive(Debug, Clone)]

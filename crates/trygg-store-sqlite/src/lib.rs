@@ -13,11 +13,14 @@ use sqlx::{
 use trygg_store::{Result, StoreError, sql::EmbeddedMigration};
 
 /// The migrations, in order; compiled into the binary.
-pub const MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (3, "cycle", include_str!("../migrations/0003_cycle.sql")),
+];
 
 /// trygg's store on SQLite.
 #[derive(Debug, Clone)]
