@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod followup;
 mod health;
 pub mod ingest;
 pub mod live;

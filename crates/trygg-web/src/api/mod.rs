@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
+mod cycle;
 mod incidents;
 mod stats;
 mod transfer;
@@ -18,6 +19,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(stats::routes())
         .merge(transfer::routes())
+        .merge(cycle::routes())
 }
 
 /// The taxonomy, for clients building forms and filters.
