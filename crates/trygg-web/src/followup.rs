@@ -17,9 +17,11 @@
 //! - **Monthly series** of the three area sets over both periods, for the chart.
 //! - **Control suggestion**: other areas of the treated area's kind, not the treated area, the
 //!   buffer, nor any area touching the treated area (a vertex within 250 m), ranked by
-//!   `correlation × level similarity` of their monthly counts over the before period, where
-//!   correlation is Pearson's r of the monthly series and level similarity is
-//!   min(mean)/max(mean).
+//!   `level similarity × (1 + r)/2` of their monthly counts over up to 36 months before the
+//!   start (from the first month with data), where level similarity is min(mean)/max(mean) and
+//!   r is Pearson's correlation of the monthly series. Level comes first because a control
+//!   must carry the same weight of counts; r (noisy on monthly counts) breaks ties towards
+//!   areas that move with the treated one.
 
 use jiff::{Span, Timestamp, civil::Date, tz::TimeZone};
 use serde::Serialize;
@@ -35,6 +37,8 @@ use crate::live::Live;
 
 /// Longest period on either side, in months.
 pub const MONTHS: i64 = 12;
+/// Months of history compared for the control suggestion (fewer when the data starts later).
+pub const HISTORY_MONTHS: i64 = 36;
 /// Two areas closer than this (any vertex pair) are neighbours for the control suggestion.
 pub const NEIGHBOUR_M: f64 = 250.0;
 
@@ -405,13 +409,13 @@ pub struct ControlSuggestion {
     pub area_id: AreaId,
     /// Its name.
     pub name: String,
-    /// Pearson's r of the monthly before-period counts with the treated area's.
+    /// Pearson's r of the monthly counts before the start with the treated area's.
     pub correlation: Option<f64>,
     /// min(mean)/max(mean) of the monthly counts.
     pub level_similarity: f64,
-    /// correlation × level similarity (higher is better).
+    /// level similarity × (1 + correlation)/2 (higher is better, at most 1).
     pub score: f64,
-    /// Monthly mean in the before period.
+    /// Monthly mean over the history compared.
     pub monthly_mean: f64,
 }
 
@@ -496,8 +500,8 @@ pub fn suggest_controls(
             !treated_vertices.iter().any(|t| touches(t, &v))
         })
         .collect();
-    let (from, to) = (ts(add_months(start, -MONTHS), tz), ts(start, tz));
-    let months = months_between(add_months(start, -MONTHS), start);
+    let (from, to) = (ts(add_months(start, -HISTORY_MONTHS), tz), ts(start, tz));
+    let months = months_between(add_months(start, -HISTORY_MONTHS), start);
     let filter = IncidentFilter {
         categories: categories.to_vec(),
         scope,
@@ -518,25 +522,31 @@ pub fn suggest_controls(
             candidate_sets.iter().map(series).collect::<Vec<_>>(),
         )
     });
+    // History starts at the first month with any incident in the areas compared.
+    let first = (0..months.len())
+        .find(|&k| treated_series[k] > 0.0 || candidate_series.iter().any(|c| c[k] > 0.0))
+        .unwrap_or(months.len());
+    let treated_series = &treated_series[first..];
     let mean = |v: &[f64]| v.iter().sum::<f64>() / (v.len().max(1) as f64);
-    let tm = mean(&treated_series);
+    let tm = mean(treated_series);
     let mut out: Vec<ControlSuggestion> = candidates
         .iter()
         .zip(&candidate_series)
         .map(|(a, c)| {
+            let c = &c[first..];
             let cm = mean(c);
             let level_similarity = if tm.max(cm) > 0.0 {
                 tm.min(cm) / tm.max(cm)
             } else {
                 0.0
             };
-            let correlation = pearson(&treated_series, c);
+            let correlation = pearson(treated_series, c);
             ControlSuggestion {
                 area_id: a.id,
                 name: a.name.clone(),
                 correlation,
                 level_similarity,
-                score: correlation.unwrap_or(0.0).max(0.0) * level_similarity,
+                score: level_similarity * (1.0 + correlation.unwrap_or(0.0)) / 2.0,
                 monthly_mean: cm,
             }
         })

@@ -1,12 +1,13 @@
 //! The JSON API over real HTTP, on a fresh SQLite database per test.
 
+mod common;
+
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use trygg_domain::{Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, Role, Scope};
+use trygg_domain::{IncidentFilter, Role, Scope};
 use trygg_store::Store;
-use trygg_store_sqlite::SqliteStore;
 
 struct TestApp {
     base: String,
@@ -57,59 +58,17 @@ impl TestApp {
 }
 
 async fn spawn_app() -> TestApp {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
-    let actor = Actor::system("test");
-    let mut tokens = Vec::new();
-    for (org, email) in [
-        ("Uppsala kommun", "analytiker@test"),
-        ("Uppsalahem", "vakt@test"),
-    ] {
-        let org = store
-            .create_organisation(
-                &actor,
-                NewOrganisation {
-                    name: org.into(),
-                    kind: OrgKind::Kommun,
-                    parent_id: None,
-                },
-            )
-            .await
-            .unwrap();
-        let user = store
-            .create_user(
-                &actor,
-                NewUser {
-                    email: email.into(),
-                    display_name: email.into(),
-                    organisation_id: org.id,
-                    roles: vec![Role::Analyst],
-                },
-                None,
-            )
-            .await
-            .unwrap();
-        let token = trygg_web::auth::generate_token();
-        store
-            .create_api_token(
-                &actor,
-                user.id,
-                "test",
-                &trygg_web::auth::hash_token(&token),
-            )
-            .await
-            .unwrap();
-        tokens.push(token);
-    }
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let router = trygg_web::router(trygg_web::AppState::load(store.clone(), tz).await.unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(trygg_web::serve(listener, router, std::future::pending()));
+    let app = common::spawn(&[
+        ("Uppsala kommun", "analytiker@test", Role::Analyst),
+        ("Uppsalahem", "vakt@test", Role::Analyst),
+    ])
+    .await;
+    let [token, other_token] = <[String; 2]>::try_from(app.tokens).unwrap();
     TestApp {
-        base,
-        other_token: tokens.pop().unwrap(),
-        token: tokens.pop().unwrap(),
-        store,
+        base: app.base,
+        token,
+        other_token,
+        store: app.store,
         client: reqwest::Client::new(),
     }
 }
