@@ -426,6 +426,11 @@ async fn open_meeting_actions_carry_over_until_closed() {
     assert_eq!(one["briefing"]["week"], "2024-W19", "last week's lägesbild");
     let (_, list) = app.get("/meetings").await;
     assert_eq!(list["items"][0]["id"], id2, "newest first");
+    let (s, fb) = app.get("/feedback").await;
+    assert_eq!(s, StatusCode::OK, "reporters read the feedback");
+    assert_eq!(fb["items"].as_array().unwrap().len(), 2);
+    assert_eq!(fb["items"][0]["meeting_id"], id2);
+    assert_eq!(fb["items"][0]["incident_ids"], json!([1]));
 
     let (s, v) = app
         .post("/meetings", &app.reporter, meeting("2024-05-20", json!([])))

@@ -57,6 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/interventions/{id}/evaluation/approve", post(approve))
         .route("/meetings", get(list_meetings).post(create_meeting))
         .route("/meetings/{id}", get(get_meeting).put(put_meeting))
+        .route("/feedback", get(feedback))
         .route("/alerts", get(alerts))
         .route("/alerts/{key}/problem", post(alert_to_problem))
 }
@@ -799,6 +800,33 @@ async fn put_meeting(
     v.data.assign_action_keys();
     v.data.validate()?;
     update_typed(&state, &caller, id, "Meeting", v).await
+}
+
+/// Feedback to the reporters from every meeting, newest first: what reporters see in their own
+/// view. `{"items": [{"meeting_id", "date", "text", "report_ids", "incident_ids"}]}`.
+async fn feedback(State(state): State<AppState>, _caller: Caller) -> Result<Json<Value>, ApiError> {
+    let mut meetings = records::list::<Meeting>(state.store.as_ref()).await?;
+    meetings.sort_by(|a, b| {
+        b.data
+            .date
+            .cmp(&a.data.date)
+            .then(b.meta.id.cmp(&a.meta.id))
+    });
+    let items: Vec<Value> = meetings
+        .iter()
+        .flat_map(|m| {
+            m.data.feedback.iter().map(|f| {
+                json!({
+                    "meeting_id": m.meta.id,
+                    "date": m.data.date,
+                    "text": f.text,
+                    "report_ids": f.report_ids,
+                    "incident_ids": f.incident_ids,
+                })
+            })
+        })
+        .collect();
+    Ok(list_json(items))
 }
 
 // ---------------------------------------------------------------------------------------------
