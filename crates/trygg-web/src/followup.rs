@@ -244,10 +244,18 @@ pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
         .then(|| {
             let mut c = counts;
             if !has_buffer {
-                // WDQ needs a buffer; without one, evaluate() still needs a non-zero count.
+                // evaluate() needs a buffer count for the WDQ; without a buffer there is no
+                // WDQ, so it is computed on a stand-in and then removed.
                 c.buffer_before = c.buffer_before.max(1);
             }
-            evaluate(c).ok()
+            evaluate(c).ok().map(|mut e| {
+                if !has_buffer {
+                    e.counts = counts;
+                    e.wdq = None;
+                    e.buffer = f64::NAN;
+                }
+                e
+            })
         })
         .flatten();
     let pair = |b, a| Pair {
@@ -385,18 +393,30 @@ fn verdict(
             sv_number(w.ci_lower, 0, false),
             sv_number(w.ci_upper, 0, false),
             match (sig, w.wdd < 0.0) {
-                (true, true) => "insatsområdet och buffertzonen fick sammantaget färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
-                (true, false) => "sammantaget fler händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                (true, true) if has_buffer => "åtgärdsområdet och buffertzonen fick sammantaget färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                (true, true) => "åtgärdsområdet fick färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                (true, false) => "fler händelser än kontrollen lät vänta, statistiskt säkerställt.",
                 (false, _) => "skillnaden mot kontrollen är inte statistiskt säkerställd (intervallet omfattar 0).",
             }
         ));
     }
     if let Some(e) = evaluation {
-        // Its WDQ sentence and what the numbers cannot show.
-        if let Some((_, rest)) = e.verdict_sv.split_once(". ") {
-            out.push_str(rest);
-        } else {
-            out.push_str(&e.verdict_sv);
+        if has_buffer
+            && let Some(q) = e.wdq
+            && e.success < 0.0
+        {
+            let q_sv = sv_number(q, 2, false);
+            out.push_str(&if q > 0.0 {
+                format!("WDQ = {q_sv}: buffertzonen minskade också jämfört med kontrollen, tecken på spridning av nytta snarare än undanträngning. ")
+            } else if q > -1.0 {
+                format!("WDQ = {q_sv}: en del av minskningen kan ha flyttat till buffertzonen (undanträngning), men mindre än vad som vanns i åtgärdsområdet: nettoeffekten är positiv. ")
+            } else {
+                format!("WDQ = {q_sv}: undanträngningen till buffertzonen är minst lika stor som minskningen i åtgärdsområdet: ingen nettovinst. ")
+            });
+        }
+        // What the numbers cannot show (the evaluation's own closing sentence).
+        if let Some(k) = e.verdict_sv.find("Siffrorna visar") {
+            out.push_str(&e.verdict_sv[k..]);
         }
     }
     out.trim_end().to_string()

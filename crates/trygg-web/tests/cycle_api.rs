@@ -354,6 +354,31 @@ async fn analysis_intervention_evaluation_and_approval() {
     assert_eq!(f["data"]["evaluation"]["status"], "approved");
     let (_, e) = app.get(&format!("/interventions/{iid}/evaluation")).await;
     assert_eq!(e["approved"]["data"]["comment"], "Godkänd");
+    let mut future = intervention("H1");
+    future["start"] = json!("2099-01-01");
+    let (_, f) = app.post("/interventions", &app.coordinator, future).await;
+    let (_, fe) = app
+        .get(&format!("/interventions/{}/evaluation", f["id"]))
+        .await;
+    assert_eq!(fe["live"]["months"], 0);
+    assert!(
+        fe["live"]["verdict_sv"]
+            .as_str()
+            .unwrap()
+            .starts_with("För tidigt")
+    );
+    let (s, v) = app
+        .post(
+            &format!("/interventions/{}/evaluation/approve", f["id"]),
+            &app.coordinator,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too early to approve: {v}"
+    );
     assert_eq!(
         e["approved"]["data"]["evaluation"]["counts"],
         e["live"]["counts"]
@@ -545,6 +570,23 @@ async fn the_demo_city_shows_the_planted_effect_and_the_planted_surge() {
     );
     assert!(verdict.contains("undanträngning"), "{verdict}");
     assert!(verdict.contains("statistiskt säkerställd"), "{verdict}");
+    assert!(
+        verdict.contains("WDQ = −0,") && verdict.contains("nettoeffekten är positiv"),
+        "{verdict}"
+    );
+    assert!(
+        verdict.contains("Siffrorna visar"),
+        "says what the numbers cannot show"
+    );
+
+    // Without a buffer there is no WDQ, and no displacement is claimed.
+    let (_, nb) = app
+        .get(&format!("/interventions/{}/evaluation?buffer=", i["id"]))
+        .await;
+    assert_eq!(nb["live"]["evaluation"]["wdq"], Value::Null, "{nb}");
+    assert_eq!(nb["live"]["counts"]["buffer_before"], 0);
+    let v = nb["live"]["verdict_sv"].as_str().unwrap();
+    assert!(!v.contains("WDQ") && !v.contains("buffertzon"), "{v}");
     assert_eq!(live["series"].as_array().unwrap().len(), 24);
     let suggestions = e["control_suggestions"].as_array().unwrap();
     assert!(

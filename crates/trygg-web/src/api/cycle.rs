@@ -83,9 +83,9 @@ fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     Ok(b?.0)
 }
 
-/// The body of every `PUT`: the version read, and the new data.
+/// The body of every `PUT`: the version read, and the new data. Other fields (a whole `GET`
+/// answer sent back) are ignored.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Versioned<T> {
     /// The version the client read (0 or absent: creating).
     #[serde(default)]
@@ -612,6 +612,13 @@ async fn approve(
     let i = load::<Intervention>(&state, id, "Intervention").await?;
     let (result, _) =
         live_evaluation(&state, &caller, &i.data, &EvaluationQuery::default()).await?;
+    if result.months == 0 {
+        return Err(ApiError::Invalid(ValidationError::new(
+            ErrorCode::Invalid,
+            "start",
+            "Too early to approve a follow-up: the intervention has run for less than a month (för tidigt att följa upp).",
+        )));
+    }
     let mut evaluation =
         serde_json::to_value(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
     evaluation["status"] = json!("approved");
