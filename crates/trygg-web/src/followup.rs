@@ -575,3 +575,85 @@ pub fn suggest_controls(
     out.truncate(limit);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(r: (u64, u64), d: (u64, u64), c: (u64, u64)) -> BeforeAfter {
+        BeforeAfter {
+            treated_before: r.0,
+            treated_after: r.1,
+            buffer_before: d.0,
+            buffer_after: d.1,
+            control_before: c.0,
+            control_after: c.1,
+        }
+    }
+
+    fn words(c: BeforeAfter) -> String {
+        let e = evaluate(c).unwrap();
+        let p = |b, a| Pair {
+            before: b,
+            after: a,
+        };
+        let w = wdd(
+            p(c.treated_before, c.treated_after),
+            p(c.control_before, c.control_after),
+            p(c.buffer_before, c.buffer_after),
+            p(c.control_before, c.control_after),
+        )
+        .unwrap();
+        verdict(12, &c, true, true, Some(&e), Some(&w))
+    }
+
+    #[test]
+    fn the_verdict_says_what_the_numbers_show_and_what_they_cannot() {
+        // ANALYSIS.md's check: R 100→50, D 100→150, C 100→100 → WDQ = −1.
+        let v = words(counts((100, 50), (100, 150), (100, 100)));
+        assert!(
+            v.starts_with("Minskning i åtgärdsområdet: antalet minskade med 50 % (100 → 50)"),
+            "{v}"
+        );
+        assert!(
+            v.contains("kontrollområdet var oförändrat (100 → 100)"),
+            "{v}"
+        );
+        assert!(
+            v.contains("buffertzonen ökade med 50 % (100 → 150): tecken på undanträngning"),
+            "{v}"
+        );
+        assert!(v.contains("WDQ = −1,00: undanträngningen"), "{v}");
+        assert!(v.contains("ingen nettovinst"), "{v}");
+        assert!(v.contains("Siffrorna visar"), "{v}");
+        // A small change: the interval includes 1, so nothing is claimed.
+        let v = words(counts((20, 17), (20, 20), (20, 21)));
+        assert!(v.contains("inte statistiskt säkerställd"), "{v}");
+        assert!(!v.contains("effekten är statistiskt säkerställd"), "{v}");
+        assert!(
+            v.contains("skillnaden mot kontrollen är inte statistiskt säkerställd"),
+            "{v}"
+        );
+        assert!(
+            verdict(0, &counts((1, 1), (1, 1), (1, 1)), true, true, None, None)
+                .starts_with("För tidigt")
+        );
+    }
+
+    #[test]
+    fn correlation_and_neighbours() {
+        assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]), None);
+        let square = |x: f64| {
+            vec![
+                [x, 0.0],
+                [x + 1000.0, 0.0],
+                [x + 1000.0, 1000.0],
+                [x, 1000.0],
+            ]
+        };
+        assert!(touches(&square(0.0), &square(1000.0)), "shared edge");
+        assert!(touches(&square(0.0), &square(1200.0)), "within 250 m");
+        assert!(!touches(&square(0.0), &square(1300.0)));
+    }
+}
