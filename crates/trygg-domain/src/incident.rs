@@ -449,6 +449,9 @@ pub struct IncidentFilter {
     pub channels: Vec<Channel>,
     /// Incidents from any of these organisations.
     pub organisations: Vec<OrganisationId>,
+    /// Only incidents this user filed (a reporter's own view).
+    #[serde(default)]
+    pub created_by: Option<UserId>,
     /// Visibility scope of the reader.
     pub scope: Scope,
     /// Page size.

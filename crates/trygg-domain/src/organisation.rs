@@ -19,6 +19,14 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
+    /// Every kind, in display order.
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Kommun,
+        OrgKind::Forvaltning,
+        OrgKind::Lokalpolisomrade,
+        OrgKind::Partner,
+    ];
+
     /// Stable text form, used in storage.
     pub fn as_str(self) -> &'static str {
         match self {

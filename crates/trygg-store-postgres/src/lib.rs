@@ -15,6 +15,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "foundation",
         include_str!("../migrations/0001_foundation.sql"),
     ),
+    (
+        2,
+        "sessions",
+        include_str!("../migrations/0002_sessions.sql"),
+    ),
     (3, "cycle", include_str!("../migrations/0003_cycle.sql")),
 ];
 

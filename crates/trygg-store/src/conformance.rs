@@ -736,6 +736,101 @@ pub async fn run_all(store: &dyn Store) {
     );
 
     check_records(store, kommun.id, polis.id).await;
+    check_sessions(store, &user).await;
+}
+
+/// Sessions open, expire, end, and a password change ends every other session.
+async fn check_sessions(store: &dyn Store, user: &trygg_domain::User) {
+    use crate::NewSession;
+    let now = Timestamp::now();
+    let hour = jiff::SignedDuration::from_hours(1);
+    let open = |hash: &str, expires_at: Timestamp| NewSession {
+        token_hash: hash.into(),
+        csrf: format!("csrf-{hash}"),
+        expires_at,
+    };
+    for h in ["s1", "s2"] {
+        store
+            .create_session(user.id, &open(h, now + hour))
+            .await
+            .expect("open session");
+    }
+    store
+        .create_session(user.id, &open("old", now - hour))
+        .await
+        .expect("open an already expired session");
+    let s = store.session("s1", now).await.unwrap().expect("s1 is live");
+    assert_eq!(s.user, *user);
+    assert_eq!(s.csrf, "csrf-s1");
+    assert!(
+        store.session("old", now).await.unwrap().is_none(),
+        "an expired session does not sign anyone in"
+    );
+    assert!(
+        store
+            .session("s1", now + hour + hour)
+            .await
+            .unwrap()
+            .is_none(),
+        "a session stops working when it expires"
+    );
+    let dup = store.create_session(user.id, &open("s1", now + hour)).await;
+    assert!(dup.is_err(), "a session hash is unique");
+    store
+        .set_password(
+            &Actor::User { id: user.id },
+            user.id,
+            "$argon2id$new",
+            Some("s1"),
+        )
+        .await
+        .expect("change password");
+    assert!(
+        store.session("s1", now).await.unwrap().is_some(),
+        "the changing session stays"
+    );
+    assert!(
+        store.session("s2", now).await.unwrap().is_none(),
+        "a password change ends the user's other sessions"
+    );
+    let creds = store.user_credentials(&user.email).await.unwrap().unwrap();
+    assert_eq!(creds.password_hash.as_deref(), Some("$argon2id$new"));
+    store.delete_session("s1").await.unwrap();
+    store
+        .delete_session("s1")
+        .await
+        .expect("ending twice is fine");
+    assert!(
+        store.session("s1", now).await.unwrap().is_none(),
+        "signed out"
+    );
+    let audit = store
+        .list_audit(&AuditFilter {
+            entity: Some("user".into()),
+            entity_id: Some(user.id.0.to_string()),
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    for action in ["sign_in", "sign_out", "set_password"] {
+        assert!(
+            audit.iter().any(|e| e.action == action),
+            "{action} is audited: {audit:?}"
+        );
+    }
+    assert!(
+        !serde_json::to_string(&audit).unwrap().contains("argon2"),
+        "password hashes never reach the audit log"
+    );
+    let bad = store
+        .set_password(
+            &Actor::system("test"),
+            trygg_domain::UserId(999_999),
+            "x",
+            None,
+        )
+        .await;
+    assert!(matches!(bad, Err(StoreError::NotFound { .. })), "{bad:?}");
 }
 
 /// The generic record store: create, read, list by kind, versioned update with conflicts,

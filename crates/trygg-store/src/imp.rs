@@ -446,6 +446,89 @@ macro_rules! impl_store {
                     row.as_ref().map(sql::user_from_row).transpose()
                 }
 
+                async fn create_session(&self, user: UserId, session: &$crate::NewSession) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let at = now();
+                    ::sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                        .bind(at.as_second())
+                        .execute(&mut *tx)
+                        .await?;
+                    ::sqlx::query(
+                        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&session.token_hash)
+                    .bind(user.0)
+                    .bind(&session.csrf)
+                    .bind(at.as_second())
+                    .bind(session.expires_at.as_second())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| sql::classify("session", e))?;
+                    audit(&mut tx, &Actor::User { id: user }, "sign_in", "user", Some(user.0.to_string()), None, None).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn session(&self, token_hash: &str, at: Timestamp) -> Result<Option<$crate::Session>> {
+                    let row = ::sqlx::query(&format!(
+                        "SELECT {USER_COLUMNS}, sessions.csrf, sessions.expires_at FROM users JOIN sessions ON sessions.user_id = users.id \
+                         WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+                    ))
+                    .bind(token_hash)
+                    .bind(at.as_second())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(row) = row else { return Ok(None) };
+
+                    let expires: i64 = row.try_get("expires_at")?;
+                    Ok(Some($crate::Session {
+                        user: sql::user_from_row(&row)?,
+                        csrf: row.try_get("csrf")?,
+                        expires_at: Timestamp::from_second(expires)
+                            .map_err(|e| StoreError::Corrupt(format!("session expiry: {e}")))?,
+                    }))
+                }
+
+                async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let user: Option<i64> = ::sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+                        .bind(token_hash)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(u) = user {
+                        audit(&mut tx, &Actor::User { id: UserId(u) }, "sign_out", "user", Some(u.to_string()), None, None).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn set_password(
+                    &self,
+                    actor: &Actor,
+                    user: UserId,
+                    password_hash: &str,
+                    keep_session: Option<&str>,
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let n = ::sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(password_hash)
+                        .bind(user.0)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound { entity: "user", id: user.0.to_string() });
+                    }
+                    ::sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                        .bind(user.0)
+                        .bind(keep_session.unwrap_or(""))
+                        .execute(&mut *tx)
+                        .await?;
+                    audit(&mut tx, actor, "set_password", "user", Some(user.0.to_string()), None, None).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn upsert_areas(&self, actor: &Actor, areas: Vec<NewArea>) -> Result<Vec<Area>> {
                     let mut tx = self.begin_write().await?;
                     let mut stored = Vec::with_capacity(areas.len());

@@ -151,6 +151,28 @@ pub struct UserCredentials {
     pub password_hash: Option<String>,
 }
 
+/// A browser session to open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSession {
+    /// SHA-256 of the session cookie.
+    pub token_hash: String,
+    /// The token forms must echo back.
+    pub csrf: String,
+    /// When it stops working.
+    pub expires_at: jiff::Timestamp,
+}
+
+/// A live browser session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Who is signed in.
+    pub user: User,
+    /// The token forms must echo back.
+    pub csrf: String,
+    /// When it stops working.
+    pub expires_at: jiff::Timestamp,
+}
+
 /// What the store keeps about a record besides its data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordMeta {
@@ -221,6 +243,24 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<()>;
     /// The user an API token hash belongs to.
     async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>>;
+
+    /// Opens a browser session (audited as a sign-in). Only the cookie's hash is stored.
+    async fn create_session(&self, user: UserId, session: &NewSession) -> Result<()>;
+
+    /// The live session with this cookie hash, if it exists and has not expired at `now`.
+    async fn session(&self, token_hash: &str, now: jiff::Timestamp) -> Result<Option<Session>>;
+
+    /// Ends a session (sign-out). Ending one that does not exist is not an error.
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    /// Sets a user's password hash and ends their other sessions (audited, hash not logged).
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()>;
 
     /// Creates areas in one transaction; an area whose (kind, code) is already stored is
     /// replaced (name and boundary), keeping its id.

@@ -278,6 +278,9 @@ where
         }
         qb.push("))");
     }
+    if let Some(u) = filter.created_by {
+        qb.push(" AND created_by = ").push_bind(u.0);
+    }
     push_scope(qb, filter.scope);
 }
 

@@ -1,4 +1,4 @@
-//! Who is calling: API tokens for integrations (sessions for people come with the web app).
+//! Who is calling: API tokens for integrations, or a browser session (see [`crate::session`]).
 //!
 //! A token is 32 random bytes, shown once as hex; only its SHA-256 is stored, so a leaked
 //! database does not leak working tokens.
@@ -44,16 +44,16 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
+    /// An API token in `Authorization: Bearer …`, or a browser session cookie. A write with a
+    /// session cookie must carry the session's CSRF token in `X-CSRF-Token`.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthorized(
-                "Sign in, or send an API token as 'Authorization: Bearer TOKEN'.",
-            ))?;
+        let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+            return from_session(parts, state).await;
+        };
         let token = header
-            .strip_prefix("Bearer ")
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized(
                 "The Authorization header must read 'Bearer TOKEN'.",
             ))?;
@@ -65,6 +65,33 @@ impl FromRequestParts<AppState> for Caller {
                 "The API token is not valid. Ask an administrator for a new one.",
             ))?;
         Ok(Caller(user))
+    }
+}
+
+async fn from_session(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
+    use crate::session::{CookieSession, csrf_matches, from_headers};
+    match from_headers(state, &parts.headers).await? {
+        CookieSession::None => Err(ApiError::Unauthorized(
+            "Sign in, or send an API token as 'Authorization: Bearer TOKEN'.",
+        )),
+        CookieSession::Expired => Err(ApiError::Unauthorized(
+            "Your session has expired. Sign in again.",
+        )),
+        CookieSession::Live(s, _) => {
+            if !parts.method.is_safe() {
+                let given = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !csrf_matches(&s.csrf, given) {
+                    return Err(ApiError::Forbidden(
+                        "The CSRF token is missing or wrong. Reload the page and try again.",
+                    ));
+                }
+            }
+            Ok(Caller(s.user))
+        }
     }
 }
 

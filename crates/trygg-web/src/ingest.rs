@@ -165,6 +165,25 @@ impl Ingest {
         Ok(created)
     }
 
+    /// Files an EST report with its incidents (all or nothing).
+    pub async fn report(
+        &self,
+        actor: &Actor,
+        organisation: trygg_domain::OrganisationId,
+        reporter: trygg_domain::UserId,
+        incidents: Vec<NewIncident>,
+    ) -> Result<(trygg_domain::Report, Vec<Incident>), StoreError> {
+        let report = trygg_store::NewReport {
+            organisation_id: organisation,
+            reporter_id: Some(reporter),
+            incidents: self.assign(incidents),
+        };
+        let (report, created) = self.store.create_report(actor, report).await?;
+        let ids: Vec<_> = created.iter().map(|i| i.id).collect();
+        self.live.refresh(self.store.as_ref(), &ids).await?;
+        Ok((report, created))
+    }
+
     /// Stores areas (replacing those with the same kind and code), rebuilds the index and
     /// re-assigns every positioned incident to the stored areas.
     pub async fn import_areas(

@@ -5,13 +5,16 @@
 //! [`ApiError`]: a status, a stable code and a message that says what to fix.
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod followup;
 mod health;
 pub mod ingest;
 pub mod live;
+pub mod session;
 pub mod time;
+pub mod ui;
 
 use std::sync::Arc;
 
@@ -30,6 +33,32 @@ pub struct AppState {
     pub ingest: ingest::Ingest,
     /// Local time zone for dates without an offset and for display (Europe/Stockholm).
     pub tz: jiff::tz::TimeZone,
+    /// Settings of the web app.
+    pub config: Arc<WebConfig>,
+    /// Failed sign-ins per account.
+    pub limiter: Arc<session::LoginLimiter>,
+}
+
+/// Settings of the web app (from the `[web]` section of the configuration).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// Map tile URL template (`{z}`, `{x}`, `{y}`); empty = no tiles, outlines only.
+    pub tile_url: String,
+    /// Attribution shown on the map for the tiles.
+    pub tile_attribution: String,
+    /// Mark cookies `Secure` (set when the server is reached over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            tile_attribution: "© OpenStreetMap contributors".into(),
+            secure_cookies: false,
+        }
+    }
 }
 
 impl AppState {
@@ -39,7 +68,19 @@ impl AppState {
         tz: jiff::tz::TimeZone,
     ) -> Result<Self, trygg_store::StoreError> {
         let ingest = ingest::Ingest::load(store.clone(), tz.clone()).await?;
-        Ok(Self { store, ingest, tz })
+        Ok(Self {
+            store,
+            ingest,
+            tz,
+            config: Arc::new(WebConfig::default()),
+            limiter: Arc::default(),
+        })
+    }
+
+    /// The same state with these web settings.
+    pub fn with_config(mut self, config: WebConfig) -> Self {
+        self.config = Arc::new(config);
+        self
     }
 }
 
@@ -47,7 +88,11 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(ui::routes())
+        .merge(assets::routes())
         .nest("/api/v1", api::routes())
+        .fallback(ui::not_found)
+        .layer(axum::middleware::from_fn(ui::extract::remember_lang))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -33,6 +33,7 @@ struct Inner {
 pub struct Live {
     tz: jiff::tz::TimeZone,
     inner: RwLock<Inner>,
+    generation: std::sync::atomic::AtomicU64,
 }
 
 fn analysis_error(e: trygg_analysis::AnalysisError) -> StoreError {
@@ -94,6 +95,7 @@ impl Live {
         let live = Self {
             inner: RwLock::new(Inner::empty(&tz)?),
             tz,
+            generation: std::sync::atomic::AtomicU64::new(next_generation()),
         };
         live.rebuild(store).await?;
         Ok(live)
@@ -111,7 +113,9 @@ impl Live {
             bytes = inner.snapshot.heap_bytes(),
             "analysis snapshot built"
         );
-        *self.inner.write().expect("snapshot lock") = inner;
+        let mut guard = self.inner.write().expect("snapshot lock");
+        *guard = inner;
+        self.bump();
         Ok(())
     }
 
@@ -127,6 +131,7 @@ impl Live {
                 inner.snapshot.upsert(row).map_err(analysis_error)?;
             }
         }
+        self.bump();
         Ok(())
     }
 
@@ -163,6 +168,28 @@ impl Live {
             .areas
             .get(&area)
             .copied()
+    }
+}
+
+/// Snapshot versions, unique across every `Live` in the process (so a cache keyed by generation
+/// cannot mix two snapshots up).
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl Live {
+    /// The snapshot's version: changes on every write that reaches the snapshot, and is unique
+    /// in the process. Read it inside [`Live::with`] to tag a result with the data it saw.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Called with the write lock held, after the snapshot changed.
+    fn bump(&self) {
+        self.generation
+            .store(next_generation(), std::sync::atomic::Ordering::Release);
     }
 }
 

@@ -2,76 +2,10 @@
 
 mod common;
 
-use std::sync::Arc;
-
+use common::spawn_app;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use trygg_domain::{IncidentFilter, Role, Scope};
-use trygg_store::Store;
-
-struct TestApp {
-    base: String,
-    token: String,
-    other_token: String,
-    store: Arc<dyn Store>,
-    client: reqwest::Client,
-}
-
-impl TestApp {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn post(&self, body: &str) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .post(self.url("/api/v1/incidents"))
-            .bearer_auth(&self.token)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn stored(&self) -> u64 {
-        let all = IncidentFilter {
-            scope: Scope::All,
-            ..Default::default()
-        };
-        self.store.list_incidents(&all).await.unwrap().total
-    }
-}
-
-async fn spawn_app() -> TestApp {
-    let app = common::spawn(&[
-        ("Uppsala kommun", "analytiker@test", Role::Analyst),
-        ("Uppsalahem", "vakt@test", Role::Analyst),
-    ])
-    .await;
-    let [token, other_token] = <[String; 2]>::try_from(app.tokens).unwrap();
-    TestApp {
-        base: app.base,
-        token,
-        other_token,
-        store: app.store,
-        client: reqwest::Client::new(),
-    }
-}
+use trygg_domain::{IncidentFilter, Scope};
 
 fn good() -> Value {
     json!({

@@ -21,6 +21,8 @@ pub struct Config {
     pub log_format: String,
     /// The Polisen poller (`[polisen]`).
     pub polisen: crate::poller::PollerConfig,
+    /// The web app (`[web]`): map tiles, cookies.
+    pub web: trygg_web::WebConfig,
 }
 
 impl Default for Config {
@@ -31,6 +33,7 @@ impl Default for Config {
             timezone: "Europe/Stockholm".into(),
             log_format: "text".into(),
             polisen: crate::poller::PollerConfig::default(),
+            web: trygg_web::WebConfig::default(),
         }
     }
 }
@@ -43,6 +46,7 @@ impl std::fmt::Debug for Config {
             .field("timezone", &self.timezone)
             .field("log_format", &self.log_format)
             .field("polisen", &self.polisen)
+            .field("web", &self.web)
             .finish()
     }
 }
@@ -91,6 +95,11 @@ impl Config {
                     })?
                 }
                 "POLISEN_USER_AGENT" => config.polisen.user_agent = value,
+                "TILE_URL" => config.web.tile_url = value,
+                "TILE_ATTRIBUTION" => config.web.tile_attribution = value,
+                "SECURE_COOKIES" => {
+                    config.web.secure_cookies = matches!(value.as_str(), "1" | "true" | "yes")
+                }
                 _ => {}
             }
         }

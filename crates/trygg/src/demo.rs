@@ -31,12 +31,13 @@ const ACCOUNTS: &[(&str, &str, usize, &[Role])] = &[
 ];
 
 /// Makes sure the demo data is there; returns the text to print for the newcomer.
-pub async fn ensure(ingest: &Ingest) -> anyhow::Result<String> {
+/// `scale` multiplies the generated city's intensity (1 = the usual demo).
+pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
     let store = ingest.store();
     let actor = Actor::system("demo");
     let orgs = store.list_organisations().await?;
     let orgs = if orgs.is_empty() {
-        fill(ingest, &actor)
+        fill(ingest, &actor, scale)
             .await
             .context("filling the demo database")?
     } else {
@@ -83,7 +84,7 @@ pub async fn ensure(ingest: &Ingest) -> anyhow::Result<String> {
     Ok(banner)
 }
 
-async fn fill(ingest: &Ingest, actor: &Actor) -> anyhow::Result<Vec<Organisation>> {
+async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<Organisation>> {
     let store = ingest.store();
     let mut orgs = Vec::new();
     for (name, kind) in [
@@ -130,6 +131,7 @@ async fn fill(ingest: &Ingest, actor: &Actor) -> anyhow::Result<Vec<Organisation
         housing: orgs[2].id,
     });
     config.end = jiff::Zoned::now().date();
+    config.scale = scale;
     let mut city = trygg_demo::generate(&config);
     let mut areas = trygg_import::areas::read_areas_geojson(UPPSALA_KOMMUN, None, None, None)
         .map_err(|e| anyhow::anyhow!("embedded kommun boundary: {e}"))?;

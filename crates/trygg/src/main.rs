@@ -30,7 +30,7 @@ enum Command {
     /// Run the server.
     Serve(ServeArgs),
     /// Fill an empty embedded database with a demo city, then serve it.
-    Demo(ServeArgs),
+    Demo(DemoArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -63,6 +63,16 @@ struct ServeArgs {
     /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
     #[arg(long)]
     database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Multiply the demo city's event intensity (10 gives about a million incidents, for load
+    /// tests). The default 1 gives the usual demo.
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,14 +147,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let store = open_store(&config.database).await?;
             serve(&config, store, None).await
         }
-        Command::Demo(args) => {
+        Command::Demo(DemoArgs { serve: args, scale }) => {
+            if !(scale.is_finite() && scale > 0.0 && scale <= 100.0) {
+                bail!("--scale must be a number above 0 and at most 100");
+            }
             args.apply(&mut config);
             if !config.database.starts_with("sqlite:") {
                 bail!("the demo fills an embedded database; use --database sqlite://PATH");
             }
             let store = open_store(&config.database).await?;
             let ingest = trygg_web::ingest::Ingest::load(store.clone(), config.tz()).await?;
-            let banner = demo::ensure(&ingest).await?;
+            let banner = demo::ensure(&ingest, scale).await?;
             serve(&config, store, Some(banner)).await
         }
         Command::Analyze(cmd) => {
@@ -280,7 +293,9 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr: SocketAddr = listener.local_addr()?;
-    let state = trygg_web::AppState::load(store, config.tz()).await?;
+    let state = trygg_web::AppState::load(store, config.tz())
+        .await?
+        .with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(

@@ -18,6 +18,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/incidents", get(list).post(create))
         .route("/incidents/{id}", get(get_one))
+        .route("/reports", axum::routing::post(create_report))
 }
 
 /// A position as a client sends it: WGS84 `lat`/`lon`, or SWEREF 99 TM `n`/`e` in metres.
@@ -65,38 +66,110 @@ fn position(p: PositionBody) -> Result<Position, ApiError> {
     }
 }
 
+impl IncidentBody {
+    /// The incident this body describes, filed by `caller` through `channel`.
+    fn into_new(
+        self,
+        tz: &jiff::tz::TimeZone,
+        caller: &Caller,
+        channel: Channel,
+    ) -> Result<NewIncident, ApiError> {
+        let occurred_from = parse_time(&self.occurred_from, tz)
+            .map_err(|m| invalid(ErrorCode::Invalid, "occurred_from", m))?;
+        let occurred_to = self
+            .occurred_to
+            .as_deref()
+            .map(|s| parse_time(s, tz))
+            .transpose()
+            .map_err(|m| invalid(ErrorCode::Invalid, "occurred_to", m))?;
+        Ok(NewIncident {
+            occurred_from,
+            occurred_to,
+            reported_at: None,
+            category: self.category,
+            place_type: self.place_type,
+            position: self.position.map(position).transpose()?,
+            place: self.place,
+            source_org: caller.0.organisation_id,
+            channel,
+            external_id: self.external_id,
+            description: self.description,
+            visibility: self.visibility,
+            report_id: None,
+            created_by: Some(caller.0.id),
+        })
+    }
+}
+
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
     body: Result<Json<IncidentBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Incident>), ApiError> {
     let Json(b) = body?;
-    let occurred_from = parse_time(&b.occurred_from, &state.tz)
-        .map_err(|m| invalid(ErrorCode::Invalid, "occurred_from", m))?;
-    let occurred_to = b
-        .occurred_to
-        .as_deref()
-        .map(|s| parse_time(s, &state.tz))
-        .transpose()
-        .map_err(|m| invalid(ErrorCode::Invalid, "occurred_to", m))?;
-    let incident = NewIncident {
-        occurred_from,
-        occurred_to,
-        reported_at: None,
-        category: b.category,
-        place_type: b.place_type,
-        position: b.position.map(position).transpose()?,
-        place: b.place,
-        source_org: caller.0.organisation_id,
-        channel: Channel::Api,
-        external_id: b.external_id,
-        description: b.description,
-        visibility: b.visibility,
-        report_id: None,
-        created_by: Some(caller.0.id),
-    };
+    let incident = b.into_new(&state.tz, &caller, Channel::Api)?;
     let created = state.ingest.create(&caller.actor(), incident).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The body of `POST /api/v1/reports`: an EST report holding one or more events.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportBody {
+    events: Vec<IncidentBody>,
+}
+
+/// A filed report with its events.
+#[derive(Debug, serde::Serialize)]
+struct FiledReport {
+    report: trygg_domain::Report,
+    events: Vec<Incident>,
+}
+
+/// Files an EST report: every event is checked before anything is stored.
+async fn create_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<ReportBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<FiledReport>), ApiError> {
+    let Json(b) = body?;
+    if b.events.is_empty() {
+        return Err(invalid(
+            ErrorCode::Missing,
+            "events",
+            "A report needs at least one event.",
+        ));
+    }
+    let mut incidents = Vec::with_capacity(b.events.len());
+    for (k, e) in b.events.into_iter().enumerate() {
+        incidents.push(
+            e.into_new(&state.tz, &caller, Channel::Est)
+                .map_err(|err| match err {
+                    ApiError::Invalid(mut v) => {
+                        v.field = format!("events[{k}].{}", v.field);
+                        ApiError::Invalid(v)
+                    }
+                    other => other,
+                })?,
+        );
+    }
+    let (report, events) = state
+        .ingest
+        .report(
+            &caller.actor(),
+            caller.0.organisation_id,
+            caller.0.id,
+            incidents,
+        )
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Invalid(mut v) => {
+                v.field = v.field.replacen("incidents[", "events[", 1);
+                ApiError::Invalid(v)
+            }
+            other => other,
+        })?;
+    Ok((StatusCode::CREATED, Json(FiledReport { report, events })))
 }
 
 async fn get_one(

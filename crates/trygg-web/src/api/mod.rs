@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
 mod cycle;
+mod dashboard;
 mod incidents;
 mod stats;
 mod transfer;
 
+pub use dashboard::DashboardQuery;
 pub use incidents::ListQuery;
 
 use axum::{Json, Router, routing::get};
@@ -16,13 +18,60 @@ use crate::{AppState, auth::Caller};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/categories", get(categories))
+        .route("/areas", get(areas))
         .merge(incidents::routes())
         .merge(stats::routes())
         .merge(transfer::routes())
+        .merge(dashboard::routes())
         .merge(cycle::routes())
 }
 
 /// The taxonomy, for clients building forms and filters.
 async fn categories(_caller: Caller) -> Json<Value> {
     Json(json!({ "items": Taxonomy.all() }))
+}
+
+/// `?kind=` of `GET /api/v1/areas`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AreasQuery {
+    kind: Option<String>,
+}
+
+/// The areas as a GeoJSON FeatureCollection (WGS84), optionally of one kind.
+async fn areas(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    _caller: Caller,
+    axum::extract::Query(q): axum::extract::Query<AreasQuery>,
+) -> Result<Json<Value>, crate::ApiError> {
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|k| {
+            trygg_domain::AreaKind::parse(k).ok_or_else(|| {
+                crate::ApiError::param(
+                    "kind",
+                    format!("'{k}' is not an area kind (county, kommun, district, deso, custom)."),
+                )
+            })
+        })
+        .transpose()?;
+    let features: Vec<Value> = state
+        .store
+        .list_areas()
+        .await?
+        .into_iter()
+        .filter(|a| kind.is_none_or(|k| a.kind == k))
+        .map(|a| {
+            json!({
+                "type": "Feature",
+                "id": a.id.0,
+                "properties": { "id": a.id.0, "name": a.name, "code": a.code, "kind": a.kind },
+                "geometry": a.geometry,
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "type": "FeatureCollection", "features": features }),
+    ))
 }

@@ -1,13 +1,81 @@
-//! Spawning the app for the integration tests: a fresh in-memory SQLite database, organisations
-//! and users with API tokens, and the server on a free port.
-
+//! The test app spawner shared by the integration tests: a fresh in-memory SQLite database,
+//! organisations and users with API tokens, served on a random port. [`spawn`] takes any list
+//! of users; [`spawn_app`] is the usual two organisations with one analyst each.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
-use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, OrganisationId, Role};
+use reqwest::StatusCode;
+use serde_json::Value;
+use trygg_domain::{
+    Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, OrganisationId, Role, Scope,
+};
 use trygg_store::Store;
 use trygg_store_sqlite::SqliteStore;
+
+pub struct TestApp {
+    pub base: String,
+    pub token: String,
+    pub other_token: String,
+    pub store: Arc<dyn Store>,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, body: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .post(self.url("/api/v1/incidents"))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn stored(&self) -> u64 {
+        let all = IncidentFilter {
+            scope: Scope::All,
+            ..Default::default()
+        };
+        self.store.list_incidents(&all).await.unwrap().total
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let app = spawn(&[
+        ("Uppsala kommun", "analytiker@test", Role::Analyst),
+        ("Uppsalahem", "vakt@test", Role::Analyst),
+    ])
+    .await;
+    let [token, other_token] = <[String; 2]>::try_from(app.tokens).unwrap();
+    TestApp {
+        base: app.base,
+        token,
+        other_token,
+        store: app.store,
+        client: reqwest::Client::new(),
+    }
+}
 
 /// A running app.
 pub struct Spawned {

@@ -1,0 +1,344 @@
+// The lägesbild dashboard: reads the filter form, keeps it in the URL (history.replaceState) and
+// fills the panels from /api/v1/lagesbild/* with exactly the page's query string.
+// Needs the vendored Leaflet (L) and uPlot. Works without map tiles: the kommun and district
+// outlines are always drawn.
+(function () {
+  "use strict";
+  const root = document.getElementById("lagesbild");
+  if (!root) return;
+  const form = document.getElementById("lb-filter");
+  const API = "/api/v1/lagesbild/";
+  const en = root.dataset.lang === "en";
+  const t = (sv, e) => (en ? e : sv);
+  const nf = new Intl.NumberFormat(en ? "en-GB" : "sv-SE");
+  const nf1 = new Intl.NumberFormat(en ? "en-GB" : "sv-SE", { maximumFractionDigits: 1 });
+  const nf3 = new Intl.NumberFormat(en ? "en-GB" : "sv-SE", { maximumFractionDigits: 3 });
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, ...kids) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k != null) e.append(k);
+    return e;
+  };
+
+  // ---- query string: the form's fields, repeated keys for lists, plus the visible layers ----
+  const LAYERS = ["omraden", "punkter", "tathet", "hotspots"];
+  const initial = new URLSearchParams(location.search);
+  let visible = new Set((initial.get("layers") || "omraden,hotspots").split(",").filter((l) => LAYERS.includes(l)));
+
+  function filterQuery() {
+    const q = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") q.append(k, v);
+    return q;
+  }
+  function pageQuery() {
+    const q = filterQuery();
+    q.set("layers", [...visible].join(","));
+    if (initial.get("lang")) q.set("lang", initial.get("lang"));
+    return q;
+  }
+  function updateCounts() {
+    for (const d of form.querySelectorAll("details.lb-multi")) {
+      const n = d.querySelectorAll("input:checked").length;
+      d.querySelector(".lb-count").textContent = n ? n + " " + t("valda", "selected") : t("alla", "all");
+    }
+  }
+
+  let generation = 0;
+  async function get(path, extra) {
+    const q = filterQuery();
+    for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+    const r = await fetch(API + path + "?" + q.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error((body && (body.message || (body.error && body.error.message))) || r.status + " " + r.statusText);
+    return body;
+  }
+  function fail(target, e) {
+    const box = typeof target === "string" ? $(target) : target;
+    if (box) box.replaceChildren(el("p", { class: "lb-error", text: t("Kunde inte hämta: ", "Could not load: ") + e.message }));
+  }
+
+  // ---- map ----
+  const map = L.map("lb-map", { preferCanvas: true, zoomSnap: 0.25, attributionControl: true }).setView([59.86, 17.64], 10);
+  const canvas = L.canvas({ padding: 0.3 });
+  if (root.dataset.tiles) {
+    L.tileLayer(root.dataset.tiles, { maxZoom: 19, attribution: root.dataset.attribution || "" }).addTo(map);
+  }
+  const outlines = L.layerGroup().addTo(map);
+  const layers = {
+    omraden: L.layerGroup(),
+    punkter: L.layerGroup(),
+    tathet: L.layerGroup(),
+    hotspots: L.layerGroup(),
+  };
+  const names = {
+    omraden: t("Områden (antal)", "Areas (count)"),
+    punkter: t("Händelser (punkter)", "Incidents (points)"),
+    tathet: t("Täthet (KDE)", "Density (KDE)"),
+    hotspots: t("Hot spots (Gi*)", "Hot spots (Gi*)"),
+  };
+  const overlays = {};
+  for (const k of LAYERS) {
+    overlays[names[k]] = layers[k];
+    if (visible.has(k)) layers[k].addTo(map);
+  }
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => L.DomUtil.create("div", "lb-legend");
+  legend.addTo(map);
+  const loaded = {};
+  map.on("overlayadd overlayremove", (e) => {
+    const k = LAYERS.find((k) => layers[k] === e.layer);
+    if (!k) return;
+    if (e.type === "overlayadd") visible.add(k); else visible.delete(k);
+    history.replaceState(null, "", "?" + pageQuery().toString());
+    if (e.type === "overlayadd" && loaded[k] !== generation) loadLayer(k);
+    drawLegend();
+  });
+
+  const CHORO = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+  const HOT = { 3: "#d62f27", 2: "#ed7551", 1: "#fab984", "-1": "#c0ccbe", "-2": "#849eba", "-3": "#4575b5" };
+  const HEAT = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
+  let choroBreaks = [];
+  let heatMax = 0;
+  let hotInfo = null;
+
+  function drawLegend() {
+    const box = document.querySelector(".lb-legend");
+    if (!box) return;
+    box.replaceChildren();
+    const swatch = (c, label, outline) => el("div", { class: "lb-key" }, el("span", { class: "lb-sw", style: "background:" + c + (outline ? ";border:2px solid #333" : "") }), label);
+    if (visible.has("hotspots") && hotInfo) {
+      box.append(el("strong", { text: "Gi* (" + (hotInfo.fdr ? "FDR" : t("utan FDR", "no FDR")) + ", " + hotInfo.cell + " m)" }));
+      const lab = { 3: t("Hot spot 99 %", "Hot spot 99%"), 2: "Hot spot 95 %", 1: "Hot spot 90 %", "-1": "Cold spot 90 %", "-2": "Cold spot 95 %", "-3": "Cold spot 99 %" };
+      for (const c of ["3", "2", "1", "-1", "-2", "-3"]) box.append(swatch(HOT[c], lab[c] + " (" + nf.format(hotInfo.classes[c] || 0) + ")"));
+    }
+    if (visible.has("omraden") && choroBreaks.length) {
+      box.append(el("strong", { text: t("Händelser per område", "Incidents per area") }));
+      for (let i = 0; i < CHORO.length; i++) {
+        const lo = i === 0 ? 0 : choroBreaks[i - 1] + 1, hi = choroBreaks[i];
+        if (hi >= lo) box.append(swatch(CHORO[i], nf.format(lo) + "–" + nf.format(hi)));
+      }
+    }
+    if (visible.has("tathet") && heatMax > 0) {
+      box.append(el("strong", { text: t("Täthet (förväntat antal per ruta)", "Density (expected count per cell)") }));
+      HEAT.forEach((c, i) => box.append(swatch(c, "≥ " + nf1.format((heatMax * i) / HEAT.length))));
+    }
+    if (visible.has("punkter")) box.append(swatch("#1d4f73", t("Händelse", "Incident")));
+  }
+
+  let fitted = false;
+  async function loadOutlines() {
+    try {
+      const [kommun, districts] = await Promise.all([get("areas", { kind: "kommun" }), get("areas", { kind: "district" })]);
+      outlines.clearLayers();
+      const k = L.geoJSON(kommun, { style: { color: "#1d4f73", weight: 3, fill: false }, interactive: false }).addTo(outlines);
+      L.geoJSON(districts, { style: { color: "#4a6275", weight: 1, fill: false, dashArray: "3" }, interactive: false }).addTo(outlines);
+      if (!fitted) {
+        const b = (kommun.features.length ? k : L.geoJSON(districts)).getBounds();
+        if (b.isValid()) { map.fitBounds(b, { padding: [10, 10] }); fitted = true; }
+      }
+      drawChoropleth(districts);
+      $("lb-summary").dataset.total = districts.total;
+      return districts;
+    } catch (e) { fail("lb-map-note", e); }
+  }
+
+  function drawChoropleth(fc) {
+    layers.omraden.clearLayers();
+    const counts = fc.features.map((f) => f.properties.count).sort((a, b) => a - b);
+    // Quantile breaks over the areas (5 classes), so a few big areas do not flatten the map.
+    choroBreaks = CHORO.map((_, i) => counts.length ? counts[Math.min(counts.length - 1, Math.ceil(((i + 1) * counts.length) / CHORO.length) - 1)] : 0);
+    const colour = (n) => CHORO[Math.max(0, choroBreaks.findIndex((b) => n <= b))];
+    L.geoJSON(fc, {
+      style: (f) => ({ color: "#34495e", weight: 1, fillColor: colour(f.properties.count), fillOpacity: 0.55 }),
+      onEachFeature: (f, l) => l.bindTooltip(f.properties.name + ": " + nf.format(f.properties.count), { sticky: true }),
+    }).addTo(layers.omraden);
+    drawLegend();
+  }
+
+  async function loadLayer(k) {
+    const g = generation;
+    try {
+      if (k === "punkter") {
+        const fc = await get("points");
+        if (g !== generation) return;
+        layers.punkter.clearLayers();
+        L.geoJSON(fc, {
+          pointToLayer: (f, ll) => L.circleMarker(ll, { renderer: canvas, radius: 3, weight: 0.5, color: "#fff", fillColor: "#1d4f73", fillOpacity: 0.8 }),
+          onEachFeature: (f, l) => l.bindPopup(f.properties.label + "<br>" + new Date(f.properties.time * 1000).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16)),
+        }).addTo(layers.punkter);
+        note("points", fc.left_out ? t(`Visar de ${nf.format(fc.returned)} senaste av ${nf.format(fc.total)} punkter.`, `Showing the latest ${nf.format(fc.returned)} of ${nf.format(fc.total)} points.`) : "", fc.excluded_area_precision);
+      } else if (k === "tathet") {
+        const r = await get("kde");
+        if (g !== generation) return;
+        layers.tathet.clearLayers();
+        heatMax = r.max || 0;
+        for (const c of r.cells || []) {
+          const i = Math.min(HEAT.length - 1, Math.floor((c.value / heatMax) * HEAT.length));
+          L.polygon(c.ring.map(([lon, lat]) => [lat, lon]), { renderer: canvas, stroke: false, fillColor: HEAT[i], fillOpacity: 0.25 + 0.5 * (c.value / heatMax), interactive: false }).addTo(layers.tathet);
+        }
+        note("kde", r.message || t(`Kvartisk kärna, sökradie ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS-regeln)" : ""}, ruta ${nf.format(r.cell)} m.`, `Quartic kernel, radius ${nf.format(Math.round(r.radius))} m${r.default_radius ? " (ArcGIS rule)" : ""}, cell ${nf.format(r.cell)} m.`), r.excluded_area_precision);
+      } else if (k === "hotspots") {
+        const r = await get("hotspots");
+        if (g !== generation) return;
+        layers.hotspots.clearLayers();
+        hotInfo = r.classes ? r : null;
+        for (const c of r.cells || []) {
+          L.polygon(c.ring.map(([lon, lat]) => [lat, lon]), { renderer: canvas, weight: 0.5, color: "#555", fillColor: HOT[String(c.class)], fillOpacity: 0.75 })
+            .bindTooltip(`${c.count} ${t("händelser", "incidents")}, z = ${nf.format(c.z)}, p = ${nf3.format(c.p)}`, { sticky: true })
+            .addTo(layers.hotspots);
+        }
+        note("hotspots", r.message || t(`Getis-Ord Gi* på antal per ruta om ${r.cell} m (queen, ${nf.format(r.units)} rutor).`, `Getis-Ord Gi* on counts per ${r.cell} m cell (queen, ${nf.format(r.units)} cells).`), r.excluded_area_precision);
+      } else if (k === "omraden") {
+        await loadOutlines();
+      }
+      loaded[k] = g;
+      drawLegend();
+    } catch (e) { fail("lb-map-note", e); }
+  }
+  const notes = {};
+  function note(k, text, excluded) {
+    notes[k] = text + (excluded ? " " + t(`${nf.format(excluded)} händelser med bara områdesposition (t.ex. Polisens kommunpunkt) ingår inte i punktstatistiken.`, `${nf.format(excluded)} incidents with an area-only position (e.g. the police feed's kommun point) are left out of point statistics.`) : "");
+    $("lb-map-note").textContent = LAYERS.filter((l) => visible.has(l) && notes[l]).map((l) => notes[l]).join(" ");
+  }
+  notes.omraden = "";
+
+  // ---- weekly trend (uPlot) ----
+  let plot = null;
+  async function loadTrend() {
+    const box = $("lb-trend");
+    try {
+      const r = await get("trend");
+      const xs = r.weeks.map((w) => Date.parse(w.monday + "T00:00:00Z") / 1000);
+      const cur = r.weeks.map((w) => w.count);
+      const prev = r.weeks.map((w) => w.last_year);
+      const byX = new Map(r.weeks.map((w, i) => [xs[i], w]));
+      if (plot) plot.destroy();
+      box.replaceChildren();
+      const width = Math.max(280, box.clientWidth || 600);
+      plot = new uPlot({
+        width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))),
+        scales: { x: { time: true } },
+        axes: [
+          { values: (u, vals) => vals.map((v) => { const w = byX.get(v); return w ? "v. " + w.week : new Date(v * 1000).toISOString().slice(0, 10); }) },
+          { values: (u, vals) => vals.map((v) => nf.format(v)) },
+        ],
+        series: [
+          { value: (u, v) => { const w = byX.get(v); return w ? `v. ${w.week} ${w.year}` : "–"; } },
+          { label: t("Denna period", "This period"), stroke: "#1d4f73", width: 3, fill: "rgba(29,79,115,0.08)", value: (u, v) => (v == null ? "–" : nf.format(v)) },
+          { label: t("Samma veckor i fjol", "Same weeks last year"), stroke: "#c0392b", width: 2, dash: [6, 4], value: (u, v) => (v == null ? "–" : nf.format(v)) },
+        ],
+      }, [xs, cur, prev], box);
+      const change = r.total_last_year ? (r.total / r.total_last_year - 1) * 100 : null;
+      $("lb-trend-note").textContent = t(
+        `${nf.format(r.total)} händelser v. ${r.weeks[0].week}–${r.weeks[r.weeks.length - 1].week} (hela ISO-veckor), mot ${nf.format(r.total_last_year)} samma veckor i fjol` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))} %).`),
+        `${nf.format(r.total)} incidents in weeks ${r.weeks[0].week}–${r.weeks[r.weeks.length - 1].week} (whole ISO weeks), against ${nf.format(r.total_last_year)} in the same weeks last year` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))}%).`));
+      return r;
+    } catch (e) { fail(box, e); }
+  }
+
+  // ---- hour × weekday ----
+  async function loadHours() {
+    const box = $("lb-hours");
+    try {
+      const r = await get("hour-weekday");
+      const max = r.max || 1;
+      const days = en ? ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] : r.weekdays;
+      const head = el("tr", {}, el("th", {}));
+      for (let h = 0; h < 24; h++) head.append(el("th", { scope: "col", text: h % 3 === 0 ? String(h).padStart(2, "0") : "" }));
+      head.append(el("th", { text: t("Summa", "Total") }));
+      const tbody = el("tbody");
+      r.values.forEach((row, d) => {
+        const tr = el("tr", {}, el("th", { scope: "row", text: days[d] }));
+        row.forEach((v, h) => {
+          const a = v / max;
+          tr.append(el("td", { style: `background:rgba(189,0,38,${(0.04 + 0.96 * a).toFixed(3)})`, title: `${days[d]} ${String(h).padStart(2, "0")}–${String(h + 1).padStart(2, "0")}: ${nf1.format(v)}` }));
+        });
+        tr.append(el("td", { class: "lb-sum", text: nf.format(Math.round(row.reduce((s, v) => s + v, 0))) }));
+        tbody.append(tr);
+      });
+      box.replaceChildren(el("table", { class: "lb-heat" }, el("thead", {}, head), tbody));
+    } catch (e) { fail(box, e); }
+  }
+
+  // ---- top places ----
+  async function loadPlaces() {
+    const box = $("lb-places");
+    try {
+      const r = await get("top-places", { n: 10 });
+      box.replaceChildren();
+      for (const p of r.places) {
+        const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: (p.area || t("Utanför stadsdelarna", "Outside the districts")) }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + " %)" }));
+        li.querySelector("button").addEventListener("click", () => {
+          map.setView([p.lat, p.lon], 16);
+          L.popup().setLatLng([p.lat, p.lon]).setContent(`${p.area || ""}: ${nf.format(p.count)} ${t("händelser", "incidents")}`).openOn(map);
+        });
+        box.append(li);
+      }
+      $("lb-places-note").textContent = r.events ? t(
+        `Platser = rutor om ${r.snap} m. De ${r.top_percent} % mest drabbade rutorna har ${nf1.format(r.share_at_top * 100)} % av ${nf.format(r.events)} händelser med punktposition.`,
+        `Places = ${r.snap} m cells. The top ${r.top_percent}% of cells hold ${nf1.format(r.share_at_top * 100)}% of ${nf.format(r.events)} point incidents.`) : t("Inga händelser med punktposition.", "No incidents with a point position.");
+    } catch (e) { fail(box, e); }
+  }
+
+  // ---- near repeat (Knox) ----
+  async function loadKnox() {
+    const box = $("lb-knox");
+    $("lb-knox-sentence").textContent = t("Beräknar …", "Computing …");
+    try {
+      const r = await get("near-repeat");
+      $("lb-knox-sentence").textContent = r.sentence;
+      if (!r.observed || !r.observed.length) { box.replaceChildren(); return; }
+      const head = el("tr", {}, el("th", { text: t("Avstånd \\ tid", "Distance \\ time") }));
+      for (const l of r.time_labels) head.append(el("th", { scope: "col", text: l }));
+      const tbody = el("tbody");
+      r.space_labels.forEach((sl, i) => {
+        const tr = el("tr", {}, el("th", { scope: "row", text: sl }));
+        r.time_labels.forEach((_, j) => {
+          const ratio = r.ratio[i][j], p = r.p[i][j];
+          const sig = p != null && p <= 0.05 && ratio != null && ratio > 1;
+          const td = el("td", { class: sig ? "lb-sig" : "" }, el("strong", { text: ratio == null ? "–" : nf.format(Math.round(ratio * 100) / 100) }), el("br"), el("small", { text: `${nf.format(r.observed[i][j])} ${t("par", "pairs")}, p = ${p == null ? "–" : nf3.format(p)}` }));
+          if (sig) td.style.background = `rgba(214,47,39,${Math.min(0.6, 0.15 + (ratio - 1) * 0.5).toFixed(2)})`;
+          tr.append(td);
+        });
+        tbody.append(tr);
+      });
+      box.replaceChildren(el("table", { class: "lb-knoxtab" }, el("thead", {}, head), tbody));
+      $("lb-knox-note").textContent = t(
+        `Knox-kvot = observerade par / förväntade vid slumpvis omfördelade tider (${r.permutations} permutationer, Manhattanavstånd). ${nf.format(r.events)} händelser` + (r.capped ? ` (de senaste av ${nf.format(r.events_matching)})` : "") + ".",
+        `Knox ratio = observed pairs / expected with shuffled times (${r.permutations} permutations, Manhattan distance). ${nf.format(r.events)} incidents` + (r.capped ? ` (the latest of ${nf.format(r.events_matching)})` : "") + ".");
+    } catch (e) { $("lb-knox-sentence").textContent = ""; fail(box, e); }
+  }
+
+  async function summary(trend) {
+    const s = $("lb-summary");
+    const total = s.dataset.total;
+    const from = form.elements.from.value, to = form.elements.to.value;
+    s.textContent = t(`Period ${from || "–"} till ${to || "–"} (ej inkl.)`, `Period ${from || "–"} to ${to || "–"} (exclusive)`) +
+      (total != null && total !== "undefined" ? t(` · ${nf.format(Number(total))} händelser i urvalet`, ` · ${nf.format(Number(total))} incidents selected`) : "");
+  }
+
+  async function reload() {
+    generation++;
+    updateCounts();
+    history.replaceState(null, "", "?" + pageQuery().toString());
+    const jobs = [loadOutlines().then(() => summary()), loadTrend(), loadHours(), loadPlaces(), loadKnox()];
+    for (const k of LAYERS) if (k !== "omraden" && visible.has(k)) jobs.push(loadLayer(k));
+    await Promise.allSettled(jobs);
+    root.dataset.ready = String(generation);
+  }
+
+  form.addEventListener("submit", (e) => { e.preventDefault(); reload(); });
+  let timer = null;
+  form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(reload, 250); });
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { map.invalidateSize(); if (plot) { const w = $("lb-trend").clientWidth; plot.setSize({ width: w, height: Math.round(Math.min(320, Math.max(200, w * 0.45))) }); } }, 200);
+  });
+  reload();
+})();

@@ -1,0 +1,782 @@
+//! `/api/v1/lagesbild/*`: the panels of the lägesbild dashboard, from the live snapshot.
+//!
+//! Every endpoint takes the dashboard page's own query string, so a shared view URL and its
+//! data agree: `from`, `to` (dates, `to` exclusive, as `GET /incidents`), `category`, `area`,
+//! `source` — each repeatable (`category=a&category=b`) or comma-separated — parsed by
+//! [`ListQuery::filter`] exactly as the incident list. Panel options (`kind`, `cell`, `radius`,
+//! `fdr`, `snap`, `n`, `limit`) are ignored by the panels that do not use them, and `lang` and
+//! `layers` (the page's own state) are accepted and ignored. Anything else is a 400.
+//!
+//! Scope: always the caller's ([`Caller::scope`]). Point statistics use point-usable incidents
+//! only; area-precision positions (Polisen's kommun centroids) are counted and reported as
+//! `excluded_area_precision`.
+//!
+//! Results are cached per (endpoint, normalised filter, scope, options, snapshot generation):
+//! a write to the snapshot changes the generation, so a cached answer is never stale. The
+//! cache holds at most [`CACHE_ENTRIES`] answers (cleared when full).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock},
+};
+
+use axum::{
+    Json, Router,
+    extract::{Query, State, rejection::QueryRejection},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use jiff::{
+    ToSpan,
+    civil::{Date, ISOWeekDate, Weekday},
+};
+use serde_json::{Value, json};
+use trygg_analysis::{
+    GridSpec,
+    gistar::{GiStarOptions, GridWeights, gistar_grid},
+    kde::{KdeOptions, kde},
+    knox::{KnoxConfig, SwedishNoun, knox},
+    repeats::{RepeatOptions, repeat_places},
+    snapshot::{Granularity, PeriodKey},
+};
+use trygg_domain::{AreaKind, IncidentFilter, Taxonomy};
+use trygg_geo::{MultiPolygon, Sweref99Tm, sweref99tm_to_wgs84};
+
+use crate::{ApiError, AppState, api::ListQuery, auth::Caller};
+
+/// Most answers the cache keeps before it is cleared.
+pub const CACHE_ENTRIES: usize = 512;
+/// Points returned by `points` unless `limit` says otherwise, and the most it may say.
+const POINTS_DEFAULT: usize = 5_000;
+const POINTS_MAX: usize = 50_000;
+/// Knox runs on at most this many events (the most recent ones).
+pub const KNOX_MAX_EVENTS: usize = 10_000;
+/// Permutations of the dashboard's Knox test (ANALYSIS.md's default).
+const KNOX_PERMUTATIONS: usize = 999;
+/// Most grid cells a KDE or Gi* grid may have.
+const MAX_CELLS: usize = 400_000;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/lagesbild/points", get(points))
+        .route("/lagesbild/kde", get(kde_surface))
+        .route("/lagesbild/hotspots", get(hotspots))
+        .route("/lagesbild/areas", get(areas))
+        .route("/lagesbild/trend", get(trend))
+        .route("/lagesbild/hour-weekday", get(hour_weekday))
+        .route("/lagesbild/top-places", get(top_places))
+        .route("/lagesbild/near-repeat", get(near_repeat))
+}
+
+/// The dashboard query: the incident filter plus the panel options.
+#[derive(Debug, Default)]
+pub struct DashboardQuery {
+    /// The filter part, lists comma-joined, as `GET /incidents` takes it.
+    pub list: ListQuery,
+    /// Area kind of the choropleth (`district` by default).
+    pub kind: Option<String>,
+    /// Grid cell size in metres (KDE, Gi*).
+    pub cell: Option<f64>,
+    /// KDE search radius in metres.
+    pub radius: Option<f64>,
+    /// Benjamini–Hochberg correction for Gi* classes.
+    pub fdr: bool,
+    /// Snap size of top places, metres.
+    pub snap: Option<f64>,
+    /// Number of top places.
+    pub n: Option<usize>,
+    /// Most points returned.
+    pub limit: Option<usize>,
+    /// The normalised query (sorted pairs), the cache key.
+    key: String,
+}
+
+fn number<T: std::str::FromStr>(field: &str, v: &str, hint: &str) -> Result<T, ApiError> {
+    v.trim()
+        .parse()
+        .map_err(|_| ApiError::param(field, format!("{v:?} is not {hint}.")))
+}
+
+impl DashboardQuery {
+    /// Reads the query pairs (repeated keys allowed for the lists).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ApiError> {
+        let mut q = DashboardQuery::default();
+        let mut lists: [Vec<&str>; 3] = Default::default();
+        let mut key: Vec<(&str, &str)> = Vec::new();
+        for (k, v) in pairs {
+            let v = v.as_str();
+            match k.as_str() {
+                "from" | "to" if v.trim().is_empty() => {}
+                "from" => q.list.from = Some(v.to_string()),
+                "to" => q.list.to = Some(v.to_string()),
+                "category" => lists[0].push(v),
+                "area" => lists[1].push(v),
+                "source" => lists[2].push(v),
+                "kind" => q.kind = Some(v.to_string()),
+                "cell" => {
+                    let c: f64 = number("cell", v, "a cell size in metres")?;
+                    if !(10.0..=5_000.0).contains(&c) {
+                        return Err(ApiError::param(
+                            "cell",
+                            "The cell size must be between 10 and 5000 metres.",
+                        ));
+                    }
+                    q.cell = Some(c);
+                }
+                "radius" => {
+                    let r: f64 = number("radius", v, "a radius in metres")?;
+                    if !(10.0..=20_000.0).contains(&r) {
+                        return Err(ApiError::param(
+                            "radius",
+                            "The radius must be between 10 and 20000 metres.",
+                        ));
+                    }
+                    q.radius = Some(r);
+                }
+                "fdr" => q.fdr = matches!(v, "1" | "true" | "on" | "ja"),
+                "snap" => {
+                    let s: f64 = number("snap", v, "a snap size in metres")?;
+                    if !(1.0..=1_000.0).contains(&s) {
+                        return Err(ApiError::param(
+                            "snap",
+                            "The snap size must be between 1 and 1000 metres.",
+                        ));
+                    }
+                    q.snap = Some(s);
+                }
+                "n" => {
+                    let n: usize = number("n", v, "a number of places")?;
+                    q.n = Some(n.clamp(1, 100));
+                }
+                "limit" => {
+                    let n: usize = number("limit", v, "a number of points")?;
+                    q.limit = Some(n.clamp(1, POINTS_MAX));
+                }
+                "lang" | "layers" => continue,
+                other => {
+                    return Err(ApiError::param(
+                        other,
+                        format!(
+                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n and limit."
+                        ),
+                    ));
+                }
+            }
+            key.push((k.as_str(), v));
+        }
+        let join = |l: &Vec<&str>| (!l.is_empty()).then(|| l.join(","));
+        q.list.category = join(&lists[0]);
+        q.list.area = join(&lists[1]);
+        q.list.source = join(&lists[2]);
+        key.sort_unstable();
+        q.key = key
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        Ok(q)
+    }
+}
+
+/// Everything a panel handler needs.
+struct Ctx {
+    state: AppState,
+    filter: IncidentFilter,
+    q: DashboardQuery,
+}
+
+fn prepare(
+    state: AppState,
+    caller: &Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Ctx, ApiError> {
+    let Query(pairs) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
+    let q = DashboardQuery::from_pairs(&pairs)?;
+    let filter = q.list.filter(&state.tz, caller.scope())?;
+    if let (Some(a), Some(b)) = (filter.from, filter.to)
+        && a >= b
+    {
+        return Err(ApiError::param(
+            "to",
+            "The period ends before it starts: 'to' must be after 'from'.",
+        ));
+    }
+    Ok(Ctx { state, filter, q })
+}
+
+type Cache = Mutex<HashMap<String, (u64, Arc<Value>)>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+impl Ctx {
+    fn cache_key(&self, panel: &str) -> String {
+        format!("{panel}?{}#{:?}", self.q.key, self.filter.scope)
+    }
+
+    /// The cached answer for this panel and the current snapshot, or `compute` run on the
+    /// snapshot (under its read lock) and cached with the generation it saw.
+    fn cached(
+        &self,
+        panel: &str,
+        compute: impl FnOnce(
+            &trygg_analysis::Snapshot,
+            &trygg_analysis::Filter,
+        ) -> Result<Value, ApiError>,
+    ) -> Result<Response, ApiError> {
+        let key = self.cache_key(panel);
+        let live = self.state.ingest.live();
+        let generation = live.generation();
+        if let Some((g, v)) = cache().lock().expect("cache lock").get(&key)
+            && *g == generation
+        {
+            return Ok(json_response(v.clone(), true));
+        }
+        let (generation, value) = live.with(&self.filter, |snapshot, filter| {
+            (live.generation(), compute(snapshot, filter))
+        });
+        let value = Arc::new(value?);
+        let mut c = cache().lock().expect("cache lock");
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(key, (generation, value.clone()));
+        Ok(json_response(value, false))
+    }
+}
+
+fn json_response(v: Arc<Value>, hit: bool) -> Response {
+    let mut r = Json(v.as_ref()).into_response();
+    r.headers_mut().insert(
+        "x-trygg-cache",
+        axum::http::HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+    );
+    r
+}
+
+fn wgs(x: f64, y: f64) -> [f64; 2] {
+    let p = sweref99tm_to_wgs84(Sweref99Tm { n: y, e: x });
+    [round6(p.lon), round6(p.lat)]
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// The cell's ring in WGS84 `[lon, lat]`, counter-clockwise from the lower-left corner.
+fn cell_ring(grid: &GridSpec, row: usize, col: usize) -> [[f64; 2]; 4] {
+    let (x, y) = grid.corner(row, col);
+    let c = grid.cell;
+    [wgs(x, y), wgs(x + c, y), wgs(x + c, y + c), wgs(x, y + c)]
+}
+
+fn grid_json(grid: &GridSpec) -> Value {
+    json!({
+        "crs": "EPSG:3006", "x0": grid.x0, "y0": grid.y0, "cell": grid.cell,
+        "rows": grid.rows, "cols": grid.cols,
+    })
+}
+
+/// The grid for a KDE or Gi* over these points: the `cell` asked for, or the ArcGIS default
+/// (the shorter side of the extent / 250, at least 25 m, rounded to 5 m); grown when the grid
+/// would exceed [`MAX_CELLS`].
+fn grid_for(x: &[f64], y: &[f64], cell: Option<f64>, pad: f64) -> Result<GridSpec, ApiError> {
+    let (x0, x1) = x
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let (y0, y1) = y
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let mut cell = cell.unwrap_or_else(|| {
+        let side = (x1 - x0).min(y1 - y0) / 250.0;
+        ((side / 5.0).round() * 5.0).max(25.0)
+    });
+    loop {
+        let xs = [x0 - pad, x1 + pad];
+        let ys = [y0 - pad, y1 + pad];
+        let g = GridSpec::covering(&xs, &ys, cell)
+            .map_err(|e| ApiError::param("cell", e.to_string()))?;
+        if g.len() <= MAX_CELLS {
+            return Ok(g);
+        }
+        cell *= 1.5;
+    }
+}
+
+/// Incidents matching but without a point position (kommun centroids).
+fn too_few(n: usize, excluded: usize, what: &str) -> Value {
+    json!({
+        "events": n, "excluded_area_precision": excluded, "cells": [],
+        "message": format!("För få händelser med punktposition för {what} ({n})."),
+    })
+}
+
+/// `GET /lagesbild/points`: GeoJSON FeatureCollection of the point-usable incidents, newest
+/// first, at most `limit` (default 5000). Properties: `id`, `category`, `label` (Swedish),
+/// `time` (window start, unix seconds). Foreign members: `total` (point-usable matches),
+/// `returned`, `left_out` (total − returned), `excluded_area_precision`.
+async fn points(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    let limit = ctx.q.limit.unwrap_or(POINTS_DEFAULT);
+    ctx.cached("points", |snapshot, filter| {
+        let rows = snapshot.select(filter);
+        let excluded = rows.iter().filter(|r| !r.point_usable).count();
+        let mut usable: Vec<_> = rows.into_iter().filter(|r| r.point_usable).collect();
+        let total = usable.len();
+        if usable.len() > limit {
+            usable.select_nth_unstable_by_key(limit, |r| std::cmp::Reverse(r.start));
+            usable.truncate(limit);
+        }
+        usable.sort_unstable_by_key(|r| std::cmp::Reverse(r.start));
+        let all = Taxonomy.all();
+        let features: Vec<Value> = usable
+            .iter()
+            .map(|r| {
+                let c = all.get(usize::from(r.category));
+                json!({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": wgs(r.x, r.y)},
+                    "properties": {
+                        "id": r.id,
+                        "category": c.map(|c| c.code),
+                        "label": c.map(|c| c.label_sv),
+                        "time": r.start,
+                    }
+                })
+            })
+            .collect();
+        Ok(json!({
+            "type": "FeatureCollection",
+            "features": features,
+            "total": total,
+            "returned": usable.len(),
+            "left_out": total - usable.len(),
+            "excluded_area_precision": excluded,
+        }))
+    })
+}
+
+/// `GET /lagesbild/kde`: quartic KDE (ArcGIS default radius unless `radius`; cell from `cell`
+/// or the extent / 250). Cells whose value is at least 2 % of the maximum, as WGS84 rings:
+/// `{"cells": [{"ring": [[lon,lat]×4], "value": expected count per cell}], "max", "radius",
+/// "default_radius", "cell", "unit", "grid", "events", "excluded_area_precision",
+/// "cells_left_out", "warnings"}`.
+async fn kde_surface(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    let (cell, radius) = (ctx.q.cell, ctx.q.radius);
+    ctx.cached("kde", |snapshot, filter| {
+        let (x, y, _, excluded) = snapshot.points(filter);
+        if x.len() < 2 {
+            return Ok(too_few(x.len(), excluded, "en täthetsyta"));
+        }
+        let r = match radius {
+            Some(r) => r,
+            None => trygg_analysis::kde::default_radius(&x, &y)
+                .map_err(|e| ApiError::param("radius", e.to_string()))?,
+        };
+        let mut grid = grid_for(&x, &y, cell, r)?;
+        if cell.is_none() && r < 3.0 * grid.cell {
+            // Keep the surface smooth: at least three cells per radius when we pick the cell.
+            grid = grid_for(&x, &y, Some((r / 3.0).max(10.0)), r)?;
+        }
+        let result = kde(
+            &x,
+            &y,
+            None,
+            &grid,
+            &KdeOptions {
+                radius: Some(r),
+                threads: 0,
+            },
+        )
+        .map_err(|e| ApiError::param("radius", e.to_string()))?;
+        let max = result.density.iter().copied().fold(0.0, f64::max) * result.cell_area;
+        let mut cells = Vec::new();
+        let mut left_out = 0usize;
+        for row in 0..grid.rows {
+            for col in 0..grid.cols {
+                let v = result.density[row * grid.cols + col] * result.cell_area;
+                if v > 0.0 && v >= 0.02 * max {
+                    cells.push(json!({"ring": cell_ring(&grid, row, col), "value": (v * 1e4).round() / 1e4}));
+                } else if v > 0.0 {
+                    left_out += 1;
+                }
+            }
+        }
+        Ok(json!({
+            "cells": cells, "max": max, "radius": result.radius, "default_radius": radius.is_none(),
+            "cell": grid.cell, "unit": "expected count per cell", "grid": grid_json(&grid),
+            "events": x.len(), "excluded_area_precision": excluded, "cells_left_out": left_out,
+            "warnings": result.warnings,
+        }))
+    })
+}
+
+/// `GET /lagesbild/hotspots`: Getis-Ord Gi* on counts per grid cell (zero cells included),
+/// queen contiguity, cell `cell` (default 250 m) over the points' extent plus one cell.
+/// Significant cells only: `{"cells": [{"ring", "count", "z", "p", "class"}], "classes":
+/// {"3": n, …, "-3": n}, "fdr", "cell", "weights": "queen", "units", "events",
+/// "excluded_area_precision"}`. Classes as ArcGIS Gi_Bin: ±3 = 99 %, ±2 = 95 %, ±1 = 90 %.
+async fn hotspots(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
+    ctx.cached("hotspots", |snapshot, filter| {
+        let (x, y, _, excluded) = snapshot.points(filter);
+        if x.len() < 3 {
+            return Ok(too_few(x.len(), excluded, "Gi*"));
+        }
+        let grid = grid_for(&x, &y, Some(cell), cell)?;
+        let (counts, _) = grid.counts(&x, &y);
+        let result = match gistar_grid(
+            &grid,
+            &counts,
+            GridWeights::Queen,
+            &GiStarOptions {
+                fdr,
+                ..Default::default()
+            },
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(json!({
+                    "cells": [], "events": x.len(), "excluded_area_precision": excluded,
+                    "message": format!("Gi* kunde inte beräknas: {e}"),
+                }));
+            }
+        };
+        let mut cells = Vec::new();
+        let mut classes: HashMap<i8, usize> = HashMap::new();
+        for row in 0..grid.rows {
+            for col in 0..grid.cols {
+                let i = row * grid.cols + col;
+                let class = result.class[i];
+                if class != 0 {
+                    *classes.entry(class).or_default() += 1;
+                    cells.push(json!({
+                        "ring": cell_ring(&grid, row, col), "count": counts[i],
+                        "z": (result.z[i] * 1000.0).round() / 1000.0, "p": result.p[i], "class": class,
+                    }));
+                }
+            }
+        }
+        let classes: serde_json::Map<String, Value> = (-3..=3)
+            .filter(|c| *c != 0)
+            .map(|c: i8| (c.to_string(), json!(classes.get(&c).copied().unwrap_or(0))))
+            .collect();
+        Ok(json!({
+            "cells": cells, "classes": classes, "fdr": result.fdr, "cell": grid.cell,
+            "weights": "queen", "units": grid.len(), "grid": grid_json(&grid),
+            "events": x.len(), "excluded_area_precision": excluded,
+        }))
+    })
+}
+
+/// Areas of a kind with their polygons, and the snapshot's index for each.
+fn areas_of_kind(kind: AreaKind, all: &[trygg_domain::Area]) -> Vec<&trygg_domain::Area> {
+    all.iter().filter(|a| a.kind == kind).collect()
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<AreaKind, ApiError> {
+    Ok(match kind.unwrap_or("district") {
+        "district" => AreaKind::District,
+        "kommun" => AreaKind::Kommun,
+        "county" => AreaKind::County,
+        "deso" => AreaKind::Deso,
+        "custom" => AreaKind::Custom,
+        other => {
+            return Err(ApiError::param(
+                "kind",
+                format!("Unknown area kind {other:?}: district, kommun, county, deso or custom."),
+            ));
+        }
+    })
+}
+
+/// `GET /lagesbild/areas?kind=district`: choropleth. A GeoJSON FeatureCollection of the areas of
+/// that kind (properties `id`, `name`, `code`, `count`), plus `total` (matching incidents),
+/// `in_areas` (sum over the areas; an incident counts in each of its areas) and `max`.
+/// Area-precision incidents count for kommun/county areas only (never for districts).
+async fn areas(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    let kind = parse_kind(ctx.q.kind.as_deref())?;
+    let all = ctx.state.store.list_areas().await?;
+    let live = ctx.state.ingest.live();
+    let shown: Vec<(&trygg_domain::Area, Option<u16>)> = areas_of_kind(kind, &all)
+        .into_iter()
+        .map(|a| (a, live.area_index(a.id)))
+        .collect();
+    ctx.cached("areas", |snapshot, filter| {
+        let mut per_area: HashMap<u16, u64> = HashMap::new();
+        let mut total = 0u64;
+        for row in snapshot.counts(filter, Granularity::Year, false, true) {
+            if let Some(a) = row.area {
+                *per_area.entry(a).or_default() += u64::from(row.count);
+            }
+        }
+        for row in snapshot.counts(filter, Granularity::Year, false, false) {
+            total += u64::from(row.count);
+        }
+        let mut max = 0u64;
+        let mut in_areas = 0u64;
+        let features: Vec<Value> = shown
+            .iter()
+            .map(|(a, idx)| {
+                let count = idx.and_then(|i| per_area.get(&i).copied()).unwrap_or(0);
+                max = max.max(count);
+                in_areas += count;
+                json!({
+                    "type": "Feature", "geometry": a.geometry,
+                    "properties": {"id": a.id.0, "name": a.name, "code": a.code, "count": count},
+                })
+            })
+            .collect();
+        Ok(json!({
+            "type": "FeatureCollection", "kind": kind.as_str(), "features": features,
+            "total": total, "in_areas": in_areas, "max": max,
+        }))
+    })
+}
+
+fn week_monday(year: i16, week: i8) -> Option<Date> {
+    ISOWeekDate::new(year, week, Weekday::Monday)
+        .ok()
+        .map(|d| d.date())
+}
+
+/// `GET /lagesbild/trend`: weekly counts (ISO weeks, local time) over the whole weeks the period
+/// touches, and the same ISO weeks one year earlier:
+/// `{"weeks": [{"year", "week", "label": "v. 47", "monday": "2024-11-18", "count",
+/// "last_year"}], "from", "to" (the whole-week period used), "total", "total_last_year"}`.
+/// `last_year` is null for week 53 when the year before has none. Without `from`, the 12 weeks
+/// before `to` (or today).
+async fn trend(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let mut ctx = prepare(state, &caller, query)?;
+    let tz = ctx.state.tz.clone();
+    let to = ctx.filter.to.unwrap_or_else(jiff::Timestamp::now);
+    let last_day = (to.to_zoned(tz.clone()) - 1.second()).date();
+    let from_day = match ctx.filter.from {
+        Some(f) => f.to_zoned(tz.clone()).date(),
+        None => last_day - 83.days(),
+    };
+    let first = from_day.iso_week_date();
+    let mut weeks: Vec<ISOWeekDate> = Vec::new();
+    let mut d = first.date() - (i64::from(first.weekday().to_monday_zero_offset())).days();
+    while d <= last_day {
+        weeks.push(d.iso_week_date());
+        d += 7.days();
+    }
+    if weeks.len() > 600 {
+        return Err(ApiError::param(
+            "from",
+            "The trend covers at most 600 weeks; choose a shorter period.",
+        ));
+    }
+    let start_monday = weeks[0].date();
+    let end_monday = weeks[weeks.len() - 1].date() + 7.days();
+    let prev_start = week_monday(weeks[0].year() - 1, weeks[0].week().min(52))
+        .unwrap_or(start_monday - 52.weeks());
+    let ts = |d: Date| -> Result<jiff::Timestamp, ApiError> {
+        d.to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| ApiError::param("from", e.to_string()))
+    };
+    let (used_from, used_to) = (start_monday, end_monday);
+    ctx.filter.from = Some(ts(prev_start)?);
+    ctx.filter.to = Some(ts(end_monday)?);
+    ctx.cached("trend", move |snapshot, filter| {
+        let counts: HashMap<(i16, i8), u32> = snapshot
+            .weekly_counts(filter)
+            .into_iter()
+            .filter_map(|(k, n)| match k {
+                PeriodKey::IsoWeek { year, week } => Some(((year, week), n)),
+                _ => None,
+            })
+            .collect();
+        let (mut total, mut total_prev) = (0u64, 0u64);
+        let rows: Vec<Value> = weeks
+            .iter()
+            .map(|w| {
+                let (y, k) = (w.year(), w.week());
+                let count = counts.get(&(y, k)).copied().unwrap_or(0);
+                let prev = week_monday(y - 1, k)
+                    .filter(|m| m.iso_week_date().week() == k)
+                    .map(|_| counts.get(&(y - 1, k)).copied().unwrap_or(0));
+                total += u64::from(count);
+                total_prev += u64::from(prev.unwrap_or(0));
+                json!({
+                    "year": y, "week": k, "label": format!("v. {k}"),
+                    "monday": w.date().to_string(), "count": count, "last_year": prev,
+                })
+            })
+            .collect();
+        Ok(json!({
+            "weeks": rows, "from": used_from.to_string(), "to": used_to.to_string(),
+            "total": total, "total_last_year": total_prev,
+        }))
+    })
+}
+
+/// `GET /lagesbild/hour-weekday`: the aoristic hour × weekday profile (local time):
+/// `{"values": [[24 × f64] × 7] (Monday first), "weekdays": ["mån", …], "total", "max"}`.
+async fn hour_weekday(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    ctx.cached("hour-weekday", |snapshot, filter| {
+        let p = snapshot.hour_weekday_profile(filter);
+        let total: f64 = p.iter().flatten().sum();
+        let max = p.iter().flatten().copied().fold(0.0, f64::max);
+        let values: Vec<Vec<f64>> = p
+            .iter()
+            .map(|row| row.iter().map(|v| (v * 100.0).round() / 100.0).collect())
+            .collect();
+        Ok(json!({
+            "values": values,
+            "weekdays": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+            "total": total.round(), "max": max,
+            "method": "aoristisk: varje händelse fördelar vikten 1 jämnt över timmarna i sitt tidsfönster",
+        }))
+    })
+}
+
+/// `GET /lagesbild/top-places?n=10&snap=100`: the places with the most incidents. Places are
+/// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM — the snapshot holds no place
+/// text — named by the district that contains the cell centre:
+/// `{"places": [{"rank", "count", "share", "lat", "lon", "area"}], "events", "places_with_events",
+/// "top_percent", "share_at_top", "snap", "method", "excluded_area_precision"}`.
+async fn top_places(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    let (n, snap) = (ctx.q.n.unwrap_or(10), ctx.q.snap.unwrap_or(100.0));
+    let all = ctx.state.store.list_areas().await?;
+    let districts: Vec<(String, MultiPolygon)> = all
+        .iter()
+        .filter(|a| a.kind == AreaKind::District)
+        .filter_map(|a| {
+            MultiPolygon::from_geojson_wgs84(&a.geometry)
+                .ok()
+                .map(|m| (a.name.clone(), m))
+        })
+        .collect();
+    ctx.cached("top-places", move |snapshot, filter| {
+        let (x, y, _, excluded) = snapshot.points(filter);
+        if x.is_empty() {
+            return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
+        }
+        let report = repeat_places(
+            &x,
+            &y,
+            &RepeatOptions {
+                snap_m: snap,
+                min_events: 1,
+                top_percent: 20.0,
+            },
+        )
+        .map_err(|e| ApiError::param("snap", e.to_string()))?;
+        let places: Vec<Value> = report
+            .repeat_places
+            .iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, p)| {
+                let centre: trygg_geo::XyMetres = [p.x, p.y];
+                let area = districts
+                    .iter()
+                    .find(|(_, m)| m.contains(centre))
+                    .map(|(name, _)| name.as_str());
+                let [lon, lat] = wgs(p.x, p.y);
+                json!({
+                    "rank": i + 1, "count": p.count,
+                    "share": f64::from(p.count) / report.events as f64,
+                    "lat": lat, "lon": lon, "area": area,
+                })
+            })
+            .collect();
+        Ok(json!({
+            "places": places, "events": report.events, "places_with_events": report.places,
+            "top_percent": report.top_percent, "share_at_top": report.share_at_top,
+            "snap": snap, "excluded_area_precision": excluded,
+            "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter stadsdelen som innehåller rutans mitt"),
+        }))
+    })
+}
+
+/// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
+/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 999 permutations (seed 1), on at most
+/// [`KNOX_MAX_EVENTS`] events (the most recent matching ones; `capped` says when). Cached per
+/// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "space_labels",
+/// "time_labels", "observed", "expected", "ratio", "p", "events", "events_matching", "capped",
+/// "permutations", "excluded_area_precision"}`.
+async fn near_repeat(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    ctx.cached("near-repeat", |snapshot, filter| {
+        let (mut x, mut y, mut t, excluded) = snapshot.points(filter);
+        let matching = x.len();
+        if matching > KNOX_MAX_EVENTS {
+            let mut idx: Vec<usize> = (0..matching).collect();
+            idx.select_nth_unstable_by(KNOX_MAX_EVENTS, |&a, &b| t[b].total_cmp(&t[a]));
+            idx.truncate(KNOX_MAX_EVENTS);
+            x = idx.iter().map(|&i| x[i]).collect();
+            y = idx.iter().map(|&i| y[i]).collect();
+            t = idx.iter().map(|&i| t[i]).collect();
+        }
+        if x.len() < 2 {
+            return Ok(json!({
+                "sentence": "För få händelser med punktposition för en upprepningsanalys.",
+                "events": x.len(), "events_matching": matching, "capped": false,
+                "excluded_area_precision": excluded, "observed": [],
+            }));
+        }
+        let mut config = KnoxConfig::new(
+            vec![0.0, 100.0, 200.0, 400.0, 600.0],
+            vec![0.0, 7.0, 14.0, 21.0],
+        );
+        config.permutations = KNOX_PERMUTATIONS;
+        config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
+            .map(String::from)
+            .to_vec();
+        config.time_labels = ["0–7 dagar", "7–14 dagar", "14–21 dagar", "> 21 dagar"]
+            .map(String::from)
+            .to_vec();
+        let r = knox(&x, &y, &t, &config).map_err(|e| ApiError::param("query", e.to_string()))?;
+        Ok(json!({
+            "sentence": r.swedish_summary(&SwedishNoun::default()),
+            "space_labels": r.space_labels, "time_labels": r.time_labels,
+            "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
+            "p": r.p_value, "events": x.len(), "events_matching": matching,
+            "capped": matching > x.len(), "permutations": r.permutations,
+            "metric": "manhattan", "excluded_area_precision": excluded,
+        }))
+    })
+}

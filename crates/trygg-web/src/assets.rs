@@ -1,0 +1,124 @@
+//! `/assets/*`: every file under `crates/trygg-web/assets/`, embedded in the binary (debug
+//! builds too), so nothing is fetched from a CDN and a single binary is the whole app.
+//!
+//! Each answer carries its content type, a strong `ETag` (SHA-256 of the bytes) and
+//! `Cache-Control`: vendored libraries (`/assets/vendor/…`, pinned by `assets/vendor.sh`) may be
+//! cached for a day; the app's own files are revalidated on every use (`no-cache`, answered with
+//! 304 when the ETag still matches), so a new binary is picked up at once.
+
+use std::{collections::HashMap, sync::OnceLock};
+
+use axum::{
+    Router,
+    extract::Path,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use include_dir::{Dir, include_dir};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+
+static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets");
+
+/// `/assets/{*path}`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/assets/{*path}", get(asset))
+}
+
+/// The embedded bytes of an asset (path relative to `assets/`), for tests and other modules.
+pub fn get_asset(path: &str) -> Option<&'static [u8]> {
+    ASSETS.get_file(path).map(|f| f.contents())
+}
+
+fn etags() -> &'static HashMap<&'static str, String> {
+    static ETAGS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    ETAGS.get_or_init(|| {
+        let mut map = HashMap::new();
+        let mut stack = vec![&ASSETS];
+        while let Some(dir) = stack.pop() {
+            for f in dir.files() {
+                if let Some(p) = f.path().to_str() {
+                    let digest = Sha256::digest(f.contents());
+                    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+                    map.insert(p, format!("\"{hex}\""));
+                }
+            }
+            stack.extend(dir.dirs());
+        }
+        map
+    })
+}
+
+/// The content type for a file name.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext.to_ascii_lowercase().as_str() {
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "html" => "text/html; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "sh" | "txt" | "md" | "" => "text/plain; charset=utf-8",
+        _ if path.ends_with("LICENSE") || path.ends_with("VERSION") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    let Some(file) = ASSETS.get_file(&path) else {
+        return (StatusCode::NOT_FOUND, "No such asset.").into_response();
+    };
+    let etag = etags().get(path.as_str()).cloned().unwrap_or_default();
+    let cache = if path.starts_with("vendor/") {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
+    let mut out = HeaderMap::new();
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        out.insert(header::ETAG, v);
+    }
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return (StatusCode::NOT_MODIFIED, out).into_response();
+    }
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
+    (out, file.contents()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendored_libraries_are_embedded() {
+        assert!(get_asset("vendor/leaflet/leaflet.js").is_some());
+        assert!(get_asset("vendor/leaflet/leaflet.css").is_some());
+        assert!(get_asset("vendor/uplot/uPlot.iife.min.js").is_some());
+        assert!(get_asset("dashboard.js").is_some());
+        assert_eq!(
+            content_type("vendor/leaflet/leaflet.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("vendor/leaflet/LICENSE"),
+            "text/plain; charset=utf-8"
+        );
+        assert!(etags()["vendor/leaflet/leaflet.css"].starts_with('"'));
+    }
+}

@@ -1,0 +1,361 @@
+//! Signing in and out, and changing one's password.
+
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{
+    Lang, PageCtx,
+    extract::{Page, PageError, SignedIn},
+    layout,
+};
+use crate::{
+    AppState,
+    auth::{generate_token, hash_password, verify_password},
+    session::{self, SignInError},
+};
+
+/// The cookie that carries the sign-in form's CSRF token before there is a session.
+const LOGIN_CSRF_COOKIE: &str = "trygg_login";
+
+#[derive(Debug, Deserialize, Default)]
+pub(crate) struct LoginQuery {
+    next: Option<String>,
+    expired: Option<String>,
+}
+
+/// Only same-site paths are followed after sign-in.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/",
+    }
+}
+
+fn login_form(
+    ctx: &PageCtx,
+    token: &str,
+    next: &str,
+    email: &str,
+    notice: Option<(&str, &str)>,
+) -> Markup {
+    let l = ctx.lang;
+    layout(
+        ctx,
+        l.t("Logga in", "Sign in"),
+        html! {
+            section.card.narrow {
+                h1 { (l.t("Logga in", "Sign in")) }
+                @if let Some((class, text)) = notice {
+                    p class={ "notice " (class) } role="alert" { (text) }
+                }
+                form method="post" action="/login" {
+                    input type="hidden" name="csrf" value=(token);
+                    input type="hidden" name="next" value=(next);
+                    label { (l.t("E-postadress", "E-mail address"))
+                        input type="email" name="email" value=(email) autocomplete="username" required autofocus;
+                    }
+                    label { (l.t("Lösenord", "Password"))
+                        input type="password" name="password" autocomplete="current-password" required;
+                    }
+                    button.primary type="submit" { (l.t("Logga in", "Sign in")) }
+                }
+            }
+        },
+    )
+}
+
+fn with_login_cookie(status: StatusCode, token: &str, body: Markup) -> Response {
+    let mut res = (status, body).into_response();
+    let c = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict");
+    if let Ok(v) = HeaderValue::from_str(&c) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /login`.
+pub(crate) async fn login_page(page: Page, Query(q): Query<LoginQuery>) -> Response {
+    if page.ctx.user.is_some() {
+        return Redirect::to(safe_next(q.next.as_deref())).into_response();
+    }
+    let l = page.ctx.lang;
+    let notice = (q.expired.is_some() || page.expired).then(|| {
+        (
+            "info",
+            l.t(
+                "Din session har gått ut. Logga in igen.",
+                "Your session has expired. Sign in again.",
+            ),
+        )
+    });
+    let token = generate_token();
+    let body = login_form(&page.ctx, &token, safe_next(q.next.as_deref()), "", notice);
+    let status = if notice.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    with_login_cookie(status, &token, body)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`.
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let l = page.ctx.lang;
+    let expected = session::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !session::csrf_matches(expected, &f.csrf) {
+        return Err(PageError::csrf(l));
+    }
+    let next = safe_next(f.next.as_deref()).to_string();
+    let outcome = session::sign_in(&state, &f.email, &f.password)
+        .await
+        .map_err(|e| PageError::internal(l, e))?;
+    let retry = |status, message: String| {
+        let token = generate_token();
+        let body = login_form(
+            &page.ctx,
+            &token,
+            &next,
+            &f.email,
+            Some(("error", &message)),
+        );
+        with_login_cookie(status, &token, body)
+    };
+    match outcome {
+        Ok((_user, token)) => {
+            let mut res = Redirect::to(&next).into_response();
+            let c = session::session_cookie(&token, state.config.secure_cookies);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&c).map_err(|e| PageError::internal(l, e))?,
+            );
+            Ok(res)
+        }
+        Err(SignInError::Wrong) => Ok(retry(
+            StatusCode::UNAUTHORIZED,
+            l.t(
+                "Fel e-postadress eller lösenord.",
+                "Wrong e-mail address or password.",
+            )
+            .into(),
+        )),
+        Err(SignInError::Locked(wait)) => {
+            let minutes = wait.as_secs().div_ceil(60);
+            let mut res = retry(
+                StatusCode::TOO_MANY_REQUESTS,
+                match l {
+                    Lang::Sv => format!(
+                        "För många misslyckade inloggningar. Kontot är spärrat i {minutes} minuter till; försök igen sedan."
+                    ),
+                    Lang::En => format!(
+                        "Too many failed sign-ins. The account is locked for {minutes} more minutes; try again then."
+                    ),
+                },
+            );
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /logout`.
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    me.check_csrf(&f.csrf)?;
+    state
+        .store
+        .delete_session(&me.session_hash)
+        .await
+        .map_err(|e| PageError::internal(me.ctx.lang, e))?;
+    let mut res = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&session::removal_cookie(state.config.secure_cookies)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+fn account_page(me: &SignedIn, org: &str, notice: Option<(&str, String)>) -> Markup {
+    let l = me.ctx.lang;
+    let roles: Vec<&str> = me.user.roles.iter().map(|r| r.label_sv()).collect();
+    layout(
+        &me.ctx,
+        l.t("Mitt konto", "My account"),
+        html! {
+            section.card.narrow {
+                h1 { (l.t("Mitt konto", "My account")) }
+                dl {
+                    dt { (l.t("Namn", "Name")) } dd { (me.user.display_name) }
+                    dt { (l.t("E-post", "E-mail")) } dd { (me.user.email) }
+                    dt { (l.t("Organisation", "Organisation")) } dd { (org) }
+                    dt { (l.t("Roller", "Roles")) } dd { (roles.join(", ")) }
+                }
+                h2 { (l.t("Byt lösenord", "Change password")) }
+                @if let Some((class, text)) = &notice {
+                    p class={ "notice " (class) } role="alert" { (text) }
+                }
+                form method="post" action="/konto/losenord" {
+                    (me.ctx.csrf_field())
+                    label { (l.t("Nuvarande lösenord", "Current password"))
+                        input type="password" name="current" autocomplete="current-password" required;
+                    }
+                    label { (l.t("Nytt lösenord", "New password"))
+                        input type="password" name="new" autocomplete="new-password" minlength="8" required;
+                    }
+                    label { (l.t("Upprepa nytt lösenord", "Repeat new password"))
+                        input type="password" name="repeat" autocomplete="new-password" minlength="8" required;
+                    }
+                    button.primary type="submit" { (l.t("Byt lösenord", "Change password")) }
+                }
+            }
+        },
+    )
+}
+
+async fn org_name(state: &AppState, me: &SignedIn) -> String {
+    state
+        .store
+        .list_organisations()
+        .await
+        .ok()
+        .and_then(|os| {
+            os.into_iter()
+                .find(|o| o.id == me.user.organisation_id)
+                .map(|o| o.name)
+        })
+        .unwrap_or_default()
+}
+
+/// `GET /konto`.
+pub(crate) async fn account(State(state): State<AppState>, me: SignedIn) -> Markup {
+    let org = org_name(&state, &me).await;
+    account_page(&me, &org, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `POST /konto/losenord`: the current password is required; other sessions end.
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    me.check_csrf(&f.csrf)?;
+    let l = me.ctx.lang;
+    let org = org_name(&state, &me).await;
+    let refuse = |m: &str| {
+        Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            account_page(&me, &org, Some(("error", m.to_string()))),
+        )
+            .into_response())
+    };
+    let creds = state
+        .store
+        .user_credentials(&me.user.email)
+        .await
+        .map_err(|e| PageError::internal(l, e))?;
+    let current_ok = creds
+        .and_then(|c| c.password_hash)
+        .is_some_and(|h| verify_password(&f.current, &h));
+    if !current_ok {
+        return refuse(l.t(
+            "Det nuvarande lösenordet stämmer inte.",
+            "The current password is not right.",
+        ));
+    }
+    if f.new.chars().count() < 8 {
+        return refuse(l.t(
+            "Det nya lösenordet behöver minst 8 tecken.",
+            "The new password needs at least 8 characters.",
+        ));
+    }
+    if f.new != f.repeat {
+        return refuse(l.t(
+            "De två nya lösenorden är inte lika.",
+            "The two new passwords differ.",
+        ));
+    }
+    let hash = hash_password(&f.new).map_err(|e| PageError::from_api(l, e))?;
+    state
+        .store
+        .set_password(
+            &trygg_domain::Actor::User { id: me.user.id },
+            me.user.id,
+            &hash,
+            Some(&me.session_hash),
+        )
+        .await
+        .map_err(|e| PageError::internal(l, e))?;
+    Ok(account_page(
+        &me,
+        &org,
+        Some((
+            "ok",
+            l.t(
+                "Lösenordet är bytt. Andra inloggningar med det gamla lösenordet har avslutats.",
+                "The password is changed. Other sessions have been signed out.",
+            )
+            .into(),
+        )),
+    )
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_same_site_paths_are_followed() {
+        assert_eq!(
+            safe_next(Some("/lagesbild?from=2023-01-01")),
+            "/lagesbild?from=2023-01-01"
+        );
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,327 @@
+//! What a page handler gets from the request: the language, the signed-in user (or a redirect
+//! to the sign-in page), and errors that render as a clear page with the right status.
+
+use axum::{
+    extract::{FromRequestParts, OriginalUri},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+};
+use maud::html;
+use trygg_domain::{Role, User};
+
+use super::{Lang, PageCtx, layout};
+use crate::{
+    AppState,
+    session::{self, CookieSession},
+};
+
+/// The language of a request: `?lang=` wins, then the language cookie, then Swedish.
+pub fn lang(parts: &Parts) -> Lang {
+    let from_query = parts.uri.query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .map(|(_, v)| Lang::parse(v))
+    });
+    from_query
+        .or_else(|| session::cookie(&parts.headers, session::LANG_COOKIE).map(Lang::parse))
+        .unwrap_or_default()
+}
+
+fn path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string())
+}
+
+/// Any page: the user if signed in.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The frame's context.
+    pub ctx: PageCtx,
+    /// The session cookie said the session had expired.
+    pub expired: bool,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let lang = lang(parts);
+        let found = session::from_headers(state, &parts.headers)
+            .await
+            .map_err(|e| PageError::internal(lang, e))?;
+        let mut ctx = PageCtx {
+            lang,
+            user: None,
+            csrf: None,
+            path: path(parts),
+            wide: false,
+        };
+        let expired = matches!(found, CookieSession::Expired);
+        if let CookieSession::Live(s, _) = found {
+            ctx.user = Some(s.user);
+            ctx.csrf = Some(s.csrf);
+        }
+        Ok(Page { ctx, expired })
+    }
+}
+
+/// A page for signed-in users; others are sent to the sign-in page and brought back after.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The frame's context (user and CSRF token set).
+    pub ctx: PageCtx,
+    /// The user.
+    pub user: User,
+    /// The hash of the session cookie.
+    pub session_hash: String,
+}
+
+impl SignedIn {
+    /// Refuses with 403 unless the user holds one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), PageError> {
+        if roles.iter().any(|r| self.user.has(*r)) {
+            Ok(())
+        } else {
+            Err(PageError::forbidden(self.ctx.lang))
+        }
+    }
+
+    /// Refuses with 403 unless `given` is this session's CSRF token.
+    pub fn check_csrf(&self, given: &str) -> Result<(), PageError> {
+        let expected = self.ctx.csrf.as_deref().unwrap_or_default();
+        if session::csrf_matches(expected, given) {
+            Ok(())
+        } else {
+            Err(PageError::csrf(self.ctx.lang))
+        }
+    }
+
+    /// `self.ctx.lang.t(sv, en)`.
+    pub fn t<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
+        self.ctx.lang.t(sv, en)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let lang = lang(parts);
+        let found = session::from_headers(state, &parts.headers)
+            .await
+            .map_err(|e| PageError::internal(lang, e))?;
+        let here = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.to_string(), |u| u.0.to_string());
+        let next = urlencode(&here);
+        match found {
+            CookieSession::Live(s, hash) => Ok(SignedIn {
+                ctx: PageCtx {
+                    lang,
+                    user: Some(s.user.clone()),
+                    csrf: Some(s.csrf),
+                    path: path(parts),
+                    wide: false,
+                },
+                user: s.user,
+                session_hash: hash,
+            }),
+            CookieSession::Expired => {
+                Err(PageError::Redirect(format!("/login?expired=1&next={next}")))
+            }
+            CookieSession::None => Err(PageError::Redirect(format!("/login?next={next}"))),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A page that could not be shown: rendered as a page saying why, with the right status.
+#[derive(Debug)]
+pub enum PageError {
+    /// Go elsewhere (sign-in).
+    Redirect(String),
+    /// A page of its own.
+    Page {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The language to say it in.
+        lang: Lang,
+        /// The heading.
+        title: String,
+        /// What happened and what to do.
+        message: String,
+    },
+}
+
+impl PageError {
+    fn page(status: StatusCode, lang: Lang, title: &str, message: &str) -> Self {
+        PageError::Page {
+            status,
+            lang,
+            title: title.into(),
+            message: message.into(),
+        }
+    }
+
+    /// 403: the user's role does not allow the page.
+    pub fn forbidden(lang: Lang) -> Self {
+        Self::page(
+            StatusCode::FORBIDDEN,
+            lang,
+            lang.t("Ingen behörighet", "Not allowed"),
+            lang.t(
+                "Din roll ger inte tillgång till den här sidan. Be en administratör om behörighet om du behöver den.",
+                "Your role does not give access to this page. Ask an administrator if you need it.",
+            ),
+        )
+    }
+
+    /// 403: the form's CSRF token is missing or wrong.
+    pub fn csrf(lang: Lang) -> Self {
+        Self::page(
+            StatusCode::FORBIDDEN,
+            lang,
+            lang.t("Formuläret kunde inte tas emot", "The form could not be accepted"),
+            lang.t(
+                "Formulärets säkerhetstoken saknas eller stämmer inte (till exempel om sidan var öppen länge). Ladda om sidan och försök igen.",
+                "The form's security token is missing or does not match (for example if the page was open for a long time). Reload the page and try again.",
+            ),
+        )
+    }
+
+    /// 404: not there, or not visible to this user (never says which).
+    pub fn not_found(lang: Lang) -> Self {
+        Self::page(
+            StatusCode::NOT_FOUND,
+            lang,
+            lang.t("Sidan finns inte", "Page not found"),
+            lang.t(
+                "Det du söker finns inte, eller så har du inte behörighet att se det.",
+                "What you are looking for does not exist, or you are not allowed to see it.",
+            ),
+        )
+    }
+
+    /// 400 with a message saying what to fix.
+    pub fn bad_request(lang: Lang, message: impl Into<String>) -> Self {
+        PageError::Page {
+            status: StatusCode::BAD_REQUEST,
+            lang,
+            title: lang
+                .t("Något behöver rättas", "Something needs fixing")
+                .into(),
+            message: message.into(),
+        }
+    }
+
+    /// 500; the detail is logged, never shown.
+    pub fn internal(lang: Lang, detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "page failed");
+        Self::page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            lang,
+            lang.t("Något gick fel", "Something went wrong"),
+            lang.t(
+                "Felet har loggats. Försök igen om en stund.",
+                "The error has been logged. Try again in a while.",
+            ),
+        )
+    }
+
+    /// A page error for an API-style error from shared code.
+    pub fn from_api(lang: Lang, e: crate::ApiError) -> Self {
+        match e.status() {
+            StatusCode::NOT_FOUND => Self::not_found(lang),
+            StatusCode::FORBIDDEN => Self::forbidden(lang),
+            s if s.is_server_error() => Self::internal(lang, e),
+            s => PageError::Page {
+                status: s,
+                lang,
+                title: lang
+                    .t("Något behöver rättas", "Something needs fixing")
+                    .into(),
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<(Lang, trygg_store::StoreError)> for PageError {
+    fn from((lang, e): (Lang, trygg_store::StoreError)) -> Self {
+        Self::from_api(lang, e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Redirect(to) => Redirect::to(&to).into_response(),
+            PageError::Page {
+                status,
+                lang,
+                title,
+                message,
+            } => {
+                let ctx = PageCtx {
+                    lang,
+                    ..Default::default()
+                };
+                let body = html! {
+                    section.notice.error {
+                        h1 { (title) }
+                        p { (message) }
+                        p { a href="/" { (lang.t("Till startsidan", "Go to the start page")) } }
+                    }
+                };
+                (status, layout(&ctx, &title, body)).into_response()
+            }
+        }
+    }
+}
+
+/// Sets the language cookie when a request carries `?lang=`.
+pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let chosen = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .map(|(_, v)| Lang::parse(v))
+    });
+    let mut res = next.run(req).await;
+    if let Some(l) = chosen {
+        let c = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            session::LANG_COOKIE,
+            l.code()
+        );
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Whether the request prefers HTML (a browser) over JSON.
+pub fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}

@@ -1,0 +1,82 @@
+//! The start page: what each role does most, one tap away.
+
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+};
+use maud::html;
+use trygg_domain::{IncidentFilter, Role, Scope};
+
+use super::{extract::Page, layout};
+use crate::AppState;
+
+/// `GET /`: signed-in users get their start page; others the sign-in page.
+pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response {
+    let Some(user) = page.ctx.user.clone() else {
+        return Redirect::to(if page.expired {
+            "/login?expired=1"
+        } else {
+            "/login"
+        })
+        .into_response();
+    };
+    let l = page.ctx.lang;
+    let week_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7);
+    let last_week = state
+        .store
+        .list_incidents(&IncidentFilter {
+            from: Some(week_ago),
+            scope: Scope::Organisation(user.organisation_id),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .map(|p| p.total)
+        .unwrap_or(0);
+    let mine = state
+        .store
+        .list_incidents(&IncidentFilter {
+            created_by: Some(user.id),
+            scope: Scope::Organisation(user.organisation_id),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .map(|p| p.total)
+        .unwrap_or(0);
+    let analyst = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Analyst,
+        Role::Steering,
+        Role::Viewer,
+    ]
+    .iter()
+    .any(|r| user.has(*r));
+    let body = html! {
+        h1 { (l.t("Hej", "Hello")) ", " (user.display_name) }
+        div.cards {
+            a.card.action href="/rapportera" {
+                h2 { (l.t("Rapportera", "Report")) }
+                p { (l.t("Ny EST-rapport från passet, även utan uppkoppling.", "A new EST report from your shift, also offline.")) }
+            }
+            a.card.action href="/mina-rapporter" {
+                h2 { (l.t("Mina rapporter", "My reports")) }
+                p { (mine) " " (l.t("händelser rapporterade av dig.", "events reported by you.")) }
+            }
+            @if analyst {
+                a.card.action href="/lagesbild" {
+                    h2 { (l.t("Lägesbild", "Situation picture")) }
+                    p { (last_week) " " (l.t("händelser de senaste sju dagarna.", "events in the last seven days.")) }
+                }
+            }
+            @if user.has(Role::Admin) {
+                a.card.action href="/admin" {
+                    h2 { (l.t("Administration", "Administration")) }
+                    p { (l.t("Användare, roller, organisationer och API-nycklar.", "Users, roles, organisations and API tokens.")) }
+                }
+            }
+        }
+    };
+    layout(&page.ctx, l.t("Start", "Home"), body).into_response()
+}

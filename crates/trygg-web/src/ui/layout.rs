@@ -1,0 +1,160 @@
+//! The page frame every page shares: language, navigation by role, the CSRF token for forms.
+
+use maud::{DOCTYPE, Markup, html};
+use trygg_domain::{Role, User};
+
+/// The interface language. Swedish unless the user picked English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Svenska.
+    #[default]
+    Sv,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The text in this language: `l.t("Logga in", "Sign in")`.
+    pub fn t<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
+    /// The `lang` attribute / cookie value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+
+    /// From a cookie or query value; anything else is Swedish.
+    pub fn parse(s: &str) -> Lang {
+        if s.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Sv
+        }
+    }
+}
+
+/// What the frame needs to know about the request.
+#[derive(Debug, Clone, Default)]
+pub struct PageCtx {
+    /// Interface language.
+    pub lang: Lang,
+    /// The signed-in user, if any.
+    pub user: Option<User>,
+    /// The session's CSRF token, put in every form and in `<meta name="csrf-token">`.
+    pub csrf: Option<String>,
+    /// The request path, to mark the current navigation item.
+    pub path: String,
+    /// Use the whole screen width (the dashboard on the meeting room's screen).
+    pub wide: bool,
+}
+
+impl PageCtx {
+    /// Shorthand for `self.lang.t(sv, en)`.
+    pub fn t<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
+        self.lang.t(sv, en)
+    }
+
+    /// Whether the user holds any of `roles`.
+    pub fn has_role(&self, roles: &[Role]) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| roles.iter().any(|r| u.has(*r)))
+    }
+
+    /// The hidden CSRF field for a form.
+    pub fn csrf_field(&self) -> Markup {
+        html! { @if let Some(t) = &self.csrf { input type="hidden" name="csrf" value=(t); } }
+    }
+}
+
+/// Navigation items: (path, Swedish, English, who sees it; empty = every signed-in user).
+const NAV: &[(&str, &str, &str, &[Role])] = &[
+    ("/", "Start", "Home", &[]),
+    (
+        "/lagesbild",
+        "Lägesbild",
+        "Situation picture",
+        &[
+            Role::Admin,
+            Role::Coordinator,
+            Role::Analyst,
+            Role::Steering,
+            Role::Viewer,
+        ],
+    ),
+    ("/rapportera", "Rapportera", "Report", &[]),
+    ("/mina-rapporter", "Mina rapporter", "My reports", &[]),
+    ("/admin", "Administration", "Administration", &[Role::Admin]),
+];
+
+/// The whole page around `body`.
+pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
+    layout_with_head(ctx, title, html! {}, body)
+}
+
+/// The whole page around `body`, with page-specific `head` elements (styles, scripts).
+pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(ctx.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(t) = &ctx.csrf { meta name="csrf-token" content=(t); }
+                meta name="theme-color" content="#1d4f73";
+                link rel="manifest" href="/manifest.webmanifest";
+                link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
+                link rel="stylesheet" href="/assets/app.css";
+                title { (title) " · trygg" }
+                (head)
+            }
+            body {
+                header.top {
+                    a.brand href="/" { "trygg" }
+                    @if let Some(u) = &ctx.user {
+                        nav {
+                            @for (path, sv, en, roles) in NAV {
+                                @if roles.is_empty() || roles.iter().any(|r| u.has(*r)) {
+                                    a href=(path) aria-current=[(ctx.path == *path).then_some("page")] { (ctx.t(sv, en)) }
+                                }
+                            }
+                        }
+                        div.who {
+                            a href="/konto" { (u.display_name) }
+                            form method="post" action="/logout" {
+                                (ctx.csrf_field())
+                                button.link type="submit" { (ctx.t("Logga ut", "Sign out")) }
+                            }
+                        }
+                    }
+                    a.lang href={ "?lang=" (if ctx.lang == Lang::Sv { "en" } else { "sv" }) } {
+                        (if ctx.lang == Lang::Sv { "English" } else { "Svenska" })
+                    }
+                }
+                main class=[ctx.wide.then_some("wide")] { (body) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        let ctx = PageCtx::default();
+        let page = layout(&ctx, "<script>alert(1)</script>", html! { p { "<b>" } }).into_string();
+        assert!(!page.contains("<script>alert"));
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("&lt;b&gt;"));
+        assert!(page.contains(r#"<html lang="sv">"#));
+    }
+}

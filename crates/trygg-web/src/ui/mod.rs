@@ -1,0 +1,90 @@
+//! The server-rendered web app: pages in Swedish (default) or English, built with `maud` so that
+//! every interpolated string is HTML-escaped. Pages are thin: they read through the same store
+//! and snapshot as the API, and the browser scripts under `assets/` call the JSON API with the
+//! session's CSRF token.
+//!
+//! Page handlers take [`SignedIn`](extract::SignedIn) (anyone else is sent to `/login`) and
+//! check roles with `require`; forms carry the session's CSRF token and are checked with
+//! `check_csrf`. Errors render as a page with the right status ([`PageError`](extract::PageError)).
+
+mod account;
+mod admin;
+pub mod dashboard;
+pub mod extract;
+mod home;
+pub mod layout;
+mod pwa;
+mod report;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+pub use layout::{Lang, PageCtx, layout};
+
+use crate::AppState;
+
+/// Every page of the web app.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/konto", get(account::account))
+        .route("/konto/losenord", post(account::change_password))
+        .route("/rapportera", get(report::form))
+        .route("/mina-rapporter", get(report::mine))
+        .route("/handelser/{id}", get(report::incident))
+        .route("/lagesbild", get(lagesbild))
+        .route("/admin", get(admin::index))
+        .route("/admin/anvandare", post(admin::add_user))
+        .route("/admin/organisation", post(admin::add_organisation))
+        .route("/admin/token", post(admin::new_token))
+        .route("/manifest.webmanifest", get(pwa::manifest))
+        .route("/sw.js", get(pwa::service_worker))
+}
+
+/// The page for unknown paths.
+pub(crate) async fn not_found(page: extract::Page) -> extract::PageError {
+    extract::PageError::not_found(page.ctx.lang)
+}
+
+/// Who sees the lägesbild: everyone in the partnership but reporters-only accounts.
+pub(crate) const PICTURE_ROLES: &[trygg_domain::Role] = &[
+    trygg_domain::Role::Admin,
+    trygg_domain::Role::Coordinator,
+    trygg_domain::Role::Analyst,
+    trygg_domain::Role::Steering,
+    trygg_domain::Role::Viewer,
+];
+
+/// `GET /lagesbild`: the dashboard; its query string is the view (shareable).
+async fn lagesbild(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut me: extract::SignedIn,
+    axum::extract::Query(mut pairs): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<maud::Markup, extract::PageError> {
+    me.require(PICTURE_ROLES)?;
+    let l = me.ctx.lang;
+    pairs.retain(|(k, _)| k != "lang");
+    let q = crate::api::DashboardQuery::from_pairs(&pairs)
+        .map_err(|e| extract::PageError::from_api(l, e))?;
+    let areas = state
+        .store
+        .list_areas()
+        .await
+        .map_err(|e| extract::PageError::from((l, e)))?;
+    let config = dashboard::DashboardConfig {
+        tile_url: state.config.tile_url.clone(),
+        tile_attribution: state.config.tile_attribution.clone(),
+        today: jiff::Timestamp::now().to_zoned(state.tz.clone()).date(),
+    };
+    me.ctx.wide = true;
+    Ok(layout::layout_with_head(
+        &me.ctx,
+        l.t("Lägesbild", "Situation picture"),
+        dashboard::head(),
+        dashboard::body(&me.ctx, &q, &areas, &config),
+    ))
+}

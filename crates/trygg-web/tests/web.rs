@@ -1,0 +1,642 @@
+//! The web app over real HTTP: signing in, sessions, CSRF, the rate limit, roles × pages,
+//! visibility, escaping, and EST reports, on a fresh SQLite database per test.
+
+use std::sync::Arc;
+
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use trygg_domain::{
+    Actor, Channel, NewIncident, NewOrganisation, NewUser, OrgKind, OrganisationId, Position,
+    Precision, Role, Visibility,
+};
+use trygg_store::{NewSession, Store};
+use trygg_store_sqlite::SqliteStore;
+use trygg_web::auth::{hash_password, hash_token};
+
+const PASSWORD: &str = "hemligt-123";
+
+struct App {
+    base: String,
+    store: Arc<dyn Store>,
+    http: reqwest::Client,
+    kommun: OrganisationId,
+    polis: OrganisationId,
+}
+
+/// A signed-in browser: the session cookie and the page's CSRF token.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+fn role_email(r: Role) -> String {
+    format!("{}@kommun.test", r.as_str())
+}
+
+async fn spawn() -> App {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    let actor = Actor::system("test");
+    let mut orgs = Vec::new();
+    for (name, kind) in [
+        ("Uppsala kommun", OrgKind::Kommun),
+        ("LPO Uppsala", OrgKind::Lokalpolisomrade),
+    ] {
+        orgs.push(
+            store
+                .create_organisation(
+                    &actor,
+                    NewOrganisation {
+                        name: name.into(),
+                        kind,
+                        parent_id: None,
+                    },
+                )
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let hash = hash_password(PASSWORD).unwrap();
+    for r in Role::ALL {
+        store
+            .create_user(
+                &actor,
+                NewUser {
+                    email: role_email(r),
+                    display_name: format!("Test {}", r.label_sv()),
+                    organisation_id: orgs[0],
+                    roles: vec![r],
+                },
+                Some(hash.clone()),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .create_user(
+            &actor,
+            NewUser {
+                email: "polis@polis.test".into(),
+                display_name: "<script>alert('namn')</script>".into(),
+                organisation_id: orgs[1],
+                roles: vec![Role::Reporter, Role::Analyst],
+            },
+            Some(hash),
+        )
+        .await
+        .unwrap();
+    let state = trygg_web::AppState::load(
+        store.clone(),
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(trygg_web::serve(
+        listener,
+        trygg_web::router(state),
+        std::future::pending(),
+    ));
+    App {
+        base,
+        store,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        kommun: orgs[0],
+        polis: orgs[1],
+    }
+}
+
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';')
+                .next()?
+                .strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+        })
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).expect("hidden field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+fn meta_csrf(html: &str) -> String {
+    let marker = r#"<meta name="csrf-token" content=""#;
+    let start = html.find(marker).expect("csrf meta") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+impl App {
+    fn url(&self, p: &str) -> String {
+        format!("{}{p}", self.base)
+    }
+
+    /// Posts the sign-in form as a browser would.
+    async fn try_login(&self, email: &str, password: &str) -> reqwest::Response {
+        let page = self.http.get(self.url("/login")).send().await.unwrap();
+        let pre = set_cookie(&page, "trygg_login").expect("sign-in form cookie");
+        let html = page.text().await.unwrap();
+        let csrf = hidden(&html, "csrf");
+        self.http
+            .post(self.url("/login"))
+            .header(header::COOKIE, format!("trygg_login={pre}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn login(&self, email: &str) -> Browser {
+        let res = self.try_login(email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{email} signs in");
+        let cookie = set_cookie(&res, "trygg_session").expect("session cookie");
+        let html = self
+            .http
+            .get(self.url("/konto"))
+            .header(header::COOKIE, format!("trygg_session={cookie}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Browser {
+            csrf: meta_csrf(&html),
+            cookie,
+        }
+    }
+
+    async fn get(&self, b: &Browser, path: &str) -> (StatusCode, String) {
+        let res = self
+            .http
+            .get(self.url(path))
+            .header(header::COOKIE, format!("trygg_session={}", b.cookie))
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+
+    async fn post_form(&self, b: &Browser, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header(header::COOKIE, format!("trygg_session={}", b.cookie))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post_json(
+        &self,
+        b: &Browser,
+        path: &str,
+        csrf: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .post(self.url(path))
+            .header(header::COOKIE, format!("trygg_session={}", b.cookie))
+            .json(&body);
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        let res = req.send().await.unwrap();
+        (res.status(), res.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn event(category: &str, description: &str) -> Value {
+    json!({
+        "category": category,
+        "occurred_from": "2024-05-03T21:40:00",
+        "place_type": "park",
+        "position": { "lat": 59.8170, "lon": 17.5930 },
+        "place": "Gottsunda centrum",
+        "description": description,
+    })
+}
+
+#[tokio::test]
+async fn sign_in_change_password_and_sign_out() {
+    let app = spawn().await;
+    let wrong = app.try_login("analyst@kommun.test", "fel").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Fel e-postadress eller lösenord")
+    );
+    let nobody = app.try_login("nobody@kommun.test", PASSWORD).await;
+    assert_eq!(
+        nobody.status(),
+        StatusCode::UNAUTHORIZED,
+        "unknown accounts look the same"
+    );
+
+    let b = app.login("analyst@kommun.test").await;
+    let (status, home) = app.get(&b, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains("Hej, Test Analytiker"), "{home}");
+    assert!(home.contains(r#"href="/lagesbild""#));
+    assert!(
+        !home.contains(r#"href="/admin""#),
+        "only admins see administration"
+    );
+
+    // Password change needs the current password, then works; the old one stops working.
+    let bad = app
+        .post_form(
+            &b,
+            "/konto/losenord",
+            &[
+                ("csrf", &b.csrf),
+                ("current", "fel"),
+                ("new", "nytt-losen-1"),
+                ("repeat", "nytt-losen-1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Det nuvarande lösenordet stämmer inte")
+    );
+    let ok = app
+        .post_form(
+            &b,
+            "/konto/losenord",
+            &[
+                ("csrf", &b.csrf),
+                ("current", PASSWORD),
+                ("new", "nytt-losen-1"),
+                ("repeat", "nytt-losen-1"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(ok.text().await.unwrap().contains("Lösenordet är bytt"));
+    assert_eq!(
+        app.try_login("analyst@kommun.test", PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.try_login("analyst@kommun.test", "nytt-losen-1")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Sign-out needs the CSRF token, ends the session, and the cookie no longer works.
+    let forged = app.post_form(&b, "/logout", &[]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.text().await.unwrap().contains("säkerhetstoken"));
+    let out = app.post_form(&b, "/logout", &[("csrf", &b.csrf)]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app.get(&b, "/konto").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signed out: sent to sign in");
+
+    // English on request, remembered in a cookie.
+    let en = app
+        .http
+        .get(app.url("/login?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert!(set_cookie(&en, "trygg_lang").is_some_and(|v| v == "en"));
+    assert!(en.text().await.unwrap().contains("Sign in"));
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_rate_limited() {
+    let app = spawn().await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.try_login("viewer@kommun.test", "gissning")
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = app.try_login("viewer@kommun.test", PASSWORD).await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert!(locked.headers().contains_key(header::RETRY_AFTER));
+    assert!(
+        locked
+            .text()
+            .await
+            .unwrap()
+            .contains("För många misslyckade inloggningar")
+    );
+    assert_eq!(
+        app.try_login("coordinator@kommun.test", PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER,
+        "other accounts are not locked"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_asks_to_sign_in_again() {
+    let app = spawn().await;
+    let user = app
+        .store
+        .user_credentials("reporter@kommun.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    app.store
+        .create_session(
+            user.id,
+            &NewSession {
+                token_hash: hash_token("gammal"),
+                csrf: "c".into(),
+                expires_at: jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1),
+            },
+        )
+        .await
+        .unwrap();
+    let b = Browser {
+        cookie: "gammal".into(),
+        csrf: "c".into(),
+    };
+    let res = app
+        .http
+        .get(app.url("/rapportera"))
+        .header(header::COOKIE, "trygg_session=gammal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(to.starts_with("/login?expired=1&next=/rapportera"), "{to}");
+    let (status, page) = app.get(&b, &to).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("Din session har gått ut"));
+    let (status, v) = app
+        .post_json(&b, "/api/v1/reports", Some("c"), json!({"events": []}))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("expired"),
+        "{v}"
+    );
+}
+
+#[tokio::test]
+async fn est_reports_need_csrf_and_are_all_or_nothing() {
+    let app = spawn().await;
+    let b = app.login("reporter@kommun.test").await;
+    let (status, page) = app.get(&b, "/rapportera").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Ny EST-rapport") && page.contains(r#"src="/assets/est.js""#));
+
+    let two = json!({ "events": [event("skadegorelse.klotter", "Tags på elskåp"), event("samling", "Grupp vid entrén")] });
+    let (status, v) = app
+        .post_json(&b, "/api/v1/reports", None, two.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF header: {v}");
+    let (status, v) = app
+        .post_json(&b, "/api/v1/reports", Some("wrong"), two.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{v}");
+
+    let bad = json!({ "events": [event("skadegorelse.klotter", "ok"), event("finns.inte", "x")] });
+    let (status, v) = app
+        .post_json(&b, "/api/v1/reports", Some(&b.csrf), bad)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["field"], "events[1].category", "{v}");
+    let pnr = json!({ "events": [event("samling", "Pojken 19121212-1212 var där")] });
+    let (status, v) = app
+        .post_json(&b, "/api/v1/reports", Some(&b.csrf), pnr)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (_, mine) = app.get(&b, "/mina-rapporter").await;
+    assert!(
+        mine.contains("inte rapporterat något"),
+        "nothing stored by refused reports"
+    );
+
+    let (status, v) = app
+        .post_json(&b, "/api/v1/reports", Some(&b.csrf), two)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["channel"] == "est" && e["report_id"] == v["report"]["id"])
+    );
+    let (_, mine) = app.get(&b, "/mina-rapporter").await;
+    assert!(mine.contains("2 händelser"), "{mine}");
+    assert!(
+        mine.contains("Klotter") || mine.contains("klotter"),
+        "{mine}"
+    );
+}
+
+#[tokio::test]
+async fn other_organisations_internal_reports_are_not_visible() {
+    let app = spawn().await;
+    let police = app
+        .store
+        .user_credentials("polis@polis.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let internal = app
+        .store
+        .create_incident(
+            &Actor::User { id: police.id },
+            trygg_store::AssignedIncident {
+                incident: NewIncident {
+                    occurred_from: "2024-05-01T20:00:00Z".parse().unwrap(),
+                    occurred_to: None,
+                    reported_at: None,
+                    category: "ordning".into(),
+                    place_type: None,
+                    position: Some(Position::from_wgs84(59.858, 17.639, Precision::Exact).unwrap()),
+                    place: Some("Intern plats".into()),
+                    source_org: app.polis,
+                    channel: Channel::Api,
+                    external_id: None,
+                    description: None,
+                    visibility: Visibility::Internal,
+                    report_id: None,
+                    created_by: Some(police.id),
+                },
+                areas: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let path = format!("/handelser/{}", internal.id.0);
+    let kommun = app.login("reporter@kommun.test").await;
+    let (status, page) = app.get(&kommun, &path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains("Intern plats"));
+    assert!(page.contains("Sidan finns inte"));
+    let polis = app.login("polis@polis.test").await;
+    let (status, page) = app.get(&polis, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Intern plats"));
+    let _ = app.kommun;
+}
+
+#[tokio::test]
+async fn html_in_text_fields_is_escaped_everywhere() {
+    let app = spawn().await;
+    let b = app.login("polis@polis.test").await;
+    let mut e = event("ordning", "<img src=x onerror=alert(1)>");
+    e["place"] = json!("<script>alert('plats')</script>");
+    let (status, v) = app
+        .post_json(
+            &b,
+            "/api/v1/reports",
+            Some(&b.csrf),
+            json!({ "events": [e] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["events"][0]["id"].as_i64().unwrap();
+    let admin = app.login("admin@kommun.test").await;
+    for (who, path) in [
+        (&b, format!("/handelser/{id}")),
+        (&b, "/mina-rapporter".into()),
+        (&admin, "/admin".into()),
+        (&b, "/".into()),
+    ] {
+        let (status, page) = app.get(who, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!page.contains("<script>alert"), "{path} has raw script");
+        assert!(!page.contains("<img src=x"), "{path} has raw img");
+    }
+    let (_, page) = app.get(&b, &format!("/handelser/{id}")).await;
+    assert!(
+        page.contains("&lt;script&gt;alert('plats')&lt;/script&gt;")
+            || page.contains("&lt;script&gt;alert(&#39;plats&#39;)")
+    );
+    let (_, page) = app.get(&admin, "/admin").await;
+    assert!(
+        page.contains("&lt;script&gt;"),
+        "display names are escaped in the admin list"
+    );
+}
+
+/// Every role against every page: 200 where the role belongs, 403 elsewhere; 303 to sign-in
+/// without a session; 401 for the API without credentials.
+#[tokio::test]
+async fn role_by_page_matrix() {
+    let app = spawn().await;
+    let all: &[Role] = &Role::ALL;
+    let pages: &[(&str, &[Role])] = &[
+        ("/", all),
+        ("/konto", all),
+        ("/rapportera", all),
+        ("/mina-rapporter", all),
+        ("/admin", &[Role::Admin]),
+    ];
+    for (path, _) in pages {
+        let res = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "{path} without a session"
+        );
+        let to = res.headers()[header::LOCATION].to_str().unwrap();
+        assert!(to.starts_with("/login"), "{path} → {to}");
+    }
+    for api in [
+        "/api/v1/incidents",
+        "/api/v1/categories",
+        "/api/v1/areas",
+        "/api/v1/stats/weekly",
+    ] {
+        let res = app.http.get(app.url(api)).send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "{api} without credentials"
+        );
+    }
+    for role in Role::ALL {
+        let b = app.login(&role_email(role)).await;
+        for (path, allowed) in pages {
+            let (status, body) = app.get(&b, path).await;
+            let expected = if allowed.contains(&role) {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(status, expected, "{} on {path}", role.as_str());
+            if expected == StatusCode::FORBIDDEN {
+                assert!(body.contains("Ingen behörighet"), "a clear page for {path}");
+            }
+        }
+        // Admin forms refuse non-admins even with a valid CSRF token.
+        let res = app
+            .post_form(
+                &b,
+                "/admin/anvandare",
+                &[
+                    ("csrf", &b.csrf),
+                    ("email", "x@y.z"),
+                    ("display_name", "X"),
+                    ("organisation_id", "1"),
+                    ("role", "admin"),
+                    ("password", "langt-losen"),
+                ],
+            )
+            .await;
+        let expected = if role == Role::Admin {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(res.status(), expected, "{} adding a user", role.as_str());
+        let (status, _) = app.get(&b, "/api/v1/incidents").await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{} reads the API with a session",
+            role.as_str()
+        );
+    }
+    let (status, _) = app
+        .get(&app.login("admin@kommun.test").await, "/finns-inte")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,385 @@
+//! The web app in a real browser: headless Chromium driven over WebDriver (chromedriver)
+//! against the real `trygg demo` server.
+//!
+//! Without Chromium and chromedriver the tests print why they did nothing; under `CI` a missing
+//! browser is a failure. Screenshots are kept under `target/browser/` to look at.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_trygg");
+
+/// Kills a child process when dropped, so a failing test leaves nothing running.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find(env: &str, paths: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
+    }
+    paths.iter().map(PathBuf::from).find(|p| p.exists())
+}
+
+/// Chromium and chromedriver, or `None` with the reason printed (a failure under CI).
+fn browser() -> Option<(PathBuf, PathBuf)> {
+    let chromium = find(
+        "CHROMIUM",
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+    );
+    let driver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+    match (chromium, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run the browser tests: install Debian's chromium and chromium-driver (see .ci/run)"
+            );
+            eprintln!(
+                "skipped: no Chromium/chromedriver (apt-get install chromium chromium-driver, or set CHROMIUM and CHROMEDRIVER)"
+            );
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `trygg demo` on a fresh database; returns the server and its base URL.
+fn start_demo(name: &str) -> (Guard, String) {
+    let dir = std::env::temp_dir().join(format!("trygg-browser-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let database = format!("sqlite://{}", dir.join("demo.db").display());
+    let mut child = Command::new(BIN)
+        .args(["demo", "--listen", "127.0.0.1:0", "--database", &database])
+        .env("TRYGG_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start trygg demo");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("trygg listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    (Guard(child), url)
+}
+
+/// chromedriver plus a WebDriver session in headless Chromium with a `width`×`height` window.
+async fn start_browser(
+    chromium: &PathBuf,
+    driver: &PathBuf,
+    width: u32,
+    height: u32,
+) -> (Guard, Client) {
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let guard = Guard(child);
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--hide-scrollbars", format!("--window-size={width},{height}"),
+                format!("--user-data-dir={}", std::env::temp_dir().join(format!("trygg-chrome-{port}")).display()),
+            ]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = loop {
+        match ClientBuilder::rustls()
+            .expect("rustls connector")
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a WebDriver session: {e}"),
+        }
+    };
+    client
+        .set_window_size(width, height)
+        .await
+        .expect("window size");
+    (guard, client)
+}
+
+/// Waits until `script` (a JS expression) is truthy, or fails with `what`.
+async fn wait_for(c: &Client, script: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = c
+            .execute(&format!("return !!({script});"), vec![])
+            .await
+            .expect("script runs");
+        if v.as_bool() == Some(true) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let body = c
+                .execute(
+                    "return document.body ? document.body.innerText : ''",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
+            panic!("timed out waiting for {what}; page says: {body}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn sign_in(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        c,
+        "location.pathname === '/' && document.querySelector('h1')",
+        "the start page",
+    )
+    .await;
+}
+
+async fn sign_out(c: &Client) {
+    c.find(Locator::Css(".who form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, "location.pathname === '/login'", "the sign-in page").await;
+}
+
+async fn screenshot(c: &Client, name: &str) -> PathBuf {
+    let png = c.screenshot().await.expect("screenshot");
+    let path = screenshots().join(name);
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
+async fn set_value(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("set {css}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reporter_files_two_events_on_a_phone() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("est");
+    let (_driver, c) = start_browser(&chromium, &driver, 390, 844).await;
+
+    sign_in(&c, &base, "rapportor@demo").await;
+    c.goto(&format!("{base}/rapportera")).await.unwrap();
+    wait_for(&c, "window.L && document.querySelector('.pick-map .leaflet-container, .pick-map.leaflet-container')", "the map").await;
+
+    // Event 1: category and a place picked on the map.
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) select[name=category]",
+        "skadegorelse.klotter",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) select[name=place_type]",
+        "shopping",
+    )
+    .await;
+    c.find(Locator::Css("#events fieldset:nth-of-type(1) .pick-map"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.querySelector('#events fieldset input[name=lat]').value !== ''",
+        "the picked position",
+    )
+    .await;
+    c.find(Locator::Css(
+        "#events fieldset:nth-of-type(1) textarea[name=description]",
+    ))
+    .await
+    .unwrap()
+    .send_keys("Nytt klotter på elskåpet vid entrén")
+    .await
+    .unwrap();
+
+    // Event 2: another category, the place by name.
+    c.find(Locator::Id("add-event"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.querySelectorAll('#events fieldset.event').length === 2",
+        "a second event",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(2) select[name=category]",
+        "samling",
+    )
+    .await;
+    c.find(Locator::Css(
+        "#events fieldset:nth-of-type(2) input[name=place]",
+    ))
+    .await
+    .unwrap()
+    .send_keys("Gottsunda centrum, torget")
+    .await
+    .unwrap();
+    screenshot(&c, "est-form-phone.png").await;
+
+    c.find(Locator::Css("#est-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('est-status').textContent.includes('Tack!')",
+        "the receipt",
+    )
+    .await;
+    let status = c
+        .find(Locator::Id("est-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("med 2 händelse(r)"), "{status}");
+    screenshot(&c, "est-sent-phone.png").await;
+
+    // The reporter sees both events in their own view.
+    c.goto(&format!("{base}/mina-rapporter")).await.unwrap();
+    let mine = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Klotter"), "{mine}");
+    assert!(mine.contains("Gottsunda centrum, torget"), "{mine}");
+    sign_out(&c).await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_refused_in_the_browser() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("login");
+    let (_driver, c) = start_browser(&chromium, &driver, 1280, 900).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys("admin@demo")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys("fel")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.body.innerText.includes('Fel e-postadress eller lösenord')",
+        "the refusal",
+    )
+    .await;
+    sign_in(&c, &base, "admin@demo").await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    let admin = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(admin.contains("rapportor@demo"), "{admin}");
+    screenshot(&c, "admin.png").await;
+    c.close().await.unwrap();
+}
