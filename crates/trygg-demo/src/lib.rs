@@ -30,6 +30,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cycle;
 mod generate;
 mod geo;
 mod profile;

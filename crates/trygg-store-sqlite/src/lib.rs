@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "sessions",
         include_str!("../migrations/0002_sessions.sql"),
     ),
+    (3, "cycle", include_str!("../migrations/0003_cycle.sql")),
 ];
 
 /// trygg's store on SQLite.

@@ -735,6 +735,7 @@ pub async fn run_all(store: &dyn Store) {
         "an empty report is refused"
     );
 
+    check_records(store, kommun.id, polis.id).await;
     check_sessions(store, &user).await;
 }
 
@@ -830,6 +831,207 @@ async fn check_sessions(store: &dyn Store, user: &trygg_domain::User) {
         )
         .await;
     assert!(matches!(bad, Err(StoreError::NotFound { .. })), "{bad:?}");
+}
+
+/// The generic record store: create, read, list by kind, versioned update with conflicts,
+/// delete, typed helpers, and the audit trail of each — failed writes leave nothing.
+pub async fn check_records(store: &dyn Store, kommun: OrganisationId, polis: OrganisationId) {
+    use crate::records;
+    use trygg_domain::cycle::{Origin, OriginKind, Problem, ProblemDefinition, ProblemStatus};
+
+    let actor = Actor::system("conformance");
+    let audit_for = |id: i64| AuditFilter {
+        entity: Some("problem".into()),
+        entity_id: Some(id.to_string()),
+        limit: 100,
+    };
+    let a = store
+        .create_record(
+            &actor,
+            "problem",
+            kommun,
+            json!({"title": "Klotter", "n": 1}),
+        )
+        .await
+        .expect("create record");
+    assert_eq!(
+        (a.kind.as_str(), a.version, a.organisation_id),
+        ("problem", 1, kommun)
+    );
+    assert_eq!(a.created_by, "system:conformance");
+    let b = store
+        .create_record(&actor, "meeting", polis, json!({"date": "2024-05-06"}))
+        .await
+        .unwrap();
+    assert_ne!(a.id, b.id);
+    let got = store
+        .get_record("problem", a.id)
+        .await
+        .unwrap()
+        .expect("read back");
+    assert_eq!(got.meta, a, "metadata reads back as written");
+    assert_eq!(got.data, json!({"title": "Klotter", "n": 1}));
+    assert!(
+        store.get_record("meeting", a.id).await.unwrap().is_none(),
+        "a record is only found under its own kind"
+    );
+    assert_eq!(store.list_records("problem").await.unwrap().len(), 1);
+    assert_eq!(store.list_records("nothing").await.unwrap().len(), 0);
+
+    // Optimistic concurrency.
+    let v2 = store
+        .update_record(
+            &actor,
+            "problem",
+            a.id,
+            1,
+            json!({"title": "Klotter", "n": 2}),
+        )
+        .await
+        .expect("update at the current version");
+    assert_eq!(v2.version, 2);
+    assert!(v2.updated_at >= a.updated_at);
+    assert_eq!(v2.created_at, a.created_at);
+    let audits_before = audit_len(store).await;
+    let stale = store
+        .update_record(
+            &actor,
+            "problem",
+            a.id,
+            1,
+            json!({"title": "Gammal", "n": 3}),
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict(_))),
+        "an update from a stale version is a conflict: {stale:?}"
+    );
+    assert_eq!(
+        store
+            .get_record("problem", a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .data["n"],
+        2,
+        "a conflicting update changes nothing"
+    );
+    let missing = store
+        .update_record(&actor, "problem", 999_999, 1, json!({}))
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+    let wrong_kind = store
+        .update_record(&actor, "meeting", a.id, 2, json!({}))
+        .await;
+    assert!(
+        matches!(wrong_kind, Err(StoreError::NotFound { .. })),
+        "{wrong_kind:?}"
+    );
+
+    // A failed create leaves no row and no audit event.
+    let orphan = store
+        .create_record(&actor, "problem", OrganisationId(999_999), json!({"x": 1}))
+        .await;
+    assert!(
+        matches!(orphan, Err(StoreError::NotFound { .. })),
+        "an unknown organisation is refused: {orphan:?}"
+    );
+    assert_eq!(
+        store.list_records("problem").await.unwrap().len(),
+        1,
+        "no row left behind"
+    );
+    assert_eq!(
+        audit_len(store).await,
+        audits_before,
+        "no audit event for failed writes"
+    );
+
+    // The audit trail: create, update with before/after.
+    let trail = store.list_audit(&audit_for(a.id)).await.unwrap();
+    assert_eq!(trail.len(), 2, "{trail:?}");
+    assert_eq!(trail[0].action, "update");
+    assert_eq!(trail[0].before.as_ref().unwrap()["data"]["n"], 1);
+    assert_eq!(trail[0].after.as_ref().unwrap()["data"]["n"], 2);
+    assert_eq!(trail[0].after.as_ref().unwrap()["version"], 2);
+    assert_eq!(trail[1].action, "create");
+
+    // Delete.
+    store
+        .delete_record(&actor, "problem", a.id)
+        .await
+        .expect("delete");
+    assert!(store.get_record("problem", a.id).await.unwrap().is_none());
+    let trail = store.list_audit(&audit_for(a.id)).await.unwrap();
+    assert_eq!(trail[0].action, "delete");
+    assert_eq!(trail[0].before.as_ref().unwrap()["data"]["n"], 2);
+    assert!(trail[0].after.is_none());
+    let again = store.delete_record(&actor, "problem", a.id).await;
+    assert!(
+        matches!(again, Err(StoreError::NotFound { .. })),
+        "{again:?}"
+    );
+
+    // Typed helpers: validation first, then the same store.
+    let problem = Problem {
+        title: "Skadegörelse i Gottsunda".into(),
+        description: String::new(),
+        definition: ProblemDefinition {
+            categories: vec!["skadegorelse".into()],
+            areas: vec![AreaId(1)],
+            polygon: None,
+            from: jiff::civil::date(2024, 1, 1),
+            to: None,
+        },
+        origin: Origin {
+            kind: OriginKind::Decision,
+            reference: None,
+        },
+        status: ProblemStatus::Draft,
+        owners: vec![kommun],
+    };
+    let stored = records::create(store, &actor, kommun, &problem)
+        .await
+        .unwrap();
+    assert_eq!(
+        records::get::<Problem>(store, stored.meta.id)
+            .await
+            .unwrap(),
+        Some(stored.clone())
+    );
+    let mut bad = problem.clone();
+    bad.title = String::new();
+    let audits_before = audit_len(store).await;
+    assert!(matches!(
+        records::create(store, &actor, kommun, &bad).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        records::update(store, &actor, stored.meta.id, 1, &bad).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        audit_len(store).await,
+        audits_before,
+        "invalid values write nothing"
+    );
+    let mut active = problem.clone();
+    active.status = ProblemStatus::Active;
+    let updated = records::update(store, &actor, stored.meta.id, 1, &active)
+        .await
+        .unwrap();
+    assert_eq!(updated.meta.version, 2);
+    assert_eq!(
+        records::list::<Problem>(store).await.unwrap(),
+        vec![updated]
+    );
+    records::delete::<Problem>(store, &actor, stored.meta.id)
+        .await
+        .unwrap();
+    assert!(records::list::<Problem>(store).await.unwrap().is_empty());
 }
 
 /// After [`run_all`] and a reopen, everything is still there.

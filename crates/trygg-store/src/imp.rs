@@ -241,6 +241,61 @@ macro_rules! impl_store {
                 Ok(found)
             }
 
+            const RECORD_COLUMNS: &str =
+                "id, kind, organisation_id, data, version, created_at, updated_at, created_by";
+
+            fn micros(v: i64) -> Result<Timestamp> {
+                Timestamp::from_microsecond(v)
+                    .map_err(|e| StoreError::Corrupt(format!("record time {v}: {e}")))
+            }
+
+            fn record_from_row(
+                r: &<$db as ::sqlx::Database>::Row,
+            ) -> Result<$crate::StoredRecord> {
+                let data: String = r.try_get("data")?;
+                let id: i64 = r.try_get("id")?;
+                Ok($crate::StoredRecord {
+                    meta: $crate::RecordMeta {
+                        kind: r.try_get("kind")?,
+                        id,
+                        organisation_id: $crate::__private::trygg_domain::OrganisationId(
+                            r.try_get("organisation_id")?,
+                        ),
+                        version: r.try_get("version")?,
+                        created_at: micros(r.try_get("created_at")?)?,
+                        updated_at: micros(r.try_get("updated_at")?)?,
+                        created_by: r.try_get("created_by")?,
+                    },
+                    data: serde_json::from_str(&data)
+                        .map_err(|e| StoreError::Corrupt(format!("record {id}: {e}")))?,
+                })
+            }
+
+            fn record_audit(r: &$crate::StoredRecord) -> serde_json::Value {
+                json!({
+                    "version": r.meta.version,
+                    "organisation_id": r.meta.organisation_id,
+                    "data": r.data,
+                })
+            }
+
+            async fn locked_record(tx: &mut Tx, kind: &str, id: i64) -> Result<$crate::StoredRecord> {
+                let row = ::sqlx::query(&format!(
+                    "SELECT {RECORD_COLUMNS} FROM records WHERE kind = $1 AND id = $2"
+                ))
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                match row {
+                    Some(r) => record_from_row(&r),
+                    None => Err(StoreError::NotFound {
+                        entity: "record",
+                        id: format!("{kind} {id}"),
+                    }),
+                }
+            }
+
             #[$crate::__private::async_trait::async_trait]
             impl $crate::Store for $store {
                 fn backend(&self) -> &'static str {
@@ -842,6 +897,123 @@ macro_rules! impl_store {
                     qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit));
                     let rows = qb.build().fetch_all(&self.pool).await?;
                     rows.iter().map(sql::audit_from_row).collect()
+                }
+
+                async fn create_record(
+                    &self,
+                    actor: &Actor,
+                    kind: &str,
+                    organisation: $crate::__private::trygg_domain::OrganisationId,
+                    data: serde_json::Value,
+                ) -> Result<$crate::RecordMeta> {
+                    let at = Timestamp::now();
+                    let text = data.to_string();
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO records (kind, organisation_id, data, version, created_at, updated_at, created_by) \
+                         VALUES ($1, $2, $3, 1, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(kind)
+                    .bind(organisation.0)
+                    .bind(&text)
+                    .bind(at.as_microsecond())
+                    .bind(at.as_microsecond())
+                    .bind(actor.to_storage())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| sql::classify("record", e))?;
+                    let stored = $crate::StoredRecord {
+                        meta: $crate::RecordMeta {
+                            kind: kind.to_string(),
+                            id,
+                            organisation_id: organisation,
+                            version: 1,
+                            created_at: micros(at.as_microsecond())?,
+                            updated_at: micros(at.as_microsecond())?,
+                            created_by: actor.to_storage(),
+                        },
+                        data,
+                    };
+                    audit(&mut tx, actor, "create", kind, Some(id.to_string()), None, Some(record_audit(&stored))).await?;
+                    tx.commit().await?;
+                    Ok(stored.meta)
+                }
+
+                async fn update_record(
+                    &self,
+                    actor: &Actor,
+                    kind: &str,
+                    id: i64,
+                    expected_version: i64,
+                    data: serde_json::Value,
+                ) -> Result<$crate::RecordMeta> {
+                    let at = Timestamp::now();
+                    let mut tx = self.begin_write().await?;
+                    let before = locked_record(&mut tx, kind, id).await?;
+                    let stale = || StoreError::Conflict(format!(
+                        "{kind} {id} has been changed by someone else since you read it (you edited version {expected_version}, the stored one is newer). Reload it and make your change again."
+                    ));
+                    if before.meta.version != expected_version {
+                        return Err(stale());
+                    }
+                    let changed = ::sqlx::query(
+                        "UPDATE records SET data = $1, version = $2, updated_at = $3 \
+                         WHERE kind = $4 AND id = $5 AND version = $6",
+                    )
+                    .bind(data.to_string())
+                    .bind(expected_version + 1)
+                    .bind(at.as_microsecond())
+                    .bind(kind)
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if changed != 1 {
+                        return Err(stale());
+                    }
+                    let mut after = before.clone();
+                    after.meta.version = expected_version + 1;
+                    after.meta.updated_at = micros(at.as_microsecond())?;
+                    after.data = data;
+                    audit(&mut tx, actor, "update", kind, Some(id.to_string()),
+                        Some(record_audit(&before)), Some(record_audit(&after))).await?;
+                    tx.commit().await?;
+                    Ok(after.meta)
+                }
+
+                async fn get_record(&self, kind: &str, id: i64) -> Result<Option<$crate::StoredRecord>> {
+                    let row = ::sqlx::query(&format!(
+                        "SELECT {RECORD_COLUMNS} FROM records WHERE kind = $1 AND id = $2"
+                    ))
+                    .bind(kind)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(record_from_row).transpose()
+                }
+
+                async fn list_records(&self, kind: &str) -> Result<Vec<$crate::StoredRecord>> {
+                    let rows = ::sqlx::query(&format!(
+                        "SELECT {RECORD_COLUMNS} FROM records WHERE kind = $1 ORDER BY id"
+                    ))
+                    .bind(kind)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(record_from_row).collect()
+                }
+
+                async fn delete_record(&self, actor: &Actor, kind: &str, id: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let before = locked_record(&mut tx, kind, id).await?;
+                    ::sqlx::query("DELETE FROM records WHERE kind = $1 AND id = $2")
+                        .bind(kind)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    audit(&mut tx, actor, "delete", kind, Some(id.to_string()), Some(record_audit(&before)), None).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
             }
         };

@@ -24,6 +24,7 @@ use trygg_domain::{
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod imp;
+pub mod records;
 pub mod sql;
 
 #[doc(hidden)]
@@ -172,6 +173,35 @@ pub struct Session {
     pub expires_at: jiff::Timestamp,
 }
 
+/// What the store keeps about a record besides its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordMeta {
+    /// The kind (`problem`, `intervention`, …).
+    pub kind: String,
+    /// Identifier, unique over all kinds.
+    pub id: i64,
+    /// The organisation that owns it.
+    pub organisation_id: OrganisationId,
+    /// 1 when created, one more with every update.
+    pub version: i64,
+    /// When it was created.
+    pub created_at: jiff::Timestamp,
+    /// When it was last changed.
+    pub updated_at: jiff::Timestamp,
+    /// Who created it (the audit form of the actor, `user:17`).
+    pub created_by: String,
+}
+
+/// A stored record: its metadata and its JSON data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    /// Metadata.
+    #[serde(flatten)]
+    pub meta: RecordMeta,
+    /// The data.
+    pub data: serde_json::Value,
+}
+
 /// The storage contract. Every method that writes takes the [`Actor`] it audits.
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
@@ -294,4 +324,31 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Audit events, newest first.
     async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>>;
+
+    /// Creates a record of `kind` owned by `organisation`, with an audit event (`create`,
+    /// entity = kind), in one transaction. An unknown organisation is `NotFound`.
+    async fn create_record(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        organisation: OrganisationId,
+        data: serde_json::Value,
+    ) -> Result<RecordMeta>;
+    /// Replaces a record's data if its version is still `expected_version` (optimistic
+    /// concurrency): otherwise `Conflict`, and `NotFound` when it does not exist. Audited with
+    /// before/after; the version grows by one.
+    async fn update_record(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        id: i64,
+        expected_version: i64,
+        data: serde_json::Value,
+    ) -> Result<RecordMeta>;
+    /// A record of `kind`, if it exists.
+    async fn get_record(&self, kind: &str, id: i64) -> Result<Option<StoredRecord>>;
+    /// Every record of `kind`, by id.
+    async fn list_records(&self, kind: &str) -> Result<Vec<StoredRecord>>;
+    /// Deletes a record (audited with its last state); `NotFound` when it does not exist.
+    async fn delete_record(&self, actor: &Actor, kind: &str, id: i64) -> Result<()>;
 }

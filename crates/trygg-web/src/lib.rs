@@ -8,6 +8,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod followup;
 mod health;
 pub mod ingest;
 pub mod live;

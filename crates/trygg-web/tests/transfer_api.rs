@@ -1,16 +1,15 @@
 //! File imports and exports over real HTTP, on a fresh SQLite database per test, with the real
 //! sample files in `trygg-import/tests/fixtures/`.
 
+mod common;
+
 use std::{path::PathBuf, sync::Arc};
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use trygg_domain::{
-    Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, OrganisationId, Role, Scope,
-};
+use trygg_domain::{IncidentFilter, OrganisationId, Role, Scope};
 use trygg_import::polisen::{PolisenOptions, parse_polisen};
 use trygg_store::Store;
-use trygg_store_sqlite::SqliteStore;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -80,78 +79,24 @@ impl TestApp {
 }
 
 async fn spawn_app() -> TestApp {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
-    let actor = Actor::system("test");
-    let mut tokens = Vec::new();
-    let mut orgs = std::collections::HashMap::new();
-    for (org, email, role) in [
+    let app = common::spawn(&[
         ("Uppsala kommun", "analytiker@test", Role::Analyst),
         ("Uppsala kommun", "rapportor@test", Role::Reporter),
         ("Uppsalahem", "vakt@test", Role::Analyst),
         ("Uppsala kommun", "samordnare@test", Role::Coordinator),
         ("Uppsala kommun", "admin@test", Role::Admin),
-    ] {
-        let org_id = match orgs.get(org) {
-            Some(id) => *id,
-            None => {
-                let o = store
-                    .create_organisation(
-                        &actor,
-                        NewOrganisation {
-                            name: org.into(),
-                            kind: OrgKind::Kommun,
-                            parent_id: None,
-                        },
-                    )
-                    .await
-                    .unwrap();
-                orgs.insert(org, o.id);
-                o.id
-            }
-        };
-        let user = store
-            .create_user(
-                &actor,
-                NewUser {
-                    email: email.into(),
-                    display_name: email.into(),
-                    organisation_id: org_id,
-                    roles: vec![role],
-                },
-                None,
-            )
-            .await
-            .unwrap();
-        let token = trygg_web::auth::generate_token();
-        store
-            .create_api_token(
-                &actor,
-                user.id,
-                "test",
-                &trygg_web::auth::hash_token(&token),
-            )
-            .await
-            .unwrap();
-        tokens.push(token);
-    }
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let router = trygg_web::router(trygg_web::AppState::load(store.clone(), tz).await.unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(trygg_web::serve(listener, router, std::future::pending()));
-    let admin = tokens.pop().unwrap();
-    let coordinator = tokens.pop().unwrap();
-    let other = tokens.pop().unwrap();
-    let reporter = tokens.pop().unwrap();
-    let analyst = tokens.pop().unwrap();
+    ])
+    .await;
+    let [analyst, reporter, other, coordinator, admin] =
+        <[String; 5]>::try_from(app.tokens).unwrap();
     TestApp {
-        base,
+        base: app.base,
         analyst,
         reporter,
         other,
         coordinator,
         admin,
-        store,
+        store: app.store,
         client: reqwest::Client::new(),
     }
 }

@@ -132,7 +132,7 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
     });
     config.end = jiff::Zoned::now().date();
     config.scale = scale;
-    let city = trygg_demo::generate(&config);
+    let mut city = trygg_demo::generate(&config);
     let mut areas = trygg_import::areas::read_areas_geojson(UPPSALA_KOMMUN, None, None, None)
         .map_err(|e| anyhow::anyhow!("embedded kommun boundary: {e}"))?;
     areas.extend(city.districts.iter().map(|d| d.area.clone()));
@@ -140,7 +140,7 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
 
     // The generated city, in batches, each assigned to its areas by the area index.
     let total = city.incidents.len();
-    let mut incidents = city.incidents.into_iter().peekable();
+    let mut incidents = std::mem::take(&mut city.incidents).into_iter().peekable();
     while incidents.peek().is_some() {
         let batch: Vec<_> = incidents.by_ref().take(20_000).collect();
         ingest
@@ -176,5 +176,74 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
         )
         .await?;
     tracing::info!(generated = total, polisen = imported, planted = %city.planted.name, "demo city stored");
+
+    store_worked_example(ingest, actor, &city, &config).await?;
     Ok(orgs)
+}
+
+/// The planted intervention as a worked example of the cycle: problem, cause analysis,
+/// intervention with resources per party, its follow-up computed and approved, and three weekly
+/// meetings with an open action carried over.
+async fn store_worked_example(
+    ingest: &Ingest,
+    actor: &Actor,
+    city: &trygg_demo::DemoCity,
+    config: &DemoConfig,
+) -> anyhow::Result<()> {
+    use trygg_domain::cycle::FollowUp;
+    use trygg_store::records;
+    let store = ingest.store().as_ref();
+    let areas = store.list_areas().await?;
+    let Some(mut example) =
+        trygg_demo::cycle::worked_example(city, &config.organisations, config.end, |code| {
+            areas
+                .iter()
+                .find(|a| a.code.as_deref() == Some(code))
+                .map(|a| a.id)
+        })
+    else {
+        anyhow::bail!("the planted districts are missing");
+    };
+    let kommun = config.organisations.kommun;
+    let problem = records::create(store, actor, kommun, &example.problem).await?;
+    example.link(problem.meta.id);
+    records::create(store, actor, kommun, &example.analysis).await?;
+    let intervention = records::create(store, actor, kommun, &example.intervention).await?;
+    let tz = ingest
+        .live()
+        .with(&Default::default(), |snap, _| snap.time_zone().clone());
+    let input = trygg_web::followup::Input {
+        categories: example.problem.definition.category_codes(),
+        treated: example.intervention.treated_areas.clone(),
+        control: example.intervention.control_areas.clone(),
+        buffer: example.intervention.buffer_areas.clone(),
+        start: example.intervention.start,
+        end: example.intervention.end,
+        today: config.end,
+        scope: trygg_domain::Scope::Organisation(kommun),
+    };
+    let result = trygg_web::followup::compute(ingest.live(), &tz, &input);
+    let mut evaluation = serde_json::to_value(&result)?;
+    evaluation["status"] = json!("approved");
+    records::create(
+        store,
+        actor,
+        kommun,
+        &FollowUp {
+            intervention_id: intervention.meta.id,
+            evaluation,
+            approved_at: jiff::Timestamp::now(),
+            approved_by: "Utvecklingsledare (demo)".into(),
+            comment: "Godkänd på styrgruppens möte; effekten kvarstår efter 12 månader.".into(),
+        },
+    )
+    .await?;
+    let mut previous: Option<(i64, trygg_domain::cycle::Meeting)> = None;
+    for k in 0..example.meetings.len() {
+        let meeting = example.meeting(k, previous.as_ref().map(|(id, m)| (*id, m)));
+        let stored = records::create(store, actor, kommun, &meeting).await?;
+        previous = Some((stored.meta.id, meeting));
+    }
+    tracing::info!(verdict = %result.verdict_sv, "demo worked example stored");
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
+mod cycle;
 mod dashboard;
 mod incidents;
 mod stats;
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(stats::routes())
         .merge(transfer::routes())
         .merge(dashboard::routes())
+        .merge(cycle::routes())
 }
 
 /// The taxonomy, for clients building forms and filters.

@@ -1,12 +1,15 @@
 //! The test app spawner shared by the integration tests: a fresh in-memory SQLite database,
-//! two organisations with one analyst and one API token each, served on a random port.
+//! organisations and users with API tokens, served on a random port. [`spawn`] takes any list
+//! of users; [`spawn_app`] is the usual two organisations with one analyst each.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use trygg_domain::{Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, Role, Scope};
+use trygg_domain::{
+    Actor, IncidentFilter, NewOrganisation, NewUser, OrgKind, OrganisationId, Role, Scope,
+};
 use trygg_store::Store;
 use trygg_store_sqlite::SqliteStore;
 
@@ -59,32 +62,69 @@ impl TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    let app = spawn(&[
+        ("Uppsala kommun", "analytiker@test", Role::Analyst),
+        ("Uppsalahem", "vakt@test", Role::Analyst),
+    ])
+    .await;
+    let [token, other_token] = <[String; 2]>::try_from(app.tokens).unwrap();
+    TestApp {
+        base: app.base,
+        token,
+        other_token,
+        store: app.store,
+        client: reqwest::Client::new(),
+    }
+}
+
+/// A running app.
+pub struct Spawned {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// One token per requested user, in order.
+    pub tokens: Vec<String>,
+    /// Organisation ids by name.
+    pub orgs: std::collections::HashMap<String, OrganisationId>,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The state the server runs on (for writing through `Ingest` in tests).
+    pub state: trygg_web::AppState,
+}
+
+/// Spawns the app with these users: (organisation name, e-mail, role). Organisations are
+/// created on first mention, as kommuner.
+pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
     let actor = Actor::system("test");
     let mut tokens = Vec::new();
-    for (org, email) in [
-        ("Uppsala kommun", "analytiker@test"),
-        ("Uppsalahem", "vakt@test"),
-    ] {
-        let org = store
-            .create_organisation(
-                &actor,
-                NewOrganisation {
-                    name: org.into(),
-                    kind: OrgKind::Kommun,
-                    parent_id: None,
-                },
-            )
-            .await
-            .unwrap();
+    let mut orgs = std::collections::HashMap::new();
+    for (org, email, role) in users {
+        let org_id = match orgs.get(*org) {
+            Some(id) => *id,
+            None => {
+                let o = store
+                    .create_organisation(
+                        &actor,
+                        NewOrganisation {
+                            name: (*org).into(),
+                            kind: OrgKind::Kommun,
+                            parent_id: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                orgs.insert(org.to_string(), o.id);
+                o.id
+            }
+        };
         let user = store
             .create_user(
                 &actor,
                 NewUser {
-                    email: email.into(),
-                    display_name: email.into(),
-                    organisation_id: org.id,
-                    roles: vec![Role::Analyst],
+                    email: (*email).into(),
+                    display_name: (*email).into(),
+                    organisation_id: org_id,
+                    roles: vec![*role],
                 },
                 None,
             )
@@ -103,15 +143,16 @@ pub async fn spawn_app() -> TestApp {
         tokens.push(token);
     }
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let router = trygg_web::router(trygg_web::AppState::load(store.clone(), tz).await.unwrap());
+    let state = trygg_web::AppState::load(store.clone(), tz).await.unwrap();
+    let router = trygg_web::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(trygg_web::serve(listener, router, std::future::pending()));
-    TestApp {
+    Spawned {
         base,
-        other_token: tokens.pop().unwrap(),
-        token: tokens.pop().unwrap(),
+        tokens,
+        orgs,
         store,
-        client: reqwest::Client::new(),
+        state,
     }
 }

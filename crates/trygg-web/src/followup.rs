@@ -1,0 +1,659 @@
+//! Follow-up of an intervention (*uppföljning*), computed live from the analysis snapshot.
+//!
+//! # Method
+//! - **Incidents counted**: the categories of the intervention's problems (groups expanded), in
+//!   the reader's scope, counted by the start of their time window. An incident counts in an
+//!   area set when any of its areas is in the set (area-precision positions belong to the kommun
+//!   only, so Polisen's centroids never count for a district).
+//! - **Areas**: treated (the intervention's, else its problems' areas), control and buffer.
+//! - **Periods**: equal lengths before and after the start date (local midnight), in whole
+//!   months: 12 months each, or fewer when the intervention ended or today comes sooner (at
+//!   least one month). 12 months each is the default because it covers one whole season cycle
+//!   on both sides, so seasonal patterns cancel out; shorter periods are said to be shorter.
+//! - **Statistics**: [`trygg_analysis::evaluation::evaluate`] (relative effect with CI, Poisson
+//!   test, WDQ) and [`trygg_analysis::evaluation::wdd`] with the control area as the control of
+//!   both the treated and the buffer area (Wheeler & Ratcliffe allow one shared control; the
+//!   variance then counts the control twice, which makes the test a little conservative).
+//! - **Monthly series** of the three area sets over both periods, for the chart.
+//! - **Control suggestion**: other areas of the treated area's kind, not the treated area, the
+//!   buffer, nor any area touching the treated area (a vertex within 250 m), ranked by
+//!   `level similarity × (1 + r)/2` of their monthly counts over up to 36 months before the
+//!   start (from the first month with data), where level similarity is min(mean)/max(mean) and
+//!   r is Pearson's correlation of the monthly series. Level comes first because a control
+//!   must carry the same weight of counts; r (noisy on monthly counts) breaks ties towards
+//!   areas that move with the treated one.
+
+use jiff::{Span, Timestamp, civil::Date, tz::TimeZone};
+use serde::Serialize;
+use trygg_analysis::{
+    IndexSet,
+    evaluation::{BeforeAfter, Evaluation, Pair, Wdd, evaluate, wdd},
+    snapshot::{Filter, Granularity, PeriodKey, Snapshot},
+    special::sv_number,
+};
+use trygg_domain::{Area, AreaId, IncidentFilter, Scope};
+
+use crate::live::Live;
+
+/// Longest period on either side, in months.
+pub const MONTHS: i64 = 12;
+/// Months of history compared for the control suggestion (fewer when the data starts later).
+pub const HISTORY_MONTHS: i64 = 36;
+/// Two areas closer than this (any vertex pair) are neighbours for the control suggestion.
+pub const NEIGHBOUR_M: f64 = 250.0;
+
+/// What to evaluate.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Exact category codes.
+    pub categories: Vec<String>,
+    /// Treated area.
+    pub treated: Vec<AreaId>,
+    /// Control area.
+    pub control: Vec<AreaId>,
+    /// Buffer (displacement) area.
+    pub buffer: Vec<AreaId>,
+    /// First day of the intervention.
+    pub start: Date,
+    /// Day it ended, if it has.
+    pub end: Option<Date>,
+    /// Today (local).
+    pub today: Date,
+    /// Whose view.
+    pub scope: Scope,
+}
+
+/// A half-open period of local dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// First day.
+    pub from: Date,
+    /// Day after the last.
+    pub to: Date,
+}
+
+/// One month of the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthRow {
+    /// "2022-03".
+    pub month: String,
+    /// Whether the month lies (mostly) after the start.
+    pub after: bool,
+    /// Treated count.
+    pub treated: u32,
+    /// Control count.
+    pub control: u32,
+    /// Buffer count.
+    pub buffer: u32,
+}
+
+/// The computed follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUpResult {
+    /// Exact category codes counted.
+    pub categories: Vec<String>,
+    /// Treated area.
+    pub treated_areas: Vec<AreaId>,
+    /// Control area.
+    pub control_areas: Vec<AreaId>,
+    /// Buffer area.
+    pub buffer_areas: Vec<AreaId>,
+    /// Months on each side (0: too early to follow up).
+    pub months: i64,
+    /// The before period.
+    pub before: Period,
+    /// The after period.
+    pub after: Period,
+    /// The six counts.
+    pub counts: BeforeAfter,
+    /// Relative effect, Poisson test and WDQ (absent when a needed count is 0).
+    pub evaluation: Option<Evaluation>,
+    /// WDD (absent when every count is 0).
+    pub wdd: Option<Wdd>,
+    /// Monthly counts over both periods.
+    pub series: Vec<MonthRow>,
+    /// The verdict in Swedish.
+    pub verdict_sv: String,
+    /// What was counted, in whose view, computed when.
+    pub note_sv: String,
+    /// When it was computed.
+    pub computed_at: Timestamp,
+}
+
+fn ts(d: Date, tz: &TimeZone) -> i64 {
+    d.to_zoned(tz.clone())
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
+}
+
+fn add_months(d: Date, m: i64) -> Date {
+    d.checked_add(Span::new().months(m)).unwrap_or(d)
+}
+
+fn set_of(live: &Live, areas: &[AreaId]) -> IndexSet {
+    areas.iter().filter_map(|a| live.area_index(*a)).collect()
+}
+
+fn count(snap: &Snapshot, base: &Filter, areas: &IndexSet, from: i64, to: i64) -> u64 {
+    let mut f = base.clone();
+    f.areas = Some(areas.clone());
+    f.period = Some((from, to));
+    snap.counts(&f, Granularity::Year, false, false)
+        .iter()
+        .map(|r| u64::from(r.count))
+        .sum()
+}
+
+fn monthly(
+    snap: &Snapshot,
+    base: &Filter,
+    areas: &IndexSet,
+    from: i64,
+    to: i64,
+) -> std::collections::HashMap<(i16, i8), u32> {
+    let mut f = base.clone();
+    f.areas = Some(areas.clone());
+    f.period = Some((from, to));
+    snap.counts(&f, Granularity::Month, false, false)
+        .into_iter()
+        .filter_map(|r| match r.period {
+            PeriodKey::Month { year, month } => Some(((year, month), r.count)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn months_between(from: Date, to: Date) -> Vec<(i16, i8)> {
+    let mut out = Vec::new();
+    let mut d = from.first_of_month();
+    while d < to {
+        out.push((d.year(), d.month()));
+        d = add_months(d, 1);
+    }
+    out
+}
+
+/// "minskade med 37 % (755 → 476)".
+fn change_sv(before: u64, after: u64) -> String {
+    if before == 0 {
+        return format!("gick från 0 till {after}");
+    }
+    let r = after as f64 / before as f64 - 1.0;
+    let pct = sv_number((r * 100.0).abs(), 0, false);
+    if pct == "0" {
+        format!("var oförändrat ({before} → {after})")
+    } else if r < 0.0 {
+        format!("minskade med {pct} % ({before} → {after})")
+    } else {
+        format!("ökade med {pct} % ({before} → {after})")
+    }
+}
+
+/// Computes the follow-up (see the module docs).
+pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
+    let limit = input.end.map_or(input.today, |e| e.min(input.today));
+    let months = (1..=MONTHS)
+        .rev()
+        .find(|&m| add_months(input.start, m) <= limit)
+        .unwrap_or(0);
+    let before = Period {
+        from: add_months(input.start, -months.max(1)),
+        to: input.start,
+    };
+    let after = Period {
+        from: input.start,
+        to: add_months(input.start, months.max(1)),
+    };
+    let (b0, s, a1) = (ts(before.from, tz), ts(input.start, tz), ts(after.to, tz));
+    let sets = [
+        set_of(live, &input.treated),
+        set_of(live, &input.control),
+        set_of(live, &input.buffer),
+    ];
+    let filter = IncidentFilter {
+        categories: input.categories.clone(),
+        scope: input.scope,
+        ..Default::default()
+    };
+    let (counts, maps) = live.with(&filter, |snap, f| {
+        let c = |k: usize, from, to| count(snap, f, &sets[k], from, to);
+        let counts = BeforeAfter {
+            treated_before: c(0, b0, s),
+            treated_after: c(0, s, a1),
+            control_before: c(1, b0, s),
+            control_after: c(1, s, a1),
+            buffer_before: c(2, b0, s),
+            buffer_after: c(2, s, a1),
+        };
+        let maps: Vec<_> = sets.iter().map(|x| monthly(snap, f, x, b0, a1)).collect();
+        (counts, maps)
+    });
+    let series = months_between(before.from, after.to)
+        .into_iter()
+        .map(|(y, m)| MonthRow {
+            month: format!("{y}-{m:02}"),
+            after: jiff::civil::date(y, m, 15) >= input.start,
+            treated: maps[0].get(&(y, m)).copied().unwrap_or(0),
+            control: maps[1].get(&(y, m)).copied().unwrap_or(0),
+            buffer: maps[2].get(&(y, m)).copied().unwrap_or(0),
+        })
+        .collect();
+    let has_control = !input.control.is_empty();
+    let has_buffer = !input.buffer.is_empty();
+    let evaluation = (months > 0 && has_control)
+        .then(|| {
+            let mut c = counts;
+            if !has_buffer {
+                // evaluate() needs a buffer count for the WDQ; without a buffer there is no
+                // WDQ, so it is computed on a stand-in and then removed.
+                c.buffer_before = c.buffer_before.max(1);
+            }
+            evaluate(c).ok().map(|mut e| {
+                if !has_buffer {
+                    e.counts = counts;
+                    e.wdq = None;
+                    e.buffer = f64::NAN;
+                }
+                e
+            })
+        })
+        .flatten();
+    let pair = |b, a| Pair {
+        before: b,
+        after: a,
+    };
+    let control = pair(counts.control_before, counts.control_after);
+    let wdd_value = (months > 0 && has_control)
+        .then(|| {
+            let buffer = if has_buffer {
+                pair(counts.buffer_before, counts.buffer_after)
+            } else {
+                pair(0, 0)
+            };
+            let buffer_control = if has_buffer { control } else { pair(0, 0) };
+            wdd(
+                pair(counts.treated_before, counts.treated_after),
+                control,
+                buffer,
+                buffer_control,
+            )
+            .ok()
+        })
+        .flatten();
+    let verdict_sv = verdict(
+        months,
+        &counts,
+        has_control,
+        has_buffer,
+        evaluation.as_ref(),
+        wdd_value.as_ref(),
+    );
+    let note_sv = format!(
+        "Räknat ur lägesbilden: {} kategorier, {} månader före ({} – {}) mot {} månader efter ({} – {}), händelser som läsaren får se, efter tidsfönstrets start. Perioderna är lika långa: 12 månader var när data räcker, så att årstidsvariationen tar ut sig.",
+        input.categories.len(),
+        months,
+        before.from,
+        before.to,
+        months,
+        after.from,
+        after.to,
+    );
+    FollowUpResult {
+        categories: input.categories.clone(),
+        treated_areas: input.treated.clone(),
+        control_areas: input.control.clone(),
+        buffer_areas: input.buffer.clone(),
+        months,
+        before,
+        after,
+        counts,
+        evaluation,
+        wdd: wdd_value,
+        series,
+        verdict_sv,
+        note_sv,
+        computed_at: Timestamp::now(),
+    }
+}
+
+fn verdict(
+    months: i64,
+    c: &BeforeAfter,
+    has_control: bool,
+    has_buffer: bool,
+    evaluation: Option<&Evaluation>,
+    w: Option<&Wdd>,
+) -> String {
+    if months == 0 {
+        return "För tidigt att följa upp: insatsen har pågått kortare än en månad, så det finns ingen jämförbar period efter starten än.".into();
+    }
+    let mut out = String::new();
+    let treated = change_sv(c.treated_before, c.treated_after);
+    let headline = match treated.split_once(' ') {
+        Some(("minskade", _)) => "Minskning",
+        Some(("ökade", _)) => "Ökning",
+        _ => "Ingen förändring",
+    };
+    out.push_str(&format!(
+        "{headline} i åtgärdsområdet: antalet {treated} under {months} månader efter starten jämfört med lika lång tid före"
+    ));
+    if has_control {
+        out.push_str(&format!(
+            ", medan kontrollområdet {}",
+            change_sv(c.control_before, c.control_after)
+        ));
+    }
+    if has_buffer {
+        out.push_str(&format!(
+            "; buffertzonen {}",
+            change_sv(c.buffer_before, c.buffer_after)
+        ));
+        let ratio = |b: u64, a: u64| (b > 0).then(|| a as f64 / b as f64);
+        if let (Some(rb), Some(cb), Some(tb)) = (
+            ratio(c.buffer_before, c.buffer_after),
+            ratio(c.control_before, c.control_after),
+            ratio(c.treated_before, c.treated_after),
+        ) && tb < cb
+        {
+            if rb > cb * 1.05 {
+                out.push_str(": tecken på undanträngning till buffertzonen");
+            } else if rb < cb * 0.95 {
+                out.push_str(": tecken på spridning av nytta till buffertzonen");
+            }
+        }
+    }
+    out.push_str(". ");
+    if !has_control {
+        out.push_str("Utan kontrollområde går det inte att skilja insatsens effekt från det som hände i hela kommunen: välj ett kontrollområde (trygg föreslår områden med liknande historik).");
+        return out;
+    }
+    match evaluation {
+        Some(e) => {
+            let re = &e.relative_effect;
+            let significant = re.upper < 1.0 || re.lower > 1.0;
+            out.push_str(&format!(
+                "Relativ effekt {} (95 % KI {}–{}): effekten är {}. ",
+                sv_number(re.estimate, 2, false),
+                sv_number(re.lower, 2, false),
+                sv_number(re.upper, 2, false),
+                if significant {
+                    "statistiskt säkerställd"
+                } else {
+                    "inte statistiskt säkerställd, eftersom intervallet omfattar 1 (ingen skillnad)"
+                }
+            ));
+        }
+        None => out.push_str("Den relativa effekten kan inte beräknas eftersom något område saknar händelser i en av perioderna. "),
+    }
+    if let Some(w) = w {
+        let sig = w.ci_upper < 0.0 || w.ci_lower > 0.0;
+        out.push_str(&format!(
+            "WDD = {} (95 % KI {} till {}): {} ",
+            sv_number(w.wdd, 0, false),
+            sv_number(w.ci_lower, 0, false),
+            sv_number(w.ci_upper, 0, false),
+            match (sig, w.wdd < 0.0) {
+                (true, true) if has_buffer => "åtgärdsområdet och buffertzonen fick sammantaget färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                (true, true) => "åtgärdsområdet fick färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                (true, false) => "fler händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                (false, _) => "skillnaden mot kontrollen är inte statistiskt säkerställd (intervallet omfattar 0).",
+            }
+        ));
+    }
+    if let Some(e) = evaluation {
+        if has_buffer
+            && let Some(q) = e.wdq
+            && e.success < 0.0
+        {
+            let q_sv = sv_number(q, 2, false);
+            out.push_str(&if q > 0.0 {
+                format!("WDQ = {q_sv}: buffertzonen minskade också jämfört med kontrollen, tecken på spridning av nytta snarare än undanträngning. ")
+            } else if q > -1.0 {
+                format!("WDQ = {q_sv}: en del av minskningen kan ha flyttat till buffertzonen (undanträngning), men mindre än vad som vanns i åtgärdsområdet: nettoeffekten är positiv. ")
+            } else {
+                format!("WDQ = {q_sv}: undanträngningen till buffertzonen är minst lika stor som minskningen i åtgärdsområdet: ingen nettovinst. ")
+            });
+        }
+        // What the numbers cannot show (the evaluation's own closing sentence).
+        if let Some(k) = e.verdict_sv.find("Siffrorna visar") {
+            out.push_str(&e.verdict_sv[k..]);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// A suggested control area.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlSuggestion {
+    /// The area.
+    pub area_id: AreaId,
+    /// Its name.
+    pub name: String,
+    /// Pearson's r of the monthly counts before the start with the treated area's.
+    pub correlation: Option<f64>,
+    /// min(mean)/max(mean) of the monthly counts.
+    pub level_similarity: f64,
+    /// level similarity × (1 + correlation)/2 (higher is better, at most 1).
+    pub score: f64,
+    /// Monthly mean over the history compared.
+    pub monthly_mean: f64,
+}
+
+fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
+    let n = a.len() as f64;
+    if a.len() < 3 {
+        return None;
+    }
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma).powi(2);
+        sbb += (y - mb).powi(2);
+    }
+    (saa > 0.0 && sbb > 0.0).then(|| sab / (saa * sbb).sqrt())
+}
+
+fn vertices(a: &Area) -> Vec<[f64; 2]> {
+    trygg_geo::MultiPolygon::from_geojson_wgs84(&a.geometry)
+        .map(|m| {
+            m.0.iter()
+                .flat_map(|p| {
+                    p.rings()
+                        .flat_map(|r| r.iter().copied())
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn touches(a: &[[f64; 2]], b: &[[f64; 2]]) -> bool {
+    let bbox = |v: &[[f64; 2]]| {
+        v.iter()
+            .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |m, p| {
+                [
+                    m[0].min(p[0]),
+                    m[1].min(p[1]),
+                    m[2].max(p[0]),
+                    m[3].max(p[1]),
+                ]
+            })
+    };
+    let (x, y) = (bbox(a), bbox(b));
+    if x[0] > y[2] + NEIGHBOUR_M
+        || y[0] > x[2] + NEIGHBOUR_M
+        || x[1] > y[3] + NEIGHBOUR_M
+        || y[1] > x[3] + NEIGHBOUR_M
+    {
+        return false;
+    }
+    a.iter().any(|p| {
+        b.iter()
+            .any(|q| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) < NEIGHBOUR_M * NEIGHBOUR_M)
+    })
+}
+
+/// Ranks candidate control areas (see the module docs); at most `limit`.
+#[allow(clippy::too_many_arguments)]
+pub fn suggest_controls(
+    live: &Live,
+    tz: &TimeZone,
+    areas: &[Area],
+    categories: &[String],
+    treated: &[AreaId],
+    buffer: &[AreaId],
+    start: Date,
+    scope: Scope,
+    limit: usize,
+) -> Vec<ControlSuggestion> {
+    let treated_areas: Vec<&Area> = areas.iter().filter(|a| treated.contains(&a.id)).collect();
+    let Some(kind) = treated_areas.first().map(|a| a.kind) else {
+        return Vec::new();
+    };
+    let treated_vertices: Vec<Vec<[f64; 2]>> = treated_areas.iter().map(|a| vertices(a)).collect();
+    let candidates: Vec<&Area> = areas
+        .iter()
+        .filter(|a| a.kind == kind && !treated.contains(&a.id) && !buffer.contains(&a.id))
+        .filter(|a| {
+            let v = vertices(a);
+            !treated_vertices.iter().any(|t| touches(t, &v))
+        })
+        .collect();
+    let (from, to) = (ts(add_months(start, -HISTORY_MONTHS), tz), ts(start, tz));
+    let months = months_between(add_months(start, -HISTORY_MONTHS), start);
+    let filter = IncidentFilter {
+        categories: categories.to_vec(),
+        scope,
+        ..Default::default()
+    };
+    let treated_set = set_of(live, treated);
+    let candidate_sets: Vec<IndexSet> = candidates.iter().map(|a| set_of(live, &[a.id])).collect();
+    let (treated_series, candidate_series) = live.with(&filter, |snap, f| {
+        let series = |set: &IndexSet| -> Vec<f64> {
+            let m = monthly(snap, f, set, from, to);
+            months
+                .iter()
+                .map(|k| f64::from(m.get(k).copied().unwrap_or(0)))
+                .collect()
+        };
+        (
+            series(&treated_set),
+            candidate_sets.iter().map(series).collect::<Vec<_>>(),
+        )
+    });
+    // History starts at the first month with any incident in the areas compared.
+    let first = (0..months.len())
+        .find(|&k| treated_series[k] > 0.0 || candidate_series.iter().any(|c| c[k] > 0.0))
+        .unwrap_or(months.len());
+    let treated_series = &treated_series[first..];
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / (v.len().max(1) as f64);
+    let tm = mean(treated_series);
+    let mut out: Vec<ControlSuggestion> = candidates
+        .iter()
+        .zip(&candidate_series)
+        .map(|(a, c)| {
+            let c = &c[first..];
+            let cm = mean(c);
+            let level_similarity = if tm.max(cm) > 0.0 {
+                tm.min(cm) / tm.max(cm)
+            } else {
+                0.0
+            };
+            let correlation = pearson(treated_series, c);
+            ControlSuggestion {
+                area_id: a.id,
+                name: a.name.clone(),
+                correlation,
+                level_similarity,
+                score: level_similarity * (1.0 + correlation.unwrap_or(0.0)) / 2.0,
+                monthly_mean: cm,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out.truncate(limit);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(r: (u64, u64), d: (u64, u64), c: (u64, u64)) -> BeforeAfter {
+        BeforeAfter {
+            treated_before: r.0,
+            treated_after: r.1,
+            buffer_before: d.0,
+            buffer_after: d.1,
+            control_before: c.0,
+            control_after: c.1,
+        }
+    }
+
+    fn words(c: BeforeAfter) -> String {
+        let e = evaluate(c).unwrap();
+        let p = |b, a| Pair {
+            before: b,
+            after: a,
+        };
+        let w = wdd(
+            p(c.treated_before, c.treated_after),
+            p(c.control_before, c.control_after),
+            p(c.buffer_before, c.buffer_after),
+            p(c.control_before, c.control_after),
+        )
+        .unwrap();
+        verdict(12, &c, true, true, Some(&e), Some(&w))
+    }
+
+    #[test]
+    fn the_verdict_says_what_the_numbers_show_and_what_they_cannot() {
+        // ANALYSIS.md's check: R 100→50, D 100→150, C 100→100 → WDQ = −1.
+        let v = words(counts((100, 50), (100, 150), (100, 100)));
+        assert!(
+            v.starts_with("Minskning i åtgärdsområdet: antalet minskade med 50 % (100 → 50)"),
+            "{v}"
+        );
+        assert!(
+            v.contains("kontrollområdet var oförändrat (100 → 100)"),
+            "{v}"
+        );
+        assert!(
+            v.contains("buffertzonen ökade med 50 % (100 → 150): tecken på undanträngning"),
+            "{v}"
+        );
+        assert!(v.contains("WDQ = −1,00: undanträngningen"), "{v}");
+        assert!(v.contains("ingen nettovinst"), "{v}");
+        assert!(v.contains("Siffrorna visar"), "{v}");
+        // A small change: the interval includes 1, so nothing is claimed.
+        let v = words(counts((20, 17), (20, 20), (20, 21)));
+        assert!(v.contains("inte statistiskt säkerställd"), "{v}");
+        assert!(!v.contains("effekten är statistiskt säkerställd"), "{v}");
+        assert!(
+            v.contains("skillnaden mot kontrollen är inte statistiskt säkerställd"),
+            "{v}"
+        );
+        assert!(
+            verdict(0, &counts((1, 1), (1, 1), (1, 1)), true, true, None, None)
+                .starts_with("För tidigt")
+        );
+    }
+
+    #[test]
+    fn correlation_and_neighbours() {
+        assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]), None);
+        let square = |x: f64| {
+            vec![
+                [x, 0.0],
+                [x + 1000.0, 0.0],
+                [x + 1000.0, 1000.0],
+                [x, 1000.0],
+            ]
+        };
+        assert!(touches(&square(0.0), &square(1000.0)), "shared edge");
+        assert!(touches(&square(0.0), &square(1200.0)), "within 250 m");
+        assert!(!touches(&square(0.0), &square(1300.0)));
+    }
+}
