@@ -10,6 +10,7 @@ pub mod error;
 mod health;
 pub mod ingest;
 pub mod live;
+pub mod reports;
 pub mod session;
 pub mod time;
 pub mod ui;
