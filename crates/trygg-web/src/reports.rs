@@ -209,6 +209,22 @@ fn count_sv(n: u32, one: &str, many: &str) -> String {
     }
 }
 
+/// "18–24 november 2024", "28 oktober – 3 november 2024", "30 december 2024 – 5 januari 2025".
+fn range_sv(a: Date, b: Date) -> String {
+    if a.year() != b.year() {
+        format!("{} – {}", date_sv(a), date_sv(b))
+    } else if a.month() != b.month() {
+        format!(
+            "{} {} – {}",
+            a.day(),
+            MONTH_NAMES[a.month() as usize - 1],
+            date_sv(b)
+        )
+    } else {
+        format!("{}–{}", a.day(), date_sv(b))
+    }
+}
+
 fn date_sv(d: Date) -> String {
     format!(
         "{} {} {}",
@@ -325,11 +341,12 @@ impl<'a> Ctx<'a> {
                 matches!(
                     o.kind,
                     trygg_domain::OrgKind::Kommun | trygg_domain::OrgKind::Lokalpolisomrade
-                )
+                ) && o.name != trygg_import::polisen::FEED_ORGANISATION
             })
             .map(|o| o.name.clone())
             .collect();
-        names.sort();
+        // The kommun first, then the police.
+        names.sort_by_key(|n| (!n.to_lowercase().contains("kommun"), n.clone()));
         names.dedup();
         let organisation = match names.len() {
             0 => "Kommunen och polisen i samverkan".to_string(),
@@ -400,7 +417,12 @@ impl<'a> Ctx<'a> {
 
     /// The map areas: kommun outlines, then districts with `value(district)`.
     fn map_areas(&self, value: impl Fn(&AreaInfo) -> Option<f64>) -> Vec<MapArea> {
-        self.outlines
+        let outlines: &[AreaInfo] = if self.districts.is_empty() {
+            &self.outlines
+        } else {
+            &[]
+        };
+        outlines
             .iter()
             .map(|a| MapArea {
                 name: a.name.clone(),
@@ -676,7 +698,7 @@ impl<'a> Ctx<'a> {
                 })
                 .collect();
             format!(
-                "För {what} är {} om {} m hot spots med minst 95 % konfidens (Gi*, med FDR-korrektion). De rymmer {} av {} händelser med position ({}) på {} av ytan. Flest i {}.{excluded}",
+                "För {what} är {} om {} m hot spots med minst 95 % konfidens (Gi*, med FDR-korrektion). De rymmer {} av {} händelser med position ({}) på {} av rutorna. Flest i {}.{excluded}",
                 count_sv(hot, "ruta", "rutor"),
                 fmt_sv(GI_CELL, 0),
                 fmt_sv(in_hot, 0),
@@ -720,7 +742,7 @@ impl<'a> Ctx<'a> {
         );
         Ok(match trygg_analysis::knox::knox(&x, &y, &t, &cfg) {
             Ok(k) => format!(
-                "Knox-test på {} med position under {what} (avstånd 0–100–200–400 m, tid 0–7–14–28 dagar, {} permutationer): {}",
+                "Knox-test på {} inbrott med position under {what} (avstånd 0–100–200–400 m, tid 0–7–14–28 dagar, {} permutationer): {}",
                 fmt_int_sv(x.len() as i64),
                 fmt_int_sv(cfg.permutations as i64),
                 k.swedish_summary(&trygg_analysis::knox::SwedishNoun {
@@ -755,14 +777,14 @@ impl<'a> Ctx<'a> {
                 let cat = Taxonomy.all()[usize::from(fl.category)].label_sv;
                 let area = self.district_name(fl.area).unwrap_or("okänt område");
                 format!(
-                    "{area}: {cat} – {} mot normalt {} för årstiden (kontrollgräns {}, p = {}).",
+                    "{area}: {cat} – {} mot normalt {} för årstiden (kontrollgräns {}, p {}).",
                     count_sv(fl.observed, "händelse", "händelser"),
                     fmt_sv(fl.baseline_mean, 1),
                     fl.ucl,
                     if fl.p < 0.0001 {
                         "< 0,0001".to_string()
                     } else {
-                        fmt_sv(fl.p, 4)
+                        format!("= {}", fmt_sv(fl.p, 4))
                     }
                 )
             })));
@@ -1003,18 +1025,16 @@ pub async fn weekly(state: &AppState, week: ISOWeekDate, scope: Scope) -> Result
     ]));
     if now.total == 0 {
         b.push(Block::text(format!(
-            "Inga händelser har rapporterats för vecka {w} ({} – {}). Vecka {pw} rapporterades {} och samma vecka {} {}.",
-            date_sv(monday),
-            date_sv(sunday),
+            "Inga händelser har rapporterats för vecka {w} ({}). Vecka {pw} rapporterades {} och samma vecka {} {}.",
+            range_sv(monday, sunday),
             count_sv(prev.total, "händelse", "händelser"),
             y - 1,
             count_sv(ly.total, "händelse", "händelser"),
         )));
     } else {
         b.push(Block::text(format!(
-            "Vecka {w} ({} – {}) rapporterades {}. Antalet {} jämfört med vecka {pw} ({}) och {} jämfört med samma vecka {} ({}).",
-            date_sv(monday),
-            date_sv(sunday),
+            "Vecka {w} ({}) rapporterades {}. Antalet {} jämfört med vecka {pw} ({}) och {} jämfört med samma vecka {} ({}).",
+            range_sv(monday, sunday),
             count_sv(now.total, "händelse", "händelser"),
             change_words(now.total, prev.total),
             fmt_int_sv(i64::from(prev.total)),
@@ -1026,7 +1046,7 @@ pub async fn weekly(state: &AppState, week: ISOWeekDate, scope: Scope) -> Result
             .into_iter()
             .filter_map(|(c, l)| now.by_group.get(c).map(|&n| (l, n)))
             .collect();
-        groups.sort_by(|a, b| b.1.cmp(&a.1));
+        groups.sort_by_key(|g| std::cmp::Reverse(g.1));
         if let Some((l, n)) = groups.first() {
             b.push(Block::text(format!(
                 "Största kategorin var {} med {} ({} av veckans händelser).",
@@ -1263,17 +1283,15 @@ pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result
     ]));
     b.push(Block::text(if now.total == 0 {
         format!(
-            "Inga händelser har rapporterats under {what} ({} – {}); samma period {} rapporterades {}.",
-            date_sv(from),
-            date_sv(last_day),
+            "Inga händelser har rapporterats under {what} ({}); samma period {} rapporterades {}.",
+            range_sv(from, last_day),
             year - 1,
             count_sv(prev.total, "händelse", "händelser")
         )
     } else {
         format!(
-            "Under {what} ({} – {}) rapporterades {}. Antalet {} jämfört med samma period {} ({}).",
-            date_sv(from),
-            date_sv(last_day),
+            "Under {what} ({}) rapporterades {}. Antalet {} jämfört med samma period {} ({}).",
+            range_sv(from, last_day),
             count_sv(now.total, "händelse", "händelser"),
             change_words(now.total, prev.total),
             year - 1,
@@ -1305,11 +1323,7 @@ pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result
     )));
 
     b.push(Block::heading(2, "Utveckling över året"));
-    let until = if ongoing {
-        Some(last_day)
-    } else {
-        Some(last_day)
-    };
+    let until = Some(last_day);
     let cur = monthly(&ctx, year, until)?;
     let p1 = monthly(&ctx, year - 1, None)?;
     let p2 = monthly(&ctx, year - 2, None)?;
@@ -1495,7 +1509,7 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
         })
         .filter(|x| x.2 + x.3 > 0)
         .collect();
-    grp.sort_by(|a, b| b.1.cmp(&a.1));
+    grp.sort_by_key(|g| std::cmp::Reverse(g.1));
     let mut s = Vec::new();
     for x in grp.iter().take(3).filter(|x| x.1 > 0) {
         s.push(format!(
