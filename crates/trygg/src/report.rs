@@ -62,9 +62,9 @@ pub struct ReportArgs {
 
 fn years_text(years: &[i16]) -> String {
     match (years.first(), years.last()) {
-        (Some(a), Some(b)) if a == b => format!("data finns för {a}"),
-        (Some(a), Some(b)) => format!("data finns för {a}–{b}"),
-        _ => "databasen har inga delade händelser".into(),
+        (Some(a), Some(b)) if a == b => format!("it has data for {a}"),
+        (Some(a), Some(b)) => format!("it has data for {a}–{b}"),
+        _ => "it has no shared incidents at all".into(),
     }
 }
 
