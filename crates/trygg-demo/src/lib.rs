@@ -32,6 +32,7 @@
 
 mod generate;
 mod geo;
+pub mod partnership;
 mod profile;
 
 use jiff::civil::Date;
