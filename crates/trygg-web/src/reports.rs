@@ -1969,6 +1969,7 @@ fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
 fn commitment_blocks(
     plan: &CommitmentPlan,
     interventions: &[InterventionResult],
+    shown: &mut Vec<String>,
 ) -> Result<Vec<Block>> {
     let mut out = Vec::new();
     let done = plan
@@ -2077,7 +2078,14 @@ fn commitment_blocks(
             }
             for id in &c.interventions {
                 match interventions.iter().find(|r| &r.id == id) {
-                    Some(r) => out.extend(intervention_blocks(r)?),
+                    Some(r) if shown.contains(id) => out.push(Block::text(format!(
+                        "Resultaten av insatsen {} redovisas under ett tidigare år ovan.",
+                        r.title
+                    ))),
+                    Some(r) => {
+                        shown.push(id.clone());
+                        out.extend(intervention_blocks(r)?);
+                    }
                     None => out.push(Block::text(format!(
                         "Insatsen {id} är kopplad men saknar uppföljning."
                     ))),
@@ -2110,7 +2118,7 @@ pub fn annual_compilation(
         agreement.to_year,
         date_sv(as_of),
     )));
-    b.extend(commitment_blocks(plan, interventions)?);
+    b.extend(commitment_blocks(plan, interventions, &mut Vec::new())?);
     b.push(Block::heading(1, "Resurser per part"));
     b.extend(resource_blocks(
         &plan.resources_per_party(),
@@ -2212,10 +2220,11 @@ pub fn final_follow_up(
         ));
     }
     let mut all: Vec<Resource> = Vec::new();
+    let mut shown = Vec::new();
     for p in plans {
         b.push(Block::PageBreak);
         b.push(Block::heading(1, format!("Åtagandeplanen {}", p.year)));
-        b.extend(commitment_blocks(p, interventions)?);
+        b.extend(commitment_blocks(p, interventions, &mut shown)?);
         for r in p.resources_per_party() {
             match all.iter_mut().find(|a| a.party == r.party) {
                 Some(a) => {
