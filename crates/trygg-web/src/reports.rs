@@ -1784,21 +1784,31 @@ pub async fn intervention_result(
             .find(|d| d.id == a)
             .map(|d| d.name.clone())
     };
+    // Change per district, the same categories and periods: where did the problem go?
+    let start_month = begin
+        .checked_add(Span::new().months(months))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let end = begin
+        .checked_add(Span::new().months(2 * months))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let per_area = |a: Date, b: Date| -> Result<HashMap<u16, u32>> {
+        let mut f = ctx.filter(ctx.midnight(a)?, ctx.midnight(b)?);
+        f.categories = codes.clone();
+        Ok(ctx.with(&f, period_stats).by_area)
+    };
+    let (before_by, after_by) = (per_area(begin, start_month)?, per_area(start_month, end)?);
     let map_areas = ctx
         .districts
         .iter()
-        .map(|d| MapArea {
-            name: d.name.clone(),
-            polygons: d.polygons.clone(),
-            value: if d.id == treated {
-                Some(2.0)
-            } else if Some(d.id) == buffer {
-                Some(1.0)
-            } else if d.id == control {
-                Some(0.0)
-            } else {
-                None
-            },
+        .map(|d| {
+            let i = d.index;
+            let b = i.and_then(|i| before_by.get(&i)).copied().unwrap_or(0);
+            let a = i.and_then(|i| after_by.get(&i)).copied().unwrap_or(0);
+            MapArea {
+                name: d.name.clone(),
+                polygons: d.polygons.clone(),
+                value: (b > 0).then(|| 100.0 * (f64::from(a) / f64::from(b) - 1.0)),
+            }
         })
         .collect();
     Ok(InterventionResult {
@@ -1890,7 +1900,7 @@ fn resource_blocks(per_party: &[Resource], what: &str) -> Result<Vec<Block>> {
 }
 
 fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
-    let mut out = vec![Block::heading(3, r.title.clone())];
+    let mut out = vec![Block::heading(3, format!("Resultat: {}", r.title))];
     let before: f64 = r.treated[..r.start.min(r.treated.len())].iter().sum();
     let after: f64 = r.treated[r.start.min(r.treated.len())..].iter().sum();
     let cb: f64 = r.control[..r.start.min(r.control.len())].iter().sum();
@@ -1898,7 +1908,7 @@ fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
     let n_before = r.start;
     let n_after = r.months.len().saturating_sub(r.start);
     out.push(Block::text(format!(
-        "I {} rapporterades {} {} under de {} månaderna före insatsen och {} under de {} månaderna från starten ({}). I kontrollområdet {} ändrades antalet från {} till {} ({}).",
+        "I {} rapporterades {} händelser ({}) under de {} månaderna före insatsen och {} under de {} månaderna från starten ({}). I kontrollområdet {} ändrades antalet från {} till {} ({}).",
         r.area,
         fmt_sv(before, 0),
         r.counted,
@@ -1970,22 +1980,35 @@ fn commitment_blocks(
     plan: &CommitmentPlan,
     interventions: &[InterventionResult],
     shown: &mut Vec<String>,
+    as_of: Option<Date>,
 ) -> Result<Vec<Block>> {
     let mut out = Vec::new();
-    let done = plan
-        .commitments
-        .iter()
-        .filter(|c| c.status == CommitmentStatus::Done)
-        .count();
+    let parts: Vec<String> = [
+        (CommitmentStatus::Done, "genomförda"),
+        (CommitmentStatus::Ongoing, "pågående"),
+        (CommitmentStatus::NotStarted, "ej påbörjade"),
+        (CommitmentStatus::Postponed, "uppskjutna"),
+        (CommitmentStatus::Cancelled, "avbrutna"),
+    ]
+    .iter()
+    .filter_map(|(st, label)| {
+        let n = plan.commitments.iter().filter(|c| c.status == *st).count();
+        (n > 0).then(|| format!("{n} {label}"))
+    })
+    .collect();
     out.push(Block::text(format!(
-        "Åtagandeplanen {} har {} åtaganden: {} genomförda, {} pågående, {} ej påbörjade, {} uppskjutna och {} avbrutna.",
+        "Åtagandeplanen {} har {}{}.",
         plan.year,
-        plan.commitments.len(),
-        done,
-        plan.commitments.iter().filter(|c| c.status == CommitmentStatus::Ongoing).count(),
-        plan.commitments.iter().filter(|c| c.status == CommitmentStatus::NotStarted).count(),
-        plan.commitments.iter().filter(|c| c.status == CommitmentStatus::Postponed).count(),
-        plan.commitments.iter().filter(|c| c.status == CommitmentStatus::Cancelled).count(),
+        count_sv(plan.commitments.len() as u32, "åtagande", "åtaganden"),
+        match parts.len() {
+            0 => String::new(),
+            1 => format!(": {}", parts[0]),
+            _ => format!(
+                ": {} och {}",
+                parts[..parts.len() - 1].join(", "),
+                parts[parts.len() - 1]
+            ),
+        }
     )));
     out.push(Block::Table(Table {
         caption: format!("Åtagandena {} och deras status", plan.year),
@@ -2020,7 +2043,9 @@ fn commitment_blocks(
         }
         out.push(Block::heading(2, area.title.clone()));
         for c in cs {
-            out.push(Block::heading(3, c.title.clone()));
+            if c.title != area.title {
+                out.push(Block::heading(3, c.title.clone()));
+            }
             if !c.description.is_empty() {
                 out.push(Block::Paragraph(vec![
                     Inline::Strong("Åtagande: ".into()),
@@ -2028,7 +2053,7 @@ fn commitment_blocks(
                 ]));
             }
             out.push(Block::text(format!(
-                "Ansvarig: {}{}. Status: {}, {} genomfört.",
+                "Ansvarig: {}{}. Status: {} ({}).",
                 if c.responsible == JOINT {
                     "båda parterna"
                 } else {
@@ -2045,6 +2070,10 @@ fn commitment_blocks(
             let acts: Vec<String> = c
                 .activities
                 .iter()
+                .filter(|a| match (as_of, a.date) {
+                    (Some(cut), Some(d)) => d <= cut,
+                    _ => true,
+                })
                 .map(|a| {
                     format!(
                         "{}{}{}",
@@ -2118,7 +2147,13 @@ pub fn annual_compilation(
         agreement.to_year,
         date_sv(as_of),
     )));
-    b.extend(commitment_blocks(plan, interventions, &mut Vec::new())?);
+    b.push(Block::heading(1, "Åtagandena"));
+    b.extend(commitment_blocks(
+        plan,
+        interventions,
+        &mut Vec::new(),
+        Some(as_of),
+    )?);
     b.push(Block::heading(1, "Resurser per part"));
     b.extend(resource_blocks(
         &plan.resources_per_party(),
@@ -2224,7 +2259,7 @@ pub fn final_follow_up(
     for p in plans {
         b.push(Block::PageBreak);
         b.push(Block::heading(1, format!("Åtagandeplanen {}", p.year)));
-        b.extend(commitment_blocks(p, interventions, &mut shown)?);
+        b.extend(commitment_blocks(p, interventions, &mut shown, None)?);
         for r in p.resources_per_party() {
             match all.iter_mut().find(|a| a.party == r.party) {
                 Some(a) => {
