@@ -1959,16 +1959,16 @@ fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
     if r.map_areas.iter().any(|a| a.value.is_some()) {
         out.push(Block::figure(
             format!(
-                "{}: insatsområdet {} och kontrollområdet {}.",
-                r.title, r.area, r.control_area
+                "{}: förändring i procent per stadsdel, {} under de {} månaderna från insatsens start mot de {} månaderna före. Insatsområde: {}; kontrollområde: {}.",
+                r.title, r.counted, n_after, n_before, r.area, r.control_area
             ),
             map::image(&MapSpec {
-                title: r.title.clone(),
+                title: format!("Förändring efter insatsens start: {}", r.counted),
                 width: 1200,
                 height: 900,
                 areas: r.map_areas.clone(),
                 area_labels: true,
-                choropleth_label: "2 = insats, 1 = buffert, 0 = kontroll".into(),
+                choropleth_label: "Förändring, %".into(),
                 ..Default::default()
             })?,
         ));
@@ -2138,11 +2138,10 @@ pub fn annual_compilation(
     let mut b = Vec::new();
     b.push(Block::heading(1, "Sammanfattning"));
     b.push(Block::text(format!(
-        "{} och {} redovisar här genomförandet av åtagandeplanen {} inom {} {}–{}, per {}. Sammanställningen presenteras för styrgruppen i oktober och för kommunstyrelsens arbetsutskott (KSAU) före årsskiftet. Kommunens utvecklingsledare och kommunpolisen ansvarar för sammanställning och uppföljning.",
+        "{} och {} redovisar här genomförandet av åtagandeplanen {} inom samverkansöverenskommelsen {}–{}, per {}. Sammanställningen presenteras för styrgruppen i oktober och för kommunstyrelsens arbetsutskott (KSAU) före årsskiftet. Kommunens utvecklingsledare och kommunpolisen ansvarar för sammanställning och uppföljning.",
         agreement.parties.first().map_or("Kommunen", |p| p.name.as_str()),
         agreement.parties.get(1).map_or("polisen", |p| p.name.as_str()),
         plan.year,
-        agreement.title.to_lowercase(),
         agreement.from_year,
         agreement.to_year,
         date_sv(as_of),
