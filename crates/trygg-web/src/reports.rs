@@ -829,7 +829,10 @@ impl<'a> Ctx<'a> {
         places.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
         if !places.is_empty() {
             out.push(Block::Table(Table {
-                caption: format!("De platser med flest händelser under {what} (50 m-rutor)"),
+                caption: format!(
+                    "De {} platser med flest händelser under {what} (50 m-rutor; koordinaterna anger rutans mitt)",
+                    places.len().min(10)
+                ),
                 columns: vec![
                     Column::text("Område"),
                     Column::number("N (SWEREF 99 TM)"),
@@ -1410,7 +1413,10 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
     let last_day = to
         .checked_sub(Span::new().days(1))
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
-    let years: Vec<i16> = (year - 4..=year).collect();
+    // Up to four years back, but never before the data begins (a year without data is not 0).
+    let first_data = data_years(state, scope).into_iter().min().unwrap_or(year);
+    let y0 = first_data.clamp(year - 4, year);
+    let years: Vec<i16> = (y0..=year).collect();
     let mut per_year = Vec::new();
     for &y in &years {
         // The same part of each year as the report year covers.
@@ -1425,14 +1431,23 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
         per_year.push(ctx.stats(f, t)?);
     }
     let now = per_year.last().cloned().unwrap_or_default();
-    let prev = per_year[per_year.len() - 2].clone();
+    let prev = if per_year.len() >= 2 {
+        per_year[per_year.len() - 2].clone()
+    } else {
+        PeriodStats::default()
+    };
     let first = per_year[0].clone();
 
     let mut b = Vec::new();
     b.push(Block::heading(1, "Inledning"));
     b.push(Block::text(format!(
-        "Enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete ska kommunen ta fram en lägesbild över brottsligheten i kommunen, med en kartläggning av brottsligheten, dess omfattning och konsekvenser, annan information av betydelse och en analys av kartläggningen. Lägesbilden ska tas fram minst vartannat år och ligga till grund för kommunens beslut om en åtgärdsplan. Den här lägesbilden gäller {year}{} och jämför med de fyra åren dessförinnan.",
-        if ongoing { format!(" till och med {}", date_sv(last_day)) } else { String::new() }
+        "Enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete ska kommunen ta fram en lägesbild över brottsligheten i kommunen, med en kartläggning av brottsligheten, dess omfattning och konsekvenser, annan information av betydelse och en analys av kartläggningen. Lägesbilden ska tas fram minst vartannat år och ligga till grund för kommunens beslut om en åtgärdsplan. Den här lägesbilden gäller {year}{}{}",
+        if ongoing { format!(" till och med {}", date_sv(last_day)) } else { String::new() },
+        if y0 < year {
+            format!(" och jämför med {}.", if y0 + 1 == year { y0.to_string() } else { format!("åren {y0}–{}", year - 1) })
+        } else {
+            ". Det finns inga tidigare år att jämföra med.".to_string()
+        }
     )));
 
     b.push(Block::heading(1, "Sammanfattning"));
@@ -1447,7 +1462,7 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
             )),
         ),
         KeyFigure::new(
-            format!("{}", year - 4),
+            format!("{}", y0),
             fmt_int_sv(i64::from(first.total)),
             Some(&format!(
                 "{} på fyra år",
@@ -1459,15 +1474,32 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
         format!("Inga händelser har rapporterats under {year}.")
     } else {
         format!(
-            "Under {year}{} rapporterades {}. Antalet {} jämfört med {} ({}) och {} jämfört med {} ({}).",
-            if ongoing { format!(" (till och med {})", date_sv(last_day)) } else { String::new() },
+            "Under {year}{} rapporterades {}.{}",
+            if ongoing {
+                format!(" (till och med {})", date_sv(last_day))
+            } else {
+                String::new()
+            },
             count_sv(now.total, "händelse", "händelser"),
-            change_words(now.total, prev.total),
-            year - 1,
-            fmt_int_sv(i64::from(prev.total)),
-            change_words(now.total, first.total),
-            year - 4,
-            fmt_int_sv(i64::from(first.total)),
+            if y0 == year {
+                " Det finns inga tidigare år att jämföra med.".to_string()
+            } else if y0 == year - 1 {
+                format!(
+                    " Antalet {} jämfört med {} ({}).",
+                    change_words(now.total, prev.total),
+                    year - 1,
+                    fmt_int_sv(i64::from(prev.total))
+                )
+            } else {
+                format!(
+                    " Antalet {} jämfört med {} ({}) och {} jämfört med {y0} ({}).",
+                    change_words(now.total, prev.total),
+                    year - 1,
+                    fmt_int_sv(i64::from(prev.total)),
+                    change_words(now.total, first.total),
+                    fmt_int_sv(i64::from(first.total)),
+                )
+            }
         )
     }));
     if ongoing {
@@ -1493,9 +1525,7 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
     b.push(Block::Table(ctx.group_table(
         &format!(
             "Händelser per kategori {}–{year}; förändring {} mot {}",
-            year - 4,
-            year,
-            year - 4
+            y0, year, y0
         ),
         &reversed,
         true,
@@ -1580,7 +1610,7 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
     let totals: Vec<f64> = per_year.iter().map(|s| f64::from(s.total)).collect();
     b.push(Block::text(format!(
         "Antal händelser per år {}–{year}: {}.",
-        year - 4,
+        y0,
         years
             .iter()
             .zip(&per_year)
@@ -1591,7 +1621,7 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
     b.push(Block::figure(
         format!(
             "Händelser per år {}–{year}{}.",
-            year - 4,
+            y0,
             if ongoing {
                 ", samma del av varje år"
             } else {
