@@ -1158,7 +1158,7 @@ pub async fn weekly(state: &AppState, week: ISOWeekDate, scope: Scope) -> Result
         Some((monday, next)),
         spots,
         format!(
-            "Händelser vecka {w} (punkter, färg efter kategori) och antal per stadsdel (ytfärg). Rutor med röd ram: hot spots (Gi*) för veckorna {}–{w}.",
+            "Händelser vecka {w} (punkter, färg efter kategori) och antal per stadsdel (ytfärg). Färgade rutor: hot spots (Gi*) för veckorna {}–{w}.",
             labels[22]
         ),
     )? {
