@@ -1422,12 +1422,12 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
         // The same part of each year as the report year covers.
         let f = d(y)?;
         let t = if ongoing {
-            Date::new(y, to.month(), to.day().min(28))
+            // `to` is the day after the last day, possibly 1 January of the next year.
+            to.checked_sub(Span::new().years(i64::from(year - y)))
                 .map_err(|e| ReportBuildError::Input(e.to_string()))?
         } else {
             d(y + 1)?
         };
-        let t = if ongoing && y == year { to } else { t };
         per_year.push(ctx.stats(f, t)?);
     }
     let now = per_year.last().cloned().unwrap_or_default();

@@ -346,7 +346,10 @@ async fn compilation_and_final_follow_up_docx() {
         !xml.contains("2020-10-07"),
         "activities after the compilation's date are left out"
     );
-    assert!(media >= 1 && xml.contains("<pic:pic"), "the bar chart of hours per party");
+    assert!(
+        media >= 1 && xml.contains("<pic:pic"),
+        "the bar chart of hours per party"
+    );
 
     let mut linked = plans.clone();
     linked[2].commitments.last_mut().unwrap().interventions = vec![result.id.clone()];
