@@ -98,6 +98,8 @@ struct Ctx<'a> {
     outlines: Vec<AreaInfo>,
     organisation: String,
     now: Zoned,
+    /// Years with any incident in scope (a comparison with a year before the data is no comparison).
+    years: Vec<i16>,
 }
 
 /// Counts of one period.
@@ -178,7 +180,7 @@ fn change_words(current: u32, previous: u32) -> String {
         return if current == 0 {
             "var oförändrat (inga händelser någon av perioderna)".into()
         } else {
-            "kan inte jämföras i procent (inga händelser i jämförelseperioden)".into()
+            "ökade från noll".into()
         };
     }
     let ch = f64::from(current) / f64::from(previous) - 1.0;
@@ -363,6 +365,7 @@ impl<'a> Ctx<'a> {
             outlines,
             organisation,
             now: Timestamp::now().to_zoned(state.tz.clone()),
+            years: data_years(state, scope),
         })
     }
 
@@ -1036,14 +1039,21 @@ pub async fn weekly(state: &AppState, week: ISOWeekDate, scope: Scope) -> Result
         )));
     } else {
         b.push(Block::text(format!(
-            "Vecka {w} ({}) rapporterades {}. Antalet {} jämfört med vecka {pw} ({}) och {} jämfört med samma vecka {} ({}).",
+            "Vecka {w} ({}) rapporterades {}. Antalet {} jämfört med vecka {pw} ({}){}",
             range_sv(monday, sunday),
             count_sv(now.total, "händelse", "händelser"),
             change_words(now.total, prev.total),
             fmt_int_sv(i64::from(prev.total)),
-            change_words(now.total, ly.total),
-            y - 1,
-            fmt_int_sv(i64::from(ly.total)),
+            if ctx.years.contains(&ly_monday.year()) {
+                format!(
+                    " och {} jämfört med samma vecka {} ({}).",
+                    change_words(now.total, ly.total),
+                    y - 1,
+                    fmt_int_sv(i64::from(ly.total))
+                )
+            } else {
+                format!(". För samma vecka {} finns inga uppgifter i trygg.", y - 1)
+            }
         )));
         let mut groups: Vec<(&str, u32)> = category_groups()
             .into_iter()
@@ -1095,27 +1105,41 @@ pub async fn weekly(state: &AppState, week: ISOWeekDate, scope: Scope) -> Result
         let d = day(first, 7 * i)?.iso_week_date();
         labels.push(d.week() as u32);
         let key = |yy: i16, ww: i8| PeriodKey::IsoWeek { year: yy, week: ww };
-        cur.push(f64::from(
-            wc.get(&key(d.year(), d.week())).copied().unwrap_or(0),
-        ));
+        let counted = wc.get(&key(d.year(), d.week())).copied();
+        cur.push(if counted.is_some() || ctx.years.contains(&d.year()) {
+            f64::from(counted.unwrap_or(0))
+        } else {
+            f64::NAN
+        });
         let lw = if ISOWeekDate::new(d.year() - 1, d.week(), Weekday::Monday).is_ok() {
             d.week()
         } else {
             52
         };
-        last.push(f64::from(
-            wc.get(&key(d.year() - 1, lw)).copied().unwrap_or(0),
-        ));
+        // A year before the data begins has no value, not zero.
+        last.push(if ctx.years.contains(&(d.year() - 1)) {
+            f64::from(wc.get(&key(d.year() - 1, lw)).copied().unwrap_or(0))
+        } else {
+            f64::NAN
+        });
     }
-    let sum_cur: f64 = cur[22..].iter().sum();
+    let sum_cur: f64 = cur[22..].iter().filter(|v| v.is_finite()).sum();
     let sum_last: f64 = last[22..].iter().sum();
-    b.push(Block::text(format!(
-        "De senaste fyra veckorna (vecka {}–{w}) rapporterades {}; samma veckor året innan {}. Antalet {}.",
-        labels[22],
-        count_sv(sum_cur as u32, "händelse", "händelser"),
-        fmt_sv(sum_last, 0),
-        change_words(sum_cur as u32, sum_last as u32),
-    )));
+    b.push(Block::text(if sum_last.is_finite() {
+        format!(
+            "De senaste fyra veckorna (vecka {}–{w}) rapporterades {}; samma veckor året innan {}. Antalet {}.",
+            labels[22],
+            count_sv(sum_cur as u32, "händelse", "händelser"),
+            fmt_sv(sum_last, 0),
+            change_words(sum_cur as u32, sum_last as u32),
+        )
+    } else {
+        format!(
+            "De senaste fyra veckorna (vecka {}–{w}) rapporterades {}; för samma veckor året innan finns inga uppgifter i trygg.",
+            labels[22],
+            count_sv(sum_cur as u32, "händelse", "händelser"),
+        )
+    }));
     let img = chart::line(&LineChart::weekly(
         "Händelser per vecka",
         "Antal händelser",
@@ -1216,6 +1240,10 @@ fn monthly(ctx: &Ctx<'_>, year: i16, until: Option<Date>) -> Result<Vec<f64>> {
     let to = Date::new(year + 1, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let f = ctx.filter(ctx.midnight(from)?, ctx.midnight(to)?);
     let rows = ctx.with(&f, |s, f| s.counts(f, Granularity::Month, false, false));
+    if !ctx.years.contains(&year) {
+        // A year without data has no values, not zeros.
+        return Ok(vec![f64::NAN; 12]);
+    }
     let mut out = vec![0.0; 12];
     for r in rows {
         if let PeriodKey::Month { month, .. } = r.period {
@@ -1262,9 +1290,8 @@ pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result
     b.push(Block::heading(1, "Sammanfattning"));
     if ongoing {
         b.push(Block::text(format!(
-            "Tertialet pågår: siffrorna gäller {} – {} och jämförs med samma dagar {}.",
-            date_sv(from),
-            date_sv(last_day),
+            "Tertialet pågår: siffrorna gäller {} och jämförs med samma dagar {}.",
+            range_sv(from, last_day),
             year - 1
         )));
     }
@@ -1293,12 +1320,22 @@ pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result
         )
     } else {
         format!(
-            "Under {what} ({}) rapporterades {}. Antalet {} jämfört med samma period {} ({}).",
+            "Under {what} ({}) rapporterades {}. {}",
             range_sv(from, last_day),
             count_sv(now.total, "händelse", "händelser"),
-            change_words(now.total, prev.total),
-            year - 1,
-            fmt_int_sv(i64::from(prev.total))
+            if ctx.years.contains(&(year - 1)) {
+                format!(
+                    "Antalet {} jämfört med samma period {} ({}).",
+                    change_words(now.total, prev.total),
+                    year - 1,
+                    fmt_int_sv(i64::from(prev.total))
+                )
+            } else {
+                format!(
+                    "För samma period {} finns inga uppgifter i trygg.",
+                    year - 1
+                )
+            }
         )
     }));
     let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
