@@ -1723,6 +1723,69 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
     Ok(doc)
 }
 
+/// The year in brief, for the annual compilation: incidents from 1 January to `until`
+/// (inclusive) against the same dates a year earlier, per category, and a map per district
+/// with hot spots. Hand the blocks to [`annual_compilation`].
+pub async fn year_in_brief(
+    state: &AppState,
+    year: i16,
+    until: Date,
+    scope: Scope,
+) -> Result<Vec<Block>> {
+    let ctx = Ctx::load(state, scope).await?;
+    let from = Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let to = until
+        .checked_add(Span::new().days(1))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let (pfrom, pto) = (minus_year(from)?, minus_year(to)?);
+    let now = ctx.stats(from, to)?;
+    let prev = ctx.stats(pfrom, pto)?;
+    let what = range_sv(from, until);
+    let mut b = vec![Block::text(format!(
+        "Under perioden {what} rapporterades {}. {}",
+        count_sv(now.total, "händelse", "händelser"),
+        if ctx.years.contains(&(year - 1)) {
+            format!(
+                "Antalet {} jämfört med samma period {} ({}).",
+                change_words(now.total, prev.total),
+                year - 1,
+                fmt_int_sv(i64::from(prev.total))
+            )
+        } else {
+            format!(
+                "För samma period {} finns inga uppgifter i trygg.",
+                year - 1
+            )
+        }
+    ))];
+    let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
+    if !changes.is_empty() && ctx.years.contains(&(year - 1)) {
+        b.push(Block::bullets(changes));
+    }
+    let (ln, lp) = (year.to_string(), (year - 1).to_string());
+    b.push(Block::Table(ctx.group_table(
+        &format!(
+            "Händelser per kategori {what} och samma period {}",
+            year - 1
+        ),
+        &[(&ln, &now), (&lp, &prev)],
+        true,
+    )));
+    let (gi, spots) = ctx.hot_spots(from, to, &what)?;
+    if let Some(fig) = ctx.map_figure(
+        &format!("Händelser per område {year}"),
+        &format!("Händelser {year}"),
+        &now,
+        None,
+        spots,
+        format!("Antal händelser per stadsdel {what} (ytfärg) och hot spots enligt Gi* (rutor)."),
+    )? {
+        b.push(fig);
+    }
+    b.push(Block::text(gi));
+    Ok(b)
+}
+
 /// Which years hold any incident visible in `scope` (for clear errors before a report).
 pub fn data_years(state: &AppState, scope: Scope) -> Vec<i16> {
     let f = IncidentFilter {
@@ -2194,11 +2257,13 @@ fn commitment_blocks(
 
 /// The annual compilation of the commitment plan (to the styrgrupp in October, to KSAU before
 /// year-end): per commitment what was done, resources per party, and the results of linked
-/// interventions with charts and maps. `as_of` is the date the compilation describes.
+/// interventions with charts and maps; `lagesbild` (from [`year_in_brief`]) adds the year's
+/// incidents. `as_of` is the date the compilation describes.
 pub fn annual_compilation(
     agreement: &Agreement,
     plan: &CommitmentPlan,
     interventions: &[InterventionResult],
+    lagesbild: &[Block],
     as_of: Date,
     generated_at: &str,
 ) -> Result<Document> {
@@ -2220,6 +2285,10 @@ pub fn annual_compilation(
         &mut Vec::new(),
         Some(as_of),
     )?);
+    if !lagesbild.is_empty() {
+        b.push(Block::heading(1, format!("Lägesbilden {}", plan.year)));
+        b.extend(lagesbild.iter().cloned());
+    }
     b.push(Block::heading(1, "Resurser per part"));
     b.extend(resource_blocks(
         &plan.resources_per_party(),

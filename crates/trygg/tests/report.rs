@@ -322,10 +322,14 @@ async fn compilation_and_final_follow_up_docx() {
     assert_eq!(result.treated, vec![0.0, 0.0, west_klotter as f64, 0.0]);
     let agreement = trygg_demo::partnership::agreement();
     let plans = trygg_demo::partnership::followed_up_plans();
+    let brief = trygg_web::reports::year_in_brief(&state, 2024, date(2024, 3, 31), Scope::Shared)
+        .await
+        .unwrap();
     let october = trygg_web::reports::annual_compilation(
         &agreement,
         &plans[0],
         &[],
+        &brief,
         date(2020, 10, 1),
         "2020-10-05 09:00",
     )
@@ -339,6 +343,8 @@ async fn compilation_and_final_follow_up_docx() {
         "Resurser per part",
         "Lokalpolisområde Uppsala/Knivsta",
         "2020-04-22: Utbildningsdag",
+        "Lägesbilden 2020",
+        "rapporterades 12 händelser",
     ] {
         assert!(xml.contains(text), "{text} missing from the compilation");
     }
@@ -423,10 +429,14 @@ async fn demo_compilation_and_final_follow_up() {
     let agreement = trygg_demo::partnership::agreement();
     let plans = trygg_demo::partnership::followed_up_plans();
     let generated = "2026-11-24 21:00";
+    let brief = trygg_web::reports::year_in_brief(&state, 2020, date(2020, 9, 30), Scope::Shared)
+        .await
+        .unwrap();
     let october = trygg_web::reports::annual_compilation(
         &agreement,
         &plans[0],
         std::slice::from_ref(&gottsunda),
+        &brief,
         date(2020, 10, 1),
         generated,
     )
