@@ -1345,14 +1345,22 @@ pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result
 
     b.push(Block::heading(2, "Händelser per kategori"));
     let (ln, lp) = (year.to_string(), (year - 1).to_string());
-    b.push(Block::Table(ctx.group_table(
-        &format!(
-            "Händelser per kategori, {what} och samma period {}",
-            year - 1
-        ),
-        &[(&ln, &now), (&lp, &prev)],
-        true,
-    )));
+    b.push(Block::Table(if ctx.years.contains(&(year - 1)) {
+        ctx.group_table(
+            &format!(
+                "Händelser per kategori, {what} och samma period {}",
+                year - 1
+            ),
+            &[(&ln, &now), (&lp, &prev)],
+            true,
+        )
+    } else {
+        ctx.group_table(
+            &format!("Händelser per kategori, {what}"),
+            &[(&ln, &now)],
+            false,
+        )
+    }));
     b.push(Block::heading(2, "Händelser per område"));
     b.push(Block::Table(ctx.district_table(
         &format!("Händelser per område, {what} och samma period {}", year - 1),
@@ -1763,14 +1771,22 @@ pub async fn year_in_brief(
         b.push(Block::bullets(changes));
     }
     let (ln, lp) = (year.to_string(), (year - 1).to_string());
-    b.push(Block::Table(ctx.group_table(
-        &format!(
-            "Händelser per kategori {what} och samma period {}",
-            year - 1
-        ),
-        &[(&ln, &now), (&lp, &prev)],
-        true,
-    )));
+    b.push(Block::Table(if ctx.years.contains(&(year - 1)) {
+        ctx.group_table(
+            &format!(
+                "Händelser per kategori {what} och samma period {}",
+                year - 1
+            ),
+            &[(&ln, &now), (&lp, &prev)],
+            true,
+        )
+    } else {
+        ctx.group_table(
+            &format!("Händelser per kategori {what}"),
+            &[(&ln, &now)],
+            false,
+        )
+    }));
     let (gi, spots) = ctx.hot_spots(from, to, &what)?;
     if let Some(fig) = ctx.map_figure(
         &format!("Händelser per område {year}"),
