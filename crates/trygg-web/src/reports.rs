@@ -2122,14 +2122,9 @@ fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
     Ok(out)
 }
 
-fn commitment_blocks(
-    plan: &CommitmentPlan,
-    interventions: &[InterventionResult],
-    shown: &mut Vec<String>,
-    as_of: Option<Date>,
-) -> Result<Vec<Block>> {
-    let mut out = Vec::new();
-    let parts: Vec<String> = [
+/// "2 genomförda, 3 pågående" as parts, zero counts left out.
+fn status_parts(plan: &CommitmentPlan) -> Vec<String> {
+    [
         (CommitmentStatus::Done, "genomförda"),
         (CommitmentStatus::Ongoing, "pågående"),
         (CommitmentStatus::NotStarted, "ej påbörjade"),
@@ -2141,7 +2136,53 @@ fn commitment_blocks(
         let n = plan.commitments.iter().filter(|c| c.status == *st).count();
         (n > 0).then(|| format!("{n} {label}"))
     })
-    .collect();
+    .collect()
+}
+
+/// One sentence on an intervention's result.
+fn result_sentence(r: &InterventionResult) -> String {
+    let split = r.start.min(r.treated.len());
+    let (tb, ta): (f64, f64) = (
+        r.treated[..split].iter().sum(),
+        r.treated[split..].iter().sum(),
+    );
+    let split = r.start.min(r.control.len());
+    let (cb, ca): (f64, f64) = (
+        r.control[..split].iter().sum(),
+        r.control[split..].iter().sum(),
+    );
+    let mut out = format!(
+        "{}: {} i {} ({} → {}) mot {} i kontrollområdet {} ({} → {})",
+        r.title,
+        change_cell(ta as u32, tb as u32),
+        r.area,
+        fmt_sv(tb, 0),
+        fmt_sv(ta, 0),
+        change_cell(ca as u32, cb as u32),
+        r.control_area,
+        fmt_sv(cb, 0),
+        fmt_sv(ca, 0),
+    );
+    if let Some(e) = &r.evaluation {
+        out.push_str(&format!(
+            "; relativ effekt {} (95 % konfidensintervall {}–{})",
+            fmt_sv(e.relative_effect.estimate, 2),
+            fmt_sv(e.relative_effect.lower, 2),
+            fmt_sv(e.relative_effect.upper, 2)
+        ));
+    }
+    out.push('.');
+    out
+}
+
+fn commitment_blocks(
+    plan: &CommitmentPlan,
+    interventions: &[InterventionResult],
+    shown: &mut Vec<String>,
+    as_of: Option<Date>,
+) -> Result<Vec<Block>> {
+    let mut out = Vec::new();
+    let parts = status_parts(plan);
     out.push(Block::text(format!(
         "Åtagandeplanen {} har {}{}.",
         plan.year,
@@ -2352,6 +2393,47 @@ pub fn final_follow_up(
     generated_at: &str,
 ) -> Result<Document> {
     let mut b = Vec::new();
+    b.push(Block::heading(1, "Sammanfattning"));
+    let mut lines: Vec<String> = plans
+        .iter()
+        .map(|p| {
+            let parts = status_parts(p);
+            format!(
+                "Åtagandeplanen {}: {}{}.",
+                p.year,
+                count_sv(p.commitments.len() as u32, "åtagande", "åtaganden"),
+                match parts.len() {
+                    0 => String::new(),
+                    1 if parts[0].starts_with(&format!("{} ", p.commitments.len())) => {
+                        format!(", alla {}", parts[0].split_once(' ').map_or("", |x| x.1))
+                    }
+                    1 => format!(", varav {}", parts[0]),
+                    n => format!(", varav {} och {}", parts[..n - 1].join(", "), parts[n - 1]),
+                }
+            )
+        })
+        .collect();
+    let hours_all: f64 = plans
+        .iter()
+        .flat_map(|p| p.resources_per_party())
+        .map(|r| r.used_hours)
+        .sum();
+    if hours_all > 0.0 {
+        lines.push(format!(
+            "Parterna lade sammanlagt {} på åtagandena under perioden.",
+            hours(hours_all)
+        ));
+    }
+    for r in interventions {
+        if plans.iter().any(|p| {
+            p.commitments
+                .iter()
+                .any(|c| c.interventions.contains(&r.id))
+        }) {
+            lines.push(result_sentence(r));
+        }
+    }
+    b.push(Block::bullets(lines));
     b.push(Block::heading(1, "Överenskommelsen"));
     b.push(Block::Paragraph(vec![Inline::Emphasis(
         agreement.purpose.clone(),
