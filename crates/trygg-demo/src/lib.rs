@@ -33,6 +33,7 @@
 pub mod cycle;
 mod generate;
 mod geo;
+pub mod partnership;
 mod profile;
 
 use jiff::civil::Date;

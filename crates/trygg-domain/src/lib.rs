@@ -13,6 +13,7 @@ pub mod error;
 pub mod ids;
 pub mod incident;
 pub mod organisation;
+pub mod partnership;
 pub mod pnr;
 pub mod report;
 pub mod user;

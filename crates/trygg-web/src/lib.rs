@@ -12,6 +12,7 @@ pub mod followup;
 mod health;
 pub mod ingest;
 pub mod live;
+pub mod reports;
 pub mod session;
 pub mod time;
 pub mod ui;

@@ -3,6 +3,7 @@
 mod config;
 mod demo;
 mod poller;
+mod report;
 mod transfer;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
@@ -53,6 +54,8 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Generate a report (weekly, tertial, lagesbild, …) as HTML, DOCX or Markdown.
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +174,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Export { args, database } => {
             let ingest = open_ingest(database, &mut config).await?;
             transfer::export(&ingest, &config.tz(), args).await
+        }
+        Command::Report(args) => {
+            if let Some(db) = &args.database {
+                config.database = db.clone();
+            }
+            let store = open_store(&config.database).await?;
+            let state = trygg_web::AppState::load(store, config.tz()).await?;
+            for p in report::run(&state, &args).await? {
+                println!("Wrote {}", p.display());
+            }
+            Ok(())
         }
         Command::User(UserCommand::Add {
             email,

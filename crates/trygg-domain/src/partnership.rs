@@ -1,0 +1,1138 @@
+//! The partnership itself: the agreement (*samverkansöverenskommelse*), its governance bodies,
+//! the two coordinators, the collaboration forms (*samverkansformer*), the yearly commitment
+//! plan (*åtagandeplan*), citizen promises (*medborgarlöften*), the communication plan and the
+//! calendar of deadlines that follows from the agreement and from lag (2023:196) om kommuners
+//! ansvar för brottsförebyggande arbete.
+//!
+//! Plain data with serde and validation; no storage (the record store keeps these as JSON per
+//! kind) and no clock. Resources are tracked per party because each party bears its own costs
+//! (the seed: "svarar för sina egna kostnader om inget annat överenskommes").
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::{ErrorCode, ValidationError};
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> ValidationError {
+    ValidationError::new(ErrorCode::Invalid, field, message)
+}
+
+fn missing(field: impl Into<String>, what: &str) -> ValidationError {
+    ValidationError::new(ErrorCode::Missing, field, format!("Give {what}."))
+}
+
+/// Refuses free text with a personal identity number (no personal data in the shared picture).
+fn check_free_text(field: &str, text: &str) -> Result<(), ValidationError> {
+    if crate::pnr::find(text).is_some() {
+        return Err(ValidationError::new(
+            ErrorCode::PersonalIdentityNumber,
+            field,
+            "The text contains a personal identity number (personnummer). Remove it: the partnership's records hold no personal data about individuals.",
+        ));
+    }
+    Ok(())
+}
+
+fn required(field: &str, value: &str, what: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        Err(missing(field, what))
+    } else {
+        Ok(())
+    }
+}
+
+/// What kind of party an agreement has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A kommun.
+    Kommun,
+    /// A lokalpolisområde (Polismyndigheten).
+    Lokalpolisomrade,
+    /// Any other party (housing company, region, länsstyrelse).
+    Other,
+}
+
+/// A party of the agreement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    /// Name as written in the agreement ("Uppsala kommun").
+    pub name: String,
+    /// Kind.
+    pub kind: PartyKind,
+}
+
+/// A person who signs for a party.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signatory {
+    /// Name.
+    pub name: String,
+    /// Title ("Kommunstyrelsens ordförande").
+    pub title: String,
+    /// The party (its name).
+    pub party: String,
+}
+
+/// An earlier agreement in the partnership's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierAgreement {
+    /// What it was ("Samverkansavtal").
+    pub label: String,
+    /// First year.
+    pub from_year: i16,
+    /// Last year.
+    pub to_year: i16,
+    /// A note ("förlängdes 2018 till 2019").
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One of the two coordinators (*samordnare*) of the agreement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coordinator {
+    /// The role ("Utvecklingsledare för det brottsförebyggande arbetet", "Kommunpolis").
+    pub role: String,
+    /// The party (its name).
+    pub party: String,
+    /// The person, when named.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The agreement (*samverkansöverenskommelse*).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Agreement {
+    /// Title.
+    pub title: String,
+    /// The municipality's case number ("KSN-2019-03372").
+    #[serde(default)]
+    pub case_number: Option<String>,
+    /// The parties (at least a kommun and a lokalpolisområde).
+    pub parties: Vec<Party>,
+    /// First year of the period.
+    pub from_year: i16,
+    /// Last year of the period (inclusive).
+    pub to_year: i16,
+    /// When it was decided, if known.
+    #[serde(default)]
+    pub decided: Option<Date>,
+    /// Who signs.
+    pub signatories: Vec<Signatory>,
+    /// The purpose, as written.
+    pub purpose: String,
+    /// What the parties undertake (the agreement's bullet list).
+    #[serde(default)]
+    pub undertakings: Vec<String>,
+    /// Earlier agreements, oldest first.
+    #[serde(default)]
+    pub earlier: Vec<EarlierAgreement>,
+    /// Names of attached documents ("Bilaga 1 – Åtagandeplan").
+    #[serde(default)]
+    pub attachments: Vec<String>,
+    /// The two coordinators.
+    pub coordinators: Vec<Coordinator>,
+    /// How costs are borne.
+    #[serde(default)]
+    pub economy: Option<String>,
+}
+
+impl Agreement {
+    /// Checks the agreement.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        required("title", &self.title, "the agreement's title")?;
+        required("purpose", &self.purpose, "the agreement's purpose")?;
+        if self.from_year > self.to_year {
+            return Err(ValidationError::new(
+                ErrorCode::TimeWindowReversed,
+                "to_year",
+                format!(
+                    "The period ends ({}) before it starts ({}).",
+                    self.to_year, self.from_year
+                ),
+            ));
+        }
+        if !(2000..=2100).contains(&self.from_year) {
+            return Err(invalid(
+                "from_year",
+                "Give the first year of the period (2000–2100).",
+            ));
+        }
+        if self.parties.len() < 2 {
+            return Err(invalid(
+                "parties",
+                "An agreement has at least two parties: a kommun and a lokalpolisområde.",
+            ));
+        }
+        for (i, p) in self.parties.iter().enumerate() {
+            required(&format!("parties[{i}].name"), &p.name, "the party's name")?;
+        }
+        let has = |k| self.parties.iter().any(|p| p.kind == k);
+        if !has(PartyKind::Kommun) || !has(PartyKind::Lokalpolisomrade) {
+            return Err(invalid(
+                "parties",
+                "An agreement needs a kommun and a lokalpolisområde among its parties.",
+            ));
+        }
+        let is_party = |name: &str| self.parties.iter().any(|p| p.name == name);
+        for (i, s) in self.signatories.iter().enumerate() {
+            required(
+                &format!("signatories[{i}].name"),
+                &s.name,
+                "the signatory's name",
+            )?;
+            if !is_party(&s.party) {
+                return Err(invalid(
+                    format!("signatories[{i}].party"),
+                    format!("\"{}\" is not one of the agreement's parties.", s.party),
+                ));
+            }
+        }
+        if self.coordinators.len() != 2 {
+            return Err(invalid(
+                "coordinators",
+                format!(
+                    "An agreement has two coordinators (one per party), not {}.",
+                    self.coordinators.len()
+                ),
+            ));
+        }
+        for (i, c) in self.coordinators.iter().enumerate() {
+            required(
+                &format!("coordinators[{i}].role"),
+                &c.role,
+                "the coordinator's role",
+            )?;
+            if !is_party(&c.party) {
+                return Err(invalid(
+                    format!("coordinators[{i}].party"),
+                    format!("\"{}\" is not one of the agreement's parties.", c.party),
+                ));
+            }
+        }
+        for (i, e) in self.earlier.iter().enumerate() {
+            if e.from_year > e.to_year || e.to_year > self.from_year {
+                return Err(invalid(
+                    format!("earlier[{i}]"),
+                    "An earlier agreement must end before this one starts, and not end before it starts.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The years of the period.
+    pub fn years(&self) -> impl Iterator<Item = i16> {
+        self.from_year..=self.to_year
+    }
+}
+
+/// Kind of governance body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// Styrgrupp.
+    Styrgrupp,
+    /// Beredningsgrupp.
+    Beredningsgrupp,
+    /// Arbetsgrupp (appointed by the styrgrupp).
+    Arbetsgrupp,
+}
+
+impl BodyKind {
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            BodyKind::Styrgrupp => "Styrgrupp",
+            BodyKind::Beredningsgrupp => "Beredningsgrupp",
+            BodyKind::Arbetsgrupp => "Arbetsgrupp",
+        }
+    }
+}
+
+/// A member of a body, by role and organisation (a name is optional: roles outlive people).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// Role ("Säkerhetschef").
+    pub role: String,
+    /// Organisation or förvaltning ("Uppsala kommun, kommunledningskontoret").
+    pub organisation: String,
+    /// Person, when named.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Leads the body.
+    #[serde(default)]
+    pub chair: bool,
+}
+
+/// A governance body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    /// Kind.
+    pub kind: BodyKind,
+    /// Name ("Styrgrupp för samverkan polis och kommun").
+    pub name: String,
+    /// Its mandate, as written.
+    pub mandate: String,
+    /// Members.
+    pub members: Vec<Member>,
+    /// The body that appointed it (arbetsgrupper are appointed by the styrgrupp).
+    #[serde(default)]
+    pub appointed_by: Option<String>,
+}
+
+impl Body {
+    /// Checks the body.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        required("name", &self.name, "the body's name")?;
+        required("mandate", &self.mandate, "the body's mandate")?;
+        if self.members.is_empty() {
+            return Err(missing("members", "at least one member"));
+        }
+        for (i, m) in self.members.iter().enumerate() {
+            required(&format!("members[{i}].role"), &m.role, "the member's role")?;
+            required(
+                &format!("members[{i}].organisation"),
+                &m.organisation,
+                "the member's organisation",
+            )?;
+        }
+        if self.members.iter().filter(|m| m.chair).count() > 1 {
+            return Err(invalid("members", "A body has at most one chair."));
+        }
+        if self.kind == BodyKind::Arbetsgrupp && self.appointed_by.is_none() {
+            return Err(missing(
+                "appointed_by",
+                "the body that appointed the arbetsgrupp (the styrgrupp)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A decision taken at a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// What was decided.
+    pub text: String,
+    /// Who carries it out.
+    #[serde(default)]
+    pub responsible: Option<String>,
+    /// By when.
+    #[serde(default)]
+    pub due: Option<Date>,
+}
+
+/// A meeting of a body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BodyMeeting {
+    /// The body (its name).
+    pub body: String,
+    /// Date.
+    pub date: Date,
+    /// Agenda items.
+    pub agenda: Vec<String>,
+    /// Minutes (free text, no personal data about individuals).
+    #[serde(default)]
+    pub minutes: String,
+    /// Decisions.
+    #[serde(default)]
+    pub decisions: Vec<Decision>,
+}
+
+impl BodyMeeting {
+    /// Checks the meeting.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        required("body", &self.body, "the body that met")?;
+        if self.agenda.is_empty() {
+            return Err(missing("agenda", "at least one agenda item"));
+        }
+        check_free_text("minutes", &self.minutes)?;
+        for (i, d) in self.decisions.iter().enumerate() {
+            required(&format!("decisions[{i}].text"), &d.text, "the decision")?;
+            if let Some(due) = d.due
+                && due < self.date
+            {
+                return Err(ValidationError::new(
+                    ErrorCode::TimeWindowReversed,
+                    format!("decisions[{i}].due"),
+                    "A decision cannot be due before the meeting that took it.",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A dated line in an activity log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    /// When (None: planned without a date).
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// What was done or is planned.
+    pub text: String,
+    /// Done.
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// A collaboration form (*samverkansform*).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollaborationForm {
+    /// Name ("Sociala insatsgrupper (SIG)").
+    pub name: String,
+    /// The owning party or unit.
+    pub owner: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// A broader form it belongs to ("Säkerhet och trygghet på offentliga platser och utrymmen").
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Indicators the form is followed up with.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    /// Activity log.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+}
+
+impl CollaborationForm {
+    /// Checks the form.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        required("name", &self.name, "the collaboration form's name")?;
+        required("owner", &self.owner, "who owns the collaboration form")?;
+        for (i, a) in self.activities.iter().enumerate() {
+            required(&format!("activities[{i}].text"), &a.text, "the activity")?;
+            check_free_text(&format!("activities[{i}].text"), &a.text)?;
+        }
+        Ok(())
+    }
+}
+
+/// Hours and money one party plans and uses for a commitment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// The party (its name).
+    pub party: String,
+    /// Planned hours.
+    #[serde(default)]
+    pub planned_hours: f64,
+    /// Hours used so far.
+    #[serde(default)]
+    pub used_hours: f64,
+    /// Planned money, SEK.
+    #[serde(default)]
+    pub planned_sek: f64,
+    /// Money used so far, SEK.
+    #[serde(default)]
+    pub used_sek: f64,
+}
+
+/// Status of a commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentStatus {
+    /// Planned, not started.
+    #[default]
+    NotStarted,
+    /// In progress.
+    Ongoing,
+    /// Done.
+    Done,
+    /// Moved to a later year.
+    Postponed,
+    /// Dropped.
+    Cancelled,
+}
+
+impl CommitmentStatus {
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            CommitmentStatus::NotStarted => "Ej påbörjat",
+            CommitmentStatus::Ongoing => "Pågår",
+            CommitmentStatus::Done => "Genomfört",
+            CommitmentStatus::Postponed => "Uppskjutet",
+            CommitmentStatus::Cancelled => "Avbrutet",
+        }
+    }
+}
+
+/// A priority area of the plan ("Stärk arbetet med särskilt utsatta brottsoffer").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityArea {
+    /// Stable key ("utsatta-brottsoffer").
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One commitment (*åtagande*) of a year's plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Commitment {
+    /// Stable key within the plan ("2020-1").
+    pub id: String,
+    /// The priority area's id.
+    pub priority_area: String,
+    /// Title.
+    pub title: String,
+    /// Description, as written in the plan.
+    #[serde(default)]
+    pub description: String,
+    /// The responsible party (its name), or "Gemensamt".
+    pub responsible: String,
+    /// Resources per party.
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    /// Status.
+    #[serde(default)]
+    pub status: CommitmentStatus,
+    /// Progress 0–100 %.
+    #[serde(default)]
+    pub progress: u8,
+    /// Ids of linked interventions (record store ids).
+    #[serde(default)]
+    pub interventions: Vec<String>,
+    /// Linked collaboration forms (names).
+    #[serde(default)]
+    pub collaboration_forms: Vec<String>,
+    /// Activities.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+}
+
+/// Whether a plan is still being drafted or decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum PlanStatus {
+    /// Being drafted.
+    #[default]
+    Draft,
+    /// Presented to and decided by KSAU on this date.
+    Decided {
+        /// Decision date.
+        date: Date,
+    },
+}
+
+/// The commitment plan (*åtagandeplan*) of one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentPlan {
+    /// The year.
+    pub year: i16,
+    /// Introduction, as written.
+    #[serde(default)]
+    pub introduction: String,
+    /// Status.
+    #[serde(default)]
+    pub status: PlanStatus,
+    /// Priority areas.
+    pub priority_areas: Vec<PriorityArea>,
+    /// Commitments.
+    pub commitments: Vec<Commitment>,
+}
+
+impl CommitmentPlan {
+    /// Checks the plan against its agreement.
+    pub fn validate(&self, agreement: &Agreement) -> Result<(), ValidationError> {
+        if !(agreement.from_year..=agreement.to_year).contains(&self.year) {
+            return Err(invalid(
+                "year",
+                format!(
+                    "The plan's year {} is outside the agreement's period {}–{}.",
+                    self.year, agreement.from_year, agreement.to_year
+                ),
+            ));
+        }
+        for (i, p) in self.priority_areas.iter().enumerate() {
+            required(&format!("priority_areas[{i}].id"), &p.id, "a key")?;
+            required(&format!("priority_areas[{i}].title"), &p.title, "a title")?;
+            if self.priority_areas[..i].iter().any(|q| q.id == p.id) {
+                return Err(invalid(
+                    format!("priority_areas[{i}].id"),
+                    format!("The key \"{}\" is used twice.", p.id),
+                ));
+            }
+        }
+        let parties: Vec<&str> = agreement.parties.iter().map(|p| p.name.as_str()).collect();
+        for (i, c) in self.commitments.iter().enumerate() {
+            let f = |s: &str| format!("commitments[{i}].{s}");
+            required(&f("id"), &c.id, "a key")?;
+            required(&f("title"), &c.title, "a title")?;
+            if self.commitments[..i].iter().any(|d| d.id == c.id) {
+                return Err(invalid(
+                    f("id"),
+                    format!("The key \"{}\" is used twice.", c.id),
+                ));
+            }
+            if !self.priority_areas.iter().any(|p| p.id == c.priority_area) {
+                return Err(invalid(
+                    f("priority_area"),
+                    format!(
+                        "\"{}\" is not one of the plan's priority areas.",
+                        c.priority_area
+                    ),
+                ));
+            }
+            if c.responsible != JOINT && !parties.contains(&c.responsible.as_str()) {
+                return Err(invalid(
+                    f("responsible"),
+                    format!(
+                        "\"{}\" is not a party of the agreement; use a party's name or \"{JOINT}\".",
+                        c.responsible
+                    ),
+                ));
+            }
+            if c.progress > 100 {
+                return Err(invalid(f("progress"), "Progress is 0–100 %."));
+            }
+            for (j, r) in c.resources.iter().enumerate() {
+                let g = format!("commitments[{i}].resources[{j}]");
+                if !parties.contains(&r.party.as_str()) {
+                    return Err(invalid(
+                        format!("{g}.party"),
+                        format!("\"{}\" is not a party of the agreement.", r.party),
+                    ));
+                }
+                for (name, v) in [
+                    ("planned_hours", r.planned_hours),
+                    ("used_hours", r.used_hours),
+                    ("planned_sek", r.planned_sek),
+                    ("used_sek", r.used_sek),
+                ] {
+                    if !(v.is_finite() && v >= 0.0) {
+                        return Err(invalid(
+                            format!("{g}.{name}"),
+                            "Hours and amounts are numbers of zero or more.",
+                        ));
+                    }
+                }
+            }
+            for (j, a) in c.activities.iter().enumerate() {
+                check_free_text(&format!("commitments[{i}].activities[{j}]"), &a.text)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Next year's plan as a draft: the same priority areas and commitments with their planned
+    /// resources, links to collaboration forms and interventions; status, progress, used
+    /// resources and activities start over. Ids get the new year ("2020-1" → "2021-1").
+    pub fn copy_as_draft(&self, next_year: i16) -> CommitmentPlan {
+        let old = self.year.to_string();
+        let new = next_year.to_string();
+        CommitmentPlan {
+            year: next_year,
+            introduction: self.introduction.replace(&old, &new),
+            status: PlanStatus::Draft,
+            priority_areas: self.priority_areas.clone(),
+            commitments: self
+                .commitments
+                .iter()
+                .filter(|c| c.status != CommitmentStatus::Cancelled)
+                .map(|c| Commitment {
+                    id: match c.id.strip_prefix(&old) {
+                        Some(rest) => format!("{new}{rest}"),
+                        None => c.id.clone(),
+                    },
+                    status: CommitmentStatus::NotStarted,
+                    progress: 0,
+                    activities: Vec::new(),
+                    resources: c
+                        .resources
+                        .iter()
+                        .map(|r| Resource {
+                            used_hours: 0.0,
+                            used_sek: 0.0,
+                            ..r.clone()
+                        })
+                        .collect(),
+                    ..c.clone()
+                })
+                .collect(),
+        }
+    }
+
+    /// Resources summed per party, in the order parties first appear:
+    /// `(party, planned hours, used hours, planned SEK, used SEK)`.
+    pub fn resources_per_party(&self) -> Vec<Resource> {
+        let mut out: Vec<Resource> = Vec::new();
+        for r in self.commitments.iter().flat_map(|c| &c.resources) {
+            let slot = match out.iter().position(|o| o.party == r.party) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(Resource {
+                        party: r.party.clone(),
+                        planned_hours: 0.0,
+                        used_hours: 0.0,
+                        planned_sek: 0.0,
+                        used_sek: 0.0,
+                    });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            slot.planned_hours += r.planned_hours;
+            slot.used_hours += r.used_hours;
+            slot.planned_sek += r.planned_sek;
+            slot.used_sek += r.used_sek;
+        }
+        out
+    }
+}
+
+/// The responsible "party" of a commitment both parties carry.
+pub const JOINT: &str = "Gemensamt";
+
+/// What a citizen promise is based on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BasisKind {
+    /// The lägesbild.
+    Lagesbild,
+    /// Citizen dialogues.
+    Dialog,
+    /// Surveys (trygghetsmätning, NTU).
+    Survey,
+    /// Anything else.
+    Other,
+}
+
+/// One basis of a citizen promise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromiseBasis {
+    /// Kind.
+    pub kind: BasisKind,
+    /// Description ("Trygghetsmätning hösten 2019").
+    pub description: String,
+}
+
+/// One promise with its activities and follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Promise {
+    /// The promise, as told to citizens.
+    pub text: String,
+    /// Activities.
+    #[serde(default)]
+    pub activities: Vec<Activity>,
+    /// How it is followed up, and what the follow-up found.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    /// Status.
+    #[serde(default)]
+    pub status: CommitmentStatus,
+}
+
+/// A citizen promise (*medborgarlöfte*) for an area and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CitizenPromise {
+    /// The area (name; the map area has the same name).
+    pub area: String,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+    /// What the promise is based on.
+    pub basis: Vec<PromiseBasis>,
+    /// The promises.
+    pub promises: Vec<Promise>,
+}
+
+impl CitizenPromise {
+    /// Checks it.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        required("area", &self.area, "the area the promise is for")?;
+        if self.to < self.from {
+            return Err(ValidationError::new(
+                ErrorCode::TimeWindowReversed,
+                "to",
+                "The period ends before it starts.",
+            ));
+        }
+        if self.basis.is_empty() {
+            return Err(missing(
+                "basis",
+                "what the promise is based on (lägesbild, dialogues, surveys)",
+            ));
+        }
+        if self.promises.is_empty() {
+            return Err(missing("promises", "at least one promise"));
+        }
+        for (i, p) in self.promises.iter().enumerate() {
+            required(&format!("promises[{i}].text"), &p.text, "the promise")?;
+        }
+        Ok(())
+    }
+}
+
+/// One communication activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunicationActivity {
+    /// When.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// What.
+    pub text: String,
+    /// Channel ("Pressmeddelande", "uppsala.se").
+    #[serde(default)]
+    pub channel: String,
+    /// Audience.
+    #[serde(default)]
+    pub audience: String,
+    /// Responsible party.
+    #[serde(default)]
+    pub responsible: String,
+}
+
+/// The joint communication plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunicationPlan {
+    /// Purpose, as written.
+    pub purpose: String,
+    /// Key messages (*huvudbudskap*).
+    pub key_messages: Vec<String>,
+    /// Activities.
+    #[serde(default)]
+    pub activities: Vec<CommunicationActivity>,
+    /// Special plans for communicating citizen promises (names).
+    #[serde(default)]
+    pub citizen_promise_plans: Vec<String>,
+}
+
+impl CommunicationPlan {
+    /// Checks it.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        required("purpose", &self.purpose, "the plan's purpose")?;
+        if self.key_messages.iter().all(|m| m.trim().is_empty()) {
+            return Err(missing("key_messages", "at least one key message"));
+        }
+        Ok(())
+    }
+}
+
+/// What a deadline is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKind {
+    /// The year's commitment plan to KSAU (January).
+    PlanToKsau,
+    /// The compilation of the year's implementation to the styrgrupp (October).
+    CompilationToSteeringGroup,
+    /// The compilation to KSAU (before year-end).
+    CompilationToKsau,
+    /// The final follow-up of the agreement (end of the period).
+    FinalFollowUp,
+    /// The law's lägesbild (at least every other year).
+    Lagesbild,
+    /// The law's decided åtgärdsplan.
+    Atgardsplan,
+    /// Anything else.
+    Other,
+}
+
+/// A dated deadline with a reminder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarEntry {
+    /// The deadline.
+    pub deadline: Date,
+    /// Kind.
+    pub kind: CalendarKind,
+    /// Title ("Åtagandeplan 2021 till KSAU").
+    pub title: String,
+    /// Where the deadline comes from ("Samverkansöverenskommelsen, Uppföljning").
+    pub source: String,
+    /// Days before the deadline the start page starts reminding.
+    pub reminder_days: u16,
+}
+
+impl CalendarEntry {
+    /// The first day of the reminder.
+    pub fn reminder_from(&self) -> Date {
+        self.deadline
+            .checked_sub(jiff::Span::new().days(i64::from(self.reminder_days)))
+            .unwrap_or(self.deadline)
+    }
+
+    /// Whether the start page shows it on `today` (from the reminder to the deadline).
+    pub fn due_soon(&self, today: Date) -> bool {
+        self.reminder_from() <= today && today <= self.deadline
+    }
+}
+
+/// When lag (2023:196) om kommuners ansvar för brottsförebyggande arbete took effect.
+pub const LAW_IN_FORCE: Date = jiff::civil::date(2023, 7, 1);
+
+fn date(y: i16, m: i8, d: i8) -> Date {
+    jiff::civil::date(y, m, d)
+}
+
+/// The deadlines of an agreement's period, sorted by date:
+///
+/// - every year: the commitment plan to KSAU by the end of January ("I början av varje år"),
+///   the compilation to the styrgrupp by the end of October ("i oktober varje år") and to KSAU
+///   by 31 December ("innan årsskiftet");
+/// - the final follow-up by 31 December of the last year ("i slutet av 2023");
+/// - the law's lägesbild: on 1 July 2023, when the law took effect, and then every other year
+///   on the same date (at least every other year), those within the period;
+/// - the law's åtgärdsplan: decided by the end of the year of each lägesbild (our planning
+///   rule: the plan is to rest on the current lägesbild).
+pub fn deadlines(agreement: &Agreement) -> Vec<CalendarEntry> {
+    let seed = "Samverkansöverenskommelsen (Uppföljning)".to_string();
+    let law = "Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete".to_string();
+    let mut out = Vec::new();
+    for y in agreement.years() {
+        out.push(CalendarEntry {
+            deadline: date(y, 1, 31),
+            kind: CalendarKind::PlanToKsau,
+            title: format!("Åtagandeplan {y} presenteras för KSAU"),
+            source: seed.clone(),
+            reminder_days: 45,
+        });
+        out.push(CalendarEntry {
+            deadline: date(y, 10, 31),
+            kind: CalendarKind::CompilationToSteeringGroup,
+            title: format!("Sammanställning av genomförandet {y} till styrgruppen"),
+            source: seed.clone(),
+            reminder_days: 30,
+        });
+        out.push(CalendarEntry {
+            deadline: date(y, 12, 31),
+            kind: CalendarKind::CompilationToKsau,
+            title: format!("Sammanställning av genomförandet {y} till KSAU"),
+            source: seed.clone(),
+            reminder_days: 45,
+        });
+    }
+    out.push(CalendarEntry {
+        deadline: date(agreement.to_year, 12, 31),
+        kind: CalendarKind::FinalFollowUp,
+        title: format!(
+            "Slutlig uppföljning av samverkansöverenskommelsen {}–{}",
+            agreement.from_year, agreement.to_year
+        ),
+        source: seed,
+        reminder_days: 90,
+    });
+    let end = date(agreement.to_year, 12, 31);
+    let start = date(agreement.from_year, 1, 1);
+    let mut due = LAW_IN_FORCE;
+    while due <= end {
+        if due < start {
+            due = due.checked_add(jiff::Span::new().years(2)).unwrap_or(end);
+            continue;
+        }
+        out.push(CalendarEntry {
+            deadline: due,
+            kind: CalendarKind::Lagesbild,
+            title: "Lägesbild över brottsligheten i kommunen (minst vartannat år)".into(),
+            source: law.clone(),
+            reminder_days: 90,
+        });
+        out.push(CalendarEntry {
+            deadline: date(due.year(), 12, 31),
+            kind: CalendarKind::Atgardsplan,
+            title: format!("Beslutad åtgärdsplan utifrån lägesbilden {}", due.year()),
+            source: law.clone(),
+            reminder_days: 60,
+        });
+        due = match due.checked_add(jiff::Span::new().years(2)) {
+            Ok(d) => d,
+            Err(_) => break,
+        };
+    }
+    out.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.title.cmp(&b.title)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agreement() -> Agreement {
+        Agreement {
+            title: "Samverkansöverenskommelse".into(),
+            case_number: None,
+            parties: vec![
+                Party {
+                    name: "Uppsala kommun".into(),
+                    kind: PartyKind::Kommun,
+                },
+                Party {
+                    name: "Lokalpolisområde Uppsala/Knivsta".into(),
+                    kind: PartyKind::Lokalpolisomrade,
+                },
+            ],
+            from_year: 2020,
+            to_year: 2023,
+            decided: None,
+            signatories: vec![],
+            purpose: "Minska brottsligheten och öka tryggheten.".into(),
+            undertakings: vec![],
+            earlier: vec![],
+            attachments: vec![],
+            coordinators: vec![
+                Coordinator {
+                    role: "Utvecklingsledare".into(),
+                    party: "Uppsala kommun".into(),
+                    name: None,
+                },
+                Coordinator {
+                    role: "Kommunpolis".into(),
+                    party: "Lokalpolisområde Uppsala/Knivsta".into(),
+                    name: None,
+                },
+            ],
+            economy: None,
+        }
+    }
+
+    fn plan() -> CommitmentPlan {
+        CommitmentPlan {
+            year: 2020,
+            introduction: "Under 2020".into(),
+            status: PlanStatus::Decided {
+                date: date(2020, 1, 20),
+            },
+            priority_areas: vec![PriorityArea {
+                id: "skola".into(),
+                title: "Trygg skola".into(),
+                description: String::new(),
+            }],
+            commitments: vec![Commitment {
+                id: "2020-1".into(),
+                priority_area: "skola".into(),
+                title: "Utbildning".into(),
+                description: String::new(),
+                responsible: JOINT.into(),
+                resources: vec![Resource {
+                    party: "Uppsala kommun".into(),
+                    planned_hours: 100.0,
+                    used_hours: 80.0,
+                    planned_sek: 10_000.0,
+                    used_sek: 5_000.0,
+                }],
+                status: CommitmentStatus::Done,
+                progress: 100,
+                interventions: vec!["i1".into()],
+                collaboration_forms: vec![],
+                activities: vec![Activity {
+                    date: None,
+                    text: "Utbildningsdag".into(),
+                    done: true,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn agreement_rules() {
+        let a = agreement();
+        a.validate().unwrap();
+        let mut b = a.clone();
+        b.to_year = 2019;
+        assert_eq!(b.validate().unwrap_err().field, "to_year");
+        let mut c = a.clone();
+        c.coordinators.pop();
+        assert_eq!(c.validate().unwrap_err().field, "coordinators");
+        let mut d = a.clone();
+        d.parties[1].kind = PartyKind::Other;
+        assert_eq!(d.validate().unwrap_err().field, "parties");
+    }
+
+    #[test]
+    fn plan_rules_and_copy() {
+        let a = agreement();
+        let p = plan();
+        p.validate(&a).unwrap();
+        let mut bad = p.clone();
+        bad.commitments[0].priority_area = "x".into();
+        assert_eq!(
+            bad.validate(&a).unwrap_err().field,
+            "commitments[0].priority_area"
+        );
+        let mut bad = p.clone();
+        bad.commitments[0].resources[0].used_hours = -1.0;
+        assert_eq!(
+            bad.validate(&a).unwrap_err().field,
+            "commitments[0].resources[0].used_hours"
+        );
+        let next = p.copy_as_draft(2021);
+        next.validate(&a).unwrap();
+        assert_eq!(next.year, 2021);
+        assert_eq!(next.status, PlanStatus::Draft);
+        let c = &next.commitments[0];
+        assert_eq!(c.id, "2021-1");
+        assert_eq!(c.status, CommitmentStatus::NotStarted);
+        assert_eq!(c.progress, 0);
+        assert!(c.activities.is_empty());
+        assert_eq!(c.resources[0].planned_hours, 100.0);
+        assert_eq!(c.resources[0].used_hours, 0.0);
+        assert_eq!(c.interventions, vec!["i1".to_string()]);
+        assert_eq!(next.introduction, "Under 2021");
+        let mut late = p.clone();
+        late.year = 2024;
+        assert_eq!(late.validate(&a).unwrap_err().field, "year");
+        let per = p.resources_per_party();
+        assert_eq!(per.len(), 1);
+        assert_eq!(per[0].used_sek, 5_000.0);
+    }
+
+    #[test]
+    fn calendar_2020_2023() {
+        let entries = deadlines(&agreement());
+        let of = |k: CalendarKind| -> Vec<Date> {
+            entries
+                .iter()
+                .filter(|e| e.kind == k)
+                .map(|e| e.deadline)
+                .collect()
+        };
+        assert_eq!(
+            of(CalendarKind::PlanToKsau),
+            (2020..=2023).map(|y| date(y, 1, 31)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            of(CalendarKind::CompilationToSteeringGroup),
+            (2020..=2023).map(|y| date(y, 10, 31)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            of(CalendarKind::CompilationToKsau),
+            (2020..=2023).map(|y| date(y, 12, 31)).collect::<Vec<_>>()
+        );
+        assert_eq!(of(CalendarKind::FinalFollowUp), vec![date(2023, 12, 31)]);
+        assert_eq!(of(CalendarKind::Lagesbild), vec![date(2023, 7, 1)]);
+        assert_eq!(of(CalendarKind::Atgardsplan), vec![date(2023, 12, 31)]);
+        assert!(entries.windows(2).all(|w| w[0].deadline <= w[1].deadline));
+        let oct = entries
+            .iter()
+            .find(|e| e.kind == CalendarKind::CompilationToSteeringGroup)
+            .unwrap();
+        assert_eq!(oct.reminder_from(), date(2020, 10, 1));
+        assert!(oct.due_soon(date(2020, 10, 15)));
+        assert!(!oct.due_soon(date(2020, 11, 1)));
+
+        let mut later = agreement();
+        later.from_year = 2024;
+        later.to_year = 2027;
+        assert_eq!(
+            deadlines(&later)
+                .iter()
+                .filter(|e| e.kind == CalendarKind::Lagesbild)
+                .map(|e| e.deadline)
+                .collect::<Vec<_>>(),
+            vec![date(2025, 7, 1), date(2027, 7, 1)]
+        );
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let p = plan();
+        let json = serde_json::to_string(&p).unwrap();
+        let back: CommitmentPlan = serde_json::from_str(&json).unwrap();
+        assert_eq!(p, back);
+        assert!(json.contains("\"state\":\"decided\""));
+    }
+}

@@ -1,0 +1,320 @@
+//! The generated reports on a small seeded store: every number in the document equals a count
+//! computed here from the seed, an empty week says so, internal incidents stay out.
+
+use std::sync::Arc;
+
+use jiff::civil::{Date, date};
+use trygg_domain::{
+    Actor, AreaKind, Channel, NewArea, NewIncident, NewOrganisation, OrgKind, OrganisationId,
+    Position, Precision, Scope, Visibility,
+};
+use trygg_report::{Block, Document, Inline};
+use trygg_store::{BatchAudit, Store};
+use trygg_store_sqlite::SqliteStore;
+use trygg_web::{AppState, reports};
+
+/// Two square districts side by side in Uppsala (lon 17.60–17.64, lat 59.84–59.86).
+fn square(lon0: f64) -> serde_json::Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [[
+        [lon0, 59.84], [lon0 + 0.02, 59.84], [lon0 + 0.02, 59.86], [lon0, 59.86], [lon0, 59.84]
+    ]]})
+}
+
+/// (day, category, west district?, visibility)
+type Seed = (Date, &'static str, bool, Visibility);
+
+fn seed() -> Vec<Seed> {
+    let mut s = Vec::new();
+    // Week 10 of 2024 (4–10 March): 5 klotter in Väster, 3 inbrott in Öster, 1 internal.
+    for d in 0..5 {
+        s.push((
+            date(2024, 3, 4 + d),
+            "skadegorelse.klotter",
+            true,
+            Visibility::Shared,
+        ));
+    }
+    for d in 0..3 {
+        s.push((
+            date(2024, 3, 8 + d),
+            "ordning.inbrott",
+            false,
+            Visibility::Shared,
+        ));
+    }
+    s.push((
+        date(2024, 3, 5),
+        "ordning.inbrott",
+        false,
+        Visibility::Internal,
+    ));
+    // Week 9 of 2024: 4 in Väster.
+    for d in 0..4 {
+        s.push((
+            date(2024, 2, 26 + d),
+            "samling.trapphus",
+            true,
+            Visibility::Shared,
+        ));
+    }
+    // Week 10 of 2023 (6–12 March 2023): 2 in Öster.
+    for d in 0..2 {
+        s.push((
+            date(2023, 3, 6 + d),
+            "ordning.inbrott",
+            false,
+            Visibility::Shared,
+        ));
+    }
+    s
+}
+
+async fn state() -> AppState {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    let actor = Actor::system("test");
+    let org = store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: "Testkommun".into(),
+                kind: OrgKind::Kommun,
+                parent_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
+    let ingest = trygg_web::ingest::Ingest::load(store.clone(), tz.clone())
+        .await
+        .unwrap();
+    ingest
+        .import_areas(
+            &actor,
+            vec![
+                NewArea {
+                    name: "Väster".into(),
+                    code: Some("V".into()),
+                    kind: AreaKind::District,
+                    geometry: square(17.60),
+                },
+                NewArea {
+                    name: "Öster".into(),
+                    code: Some("O".into()),
+                    kind: AreaKind::District,
+                    geometry: square(17.62),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    let incidents = seed()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (day, cat, west, vis))| incident(org.id, &tz, i, day, cat, west, vis))
+        .collect();
+    ingest
+        .write(&actor, incidents, BatchAudit::Each)
+        .await
+        .unwrap();
+    AppState::load(store, tz).await.unwrap()
+}
+
+fn incident(
+    org: OrganisationId,
+    tz: &jiff::tz::TimeZone,
+    i: usize,
+    day: Date,
+    cat: &str,
+    west: bool,
+    visibility: Visibility,
+) -> NewIncident {
+    let lon = if west { 17.605 } else { 17.625 } + 0.0005 * (i % 5) as f64;
+    NewIncident {
+        occurred_from: day
+            .at(21, 30, 0, 0)
+            .to_zoned(tz.clone())
+            .unwrap()
+            .timestamp(),
+        occurred_to: None,
+        reported_at: None,
+        category: cat.into(),
+        place_type: None,
+        position: Some(Position::from_wgs84(59.85, lon, Precision::Exact).unwrap()),
+        place: None,
+        source_org: org,
+        channel: Channel::Api,
+        external_id: None,
+        description: None,
+        visibility,
+        report_id: None,
+        created_by: None,
+    }
+}
+
+fn text(doc: &Document) -> String {
+    let mut out = String::new();
+    for b in &doc.blocks {
+        match b {
+            Block::Heading { text, .. } => out.push_str(&format!("# {text}\n")),
+            Block::Paragraph(p) => {
+                out.push_str(&p.iter().map(Inline::text).collect::<String>());
+                out.push('\n');
+            }
+            Block::Bullets(items) => {
+                for i in items {
+                    out.push_str(&format!(
+                        "- {}\n",
+                        i.iter().map(Inline::text).collect::<String>()
+                    ));
+                }
+            }
+            Block::KeyFigures(k) => {
+                for k in k {
+                    out.push_str(&format!("[{}: {}]\n", k.label, k.value));
+                }
+            }
+            Block::Table(t) => {
+                for r in t.rows.iter().chain(t.total.iter()) {
+                    out.push_str(&format!("| {} |\n", r.join(" | ")));
+                }
+            }
+            Block::Figure(f) => out.push_str(&format!("(figur: {})\n", f.caption)),
+            Block::PageBreak => {}
+        }
+    }
+    out.replace('\u{a0}', " ")
+}
+
+fn shared_in(from: Date, to: Date, west: Option<bool>) -> usize {
+    seed()
+        .iter()
+        .filter(|(d, _, w, v)| {
+            *d >= from && *d < to && *v == Visibility::Shared && west.is_none_or(|x| x == *w)
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn weekly_numbers_equal_the_seed() {
+    let state = state().await;
+    let week = reports::parse_iso_week("2024-W10").unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    let t = text(&doc);
+    let now = shared_in(date(2024, 3, 4), date(2024, 3, 11), None);
+    let west = shared_in(date(2024, 3, 4), date(2024, 3, 11), Some(true));
+    let east = shared_in(date(2024, 3, 4), date(2024, 3, 11), Some(false));
+    let prev = shared_in(date(2024, 2, 26), date(2024, 3, 4), None);
+    let ly = shared_in(date(2023, 3, 6), date(2023, 3, 13), None);
+    assert_eq!((now, prev, ly), (8, 4, 2), "the seed");
+    assert_eq!(doc.title, "Lägesbild vecka 10 2024");
+    assert!(t.contains(&format!("[Händelser vecka 10: {now}]")), "{t}");
+    assert!(t.contains(&format!("rapporterades {now} händelser")), "{t}");
+    assert!(
+        t.contains(&format!("ökade med 100 % jämfört med vecka 9 ({prev})")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!(
+            "ökade med 300 % jämfört med samma vecka 2023 ({ly})"
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Väster | {west} | 0 | – | 62,5 % |")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Öster | {east} | {ly} | +50 % | 37,5 % |")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Summa | {now} | {prev} | {ly} |")),
+        "{t}"
+    );
+    assert!(t.contains("(figur: Händelser per ISO-vecka"), "{t}");
+    assert!(t.contains("(figur: Händelser vecka 10"), "{t}");
+    assert!(t.contains("Nära upprepning prövas inte"), "{t}");
+    // The internal burglary is visible to the whole system but not in the shared report.
+    let all = reports::weekly(&state, week, Scope::All).await.unwrap();
+    assert!(text(&all).contains(&format!("rapporterades {} händelser", now + 1)));
+    // Renders in every format.
+    trygg_report::html::html(&doc).unwrap();
+    trygg_report::docx::docx(&doc).unwrap();
+}
+
+#[tokio::test]
+async fn an_empty_week_says_so() {
+    let state = state().await;
+    let week = reports::parse_iso_week("2024-W20").unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("Inga händelser har rapporterats för vecka 20 (13–19 maj 2024)"),
+        "{t}"
+    );
+    assert!(t.contains("[Händelser vecka 20: 0]"), "{t}");
+    trygg_report::html::html(&doc).unwrap();
+    assert!(reports::parse_iso_week("2024-W54").is_err());
+    assert!(reports::parse_iso_week("vecka 4").is_err());
+}
+
+#[tokio::test]
+async fn tertial_and_lagesbild() {
+    let state = state().await;
+    let doc = reports::tertial(&state, 2024, 1, Scope::Shared)
+        .await
+        .unwrap();
+    let t = text(&doc);
+    let now = shared_in(date(2024, 1, 1), date(2024, 5, 1), None);
+    let prev = shared_in(date(2023, 1, 1), date(2023, 5, 1), None);
+    assert!(
+        t.contains(&format!("[Händelser januari–april 2024: {now}]")),
+        "{t}"
+    );
+    assert!(t.contains(&format!("rapporterades {now} händelser")), "{t}");
+    assert!(
+        t.contains(&format!("jämfört med samma period 2023 ({prev})")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Summa | {now} | {prev} | +500 % |")),
+        "{t}"
+    );
+    assert!(
+        reports::tertial(&state, 2024, 4, Scope::Shared)
+            .await
+            .is_err()
+    );
+
+    let doc = reports::lagesbild(&state, 2024, Scope::Shared)
+        .await
+        .unwrap();
+    let t = text(&doc);
+    let y = |yr: i16| shared_in(date(yr, 1, 1), date(yr + 1, 1, 1), None);
+    assert!(t.contains(&format!("[Händelser 2024: {}]", y(2024))), "{t}");
+    assert!(
+        t.contains(&format!(
+            // Years before the data begins are left out, not shown as 0.
+            "Antal händelser per år 2023–2024: 2023: {}, 2024: {}.",
+            y(2023),
+            y(2024)
+        )),
+        "{t}"
+    );
+    for h in [
+        "# Inledning",
+        "# Kartläggning: brott och otrygghet per typ",
+        "# Kartläggning: brott och otrygghet per område",
+        "# Utveckling över tid",
+        "# Analys",
+        "# Källor och metod",
+        "# Från lägesbild till åtgärdsplan",
+    ] {
+        assert!(t.contains(h), "{h} missing in {t}");
+    }
+    assert!(
+        t.contains(&format!("| Andra system via API | {} |", y(2024))),
+        "{t}"
+    );
+    assert_eq!(reports::data_years(&state, Scope::Shared), vec![2023, 2024]);
+}
