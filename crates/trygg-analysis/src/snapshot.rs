@@ -569,6 +569,11 @@ impl Snapshot {
         }
     }
 
+    /// The largest id held (also of a removed incident): rows with larger ids append.
+    pub fn last_id(&self) -> Option<i64> {
+        self.id.last().copied()
+    }
+
     /// Number of (live) incidents.
     pub fn len(&self) -> usize {
         self.id.len() - self.removed

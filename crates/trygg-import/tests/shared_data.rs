@@ -2,13 +2,12 @@
 //! there (`../shared/data` next to the checkout, or `TRYGG_SHARED_DATA`). Copies of the files
 //! are also tested directly as fixtures, so nothing is lost when it is absent.
 //!
-//! Skipped on purpose: `*.geoparquet` (GeoParquet is not an import format; the same boundaries
-//! are imported from the GeoJSON copies) and `README.md`.
+//! Skipped on purpose: `README.md`.
 
 use std::path::PathBuf;
 
 use trygg_domain::OrganisationId;
-use trygg_import::areas::read_areas_geojson;
+use trygg_import::areas::{read_areas_geojson, read_areas_geoparquet};
 use trygg_import::polisen::{PolisenOptions, parse_polisen};
 
 fn shared() -> Option<PathBuf> {
@@ -64,8 +63,11 @@ fn every_shared_sample_file_parses() {
                     bytes,
                     include_bytes!("../src/swedish_admin_areas_kommun_lan_codes.csv")
                 );
-            } else if name.ends_with(".geoparquet") || name == "README.md" {
-                println!("skipped {name} (not an import format)");
+            } else if name.ends_with(".geoparquet") {
+                let a = read_areas_geoparquet(&bytes, None, None, None)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                assert!(!a.is_empty(), "{name}");
+            } else if name == "README.md" {
                 continue;
             } else {
                 panic!("{name}: a new sample file; add it to this test");
@@ -74,7 +76,7 @@ fn every_shared_sample_file_parses() {
         }
     }
     assert_eq!(
-        checked, 13,
-        "4 Polisen JSON, event_types.csv, 7 GeoJSON, the code table"
+        checked, 15,
+        "4 Polisen JSON, event_types.csv, 7 GeoJSON, 2 GeoParquet, the code table"
     );
 }

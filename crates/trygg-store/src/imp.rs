@@ -32,6 +32,14 @@ macro_rules! impl_store {
 
             type Tx = ::sqlx::Transaction<'static, $db>;
 
+            /// Whether generated statements number their placeholders (`$n`) or leave them
+            /// anonymous (`?`, SQLite: it binds those without a name lookup).
+            const NUMBERED: bool = !matches!($backend.as_bytes(), b"sqlite");
+
+            /// Whether a batch's new ids are consecutive from the largest stored id + 1 (SQLite
+            /// under its write lock; not a sequence shared with concurrent writers).
+            const SEQUENTIAL_IDS: bool = matches!($backend.as_bytes(), b"sqlite");
+
             /// Now, in whole seconds: the precision incidents are stored with.
             fn now() -> Timestamp {
                 sql::whole_seconds(Timestamp::now())
@@ -66,63 +74,190 @@ macro_rules! impl_store {
                 serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
             }
 
+            /// The 18 insert values of each incident in `chunk`, borrowed, in
+            /// [`sql::INCIDENT_INSERT_COLUMNS`] order (the same values as [`IncidentValues`]).
+            fn incident_arguments<'q>(
+                chunk: &'q [AssignedIncident],
+                at: Timestamp,
+            ) -> Result<<$db as ::sqlx::Database>::Arguments<'q>> {
+                use ::sqlx::Arguments as _;
+                let mut args = <$db as ::sqlx::Database>::Arguments::<'q>::default();
+                args.reserve(chunk.len() * 18, chunk.len() * 160);
+                let encode = |e| StoreError::Database(::sqlx::Error::Encode(e));
+                for a in chunk {
+                    let i = &a.incident;
+                    let p = i.position.as_ref();
+                    args.add(i.occurred_from.as_second()).map_err(encode)?;
+                    args.add(i.occurred_to_or_from().as_second()).map_err(encode)?;
+                    args.add(i.reported_at.unwrap_or(at).as_second()).map_err(encode)?;
+                    args.add(i.category.as_str()).map_err(encode)?;
+                    args.add(i.place_type.map(|t| t.as_str())).map_err(encode)?;
+                    args.add(p.map(|p| p.lat)).map_err(encode)?;
+                    args.add(p.map(|p| p.lon)).map_err(encode)?;
+                    args.add(p.map(|p| p.n)).map_err(encode)?;
+                    args.add(p.map(|p| p.e)).map_err(encode)?;
+                    args.add(p.map(|p| p.precision.as_str())).map_err(encode)?;
+                    args.add(i.place.as_deref()).map_err(encode)?;
+                    args.add(i.source_org.0).map_err(encode)?;
+                    args.add(i.channel.as_str()).map_err(encode)?;
+                    args.add(i.external_id.as_deref()).map_err(encode)?;
+                    args.add(i.description.as_deref()).map_err(encode)?;
+                    args.add(i.visibility.as_str()).map_err(encode)?;
+                    args.add(i.report_id.map(|r| r.0)).map_err(encode)?;
+                    args.add(i.created_by.map(|u| u.0)).map_err(encode)?;
+                }
+                Ok(args)
+            }
+
             /// Inserts validated incidents; returns their ids in input order.
+            ///
+            /// Multi-row INSERTs in chunks of [`sql::INSERT_CHUNK`]: every full chunk uses the
+            /// same statement text (prepared once, then cached), and the next chunk's values are
+            /// bound while the database runs the current one. Each chunk's area links follow it
+            /// at once, while its rows are still in the page cache for the foreign-key check.
+            ///
+            /// SQLite gives a new row the largest rowid + 1, so under the write lock a batch's
+            /// ids are consecutive from the largest stored id + 1; they are computed instead of
+            /// sent back row by row with RETURNING (which costs a message per row), and checked
+            /// against the stored maximum at the end. PostgreSQL's ids come from a sequence
+            /// shared with concurrent writers, so there each chunk returns its ids.
             async fn insert_incidents(
                 tx: &mut Tx,
                 incidents: &[AssignedIncident],
                 at: Timestamp,
             ) -> Result<Vec<i64>> {
                 let mut ids = Vec::with_capacity(incidents.len());
-                for chunk in incidents.chunks(sql::INSERT_CHUNK) {
-                    let mut qb = QueryBuilder::<$db>::new(format!(
-                        "INSERT INTO incidents ({}) VALUES ",
-                        sql::INCIDENT_INSERT_COLUMNS
-                    ));
-                    for (k, a) in chunk.iter().enumerate() {
-                        if k > 0 {
-                            qb.push(", ");
-                        }
-                        IncidentValues::new(&a.incident, at).push_tuple(&mut qb);
-                    }
-                    qb.push(" RETURNING id");
-                    let mut chunk_ids: Vec<i64> = qb
-                        .build_query_scalar()
-                        .fetch_all(&mut **tx)
-                        .await
-                        .map_err(|e| sql::classify("incident", e))?;
-                    // Both engines assign increasing ids in VALUES order within one statement;
-                    // RETURNING's row order is not promised, so sort.
-                    chunk_ids.sort_unstable();
-                    ids.extend(chunk_ids);
+                if incidents.is_empty() {
+                    return Ok(ids);
                 }
-                let pairs: Vec<(i64, i64)> = ids
-                    .iter()
-                    .zip(incidents)
-                    .flat_map(|(&id, a)| {
-                        let mut areas = a.areas.clone();
-                        areas.sort();
+                let first_id: Option<i64> = if SEQUENTIAL_IDS {
+                    let max: Option<i64> = ::sqlx::query_scalar("SELECT MAX(id) FROM incidents")
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    Some(max.unwrap_or(0) + 1)
+                } else {
+                    None
+                };
+                let tail = if SEQUENTIAL_IDS { "" } else { " RETURNING id" };
+                let head = format!("INSERT INTO incidents ({})", sql::INCIDENT_INSERT_COLUMNS);
+                let full_rows = sql::INSERT_CHUNK.min(incidents.len());
+                let full = sql::values_sql(&head, 18, full_rows, tail, NUMBERED);
+                let mut links = AreaLinks::default();
+                let mut chunks = incidents.chunks(sql::INSERT_CHUNK);
+                let mut next = chunks.next().map(|c| (c, incident_arguments(c, at)));
+                while let Some((chunk, args)) = next.take() {
+                    let partial;
+                    let text = if chunk.len() == full_rows {
+                        &full
+                    } else {
+                        partial = sql::values_sql(&head, 18, chunk.len(), tail, NUMBERED);
+                        &partial
+                    };
+                    let following = chunks.next();
+                    let build = async move { following.map(|c| (c, incident_arguments(c, at))) };
+                    let start = ids.len();
+                    if let Some(first) = first_id {
+                        let insert = ::sqlx::query_with::<$db, _>(text, args?).execute(&mut **tx);
+                        let (result, built) = sql::join(insert, build).await;
+                        let done = result.map_err(|e| sql::classify("incident", e))?;
+                        if done.rows_affected() != chunk.len() as u64 {
+                            return Err(StoreError::Corrupt(format!(
+                                "{} of {} incident rows inserted", done.rows_affected(), chunk.len()
+                            )));
+                        }
+                        let from = first + start as i64;
+                        ids.extend(from..from + chunk.len() as i64);
+                        next = built;
+                    } else {
+                        let insert = ::sqlx::query_scalar_with::<$db, i64, _>(text, args?)
+                            .fetch_all(&mut **tx);
+                        let (result, built) = sql::join(insert, build).await;
+                        let mut chunk_ids = result.map_err(|e| sql::classify("incident", e))?;
+                        // Both engines assign increasing ids in VALUES order within one
+                        // statement; RETURNING's row order is not promised, so sort.
+                        chunk_ids.sort_unstable();
+                        ids.extend(chunk_ids);
+                        next = built;
+                    }
+                    for (&id, a) in ids[start..].iter().zip(chunk) {
+                        let mut areas: Vec<i64> = a.areas.iter().map(|x| x.0).collect();
+                        areas.sort_unstable();
                         areas.dedup();
-                        areas.into_iter().map(move |area| (id, area.0))
-                    })
-                    .collect();
-                insert_area_links(tx, &pairs).await?;
+                        for area in areas {
+                            links.push(tx, id, area).await?;
+                        }
+                    }
+                }
+                links.flush(tx).await?;
+                if let Some(first) = first_id {
+                    let max: Option<i64> = ::sqlx::query_scalar("SELECT MAX(id) FROM incidents")
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    let last = first + ids.len() as i64 - 1;
+                    if max != Some(last) {
+                        return Err(StoreError::Corrupt(format!(
+                            "incident ids were not assigned consecutively ({first}..={last} expected, largest stored {max:?}); nothing was written"
+                        )));
+                    }
+                }
                 Ok(ids)
             }
 
-            async fn insert_area_links(tx: &mut Tx, pairs: &[(i64, i64)]) -> Result<()> {
-                for chunk in pairs.chunks(4000) {
-                    let mut qb = QueryBuilder::<$db>::new(
-                        "INSERT INTO incident_areas (incident_id, area_id) ",
-                    );
-                    qb.push_values(chunk, |mut b, &(incident, area)| {
-                        b.push_bind(incident).push_bind(area);
-                    });
-                    qb.build()
+            /// (incident, area) links waiting to be inserted in statements of
+            /// [`AreaLinks::CHUNK`] rows, all with the same cached text.
+            #[derive(Default)]
+            struct AreaLinks {
+                pending: Vec<(i64, i64)>,
+                full: Option<String>,
+            }
+
+            impl AreaLinks {
+                const CHUNK: usize = 4000;
+
+                async fn push(&mut self, tx: &mut Tx, incident: i64, area: i64) -> Result<()> {
+                    self.pending.push((incident, area));
+                    if self.pending.len() == Self::CHUNK {
+                        self.flush(tx).await?;
+                    }
+                    Ok(())
+                }
+
+                async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
+                    use ::sqlx::Arguments as _;
+                    if self.pending.is_empty() {
+                        return Ok(());
+                    }
+                    let head = "INSERT INTO incident_areas (incident_id, area_id)";
+                    let n = self.pending.len();
+                    let partial;
+                    let text = if n == Self::CHUNK {
+                        self.full.get_or_insert_with(|| sql::values_sql(head, 2, n, "", NUMBERED))
+                    } else {
+                        partial = sql::values_sql(head, 2, n, "", NUMBERED);
+                        &partial
+                    };
+                    let mut args = <$db as ::sqlx::Database>::Arguments::<'_>::default();
+                    args.reserve(n * 2, n * 16);
+                    for &(incident, area) in &self.pending {
+                        args.add(incident).map_err(|e| StoreError::Database(::sqlx::Error::Encode(e)))?;
+                        args.add(area).map_err(|e| StoreError::Database(::sqlx::Error::Encode(e)))?;
+                    }
+                    ::sqlx::query_with::<$db, _>(text, args)
                         .execute(&mut **tx)
                         .await
                         .map_err(|e| sql::classify("incident area", e))?;
+                    self.pending.clear();
+                    Ok(())
                 }
-                Ok(())
+            }
+
+            /// Inserts (incident, area) links.
+            async fn insert_area_links(tx: &mut Tx, pairs: &[(i64, i64)]) -> Result<()> {
+                let mut links = AreaLinks::default();
+                for &(incident, area) in pairs {
+                    links.push(tx, incident, area).await?;
+                }
+                links.flush(tx).await
             }
 
             async fn update_incident(
@@ -197,35 +332,45 @@ macro_rules! impl_store {
             }
 
             /// Stored incidents with these external ids, keyed by (channel, org, external id).
+            /// A (channel, organisation) with no stored external id at all (a first import) is
+            /// answered from the index without looking up each id.
             async fn existing_by_external_id(
                 tx: &mut Tx,
                 incidents: &[AssignedIncident],
-            ) -> Result<::std::collections::HashMap<(String, i64, String), Incident>> {
-                let mut keys: ::std::collections::BTreeMap<(String, i64), Vec<String>> =
+            ) -> Result<::std::collections::HashMap<(&'static str, i64, String), Incident>> {
+                let mut keys: ::std::collections::BTreeMap<(&'static str, i64), Vec<&str>> =
                     ::std::collections::BTreeMap::new();
                 for a in incidents {
                     if let Some(x) = &a.incident.external_id {
-                        keys.entry((
-                            a.incident.channel.as_str().to_string(),
-                            a.incident.source_org.0,
-                        ))
-                        .or_default()
-                        .push(x.clone());
+                        keys.entry((a.incident.channel.as_str(), a.incident.source_org.0))
+                            .or_default()
+                            .push(x.as_str());
                     }
                 }
                 let mut found = ::std::collections::HashMap::new();
                 for ((channel, org), ext) in keys {
+                    let any: bool = ::sqlx::query_scalar(
+                        "SELECT EXISTS (SELECT 1 FROM incidents WHERE channel = $1 \
+                         AND source_org = $2 AND external_id IS NOT NULL)",
+                    )
+                    .bind(channel)
+                    .bind(org)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    if !any {
+                        continue;
+                    }
                     for chunk in ext.chunks(1000) {
                         let mut qb = QueryBuilder::<$db>::new(format!(
                             "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE channel = "
                         ));
-                        qb.push_bind(channel.clone())
+                        qb.push_bind(channel)
                             .push(" AND source_org = ")
                             .push_bind(org)
                             .push(" AND external_id IN (");
                         let mut list = qb.separated(", ");
-                        for x in chunk {
-                            list.push_bind(x.clone());
+                        for &x in chunk {
+                            list.push_bind(x);
                         }
                         qb.push(")");
                         let rows = qb.build().fetch_all(&mut **tx).await?;
@@ -233,7 +378,7 @@ macro_rules! impl_store {
                             rows.iter().map(sql::incident_from_row).collect::<Result<Vec<_>>>()?;
                         attach_areas(&mut **tx, &mut items).await?;
                         for i in items {
-                            let key = (channel.clone(), org, i.external_id.clone().unwrap_or_default());
+                            let key = (channel, org, i.external_id.clone().unwrap_or_default());
                             found.insert(key, i);
                         }
                     }
@@ -710,33 +855,43 @@ macro_rules! impl_store {
                     for (k, a) in incidents.iter().enumerate() {
                         a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
                     }
-                    // A later version of the same external id in one batch wins.
-                    let mut last: ::std::collections::HashMap<(String, i64, String), usize> =
-                        ::std::collections::HashMap::new();
-                    for (k, a) in incidents.iter().enumerate() {
-                        if let Some(x) = &a.incident.external_id {
-                            last.insert((a.incident.channel.as_str().to_string(), a.incident.source_org.0, x.clone()), k);
-                        }
-                    }
-                    let key_of = |a: &AssignedIncident| {
-                        a.incident.external_id.as_ref().map(|x| {
-                            (a.incident.channel.as_str().to_string(), a.incident.source_org.0, x.clone())
-                        })
+                    // A later version of the same external id in one batch wins: walk from the
+                    // end and keep the first of each key.
+                    let keep: Vec<bool> = {
+                        let mut seen: ::std::collections::HashSet<(&str, i64, &str)> =
+                            ::std::collections::HashSet::new();
+                        let mut keep: Vec<bool> = incidents
+                            .iter()
+                            .rev()
+                            .map(|a| match &a.incident.external_id {
+                                Some(x) => seen.insert((a.incident.channel.as_str(), a.incident.source_org.0, x.as_str())),
+                                None => true,
+                            })
+                            .collect();
+                        keep.reverse();
+                        keep
                     };
                     let incidents: Vec<AssignedIncident> = incidents
                         .into_iter()
-                        .enumerate()
-                        .filter(|(k, a)| key_of(a).is_none_or(|key| last.get(&key) == Some(k)))
-                        .map(|(_, a)| a)
+                        .zip(keep)
+                        .filter_map(|(a, keep)| keep.then_some(a))
                         .collect();
 
                     let at = now();
                     let mut tx = self.begin_write().await?;
                     let existing = existing_by_external_id(&mut tx, &incidents).await?;
                     let mut outcome = WriteOutcome::default();
-                    let mut fresh = Vec::new();
+                    let mut fresh = Vec::with_capacity(incidents.len());
                     for a in incidents {
-                        let Some(old) = key_of(&a).and_then(|key| existing.get(&key)) else {
+                        let old = match &a.incident.external_id {
+                            Some(x) if !existing.is_empty() => existing.get(&(
+                                a.incident.channel.as_str(),
+                                a.incident.source_org.0,
+                                x.clone(),
+                            )),
+                            _ => None,
+                        };
+                        let Some(old) = old else {
                             fresh.push(a);
                             continue;
                         };
@@ -750,13 +905,26 @@ macro_rules! impl_store {
                         }
                         update_incident(&mut tx, old.id.0, &a, new.reported_at).await?;
                         outcome.ids.push(old.id);
+                        outcome.rows.push(sql::analysis_row(old.id.0, &a.incident, &a.areas));
                         audit(&mut tx, actor, "update", "incident", Some(old.id.to_string()),
                             Some(to_json(old)), Some(to_json(&new))).await?;
                         outcome.updated += 1;
                     }
                     // In time order, so the time index is appended to rather than scattered into
-                    // (several times faster for large imports), and ids follow time.
-                    fresh.sort_by_key(|a| a.incident.occurred_from);
+                    // (several times faster for large imports), and ids follow time. Sorted by
+                    // (time, position) keys rather than by moving the large rows around.
+                    let mut order: Vec<(i64, usize)> = fresh
+                        .iter()
+                        .enumerate()
+                        .map(|(k, a)| (a.incident.occurred_from.as_second(), k))
+                        .collect();
+                    order.sort_unstable();
+                    let mut slots: Vec<Option<AssignedIncident>> = fresh.into_iter().map(Some).collect();
+                    let fresh: Vec<AssignedIncident> = order
+                        .iter()
+                        .map(|&(_, k)| slots[k].take().expect("each index once"))
+                        .collect();
+                    drop(slots);
                     let bulk = fresh.len() >= $crate::sql::BULK_ROWS;
                     if bulk {
                         self.before_bulk_insert(&mut tx).await?;
@@ -767,6 +935,12 @@ macro_rules! impl_store {
                     }
                     outcome.created = ids.len() as u64;
                     outcome.ids.extend(ids.iter().map(|&i| IncidentId(i)));
+                    outcome.rows.extend(
+                        ids.iter()
+                            .zip(&fresh)
+                            .map(|(&id, a)| sql::analysis_row(id, &a.incident, &a.areas)),
+                    );
+                    outcome.rows.sort_unstable_by_key(|r| r.id);
                     if let BatchAudit::Batch(summary) = batch_audit {
                         audit(&mut tx, actor, "import", "incident", None, None, Some(json!({
                             "created": outcome.created,

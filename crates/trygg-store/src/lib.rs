@@ -84,7 +84,7 @@ pub enum BatchAudit {
 }
 
 /// What writing a batch of incidents did.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WriteOutcome {
     /// Newly created.
     pub created: u64,
@@ -95,6 +95,10 @@ pub struct WriteOutcome {
     /// The incidents created or updated.
     #[serde(skip)]
     pub ids: Vec<IncidentId>,
+    /// The analysis rows of the incidents created or updated, as written (ascending id), so the
+    /// snapshot can be brought up to date without reading a large batch back.
+    #[serde(skip)]
+    pub rows: Vec<AnalysisRow>,
 }
 
 /// The columns the analysis snapshot keeps of one incident.

@@ -471,3 +471,80 @@ pub fn in_batch(index: usize, mut e: trygg_domain::ValidationError) -> StoreErro
     e.field = format!("incidents[{index}].{}", e.field);
     StoreError::Invalid(e)
 }
+
+/// `{head} VALUES ($1, …, $w), (…), … {tail}` for `rows` rows of `width` values: the same text
+/// for the same size, so each connection prepares a statement once and then reuses it from its
+/// statement cache (multi-row inserts in same-size chunks).
+///
+/// `numbered = false` writes anonymous `?` placeholders instead, for SQLite: binding `$n` there
+/// looks every parameter's name up in a list, quadratic in a statement's parameter count.
+pub fn values_sql(head: &str, width: usize, rows: usize, tail: &str, numbered: bool) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(head.len() + tail.len() + rows * width * 7 + 16);
+    s.push_str(head);
+    s.push_str(" VALUES ");
+    let mut n = 0;
+    for r in 0..rows {
+        s.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            n += 1;
+            s.push_str(if c == 0 { "" } else { ", " });
+            if numbered {
+                let _ = write!(s, "${n}");
+            } else {
+                s.push('?');
+            }
+        }
+        s.push(')');
+    }
+    s.push_str(tail);
+    s
+}
+
+/// Runs two futures concurrently on this task. A write runs on the database's side (SQLite's
+/// worker thread, PostgreSQL's server) while `b` prepares the next chunk's arguments.
+pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none()
+            && let Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
+        }
+        if rb.is_none()
+            && let Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
+        }
+        match (ra.is_some(), rb.is_some()) {
+            (true, true) => Poll::Ready((ra.take().expect("ready"), rb.take().expect("ready"))),
+            _ => Poll::Pending,
+        }
+    })
+    .await
+}
+
+/// The analysis row of a written incident, exactly as [`crate::Store::analysis_rows`] reads it
+/// back (`areas` ascending, without duplicates).
+pub fn analysis_row(
+    id: i64,
+    i: &trygg_domain::NewIncident,
+    areas: &[AreaId],
+) -> crate::AnalysisRow {
+    let mut areas = areas.to_vec();
+    areas.sort();
+    areas.dedup();
+    crate::AnalysisRow {
+        id: IncidentId(id),
+        occurred_from: i.occurred_from.as_second(),
+        occurred_to: i.occurred_to_or_from().as_second(),
+        category: i.category.clone(),
+        position: i.position.map(|p| (p.n, p.e, p.precision)),
+        channel: i.channel,
+        source_org: i.source_org,
+        visibility: i.visibility,
+        areas,
+    }
+}

@@ -88,6 +88,7 @@ fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = std::env::temp_dir().join(format!("trygg-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    stages(&rt, &dir, &file, rows);
     let mut group = c.benchmark_group("csv_import");
     group
         .sample_size(10)
@@ -143,6 +144,54 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// One untimed-by-criterion run that prints where the time goes: parse, area assignment, the
+/// store's write (one transaction, durable at commit) and the snapshot refresh.
+fn stages(rt: &tokio::runtime::Runtime, dir: &std::path::Path, file: &[u8], rows: usize) {
+    let path = dir.join("stages.db");
+    let _ = std::fs::remove_file(&path);
+    let url = format!("sqlite://{}", path.display());
+    rt.block_on(async {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
+        let actor = Actor::system("bench");
+        let org = store
+            .create_organisation(
+                &actor,
+                NewOrganisation {
+                    name: "Polisen".into(),
+                    kind: OrgKind::Lokalpolisomrade,
+                    parent_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
+        let ingest = Ingest::load(store.clone(), tz).await.unwrap();
+        ingest.import_areas(&actor, districts()).await.unwrap();
+        let t = std::time::Instant::now();
+        let batch = parse_csv(file, &CsvOptions::new(org.id)).unwrap();
+        let parse = t.elapsed();
+        let t = std::time::Instant::now();
+        let assigned = ingest.assign(batch.incidents);
+        let assign = t.elapsed();
+        let t = std::time::Instant::now();
+        let outcome = store
+            .write_incidents(&actor, assigned, BatchAudit::Batch(json!({"rows": rows})))
+            .await
+            .unwrap();
+        let write = t.elapsed();
+        let t = std::time::Instant::now();
+        ingest.live().apply(store.as_ref(), &outcome.rows).await.unwrap();
+        let refresh = t.elapsed();
+        assert_eq!(outcome.created as usize, rows);
+        let total = parse + assign + write + refresh;
+        eprintln!(
+            "stages for {rows} rows: parse {parse:.2?}, assign {assign:.2?}, write {write:.2?}, snapshot {refresh:.2?}; total {total:.2?} = {:.0} rows/s",
+            rows as f64 / total.as_secs_f64()
+        );
+    });
+    let _ = std::fs::remove_file(&path);
 }
 
 criterion_group!(benches, bench);

@@ -147,7 +147,7 @@ impl Ingest {
     ) -> Result<WriteOutcome, StoreError> {
         let assigned = self.assign(incidents);
         let outcome = self.store.write_incidents(actor, assigned, audit).await?;
-        self.live.refresh(self.store.as_ref(), &outcome.ids).await?;
+        self.live.apply(self.store.as_ref(), &outcome.rows).await?;
         Ok(outcome)
     }
 

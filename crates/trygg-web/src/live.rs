@@ -135,6 +135,31 @@ impl Live {
         Ok(())
     }
 
+    /// Brings the snapshot up to date with rows a write returned
+    /// ([`WriteOutcome::rows`](trygg_store::WriteOutcome::rows), ascending id), without reading
+    /// them back. Updates replace in place and new ids append, both cheap; should many rows
+    /// belong in the middle (another writer's later ids got in first), rebuilding is cheaper.
+    pub async fn apply(&self, store: &dyn Store, rows: &[AnalysisRow]) -> Result<(), StoreError> {
+        {
+            let mut inner = self.inner.write().expect("snapshot lock");
+            let last = inner.snapshot.last_id().unwrap_or(i64::MIN);
+            let middle = rows
+                .iter()
+                .filter(|r| r.id.0 < last && inner.snapshot.get(r.id.0).is_none())
+                .take(REBUILD_ABOVE / 100 + 1)
+                .count();
+            if middle <= REBUILD_ABOVE / 100 {
+                for r in rows {
+                    if let Some(row) = inner.row(r) {
+                        inner.snapshot.upsert(row).map_err(analysis_error)?;
+                    }
+                }
+                return Ok(());
+            }
+        }
+        self.rebuild(store).await
+    }
+
     /// How many incidents the snapshot holds.
     pub fn len(&self) -> usize {
         self.inner.read().expect("snapshot lock").snapshot.len()

@@ -129,7 +129,7 @@ async fn every_fixture_imports_through_the_api() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let (mut polisen, mut areas, mut gpkg) = (0, 0, 0);
+    let (mut polisen, mut areas, mut gpkg, mut parquet) = (0, 0, 0, 0);
     let mut total = 0;
     for name in &names {
         if name.starts_with("events_") && name.ends_with(".json") {
@@ -171,9 +171,20 @@ async fn every_fixture_imports_through_the_api() {
             assert!(found.iter().all(|a| a["kind"] == "kommun"), "{v}");
             assert!(v["linked_incidents"].as_u64().unwrap() > 0, "{v}");
             gpkg += 1;
+        } else if name.ends_with(".geoparquet") {
+            let v = app.import("/api/v1/import/areas", fixture(name)).await;
+            let found = v["areas"].as_array().unwrap();
+            assert_eq!(found.len(), 21, "the 21 län: {v}");
+            assert!(
+                found.iter().any(|a| a["name"] == "Uppsala län"
+                    && a["code"] == "03"
+                    && a["kind"] == "county"),
+                "{v}"
+            );
+            parquet += 1;
         }
     }
-    assert_eq!((polisen, areas, gpkg), (4, 7, 1), "{names:?}");
+    assert_eq!((polisen, areas, gpkg, parquet), (4, 7, 1, 1), "{names:?}");
     assert!(
         linked > 0,
         "Polisen's kommun centroids lie in the imported kommuner"
@@ -287,6 +298,13 @@ async fn truncated_json_is_refused_and_stores_nothing() {
         !text.contains("trygg-upload-"),
         "the temp path is hidden: {v}"
     );
+    let mut parquet = fixture("scb_lan_wgs84.geoparquet");
+    parquet.truncate(parquet.len() / 2);
+    let (status, v) = app
+        .upload("/api/v1/import/areas", &app.analyst, parquet)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v.to_string().contains("cut off"), "{v}");
     assert_eq!(app.stored().await, 0);
     assert!(app.store.list_areas().await.unwrap().is_empty());
 }

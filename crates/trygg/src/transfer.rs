@@ -22,9 +22,9 @@ use trygg_web::ingest::Ingest;
 /// What to import.
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Area boundaries from GeoJSON (WGS84) or GeoPackage (EPSG:3006 or 4326).
+    /// Area boundaries from GeoJSON (WGS84), GeoPackage or GeoParquet (EPSG:3006 or 4326).
     Areas {
-        /// A .geojson/.json or .gpkg file.
+        /// A .geojson/.json, .gpkg or .parquet/.geoparquet file (GeoParquet is also recognised by its PAR1 header).
         file: PathBuf,
         /// Property holding the area's name (recognised for SCB and okfse files when omitted).
         #[arg(long)]
@@ -127,10 +127,8 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
                     })
                 })
                 .transpose()?;
-            let is_gpkg = file
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("gpkg"));
-            let areas = if is_gpkg {
+            let extension = |x: &str| file.extension().is_some_and(|e| e.eq_ignore_ascii_case(x));
+            let areas = if extension("gpkg") {
                 trygg_import::areas::read_areas_geopackage(
                     &file,
                     layer.as_deref(),
@@ -141,12 +139,25 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
                 .await
             } else {
                 let bytes = read(&file)?;
-                trygg_import::areas::read_areas_geojson(
-                    &bytes,
-                    name_property.as_deref(),
-                    code_property.as_deref(),
-                    kind,
-                )
+                // GeoParquet by extension or by its "PAR1" magic bytes; else GeoJSON.
+                if extension("parquet")
+                    || extension("geoparquet")
+                    || trygg_import::areas::is_parquet(&bytes)
+                {
+                    trygg_import::areas::read_areas_geoparquet(
+                        &bytes,
+                        name_property.as_deref(),
+                        code_property.as_deref(),
+                        kind,
+                    )
+                } else {
+                    trygg_import::areas::read_areas_geojson(
+                        &bytes,
+                        name_property.as_deref(),
+                        code_property.as_deref(),
+                        kind,
+                    )
+                }
             }
             .map_err(|e| print_errors(&e))?;
             let result = ingest.import_areas(&actor, areas).await?;

@@ -185,6 +185,20 @@ fn areas_and_every_polisen_fixture_import_and_polisen_twice_is_idempotent() {
     assert!(!in_uppsala.is_empty() && in_uppsala.len() < rows.len());
 }
 
+#[test]
+fn geoparquet_areas_import_by_extension_and_by_magic_bytes() {
+    let db = Db::new("geoparquet");
+    let out = db.ok(&["import", "areas", &fixture("scb_lan_wgs84.geoparquet")]);
+    assert!(out.starts_with("Imported 21 areas"), "{out}");
+    assert!(area_id(&out, "03").parse::<i64>().is_ok(), "{out}");
+    // The same file under a name that says nothing: recognised by its "PAR1" header; the
+    // areas are replaced (same kind and code), not added.
+    let bytes = std::fs::read(fixture("scb_lan_wgs84.geoparquet")).unwrap();
+    let again = db.ok(&["import", "areas", &db.file("lan.bin", &bytes)]);
+    assert!(again.starts_with("Imported 21 areas"), "{again}");
+    assert_eq!(area_id(&again, "03"), area_id(&out, "03"));
+}
+
 /// Swedish Excel, "CSV UTF-8": BOM, `;`, decimal comma, CRLF.
 const UTF8_CSV: &str = "\u{feff}Datum;Klockslag;Kategori;Lat;Lon;Plats;Beskrivning;Ärendenr\r\n\
     2024-05-01;20:15;Klotter;59,8586;17,6389;Stora torget;Nytt klotter på elskåpet;U-1\r\n\

@@ -303,6 +303,16 @@ async fn import_areas(
         )
         .await
         .map_err(|e| ApiError::ImportFailed(hide_temp_path(e, &file.0)))?
+    } else if trygg_import::areas::is_parquet(&bytes) {
+        parse(move || {
+            trygg_import::areas::read_areas_geoparquet(
+                &bytes,
+                name_property.as_deref(),
+                code_property.as_deref(),
+                kind,
+            )
+        })
+        .await?
     } else {
         parse(move || {
             trygg_import::areas::read_areas_geojson(
