@@ -62,6 +62,7 @@
 
   // ---- map ----
   const map = L.map("lb-map", { preferCanvas: true, zoomSnap: 0.25, attributionControl: true }).setView([59.86, 17.64], 10);
+  if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe($("lb-map"));
   const canvas = L.canvas({ padding: 0.3 });
   if (root.dataset.tiles) {
     L.tileLayer(root.dataset.tiles, { maxZoom: 19, attribution: root.dataset.attribution || "" }).addTo(map);
@@ -140,7 +141,9 @@
       if (!fitted) {
         // The districts are where the point data is; the kommun when there are none.
         const b = (districts.features.length ? L.geoJSON(districts) : k).getBounds();
-        if (b.isValid()) { map.fitBounds(b, { padding: [10, 10] }); fitted = true; }
+        // The container may have had no size when the map was made (styles still loading).
+        map.invalidateSize();
+        if (b.isValid() && map.getSize().x > 0) { map.fitBounds(b, { padding: [10, 10] }); fitted = true; }
       }
       drawChoropleth(districts);
       $("lb-summary").dataset.total = districts.total;
@@ -330,9 +333,20 @@
       (total != null && total !== "undefined" ? t(` · ${nf.format(Number(total))} händelser i urvalet`, ` · ${nf.format(Number(total))} incidents selected`) : "");
   }
 
+  function updateExports() {
+    // The export endpoints take lists comma-separated, as /incidents does.
+    const joined = new Map();
+    for (const [k, v] of filterQuery()) joined.set(k, joined.has(k) ? joined.get(k) + "," + v : v);
+    const q = new URLSearchParams([...joined]).toString();
+    $("lb-export-csv").href = "/api/v1/export/incidents.csv?" + q;
+    $("lb-export-geojson").href = "/api/v1/export/incidents.geojson?" + q;
+    $("lb-export-png").href = "/api/v1/lagesbild/map.png?" + q;
+  }
+
   async function reload() {
     generation++;
     updateCounts();
+    updateExports();
     history.replaceState(null, "", "?" + pageQuery().toString());
     const jobs = [loadOutlines().then(() => summary()), loadTrend(), loadHours(), loadPlaces(), loadKnox()];
     for (const k of LAYERS) if (k !== "omraden" && visible.has(k)) jobs.push(loadLayer(k));

@@ -124,8 +124,10 @@
   });
 
   function localToIso(v) {
-    // datetime-local has no zone; the server reads it in the partnership's zone.
-    return v ? v + ":00" : null;
+    // datetime-local is the phone's own clock time: send it as an instant with the phone's offset.
+    if (!v) return null;
+    const d = new Date(v);
+    return isNaN(d) ? v + ":00" : d.toISOString();
   }
 
   function collect() {

@@ -12,6 +12,7 @@ pub mod followup;
 mod health;
 pub mod ingest;
 pub mod live;
+pub mod openapi;
 pub mod reports;
 pub mod session;
 pub mod time;
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(ui::routes())
         .merge(assets::routes())
+        .merge(openapi::routes())
         .nest("/api/v1", api::routes())
         .fallback(ui::not_found)
         .layer(axum::middleware::from_fn(ui::extract::remember_lang))

@@ -872,6 +872,26 @@ impl<'a> Ctx<'a> {
         hotspots: Option<HotSpots>,
         caption: String,
     ) -> Result<Option<Block>> {
+        let points = match points {
+            Some((from, to)) => Some(self.filter(self.midnight(from)?, self.midnight(to)?)),
+            None => None,
+        };
+        let Some(spec) = self.map_spec(title, legend, stats, points.as_ref(), hotspots)? else {
+            return Ok(None);
+        };
+        let img = map::image(&spec)?;
+        Ok(Some(Block::figure(caption, img)))
+    }
+
+    /// The map of [`map_figure`](Self::map_figure), with the points of filter `points`.
+    fn map_spec(
+        &self,
+        title: &str,
+        legend: &str,
+        stats: &PeriodStats,
+        points: Option<&IncidentFilter>,
+        hotspots: Option<HotSpots>,
+    ) -> Result<Option<MapSpec>> {
         if self.districts.is_empty() && self.outlines.is_empty() {
             return Ok(None);
         }
@@ -894,9 +914,8 @@ impl<'a> Ctx<'a> {
             hotspots,
             ..Default::default()
         };
-        if let Some((from, to)) = points {
-            let f = self.filter(self.midnight(from)?, self.midnight(to)?);
-            let rows = self.with(&f, |s, f| {
+        if let Some(f) = points {
+            let rows = self.with(f, |s, f| {
                 s.select(&Filter {
                     point_usable_only: true,
                     ..f.clone()
@@ -935,8 +954,7 @@ impl<'a> Ctx<'a> {
                 })
                 .collect();
         }
-        let img = map::image(&spec)?;
-        Ok(Some(Block::figure(caption, img)))
+        Ok(Some(spec))
     }
 
     fn channel_table(&self, from: Date, to: Date, caption: &str) -> Result<Table> {
@@ -2533,4 +2551,20 @@ pub fn final_follow_up(
     };
     doc.validate()?;
     Ok(doc)
+}
+
+/// The dashboard's "PNG of the map" for a filter: districts coloured by the filter's counts and
+/// its point-usable incidents, without tiles. `None` when no areas are stored.
+pub async fn filter_map_png(
+    state: &AppState,
+    filter: &IncidentFilter,
+    title: &str,
+) -> Result<Option<Vec<u8>>> {
+    let ctx = Ctx::load(state, filter.scope).await?;
+    let stats = ctx.with(filter, period_stats);
+    let Some(spec) = ctx.map_spec(title, "Händelser i urvalet", &stats, Some(filter), None)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(map::render(&spec)?))
 }

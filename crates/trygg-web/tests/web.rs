@@ -640,3 +640,55 @@ async fn role_by_page_matrix() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The OpenAPI document lists every operation, and each one answers 401 without credentials;
+/// an unknown API path does too, and a JSON 404 once signed in.
+#[tokio::test]
+async fn openapi_document_matches_the_routes() {
+    let app = spawn().await;
+    let doc: Value = app
+        .http
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for p in [
+        "/api/v1/problems",
+        "/api/v1/interventions",
+        "/api/v1/interventions/{id}/evaluation",
+        "/api/v1/reports",
+        "/api/v1/lagesbild/near-repeat",
+    ] {
+        assert!(doc["paths"][p].is_object(), "{p} is documented");
+    }
+    let ops = trygg_web::openapi::OPERATIONS;
+    assert!(ops.len() >= 40);
+    for op in ops {
+        let path = format!("/api/v1{}", op.path)
+            .replace("{id}", "1")
+            .replace("{key}", "x");
+        let req = match op.method {
+            "get" => app.http.get(app.url(&path)),
+            "post" => app.http.post(app.url(&path)),
+            "put" => app.http.put(app.url(&path)),
+            m => panic!("method {m}"),
+        };
+        let res = req.send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "{} {path} without credentials",
+            op.method
+        );
+    }
+    let res = app.http.get(app.url("/api/v1/nope")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let b = app.login("viewer@kommun.test").await;
+    let (status, body) = app.get(&b, "/api/v1/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("openapi.json"), "{body}");
+}

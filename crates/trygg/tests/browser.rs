@@ -336,6 +336,134 @@ async fn reporter_files_two_events_on_a_phone() {
     assert!(mine.contains("Gottsunda centrum, torget"), "{mine}");
     sign_out(&c).await;
     c.close().await.unwrap();
+
+    // The analyst, on the meeting room's screen, sees today's events on the dashboard.
+    let (_driver2, d) = start_browser(&chromium, &driver, 1600, 1000).await;
+    sign_in(&d, &base, "analytiker@demo").await;
+    d.goto(&format!("{base}/lagesbild?layers=omraden,tathet,hotspots"))
+        .await
+        .unwrap();
+    wait_for(
+        &d,
+        "document.getElementById('lagesbild').dataset.ready",
+        "the dashboard panels",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let total = d
+        .execute(
+            "return document.getElementById('lb-summary').dataset.total",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        total
+            .as_str()
+            .and_then(|t| t.parse::<u64>().ok())
+            .is_some_and(|n| n > 1000),
+        "the dashboard counted the last twelve weeks: {total}"
+    );
+    screenshot(&d, "dashboard.png").await;
+    let today = jiff::Zoned::now().date();
+    let tomorrow = today.tomorrow().unwrap();
+    d.goto(&format!(
+        "{base}/lagesbild?from={today}&to={tomorrow}&category=skadegorelse.klotter&layers=omraden,punkter"
+    ))
+    .await
+    .unwrap();
+    wait_for(
+        &d,
+        "document.getElementById('lagesbild').dataset.ready",
+        "the dashboard panels",
+    )
+    .await;
+    let fetch = |path: &str| {
+        format!(
+            "const done = arguments[arguments.length - 1];\
+             fetch('{path}' + location.search, {{credentials: 'same-origin'}})\
+               .then(async r => done({{status: r.status, type: r.headers.get('content-type'), text: r.headers.get('content-type').startsWith('image') ? '' : await r.text()}}))\
+               .catch(e => done({{status: -1, text: String(e)}}));"
+        )
+    };
+    let points = d
+        .execute_async(&fetch("/api/v1/lagesbild/points"), vec![])
+        .await
+        .unwrap();
+    let fc: serde_json::Value = serde_json::from_str(points["text"].as_str().unwrap()).unwrap();
+    assert!(
+        fc["total"].as_u64().unwrap() >= 1,
+        "the reported graffiti is on the map: {fc}"
+    );
+    assert!(
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["properties"]["category"] == "skadegorelse.klotter"),
+        "{fc}"
+    );
+    screenshot(&d, "dashboard-today.png").await;
+
+    // Filter: add a category in the form; the URL follows, so the view can be shared.
+    d.execute(
+        "const b = document.querySelector('#lb-filter input[name=category][value=samling]'); b.checked = true; b.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_for(
+        &d,
+        "location.search.includes('category=samling')",
+        "the filter in the URL",
+    )
+    .await;
+    wait_for(
+        &d,
+        "document.getElementById('lb-export-csv').href.includes('samling')",
+        "export links for the filter",
+    )
+    .await;
+
+    // Export the filter as Excel CSV, GeoJSON and a PNG of the map.
+    for (id, expect) in [
+        ("lb-export-csv", "text/csv"),
+        ("lb-export-geojson", "json"),
+        ("lb-export-png", "image/png"),
+    ] {
+        let r = d
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1];\
+                     fetch(document.getElementById('{id}').href, {{credentials: 'same-origin'}})\
+                       .then(async r => {{ const t = r.headers.get('content-type'); done({{status: r.status, type: t, text: t.startsWith('image') ? String((await r.arrayBuffer()).byteLength) : await r.text()}}); }})\
+                       .catch(e => done({{status: -1, text: String(e)}}));"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(r["status"], 200, "{id}: {r}");
+        assert!(r["type"].as_str().unwrap().contains(expect), "{id}: {r}");
+        let text = r["text"].as_str().unwrap();
+        match id {
+            "lb-export-csv" => {
+                // (fetch's text() drops the BOM; the export tests check the bytes.)
+                assert!(text.contains("Kategori;"), "Swedish Excel header: {text}");
+                assert!(text.contains(";59,8"), "decimal comma: {text}");
+                assert!(
+                    text.contains("Gottsunda centrum, torget"),
+                    "both reported events: {text}"
+                );
+            }
+            "lb-export-geojson" => assert!(text.contains("FeatureCollection")),
+            _ => assert!(
+                text.parse::<u64>().unwrap() > 10_000,
+                "a real PNG: {text} bytes"
+            ),
+        }
+    }
+    d.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

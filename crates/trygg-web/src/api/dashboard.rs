@@ -73,6 +73,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/lagesbild/hour-weekday", get(hour_weekday))
         .route("/lagesbild/top-places", get(top_places))
         .route("/lagesbild/near-repeat", get(near_repeat))
+        .route("/lagesbild/map.png", get(map_png))
 }
 
 /// The dashboard query: the incident filter plus the panel options.
@@ -879,4 +880,31 @@ async fn near_repeat(
         })
     })
     .await
+}
+
+/// `GET /lagesbild/map.png`: the filter's map as a PNG (districts coloured by count, points),
+/// drawn on the server without tiles, for reports and slides.
+async fn map_png(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let ctx = prepare(state, &caller, query)?;
+    let png = crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild")
+        .await
+        .map_err(|e| ApiError::Internal(format!("map: {e}")))?
+        .ok_or_else(|| {
+            ApiError::NotFound("There are no areas to draw a map of; import areas first.".into())
+        })?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"lagesbild.png\"",
+            ),
+        ],
+        png,
+    )
+        .into_response())
 }

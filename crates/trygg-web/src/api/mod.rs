@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(transfer::routes())
         .merge(dashboard::routes())
         .merge(cycle::routes())
+        .fallback(unknown)
 }
 
 /// The taxonomy, for clients building forms and filters.
@@ -73,5 +74,13 @@ async fn areas(
         .collect();
     Ok(Json(
         json!({ "type": "FeatureCollection", "features": features }),
+    ))
+}
+
+/// Unknown `/api/v1` paths: 401 without credentials (like every API path), else a JSON 404.
+async fn unknown(_caller: Caller, uri: axum::http::Uri) -> crate::ApiError {
+    crate::ApiError::NotFound(format!(
+        "There is no API endpoint {}; see /api/openapi.json.",
+        uri.path()
     ))
 }

@@ -86,7 +86,6 @@ pub fn body(ctx: &PageCtx, q: &DashboardQuery, areas: &[Area], config: &Dashboar
         }
     };
     html! {
-        (head())
         section #lagesbild .lagesbild
             data-tiles=(config.tile_url)
             data-attribution=(config.tile_attribution)
@@ -150,6 +149,12 @@ pub fn body(ctx: &PageCtx, q: &DashboardQuery, areas: &[Area], config: &Dashboar
                 a.lb-reset href="/lagesbild" { (ctx.t("Återställ", "Reset")) }
             }
             p #lb-summary .lb-summary aria-live="polite" {}
+            nav.lb-exports aria-label=(ctx.t("Exportera urvalet", "Export the selection")) {
+                span { (ctx.t("Exportera urvalet:", "Export the selection:")) }
+                a #lb-export-csv href="/api/v1/export/incidents.csv" download { "CSV (Excel)" }
+                a #lb-export-geojson href="/api/v1/export/incidents.geojson" download { "GeoJSON (QGIS)" }
+                a #lb-export-png href="/api/v1/lagesbild/map.png" download { (ctx.t("Karta (PNG)", "Map (PNG)")) }
+            }
             div.lb-grid {
                 div.lb-panel.lb-map-panel {
                     h2 { (ctx.t("Karta", "Map")) }

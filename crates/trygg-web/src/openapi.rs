@@ -1,0 +1,422 @@
+//! The OpenAPI 3.1 document of the JSON API, served at `/api/openapi.json`.
+//!
+//! It is built from one table, [`OPERATIONS`], which a test walks against the running router:
+//! every documented operation exists and answers 401 without credentials, so the document
+//! cannot drift from the routes without a test failing.
+
+use axum::{Json, Router, routing::get};
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+
+/// One operation: method, path under `/api/v1`, tag, summary, query parameters, whether it
+/// takes a JSON (or file) body.
+#[derive(Debug)]
+pub struct Operation {
+    /// `get`, `post` or `put`.
+    pub method: &'static str,
+    /// Path under `/api/v1`, with `{id}`-style parameters.
+    pub path: &'static str,
+    /// Group in the document.
+    pub tag: &'static str,
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// Query parameters.
+    pub query: &'static [&'static str],
+    /// The request body's media type, if any.
+    pub body: Option<&'static str>,
+}
+
+const FILTER: &[&str] = &["from", "to", "category", "area", "source"];
+const JSON: Option<&str> = Some("application/json");
+
+macro_rules! op {
+    ($m:literal, $p:literal, $tag:literal, $s:literal) => {
+        op!($m, $p, $tag, $s, &[], None)
+    };
+    ($m:literal, $p:literal, $tag:literal, $s:literal, $q:expr) => {
+        op!($m, $p, $tag, $s, $q, None)
+    };
+    ($m:literal, $p:literal, $tag:literal, $s:literal, $q:expr, $b:expr) => {
+        Operation {
+            method: $m,
+            path: $p,
+            tag: $tag,
+            summary: $s,
+            query: $q,
+            body: $b,
+        }
+    };
+}
+
+/// Every operation of `/api/v1`.
+pub const OPERATIONS: &[Operation] = &[
+    op!(
+        "get",
+        "/categories",
+        "reference",
+        "The category taxonomy (groups and sub-categories, Swedish and English labels)."
+    ),
+    op!(
+        "get",
+        "/areas",
+        "reference",
+        "Areas as a GeoJSON FeatureCollection in WGS84.",
+        &["kind"]
+    ),
+    op!(
+        "get",
+        "/techniques",
+        "reference",
+        "The 25 techniques of situational crime prevention, in 5 groups."
+    ),
+    op!(
+        "get",
+        "/incidents",
+        "incidents",
+        "Incidents matching a filter, paged, within the caller's visibility.",
+        &[
+            "from", "to", "category", "area", "source", "limit", "offset"
+        ]
+    ),
+    op!(
+        "post",
+        "/incidents",
+        "incidents",
+        "Create one incident (validated; personal identity numbers refused).",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/incidents/{id}",
+        "incidents",
+        "One incident, if visible to the caller."
+    ),
+    op!(
+        "post",
+        "/reports",
+        "incidents",
+        "File an EST report with one or more events, all or nothing.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/stats/weekly",
+        "lägesbild",
+        "Weekly counts (ISO weeks, local time) for a filter.",
+        FILTER
+    ),
+    op!(
+        "get",
+        "/lagesbild/points",
+        "lägesbild",
+        "Point-usable incidents as GeoJSON, newest first, capped.",
+        &["from", "to", "category", "area", "source", "limit"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/kde",
+        "lägesbild",
+        "Kernel density surface (quartic kernel) on a grid.",
+        &["from", "to", "category", "area", "source", "cell", "radius"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/hotspots",
+        "lägesbild",
+        "Getis–Ord Gi* hot and cold spots on a grid.",
+        &["from", "to", "category", "area", "source", "cell", "fdr"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/areas",
+        "lägesbild",
+        "Counts per area of a kind, with polygons (choropleth).",
+        &["from", "to", "category", "area", "source", "kind"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/trend",
+        "lägesbild",
+        "Weekly trend with the same ISO weeks last year.",
+        FILTER
+    ),
+    op!(
+        "get",
+        "/lagesbild/hour-weekday",
+        "lägesbild",
+        "Aoristic hour × weekday profile.",
+        FILTER
+    ),
+    op!(
+        "get",
+        "/lagesbild/top-places",
+        "lägesbild",
+        "The places (grid cells) with most incidents.",
+        &["from", "to", "category", "area", "source", "n", "snap"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/near-repeat",
+        "lägesbild",
+        "Knox near-repeat test with its sentence.",
+        &["from", "to", "category", "area", "source", "permutations"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/map.png",
+        "lägesbild",
+        "The filter's map as a PNG (districts by count, points; no tiles).",
+        FILTER
+    ),
+    op!(
+        "get",
+        "/alerts",
+        "cycle",
+        "Emerging-problem alerts for complete weeks.",
+        &["until", "weeks"]
+    ),
+    op!(
+        "post",
+        "/alerts/{key}/problem",
+        "cycle",
+        "Turn an alert into a draft problem."
+    ),
+    op!("get", "/problems", "cycle", "Problems (problembilder)."),
+    op!(
+        "post",
+        "/problems",
+        "cycle",
+        "Create a problem defined as a saved filter.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/problems/{id}",
+        "cycle",
+        "One problem with its live count, period and monthly series."
+    ),
+    op!(
+        "put",
+        "/problems/{id}",
+        "cycle",
+        "Update a problem (optimistic: send the version you read).",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/problems/{id}/analysis",
+        "cycle",
+        "The problem's cause analysis."
+    ),
+    op!(
+        "put",
+        "/problems/{id}/analysis",
+        "cycle",
+        "Create (version 0) or update the cause analysis.",
+        &[],
+        JSON
+    ),
+    op!("get", "/interventions", "cycle", "Interventions."),
+    op!(
+        "post",
+        "/interventions",
+        "cycle",
+        "Create an intervention linked to problems and causes.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/interventions/{id}",
+        "cycle",
+        "One intervention with its resource totals."
+    ),
+    op!(
+        "put",
+        "/interventions/{id}",
+        "cycle",
+        "Update an intervention.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/interventions/{id}/evaluation",
+        "cycle",
+        "The follow-up: approved snapshot and the live evaluation (WDQ, WDD, verdict).",
+        &["control", "buffer"]
+    ),
+    op!(
+        "post",
+        "/interventions/{id}/evaluation/approve",
+        "cycle",
+        "Approve the follow-up: stores a snapshot.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/meetings",
+        "cycle",
+        "Weekly EST meetings, newest first."
+    ),
+    op!(
+        "post",
+        "/meetings",
+        "cycle",
+        "Create a meeting; open actions carry over.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/meetings/{id}",
+        "cycle",
+        "One meeting with last week's generated lägesbild."
+    ),
+    op!(
+        "put",
+        "/meetings/{id}",
+        "cycle",
+        "Update a meeting.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/feedback",
+        "cycle",
+        "Feedback to reporters from the meetings."
+    ),
+    op!(
+        "post",
+        "/import/polisen",
+        "transfer",
+        "Import Polisen's events JSON (all or nothing).",
+        &[],
+        JSON
+    ),
+    op!(
+        "post",
+        "/import/csv",
+        "transfer",
+        "Import a Swedish Excel CSV (all or nothing, errors by line).",
+        &["crs", "map", "source"],
+        Some("text/csv")
+    ),
+    op!(
+        "post",
+        "/import/geojson",
+        "transfer",
+        "Import GeoJSON points.",
+        &[],
+        Some("application/geo+json")
+    ),
+    op!(
+        "post",
+        "/import/areas",
+        "transfer",
+        "Import areas: GeoJSON, GeoPackage or GeoParquet.",
+        &["name_property", "code_property", "kind"],
+        Some("application/octet-stream")
+    ),
+    op!(
+        "get",
+        "/export/incidents.csv",
+        "transfer",
+        "The filter's incidents as Excel CSV (; UTF-8 BOM, decimal comma).",
+        FILTER
+    ),
+    op!(
+        "get",
+        "/export/incidents.geojson",
+        "transfer",
+        "The filter's incidents as GeoJSON (WGS84).",
+        FILTER
+    ),
+];
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let mut params: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        params.extend(op.query.iter().map(
+            |name| json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" } }),
+        ));
+        let mut operation = json!({
+            "tags": [op.tag],
+            "summary": op.summary,
+            "operationId": format!("{}{}", op.method, op.path.replace(['/', '{', '}', '.', '-'], "_")),
+            "parameters": params,
+            "responses": {
+                "200": { "description": "OK" },
+                "400": { "$ref": "#/components/responses/Error" },
+                "401": { "$ref": "#/components/responses/Error" },
+                "403": { "$ref": "#/components/responses/Error" },
+                "404": { "$ref": "#/components/responses/Error" },
+                "422": { "$ref": "#/components/responses/Error" },
+            },
+        });
+        if let Some(media) = op.body {
+            operation["requestBody"] = json!({ "required": true, "content": { media: {} } });
+        }
+        let item = paths
+            .entry(format!("/api/v1{}", op.path))
+            .or_insert_with(|| json!({}));
+        item[op.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "trygg API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The JSON API of trygg, the working platform of a municipality–police crime-prevention partnership. Authenticate with 'Authorization: Bearer TOKEN' (an API token) or a browser session; session writes need the X-CSRF-Token header. Without either, every /api/v1 path answers 401. Errors are {\"error\": {\"code\", \"message\", \"field\"?}}.",
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::session::COOKIE },
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": { "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": { "type": "string" },
+                            "message": { "type": "string" },
+                            "field": { "type": "string" },
+                        },
+                    } },
+                },
+            },
+            "responses": {
+                "Error": {
+                    "description": "A stable code and a message saying what to fix.",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } },
+                },
+            },
+        },
+    })
+}
+
+/// `GET /api/openapi.json` (public, like any API description).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
+}
