@@ -83,10 +83,11 @@ fn start_demo(name: &str) -> (Guard, String) {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start trygg demo");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    out.read_line(&mut line).unwrap();
+    // Keep reading: the server prints its banner after this line, and a closed pipe would kill it.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     let url = line
         .trim()
         .strip_prefix("trygg listening on ")

@@ -128,11 +128,46 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
         .map_err(|e| PageError::from((l, e)))?;
     let mut items = page.items;
     items.sort_by(|a, b| b.reported_at.cmp(&a.reported_at).then(b.id.0.cmp(&a.id.0)));
+    // Feedback from the weekly EST meetings: to all reporters, or on one of my reports/events.
+    let meetings = trygg_store::records::list::<trygg_domain::cycle::Meeting>(state.store.as_ref())
+        .await
+        .map_err(|e| PageError::from((l, e)))?;
+    let mut feedback: Vec<(jiff::civil::Date, String, bool)> = meetings
+        .iter()
+        .flat_map(|m| {
+            let items = &items;
+            m.data.feedback.iter().filter_map(move |f| {
+                let general = f.report_ids.is_empty() && f.incident_ids.is_empty();
+                let mine = items.iter().any(|i| {
+                    f.incident_ids.contains(&i.id)
+                        || i.report_id.is_some_and(|r| f.report_ids.contains(&r))
+                });
+                (general || mine).then(|| (m.data.date, f.text.clone(), mine))
+            })
+        })
+        .collect();
+    feedback.sort_by(|a, b| b.0.cmp(&a.0));
     Ok(layout(
         &me.ctx,
         l.t("Mina rapporter", "My reports"),
         html! {
             h1 { (l.t("Mina rapporter", "My reports")) }
+            section.card {
+                h2 { (l.t("Återkoppling från EST-mötet", "Feedback from the EST meeting")) }
+                @if feedback.is_empty() {
+                    p { (l.t("Ingen återkoppling ännu.", "No feedback yet.")) }
+                } @else {
+                    ul.feedback {
+                        @for (date, text, mine) in &feedback {
+                            li {
+                                strong { (date.to_string()) } " "
+                                @if *mine { span.tag { (l.t("om din rapport", "on your report")) } " " }
+                                (text)
+                            }
+                        }
+                    }
+                }
+            }
             @if items.is_empty() {
                 p { (l.t("Du har inte rapporterat något ännu.", "You have not reported anything yet.")) " "
                     a href="/rapportera" { (l.t("Gör en rapport", "File a report")) } }
