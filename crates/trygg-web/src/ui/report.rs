@@ -146,7 +146,7 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
             })
         })
         .collect();
-    feedback.sort_by(|a, b| b.0.cmp(&a.0));
+    feedback.sort_by_key(|f| std::cmp::Reverse(f.0));
     Ok(layout(
         &me.ctx,
         l.t("Mina rapporter", "My reports"),
