@@ -341,6 +341,31 @@ async fn reporter_files_two_events_on_a_phone() {
     // The analyst, on the meeting room's screen, sees today's events on the dashboard.
     let (_driver2, d) = start_browser(&chromium, &driver, 1600, 1000).await;
     sign_in(&d, &base, "analytiker@demo").await;
+    // The start page lists emerging-problem alerts; one click turns one into a problem.
+    wait_for(
+        &d,
+        "!document.querySelector('#alerts ul').textContent.includes('Hämtar')",
+        "the alerts",
+    )
+    .await;
+    let alerts = d
+        .find(Locator::Css("#alerts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!alerts.contains("kunde inte hämtas"), "{alerts}");
+    if let Ok(button) = d.find(Locator::Css("#alerts ul button")).await {
+        button.click().await.unwrap();
+        wait_for(
+            &d,
+            "document.querySelector('#alerts').textContent.includes('skapat')",
+            "the new problem",
+        )
+        .await;
+    }
+    screenshot(&d, "start-analyst.png").await;
     d.goto(&format!("{base}/lagesbild?layers=omraden,tathet,hotspots"))
         .await
         .unwrap();

@@ -53,8 +53,19 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
     ]
     .iter()
     .any(|r| user.has(*r));
+    let coordinates = [Role::Admin, Role::Coordinator, Role::Analyst]
+        .iter()
+        .any(|r| user.has(*r));
     let body = html! {
         h1 { (l.t("Hej", "Hello")) ", " (user.display_name) }
+        @if coordinates {
+            section #alerts .card {
+                h2 { (l.t("Nya problem (larm)", "Emerging problems (alerts)")) }
+                p.summary.hint {}
+                ul { li { (l.t("Hämtar …", "Loading …")) } }
+            }
+            script src="/assets/home.js" defer {}
+        }
         div.cards {
             a.card.action href="/rapportera" {
                 h2 { (l.t("Rapportera", "Report")) }
