@@ -5,7 +5,7 @@
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 use sha2::{Digest, Sha256};
-use trygg_domain::{Actor, Scope, User};
+use trygg_domain::{Actor, Role, Scope, User};
 
 use crate::{ApiError, AppState};
 
@@ -24,6 +24,19 @@ pub fn hash_token(token: &str) -> String {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Who sees the lägesbild: everyone in the partnership but reporter-only accounts.
+pub const PICTURE_ROLES: &[Role] = &[
+    Role::Admin,
+    Role::Coordinator,
+    Role::Analyst,
+    Role::Steering,
+    Role::Viewer,
+];
+
+/// Who works the knowledge-based cycle: writes problems, interventions and meetings, and sees
+/// the emerging-problem alerts on the start page.
+pub const CYCLE_ROLES: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst];
 
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone)]

@@ -218,6 +218,22 @@ async fn screenshot(c: &Client, name: &str) -> PathBuf {
     path
 }
 
+/// Fetches the URL that the JS expression `url` gives, from inside the page (with its session
+/// cookie): `{status, type, text}`, where `text` is the byte length for images.
+async fn fetch_in_page(c: &Client, url: &str) -> serde_json::Value {
+    c.execute_async(
+        &format!(
+            "const done = arguments[arguments.length - 1];\
+             fetch({url}, {{credentials: 'same-origin'}})\
+               .then(async r => {{ const t = r.headers.get('content-type') || ''; done({{status: r.status, type: t, text: t.startsWith('image') ? String((await r.arrayBuffer()).byteLength) : await r.text()}}); }})\
+               .catch(e => done({{status: -1, type: '', text: String(e)}}));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("fetch {url}: {e}"))
+}
+
 async fn set_value(c: &Client, css: &str, value: &str) {
     c.execute(
         "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change', {bubbles: true}));",
@@ -404,18 +420,7 @@ async fn reporter_files_two_events_on_a_phone() {
         "the dashboard panels",
     )
     .await;
-    let fetch = |path: &str| {
-        format!(
-            "const done = arguments[arguments.length - 1];\
-             fetch('{path}' + location.search, {{credentials: 'same-origin'}})\
-               .then(async r => done({{status: r.status, type: r.headers.get('content-type'), text: r.headers.get('content-type').startsWith('image') ? '' : await r.text()}}))\
-               .catch(e => done({{status: -1, text: String(e)}}));"
-        )
-    };
-    let points = d
-        .execute_async(&fetch("/api/v1/lagesbild/points"), vec![])
-        .await
-        .unwrap();
+    let points = fetch_in_page(&d, "'/api/v1/lagesbild/points' + location.search").await;
     let fc: serde_json::Value = serde_json::from_str(points["text"].as_str().unwrap()).unwrap();
     assert!(
         fc["total"].as_u64().unwrap() >= 1,
@@ -457,18 +462,7 @@ async fn reporter_files_two_events_on_a_phone() {
         ("lb-export-geojson", "json"),
         ("lb-export-png", "image/png"),
     ] {
-        let r = d
-            .execute_async(
-                &format!(
-                    "const done = arguments[arguments.length - 1];\
-                     fetch(document.getElementById('{id}').href, {{credentials: 'same-origin'}})\
-                       .then(async r => {{ const t = r.headers.get('content-type'); done({{status: r.status, type: t, text: t.startsWith('image') ? String((await r.arrayBuffer()).byteLength) : await r.text()}}); }})\
-                       .catch(e => done({{status: -1, text: String(e)}}));"
-                ),
-                vec![],
-            )
-            .await
-            .unwrap();
+        let r = fetch_in_page(&d, &format!("document.getElementById('{id}').href")).await;
         assert_eq!(r["status"], 200, "{id}: {r}");
         assert!(r["type"].as_str().unwrap().contains(expect), "{id}: {r}");
         let text = r["text"].as_str().unwrap();

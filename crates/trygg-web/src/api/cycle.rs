@@ -67,10 +67,7 @@ pub(crate) fn routes() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------------
 
 fn may_write(caller: &Caller) -> Result<(), ApiError> {
-    if [Role::Admin, Role::Coordinator, Role::Analyst]
-        .iter()
-        .any(|r| caller.0.has(*r))
-    {
+    if caller.0.has_any(crate::auth::CYCLE_ROLES) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(

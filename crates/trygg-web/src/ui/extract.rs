@@ -17,15 +17,18 @@ use crate::{
 
 /// The language of a request: `?lang=` wins, then the language cookie, then Swedish.
 pub fn lang(parts: &Parts) -> Lang {
-    let from_query = parts.uri.query().and_then(|q| {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == "lang")
-            .map(|(_, v)| Lang::parse(v))
-    });
-    from_query
+    query_lang(&parts.uri)
         .or_else(|| session::cookie(&parts.headers, session::LANG_COOKIE).map(Lang::parse))
         .unwrap_or_default()
+}
+
+/// The language a request asks for with `?lang=`, if it does.
+fn query_lang(uri: &axum::http::Uri) -> Option<Lang> {
+    uri.query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .map(|(_, v)| Lang::parse(v))
 }
 
 fn path(parts: &Parts) -> String {
@@ -82,7 +85,7 @@ pub struct SignedIn {
 impl SignedIn {
     /// Refuses with 403 unless the user holds one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), PageError> {
-        if roles.iter().any(|r| self.user.has(*r)) {
+        if self.user.has_any(roles) {
             Ok(())
         } else {
             Err(PageError::forbidden(self.ctx.lang))
@@ -298,12 +301,7 @@ impl IntoResponse for PageError {
 
 /// Sets the language cookie when a request carries `?lang=`.
 pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let chosen = req.uri().query().and_then(|q| {
-        q.split('&')
-            .filter_map(|kv| kv.split_once('='))
-            .find(|(k, _)| *k == "lang")
-            .map(|(_, v)| Lang::parse(v))
-    });
+    let chosen = query_lang(req.uri());
     let mut res = next.run(req).await;
     if let Some(l) = chosen {
         let c = format!(

@@ -44,18 +44,8 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
         .await
         .map(|p| p.total)
         .unwrap_or(0);
-    let analyst = [
-        Role::Admin,
-        Role::Coordinator,
-        Role::Analyst,
-        Role::Steering,
-        Role::Viewer,
-    ]
-    .iter()
-    .any(|r| user.has(*r));
-    let coordinates = [Role::Admin, Role::Coordinator, Role::Analyst]
-        .iter()
-        .any(|r| user.has(*r));
+    let analyst = user.has_any(crate::auth::PICTURE_ROLES);
+    let coordinates = user.has_any(crate::auth::CYCLE_ROLES);
     let body = html! {
         h1 { (l.t("Hej", "Hello")) ", " (user.display_name) }
         @if coordinates {

@@ -63,9 +63,7 @@ impl PageCtx {
 
     /// Whether the user holds any of `roles`.
     pub fn has_role(&self, roles: &[Role]) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| roles.iter().any(|r| u.has(*r)))
+        self.user.as_ref().is_some_and(|u| u.has_any(roles))
     }
 
     /// The hidden CSRF field for a form.
@@ -81,13 +79,7 @@ const NAV: &[(&str, &str, &str, &[Role])] = &[
         "/lagesbild",
         "Lägesbild",
         "Situation picture",
-        &[
-            Role::Admin,
-            Role::Coordinator,
-            Role::Analyst,
-            Role::Steering,
-            Role::Viewer,
-        ],
+        crate::auth::PICTURE_ROLES,
     ),
     ("/rapportera", "Rapportera", "Report", &[]),
     ("/mina-rapporter", "Mina rapporter", "My reports", &[]),
@@ -121,7 +113,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                     @if let Some(u) = &ctx.user {
                         nav {
                             @for (path, sv, en, roles) in NAV {
-                                @if roles.is_empty() || roles.iter().any(|r| u.has(*r)) {
+                                @if roles.is_empty() || u.has_any(roles) {
                                     a href=(path) aria-current=[(ctx.path == *path).then_some("page")] { (ctx.t(sv, en)) }
                                 }
                             }

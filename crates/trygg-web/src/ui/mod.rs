@@ -50,22 +50,13 @@ pub(crate) async fn not_found(page: extract::Page) -> extract::PageError {
     extract::PageError::not_found(page.ctx.lang)
 }
 
-/// Who sees the lägesbild: everyone in the partnership but reporters-only accounts.
-pub(crate) const PICTURE_ROLES: &[trygg_domain::Role] = &[
-    trygg_domain::Role::Admin,
-    trygg_domain::Role::Coordinator,
-    trygg_domain::Role::Analyst,
-    trygg_domain::Role::Steering,
-    trygg_domain::Role::Viewer,
-];
-
 /// `GET /lagesbild`: the dashboard; its query string is the view (shareable).
 async fn lagesbild(
     axum::extract::State(state): axum::extract::State<AppState>,
     mut me: extract::SignedIn,
     axum::extract::Query(mut pairs): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<maud::Markup, extract::PageError> {
-    me.require(PICTURE_ROLES)?;
+    me.require(crate::auth::PICTURE_ROLES)?;
     let l = me.ctx.lang;
     pairs.retain(|(k, _)| k != "lang");
     let q = crate::api::DashboardQuery::from_pairs(&pairs)
