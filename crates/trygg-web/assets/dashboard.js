@@ -192,9 +192,10 @@
         layers.hotspots.clearLayers();
         hotInfo = r.classes ? r : null;
         for (const c of r.cells || []) {
-          L.polygon(c.ring.map(([lon, lat]) => [lat, lon]), { renderer: canvas, weight: 0.5, color: "#555", fillColor: HOT[String(c.class)], fillOpacity: 0.75 })
+          const cell = L.polygon(c.ring.map(([lon, lat]) => [lat, lon]), { renderer: canvas, weight: 0.5, color: "#555", fillColor: HOT[String(c.class)], fillOpacity: 0.75 })
             .bindTooltip(`${c.count} ${t("händelser", "incidents")}, z = ${nf.format(c.z)}, p = ${nf3.format(c.p)}`, { sticky: true })
             .addTo(layers.hotspots);
+          if (c.class > 0 && c.area_id != null) cell.bindPopup(() => problemPopup(c.area || "", c.area_id, `${c.count} ${t("händelser", "incidents")}, Gi* z = ${nf.format(c.z)}`));
         }
         note("hotspots", r.message || t(`Getis-Ord Gi* på antal per ruta om ${r.cell} m (queen, ${nf.format(r.units)} rutor).`, `Getis-Ord Gi* on counts per ${r.cell} m cell (queen, ${nf.format(r.units)} cells).`), r.excluded_area_precision);
       } else if (k === "omraden") {
@@ -276,6 +277,22 @@
     } catch (e) { fail(box, e); }
   }
 
+  // A hot spot or top place becomes a problem: the problem form, pre-filled with the filter's
+  // categories and period and the place's district.
+  function problemLink(areaName, areaId) {
+    const q = new URLSearchParams();
+    const cur = new URLSearchParams(location.search);
+    for (const c of cur.getAll("category")) q.append("category", c);
+    for (const k of ["from", "to"]) { const v = $("lb-" + k) && $("lb-" + k).value; if (v) q.set(k, v); }
+    q.set("area", areaId);
+    q.set("origin", "hot_spot");
+    q.set("ref", areaName + " (Gi*)");
+    return el("a", { class: "lb-make-problem", href: "/problem/ny?" + q.toString(), text: t("Gör till problem", "Make a problem") });
+  }
+  function problemPopup(areaName, areaId, text) {
+    return el("div", {}, el("strong", { text: areaName }), el("br"), text, el("br"), problemLink(areaName, areaId));
+  }
+
   // ---- top places ----
   async function loadPlaces() {
     const box = $("lb-places");
@@ -286,7 +303,8 @@
         const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: (p.area || t("Utanför stadsdelarna", "Outside the districts")) }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + " %) · " + p.lat.toFixed(4) + " N " + p.lon.toFixed(4) + " E" }));
         li.querySelector("button").addEventListener("click", () => {
           map.setView([p.lat, p.lon], 16);
-          L.popup().setLatLng([p.lat, p.lon]).setContent(`${p.area || ""}: ${nf.format(p.count)} ${t("händelser", "incidents")}`).openOn(map);
+          const text = `${nf.format(p.count)} ${t("händelser", "incidents")}`;
+          L.popup().setLatLng([p.lat, p.lon]).setContent(p.area_id != null ? problemPopup(p.area, p.area_id, text) : `${p.area || ""}: ${text}`).openOn(map);
         });
         box.append(li);
       }

@@ -37,9 +37,13 @@
           });
           const j = await r.json().catch(() => ({}));
           if (r.ok) {
-            b.replaceWith(Object.assign(document.createElement("strong"), {
-              textContent: t(`Problem #${j.id ?? (j.meta && j.meta.id)} skapat (utkast).`, `Problem #${j.id ?? (j.meta && j.meta.id)} created (draft).`),
+            const id = j.id ?? (j.meta && j.meta.id);
+            const done = document.createElement("strong");
+            done.append(Object.assign(document.createElement("a"), {
+              href: "/problem/" + id,
+              textContent: t(`Problem #${id} skapat (utkast): öppna och beskriv det`, `Problem #${id} created (draft): open and describe it`),
             }));
+            b.replaceWith(done);
           } else {
             b.disabled = false;
             text.textContent += " — " + ((j.error && j.error.message) || r.statusText);

@@ -146,7 +146,11 @@ fn ts(d: Date, state: &AppState) -> Option<jiff::Timestamp> {
     d.to_zoned(state.tz.clone()).ok().map(|z| z.timestamp())
 }
 
-async fn check_areas(state: &AppState, field: &str, ids: &[AreaId]) -> Result<(), ApiError> {
+pub(crate) async fn check_areas(
+    state: &AppState,
+    field: &str,
+    ids: &[AreaId],
+) -> Result<(), ApiError> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -185,7 +189,7 @@ async fn techniques(_caller: Caller) -> Json<Value> {
 
 /// Live size of a problem: the count in its definition and the monthly trend, in the caller's
 /// view. Drawn polygons count incidents with a point position inside them.
-fn problem_size(state: &AppState, caller: &Caller, d: &ProblemDefinition) -> Value {
+pub(crate) fn problem_size(state: &AppState, caller: &Caller, d: &ProblemDefinition) -> Value {
     let to =
         d.to.unwrap_or_else(|| today(state).tomorrow().unwrap_or(today(state)));
     let filter = IncidentFilter {
@@ -262,11 +266,36 @@ async fn create_problem(
     caller: Caller,
     b: Result<Json<Problem>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<Problem>>), ApiError> {
-    may_write(&caller)?;
     let p = body(b)?;
+    let stored = save_problem(&state, &caller, None, &p).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Checks and writes a problem (new, or `(id, version read)`): what the API and the pages do.
+pub(crate) async fn save_problem(
+    state: &AppState,
+    caller: &Caller,
+    existing: Option<(i64, i64)>,
+    p: &Problem,
+) -> Result<Stored<Problem>, ApiError> {
+    may_write(caller)?;
     p.validate()?;
-    check_areas(&state, "definition.areas", &p.definition.areas).await?;
-    create_typed(&state, &caller, &p).await
+    check_areas(state, "definition.areas", &p.definition.areas).await?;
+    match existing {
+        None => Ok(create_typed(state, caller, p).await?.1.0),
+        Some((id, version)) => Ok(update_typed(
+            state,
+            caller,
+            id,
+            "Problem",
+            Versioned {
+                version,
+                data: p.clone(),
+            },
+        )
+        .await?
+        .0),
+    }
 }
 
 async fn get_problem(
@@ -295,18 +324,17 @@ async fn put_problem(
     Path(id): Path<i64>,
     b: Result<Json<Versioned<Problem>>, JsonRejection>,
 ) -> Result<Json<Stored<Problem>>, ApiError> {
-    may_write(&caller)?;
     let v = body(b)?;
-    v.data.validate()?;
-    check_areas(&state, "data.definition.areas", &v.data.definition.areas).await?;
-    update_typed(&state, &caller, id, "Problem", v).await
+    Ok(Json(
+        save_problem(&state, &caller, Some((id, v.version)), &v.data).await?,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Cause analysis (one per problem)
 // ---------------------------------------------------------------------------------------------
 
-async fn find_analysis(
+pub(crate) async fn find_analysis(
     state: &AppState,
     problem: i64,
 ) -> Result<Option<Stored<CauseAnalysis>>, ApiError> {
@@ -344,33 +372,41 @@ async fn put_analysis(
 ) -> Result<(StatusCode, Json<Stored<CauseAnalysis>>), ApiError> {
     may_write(&caller)?;
     let v = body(b)?;
-    load::<Problem>(&state, id, "Problem").await?;
     let mut data = v.data.rest;
     data.insert("problem_id".into(), json!(id));
     let analysis: CauseAnalysis = serde_json::from_value(Value::Object(data))
         .map_err(|e| ApiError::InvalidJson(format!("The cause analysis is not valid: {e}.")))?;
+    save_analysis(&state, &caller, v.version, &analysis)
+        .await
+        .map(|(s, a)| (s, Json(a)))
+}
+
+/// Checks and writes the cause analysis of `analysis.problem_id` (version 0: the first one).
+pub(crate) async fn save_analysis(
+    state: &AppState,
+    caller: &Caller,
+    version: i64,
+    analysis: &CauseAnalysis,
+) -> Result<(StatusCode, Stored<CauseAnalysis>), ApiError> {
+    may_write(caller)?;
+    let id = analysis.problem_id;
+    load::<Problem>(state, id, "Problem").await?;
     analysis.validate()?;
     let store = state.store.as_ref();
-    match find_analysis(&state, id).await? {
-        None if v.version == 0 => {
-            let s = records::create(store, &caller.actor(), caller.0.organisation_id, &analysis)
-                .await?;
-            Ok((StatusCode::CREATED, Json(s)))
+    match find_analysis(state, id).await? {
+        None if version == 0 => {
+            let s =
+                records::create(store, &caller.actor(), caller.0.organisation_id, analysis).await?;
+            Ok((StatusCode::CREATED, s))
         }
         None => Err(ApiError::Conflict(format!(
             "Problem {id} has no cause analysis (version 0), but you sent version {}. Reload it.",
-            v.version
+            version
         ))),
         Some(existing) => {
-            let s = records::update(
-                store,
-                &caller.actor(),
-                existing.meta.id,
-                v.version,
-                &analysis,
-            )
-            .await?;
-            Ok((StatusCode::OK, Json(s)))
+            let s = records::update(store, &caller.actor(), existing.meta.id, version, analysis)
+                .await?;
+            Ok((StatusCode::OK, s))
         }
     }
 }
@@ -427,10 +463,35 @@ async fn create_intervention(
     caller: Caller,
     b: Result<Json<Intervention>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<Intervention>>), ApiError> {
-    may_write(&caller)?;
     let i = body(b)?;
-    check_intervention(&state, &i).await?;
-    create_typed(&state, &caller, &i).await
+    let stored = save_intervention(&state, &caller, None, &i).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Checks and writes an intervention (new, or `(id, version read)`).
+pub(crate) async fn save_intervention(
+    state: &AppState,
+    caller: &Caller,
+    existing: Option<(i64, i64)>,
+    i: &Intervention,
+) -> Result<Stored<Intervention>, ApiError> {
+    may_write(caller)?;
+    check_intervention(state, i).await?;
+    match existing {
+        None => Ok(create_typed(state, caller, i).await?.1.0),
+        Some((id, version)) => Ok(update_typed(
+            state,
+            caller,
+            id,
+            "Intervention",
+            Versioned {
+                version,
+                data: i.clone(),
+            },
+        )
+        .await?
+        .0),
+    }
 }
 
 async fn get_intervention(
@@ -457,17 +518,17 @@ async fn put_intervention(
     Path(id): Path<i64>,
     b: Result<Json<Versioned<Intervention>>, JsonRejection>,
 ) -> Result<Json<Stored<Intervention>>, ApiError> {
-    may_write(&caller)?;
     let v = body(b)?;
-    check_intervention(&state, &v.data).await?;
-    update_typed(&state, &caller, id, "Intervention", v).await
+    Ok(Json(
+        save_intervention(&state, &caller, Some((id, v.version)), &v.data).await?,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation (follow-up)
 // ---------------------------------------------------------------------------------------------
 
-async fn find_follow_up(
+pub(crate) async fn find_follow_up(
     state: &AppState,
     intervention: i64,
 ) -> Result<Option<Stored<FollowUp>>, ApiError> {
@@ -502,6 +563,15 @@ fn ids(field: &str, s: &Option<String>) -> Result<Option<Vec<AreaId>>, ApiError>
                 .collect()
         })
         .transpose()
+}
+
+/// The live follow-up of an intervention with its own areas, and the control suggestions.
+pub(crate) async fn evaluate(
+    state: &AppState,
+    caller: &Caller,
+    i: &Intervention,
+) -> Result<(followup::FollowUpResult, Vec<followup::ControlSuggestion>), ApiError> {
+    live_evaluation(state, caller, i, &EvaluationQuery::default()).await
 }
 
 /// Computes the live follow-up of an intervention, and the control suggestions.
@@ -600,15 +670,25 @@ async fn approve(
     Path(id): Path<i64>,
     b: Option<Json<ApproveBody>>,
 ) -> Result<(StatusCode, Json<Stored<FollowUp>>), ApiError> {
+    let comment = b.map(|Json(b)| b.comment).unwrap_or_default();
+    approve_follow_up(&state, &caller, id, comment).await
+}
+
+/// Stores the live evaluation of intervention `id` as its approved follow-up (coordinators
+/// and administrators only; not before a month has passed).
+pub(crate) async fn approve_follow_up(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    comment: String,
+) -> Result<(StatusCode, Json<Stored<FollowUp>>), ApiError> {
     if !(caller.0.has(Role::Coordinator) || caller.0.has(Role::Admin)) {
         return Err(ApiError::Forbidden(
             "Only coordinators and administrators may approve a follow-up.",
         ));
     }
-    let comment = b.map(|Json(b)| b.comment).unwrap_or_default();
-    let i = load::<Intervention>(&state, id, "Intervention").await?;
-    let (result, _) =
-        live_evaluation(&state, &caller, &i.data, &EvaluationQuery::default()).await?;
+    let i = load::<Intervention>(state, id, "Intervention").await?;
+    let (result, _) = evaluate(state, caller, &i.data).await?;
     if result.months == 0 {
         return Err(ApiError::Invalid(ValidationError::new(
             ErrorCode::Invalid,
@@ -626,7 +706,7 @@ async fn approve(
         approved_by: caller.0.display_name.clone(),
         comment,
     };
-    approve_store(&state, &caller, follow_up).await
+    approve_store(state, caller, follow_up).await
 }
 
 async fn approve_store(
@@ -747,14 +827,43 @@ async fn create_meeting(
     caller: Caller,
     b: Result<Json<Meeting>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    may_write(&caller)?;
-    let mut m = body(b)?;
-    m.validate()?;
-    let carried = carry_over(&state, &mut m).await?;
-    let (status, Json(stored)) = create_typed(&state, &caller, &m).await?;
+    let m = body(b)?;
+    let (stored, carried) = create_meeting_checked(&state, &caller, m).await?;
     let mut v = serde_json::to_value(&stored).map_err(|e| ApiError::Internal(e.to_string()))?;
     v["carried_over"] = json!(carried);
-    Ok((status, Json(v)))
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// Checks and writes a new meeting, carrying over the open actions of the one before; returns
+/// it and how many actions were carried over.
+pub(crate) async fn create_meeting_checked(
+    state: &AppState,
+    caller: &Caller,
+    mut m: Meeting,
+) -> Result<(Stored<Meeting>, usize), ApiError> {
+    may_write(caller)?;
+    m.validate()?;
+    let carried = carry_over(state, &mut m).await?;
+    let (_, Json(stored)) = create_typed(state, caller, &m).await?;
+    Ok((stored, carried))
+}
+
+/// Checks and writes a changed meeting (`version`: the one read).
+pub(crate) async fn save_meeting(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    version: i64,
+    mut data: Meeting,
+) -> Result<Stored<Meeting>, ApiError> {
+    may_write(caller)?;
+    data.assign_action_keys();
+    data.validate()?;
+    Ok(
+        update_typed(state, caller, id, "Meeting", Versioned { version, data })
+            .await?
+            .0,
+    )
 }
 
 /// Assigns action keys and brings in the open actions of the latest earlier meeting.
@@ -799,11 +908,10 @@ async fn put_meeting(
     Path(id): Path<i64>,
     b: Result<Json<Versioned<Meeting>>, JsonRejection>,
 ) -> Result<Json<Stored<Meeting>>, ApiError> {
-    may_write(&caller)?;
-    let mut v = body(b)?;
-    v.data.assign_action_keys();
-    v.data.validate()?;
-    update_typed(&state, &caller, id, "Meeting", v).await
+    let v = body(b)?;
+    Ok(Json(
+        save_meeting(&state, &caller, id, v.version, v.data).await?,
+    ))
 }
 
 /// Feedback to the reporters from every meeting, newest first: what reporters see in their own
@@ -949,12 +1057,12 @@ async fn alerts(
     })))
 }
 
-async fn alert_to_problem(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(key): Path<String>,
-) -> Result<(StatusCode, Json<Stored<Problem>>), ApiError> {
-    may_write(&caller)?;
+/// The draft problem an alert key (`category:area:week-start`) turns into, not yet stored.
+pub(crate) async fn alert_problem(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<Problem, ApiError> {
     let bad = || {
         ApiError::NotFound(format!(
             "{key:?} is not an alert key; use a key from GET /api/v1/alerts (category:area:week-start)."
@@ -976,7 +1084,7 @@ async fn alert_to_problem(
         .ok_or_else(bad)?;
     let iso = monday.iso_week_date();
     let place = area.name.trim_end_matches(" (ungefärlig)").to_string();
-    let problem = Problem {
+    Ok(Problem {
         title: format!("{} i {place}", category.label_sv),
         description: format!(
             "Skapad ur ett larm om ett nytt problem: fler händelser än vanligt vecka {} {}. Beskriv problemet och gör en orsaksanalys.",
@@ -992,10 +1100,19 @@ async fn alert_to_problem(
         },
         origin: Origin {
             kind: OriginKind::EmergingAlert,
-            reference: Some(key.clone()),
+            reference: Some(key.to_string()),
         },
         status: ProblemStatus::Draft,
         owners: vec![caller.0.organisation_id],
-    };
+    })
+}
+
+async fn alert_to_problem(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> Result<(StatusCode, Json<Stored<Problem>>), ApiError> {
+    may_write(&caller)?;
+    let problem = alert_problem(&state, &caller, &key).await?;
     create_typed(&state, &caller, &problem).await
 }

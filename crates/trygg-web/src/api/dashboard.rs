@@ -516,6 +516,7 @@ async fn hotspots(
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
     let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
+    let districts = district_polygons(&ctx.state.store.list_areas().await?);
     ctx.cached_points("hotspots", |(x, y, _, excluded)| {
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
@@ -547,9 +548,16 @@ async fn hotspots(
                 let class = result.class[i];
                 if class != 0 {
                     *classes.entry(class).or_default() += 1;
+                    // Hot spots name the district holding the cell's centre (to make a problem).
+                    let (cx, cy) = grid.corner(row, col);
+                    let half = grid.cell / 2.0;
+                    let area = (class > 0)
+                        .then(|| district_at(&districts, [cx + half, cy + half]))
+                        .flatten();
                     cells.push(json!({
                         "ring": cell_ring(&grid, row, col), "count": counts[i],
                         "z": (result.z[i] * 1000.0).round() / 1000.0, "p": result.p[i], "class": class,
+                        "area_id": area.map(|a| a.0), "area": area.map(|a| a.1.as_str()),
                     }));
                 }
             }
@@ -564,6 +572,29 @@ async fn hotspots(
             "events": x.len(), "excluded_area_precision": excluded,
         }))
     })
+}
+
+/// The districts with their polygons: (id, name, polygons).
+fn district_polygons(all: &[trygg_domain::Area]) -> Vec<(i64, String, MultiPolygon)> {
+    all.iter()
+        .filter(|a| a.kind == AreaKind::District)
+        .filter_map(|a| {
+            MultiPolygon::from_geojson_wgs84(&a.geometry)
+                .ok()
+                .map(|m| (a.id.0, a.name.clone(), m))
+        })
+        .collect()
+}
+
+/// The district containing a point (SWEREF 99 TM): (id, name).
+fn district_at(
+    districts: &[(i64, String, MultiPolygon)],
+    p: trygg_geo::XyMetres,
+) -> Option<(i64, &String)> {
+    districts
+        .iter()
+        .find(|(_, _, m)| m.contains(p))
+        .map(|(id, name, _)| (*id, name))
 }
 
 /// Areas of a kind with their polygons, and the snapshot's index for each.
@@ -768,16 +799,7 @@ async fn top_places(
     if let Some(r) = ctx.hit("top-places") {
         return Ok(r);
     }
-    let all = ctx.state.store.list_areas().await?;
-    let districts: Vec<(String, MultiPolygon)> = all
-        .iter()
-        .filter(|a| a.kind == AreaKind::District)
-        .filter_map(|a| {
-            MultiPolygon::from_geojson_wgs84(&a.geometry)
-                .ok()
-                .map(|m| (a.name.clone(), m))
-        })
-        .collect();
+    let districts = district_polygons(&ctx.state.store.list_areas().await?);
     ctx.cached_points("top-places", move |(x, y, _, excluded)| {
         if x.is_empty() {
             return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
@@ -799,15 +821,13 @@ async fn top_places(
             .enumerate()
             .map(|(i, p)| {
                 let centre: trygg_geo::XyMetres = [p.x, p.y];
-                let area = districts
-                    .iter()
-                    .find(|(_, m)| m.contains(centre))
-                    .map(|(name, _)| name.as_str());
+                let area = district_at(&districts, centre);
                 let [lon, lat] = wgs(p.x, p.y);
                 json!({
                     "rank": i + 1, "count": p.count,
                     "share": f64::from(p.count) / report.events as f64,
-                    "lat": lat, "lon": lon, "area": area,
+                    "lat": lat, "lon": lon, "area": area.map(|a| a.1.as_str()),
+                    "area_id": area.map(|a| a.0),
                 })
             })
             .collect();

@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
-mod cycle;
+pub(crate) mod cycle;
 mod dashboard;
 mod incidents;
 mod stats;

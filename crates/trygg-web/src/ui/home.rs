@@ -46,6 +46,7 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
         .unwrap_or(0);
     let analyst = user.has_any(crate::auth::PICTURE_ROLES);
     let coordinates = user.has_any(crate::auth::CYCLE_ROLES);
+    let cycle = super::cycle::start_cards(&state, &user, l).await;
     let body = html! {
         h1 { (l.t("Hej", "Hello")) ", " (user.display_name) }
         @if coordinates {
@@ -56,6 +57,7 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
             }
             script src="/assets/home.js" defer {}
         }
+        (cycle)
         div.cards {
             a.card.action href="/rapportera" {
                 h2 { (l.t("Rapportera", "Report")) }

@@ -9,6 +9,7 @@
 
 mod account;
 mod admin;
+mod cycle;
 pub mod dashboard;
 pub mod extract;
 mod home;
@@ -43,6 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/token", post(admin::new_token))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/sw.js", get(pwa::service_worker))
+        .merge(cycle::routes())
 }
 
 /// The page for unknown paths.

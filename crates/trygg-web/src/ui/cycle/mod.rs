@@ -1,0 +1,343 @@
+//! The knowledge-based cycle as pages: problems (with the cause analysis), interventions (with
+//! the follow-up) and the weekly EST meetings, for [`CYCLE_ROLES`](crate::auth::CYCLE_ROLES).
+//!
+//! The pages are plain forms posting with the session's CSRF token. They parse the form into the
+//! domain type and write through the same functions as the JSON API (`api::cycle::save_*`), so
+//! validation, area checks, carry-over and audit are the API's. A form with bad input is shown
+//! again with what was typed and a message saying what to fix; nothing is stored.
+
+mod interventions;
+mod meetings;
+mod problems;
+
+use axum::{
+    Router,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use jiff::civil::Date;
+use maud::{Markup, html};
+use trygg_domain::{Area, AreaId, AreaKind, Organisation, OrganisationId, Taxonomy};
+
+use super::{
+    Lang,
+    extract::{PageError, SignedIn},
+};
+use crate::{ApiError, AppState, auth::Caller};
+
+pub use problems::start_cards;
+
+/// The cycle's pages.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/problem", get(problems::list))
+        .route(
+            "/problem/ny",
+            get(problems::new_form).post(problems::create),
+        )
+        .route("/problem/{id}", get(problems::show).post(problems::update))
+        .route("/problem/{id}/trend.png", get(problems::trend_png))
+        .route(
+            "/problem/{id}/analys",
+            get(problems::analysis_form).post(problems::save_analysis),
+        )
+        .route("/insatser", get(interventions::list))
+        .route(
+            "/insatser/ny",
+            get(interventions::new_form).post(interventions::create),
+        )
+        .route("/insatser/{id}", get(interventions::show))
+        .route(
+            "/insatser/{id}/andra",
+            get(interventions::edit_form).post(interventions::update),
+        )
+        .route(
+            "/insatser/{id}/uppfoljning",
+            get(interventions::follow_up).post(interventions::approve),
+        )
+        .route(
+            "/insatser/{id}/uppfoljning/{chart}",
+            get(interventions::chart_png),
+        )
+        .route("/moten", get(meetings::list))
+        .route("/moten/ny", get(meetings::new_form).post(meetings::create))
+        .route("/moten/{id}", get(meetings::show))
+        .route("/moten/{id}/atgard", post(meetings::set_action))
+}
+
+/// The signed-in user as the API's caller: the same actor for the audit, the same scope.
+fn caller(me: &SignedIn) -> Caller {
+    Caller(me.user.clone())
+}
+
+/// Signed in with a cycle role, or 403.
+fn require(me: &SignedIn) -> Result<(), PageError> {
+    me.require(crate::auth::CYCLE_ROLES)
+}
+
+/// A submitted form (or a query string) as its pairs, in order; keys may repeat.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `k`, trimmed ("" when absent).
+    fn get(&self, k: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every value of `k`, in order, trimmed.
+    fn all(&self, k: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    fn has(&self, k: &str, v: &str) -> bool {
+        self.0.iter().any(|(n, x)| n == k && x.trim() == v)
+    }
+
+    fn push(&mut self, k: &str, v: impl ToString) {
+        self.0.push((k.to_string(), v.to_string()));
+    }
+}
+
+/// A message saying what to fix in a form, from the parsing or from the API's validation.
+struct FormError(String);
+
+impl FormError {
+    fn from_api(l: Lang, e: ApiError) -> Result<Self, PageError> {
+        match e.status() {
+            s if s.is_server_error() => Err(PageError::internal(l, e)),
+            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => Err(PageError::from_api(l, e)),
+            _ => Ok(FormError(e.to_string())),
+        }
+    }
+}
+
+/// The form shown again with its message: 422, nothing stored.
+fn invalid(page: Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+}
+
+fn notice(error: Option<&FormError>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            div.notice.error role="alert" { (e.0) }
+        }
+    }
+}
+
+/// A date from a form field; `None` when empty.
+fn date_opt(l: Lang, f: &Fields, k: &str, label: &str) -> Result<Option<Date>, FormError> {
+    let v = f.get(k);
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse().map(Some).map_err(|_| {
+        FormError(format!(
+            "{label}: {v:?} {}",
+            l.t(
+                "är inget datum; skriv det som 2024-05-06.",
+                "is not a date; write it as 2024-05-06."
+            )
+        ))
+    })
+}
+
+fn date_req(l: Lang, f: &Fields, k: &str, label: &str) -> Result<Date, FormError> {
+    date_opt(l, f, k, label)?.ok_or_else(|| {
+        FormError(format!(
+            "{label}: {}",
+            l.t("ange ett datum.", "give a date.")
+        ))
+    })
+}
+
+/// A number of hours or kronor: spaces and a decimal comma allowed, empty is 0.
+fn number(l: Lang, v: &str, label: &str) -> Result<f64, FormError> {
+    let s: String = v
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if s.is_empty() {
+        return Ok(0.0);
+    }
+    s.parse().map_err(|_| {
+        FormError(format!(
+            "{label}: {v:?} {}",
+            l.t("är inget tal.", "is not a number.")
+        ))
+    })
+}
+
+fn ids<T>(l: Lang, values: Vec<&str>, wrap: impl Fn(i64) -> T) -> Result<Vec<T>, FormError> {
+    values
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse().map(&wrap).map_err(|_| {
+                FormError(format!(
+                    "{v:?} {}",
+                    l.t("är inget id-nummer.", "is not an id number.")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The organisations and areas, for names and pickers.
+struct Names {
+    orgs: Vec<Organisation>,
+    areas: Vec<Area>,
+}
+
+impl Names {
+    async fn load(state: &AppState, l: Lang) -> Result<Self, PageError> {
+        let orgs = state
+            .store
+            .list_organisations()
+            .await
+            .map_err(|e| PageError::from((l, e)))?;
+        let mut areas = state
+            .store
+            .list_areas()
+            .await
+            .map_err(|e| PageError::from((l, e)))?;
+        areas.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Names { orgs, areas })
+    }
+
+    fn org(&self, id: OrganisationId) -> String {
+        self.orgs
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| format!("#{}", id.0), |o| o.name.clone())
+    }
+
+    fn area(&self, id: AreaId) -> String {
+        self.areas
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| format!("#{}", id.0), |a| a.name.clone())
+    }
+
+    fn areas(&self, ids: &[AreaId]) -> String {
+        ids.iter()
+            .map(|a| self.area(*a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn orgs(&self, ids: &[OrganisationId]) -> String {
+        ids.iter()
+            .map(|o| self.org(*o))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Areas offered in pickers: districts first, then the other kinds, never a county.
+    fn pickable(&self) -> Vec<&Area> {
+        let mut v: Vec<&Area> = self
+            .areas
+            .iter()
+            .filter(|a| a.kind != AreaKind::County)
+            .collect();
+        v.sort_by_key(|a| (a.kind != AreaKind::District, a.name.clone()));
+        v
+    }
+}
+
+/// Check boxes for areas (`name` repeats), in a scrolling list.
+fn area_picker(names: &Names, name: &str, f: &Fields) -> Markup {
+    html! {
+        div.pick-list {
+            @for a in names.pickable() {
+                @let id = a.id.0.to_string();
+                label.check { input type="checkbox" name=(name) value=(id) checked[f.has(name, &id)]; " " (a.name) }
+            }
+        }
+    }
+}
+
+/// Check boxes for organisations (`name` repeats).
+fn org_picker(names: &Names, name: &str, f: &Fields) -> Markup {
+    html! {
+        @for o in &names.orgs {
+            @let id = o.id.0.to_string();
+            label.check { input type="checkbox" name=(name) value=(id) checked[f.has(name, &id)]; " " (o.name) }
+        }
+    }
+}
+
+/// One select of an organisation.
+fn org_select(names: &Names, name: &str, chosen: &str) -> Markup {
+    html! {
+        select name=(name) {
+            @for o in &names.orgs {
+                @let id = o.id.0.to_string();
+                option value=(id) selected[id == chosen] { (o.name) }
+            }
+        }
+    }
+}
+
+/// Category groups with their sub-categories, as check boxes (`category` repeats).
+fn category_picker(l: Lang, f: &Fields) -> Markup {
+    html! {
+        div.pick-list.tall {
+            @for g in Taxonomy.all().iter().filter(|c| c.parent.is_none()) {
+                div.pick-group {
+                    label.check { input type="checkbox" name="category" value=(g.code) checked[f.has("category", g.code)]; " " strong { (l.t(g.label_sv, g.label_en)) } }
+                    @for c in Taxonomy.all().iter().filter(|c| c.parent == Some(g.code)) {
+                        label.check.sub { input type="checkbox" name="category" value=(c.code) checked[f.has("category", c.code)]; " " (l.t(c.label_sv, c.label_en)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn category_label(l: Lang, code: &str) -> String {
+    Taxonomy.get(code).map_or_else(
+        || code.to_string(),
+        |c| l.t(c.label_sv, c.label_en).to_string(),
+    )
+}
+
+/// A PNG answer (charts drawn on the server).
+fn png(bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "private, max-age=60"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// "−37 %" / "+17 %" / "–" for a change from `before` to `after`.
+fn change(before: u64, after: u64) -> String {
+    if before == 0 {
+        return "–".into();
+    }
+    let pct = (after as f64 / before as f64 - 1.0) * 100.0;
+    let sign = if pct < 0.0 { "−" } else { "+" };
+    format!(
+        "{sign}{} %",
+        trygg_analysis::special::sv_number(pct.abs(), 0, false)
+    )
+}
+
+fn date_time(state: &AppState, t: jiff::Timestamp) -> String {
+    t.to_zoned(state.tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
