@@ -62,6 +62,7 @@
 
   // ---- map ----
   const map = L.map("lb-map", { preferCanvas: true, zoomSnap: 0.25, attributionControl: true }).setView([59.86, 17.64], 10);
+  window.lbMap = map; // for the console and the browser tests
   if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe($("lb-map"));
   const canvas = L.canvas({ padding: 0.3 });
   if (root.dataset.tiles) {

@@ -531,3 +531,400 @@ async fn a_wrong_password_is_refused_in_the_browser() {
     screenshot(&c, "admin.png").await;
     c.close().await.unwrap();
 }
+
+/// Runs `script` in the page and returns its value.
+async fn js(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("script {script}: {e}"))
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// GETs an API path in the page (with the session) and parses the JSON.
+async fn api_json(c: &Client, path: &str) -> serde_json::Value {
+    let r = fetch_in_page(c, &format!("'{path}'")).await;
+    assert_eq!(r["status"], 200, "{path}: {r}");
+    serde_json::from_str(r["text"].as_str().unwrap()).unwrap()
+}
+
+/// The knowledge-based cycle end to end, as the coordinator: a Gottsunda hot spot on the
+/// lägesbild becomes a problem, gets a cause analysis and an intervention; the planted demo
+/// intervention's follow-up shows its effect and the displacement into Valsätra.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_walks_the_knowledge_based_cycle() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("cycle");
+    let (_driver, c) = start_browser(&chromium, &driver, 1400, 1000).await;
+    sign_in(&c, &base, "samordnare@demo").await;
+    screenshot(&c, "cycle-0-start.png").await;
+    let home = c
+        .find(Locator::Css("#cycle-cards"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("öppna problembilder"), "{home}");
+
+    // The planted intervention, from the API: its categories, period and areas.
+    let list = api_json(&c, "/api/v1/interventions").await;
+    let planted = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["data"]["title"] == "Trygg i Gottsunda centrum")
+        .expect("the demo's planted intervention")
+        .clone();
+    let planted_id = planted["id"].as_i64().unwrap();
+    let treated = planted["data"]["treated_areas"][0].as_i64().unwrap();
+    let control = planted["data"]["control_areas"][0].as_i64().unwrap();
+    let buffer = planted["data"]["buffer_areas"][0].as_i64().unwrap();
+    let start: jiff::civil::Date = planted["data"]["start"].as_str().unwrap().parse().unwrap();
+    let year_before = start.checked_sub(jiff::Span::new().years(1)).unwrap();
+
+    // (1) The lägesbild, filtered to the problem's categories and the year before the start.
+    c.goto(&format!(
+        "{base}/lagesbild?from={year_before}&to={start}&category=samling&category=skadegorelse&layers=omraden,hotspots"
+    ))
+    .await
+    .unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('lagesbild').dataset.ready",
+        "the dashboard panels",
+    )
+    .await;
+    let hot = api_json(&c, &format!("/api/v1/lagesbild/hotspots?from={year_before}&to={start}&category=samling&category=skadegorelse")).await;
+    let cell = hot["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["class"].as_i64().unwrap() > 0 && x["area_id"] == treated)
+        .max_by(|a, b| {
+            a["z"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["z"].as_f64().unwrap())
+        })
+        .expect("a Gi* hot spot in Gottsunda")
+        .clone();
+    assert!(
+        cell["area"].as_str().unwrap().contains("Gottsunda"),
+        "{cell}"
+    );
+    let ring = cell["ring"].as_array().unwrap();
+    let lon = (ring[0][0].as_f64().unwrap() + ring[2][0].as_f64().unwrap()) / 2.0;
+    let lat = (ring[0][1].as_f64().unwrap() + ring[2][1].as_f64().unwrap()) / 2.0;
+    wait_for(
+        &c,
+        "window.lbMap && Object.values(lbMap._layers).some(l => l.getPopup && l.getPopup())",
+        "the hot-spot layer",
+    )
+    .await;
+    // Open the popup of the hot-spot cell over that point, then click its link.
+    let opened = c
+        .execute(
+            "const p = L.latLng(arguments[0], arguments[1]);\
+             const l = Object.values(lbMap._layers).find(l => l.getPopup && l.getPopup() && l.getBounds && l.getBounds().contains(p));\
+             if (!l) return false; lbMap.setView(p, 14); l.openPopup(p); return true;",
+            vec![json!(lat), json!(lon)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        opened,
+        json!(true),
+        "the Gottsunda hot-spot cell is on the map"
+    );
+    wait_for(
+        &c,
+        "document.querySelector('.leaflet-popup a.lb-make-problem')",
+        "the popup's link",
+    )
+    .await;
+    screenshot(&c, "cycle-1-hotspot.png").await;
+    click(&c, ".leaflet-popup a.lb-make-problem").await;
+
+    // (2) The problem form, pre-filled from the hot spot.
+    wait_for(
+        &c,
+        "location.pathname === '/problem/ny' && document.getElementById('problem-form')",
+        "the problem form",
+    )
+    .await;
+    let pre = js(
+        &c,
+        "const f = document.getElementById('problem-form');\
+         return {title: f.title.value, from: f.from.value, to: f.to.value, origin: f.origin.value,\
+           areas: [...f.querySelectorAll('input[name=area]:checked')].map(x => Number(x.value)),\
+           cats: [...f.querySelectorAll('input[name=category]:checked')].map(x => x.value).sort()};",
+    )
+    .await;
+    assert_eq!(pre["areas"], json!([treated]), "{pre}");
+    assert_eq!(pre["cats"], json!(["samling", "skadegorelse"]), "{pre}");
+    assert_eq!(pre["origin"], "hot_spot", "{pre}");
+    assert_eq!(pre["from"], year_before.to_string(), "{pre}");
+    assert!(
+        pre["title"].as_str().unwrap().contains("Gottsunda"),
+        "{pre}"
+    );
+    screenshot(&c, "cycle-2-problem-form.png").await;
+    click(&c, "#problem-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "/^\\/problem\\/\\d+$/.test(location.pathname)",
+        "the new problem's page",
+    )
+    .await;
+    let baseline = js(
+        &c,
+        "return Number(document.getElementById('baseline').dataset.count)",
+    )
+    .await;
+    assert!(
+        baseline.as_u64().unwrap() > 50,
+        "the problem's live size: {baseline}"
+    );
+    let problem_path = c.current_url().await.unwrap().path().to_string();
+    let problem_id: i64 = problem_path.rsplit('/').next().unwrap().parse().unwrap();
+    let stored = api_json(&c, &format!("/api/v1/problems/{problem_id}")).await;
+    assert_eq!(
+        stored["computed"]["count"].as_u64(),
+        baseline.as_u64(),
+        "page and API agree"
+    );
+    wait_for(
+        &c,
+        "[...document.images].every(i => i.complete && i.naturalWidth > 0)",
+        "the trend and map images",
+    )
+    .await;
+    screenshot(&c, "cycle-2-problem.png").await;
+
+    // (3) A short cause analysis.
+    click(&c, "#analys a.button").await;
+    wait_for(
+        &c,
+        "document.getElementById('analysis-form')",
+        "the analysis form",
+    )
+    .await;
+    for (css, text) in [
+        (
+            "textarea[name=offender]",
+            "Grupper av unga som samlas kvällstid.",
+        ),
+        ("textarea[name=place]", "Mörka entréer och gångtunneln."),
+        ("textarea[name=p_situational]", "Dålig belysning och insyn."),
+        ("input[name=h_key]", "H1"),
+        (
+            "textarea[name=h_text]",
+            "Mörker vid entréerna gör att skadegörelse sker ostört.",
+        ),
+        (
+            "textarea[name=h_evidence]",
+            "Två av tre händelser efter kl. 19",
+        ),
+        (
+            "textarea[name=conclusion]",
+            "Belysning och vuxna på plats kvällstid.",
+        ),
+    ] {
+        c.find(Locator::Css(&format!("#analysis-form {css}")))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    click(&c, "#analysis-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "location.pathname.startsWith('/problem/') && document.querySelector('#analys h3')",
+        "the problem page with its analysis",
+    )
+    .await;
+    let analysis = c
+        .find(Locator::Css("#analys"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(analysis.contains("Mörker vid entréerna"), "{analysis}");
+    screenshot(&c, "cycle-3-analysis.png").await;
+
+    // (4) An intervention against the problem, aimed at H1.
+    click(&c, "#insatser a.button").await;
+    wait_for(
+        &c,
+        "document.getElementById('intervention-form')",
+        "the intervention form",
+    )
+    .await;
+    js(
+        &c,
+        &format!(
+            "const f = document.getElementById('intervention-form');\
+             f.querySelector('input[name=technique][value=extend-guardianship]').checked = true;\
+             f.querySelector('input[name=technique][value=natural-surveillance]').checked = true;\
+             f.querySelector('input[name=hypothesis]').checked = true;\
+             f.resp_unit.value = 'Trygghetsenheten';\
+             const rows = f.querySelectorAll('table.resources tbody tr');\
+             rows[0].querySelector('[name=res_ph]').value = '120';\
+             rows[0].querySelector('[name=res_ps]').value = '85 000';\
+             rows[1].querySelector('[name=res_ph]').value = '60';\
+             f.querySelector('input[name=control][value=\"{control}\"]').checked = true;\
+             f.querySelector('input[name=buffer][value=\"{buffer}\"]').checked = true;\
+             return true;"
+        ),
+    )
+    .await;
+    screenshot(&c, "cycle-4-intervention-form.png").await;
+    click(&c, "#intervention-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "/^\\/insatser\\/\\d+$/.test(location.pathname)",
+        "the new intervention's page",
+    )
+    .await;
+    let page = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Utöka tillsynen"), "{page}");
+    assert!(page.contains("Trygghetsenheten"), "{page}");
+    screenshot(&c, "cycle-4-intervention.png").await;
+
+    // (5) The planted intervention's follow-up: the effect in Gottsunda, the displacement
+    // into Valsätra, as the page shows it and as the API computes it.
+    c.goto(&format!("{base}/insatser")).await.unwrap();
+    click(
+        &c,
+        &format!("#interventions a[href='/insatser/{planted_id}/uppfoljning']"),
+    )
+    .await;
+    wait_for(
+        &c,
+        "document.getElementById('fu-counts-approved')",
+        "the approved follow-up",
+    )
+    .await;
+    let shown = js(
+        &c,
+        "const row = r => { const e = document.querySelector('#fu-counts-approved tr[data-role=' + r + ']');\
+           return {before: Number(e.dataset.before), after: Number(e.dataset.after), text: e.innerText}; };\
+         return {treated: row('treated'), control: row('control'), buffer: row('buffer'),\
+           verdict: document.getElementById('fu-verdict').innerText, wdq: document.getElementById('fu-wdq').innerText};",
+    )
+    .await;
+    let api = api_json(
+        &c,
+        &format!("/api/v1/interventions/{planted_id}/evaluation"),
+    )
+    .await;
+    let counts = &api["approved"]["data"]["evaluation"]["counts"];
+    for role in ["treated", "control", "buffer"] {
+        assert_eq!(
+            shown[role]["before"],
+            counts[format!("{role}_before")],
+            "{role}: {shown}"
+        );
+        assert_eq!(
+            shown[role]["after"],
+            counts[format!("{role}_after")],
+            "{role}: {shown}"
+        );
+    }
+    let (tb, ta) = (
+        shown["treated"]["before"].as_f64().unwrap(),
+        shown["treated"]["after"].as_f64().unwrap(),
+    );
+    let (bb, ba) = (
+        shown["buffer"]["before"].as_f64().unwrap(),
+        shown["buffer"]["after"].as_f64().unwrap(),
+    );
+    assert!(ta < tb * 0.8, "a clear decrease in Gottsunda: {shown}");
+    assert!(ba > bb * 1.05, "displacement into the neighbour: {shown}");
+    assert!(
+        shown["treated"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Gottsunda"),
+        "{shown}"
+    );
+    assert!(
+        shown["buffer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Valsätra"),
+        "{shown}"
+    );
+    assert!(
+        shown["treated"]["text"].as_str().unwrap().contains('−'),
+        "{shown}"
+    );
+    assert!(
+        shown["buffer"]["text"].as_str().unwrap().contains('+'),
+        "{shown}"
+    );
+    assert!(!shown["verdict"].as_str().unwrap().is_empty(), "{shown}");
+    eprintln!(
+        "follow-up on the page: Gottsunda {tb} → {ta}, Valsätra {bb} → {ba}, control {} → {}, WDQ {}",
+        shown["control"]["before"], shown["control"]["after"], shown["wdq"]
+    );
+    for chart in ["fore-efter.png", "omraden.png"] {
+        let r = fetch_in_page(
+            &c,
+            &format!("'/insatser/{planted_id}/uppfoljning/{chart}?v=approved'"),
+        )
+        .await;
+        assert_eq!(r["status"], 200, "{chart}: {r}");
+        assert!(
+            r["type"].as_str().unwrap().contains("image/png"),
+            "{chart}: {r}"
+        );
+    }
+    wait_for(
+        &c,
+        "[...document.images].every(i => i.complete && i.naturalWidth > 0)",
+        "the follow-up charts",
+    )
+    .await;
+    screenshot(&c, "cycle-5-follow-up.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&c, "cycle-5-follow-up-phone.png").await;
+
+    // The weekly meeting opens with last week's lägesbild and the carried-over actions.
+    c.goto(&format!("{base}/moten/ny")).await.unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('meeting-form')",
+        "the meeting form",
+    )
+    .await;
+    let carried = c
+        .find(Locator::Css("#carried"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!carried.is_empty());
+    screenshot(&c, "cycle-6-meeting-phone.png").await;
+    c.close().await.unwrap();
+}

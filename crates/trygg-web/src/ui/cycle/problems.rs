@@ -283,7 +283,7 @@ pub(crate) async fn new_form(
         let areas: Vec<String> = ids(l, f.all("area"), AreaId)
             .unwrap_or_default()
             .iter()
-            .map(|a| names.area(*a))
+            .map(|a| names.area(*a).trim_end_matches(" (ungefärlig)").to_string())
             .collect();
         if !cats.is_empty() && !areas.is_empty() {
             let t = format!(
