@@ -665,7 +665,7 @@ fn evaluation_view(l: Lang, names: &Names, id: i64, v: &Value, which: &str) -> M
                 dt { (l.t("Relativ effekt (RES)", "Relative effect (RES)")) }
                 dd #fu-res { @if e.is_object() {
                     (num(&e["relative_effect"]["estimate"], 2)) " (95 % KI " (num(&e["relative_effect"]["lower"], 2)) "–" (num(&e["relative_effect"]["upper"], 2)) ")"
-                    span.hint { (l.t("Över 1: åtgärdsområdet gick bättre än kontrollområdet.", "Above 1: the treated area did better than the control area.")) }
+                    span.hint { (l.t("Under 1: åtgärdsområdet utvecklades bättre än kontrollområdet; över 1: sämre.", "Below 1: the treated area did better than the control area; above 1: worse.")) }
                 } @else { "–" } }
                 dt { "WDQ" }
                 dd #fu-wdq { @if e.is_object() { (num(&e["wdq"], 2)) span.hint { (l.t("Under 0: förflyttning till buffertzonen; över 0: spridning av nytta.", "Below 0: displacement into the buffer; above 0: diffusion of benefits.")) } } @else { "–" } }
