@@ -331,7 +331,7 @@ fn intervention_form(
         title,
         html! {
             p.crumbs { a href="/insatser" { (l.t("Insatser", "Interventions")) } }
-            h1 { (f.get("title").is_empty().then(|| l.t("Ny insats", "New intervention")).unwrap_or(f.get("title"))) }
+            h1 { (if f.get("title").is_empty() { l.t("Ny insats", "New intervention") } else { f.get("title") }) }
             (notice(error))
             form #intervention-form .card.grid method="post" action=(action) {
                 (me.ctx.csrf_field())
