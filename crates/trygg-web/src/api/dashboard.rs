@@ -506,7 +506,8 @@ async fn kde_surface(
 
 /// `GET /lagesbild/hotspots`: Getis-Ord Gi* on counts per grid cell (zero cells included),
 /// queen contiguity, cell `cell` (default 250 m) over the points' extent plus one cell.
-/// Significant cells only: `{"cells": [{"ring", "count", "z", "p", "class"}], "classes":
+/// Significant cells only: `{"cells": [{"ring", "count", "z", "p", "class", "area_id",
+/// "area"}], "classes":
 /// {"3": n, …, "-3": n}, "fdr", "cell", "weights": "queen", "units", "events",
 /// "excluded_area_precision"}`. Classes as ArcGIS Gi_Bin: ±3 = 99 %, ±2 = 95 %, ±1 = 90 %.
 async fn hotspots(
@@ -787,7 +788,7 @@ async fn hour_weekday(
 /// `GET /lagesbild/top-places?n=10&snap=100`: the places with the most incidents. Places are
 /// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM — the snapshot holds no place
 /// text — named by the district that contains the cell centre:
-/// `{"places": [{"rank", "count", "share", "lat", "lon", "area"}], "events", "places_with_events",
+/// `{"places": [{"rank", "count", "share", "lat", "lon", "area", "area_id"}], "events", "places_with_events",
 /// "top_percent", "share_at_top", "snap", "method", "excluded_area_precision"}`.
 async fn top_places(
     State(state): State<AppState>,
