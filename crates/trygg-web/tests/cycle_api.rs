@@ -6,7 +6,7 @@ mod common;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use trygg_domain::{Actor, AreaKind, NewArea, Role};
+use trygg_domain::{Actor, Role};
 use trygg_store::AuditFilter;
 
 struct App {
@@ -83,17 +83,6 @@ async fn spawn() -> App {
     }
 }
 
-fn square(name: &str, code: &str, lon: f64) -> NewArea {
-    NewArea {
-        name: name.into(),
-        code: Some(code.into()),
-        kind: AreaKind::District,
-        geometry: json!({"type": "Polygon", "coordinates": [[
-            [lon, 59.80], [lon + 0.01, 59.80], [lon + 0.01, 59.81], [lon, 59.81], [lon, 59.80]
-        ]]}),
-    }
-}
-
 /// Three districts far apart (treated, control, buffer) and their ids.
 async fn areas(app: &App) -> Vec<i64> {
     app.spawned
@@ -102,9 +91,9 @@ async fn areas(app: &App) -> Vec<i64> {
         .import_areas(
             &Actor::system("test"),
             vec![
-                square("Gottsunda", "G", 17.60),
-                square("Stenhagen", "S", 17.50),
-                square("Valsätra", "V", 17.62),
+                common::square("Gottsunda", "G", 17.60),
+                common::square("Stenhagen", "S", 17.50),
+                common::square("Valsätra", "V", 17.62),
             ],
         )
         .await

@@ -5,7 +5,7 @@ mod common;
 
 use reqwest::{StatusCode, header};
 use trygg_domain::{
-    Actor, AreaKind, NewArea, Role,
+    Actor, Role,
     cycle::{CauseAnalysis, Intervention, Meeting, Problem},
 };
 use trygg_store::{NewSession, records};
@@ -26,17 +26,6 @@ const COORDINATOR: &str = "samordnare@test";
 const ANALYST: &str = "analytiker@test";
 const REPORTER: &str = "rapportor@test";
 
-fn square(name: &str, code: &str, lon: f64) -> NewArea {
-    NewArea {
-        name: name.into(),
-        code: Some(code.into()),
-        kind: AreaKind::District,
-        geometry: serde_json::json!({"type": "Polygon", "coordinates": [[
-            [lon, 59.80], [lon + 0.01, 59.80], [lon + 0.01, 59.81], [lon, 59.81], [lon, 59.80]
-        ]]}),
-    }
-}
-
 async fn spawn() -> App {
     let spawned = common::spawn(&[
         ("Uppsala kommun", COORDINATOR, Role::Coordinator),
@@ -51,9 +40,9 @@ async fn spawn() -> App {
         .import_areas(
             &Actor::system("test"),
             vec![
-                square("Gottsunda", "G", 17.60),
-                square("Stenhagen", "S", 17.50),
-                square("Valsätra", "V", 17.62),
+                common::square("Gottsunda", "G", 17.60),
+                common::square("Stenhagen", "S", 17.50),
+                common::square("Valsätra", "V", 17.62),
             ],
         )
         .await

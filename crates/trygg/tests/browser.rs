@@ -926,5 +926,17 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
         .unwrap();
     assert!(!carried.is_empty());
     screenshot(&c, "cycle-6-meeting-phone.png").await;
+    c.goto(&format!("{base}{problem_path}")).await.unwrap();
+    wait_for(
+        &c,
+        "[...document.images].every(i => i.complete && i.naturalWidth > 0)",
+        "the problem's images",
+    )
+    .await;
+    screenshot(&c, "cycle-7-problem-phone.png").await;
+    c.goto(&format!("{base}/insatser/ny?problem={problem_id}"))
+        .await
+        .unwrap();
+    screenshot(&c, "cycle-8-intervention-form-phone.png").await;
     c.close().await.unwrap();
 }

@@ -61,6 +61,18 @@ impl TestApp {
     }
 }
 
+/// A district: a square of 0.01° at `lon`, latitude 59.80–59.81 (Uppsala).
+pub fn square(name: &str, code: &str, lon: f64) -> trygg_domain::NewArea {
+    trygg_domain::NewArea {
+        name: name.into(),
+        code: Some(code.into()),
+        kind: trygg_domain::AreaKind::District,
+        geometry: serde_json::json!({"type": "Polygon", "coordinates": [[
+            [lon, 59.80], [lon + 0.01, 59.80], [lon + 0.01, 59.81], [lon, 59.81], [lon, 59.80]
+        ]]}),
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
     let app = spawn(&[
         ("Uppsala kommun", "analytiker@test", Role::Analyst),

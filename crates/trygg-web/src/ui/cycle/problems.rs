@@ -286,12 +286,15 @@ pub(crate) async fn new_form(
             .map(|a| names.area(*a).trim_end_matches(" (ungefärlig)").to_string())
             .collect();
         if !cats.is_empty() && !areas.is_empty() {
-            let t = format!(
-                "{} {} {}",
-                cats.join(", "),
-                l.t("i", "in"),
-                areas.join(", ")
-            );
+            // "Skadegörelse och otrygghetsskapande samling av personer i Gottsunda".
+            let and = format!(" {} ", l.t("och", "and"));
+            let what = cats
+                .iter()
+                .enumerate()
+                .map(|(k, c)| if k == 0 { c.clone() } else { c.to_lowercase() })
+                .collect::<Vec<_>>()
+                .join(&and);
+            let t = format!("{what} {} {}", l.t("i", "in"), areas.join(&and));
             f.push("title", t);
         }
     }
