@@ -373,6 +373,25 @@ async fn the_cycle_pages_work_for_coordinators_and_refuse_reporters() {
     );
     let (_, body) = app.get(&coord, &format!("/moten/{meeting}")).await;
     assert!(body.contains("Sanera klottret") && body.contains("Stängd"));
+    // An alert opens the form pre-filled; nothing is stored until it is saved.
+    let before = app.count::<Problem>().await;
+    let (status, body) = app
+        .get(
+            &coord,
+            &format!("/problem/ny?alert=skadegorelse:{}:2024-05-06", app.areas[0]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains(r#"value="Skadegörelse i Gottsunda""#),
+        "{body}"
+    );
+    assert!(body.contains(&format!(r#"name="area" value="{}" checked"#, app.areas[0])));
+    assert!(
+        body.contains(r#"value="emerging_alert" selected"#),
+        "{body}"
+    );
+    assert_eq!(app.count::<Problem>().await, before);
     let (status, _) = app.get(&coord, "/problem/999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
