@@ -46,6 +46,11 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
         .unwrap_or(0);
     let analyst = user.has_any(crate::auth::PICTURE_ROLES);
     let coordinates = user.has_any(crate::auth::CYCLE_ROLES);
+    let calendar = if user.has_any(crate::auth::PARTNERSHIP_ROLES) {
+        super::partnership::reminders(&state).await
+    } else {
+        None
+    };
     let body = html! {
         h1 { (l.t("Hej", "Hello")) ", " (user.display_name) }
         @if coordinates {
@@ -55,6 +60,20 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                 ul { li { (l.t("Hämtar …", "Loading …")) } }
             }
             script src="/assets/home.js" defer {}
+        }
+        @if let Some((agreement, due, ended)) = &calendar {
+            @if *ended || !due.is_empty() {
+                section #reminders .card {
+                    h2 { (l.t("Påminnelser", "Reminders")) }
+                    ul {
+                        @if *ended {
+                            li { (l.t("Samverkansöverenskommelsen", "The agreement")) " " (agreement.from_year) "–" (agreement.to_year) " " (l.t("har löpt ut: registrera den nya överenskommelsen.", "has ended: register the new agreement.")) }
+                        }
+                        @for e in due { li { strong { (e.deadline) } ": " (e.title) } }
+                    }
+                    a href="/samverkan#kalender" { (l.t("Hela kalendern", "The whole calendar")) }
+                }
+            }
         }
         div.cards {
             a.card.action href="/rapportera" {

@@ -13,8 +13,10 @@ pub mod dashboard;
 pub mod extract;
 mod home;
 pub mod layout;
+mod partnership;
 mod pwa;
 mod report;
+mod reports;
 
 use axum::{
     Router,
@@ -43,6 +45,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/token", post(admin::new_token))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/sw.js", get(pwa::service_worker))
+        .merge(partnership::routes())
+        .route("/rapporter", get(reports::index))
+        .route("/rapporter/rapport", get(reports::report))
 }
 
 /// The page for unknown paths.
