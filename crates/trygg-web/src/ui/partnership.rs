@@ -720,7 +720,12 @@ async fn update_commitment(
     let Some((status, _)) = STATUSES.iter().find(|(_, v)| *v == field("status")) else {
         return again(l.t("Välj en status.", "Choose a status.").into()).await;
     };
-    let Ok(progress) = field("progress").trim().parse::<u8>() else {
+    let Some(progress) = field("progress")
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|p| *p <= 100)
+    else {
         return again(
             l.t(
                 "Ange hur stor del som är genomförd som ett heltal 0–100.",
