@@ -531,3 +531,164 @@ async fn a_wrong_password_is_refused_in_the_browser() {
     screenshot(&c, "admin.png").await;
     c.close().await.unwrap();
 }
+
+/// Opens a report from `/rapporter`: fills its card's `fields` (CSS selector, value), clicks
+/// "Visa", waits until it is shown with every image loaded, checks its headings and takes a
+/// full-length screenshot.
+async fn open_report(
+    c: &Client,
+    base: &str,
+    card: &str,
+    fields: &[(&str, &str)],
+    title: &str,
+    headings: &[&str],
+    shot: &str,
+) {
+    c.goto(&format!("{base}/rapporter")).await.unwrap();
+    wait_for(c, &format!("document.getElementById('{card}')"), card).await;
+    for (css, value) in fields {
+        set_value(c, &format!("#{card} {css}"), value).await;
+    }
+    c.find(Locator::Css(&format!(
+        "#{card} button[name=format][value=web]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(
+        c,
+        &format!(
+            "location.pathname === '/rapporter/rapport' && document.body.innerText.includes({})",
+            json!(title)
+        ),
+        title,
+    )
+    .await;
+    wait_for(
+        c,
+        "document.images.length > 0 && Array.from(document.images).every(i => i.complete)",
+        "the report's images",
+    )
+    .await;
+    let images = c
+        .execute(
+            "return Array.from(document.images).map(i => [i.alt, i.naturalWidth]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let images = images.as_array().unwrap();
+    assert!(images.len() >= 2, "{card}: figures {images:?}");
+    for i in images {
+        assert!(i[1].as_u64().unwrap() > 0, "{card}: image not loaded: {i}");
+    }
+    let shown = c
+        .execute(
+            "return Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4')).map(h => h.innerText.trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<String> = serde_json::from_value(shown).unwrap();
+    for h in headings {
+        assert!(
+            shown.iter().any(|s| s == h),
+            "{card}: heading {h} in {shown:?}"
+        );
+    }
+    // Nothing overflows the page sideways (wide tables, figures).
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "{card}: {overflow} px too wide"
+    );
+    let height = c
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    c.set_window_size(1280, u32::try_from(height.min(16_000)).unwrap() + 100)
+        .await
+        .unwrap();
+    screenshot(c, shot).await;
+    c.set_window_size(1280, 1000).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_opens_the_compilation_and_final_follow_up() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("reports");
+    let (_driver, c) = start_browser(&chromium, &driver, 1280, 1000).await;
+    sign_in(&c, &base, "samordnare@demo").await;
+    c.goto(&format!("{base}/rapporter")).await.unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('annual-compilation')",
+        "the reports page",
+    )
+    .await;
+    screenshot(&c, "rapporter.png").await;
+    // The October 2020 compilation: plan year 2020, as of 1 October.
+    open_report(
+        &c,
+        &base,
+        "annual-compilation",
+        &[
+            ("select[name=year]", "2020"),
+            ("input[name=as_of]", "2020-10-01"),
+        ],
+        "Årlig sammanställning av åtagandeplanen 2020",
+        &[
+            "Sammanfattning",
+            "Åtagandena",
+            "Lägesbilden 2020",
+            "Resurser per part",
+        ],
+        "sammanstallning-2020.png",
+    )
+    .await;
+    open_report(
+        &c,
+        &base,
+        "final-follow-up",
+        &[],
+        "Slutlig uppföljning av samverkansöverenskommelsen 2020–2023",
+        &[
+            "Sammanfattning",
+            "Åtagandeplanen 2022",
+            "Situationell prevention i Gottsunda centrum",
+            "Resultat: Trygg i Gottsunda centrum",
+            "Resurser per part under hela perioden",
+        ],
+        "slutuppfoljning-2023.png",
+    )
+    .await;
+    // The downloads from the report's page.
+    for (format, kind) in [
+        ("docx", "wordprocessingml"),
+        ("html", "text/html"),
+        ("md", "application/zip"),
+    ] {
+        let r = fetch_in_page(
+            &c,
+            &format!(
+                "document.querySelector('nav.report-actions a[href*=\"format={format}\"]').href"
+            ),
+        )
+        .await;
+        assert_eq!(r["status"], 200, "{format}: {r}");
+        assert!(r["type"].as_str().unwrap().contains(kind), "{format}: {r}");
+    }
+    c.close().await.unwrap();
+}
