@@ -610,17 +610,21 @@ async fn open_report(
         overflow.as_i64().unwrap() <= 0,
         "{card}: {overflow} px too wide"
     );
+    // The whole report, one screen at a time: `{shot}-1.png`, `{shot}-2.png`, …
     let height = c
         .execute("return document.documentElement.scrollHeight;", vec![])
         .await
         .unwrap()
         .as_u64()
         .unwrap();
-    c.set_window_size(1280, u32::try_from(height.min(16_000)).unwrap() + 100)
-        .await
-        .unwrap();
-    screenshot(c, shot).await;
-    c.set_window_size(1280, 1000).await.unwrap();
+    let screens = height.div_ceil(900).min(12);
+    for k in 0..screens {
+        c.execute(&format!("window.scrollTo(0, {});", k * 900), vec![])
+            .await
+            .unwrap();
+        screenshot(c, &format!("{shot}-{}.png", k + 1)).await;
+    }
+    c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -655,7 +659,7 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
             "Lägesbilden 2020",
             "Resurser per part",
         ],
-        "sammanstallning-2020.png",
+        "sammanstallning-2020",
     )
     .await;
     open_report(
@@ -671,7 +675,7 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
             "Resultat: Trygg i Gottsunda centrum",
             "Resurser per part under hela perioden",
         ],
-        "slutuppfoljning-2023.png",
+        "slutuppfoljning-2023",
     )
     .await;
     // The downloads from the report's page.
