@@ -694,5 +694,27 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
         assert_eq!(r["status"], 200, "{format}: {r}");
         assert!(r["type"].as_str().unwrap().contains(kind), "{format}: {r}");
     }
+    // The plan behind the Gottsunda results, with its linked intervention.
+    c.goto(&format!("{base}/samverkan/atagandeplan/2022"))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.body.innerText.includes('Situationell prevention i Gottsunda centrum') && document.body.innerText.includes('Trygg i Gottsunda centrum')",
+        "the 2022 plan with the linked intervention",
+    )
+    .await;
+    c.execute(
+        "document.getElementById('c-2022-6').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "atagandeplan-2022.png").await;
+    c.goto(&format!("{base}/samverkan")).await.unwrap();
+    screenshot(&c, "samverkan.png").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    wait_for(&c, "document.getElementById('reminders')", "the reminders").await;
+    screenshot(&c, "start-samordnare.png").await;
     c.close().await.unwrap();
 }

@@ -117,7 +117,7 @@ pub(crate) async fn index(
                     l.t("Genomförandet av årets åtagandeplan per åtagande: vad som gjorts, resurser per part och insatsernas resultat. Till styrgruppen i oktober och till KSAU före årsskiftet.",
                         "The year's commitment plan per commitment: what was done, resources per party and the interventions' results. To the styrgrupp in October and to KSAU before year-end."),
                     html! {
-                        (year_select("year", &plan_years, plan_years.iter().copied().filter(|y| *y <= today.year()).next_back()))
+                        (year_select("year", &plan_years, plan_years.iter().copied().rfind(|y| *y <= today.year())))
                         label { (l.t("Per datum (tomt: 1 oktober)", "As of (empty: 1 October)"))
                             input type="date" name="as_of";
                         }
