@@ -407,7 +407,10 @@ async fn reporter_files_two_events_on_a_phone() {
         "the dashboard counted the last twelve weeks: {total}"
     );
     screenshot(&d, "dashboard.png").await;
-    let today = jiff::Zoned::now().date();
+    // The server's day (Europe/Stockholm), not the test machine's: they differ around midnight.
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
+        .date();
     let tomorrow = today.tomorrow().unwrap();
     d.goto(&format!(
         "{base}/lagesbild?from={today}&to={tomorrow}&category=skadegorelse.klotter&layers=omraden,punkter"
