@@ -401,6 +401,13 @@ async fn pages_for_the_partnership_and_not_for_a_reporter() {
     assert!(home.contains(r#"href="/samverkan""#) && home.contains(r#"href="/rapporter""#));
     // The demo's agreement ended in 2023: the start page says so.
     assert!(home.contains("har löpt ut"), "{home}");
+    // The citizen promises are public, without signing in, and hold no names or accounts.
+    let res = app.http.get(app.url("/lofte")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Gottsunda"));
+    assert!(html.contains("Vi gör centrumet ljusare och tryggare att röra sig i på kvällen."));
+    assert!(!html.contains("@kommun.test") && !html.contains("Logga ut"));
 }
 
 #[tokio::test]

@@ -90,6 +90,16 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                     p { (last_week) " " (l.t("händelser de senaste sju dagarna.", "events in the last seven days.")) }
                 }
             }
+            @if user.has_any(crate::auth::PARTNERSHIP_ROLES) {
+                a.card.action href="/samverkan" {
+                    h2 { (l.t("Samverkan", "Partnership")) }
+                    p { (l.t("Överenskommelsen, organisationen, åtagandeplanerna och kalendern.", "The agreement, governance, commitment plans and calendar.")) }
+                }
+                a.card.action href="/rapporter" {
+                    h2 { (l.t("Rapporter", "Reports")) }
+                    p { (l.t("Veckolägesbild, tertialanalys, lägesbild, åtgärdsplan, årlig sammanställning och slutlig uppföljning.", "Weekly picture, tertial analysis, situation picture, action plan, annual compilation and final follow-up.")) }
+                }
+            }
             @if user.has(Role::Admin) {
                 a.card.action href="/admin" {
                     h2 { (l.t("Administration", "Administration")) }

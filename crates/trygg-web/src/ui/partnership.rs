@@ -57,6 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/samverkan/medborgarloften", get(promises))
         .route("/samverkan/kommunikation", get(communication))
+        .route("/lofte", get(public_promises))
 }
 
 fn store_err(l: Lang) -> impl Fn(StoreError) -> PageError {
@@ -593,6 +594,7 @@ async fn plan_page(
         interventions.iter().find(|i| i.meta.id.to_string() == id)
     };
     let per_party = plan.resources_per_party();
+    let refused = notice.is_some();
     let body = html! {
         p { (plan_status(l, plan.status)) }
         @if !plan.introduction.is_empty() { p { (plan.introduction) } }
@@ -637,6 +639,8 @@ async fn plan_page(
                             ul { @for act in &c.activities { li { @if let Some(d) = act.date { (d) ": " } (act.text) } } }
                         }
                         @if edit {
+                            details.follow-up open[refused] {
+                            summary { (l.t("Följ upp åtagandet: status, framsteg och använda resurser", "Follow the commitment up: status, progress and resources used")) }
                             form.grid.commitment-edit method="post" action={ "/samverkan/atagandeplan/" (plan.year) "/atagande/" (c.id) } {
                                 (me.ctx.csrf_field())
                                 input type="hidden" name="version" value=(stored.meta.version);
@@ -658,6 +662,7 @@ async fn plan_page(
                                     }
                                 }
                                 button type="submit" { (l.t("Spara", "Save")) }
+                            }
                             }
                         }
                     }
@@ -804,6 +809,47 @@ async fn promises(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
     ))
 }
 
+/// `GET /lofte`: the citizen promises for everyone, without signing in — area, period, what
+/// they rest on, the promises, what is done and how they are followed up (the records hold no
+/// personal data: free text with a personal identity number is refused when written).
+pub(crate) async fn public_promises(
+    State(state): State<AppState>,
+    page: super::extract::Page,
+) -> Result<Markup, PageError> {
+    let l = page.ctx.lang;
+    let mut promises = records::list::<CitizenPromise>(state.store.as_ref())
+        .await
+        .map_err(store_err(l))?;
+    promises.sort_by_key(|p| std::cmp::Reverse(p.data.from));
+    let body = html! {
+        h1 { (l.t("Medborgarlöften", "Citizen promises")) }
+        p { (l.t(
+            "Kommunen och polisen lovar invånarna i ett område att göra något åt det som oroar dem mest. Här är löftena, vad de bygger på och hur det går.",
+            "The municipality and the police promise the residents of an area to act on what worries them most. Here are the promises, what they rest on and how it is going.",
+        )) }
+        @if promises.is_empty() { p { (l.t("Inga medborgarlöften är publicerade.", "No citizen promises are published.")) } }
+        @for p in &promises {
+            section.card {
+                h2 { (p.data.area) " " span.hint { (p.data.from) " – " (p.data.to) } }
+                @for pr in &p.data.promises {
+                    article {
+                        h3 { (pr.text) }
+                        p { strong { (l.t("Läge: ", "Status: ")) } (status_label(l, pr.status)) }
+                        @if !pr.activities.is_empty() { ul { @for a in &pr.activities { li { @if let Some(d) = a.date { (d) ": " } (a.text) } } } }
+                        @if let Some(f) = &pr.follow_up { p { strong { (l.t("Uppföljning: ", "Follow-up: ")) } (f) } }
+                    }
+                }
+                p.hint { (l.t("Löftena bygger på: ", "The promises rest on: ")) (p.data.basis.iter().map(|b| b.description.as_str()).collect::<Vec<_>>().join(" ")) }
+            }
+        }
+    };
+    Ok(layout(
+        &page.ctx,
+        l.t("Medborgarlöften", "Citizen promises"),
+        body,
+    ))
+}
+
 /// `GET /samverkan/kommunikation`.
 async fn communication(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
     me.require(PARTNERSHIP_ROLES)?;
@@ -841,4 +887,57 @@ async fn communication(State(state): State<AppState>, me: SignedIn) -> Result<Ma
         None,
         body,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use trygg_domain::partnership::CalendarKind;
+
+    fn agreement() -> Agreement {
+        serde_json::from_value(serde_json::json!({
+            "title": "Samverkansöverenskommelse",
+            "parties": [
+                {"name": "Kommunen", "kind": "kommun"},
+                {"name": "LPO", "kind": "lokalpolisomrade"}
+            ],
+            "from_year": 2020, "to_year": 2023, "signatories": [],
+            "purpose": "Tryggare.",
+            "coordinators": [
+                {"role": "Utvecklingsledare", "party": "Kommunen"},
+                {"role": "Kommunpolis", "party": "LPO"}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn reminders_during_and_after_the_agreement() {
+        let a = agreement();
+        let (due, ended) = reminders_on(&a, date(2020, 10, 15));
+        assert!(!ended);
+        assert_eq!(
+            due.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            vec![CalendarKind::CompilationToSteeringGroup]
+        );
+        let (due, _) = reminders_on(&a, date(2020, 11, 20));
+        assert_eq!(
+            due.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            vec![CalendarKind::CompilationToKsau]
+        );
+        let (due, ended) = reminders_on(&a, date(2023, 11, 1));
+        assert!(!ended);
+        assert!(due.iter().any(|e| e.kind == CalendarKind::FinalFollowUp));
+        assert!(due.iter().any(|e| e.kind == CalendarKind::Atgardsplan));
+        // After the period: the agreement has ended, and the law's deadlines go on.
+        let (due, ended) = reminders_on(&a, date(2025, 5, 1));
+        assert!(ended);
+        assert_eq!(
+            due.iter().map(|e| (e.kind, e.deadline)).collect::<Vec<_>>(),
+            vec![(CalendarKind::Lagesbild, date(2025, 7, 1))]
+        );
+        let (due, _) = reminders_on(&a, date(2026, 11, 24));
+        assert!(due.is_empty(), "{due:?}");
+    }
 }

@@ -111,7 +111,7 @@ pub(crate) async fn index(
                 "No agreement is stored yet; the annual compilation, the final follow-up and the action plan need it.",
             )) }
         }
-        div.cards {
+        div.cards.reports {
             @if !plan_years.is_empty() {
                 (card("annual-compilation", l.t("Årlig sammanställning", "Annual compilation"),
                     l.t("Genomförandet av årets åtagandeplan per åtagande: vad som gjorts, resurser per part och insatsernas resultat. Till styrgruppen i oktober och till KSAU före årsskiftet.",
