@@ -2141,6 +2141,7 @@ fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
                 areas: r.map_areas.clone(),
                 area_labels: true,
                 choropleth_label: "Förändring, %".into(),
+                diverging: true,
                 ..Default::default()
             })?,
         ));
