@@ -571,6 +571,49 @@ async fn copy_last_years_plan_and_follow_a_commitment_up() {
     assert_eq!(again.data.activities[0].text, "SIG-möte om tre ungdomar");
     let (_, html) = app.page(&b, "/samverkan/samverkansformer").await;
     assert!(html.contains("2021-03-04: SIG-möte om tre ungdomar"));
+    // A meeting of the styrgrupp: bad input stores nothing and says why; then it is saved.
+    let meetings = || async {
+        records::list::<BodyMeeting>(app.store.as_ref())
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = meetings().await;
+    let body = seed::steering_group().name;
+    let (status, html) = app
+        .post(
+            &b,
+            "/samverkan/organisation/mote",
+            &[
+                ("csrf", &b.csrf),
+                ("body", &body),
+                ("date", "2021-02-09"),
+                ("agenda", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("agenda"), "{html}");
+    assert_eq!(meetings().await, before);
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/organisation/mote",
+            &[
+                ("csrf", &b.csrf),
+                ("body", &body),
+                ("date", "2021-02-09"),
+                ("agenda", "Åtagandeplan 2021\nLägesbild"),
+                ("minutes", "Planen godkändes."),
+                ("decisions", "Åtagandeplan 2021 till KSAU"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(meetings().await, before + 1);
+    let (_, html) = app.page(&b, "/samverkan/organisation").await;
+    assert!(html.contains("Åtagandeplan 2021 till KSAU"));
+
     // Every change is audited with the coordinator as actor: the copy and the one update.
     let audit = app
         .store

@@ -43,6 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/samverkan", get(overview))
         .route("/samverkan/organisation", get(bodies))
+        .route("/samverkan/organisation/mote", post(add_meeting))
         .route("/samverkan/samverkansformer", get(forms))
         .route(
             "/samverkan/samverkansformer/{id}/aktivitet",
@@ -259,6 +260,14 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
 /// `GET /samverkan/organisation`: bodies, members, mandates, meetings and decisions.
 async fn bodies(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
     me.require(PARTNERSHIP_ROLES)?;
+    bodies_page(&state, &me, None).await
+}
+
+async fn bodies_page(
+    state: &AppState,
+    me: &SignedIn,
+    notice: Option<(&str, String)>,
+) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
     let store = state.store.as_ref();
     let agreement = partnership::agreement(store).await.map_err(store_err(l))?;
@@ -304,8 +313,105 @@ async fn bodies(State(state): State<AppState>, me: SignedIn) -> Result<Markup, P
                 }
             }
         }
+        @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) && !bodies.is_empty() {
+            section.card #nytt-mote {
+                h2 { (l.t("Registrera ett möte", "Record a meeting")) }
+                form.grid method="post" action="/samverkan/organisation/mote" {
+                    (me.ctx.csrf_field())
+                    label { (l.t("Organ", "Body"))
+                        select name="body" { @for b in &bodies { option value=(b.data.name) { (b.data.name) } } }
+                    }
+                    label { (l.t("Datum", "Date")) input type="date" name="date" required; }
+                    label { (l.t("Dagordning (en punkt per rad)", "Agenda (one item per line)")) textarea name="agenda" rows="3" required {} }
+                    label { (l.t("Protokoll (inga personuppgifter)", "Minutes (no personal data)")) textarea name="minutes" rows="3" {} }
+                    label { (l.t("Beslut (ett per rad)", "Decisions (one per line)")) textarea name="decisions" rows="3" {} }
+                    button.primary type="submit" { (l.t("Spara mötet", "Save the meeting")) }
+                }
+            }
+        }
     };
-    Ok(page(&me, l.t("Organisation", "Governance"), None, body))
+    Ok(page(me, l.t("Organisation", "Governance"), notice, body))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct MeetingForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    agenda: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    decisions: String,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `POST /samverkan/organisation/mote`: a meeting of a body with its agenda, minutes and
+/// decisions.
+async fn add_meeting(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<MeetingForm>,
+) -> Result<Response, PageError> {
+    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    me.check_csrf(&f.csrf)?;
+    let l = me.ctx.lang;
+    let store = state.store.as_ref();
+    let again = |msg: String| async {
+        Ok::<_, PageError>(refused(
+            bodies_page(&state, &me, Some(("error", msg))).await?,
+        ))
+    };
+    let bodies = records::list::<Body>(store).await.map_err(store_err(l))?;
+    if !bodies.iter().any(|b| b.data.name == f.body) {
+        return again(
+            l.t("Välj ett av organen.", "Choose one of the bodies.")
+                .into(),
+        )
+        .await;
+    }
+    let Ok(date) = f.date.trim().parse::<Date>() else {
+        return again(
+            l.t(
+                "Ange mötets datum som ÅÅÅÅ-MM-DD.",
+                "Give the meeting's date as YYYY-MM-DD.",
+            )
+            .into(),
+        )
+        .await;
+    };
+    let meeting = BodyMeeting {
+        body: f.body.clone(),
+        date,
+        agenda: lines(&f.agenda),
+        minutes: f.minutes.trim().to_string(),
+        decisions: lines(&f.decisions)
+            .into_iter()
+            .map(|text| trygg_domain::partnership::Decision {
+                text,
+                responsible: None,
+                due: None,
+            })
+            .collect(),
+    };
+    match records::create(store, &actor(&me), me.user.organisation_id, &meeting).await {
+        Ok(_) => Ok(Redirect::to("/samverkan/organisation").into_response()),
+        Err(e) => match refusal(l, &e) {
+            Some(msg) => again(msg).await,
+            None => Err(PageError::from((l, e))),
+        },
+    }
 }
 
 async fn forms_page(
