@@ -162,7 +162,7 @@ pub fn worked_example(
         } else {
             InterventionStatus::Ongoing
         },
-        commitment_ref: None,
+        commitment_ref: Some(crate::partnership::GOTTSUNDA_COMMITMENT.into()),
         treated_areas: vec![treated],
         control_areas: vec![control],
         buffer_areas: vec![buffer],

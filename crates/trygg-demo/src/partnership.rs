@@ -12,9 +12,10 @@
 
 use jiff::civil::date;
 use trygg_domain::partnership::{
-    Activity, Agreement, Body, BodyKind, CalendarEntry, CollaborationForm, Commitment,
-    CommitmentPlan, CommitmentStatus, CommunicationPlan, Coordinator, EarlierAgreement, JOINT,
-    Member, Party, PartyKind, PlanStatus, PriorityArea, Resource, Signatory, deadlines,
+    Activity, Agreement, BasisKind, Body, BodyKind, BodyMeeting, CalendarEntry, CitizenPromise,
+    CollaborationForm, Commitment, CommitmentPlan, CommitmentStatus, CommunicationActivity,
+    CommunicationPlan, Coordinator, Decision, EarlierAgreement, JOINT, Member, Party, PartyKind,
+    PlanStatus, PriorityArea, Promise, PromiseBasis, Resource, Signatory, deadlines,
 };
 
 /// The kommun, as named in the demo's organisations.
@@ -22,8 +23,11 @@ pub const KOMMUN: &str = "Uppsala kommun";
 /// The lokalpolisområde, as named in the demo's organisations (the agreement writes
 /// "Polismyndigheten lokalpolisområde Uppsala/Knivsta").
 pub const LPO: &str = "Lokalpolisområde Uppsala/Knivsta";
-/// The id the planted intervention in Gottsunda centrum is linked by.
+/// The id the planted intervention in Gottsunda centrum is linked by in
+/// [`followed_up_plans`]; whoever stores the plans replaces it with the intervention's record id.
 pub const GOTTSUNDA_INTERVENTION: &str = "gottsunda-centrum-2022";
+/// The commitment of the 2022 plan the planted intervention implements (its `commitment_ref`).
+pub const GOTTSUNDA_COMMITMENT: &str = "2022-6";
 
 const SEED_PURPOSE: &str = "Denna samverkansöverenskommelse syftar till att skapa en fördjupad samverkan mellan Uppsala kommun och lokalpolisområde Uppsala/Knivsta för att minska brottsligheten och öka tryggheten i alla delar av Uppsala. Överenskommelsen säkerställer att Uppsala kommun och lokalpolisområde Uppsala/Knivsta stödjer och ger resurser till det brottsförebyggande arbetet. Vår gemensamma vision är att Uppsala ska vara en trygg och säker kommun för alla som bor, besöker och verkar här. Med gemensamma prioriteringar arbetar vi för nolltolerans mot brott och för ett tryggare Uppsala. Genom samverkansöverenskommelsen förstärker vi arbetet för att skapa en trygg och säker skolmiljö som är fri från narkotika, hot och våld. Vi stärker arbetet med särskilt utsatta brottsoffer och vi möjliggör samverkan kring nya uppkomna problembilder och prioriterade insatser.";
 
@@ -166,6 +170,168 @@ pub fn collaboration_forms() -> Vec<CollaborationForm> {
     out
 }
 
+/// The demo's other bodies, *invented* (the seed names only the styrgrupp and "olika former av
+/// arbetsgrupper"): a beredningsgrupp of the two coordinators and three arbetsgrupper appointed
+/// by the styrgrupp, one per priority area.
+pub fn other_bodies() -> Vec<Body> {
+    let steering = steering_group().name;
+    let m = |role: &str, org: &str, chair: bool| Member {
+        role: role.into(),
+        organisation: org.into(),
+        name: None,
+        chair,
+    };
+    let group = |name: &str, mandate: &str, members: Vec<Member>| Body {
+        kind: BodyKind::Arbetsgrupp,
+        name: name.into(),
+        mandate: mandate.into(),
+        members,
+        appointed_by: Some(steering.clone()),
+    };
+    vec![
+        Body {
+            kind: BodyKind::Beredningsgrupp,
+            name: "Beredningsgrupp (demo)".into(),
+            mandate: "Samordnarna bereder styrgruppens möten: dagordning, underlag, åtagandeplanens uppföljning och sammanställningar till styrgruppen och KSAU.".into(),
+            members: vec![
+                m("Utvecklingsledare för det brottsförebyggande arbetet", KOMMUN, true),
+                m("Kommunpolis", LPO, false),
+                m("Analytiker", KOMMUN, false),
+            ],
+            appointed_by: None,
+        },
+        group(
+            "Arbetsgrupp särskilt utsatta brottsoffer (demo)",
+            "Tar fram och genomför de gemensamma utbildningsinsatserna om särskilt utsatta brottsoffer.",
+            vec![
+                m("Enhetschef", "Uppsala kommun, socialförvaltningen", true),
+                m("Samordnare", "Stödcentrum", false),
+                m("Utredare, brott i nära relation", LPO, false),
+            ],
+        ),
+        group(
+            "Arbetsgrupp trygg skolmiljö (demo)",
+            "Tidig upptäckt av droganvändning och våldsförebyggande arbete i skolan, inom SSPF.",
+            vec![
+                m("Avdelningschef", "Uppsala kommun, utbildningsförvaltningen", true),
+                m("SSPF-samordnare", KOMMUN, false),
+                m("Ungdomspolis", LPO, false),
+            ],
+        ),
+        group(
+            "Arbetsgrupp Gottsunda/Valsätra (demo)",
+            "Platsbaserat arbete i Gottsunda och Valsätra: lägesbild, situationella åtgärder och medborgarlöften.",
+            vec![
+                m("Områdesutvecklare", KOMMUN, true),
+                m("Kommunpolis", LPO, false),
+                m("Bovärd", "Uppsalahem", false),
+            ],
+        ),
+    ]
+}
+
+/// *Invented* meetings of the styrgrupp for the demo: the plan decided, the October
+/// compilations, the final follow-up.
+pub fn steering_meetings() -> Vec<BodyMeeting> {
+    let body = steering_group().name;
+    let decision = |text: &str, responsible: &str, due: Option<jiff::civil::Date>| Decision {
+        text: text.into(),
+        responsible: Some(responsible.into()),
+        due,
+    };
+    vec![
+        BodyMeeting {
+            body: body.clone(),
+            date: date(2020, 1, 14),
+            agenda: vec![
+                "Åtagandeplan 2020".into(),
+                "Arbetsgrupper för de prioriterade insatserna".into(),
+            ],
+            minutes: "Styrgruppen gick igenom förslaget till åtagandeplan 2020 och tillsatte tre arbetsgrupper. (Demo.)".into(),
+            decisions: vec![
+                decision("Åtagandeplan 2020 presenteras för KSAU.", "Samordnarna", Some(date(2020, 1, 31))),
+                decision("Arbetsgrupper tillsätts för utsatta brottsoffer, skolmiljö och Gottsunda/Valsätra.", "Säkerhetschef", None),
+            ],
+        },
+        BodyMeeting {
+            body: body.clone(),
+            date: date(2020, 10, 20),
+            agenda: vec![
+                "Sammanställning av genomförandet 2020".into(),
+                "Lägesbild hösten 2020".into(),
+            ],
+            minutes: "Samordnarna redovisade sammanställningen av åtagandeplanen 2020. (Demo.)".into(),
+            decisions: vec![decision(
+                "Sammanställningen lämnas till KSAU före årsskiftet.",
+                "Samordnarna",
+                Some(date(2020, 12, 31)),
+            )],
+        },
+        BodyMeeting {
+            body: body.clone(),
+            date: date(2022, 2, 8),
+            agenda: vec!["Otrygghet och skadegörelse i Gottsunda centrum".into()],
+            minutes: "Styrgruppen ställde sig bakom en situationell insats i Gottsunda centrum från mars 2022. (Demo.)".into(),
+            decisions: vec![decision(
+                "Åtagande 2022-6, situationell prevention i Gottsunda centrum, läggs till i åtagandeplanen 2022.",
+                "Arbetsgrupp Gottsunda/Valsätra (demo)",
+                Some(date(2022, 3, 1)),
+            )],
+        },
+        BodyMeeting {
+            body,
+            date: date(2023, 11, 14),
+            agenda: vec![
+                "Slutlig uppföljning av samverkansöverenskommelsen 2020–2023".into(),
+                "Ny överenskommelse 2024–2027".into(),
+            ],
+            minutes: "Samordnarna redovisade utkastet till slutlig uppföljning. (Demo.)".into(),
+            decisions: vec![decision(
+                "Den slutliga uppföljningen lämnas till KSAU i december.",
+                "Samordnarna",
+                Some(date(2023, 12, 31)),
+            )],
+        },
+    ]
+}
+
+/// An *invented* citizen promise for the demo, in Gottsunda, where the planted intervention is.
+pub fn citizen_promises() -> Vec<CitizenPromise> {
+    vec![CitizenPromise {
+        area: "Gottsunda".into(),
+        from: date(2022, 1, 1),
+        to: date(2023, 12, 31),
+        basis: vec![
+            PromiseBasis {
+                kind: BasisKind::Lagesbild,
+                description: "Gemensam lägesbild: skadegörelse och samlingar i Gottsunda centrum fredag och lördag kväll.".into(),
+            },
+            PromiseBasis {
+                kind: BasisKind::Dialog,
+                description: "Medborgardialog i Gottsunda centrum hösten 2021 (demo).".into(),
+            },
+            PromiseBasis {
+                kind: BasisKind::Survey,
+                description: "Trygghetsmätning 2021 (demo).".into(),
+            },
+        ],
+        promises: vec![
+            Promise {
+                text: "Vi gör centrumet ljusare och tryggare att röra sig i på kvällen.".into(),
+                activities: vec![act(2022, 3, 1, "Ny belysning vid entréerna och i gångtunneln")],
+                follow_up: Some("Trygghetsvandring september 2022: belysningen upplevs som bättre.".into()),
+                status: CommitmentStatus::Done,
+            },
+            Promise {
+                text: "Polis och nattvandrare finns på plats fredag och lördag kväll.".into(),
+                activities: vec![act(2022, 3, 4, "Fast närvaro kvällstid fredag–lördag")],
+                follow_up: Some("Följs upp i den veckovisa lägesbilden.".into()),
+                status: CommitmentStatus::Ongoing,
+            },
+        ],
+    }]
+}
+
 const PRIO_FORMS: &str = "samverkansformer";
 const PRIO_VICTIMS: &str = "utsatta-brottsoffer";
 const PRIO_SCHOOL: &str = "skolmiljo";
@@ -288,7 +454,13 @@ pub fn communication_plan() -> CommunicationPlan {
             "Vi skapar en trygg och säker skolmiljö som är fri från narkotika, hot och våld.".into(),
             "Vi stärker arbetet med särskilt utsatta brottsoffer.".into(),
         ],
-        activities: Vec::new(),
+        activities: vec![CommunicationActivity {
+            date: Some(date(2020, 2, 3)),
+            text: "Gemensamt pressmeddelande om den nya samverkansöverenskommelsen (demo)".into(),
+            channel: "Pressmeddelande".into(),
+            audience: "Allmänheten".into(),
+            responsible: JOINT.into(),
+        }],
         citizen_promise_plans: vec!["Särskild plan för kommunikationen av medborgarlöftena".into()],
     }
 }
@@ -427,7 +599,7 @@ pub fn followed_up_plans() -> Vec<CommitmentPlan> {
         p.commitments.retain(|c| !c.id.ends_with("-4"));
         if year == 2022 {
             let mut g = commitment(
-                "2022-6",
+                GOTTSUNDA_COMMITMENT,
                 PRIO_OTHER,
                 "Situationell prevention i Gottsunda centrum",
                 "Minska skadegörelse och otrygghetsskapande samlingar i Gottsunda centrum genom belysning, städning och närvaro, inom det nya samarbetet Gottsunda/Valsätra.",
@@ -473,6 +645,15 @@ mod tests {
         let a = agreement();
         a.validate().unwrap();
         steering_group().validate().unwrap();
+        for b in other_bodies() {
+            b.validate().unwrap();
+        }
+        for m in steering_meetings() {
+            m.validate().unwrap();
+        }
+        for p in citizen_promises() {
+            p.validate().unwrap();
+        }
         for f in collaboration_forms() {
             f.validate().unwrap();
         }

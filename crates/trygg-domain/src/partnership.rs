@@ -11,7 +11,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{ErrorCode, ValidationError};
+use crate::{ErrorCode, ValidationError, cycle::Record};
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> ValidationError {
     ValidationError::new(ErrorCode::Invalid, field, message)
@@ -537,9 +537,26 @@ pub struct CommitmentPlan {
 }
 
 impl CommitmentPlan {
-    /// Checks the plan against its agreement.
+    /// Checks the plan against its agreement: the rules of [`CommitmentPlan::validate_alone`],
+    /// the year within the period, and responsible parties and resources naming its parties.
     pub fn validate(&self, agreement: &Agreement) -> Result<(), ValidationError> {
-        if !(agreement.from_year..=agreement.to_year).contains(&self.year) {
+        self.check(Some(agreement))
+    }
+
+    /// Checks what can be checked without the agreement (the record store's rule): keys
+    /// unique, priority areas known, progress 0–100 %, hours and amounts not negative, no
+    /// personal identity numbers. The web layer also checks against the stored agreement.
+    pub fn validate_alone(&self) -> Result<(), ValidationError> {
+        self.check(None)
+    }
+
+    fn check(&self, agreement: Option<&Agreement>) -> Result<(), ValidationError> {
+        if !(2000..=2100).contains(&self.year) {
+            return Err(invalid("year", "Give the plan's year (2000–2100)."));
+        }
+        if let Some(agreement) = agreement
+            && !(agreement.from_year..=agreement.to_year).contains(&self.year)
+        {
             return Err(invalid(
                 "year",
                 format!(
@@ -558,7 +575,9 @@ impl CommitmentPlan {
                 ));
             }
         }
-        let parties: Vec<&str> = agreement.parties.iter().map(|p| p.name.as_str()).collect();
+        let parties: Option<Vec<&str>> =
+            agreement.map(|a| a.parties.iter().map(|p| p.name.as_str()).collect());
+        let is_party = |name: &str| parties.as_ref().is_none_or(|ps| ps.contains(&name));
         for (i, c) in self.commitments.iter().enumerate() {
             let f = |s: &str| format!("commitments[{i}].{s}");
             required(&f("id"), &c.id, "a key")?;
@@ -578,7 +597,9 @@ impl CommitmentPlan {
                     ),
                 ));
             }
-            if c.responsible != JOINT && !parties.contains(&c.responsible.as_str()) {
+            required(&f("responsible"), &c.responsible, "the responsible party")?;
+            check_free_text(&f("description"), &c.description)?;
+            if c.responsible != JOINT && !is_party(&c.responsible) {
                 return Err(invalid(
                     f("responsible"),
                     format!(
@@ -592,7 +613,7 @@ impl CommitmentPlan {
             }
             for (j, r) in c.resources.iter().enumerate() {
                 let g = format!("commitments[{i}].resources[{j}]");
-                if !parties.contains(&r.party.as_str()) {
+                if !is_party(&r.party) {
                     return Err(invalid(
                         format!("{g}.party"),
                         format!("\"{}\" is not a party of the agreement.", r.party),
@@ -763,6 +784,13 @@ impl CitizenPromise {
         }
         for (i, p) in self.promises.iter().enumerate() {
             required(&format!("promises[{i}].text"), &p.text, "the promise")?;
+            check_free_text(&format!("promises[{i}].text"), &p.text)?;
+            if let Some(f) = &p.follow_up {
+                check_free_text(&format!("promises[{i}].follow_up"), f)?;
+            }
+            for (j, a) in p.activities.iter().enumerate() {
+                check_free_text(&format!("promises[{i}].activities[{j}]"), &a.text)?;
+            }
         }
         Ok(())
     }
@@ -859,6 +887,59 @@ impl CalendarEntry {
     /// Whether the start page shows it on `today` (from the reminder to the deadline).
     pub fn due_soon(&self, today: Date) -> bool {
         self.reminder_from() <= today && today <= self.deadline
+    }
+}
+
+// The partnership's records in the record store (`trygg_store::records`). Never rename a kind.
+
+impl Record for Agreement {
+    const KIND: &'static str = "agreement";
+    fn validate(&self) -> Result<(), ValidationError> {
+        Agreement::validate(self)
+    }
+}
+
+impl Record for Body {
+    const KIND: &'static str = "body";
+    fn validate(&self) -> Result<(), ValidationError> {
+        Body::validate(self)
+    }
+}
+
+impl Record for BodyMeeting {
+    const KIND: &'static str = "body_meeting";
+    fn validate(&self) -> Result<(), ValidationError> {
+        BodyMeeting::validate(self)
+    }
+}
+
+impl Record for CollaborationForm {
+    const KIND: &'static str = "collaboration_form";
+    fn validate(&self) -> Result<(), ValidationError> {
+        CollaborationForm::validate(self)
+    }
+}
+
+/// The store checks a plan alone ([`CommitmentPlan::validate_alone`]); whoever writes one
+/// also checks it against its agreement ([`CommitmentPlan::validate`]).
+impl Record for CommitmentPlan {
+    const KIND: &'static str = "commitment_plan";
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_alone()
+    }
+}
+
+impl Record for CitizenPromise {
+    const KIND: &'static str = "citizen_promise";
+    fn validate(&self) -> Result<(), ValidationError> {
+        CitizenPromise::validate(self)
+    }
+}
+
+impl Record for CommunicationPlan {
+    const KIND: &'static str = "communication_plan";
+    fn validate(&self) -> Result<(), ValidationError> {
+        CommunicationPlan::validate(self)
     }
 }
 
@@ -1125,6 +1206,69 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![date(2025, 7, 1), date(2027, 7, 1)]
         );
+    }
+
+    #[test]
+    fn records_validate_alone_and_round_trip() {
+        fn round<T: Record + PartialEq + std::fmt::Debug>(v: &T) {
+            Record::validate(v).unwrap();
+            let back: T = serde_json::from_value(serde_json::to_value(v).unwrap()).unwrap();
+            assert_eq!(&back, v, "{}", T::KIND);
+        }
+        round(&agreement());
+        round(&plan());
+        // Alone, a plan is not held to an agreement's period or parties …
+        let mut later = plan();
+        later.year = 2030;
+        later.commitments[0].responsible = "Uppsalahem".into();
+        Record::validate(&later).unwrap();
+        // … but to its own rules.
+        later.commitments[0].progress = 101;
+        assert_eq!(
+            Record::validate(&later).unwrap_err().field,
+            "commitments[0].progress"
+        );
+        let mut pnr = plan();
+        pnr.commitments[0].description = "Gäller 19121212-1212".into();
+        assert_eq!(
+            Record::validate(&pnr).unwrap_err().field,
+            "commitments[0].description"
+        );
+        let promise = CitizenPromise {
+            area: "Gottsunda".into(),
+            from: date(2021, 1, 1),
+            to: date(2021, 12, 31),
+            basis: vec![PromiseBasis {
+                kind: BasisKind::Dialog,
+                description: "Medborgardialog".into(),
+            }],
+            promises: vec![Promise {
+                text: "Vi vandrar fredagar".into(),
+                activities: vec![],
+                follow_up: Some("Kontakt 19121212-1212".into()),
+                status: CommitmentStatus::Ongoing,
+            }],
+        };
+        assert_eq!(
+            Record::validate(&promise).unwrap_err().field,
+            "promises[0].follow_up"
+        );
+        let mut ok = promise.clone();
+        ok.promises[0].follow_up = None;
+        round(&ok);
+        let kinds = [
+            Agreement::KIND,
+            Body::KIND,
+            BodyMeeting::KIND,
+            CollaborationForm::KIND,
+            CommitmentPlan::KIND,
+            CitizenPromise::KIND,
+            CommunicationPlan::KIND,
+        ];
+        let mut unique = kinds.to_vec();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), kinds.len());
     }
 
     #[test]

@@ -57,6 +57,10 @@ pub struct MapSpec {
     pub point_classes: Vec<String>,
     /// Points, drawn on top.
     pub points: Vec<MapPoint>,
+    /// The choropleth shows a change around zero (per cent, difference): classes symmetric
+    /// around 0 in a diverging blue (down) – red (up) palette, so a decrease does not look
+    /// like an area without data.
+    pub diverging: bool,
 }
 
 impl Default for MapSpec {
@@ -73,6 +77,7 @@ impl Default for MapSpec {
             hotspots: None,
             point_classes: Vec::new(),
             points: Vec::new(),
+            diverging: false,
         }
     }
 }
@@ -171,6 +176,20 @@ const GI_COLOURS: [(i8, (u8, u8, u8), &str); 6] = [
 pub const AREA_FILL: (u8, u8, u8) = (252, 252, 250);
 /// The background outside the areas.
 pub const BACKGROUND: (u8, u8, u8) = (233, 237, 241);
+
+/// ColorBrewer RdBu (diverging, colour-blind safe), blue for decreases, red for increases.
+const RD_BU: [(u8, u8, u8); 5] = [
+    (33, 102, 172),
+    (146, 197, 222),
+    (232, 232, 232),
+    (244, 165, 130),
+    (178, 24, 43),
+];
+
+/// The colour of class `i` of [`CLASSES`] in the diverging choropleth.
+fn diverging_colour(i: usize) -> (u8, u8, u8) {
+    RD_BU[i.min(RD_BU.len() - 1)]
+}
 
 /// The colour the choropleth uses for an area in class `i` of `n` (for tests and legends).
 pub fn choropleth_colour(i: usize, n: usize) -> (u8, u8, u8) {
@@ -394,6 +413,8 @@ pub fn image(spec: &MapSpec) -> Result<Image> {
 struct Legend {
     title: String,
     entries: Vec<(LegendKey, String)>,
+    /// The choropleth's legend in the diverging palette.
+    diverging: bool,
 }
 
 enum LegendKey {
@@ -482,14 +503,25 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
         .filter_map(|a| a.value)
         .filter(|v| v.is_finite())
         .collect();
-    let (vmin, vmax) = (
+    let (mut vmin, mut vmax) = (
         values.iter().copied().fold(f64::INFINITY, f64::min),
         values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     );
+    if spec.diverging && !values.is_empty() {
+        let m = vmin.abs().max(vmax.abs());
+        (vmin, vmax) = (-m, m);
+    }
+    let colour = |i: usize| {
+        if spec.diverging {
+            diverging_colour(i)
+        } else {
+            choropleth_colour(i, CLASSES)
+        }
+    };
     for area in &spec.areas {
         let fill = match area.value {
             Some(v) if v.is_finite() => {
-                let (r, g, b) = choropleth_colour(class_of(v, vmin, vmax), CLASSES);
+                let (r, g, b) = colour(class_of(v, vmin, vmax));
                 RGBColor(r, g, b)
             }
             _ => RGBColor(AREA_FILL.0, AREA_FILL.1, AREA_FILL.2),
@@ -782,6 +814,7 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
                 spec.choropleth_label.clone()
             },
             entries: Vec::new(), // filled in draw_legends (needs the range)
+            diverging: spec.diverging,
         });
     }
     if let Some(r) = &spec.kde {
@@ -792,6 +825,7 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
                 r.label.clone()
             },
             entries: vec![(LegendKey::Gradient, String::new())],
+            diverging: false,
         });
     }
     if let Some(g) = &spec.hotspots {
@@ -804,6 +838,7 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
             out.push(Legend {
                 title: "Hot spots (Gi*)".into(),
                 entries,
+                diverging: false,
             });
         }
     }
@@ -821,6 +856,7 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
         out.push(Legend {
             title: "Händelser".into(),
             entries,
+            diverging: false,
         });
     }
     out
@@ -861,7 +897,11 @@ fn draw_legends(
         let is_choropleth = legend.entries.is_empty();
         if is_choropleth {
             for i in (0..CLASSES).rev() {
-                let (r, g, b) = choropleth_colour(i, CLASSES);
+                let (r, g, b) = if legend.diverging {
+                    diverging_colour(i)
+                } else {
+                    choropleth_colour(i, CLASSES)
+                };
                 let lo = vmin + (vmax - vmin) * i as f64 / CLASSES as f64;
                 let hi = vmin + (vmax - vmin) * (i + 1) as f64 / CLASSES as f64;
                 let label = if is_positive(vmax - vmin) {
@@ -1116,5 +1156,32 @@ mod tests {
             (ratio - 4.0).abs() < 0.15,
             "x/y pixel ratio {ratio} should be 4"
         );
+    }
+
+    #[test]
+    fn a_diverging_choropleth_shows_decreases_in_blue_and_increases_in_red() {
+        let area = |x: f64, v: f64| MapArea {
+            name: String::new(),
+            polygons: vec![MapPolygon {
+                exterior: square(x, 6_630_000.0, 1000.0),
+                holes: vec![],
+            }],
+            value: Some(v),
+        };
+        let spec = MapSpec {
+            width: 800,
+            height: 600,
+            areas: vec![area(650_000.0, -40.0), area(651_000.0, 10.0)],
+            diverging: true,
+            ..MapSpec::default()
+        };
+        let c = draw(&spec).unwrap();
+        let colours: Vec<[u8; 3]> = (0..800).map(|x| c.pixel(x, 300)).collect();
+        let has = |rgb: (u8, u8, u8)| colours.contains(&[rgb.0, rgb.1, rgb.2]);
+        // −40 % is the strongest decrease (symmetric range ±40): the darkest blue;
+        // +10 % lies in the class just above zero: light red. No purple anywhere.
+        assert!(has(RD_BU[0]), "dark blue for −40 %");
+        assert!(has(RD_BU[3]), "light red for +10 %");
+        assert!(!has(choropleth_colour(0, CLASSES)) && !has(choropleth_colour(4, CLASSES)));
     }
 }

@@ -23,6 +23,27 @@ pub fn markdown(doc: &Document) -> Result<MarkdownOutput> {
     markdown_with_prefix(doc, "")
 }
 
+/// The Markdown as one zip archive for a download: `{stem}.md` and its images in the folder
+/// `{stem}-bilder/`, which the text refers to, so the archive unpacks into a working document.
+pub fn markdown_zip(doc: &Document, stem: &str) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let folder = format!("{stem}-bilder/");
+    let md = markdown_with_prefix(doc, &folder)?;
+    let fail = |e: &dyn std::fmt::Display| crate::ReportError::Render(format!("zip: {e}"));
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflate = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file(format!("{stem}.md"), deflate)
+        .map_err(|e| fail(&e))?;
+    z.write_all(md.text.as_bytes()).map_err(|e| fail(&e))?;
+    for (name, png) in &md.images {
+        z.start_file(name.clone(), stored).map_err(|e| fail(&e))?;
+        z.write_all(png).map_err(|e| fail(&e))?;
+    }
+    Ok(z.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
 /// Like [`markdown`], with the image file names prefixed (e.g. `"lagesbild-v47-"` or
 /// `"bilder/"`; the prefix is used as given in the text, so keep it URL-safe).
 pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutput> {

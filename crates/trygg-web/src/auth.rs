@@ -38,6 +38,18 @@ pub const PICTURE_ROLES: &[Role] = &[
 /// the emerging-problem alerts on the start page.
 pub const CYCLE_ROLES: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst];
 
+/// Who reads the partnership's pages (`/samverkan`) and its reports (`/rapporter`): the
+/// coordinators, analysts, the styrgrupp and administrators.
+pub const PARTNERSHIP_ROLES: &[Role] = &[
+    Role::Admin,
+    Role::Coordinator,
+    Role::Analyst,
+    Role::Steering,
+];
+
+/// Who changes the partnership's records: the coordinators and administrators.
+pub const PARTNERSHIP_EDIT_ROLES: &[Role] = &[Role::Admin, Role::Coordinator];
+
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone)]
 pub struct Caller(pub User);

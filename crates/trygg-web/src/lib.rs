@@ -13,6 +13,7 @@ mod health;
 pub mod ingest;
 pub mod live;
 pub mod openapi;
+pub mod partnership;
 pub mod reports;
 pub mod session;
 pub mod time;

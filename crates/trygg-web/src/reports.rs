@@ -2,7 +2,9 @@
 //! data: the weekly lägesbild ([`weekly`]), the tertial analysis ([`tertial`]), the law's
 //! lägesbild ([`lagesbild`]), and — on plain partnership structs — the annual compilation of the
 //! commitment plan ([`annual_compilation`]) and the final follow-up of the agreement
-//! ([`final_follow_up`]).
+//! ([`final_follow_up`]). [`build`] (in `stored.rs`) is the one entry for the CLI and the web
+//! app: it loads the stored agreement, plans and linked interventions for the partnership's
+//! reports, and adds the law's åtgärdsplan ([`atgardsplan`]).
 //!
 //! Every statistic comes from the analysis snapshot through [`crate::live::Live::with`] under
 //! the caller's scope (reports to the committee use [`Scope::Shared`]); areas come from the
@@ -25,6 +27,12 @@ use trygg_report::{
 };
 
 use crate::AppState;
+
+mod stored;
+pub use stored::{
+    Request, annual_compilation_from_records, atgardsplan, build, default_as_of,
+    final_follow_up_from_records,
+};
 
 /// Why a report could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -2133,6 +2141,7 @@ fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> {
                 areas: r.map_areas.clone(),
                 area_labels: true,
                 choropleth_label: "Förändring, %".into(),
+                diverging: true,
                 ..Default::default()
             })?,
         ));

@@ -177,19 +177,20 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
         .await?;
     tracing::info!(generated = total, polisen = imported, planted = %city.planted.name, "demo city stored");
 
-    store_worked_example(ingest, actor, &city, &config).await?;
+    let gottsunda = store_worked_example(ingest, actor, &city, &config).await?;
+    store_partnership(store.as_ref(), actor, orgs[0].id, gottsunda).await?;
     Ok(orgs)
 }
 
 /// The planted intervention as a worked example of the cycle: problem, cause analysis,
 /// intervention with resources per party, its follow-up computed and approved, and three weekly
-/// meetings with an open action carried over.
+/// meetings with an open action carried over. Returns the intervention's record id.
 async fn store_worked_example(
     ingest: &Ingest,
     actor: &Actor,
     city: &trygg_demo::DemoCity,
     config: &DemoConfig,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     use trygg_domain::cycle::FollowUp;
     use trygg_store::records;
     let store = ingest.store().as_ref();
@@ -245,5 +246,45 @@ async fn store_worked_example(
         previous = Some((stored.meta.id, meeting));
     }
     tracing::info!(verdict = %result.verdict_sv, "demo worked example stored");
+    Ok(intervention.meta.id)
+}
+
+/// The seed's partnership as records: the agreement 2020–2023, its bodies and a few styrgrupp
+/// meetings, the collaboration forms, the plans 2020–2023 (the 2022 commitment linked to the
+/// worked example's intervention `gottsunda`), a citizen promise and the communication plan.
+async fn store_partnership(
+    store: &dyn trygg_store::Store,
+    actor: &Actor,
+    kommun: trygg_domain::OrganisationId,
+    gottsunda: i64,
+) -> anyhow::Result<()> {
+    use trygg_demo::partnership as seed;
+    use trygg_store::records;
+    records::create(store, actor, kommun, &seed::agreement()).await?;
+    records::create(store, actor, kommun, &seed::steering_group()).await?;
+    for body in seed::other_bodies() {
+        records::create(store, actor, kommun, &body).await?;
+    }
+    for meeting in seed::steering_meetings() {
+        records::create(store, actor, kommun, &meeting).await?;
+    }
+    for form in seed::collaboration_forms() {
+        records::create(store, actor, kommun, &form).await?;
+    }
+    for mut plan in seed::followed_up_plans() {
+        for ids in plan.commitments.iter_mut().map(|c| &mut c.interventions) {
+            for id in ids
+                .iter_mut()
+                .filter(|id| *id == seed::GOTTSUNDA_INTERVENTION)
+            {
+                *id = gottsunda.to_string();
+            }
+        }
+        trygg_web::partnership::create_plan(store, actor, kommun, &plan).await?;
+    }
+    for promise in seed::citizen_promises() {
+        records::create(store, actor, kommun, &promise).await?;
+    }
+    records::create(store, actor, kommun, &seed::communication_plan()).await?;
     Ok(())
 }

@@ -4,9 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use jiff::civil::{ISOWeekDate, Weekday};
 use trygg_domain::Scope;
-use trygg_web::reports;
+use trygg_web::reports::{self, Request};
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -17,6 +16,8 @@ pub enum ReportKind {
     Tertial,
     /// The law's lägesbild for a year (--year, default last year).
     Lagesbild,
+    /// The law's åtgärdsplan resting on the lägesbild of a year (--year, default last year).
+    Atgardsplan,
     /// The annual compilation of the commitment plan (--year).
     AnnualCompilation,
     /// The final follow-up of the agreement.
@@ -46,9 +47,13 @@ pub struct ReportArgs {
     /// The file to write.
     #[arg(long)]
     pub output: PathBuf,
-    /// Year (tertial, lagesbild, annual-compilation).
+    /// Year (tertial, lagesbild, atgardsplan, annual-compilation).
     #[arg(long)]
     pub year: Option<i16>,
+    /// The date the annual compilation describes, YYYY-MM-DD (default: 1 October of --year,
+    /// the October compilation to the styrgrupp; e.g. YYYY-12-31 for KSAU).
+    #[arg(long)]
+    pub as_of: Option<String>,
     /// ISO week, e.g. 2024-W47 (weekly).
     #[arg(long)]
     pub week: Option<String>,
@@ -60,70 +65,41 @@ pub struct ReportArgs {
     pub database: Option<String>,
 }
 
-fn years_text(years: &[i16]) -> String {
-    match (years.first(), years.last()) {
-        (Some(a), Some(b)) if a == b => format!("it has data for {a}"),
-        (Some(a), Some(b)) => format!("it has data for {a}–{b}"),
-        _ => "it has no shared incidents at all".into(),
-    }
-}
-
-fn check_year(years: &[i16], year: i16) -> anyhow::Result<()> {
-    if !years.contains(&year) {
-        bail!(
-            "no shared incidents in {year} in the database ({}); choose another year",
-            years_text(years)
-        );
-    }
-    Ok(())
-}
-
-/// Builds the report and writes it; returns what was written.
+/// Builds the report and writes it; returns what was written. The report is built by
+/// [`reports::build`], the same function the web app's `/rapporter` uses.
 pub async fn run(state: &trygg_web::AppState, args: &ReportArgs) -> anyhow::Result<Vec<PathBuf>> {
     check_output(&args.output)?;
     let today = jiff::Timestamp::now().to_zoned(state.tz.clone()).date();
-    let years = reports::data_years(state, Scope::Shared);
-    let doc = match args.kind {
-        ReportKind::Weekly => {
-            let week = match &args.week {
-                Some(w) => reports::parse_iso_week(w)?,
-                None => today
-                    .checked_sub(jiff::Span::new().weeks(1))?
-                    .iso_week_date(),
-            };
-            let monday = ISOWeekDate::new(week.year(), week.week(), Weekday::Monday)?.date();
-            check_year(&years, monday.year())?;
-            reports::weekly(state, week, Scope::Shared).await?
-        }
+    let request = match args.kind {
+        ReportKind::Weekly => Request::Weekly(match &args.week {
+            Some(w) => reports::parse_iso_week(w)?,
+            None => today
+                .checked_sub(jiff::Span::new().weeks(1))?
+                .iso_week_date(),
+        }),
         ReportKind::Tertial => {
-            let year = args.year.unwrap_or(today.year());
             let Some(t) = args.tertial else {
                 bail!("give the tertial with --tertial 1, 2 or 3");
             };
-            reports::tertial_period(year, t)?;
-            check_year(&years, year)?;
-            reports::tertial(state, year, t, Scope::Shared).await?
+            Request::Tertial(args.year.unwrap_or(today.year()), t)
         }
-        ReportKind::Lagesbild => {
-            let year = args.year.unwrap_or(today.year() - 1);
-            check_year(&years, year)?;
-            reports::lagesbild(state, year, Scope::Shared).await?
+        ReportKind::Lagesbild => Request::Lagesbild(args.year.unwrap_or(today.year() - 1)),
+        ReportKind::Atgardsplan => Request::Atgardsplan(args.year.unwrap_or(today.year() - 1)),
+        ReportKind::AnnualCompilation => {
+            let Some(year) = args.year else {
+                bail!("give the plan's year with --year, e.g. --year 2020");
+            };
+            let as_of = match &args.as_of {
+                Some(d) => d
+                    .parse::<jiff::civil::Date>()
+                    .with_context(|| format!("--as-of {d}: give a date as YYYY-MM-DD"))?,
+                None => reports::default_as_of(year, today),
+            };
+            Request::AnnualCompilation(year, as_of)
         }
-        ReportKind::AnnualCompilation | ReportKind::FinalFollowUp => bail!(
-            "the {} needs the partnership's records (agreement, commitment plans, interventions), which are not in the database yet; \
-             trygg_web::reports::{} builds it from them",
-            if args.kind == ReportKind::AnnualCompilation {
-                "annual compilation"
-            } else {
-                "final follow-up"
-            },
-            if args.kind == ReportKind::AnnualCompilation {
-                "annual_compilation"
-            } else {
-                "final_follow_up"
-            }
-        ),
+        ReportKind::FinalFollowUp => Request::FinalFollowUp,
     };
+    let doc = reports::build(state, request, Scope::Shared).await?;
     write(&doc, args.format, &args.output)
 }
 

@@ -943,3 +943,190 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
     screenshot(&c, "cycle-8-intervention-form-phone.png").await;
     c.close().await.unwrap();
 }
+
+/// Opens a report from `/rapporter`: fills its card's `fields` (CSS selector, value), clicks
+/// "Visa", waits until it is shown with every image loaded, checks its headings and takes a
+/// full-length screenshot.
+async fn open_report(
+    c: &Client,
+    base: &str,
+    card: &str,
+    fields: &[(&str, &str)],
+    title: &str,
+    headings: &[&str],
+    shot: &str,
+) {
+    c.goto(&format!("{base}/rapporter")).await.unwrap();
+    wait_for(c, &format!("document.getElementById('{card}')"), card).await;
+    for (css, value) in fields {
+        set_value(c, &format!("#{card} {css}"), value).await;
+    }
+    c.find(Locator::Css(&format!(
+        "#{card} button[name=format][value=web]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(
+        c,
+        &format!(
+            "location.pathname === '/rapporter/rapport' && document.body.innerText.includes({})",
+            json!(title)
+        ),
+        title,
+    )
+    .await;
+    wait_for(
+        c,
+        "document.images.length > 0 && Array.from(document.images).every(i => i.complete)",
+        "the report's images",
+    )
+    .await;
+    let images = c
+        .execute(
+            "return Array.from(document.images).map(i => [i.alt, i.naturalWidth]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let images = images.as_array().unwrap();
+    assert!(images.len() >= 2, "{card}: figures {images:?}");
+    for i in images {
+        assert!(i[1].as_u64().unwrap() > 0, "{card}: image not loaded: {i}");
+    }
+    let shown = c
+        .execute(
+            "return Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4')).map(h => h.innerText.trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<String> = serde_json::from_value(shown).unwrap();
+    for h in headings {
+        assert!(
+            shown.iter().any(|s| s == h),
+            "{card}: heading {h} in {shown:?}"
+        );
+    }
+    // Nothing overflows the page sideways (wide tables, figures).
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "{card}: {overflow} px too wide"
+    );
+    // The whole report, one screen at a time: `{shot}-1.png`, `{shot}-2.png`, …
+    let height = c
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    let screens = height.div_ceil(900).min(12);
+    for k in 0..screens {
+        c.execute(&format!("window.scrollTo(0, {});", k * 900), vec![])
+            .await
+            .unwrap();
+        screenshot(c, &format!("{shot}-{}.png", k + 1)).await;
+    }
+    c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_opens_the_compilation_and_final_follow_up() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("reports");
+    let (_driver, c) = start_browser(&chromium, &driver, 1280, 1000).await;
+    sign_in(&c, &base, "samordnare@demo").await;
+    c.goto(&format!("{base}/rapporter")).await.unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('annual-compilation')",
+        "the reports page",
+    )
+    .await;
+    screenshot(&c, "rapporter.png").await;
+    // The October 2020 compilation: plan year 2020, as of 1 October.
+    open_report(
+        &c,
+        &base,
+        "annual-compilation",
+        &[
+            ("select[name=year]", "2020"),
+            ("input[name=as_of]", "2020-10-01"),
+        ],
+        "Årlig sammanställning av åtagandeplanen 2020",
+        &[
+            "Sammanfattning",
+            "Åtagandena",
+            "Lägesbilden 2020",
+            "Resurser per part",
+        ],
+        "sammanstallning-2020",
+    )
+    .await;
+    open_report(
+        &c,
+        &base,
+        "final-follow-up",
+        &[],
+        "Slutlig uppföljning av samverkansöverenskommelsen 2020–2023",
+        &[
+            "Sammanfattning",
+            "Åtagandeplanen 2022",
+            "Situationell prevention i Gottsunda centrum",
+            "Resultat: Trygg i Gottsunda centrum",
+            "Resurser per part under hela perioden",
+        ],
+        "slutuppfoljning-2023",
+    )
+    .await;
+    // The downloads from the report's page.
+    for (format, kind) in [
+        ("docx", "wordprocessingml"),
+        ("html", "text/html"),
+        ("md", "application/zip"),
+    ] {
+        let r = fetch_in_page(
+            &c,
+            &format!(
+                "document.querySelector('nav.report-actions a[href*=\"format={format}\"]').href"
+            ),
+        )
+        .await;
+        assert_eq!(r["status"], 200, "{format}: {r}");
+        assert!(r["type"].as_str().unwrap().contains(kind), "{format}: {r}");
+    }
+    // The plan behind the Gottsunda results, with its linked intervention.
+    c.goto(&format!("{base}/samverkan/atagandeplan/2022"))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.body.innerText.includes('Situationell prevention i Gottsunda centrum') && document.body.innerText.includes('Trygg i Gottsunda centrum')",
+        "the 2022 plan with the linked intervention",
+    )
+    .await;
+    c.execute(
+        "document.getElementById('c-2022-6').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "atagandeplan-2022.png").await;
+    c.goto(&format!("{base}/samverkan")).await.unwrap();
+    screenshot(&c, "samverkan.png").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    wait_for(&c, "document.getElementById('reminders')", "the reminders").await;
+    screenshot(&c, "start-samordnare.png").await;
+    c.close().await.unwrap();
+}

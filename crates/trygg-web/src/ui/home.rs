@@ -47,6 +47,11 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
     let analyst = user.has_any(crate::auth::PICTURE_ROLES);
     let coordinates = user.has_any(crate::auth::CYCLE_ROLES);
     let cycle = super::cycle::start_cards(&state, &user, l).await;
+    let calendar = if user.has_any(crate::auth::PARTNERSHIP_ROLES) {
+        super::partnership::reminders(&state).await
+    } else {
+        None
+    };
     let body = html! {
         h1 { (l.t("Hej", "Hello")) ", " (user.display_name) }
         @if coordinates {
@@ -58,6 +63,20 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
             script src="/assets/home.js" defer {}
         }
         (cycle)
+        @if let Some((agreement, due, ended)) = &calendar {
+            @if *ended || !due.is_empty() {
+                section #reminders .card {
+                    h2 { (l.t("Påminnelser", "Reminders")) }
+                    ul {
+                        @if *ended {
+                            li { (l.t("Samverkansöverenskommelsen", "The agreement")) " " (agreement.from_year) "–" (agreement.to_year) " " (l.t("har löpt ut: registrera den nya överenskommelsen.", "has ended: register the new agreement.")) }
+                        }
+                        @for e in due { li { strong { (e.deadline) } ": " (e.title) } }
+                    }
+                    a href="/samverkan#kalender" { (l.t("Hela kalendern", "The whole calendar")) }
+                }
+            }
+        }
         div.cards {
             a.card.action href="/rapportera" {
                 h2 { (l.t("Rapportera", "Report")) }
@@ -71,6 +90,16 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                 a.card.action href="/lagesbild" {
                     h2 { (l.t("Lägesbild", "Situation picture")) }
                     p { (last_week) " " (l.t("händelser de senaste sju dagarna.", "events in the last seven days.")) }
+                }
+            }
+            @if user.has_any(crate::auth::PARTNERSHIP_ROLES) {
+                a.card.action href="/samverkan" {
+                    h2 { (l.t("Samverkan", "Partnership")) }
+                    p { (l.t("Överenskommelsen, organisationen, åtagandeplanerna och kalendern.", "The agreement, governance, commitment plans and calendar.")) }
+                }
+                a.card.action href="/rapporter" {
+                    h2 { (l.t("Rapporter", "Reports")) }
+                    p { (l.t("Veckolägesbild, tertialanalys, lägesbild, åtgärdsplan, årlig sammanställning och slutlig uppföljning.", "Weekly picture, tertial analysis, situation picture, action plan, annual compilation and final follow-up.")) }
                 }
             }
             @if user.has(Role::Admin) {

@@ -96,6 +96,18 @@ const NAV: &[(&str, &str, &str, &[Role])] = &[
     ),
     ("/rapportera", "Rapportera", "Report", &[]),
     ("/mina-rapporter", "Mina rapporter", "My reports", &[]),
+    (
+        "/samverkan",
+        "Samverkan",
+        "Partnership",
+        crate::auth::PARTNERSHIP_ROLES,
+    ),
+    (
+        "/rapporter",
+        "Rapporter",
+        "Reports",
+        crate::auth::PARTNERSHIP_ROLES,
+    ),
     ("/admin", "Administration", "Administration", &[Role::Admin]),
 ];
 

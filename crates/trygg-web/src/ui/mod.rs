@@ -14,8 +14,10 @@ pub mod dashboard;
 pub mod extract;
 mod home;
 pub mod layout;
+mod partnership;
 mod pwa;
 mod report;
+mod reports;
 
 use axum::{
     Router,
@@ -45,6 +47,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/sw.js", get(pwa::service_worker))
         .merge(cycle::routes())
+        .merge(partnership::routes())
+        .route("/rapporter", get(reports::index))
+        .route("/rapporter/rapport", get(reports::report))
 }
 
 /// The page for unknown paths.

@@ -1,0 +1,161 @@
+//! The partnership's records (agreement, bodies, collaboration forms, commitment plans, citizen
+//! promises, communication plan) as the web app and the CLI read and write them, with the rules
+//! that span records: a plan is checked against the stored agreement, there is one plan per
+//! year, and an intervention's `commitment_ref` links it to a commitment just like the
+//! commitment's own list of interventions does.
+//!
+//! Everything goes through `trygg_store::records`, so every write is validated, versioned and
+//! audited with the actor.
+
+use trygg_domain::cycle::{Intervention, Problem};
+use trygg_domain::partnership::{Agreement, CommitmentPlan};
+use trygg_domain::{Actor, OrganisationId};
+use trygg_store::records::{self, Stored};
+use trygg_store::{Store, StoreError};
+
+/// The current agreement: the stored one whose period ends last (`None` before one is stored).
+pub async fn agreement(store: &dyn Store) -> Result<Option<Stored<Agreement>>, StoreError> {
+    Ok(records::list::<Agreement>(store)
+        .await?
+        .into_iter()
+        .max_by_key(|a| (a.data.to_year, a.data.from_year, a.meta.id)))
+}
+
+/// The current agreement, or `NotFound` naming it.
+pub async fn require_agreement(store: &dyn Store) -> Result<Stored<Agreement>, StoreError> {
+    agreement(store).await?.ok_or(StoreError::NotFound {
+        entity: "agreement",
+        id: "current".into(),
+    })
+}
+
+/// The stored commitment plans within the agreement's period, by year.
+pub async fn plans(
+    store: &dyn Store,
+    agreement: &Agreement,
+) -> Result<Vec<Stored<CommitmentPlan>>, StoreError> {
+    let mut plans: Vec<_> = records::list::<CommitmentPlan>(store)
+        .await?
+        .into_iter()
+        .filter(|p| (agreement.from_year..=agreement.to_year).contains(&p.data.year))
+        .collect();
+    plans.sort_by_key(|p| p.data.year);
+    Ok(plans)
+}
+
+/// The plans with every commitment's interventions completed from the interventions'
+/// `commitment_ref` (the link can be made from either side), and the interventions linked.
+pub async fn linked(
+    store: &dyn Store,
+    mut plans: Vec<CommitmentPlan>,
+) -> Result<(Vec<CommitmentPlan>, Vec<Stored<Intervention>>), StoreError> {
+    let all = records::list::<Intervention>(store).await?;
+    for c in plans.iter_mut().flat_map(|p| &mut p.commitments) {
+        for i in &all {
+            let id = i.meta.id.to_string();
+            if i.data.commitment_ref.as_deref() == Some(c.id.as_str())
+                && !c.interventions.contains(&id)
+            {
+                c.interventions.push(id);
+            }
+        }
+    }
+    let used: Vec<Stored<Intervention>> = all
+        .into_iter()
+        .filter(|i| {
+            let id = i.meta.id.to_string();
+            plans
+                .iter()
+                .flat_map(|p| &p.commitments)
+                .any(|c| c.interventions.contains(&id))
+        })
+        .collect();
+    Ok((plans, used))
+}
+
+/// The categories an intervention counts: those of the problems it targets.
+pub async fn intervention_categories(
+    store: &dyn Store,
+    intervention: &Intervention,
+) -> Result<Vec<String>, StoreError> {
+    let mut out: Vec<String> = Vec::new();
+    for id in &intervention.problem_ids {
+        if let Some(p) = records::get::<Problem>(store, *id).await? {
+            for c in p.data.definition.categories {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn conflict_year(year: i16) -> StoreError {
+    StoreError::Conflict(format!(
+        "There is already a commitment plan for {year}; open it and change it instead."
+    ))
+}
+
+/// Creates a plan after checking it against the current agreement (one plan per year).
+pub async fn create_plan(
+    store: &dyn Store,
+    actor: &Actor,
+    organisation: OrganisationId,
+    plan: &CommitmentPlan,
+) -> Result<Stored<CommitmentPlan>, StoreError> {
+    let agreement = require_agreement(store).await?;
+    plan.validate(&agreement.data)?;
+    if records::list::<CommitmentPlan>(store)
+        .await?
+        .iter()
+        .any(|p| p.data.year == plan.year)
+    {
+        return Err(conflict_year(plan.year));
+    }
+    records::create(store, actor, organisation, plan).await
+}
+
+/// Updates a plan at `version` after checking it against the current agreement.
+pub async fn update_plan(
+    store: &dyn Store,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    plan: &CommitmentPlan,
+) -> Result<Stored<CommitmentPlan>, StoreError> {
+    let agreement = require_agreement(store).await?;
+    plan.validate(&agreement.data)?;
+    if records::list::<CommitmentPlan>(store)
+        .await?
+        .iter()
+        .any(|p| p.data.year == plan.year && p.meta.id != id)
+    {
+        return Err(conflict_year(plan.year));
+    }
+    records::update(store, actor, id, version, plan).await
+}
+
+/// Copies last year's plan as a draft for `year` (see [`CommitmentPlan::copy_as_draft`]).
+pub async fn copy_last_years_plan(
+    store: &dyn Store,
+    actor: &Actor,
+    organisation: OrganisationId,
+    year: i16,
+) -> Result<Stored<CommitmentPlan>, StoreError> {
+    let previous = records::list::<CommitmentPlan>(store)
+        .await?
+        .into_iter()
+        .find(|p| p.data.year == year - 1)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "commitment_plan",
+            id: (year - 1).to_string(),
+        })?;
+    create_plan(
+        store,
+        actor,
+        organisation,
+        &previous.data.copy_as_draft(year),
+    )
+    .await
+}

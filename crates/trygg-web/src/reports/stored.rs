@@ -1,0 +1,425 @@
+//! Every report as one request ([`Request`]) built by one function ([`build`]) that loads what
+//! it needs — the snapshot, and for the partnership's reports the stored agreement, commitment
+//! plans and linked interventions — so `trygg report` and the web app's `/rapporter` make the
+//! same document from the same data. Also the law's åtgärdsplan ([`atgardsplan`]).
+
+use super::*;
+use crate::partnership;
+use trygg_domain::cycle::Intervention;
+use trygg_domain::partnership::{CalendarKind, PlanStatus};
+use trygg_store::records::Stored;
+
+/// One report to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// The weekly lägesbild of an ISO week.
+    Weekly(ISOWeekDate),
+    /// The tertial analysis: year and tertial 1–3.
+    Tertial(i16, u8),
+    /// The law's lägesbild of a year.
+    Lagesbild(i16),
+    /// The law's åtgärdsplan resting on the lägesbild of a year.
+    Atgardsplan(i16),
+    /// The annual compilation of a year's commitment plan, as of a date.
+    AnnualCompilation(i16, Date),
+    /// The final follow-up of the current agreement.
+    FinalFollowUp,
+}
+
+impl Request {
+    /// A short file name without extension ("sammanstallning-2020").
+    pub fn file_stem(&self) -> String {
+        match self {
+            Request::Weekly(w) => format!("veckolagesbild-{}-v{:02}", w.year(), w.week()),
+            Request::Tertial(y, t) => format!("tertialanalys-{y}-t{t}"),
+            Request::Lagesbild(y) => format!("lagesbild-{y}"),
+            Request::Atgardsplan(y) => format!("atgardsplan-{y}"),
+            Request::AnnualCompilation(y, _) => format!("sammanstallning-{y}"),
+            Request::FinalFollowUp => "slutlig-uppfoljning".into(),
+        }
+    }
+}
+
+/// The date the annual compilation of `year` describes unless told otherwise: 1 October, the
+/// state the October compilation to the styrgrupp shows (or `today`, if that is earlier). The
+/// compilation to KSAU before year-end is the same report as of a later date.
+pub fn default_as_of(year: i16, today: Date) -> Date {
+    let october = Date::new(year, 10, 1).unwrap_or(today);
+    october.min(today)
+}
+
+fn years_text(years: &[i16]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a == b => format!("it has data for {a}"),
+        (Some(a), Some(b)) => format!("it has data for {a}–{b}"),
+        _ => "it has no shared incidents at all".into(),
+    }
+}
+
+fn check_year(years: &[i16], year: i16) -> Result<()> {
+    if years.contains(&year) {
+        Ok(())
+    } else {
+        Err(ReportBuildError::Input(format!(
+            "no shared incidents in {year} in the database ({}); choose another year",
+            years_text(years)
+        )))
+    }
+}
+
+/// Builds the report of `request` from the stored data under `scope`; `today` is the local
+/// date (for the default periods).
+pub async fn build(state: &AppState, request: Request, scope: Scope) -> Result<Document> {
+    let years = data_years(state, scope);
+    match request {
+        Request::Weekly(week) => {
+            let monday = ISOWeekDate::new(week.year(), week.week(), Weekday::Monday)
+                .map_err(|e| ReportBuildError::Input(e.to_string()))?
+                .date();
+            check_year(&years, monday.year())?;
+            weekly(state, week, scope).await
+        }
+        Request::Tertial(year, t) => {
+            tertial_period(year, t)?;
+            check_year(&years, year)?;
+            tertial(state, year, t, scope).await
+        }
+        Request::Lagesbild(year) => {
+            check_year(&years, year)?;
+            lagesbild(state, year, scope).await
+        }
+        Request::Atgardsplan(year) => atgardsplan(state, year, scope).await,
+        Request::AnnualCompilation(year, as_of) => {
+            annual_compilation_from_records(state, year, as_of, scope).await
+        }
+        Request::FinalFollowUp => final_follow_up_from_records(state, scope).await,
+    }
+}
+
+fn generated_now(state: &AppState) -> String {
+    Timestamp::now()
+        .to_zoned(state.tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn today(state: &AppState) -> Date {
+    Timestamp::now().to_zoned(state.tz.clone()).date()
+}
+
+/// The stored agreement and its plan for `year`, or a clear error.
+async fn agreement_and_plan(
+    state: &AppState,
+    year: i16,
+) -> Result<(Agreement, Vec<Stored<CommitmentPlan>>, CommitmentPlan)> {
+    let store = state.store.as_ref();
+    let Some(agreement) = partnership::agreement(store).await? else {
+        return Err(ReportBuildError::Input(
+            "no agreement (samverkansöverenskommelse) is stored; add it under /samverkan or run `trygg demo`".into(),
+        ));
+    };
+    let agreement = agreement.data;
+    let plans = partnership::plans(store, &agreement).await?;
+    let Some(plan) = plans.iter().find(|p| p.data.year == year) else {
+        let have: Vec<String> = plans.iter().map(|p| p.data.year.to_string()).collect();
+        return Err(ReportBuildError::Input(format!(
+            "no commitment plan for {year} is stored (the agreement {}–{} has plans for {}); choose another year",
+            agreement.from_year,
+            agreement.to_year,
+            if have.is_empty() {
+                "no year".into()
+            } else {
+                have.join(", ")
+            }
+        )));
+    };
+    let plan = plan.data.clone();
+    Ok((agreement, plans, plan))
+}
+
+/// The results of the linked interventions (those with a treated and a control area), over
+/// 12 months before and after their start.
+async fn intervention_results(
+    state: &AppState,
+    scope: Scope,
+    interventions: &[Stored<Intervention>],
+) -> Result<Vec<InterventionResult>> {
+    let mut out = Vec::new();
+    for i in interventions {
+        let d = &i.data;
+        let (Some(&treated), Some(&control)) = (d.treated_areas.first(), d.control_areas.first())
+        else {
+            continue;
+        };
+        let categories = partnership::intervention_categories(state.store.as_ref(), d).await?;
+        let cats: Vec<&str> = categories.iter().map(String::as_str).collect();
+        out.push(
+            intervention_result(
+                state,
+                scope,
+                &i.meta.id.to_string(),
+                &d.title,
+                &cats,
+                treated,
+                d.buffer_areas.first().copied(),
+                control,
+                d.start,
+                12,
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The annual compilation of `year` from the stored agreement, plan and linked interventions,
+/// with the year's incidents up to the day before `as_of`.
+pub async fn annual_compilation_from_records(
+    state: &AppState,
+    year: i16,
+    as_of: Date,
+    scope: Scope,
+) -> Result<Document> {
+    let (agreement, _, plan) = agreement_and_plan(state, year).await?;
+    let (plans, linked) = partnership::linked(state.store.as_ref(), vec![plan]).await?;
+    let results = intervention_results(state, scope, &linked).await?;
+    let until = as_of
+        .checked_sub(Span::new().days(1))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let brief = if data_years(state, scope).contains(&year) && until.year() == year {
+        year_in_brief(state, year, until, scope).await?
+    } else {
+        Vec::new()
+    };
+    annual_compilation(
+        &agreement,
+        &plans[0],
+        &results,
+        &brief,
+        as_of,
+        &generated_now(state),
+    )
+}
+
+/// Incidents per year of the agreement's period, for the years with data.
+fn yearly_totals(state: &AppState, agreement: &Agreement, scope: Scope) -> Vec<(i16, u32)> {
+    let years = data_years(state, scope);
+    let stamp = |y: i16| {
+        Date::new(y, 1, 1)
+            .ok()
+            .and_then(|d| d.to_zoned(state.tz.clone()).ok())
+            .map(|z| z.timestamp())
+    };
+    agreement
+        .years()
+        .filter(|y| years.contains(y))
+        .map(|y| {
+            let f = IncidentFilter {
+                from: stamp(y),
+                to: stamp(y + 1),
+                scope,
+                ..Default::default()
+            };
+            let n = state.ingest.live().with(&f, |s, f| s.select_ids(f).len());
+            (y, u32::try_from(n).unwrap_or(u32::MAX))
+        })
+        .collect()
+}
+
+/// The final follow-up of the current agreement from the stored records.
+pub async fn final_follow_up_from_records(state: &AppState, scope: Scope) -> Result<Document> {
+    let store = state.store.as_ref();
+    let Some(agreement) = partnership::agreement(store).await? else {
+        return Err(ReportBuildError::Input(
+            "no agreement (samverkansöverenskommelse) is stored; add it under /samverkan or run `trygg demo`".into(),
+        ));
+    };
+    let agreement = agreement.data;
+    let plans: Vec<CommitmentPlan> = partnership::plans(store, &agreement)
+        .await?
+        .into_iter()
+        .map(|p| p.data)
+        .collect();
+    let (plans, linked) = partnership::linked(store, plans).await?;
+    let results = intervention_results(state, scope, &linked).await?;
+    let totals = yearly_totals(state, &agreement, scope);
+    final_follow_up(&agreement, &plans, &results, &totals, &generated_now(state))
+}
+
+/// The law's åtgärdsplan resting on the lägesbild of `year`: the year's incidents in brief,
+/// then the measures — the commitments of the plan for `year + 1` when one is stored (the
+/// plan the lägesbild leads to), else of `year` — with responsible party, planned resources
+/// per party and linked interventions, and how they are followed up. Our deadline rule: the
+/// åtgärdsplan is decided by 31 December of the lägesbild's year.
+pub async fn atgardsplan(state: &AppState, year: i16, scope: Scope) -> Result<Document> {
+    let store = state.store.as_ref();
+    let plan_year = match agreement_and_plan(state, year + 1).await {
+        Ok(_) => year + 1,
+        Err(_) => year,
+    };
+    let (agreement, _, plan) = agreement_and_plan(state, plan_year).await?;
+    let (plans, linked) = partnership::linked(store, vec![plan]).await?;
+    let plan = &plans[0];
+    let today = today(state);
+    let deadline = Date::new(year, 12, 31).map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let mut b = vec![Block::heading(1, "Sammanfattning")];
+    b.push(Block::text(format!(
+        "Åtgärdsplanen bygger på lägesbilden över brottsligheten {year} och anger de åtgärder {} och {} ska vidta, vem som ansvarar och vilka resurser varje part avsätter. Åtgärderna är åtagandena i åtagandeplanen {} ({}). Enligt trygg:s planeringsregel ska åtgärdsplanen vara beslutad senast {} – samma år som lägesbilden – så att arbetet vilar på den aktuella lägesbilden (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete).",
+        agreement.parties.first().map_or("kommunen", |p| p.name.as_str()),
+        agreement.parties.get(1).map_or("polisen", |p| p.name.as_str()),
+        plan.year,
+        match plan.status {
+            PlanStatus::Decided { date } => format!("beslutad {}", date_sv(date)),
+            PlanStatus::Draft => "utkast, ännu inte beslutad".into(),
+        },
+        date_sv(deadline),
+    )));
+    let years = data_years(state, scope);
+    if years.contains(&year) {
+        let last = deadline.min(
+            today
+                .checked_sub(Span::new().days(1))
+                .map_err(|e| ReportBuildError::Input(e.to_string()))?,
+        );
+        if last.year() == year {
+            b.push(Block::heading(1, format!("Lägesbilden {year}")));
+            b.extend(year_in_brief(state, year, last, scope).await?);
+        }
+    } else {
+        b.push(Block::text(format!(
+            "För {year} finns inga delade händelser i trygg ({}); lägesbilden saknas här.",
+            years_text(&years).replacen("it has data for", "data finns för", 1)
+        )));
+    }
+    b.push(Block::heading(1, "Prioriteringar"));
+    b.push(Block::bullets(
+        plan.priority_areas
+            .iter()
+            .map(|p| {
+                if p.description.is_empty() {
+                    p.title.clone()
+                } else {
+                    format!("{}: {}", p.title, p.description)
+                }
+            })
+            .collect::<Vec<String>>(),
+    ));
+    b.push(Block::heading(1, "Åtgärder"));
+    b.push(Block::Table(Table {
+        caption: format!(
+            "Åtgärder {} med ansvarig part och planerade resurser",
+            plan.year
+        ),
+        columns: vec![
+            Column::text("Åtgärd"),
+            Column::text("Ansvarig"),
+            Column::number("Planerade timmar"),
+            Column::number("Planerat, kr"),
+            Column::text("Status"),
+        ],
+        rows: plan
+            .commitments
+            .iter()
+            .map(|c| {
+                vec![
+                    c.title.clone(),
+                    c.responsible.clone(),
+                    fmt_sv(c.resources.iter().map(|r| r.planned_hours).sum(), 0),
+                    fmt_sv(c.resources.iter().map(|r| r.planned_sek).sum(), 0),
+                    c.status.label_sv().into(),
+                ]
+            })
+            .collect(),
+        total: None,
+    }));
+    for area in &plan.priority_areas {
+        let cs: Vec<_> = plan
+            .commitments
+            .iter()
+            .filter(|c| c.priority_area == area.id)
+            .collect();
+        if cs.is_empty() {
+            continue;
+        }
+        b.push(Block::heading(2, area.title.clone()));
+        for c in cs {
+            let mut items = Vec::new();
+            if !c.description.is_empty() {
+                items.push(c.description.clone());
+            }
+            items.push(format!(
+                "Ansvarig: {}.",
+                if c.responsible == JOINT {
+                    "båda parterna"
+                } else {
+                    &c.responsible
+                }
+            ));
+            if !c.collaboration_forms.is_empty() {
+                items.push(format!(
+                    "Samverkansform: {}.",
+                    c.collaboration_forms.join(", ")
+                ));
+            }
+            for r in &c.resources {
+                items.push(format!(
+                    "{}: {} och {} planerade.",
+                    r.party,
+                    hours(r.planned_hours),
+                    sek(r.planned_sek)
+                ));
+            }
+            for id in &c.interventions {
+                if let Some(i) = linked.iter().find(|i| &i.meta.id.to_string() == id) {
+                    items.push(format!(
+                        "Insats: {} (från {}).",
+                        i.data.title,
+                        date_sv(i.data.start)
+                    ));
+                }
+            }
+            b.push(Block::heading(3, c.title.clone()));
+            b.push(Block::bullets(items));
+        }
+    }
+    b.push(Block::heading(1, "Resurser per part"));
+    b.extend(resource_blocks(
+        &plan.resources_per_party(),
+        &format!("åtgärdsplanen {}", plan.year),
+    )?);
+    b.push(Block::heading(1, "Uppföljning"));
+    let mut follow = vec![
+        "Genomförandet sammanställs för styrgruppen i oktober och för kommunstyrelsens arbetsutskott (KSAU) före årsskiftet (den årliga sammanställningen i trygg).".to_string(),
+        "Insatser med insats- och kontrollområde följs upp före och efter i trygg, med samma kategorier som problembilden.".to_string(),
+    ];
+    let next_lagesbild = deadlines(&agreement)
+        .into_iter()
+        .find(|e| e.kind == CalendarKind::Lagesbild && e.deadline > deadline);
+    follow.push(match next_lagesbild {
+        Some(e) => format!("Nästa lägesbild: senast {}.", date_sv(e.deadline)),
+        None => format!(
+            "Lagen kräver en ny lägesbild minst vartannat år, alltså senast {}.",
+            year + 2
+        ),
+    });
+    b.push(Block::bullets(follow));
+    let doc = Document {
+        title: format!("Åtgärdsplan utifrån lägesbilden {year}"),
+        subtitle: Some(
+            "Enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete".into(),
+        ),
+        meta: Meta {
+            organisation: agreement
+                .parties
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join(" och "),
+            period: format!("{}-01-01 – {}-12-31", plan.year, plan.year),
+            generated_at: generated_now(state),
+        },
+        blocks: b,
+    };
+    doc.validate()?;
+    Ok(doc)
+}

@@ -1,0 +1,745 @@
+//! The partnership's records and pages over real HTTP: the records round-trip through the
+//! store with their rules, `/samverkan` and `/rapporter` render for a coordinator and the
+//! styrgrupp and refuse a reporter, last year's plan is copied as a draft, a commitment's
+//! status is changed (and bad input stores nothing), an activity is logged, and the report
+//! downloads have the right content type and content.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use reqwest::{StatusCode, header};
+use trygg_demo::partnership as seed;
+use trygg_domain::partnership::{
+    Agreement, Body, BodyMeeting, CitizenPromise, CollaborationForm, CommitmentPlan,
+    CommitmentStatus, CommunicationPlan, PlanStatus,
+};
+use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, OrganisationId, Role};
+use trygg_store::{Store, StoreError, records};
+use trygg_store_sqlite::SqliteStore;
+use trygg_web::auth::hash_password;
+
+const PASSWORD: &str = "hemligt-123";
+
+struct App {
+    base: String,
+    store: Arc<dyn Store>,
+    http: reqwest::Client,
+    kommun: OrganisationId,
+}
+
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+fn email(r: Role) -> String {
+    format!("{}@kommun.test", r.as_str())
+}
+
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.split(';')
+                .next()?
+                .strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+        })
+}
+
+fn between<'a>(html: &'a str, marker: &str) -> &'a str {
+    let start = html.find(marker).expect(marker) + marker.len();
+    html[start..].split('"').next().unwrap()
+}
+
+/// A fresh database with a user per role and the seed's partnership: agreement, bodies,
+/// meetings, collaboration forms, the 2020 plan (only), a citizen promise and the
+/// communication plan. No incidents: the partnership's reports do not need them.
+async fn spawn() -> App {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    let actor = Actor::system("test");
+    let kommun = store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: seed::KOMMUN.into(),
+                kind: OrgKind::Kommun,
+                parent_id: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let hash = hash_password(PASSWORD).unwrap();
+    for r in Role::ALL {
+        store
+            .create_user(
+                &actor,
+                NewUser {
+                    email: email(r),
+                    display_name: format!("Test {}", r.label_sv()),
+                    organisation_id: kommun,
+                    roles: vec![r],
+                },
+                Some(hash.clone()),
+            )
+            .await
+            .unwrap();
+    }
+    let s = store.as_ref();
+    records::create(s, &actor, kommun, &seed::agreement())
+        .await
+        .unwrap();
+    records::create(s, &actor, kommun, &seed::steering_group())
+        .await
+        .unwrap();
+    for b in seed::other_bodies() {
+        records::create(s, &actor, kommun, &b).await.unwrap();
+    }
+    for m in seed::steering_meetings() {
+        records::create(s, &actor, kommun, &m).await.unwrap();
+    }
+    for f in seed::collaboration_forms() {
+        records::create(s, &actor, kommun, &f).await.unwrap();
+    }
+    let p2020 = seed::followed_up_plans().remove(0);
+    trygg_web::partnership::create_plan(s, &actor, kommun, &p2020)
+        .await
+        .unwrap();
+    for p in seed::citizen_promises() {
+        records::create(s, &actor, kommun, &p).await.unwrap();
+    }
+    records::create(s, &actor, kommun, &seed::communication_plan())
+        .await
+        .unwrap();
+    let state = trygg_web::AppState::load(
+        store.clone(),
+        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(trygg_web::serve(
+        listener,
+        trygg_web::router(state),
+        std::future::pending(),
+    ));
+    App {
+        base,
+        store,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        kommun,
+    }
+}
+
+impl App {
+    fn url(&self, p: &str) -> String {
+        format!("{}{p}", self.base)
+    }
+
+    async fn login(&self, role: Role) -> Browser {
+        let page = self.http.get(self.url("/login")).send().await.unwrap();
+        let pre = set_cookie(&page, "trygg_login").expect("sign-in form cookie");
+        let html = page.text().await.unwrap();
+        let csrf = between(&html, r#"name="csrf" value=""#).to_string();
+        let res = self
+            .http
+            .post(self.url("/login"))
+            .header(header::COOKIE, format!("trygg_login={pre}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", &email(role)),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{role:?} signs in");
+        let cookie = set_cookie(&res, "trygg_session").expect("session cookie");
+        let html = self
+            .http
+            .get(self.url("/konto"))
+            .header(header::COOKIE, format!("trygg_session={cookie}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        Browser {
+            csrf: between(&html, r#"<meta name="csrf-token" content=""#).to_string(),
+            cookie,
+        }
+    }
+
+    async fn get(&self, b: &Browser, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(header::COOKIE, format!("trygg_session={}", b.cookie))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, b: &Browser, path: &str) -> (StatusCode, String) {
+        let res = self.get(b, path).await;
+        (res.status(), res.text().await.unwrap())
+    }
+
+    async fn post(&self, b: &Browser, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let res = self
+            .http
+            .post(self.url(path))
+            .header(header::COOKIE, format!("trygg_session={}", b.cookie))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let to = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, to.unwrap_or(res.text().await.unwrap()))
+    }
+
+    async fn plan(&self, year: i16) -> Option<records::Stored<CommitmentPlan>> {
+        records::list::<CommitmentPlan>(self.store.as_ref())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.data.year == year)
+    }
+}
+
+fn docx_text(bytes: &[u8]) -> (String, usize) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let media = (0..zip.len())
+        .filter(|&i| zip.by_index(i).unwrap().name().starts_with("word/media/"))
+        .count();
+    (xml, media)
+}
+
+#[tokio::test]
+async fn records_round_trip_with_their_rules() {
+    let app = spawn().await;
+    let s = app.store.as_ref();
+    let actor = Actor::system("test");
+    // Everything the seed stored reads back as it was written.
+    assert_eq!(
+        records::list::<Agreement>(s).await.unwrap()[0].data,
+        seed::agreement()
+    );
+    let bodies = records::list::<Body>(s).await.unwrap();
+    assert_eq!(bodies.len(), 1 + seed::other_bodies().len());
+    assert_eq!(bodies[0].data, seed::steering_group());
+    assert_eq!(
+        records::list::<BodyMeeting>(s)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.data)
+            .collect::<Vec<_>>(),
+        seed::steering_meetings()
+    );
+    assert_eq!(
+        records::list::<CollaborationForm>(s).await.unwrap().len(),
+        18
+    );
+    assert_eq!(
+        records::list::<CitizenPromise>(s).await.unwrap()[0].data,
+        seed::citizen_promises()[0]
+    );
+    assert_eq!(
+        records::list::<CommunicationPlan>(s).await.unwrap()[0].data,
+        seed::communication_plan()
+    );
+    assert_eq!(
+        app.plan(2020).await.unwrap().data,
+        seed::followed_up_plans()[0]
+    );
+
+    // A plan is checked against the stored agreement: outside its period, refused …
+    let mut late = seed::followed_up_plans()[0].copy_as_draft(2024);
+    let err = trygg_web::partnership::create_plan(s, &actor, app.kommun, &late)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(v) if v.field == "year"),
+        "{err}"
+    );
+    // … a party that is not in the agreement, refused …
+    late.year = 2021;
+    late.commitments[0].responsible = "Uppsalahem".into();
+    let err = trygg_web::partnership::create_plan(s, &actor, app.kommun, &late)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(v) if v.field == "commitments[0].responsible"),
+        "{err}"
+    );
+    // … and a second plan for a year, refused.
+    let err =
+        trygg_web::partnership::create_plan(s, &actor, app.kommun, &seed::followed_up_plans()[0])
+            .await
+            .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    // Nothing of that was stored.
+    assert_eq!(records::list::<CommitmentPlan>(s).await.unwrap().len(), 1);
+    // A stale version is a conflict.
+    let stored = app.plan(2020).await.unwrap();
+    trygg_web::partnership::update_plan(
+        s,
+        &actor,
+        stored.meta.id,
+        stored.meta.version,
+        &stored.data,
+    )
+    .await
+    .unwrap();
+    let err = trygg_web::partnership::update_plan(
+        s,
+        &actor,
+        stored.meta.id,
+        stored.meta.version,
+        &stored.data,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+}
+
+#[tokio::test]
+async fn pages_for_the_partnership_and_not_for_a_reporter() {
+    let app = spawn().await;
+    let pages = [
+        ("/samverkan", "KSN-2019-03372"),
+        (
+            "/samverkan",
+            "Sammanställning av genomförandet 2020 till styrgruppen",
+        ),
+        (
+            "/samverkan/organisation",
+            "Styrgrupp för samverkan polis och kommun",
+        ),
+        (
+            "/samverkan/organisation",
+            "Åtagandeplan 2020 presenteras för KSAU.",
+        ),
+        ("/samverkan/samverkansformer", "Sociala insatsgrupper (SIG)"),
+        (
+            "/samverkan/atagandeplan",
+            "Kopiera förra årets plan som utkast för 2021",
+        ),
+        (
+            "/samverkan/atagandeplan/2020",
+            "Handlingsplan mot människohandel",
+        ),
+        ("/samverkan/medborgarloften", "Gottsunda"),
+        ("/samverkan/kommunikation", "Huvudbudskap"),
+        ("/rapporter", "Årlig sammanställning"),
+        ("/rapporter", "Slutlig uppföljning"),
+    ];
+    let coordinator = app.login(Role::Coordinator).await;
+    for (path, text) in pages {
+        let (status, html) = app.page(&coordinator, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(text), "{path} shows {text}");
+    }
+    let (_, en) = app
+        .page(&coordinator, "/samverkan/atagandeplan?lang=en")
+        .await;
+    assert!(
+        en.contains("Copy last year&#39;s plan as a draft for 2021")
+            || en.contains("Copy last year's plan as a draft for 2021")
+    );
+    // The styrgrupp reads but does not edit.
+    let steering = app.login(Role::Steering).await;
+    let (status, html) = app.page(&steering, "/samverkan/atagandeplan/2020").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("commitment-edit"),
+        "no edit form for the styrgrupp"
+    );
+    let (status, _) = app
+        .post(
+            &steering,
+            "/samverkan/atagandeplan/kopiera",
+            &[("csrf", &steering.csrf), ("year", "2021")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A reporter sees none of it.
+    let reporter = app.login(Role::Reporter).await;
+    for (path, _) in pages {
+        let (status, html) = app.page(&reporter, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(html.contains("Ingen behörighet"));
+    }
+    let (status, _) = app
+        .page(
+            &reporter,
+            "/rapporter/rapport?kind=final-follow-up&format=docx",
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, home) = app.page(&reporter, "/").await;
+    assert!(!home.contains(r#"href="/samverkan""#));
+    let (_, home) = app.page(&coordinator, "/").await;
+    assert!(home.contains(r#"href="/samverkan""#) && home.contains(r#"href="/rapporter""#));
+    // The demo's agreement ended in 2023: the start page says so.
+    assert!(home.contains("har löpt ut"), "{home}");
+    // The citizen promises are public, without signing in, and hold no names or accounts.
+    let res = app.http.get(app.url("/lofte")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Gottsunda"));
+    assert!(html.contains("Vi gör centrumet ljusare och tryggare att röra sig i på kvällen."));
+    assert!(!html.contains("@kommun.test") && !html.contains("Logga ut"));
+}
+
+#[tokio::test]
+async fn copy_last_years_plan_and_follow_a_commitment_up() {
+    let app = spawn().await;
+    let b = app.login(Role::Coordinator).await;
+    // Without the CSRF token: refused, nothing stored.
+    let (status, _) = app
+        .post(&b, "/samverkan/atagandeplan/kopiera", &[("year", "2021")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(app.plan(2021).await.is_none());
+    let (status, to) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/kopiera",
+            &[("csrf", &b.csrf), ("year", "2021")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/samverkan/atagandeplan/2021");
+    let copy = app.plan(2021).await.unwrap();
+    assert_eq!(copy.data.status, PlanStatus::Draft);
+    assert_eq!(copy.data.commitments.len(), 5);
+    assert_eq!(copy.data.commitments[1].id, "2021-2");
+    assert!(copy.data.commitments.iter().all(|c| c.progress == 0
+        && c.status == CommitmentStatus::NotStarted
+        && c.resources.iter().all(|r| r.used_hours == 0.0)));
+    assert_eq!(
+        copy.data.resources_per_party()[0].planned_hours,
+        app.plan(2020).await.unwrap().data.resources_per_party()[0].planned_hours
+    );
+    let (status, html) = app.page(&b, "/samverkan/atagandeplan/2021").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Utkast"));
+    // Twice: refused with a clear message.
+    let (status, html) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/kopiera",
+            &[("csrf", &b.csrf), ("year", "2021")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("already a commitment plan for 2021"),
+        "{html}"
+    );
+
+    // Follow a commitment up: status, progress, used resources.
+    let v = copy.meta.version.to_string();
+    let path = "/samverkan/atagandeplan/2021/atagande/2021-2";
+    let (status, html) = app
+        .post(
+            &b,
+            path,
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "ongoing"),
+                ("progress", "140"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Ange hur stor del som är genomförd"),
+        "{html}"
+    );
+    let (status, html) = app
+        .post(
+            &b,
+            path,
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "ongoing"),
+                ("progress", "40"),
+                ("used_hours_0", "-5"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("used_hours"), "{html}");
+    assert_eq!(
+        app.plan(2021).await.unwrap().meta.version,
+        copy.meta.version
+    );
+    let (status, _) = app
+        .post(
+            &b,
+            path,
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "ongoing"),
+                ("progress", "40"),
+                ("used_hours_0", "55,5"),
+                ("used_sek_1", "1200"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let after = app.plan(2021).await.unwrap();
+    let c = &after.data.commitments[1];
+    assert_eq!((c.status, c.progress), (CommitmentStatus::Ongoing, 40));
+    assert_eq!(c.resources[0].used_hours, 55.5);
+    assert_eq!(c.resources[1].used_sek, 1200.0);
+    // The old version again: someone changed it meanwhile.
+    let (status, html) = app
+        .post(
+            &b,
+            path,
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "done"),
+                ("progress", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("någon annan har ändrat"), "{html}");
+
+    // The activity log of a collaboration form.
+    let forms = records::list::<CollaborationForm>(app.store.as_ref())
+        .await
+        .unwrap();
+    let f = &forms[1];
+    let (status, _) = app
+        .post(
+            &b,
+            &format!("/samverkan/samverkansformer/{}/aktivitet", f.meta.id),
+            &[
+                ("csrf", &b.csrf),
+                ("version", &f.meta.version.to_string()),
+                ("date", "2021-03-04"),
+                ("text", "SIG-möte om tre ungdomar"),
+                ("done", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = app
+        .post(
+            &b,
+            &format!("/samverkan/samverkansformer/{}/aktivitet", f.meta.id),
+            &[
+                ("csrf", &b.csrf),
+                ("version", &(f.meta.version + 1).to_string()),
+                ("text", "Kontakt 19121212-1212"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("personnummer"), "{html}");
+    let again = records::require::<CollaborationForm>(app.store.as_ref(), f.meta.id)
+        .await
+        .unwrap();
+    assert_eq!(again.data.activities.len(), 1);
+    assert_eq!(again.data.activities[0].text, "SIG-möte om tre ungdomar");
+    let (_, html) = app.page(&b, "/samverkan/samverkansformer").await;
+    assert!(html.contains("2021-03-04: SIG-möte om tre ungdomar"));
+    // A meeting of the styrgrupp: bad input stores nothing and says why; then it is saved.
+    let meetings = || async {
+        records::list::<BodyMeeting>(app.store.as_ref())
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = meetings().await;
+    let body = seed::steering_group().name;
+    let (status, html) = app
+        .post(
+            &b,
+            "/samverkan/organisation/mote",
+            &[
+                ("csrf", &b.csrf),
+                ("body", &body),
+                ("date", "2021-02-09"),
+                ("agenda", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("agenda"), "{html}");
+    assert_eq!(meetings().await, before);
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/organisation/mote",
+            &[
+                ("csrf", &b.csrf),
+                ("body", &body),
+                ("date", "2021-02-09"),
+                ("agenda", "Åtagandeplan 2021\nLägesbild"),
+                ("minutes", "Planen godkändes."),
+                ("decisions", "Åtagandeplan 2021 till KSAU"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(meetings().await, before + 1);
+    let (_, html) = app.page(&b, "/samverkan/organisation").await;
+    assert!(html.contains("Åtagandeplan 2021 till KSAU"));
+
+    // Every change is audited with the coordinator as actor: the copy and the one update.
+    let audit = app
+        .store
+        .list_audit(&trygg_store::AuditFilter {
+            entity: Some("commitment_plan".into()),
+            entity_id: Some(copy.meta.id.to_string()),
+            limit: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(audit.iter().all(|e| matches!(e.actor, Actor::User { .. })));
+    let forms_audit = app
+        .store
+        .list_audit(&trygg_store::AuditFilter {
+            entity: Some("collaboration_form".into()),
+            entity_id: Some(f.meta.id.to_string()),
+            limit: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        forms_audit.len(),
+        2,
+        "created by the seed, one activity added"
+    );
+}
+
+#[tokio::test]
+async fn report_downloads() {
+    let app = spawn().await;
+    let b = app.login(Role::Coordinator).await;
+    let q = "/rapporter/rapport?kind=annual-compilation&year=2020&as_of=2020-10-01";
+    let res = app.get(&b, &format!("{q}&format=docx")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(
+        res.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("sammanstallning-2020.docx")
+    );
+    let (xml, media) = docx_text(&res.bytes().await.unwrap());
+    assert!(xml.contains("Årlig sammanställning av åtagandeplanen 2020"));
+    assert!(xml.contains("Resurser per part"));
+    // The 2020 plan's hours, from the data: 1 130 used by the kommun and 450 by the police.
+    let plan = seed::followed_up_plans().remove(0);
+    let per = plan.resources_per_party();
+    for r in &per {
+        let h = trygg_report::fmt_sv(r.used_hours, 0);
+        assert!(xml.contains(&h), "{} hours {h}", r.party);
+    }
+    assert!(media >= 1, "the chart of hours per party");
+
+    let res = app.get(&b, &format!("{q}&format=html")).await;
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/html; charset=utf-8"
+    );
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<h1>Årlig sammanställning av åtagandeplanen 2020</h1>")
+            || html.contains("Årlig sammanställning av åtagandeplanen 2020")
+    );
+    assert!(html.contains("data:image/png;base64,"));
+
+    let res = app.get(&b, &format!("{q}&format=md")).await;
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/zip");
+    let bytes = res.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_ref())).unwrap();
+    let mut md = String::new();
+    zip.by_name("sammanstallning-2020.md")
+        .unwrap()
+        .read_to_string(&mut md)
+        .unwrap();
+    assert!(md.starts_with("# Årlig sammanställning av åtagandeplanen 2020"));
+    assert!(
+        md.contains("](sammanstallning-2020-bilder/figur-1.png)"),
+        "{md}"
+    );
+    assert!(
+        zip.by_name("sammanstallning-2020-bilder/figur-1.png")
+            .is_ok()
+    );
+
+    let (status, page) = app.page(&b, &format!("{q}&format=web")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Årlig sammanställning av åtagandeplanen 2020"));
+    assert!(page.contains("format=docx"), "download links on the page");
+
+    let res = app
+        .get(&b, "/rapporter/rapport?kind=final-follow-up&format=docx")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (xml, _) = docx_text(&res.bytes().await.unwrap());
+    assert!(xml.contains("Slutlig uppföljning av samverkansöverenskommelsen 2020–2023"));
+    assert!(xml.contains("det saknas plan för 2021, 2022, 2023"));
+
+    let res = app
+        .get(
+            &b,
+            "/rapporter/rapport?kind=atgardsplan&year=2020&format=html",
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Åtgärdsplan utifrån lägesbilden 2020"));
+    assert!(html.contains("31 december 2020"), "the deadline rule");
+
+    // Bad input: a clear page, not a crash.
+    let (status, page) = app
+        .page(
+            &b,
+            "/rapporter/rapport?kind=annual-compilation&year=2022&format=web",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("no commitment plan for 2022"), "{page}");
+    let (status, _) = app
+        .page(
+            &b,
+            "/rapporter/rapport?kind=weekly&week=2020-W99&format=web",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
