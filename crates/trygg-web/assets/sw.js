@@ -2,10 +2,12 @@
 // Pages are fetched from the network first (so they are current) and fall back to the cached
 // copy; assets are served from the cache first. Reports written offline are queued by est.js
 // in localStorage and sent when the phone is back online.
-const CACHE = "trygg-v1";
+// The server fills in the assets' fingerprint, so a new deployment gets a new cache.
+const CACHE = "trygg-ASSETS_VERSION";
 const SHELL = [
   "/rapportera",
   "/assets/app.css",
+  "/assets/nav.js",
   "/assets/est.js",
   "/assets/icon.svg",
   "/assets/vendor/leaflet/leaflet.js",

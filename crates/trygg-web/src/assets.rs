@@ -51,6 +51,25 @@ fn etags() -> &'static HashMap<&'static str, String> {
     })
 }
 
+/// A fingerprint of every embedded asset: it changes whenever any asset does. The service
+/// worker names its cache by it, so phones drop cached assets when a new binary is deployed.
+pub fn version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        let mut tags: Vec<_> = etags().iter().collect();
+        tags.sort();
+        let mut h = Sha256::new();
+        for (path, tag) in tags {
+            h.update(path.as_bytes());
+            h.update(tag.as_bytes());
+        }
+        h.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
 /// The content type for a file name.
 pub fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);

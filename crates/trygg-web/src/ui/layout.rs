@@ -66,6 +66,16 @@ impl PageCtx {
         self.user.as_ref().is_some_and(|u| u.has_any(roles))
     }
 
+    /// Whether the request is in the section at `path` (`/problem/12` is in `/problem`).
+    pub fn in_section(&self, path: &str) -> bool {
+        self.path == path
+            || (path != "/"
+                && self
+                    .path
+                    .strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    }
+
     /// The hidden CSRF field for a form.
     pub fn csrf_field(&self) -> Markup {
         html! { @if let Some(t) = &self.csrf { input type="hidden" name="csrf" value=(t); } }
@@ -129,6 +139,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                 link rel="manifest" href="/manifest.webmanifest";
                 link rel="icon" href="/assets/icon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/nav.js" defer {}
                 title { (title) " · trygg" }
                 (head)
             }
@@ -139,7 +150,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                         nav {
                             @for (path, sv, en, roles) in NAV {
                                 @if roles.is_empty() || u.has_any(roles) {
-                                    a href=(path) aria-current=[(ctx.path == *path).then_some("page")] { (ctx.t(sv, en)) }
+                                    a href=(path) aria-current=[ctx.in_section(path).then_some("page")] { (ctx.t(sv, en)) }
                                 }
                             }
                         }
@@ -151,8 +162,12 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                             }
                         }
                     }
-                    a.lang href={ "?lang=" (if ctx.lang == Lang::Sv { "en" } else { "sv" }) } {
-                        (if ctx.lang == Lang::Sv { "English" } else { "Svenska" })
+                    a.lang href={ "?lang=" (if ctx.lang == Lang::Sv { "en" } else { "sv" }) }
+                        lang=(if ctx.lang == Lang::Sv { "en" } else { "sv" }) {
+                        span.long { (if ctx.lang == Lang::Sv { "English" } else { "Svenska" }) }
+                        abbr.short title=(if ctx.lang == Lang::Sv { "English" } else { "Svenska" }) {
+                            (if ctx.lang == Lang::Sv { "EN" } else { "SV" })
+                        }
                     }
                 }
                 main class=[ctx.wide.then_some("wide")] { (body) }
@@ -173,5 +188,18 @@ mod tests {
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains("&lt;b&gt;"));
         assert!(page.contains(r#"<html lang="sv">"#));
+    }
+
+    #[test]
+    fn a_page_is_in_its_section() {
+        let at = |path: &str| PageCtx {
+            path: path.into(),
+            ..PageCtx::default()
+        };
+        assert!(at("/problem/12").in_section("/problem"));
+        assert!(at("/problem").in_section("/problem"));
+        assert!(!at("/problemx").in_section("/problem"));
+        assert!(!at("/problem").in_section("/"));
+        assert!(at("/").in_section("/"));
     }
 }

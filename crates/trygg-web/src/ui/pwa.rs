@@ -18,6 +18,35 @@ pub(crate) async fn service_worker() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        include_str!("../../assets/sw.js"),
+        include_str!("../../assets/sw.js").replace("ASSETS_VERSION", crate::assets::version()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::to_bytes;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_service_worker_caches_under_the_assets_fingerprint() {
+        let res = service_worker().await.into_response();
+        let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let js = String::from_utf8(body.to_vec()).unwrap();
+        let version = crate::assets::version();
+        assert_eq!(version.len(), 12);
+        assert!(
+            js.contains(&format!("const CACHE = \"trygg-{version}\";")),
+            "{js}"
+        );
+        assert!(!js.contains("ASSETS_VERSION"));
+        // Every file the worker pre-caches exists.
+        for asset in js
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("\"/assets/"))
+        {
+            let path = asset.trim_end_matches(['"', ',']);
+            assert!(crate::assets::get_asset(path).is_some(), "{path}");
+        }
+    }
 }
