@@ -43,6 +43,34 @@ pub async fn plans(
     Ok(plans)
 }
 
+/// A commitment of a stored plan, as an intervention can name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentRef {
+    /// The plan's year.
+    pub year: i16,
+    /// The commitment's id (an intervention's `commitment_ref`).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// Every commitment of every stored plan, by year and then as listed in its plan.
+pub async fn commitments(store: &dyn Store) -> Result<Vec<CommitmentRef>, StoreError> {
+    let mut plans = records::list::<CommitmentPlan>(store).await?;
+    plans.sort_by_key(|p| p.data.year);
+    Ok(plans
+        .into_iter()
+        .flat_map(|p| {
+            let year = p.data.year;
+            p.data.commitments.into_iter().map(move |c| CommitmentRef {
+                year,
+                id: c.id,
+                title: c.title,
+            })
+        })
+        .collect())
+}
+
 /// The plans with every commitment's interventions completed from the interventions'
 /// `commitment_ref` (the link can be made from either side), and the interventions linked.
 pub async fn linked(

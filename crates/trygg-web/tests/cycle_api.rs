@@ -373,6 +373,33 @@ async fn analysis_intervention_evaluation_and_approval() {
         e["live"]["counts"]
     );
     assert_eq!(e["live"]["status"], "live");
+
+    // Once a commitment plan is stored, an intervention links only to one of its commitments.
+    let plan = trygg_demo::partnership::commitment_plan_2020();
+    trygg_store::records::create(
+        app.spawned.store.as_ref(),
+        &Actor::system("test"),
+        trygg_domain::OrganisationId(app.org("Uppsala kommun")),
+        &plan,
+    )
+    .await
+    .unwrap();
+    let mut linked = intervention("H1");
+    linked["commitment_ref"] = json!("2099-1");
+    let (s, v) = app
+        .post("/interventions", &app.coordinator, linked.clone())
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["field"], "commitment_ref");
+    let first = plan.commitments[0].id.as_str();
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains(first),
+        "the error names the commitments there are: {v}"
+    );
+    linked["commitment_ref"] = json!(first);
+    let (s, v) = app.post("/interventions", &app.coordinator, linked).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["data"]["commitment_ref"], first);
 }
 
 #[tokio::test]

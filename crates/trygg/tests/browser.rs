@@ -789,7 +789,9 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
              rows[1].querySelector('[name=res_ph]').value = '60';\
              f.querySelector('input[name=control][value=\"{control}\"]').checked = true;\
              f.querySelector('input[name=buffer][value=\"{buffer}\"]').checked = true;\
-             return true;"
+             f.commitment_ref.value = '{commitment}';\
+             return f.commitment_ref.value;",
+            commitment = trygg_demo::partnership::GOTTSUNDA_COMMITMENT
         ),
     )
     .await;
@@ -810,6 +812,16 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
         .unwrap();
     assert!(page.contains("Utöka tillsynen"), "{page}");
     assert!(page.contains("Trygghetsenheten"), "{page}");
+    // It implements a commitment of the 2022 plan, linked from its page.
+    let link = js(
+        &c,
+        "return document.querySelector('a[href^=\"/samverkan/atagandeplan/2022#c-\"]')?.innerText ?? null;",
+    )
+    .await;
+    assert!(
+        link.as_str().is_some_and(|t| t.starts_with("2022 · ")),
+        "{link}"
+    );
     screenshot(&c, "cycle-4-intervention.png").await;
 
     // (5) The planted intervention's follow-up: the effect in Gottsunda, the displacement

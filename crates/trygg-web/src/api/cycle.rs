@@ -444,6 +444,23 @@ async fn check_intervention(state: &AppState, i: &Intervention) -> Result<(), Ap
             )));
         }
     }
+    if let Some(c) = &i.commitment_ref {
+        // Once the partnership has commitment plans, a link must name one of their commitments.
+        let known = crate::partnership::commitments(state.store.as_ref()).await?;
+        if !known.is_empty() && !known.iter().any(|k| &k.id == c) {
+            let mut ids: Vec<&str> = known.iter().map(|k| k.id.as_str()).collect();
+            ids.truncate(12);
+            return Err(ApiError::Invalid(ValidationError::new(
+                ErrorCode::Invalid,
+                "commitment_ref",
+                format!(
+                    "No stored commitment plan has a commitment {c:?}; name one of theirs ({}{}).",
+                    ids.join(", "),
+                    if known.len() > ids.len() { ", …" } else { "" }
+                ),
+            )));
+        }
+    }
     check_areas(state, "treated_areas", &i.treated_areas).await?;
     check_areas(state, "control_areas", &i.control_areas).await?;
     check_areas(state, "buffer_areas", &i.buffer_areas).await

@@ -260,6 +260,7 @@ struct FormCtx<'a> {
     problems: &'a [Stored<Problem>],
     hypotheses: Vec<(i64, String, String)>,
     suggestions: Vec<ControlSuggestion>,
+    commitments: Vec<crate::partnership::CommitmentRef>,
 }
 
 async fn form_ctx<'a>(
@@ -293,11 +294,15 @@ async fn form_ctx<'a>(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    let commitments = crate::partnership::commitments(state.store.as_ref())
+        .await
+        .map_err(|e| PageError::from((l, e)))?;
     Ok(FormCtx {
         names,
         problems,
         hypotheses,
         suggestions,
+        commitments,
     })
 }
 
@@ -388,7 +393,22 @@ fn intervention_form(
                     label { (l.t("Status", "Status"))
                         select name="status" { @for (s, code, _) in STATUSES { option value=(code) selected[f.get("status") == code] { (status_label(l, s)) } } }
                     }
-                    label { (l.t("Åtagande (i åtagandeplanen)", "Commitment (in the commitment plan)")) input type="text" name="commitment_ref" maxlength="200" value=(f.get("commitment_ref")); }
+                    label { (l.t("Åtagande (i åtagandeplanen)", "Commitment (in the commitment plan)"))
+                        @if c.commitments.is_empty() {
+                            input type="text" name="commitment_ref" maxlength="200" value=(f.get("commitment_ref"));
+                        } @else {
+                            select name="commitment_ref" {
+                                option value="" { (l.t("— inget —", "— none —")) }
+                                @let current = f.get("commitment_ref");
+                                @if !current.is_empty() && !c.commitments.iter().any(|k| k.id == current) {
+                                    option value=(current) selected { (current) }
+                                }
+                                @for k in &c.commitments {
+                                    option value=(k.id) selected[k.id == current] { (k.year) " · " (k.title) }
+                                }
+                            }
+                        }
+                    }
                 }
                 fieldset { legend { (l.t("Åtgärdsområde (tomt: problemets områden)", "Treated area (empty: the problem's areas)")) } (area_picker(names, "treated", f)) }
                 fieldset { legend { (l.t("Kontrollområde", "Control area")) }
@@ -537,6 +557,9 @@ pub(crate) async fn show(
     let i = load::<Intervention>(&state, l, id).await?;
     let names = Names::load(&state, l).await?;
     let problems = all::<Problem>(&state, l).await?;
+    let commitments = crate::partnership::commitments(state.store.as_ref())
+        .await
+        .map_err(|e| PageError::from((l, e)))?;
     let d = &i.data;
     let sum = |g: fn(&PartyResources) -> f64| d.resources.iter().map(g).sum::<f64>();
     let n = |v: f64| trygg_analysis::special::sv_number(v, 0, true);
@@ -562,7 +585,11 @@ pub(crate) async fn show(
                     }
                     dt { (l.t("Metod", "Method")) } dd { (method_label(l, &d.method)) }
                     dt { (l.t("Ansvarig", "Responsible")) } dd { (names.org(d.responsible.organisation_id)) @if !d.responsible.unit.is_empty() { ", " (d.responsible.unit) } }
-                    @if let Some(c) = &d.commitment_ref { dt { (l.t("Åtagande", "Commitment")) } dd { (c) } }
+                    @if let Some(c) = &d.commitment_ref { dt { (l.t("Åtagande", "Commitment")) } dd {
+                        @if let Some(k) = commitments.iter().find(|k| &k.id == c) {
+                            a href={ "/samverkan/atagandeplan/" (k.year) "#c-" (k.id) } { (k.year) " · " (k.title) }
+                        } @else { (c) }
+                    } }
                     dt { (l.t("Åtgärdsområde", "Treated area")) } dd { (names.areas(&d.treated_areas)) }
                     dt { (l.t("Kontrollområde", "Control area")) } dd { (names.areas(&d.control_areas)) }
                     dt { (l.t("Buffertzon", "Buffer zone")) } dd { (names.areas(&d.buffer_areas)) }
