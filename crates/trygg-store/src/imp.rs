@@ -9,9 +9,11 @@
 
 /// Implements [`Store`](crate::Store) for `$store`, which must have a field
 /// `pool: sqlx::Pool<$db>` and inherent methods `async fn begin_write(&self) ->
-/// trygg_store::Result<sqlx::Transaction<'static, $db>>` and `async fn before_bulk_insert` /
-/// `after_bulk_insert(&self, tx: &mut Transaction<'static, $db>) -> trygg_store::Result<()>`,
-/// called around batches of at least [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents.
+/// trygg_store::Result<sqlx::Transaction<'static, $db>>`, `async fn before_bulk_insert(&self,
+/// tx: &mut Transaction<'static, $db>) -> trygg_store::Result<()>` and `async fn
+/// after_bulk_insert(&self, tx, inserted: bool) -> trygg_store::Result<()>`, called around
+/// batches of at least [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents (the latter also when
+/// the insert failed, with `inserted = false`, to undo connection settings).
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
@@ -922,10 +924,16 @@ macro_rules! impl_store {
                     if bulk {
                         self.before_bulk_insert(&mut tx).await?;
                     }
-                    let ids = insert_incidents(&mut tx, &fresh, at).await?;
-                    if bulk {
-                        self.after_bulk_insert(&mut tx).await?;
-                    }
+                    let inserted = insert_incidents(&mut tx, &fresh, at).await;
+                    let ids = if bulk {
+                        // Called also after a failed insert, to restore connection settings.
+                        let after = self.after_bulk_insert(&mut tx, inserted.is_ok()).await;
+                        let ids = inserted?;
+                        after?;
+                        ids
+                    } else {
+                        inserted?
+                    };
                     outcome.created = ids.len() as u64;
                     outcome.ids.extend(ids.iter().map(|&i| IncidentId(i)));
                     if let BatchAudit::Batch(summary) = batch_audit {
