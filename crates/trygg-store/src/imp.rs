@@ -952,16 +952,14 @@ macro_rules! impl_store {
                         }
                     }
                     drop(fresh);
-                    // The analysis rows take their category and areas from the incidents, which
-                    // are not needed any more, while SQLite commits on its own thread.
-                    let mut incidents = incidents;
+                    // The analysis rows are built while SQLite commits on its own thread.
                     let rows = async {
                         let mut rows = ::std::mem::take(&mut outcome.rows);
                         rows.reserve(ids.len());
                         rows.extend(
                             ids.iter()
                                 .zip(&order)
-                                .map(|(&id, &(_, k))| sql::analysis_row_taking(id, &mut incidents[k])),
+                                .map(|(&id, &(_, k))| sql::analysis_row(id, &incidents[k].incident, &incidents[k].areas)),
                         );
                         rows.sort_unstable_by_key(|r| r.id);
                         rows

@@ -526,26 +526,6 @@ pub async fn join<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     .await
 }
 
-/// [`analysis_row`], taking the category and areas out of `a` instead of copying them (for
-/// large batches whose incidents are dropped right after).
-pub fn analysis_row_taking(id: i64, a: &mut crate::AssignedIncident) -> crate::AnalysisRow {
-    let mut areas = std::mem::take(&mut a.areas);
-    areas.sort_unstable();
-    areas.dedup();
-    let i = &mut a.incident;
-    crate::AnalysisRow {
-        id: IncidentId(id),
-        occurred_from: i.occurred_from.as_second(),
-        occurred_to: i.occurred_to_or_from().as_second(),
-        category: std::mem::take(&mut i.category),
-        position: i.position.map(|p| (p.n, p.e, p.precision)),
-        channel: i.channel,
-        source_org: i.source_org,
-        visibility: i.visibility,
-        areas,
-    }
-}
-
 /// The analysis row of a written incident, exactly as [`crate::Store::analysis_rows`] reads it
 /// back (`areas` ascending, without duplicates).
 pub fn analysis_row(
