@@ -143,6 +143,15 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// Parses a CSV file of incidents. All-or-nothing: on any problem nothing is returned and every
 /// bad row is listed with its line number.
 pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, ImportErrors> {
+    parse_csv_in(bytes, options, None)
+}
+
+/// [`parse_csv`] in `parts` parts (when the file allows it), or as many as it finds worthwhile.
+fn parse_csv_in(
+    bytes: &[u8],
+    options: &CsvOptions,
+    parts: Option<usize>,
+) -> Result<ImportBatch, ImportErrors> {
     let (text, encoding_note) = decode(bytes)?;
     if text.trim().is_empty() {
         return Err(ImportErrors::file("The file is empty."));
@@ -173,7 +182,7 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
         None if has_xy => guess_crs(&text, delimiter, &columns),
         None => Crs::Wgs84,
     };
-    let mut rules = RowRules {
+    let rules = RowRules {
         crs,
         xy: XyOrder::XEast,
         source_org: options.source_org,
@@ -182,84 +191,61 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
         precision: options.precision,
     };
     let mut notes: Vec<String> = encoding_note.into_iter().collect();
-    let mut xy_decided = !has_xy;
+    let xy_decided = !has_xy;
 
-    let mut errors = Errors::default();
-    let mut unknown = UnknownCategories::default();
-    let mut categories = CategoryCache::default();
-    let mut incidents = Vec::new();
+    // Rows are independent once X/Y is decided, so a large file is read in parts on several
+    // threads, split at record boundaries; the parts' results are joined in file order. X/Y
+    // files decide their axis order at the first row that tells, so they are read in one part.
+    let parts = match parts {
+        _ if !xy_decided => 1,
+        Some(n) => n,
+        None if text.len() >= PARALLEL_BYTES => {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_PARTS))
+        }
+        None => 1,
+    };
+    let splits = record_splits(text.as_bytes(), delimiter, parts);
+    let part_ctx = PartContext {
+        text: &text,
+        delimiter,
+        index: columns.index.iter().map(|(f, i)| (*f, *i)).collect(),
+        header_of: &header_of,
+    };
+    let mut results: Vec<Part> = if splits.len() == 1 {
+        vec![read_part(&part_ctx, splits[0], rules, xy_decided)]
+    } else {
+        std::thread::scope(|scope| {
+            let part_ctx = &part_ctx;
+            let rules = &rules;
+            let handles: Vec<_> = splits[1..]
+                .iter()
+                .map(|&range| scope.spawn(move || read_part(part_ctx, range, rules.clone(), true)))
+                .collect();
+            let mut results = vec![read_part(part_ctx, splits[0], rules.clone(), true)];
+            results.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("CSV part reader panicked")),
+            );
+            results
+        })
+    };
+    let mut first = results.remove(0);
+    notes.extend(first.xy_note.take());
+    let mut errors = first.errors;
+    let mut unknown = first.unknown;
+    let mut incidents = first.incidents;
     let mut summary = ImportSummary {
         source: "csv".into(),
+        by_category: first.by_category,
         ..Default::default()
     };
-    let mut record = ::csv::StringRecord::new();
-    // Line numbers come from the byte offset where a record starts: the csv crate's own line
-    // count lags by one after CRLF line ends (Excel's), so count the '\n's ourselves.
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut newlines) = (0usize, 0u64);
-    let mut line_at = |byte: u64| -> u64 {
-        let mut byte = (byte as usize).min(bytes.len());
-        // After a CRLF the reported start sits on its '\n': the record begins after it.
-        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
-            byte += 1;
-        }
-        if byte >= counted_to {
-            newlines += bytes[counted_to..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            counted_to = byte;
-        }
-        newlines + 1
-    };
-    let index: Vec<(Field, usize)> = columns.index.iter().map(|(f, i)| (*f, *i)).collect();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(p.byte()));
-                errors.push(
-                    Location::Line(line),
-                    format!("this line cannot be read as CSV ({e}); check its quotes"),
-                );
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| line_at(p.byte()));
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue; // blank lines at the end of Excel exports
-        }
-        let mut row = Row::default();
-        for &(f, i) in &index {
-            if let Some(v) = record.get(i) {
-                row.set(f, v);
-            }
-        }
-        if !xy_decided
-            && let (Some(x), Some(y)) = (row.get(Field::X), row.get(Field::Y))
-            && let (Ok(x), Ok(y)) = (parse_number("X", x), parse_number("Y", y))
-            && let Some(order) = detect_xy(crs, x, y)
-        {
-            rules.xy = order;
-            xy_decided = true;
-            notes.push(xy_note(crs, order, &header_of));
-        }
-        match build(&row, &rules, &mut categories, &header_of) {
-            Ok(Built::Incident(i)) => {
-                *summary.by_category.entry(i.category.clone()).or_default() += 1;
-                incidents.push(*i);
-            }
-            Ok(Built::UnknownCategory(v)) => unknown.add(v, Location::Line(line)),
-            Err(message) => {
-                // List an unknown category even on a row with other problems.
-                if let Some(v) = row.get(Field::Category)
-                    && categories.resolve(v).is_none()
-                {
-                    unknown.add(v.to_string(), Location::Line(line));
-                }
-                errors.push(Location::Line(line), message)
-            }
+    for part in results {
+        errors.append(part.errors);
+        unknown.append(part.unknown);
+        incidents.extend(part.incidents);
+        for (c, n) in part.by_category {
+            *summary.by_category.entry(c).or_default() += n;
         }
     }
     if let Some(m) = unknown.message() {
@@ -278,6 +264,162 @@ pub fn parse_csv(bytes: &[u8], options: &CsvOptions) -> Result<ImportBatch, Impo
         polisen: Vec::new(),
         summary,
     })
+}
+
+/// From this size on, a file is read in parts on several threads.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// At most this many parts.
+const MAX_PARTS: usize = 4;
+
+/// What every part reader shares.
+struct PartContext<'a, H: Fn(Field) -> String + Sync> {
+    text: &'a str,
+    delimiter: u8,
+    index: Vec<(Field, usize)>,
+    header_of: &'a H,
+}
+
+/// One part's rows, errors and counts.
+struct Part {
+    incidents: Vec<trygg_domain::NewIncident>,
+    errors: Errors,
+    unknown: UnknownCategories,
+    by_category: std::collections::BTreeMap<String, usize>,
+    xy_note: Option<String>,
+}
+
+/// Byte ranges of `parts` parts of `text` (about equal), each starting at a record boundary:
+/// right after a line end that is not inside a quoted field, as the `csv` crate reads quotes
+/// (a quote opens a quoted field only at the start of a field; `""` inside one is a quote).
+/// The first part holds the header line.
+fn record_splits(text: &[u8], delimiter: u8, parts: usize) -> Vec<(usize, usize)> {
+    if parts <= 1 {
+        return vec![(0, text.len())];
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
+    let mut bounds = vec![0];
+    let mut want = text.len() / parts;
+    for (k, &b) in text.iter().enumerate() {
+        let terminator = matches!(b, b'\n' | b'\r');
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::FieldStart, b'"') | (State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, _) if b == delimiter || terminator => State::FieldStart,
+            _ => State::Unquoted,
+        };
+        if b == b'\n' && state == State::FieldStart && k + 1 >= want && k + 1 < text.len() {
+            bounds.push(k + 1);
+            if bounds.len() == parts {
+                break;
+            }
+            want = text.len() / parts * bounds.len();
+        }
+    }
+    bounds.push(text.len());
+    bounds.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Reads the records in `range` of the file (the header line too when it starts at 0).
+fn read_part<H: Fn(Field) -> String + Sync>(
+    ctx: &PartContext<'_, H>,
+    (start, end): (usize, usize),
+    mut rules: RowRules,
+    mut xy_decided: bool,
+) -> Part {
+    let header_of = ctx.header_of;
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(ctx.delimiter)
+        .flexible(true)
+        .has_headers(start == 0)
+        .from_reader(&ctx.text.as_bytes()[start..end]);
+    let mut part = Part {
+        incidents: Vec::new(),
+        errors: Errors::default(),
+        unknown: UnknownCategories::default(),
+        by_category: Default::default(),
+        xy_note: None,
+    };
+    let mut categories = CategoryCache::default();
+    let mut record = ::csv::StringRecord::new();
+    // Line numbers come from the byte offset where a record starts: the csv crate's own line
+    // count lags by one after CRLF line ends (Excel's), so count the '\n's ourselves.
+    let bytes = ctx.text.as_bytes();
+    let mut counted_to = start;
+    let mut newlines = bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+    let mut line_at = |byte: u64| -> u64 {
+        let mut byte = (start + byte as usize).min(bytes.len());
+        // After a CRLF the reported start sits on its '\n': the record begins after it.
+        while byte < bytes.len() && matches!(bytes[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte >= counted_to {
+            newlines += bytes[counted_to..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            counted_to = byte;
+        }
+        newlines + 1
+    };
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
+                part.errors.push(
+                    Location::Line(line),
+                    format!("this line cannot be read as CSV ({e}); check its quotes"),
+                );
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue; // blank lines at the end of Excel exports
+        }
+        let mut row = Row::default();
+        for &(f, i) in &ctx.index {
+            if let Some(v) = record.get(i) {
+                row.set(f, v);
+            }
+        }
+        if !xy_decided
+            && let (Some(x), Some(y)) = (row.get(Field::X), row.get(Field::Y))
+            && let (Ok(x), Ok(y)) = (parse_number("X", x), parse_number("Y", y))
+            && let Some(order) = detect_xy(rules.crs, x, y)
+        {
+            rules.xy = order;
+            xy_decided = true;
+            part.xy_note = Some(xy_note(rules.crs, order, header_of));
+        }
+        match build(&row, &rules, &mut categories, header_of) {
+            Ok(Built::Incident(i)) => {
+                *part.by_category.entry(i.category.clone()).or_default() += 1;
+                part.incidents.push(*i);
+            }
+            Ok(Built::UnknownCategory(v)) => part.unknown.add(v, Location::Line(line)),
+            Err(message) => {
+                // List an unknown category even on a row with other problems.
+                if let Some(v) = row.get(Field::Category)
+                    && categories.resolve(v).is_none()
+                {
+                    part.unknown.add(v.to_string(), Location::Line(line));
+                }
+                part.errors.push(Location::Line(line), message)
+            }
+        }
+    }
+    part
 }
 
 fn xy_note(crs: Crs, order: XyOrder, header_of: &dyn Fn(Field) -> String) -> String {
@@ -329,6 +471,79 @@ mod tests {
         assert_eq!(sniff_delimiter("Datum,Kategori\n"), b',');
         assert_eq!(sniff_delimiter("Datum\tKategori\n"), b'\t');
         assert_eq!(sniff_delimiter("\"a;b\",c,d\n"), b',');
+    }
+
+    #[test]
+    fn splits_fall_on_record_boundaries_outside_quotes() {
+        let text = b"a;b\n1;\"x\ny\"\n2;\"\"\"q\n\"\n3;z\r\n4;w\n";
+        for parts in 1..=8 {
+            let splits = record_splits(text, b';', parts);
+            assert_eq!(splits.first().map(|s| s.0), Some(0));
+            assert_eq!(splits.last().map(|s| s.1), Some(text.len()));
+            for w in splits.windows(2) {
+                assert_eq!(w[0].1, w[1].0);
+            }
+            for &(start, _) in &splits[1..] {
+                assert!(
+                    [b"1;".as_slice(), b"2;", b"3;", b"4;"].contains(&&text[start..start + 2]),
+                    "split at {start} ({parts} parts) is not a record start"
+                );
+            }
+        }
+    }
+
+    /// Reading in parts gives exactly what reading in one part gives: rows in file order, errors
+    /// with their line numbers in order, unknown categories counted from their first line, the
+    /// summary.
+    #[test]
+    fn parts_read_like_one() {
+        let mut file = String::from("Datum;Klockslag;Kategori;N;E;Plats;Ärendenr\r\n");
+        for k in 0..400 {
+            let category = match k % 97 {
+                13 => "Okänd sak",
+                _ => ["Inbrott", "Klotter", "Bråk"][k % 3],
+            };
+            let date = if k % 89 == 7 {
+                "2023-13-01".to_string()
+            } else {
+                format!("2023-05-{:02}", 1 + k % 28)
+            };
+            let place = if k % 50 == 3 {
+                "\"Torget\nnorra\""
+            } else {
+                "Torget"
+            };
+            file.push_str(&format!(
+                "{date};{:02}:15;{category};6638{:03},5;647{:03};{place};K{k}\r\n",
+                k % 24,
+                k % 1000,
+                k % 1000
+            ));
+        }
+        let options = CsvOptions::new(OrganisationId(1));
+        let one = parse_csv_in(file.as_bytes(), &options, Some(1));
+        for parts in [2, 3, 7] {
+            assert_eq!(
+                parse_csv_in(file.as_bytes(), &options, Some(parts)),
+                one,
+                "{parts} parts"
+            );
+        }
+        let errors = one.unwrap_err();
+        assert!(errors.errors.len() > 3, "{errors}");
+        let good: String = file
+            .lines()
+            .filter(|l| !l.contains("Okänd") && !l.contains("-13-"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let one = parse_csv_in(good.as_bytes(), &options, Some(1)).unwrap();
+        assert!(one.incidents.len() > 300);
+        for parts in [2, 5] {
+            assert_eq!(
+                parse_csv_in(good.as_bytes(), &options, Some(parts)).unwrap(),
+                one
+            );
+        }
     }
 
     #[test]

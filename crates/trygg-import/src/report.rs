@@ -190,6 +190,14 @@ impl Errors {
         self.listed.is_empty()
     }
 
+    /// Appends the errors of a later part of the same file, as if pushed one by one.
+    pub(crate) fn append(&mut self, later: Errors) {
+        for e in later.listed {
+            self.push(e.at, e.message);
+        }
+        self.more += later.more;
+    }
+
     /// Puts a whole-file error first (e.g. one listing unknown categories).
     pub(crate) fn push_front(&mut self, at: Location, message: impl Into<String>) {
         self.listed.insert(

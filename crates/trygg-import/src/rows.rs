@@ -614,6 +614,13 @@ impl UnknownCategories {
         self.counts.entry(value).or_insert((0, at)).0 += 1;
     }
 
+    /// Adds those of a later part of the same file (first locations stay the earliest).
+    pub fn append(&mut self, later: UnknownCategories) {
+        for (value, (n, at)) in later.counts {
+            self.counts.entry(value).or_insert((0, at)).0 += n;
+        }
+    }
+
     pub fn message(&self) -> Option<String> {
         if self.counts.is_empty() {
             return None;

@@ -60,7 +60,11 @@ impl PostgresStore {
         Ok(())
     }
 
-    async fn after_bulk_insert(&self, _tx: &mut Transaction<'static, Postgres>) -> Result<()> {
+    async fn after_bulk_insert(
+        &self,
+        _tx: &mut Transaction<'static, Postgres>,
+        _inserted: bool,
+    ) -> Result<()> {
         Ok(())
     }
 }

@@ -12,6 +12,15 @@ use sqlx::{
 };
 use trygg_store::{Result, StoreError, sql::EmbeddedMigration};
 
+/// Page cache per connection (`PRAGMA cache_size`, negative = KiB).
+const CACHE_SIZE: &str = "-65536";
+
+/// Page cache of the connection running a bulk insert, until its indexes are rebuilt: the
+/// table and index pages it writes stay in memory and go to the WAL once, at commit, instead
+/// of being spilled mid-transaction and read back for the index build. An upper bound (the
+/// cache grows with the pages used, about 250 MB for a million incidents).
+const BULK_CACHE_SIZE: &str = "-524288";
+
 /// The migrations, in order; compiled into the binary.
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -44,7 +53,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             // 64 MiB of page cache per connection: bulk imports touch index pages all over.
-            .pragma("cache_size", "-65536")
+            .pragma("cache_size", CACHE_SIZE)
             .pragma("temp_store", "memory");
         // An in-memory database exists per connection: keep exactly one.
         let max = if url.contains(":memory:") { 1 } else { 8 };
@@ -73,19 +82,41 @@ impl SqliteStore {
     /// Bulk loads drop the secondary indexes of the incident tables and build them again
     /// afterwards, in the same transaction: building an index from all rows at once is several
     /// times faster than growing it row by row, and a failed import rolls the drop back too.
+    /// Meanwhile the connection's page cache is raised to [`BULK_CACHE_SIZE`];
+    /// `after_bulk_insert` puts it back, also when the insert failed.
     async fn before_bulk_insert(&self, tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
         for (name, _) in BULK_INDEXES {
             sqlx::query(&format!("DROP INDEX {name}"))
                 .execute(&mut **tx)
                 .await?;
         }
+        sqlx::query(&format!("PRAGMA cache_size = {BULK_CACHE_SIZE}"))
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 
-    async fn after_bulk_insert(&self, tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
-        for (_, create) in BULK_INDEXES {
-            sqlx::query(create).execute(&mut **tx).await?;
+    /// Rebuilds the indexes (when the insert succeeded: otherwise the transaction rolls back)
+    /// and restores the page cache size.
+    async fn after_bulk_insert(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        inserted: bool,
+    ) -> Result<()> {
+        let mut rebuilt = Ok(());
+        if inserted {
+            for (_, create) in BULK_INDEXES {
+                rebuilt = sqlx::query(create).execute(&mut **tx).await.map(drop);
+                if rebuilt.is_err() {
+                    break;
+                }
+            }
         }
+        let restored = sqlx::query(&format!("PRAGMA cache_size = {CACHE_SIZE}"))
+            .execute(&mut **tx)
+            .await;
+        rebuilt?;
+        restored?;
         Ok(())
     }
 }
@@ -127,7 +158,9 @@ mod tests {
     /// rebuilt unique index still refuses duplicates, and reads are right.
     #[tokio::test]
     async fn bulk_writes_rebuild_the_same_indexes() {
-        use trygg_domain::{Actor, Channel, IncidentFilter, NewOrganisation, OrgKind, Scope};
+        use trygg_domain::{
+            Actor, Channel, IncidentFilter, NewOrganisation, OrgKind, OrganisationId, Scope,
+        };
         use trygg_store::{AssignedIncident, BatchAudit, conformance::sample_incident};
         let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
         let before = index_sql(&store).await;
@@ -178,6 +211,34 @@ mod tests {
             before,
             "the same indexes afterwards"
         );
+        let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            cache.to_string(),
+            CACHE_SIZE,
+            "the page cache size is restored"
+        );
+        // A bulk batch that fails (an unknown organisation) leaves the schema and the
+        // connection's settings as they were, and nothing written.
+        let failing: Vec<AssignedIncident> = batch_again(&first, n, OrganisationId(999));
+        assert!(
+            store
+                .write_incidents(&actor, failing, BatchAudit::Batch(serde_json::json!({})))
+                .await
+                .is_err()
+        );
+        assert_eq!(index_sql(&store).await, before, "the indexes are back");
+        let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            cache.to_string(),
+            CACHE_SIZE,
+            "the page cache size is restored"
+        );
         let again = store
             .write_incidents(&actor, vec![first], BatchAudit::Each)
             .await
@@ -196,6 +257,22 @@ mod tests {
             store.list_incidents(&all).await.unwrap().total as usize,
             n - 24 * 60
         );
+    }
+
+    /// `n` copies of `first` with other external ids, filed under `org`.
+    fn batch_again(
+        first: &trygg_store::AssignedIncident,
+        n: usize,
+        org: trygg_domain::OrganisationId,
+    ) -> Vec<trygg_store::AssignedIncident> {
+        (0..n)
+            .map(|k| {
+                let mut a = first.clone();
+                a.incident.source_org = org;
+                a.incident.external_id = Some(format!("X{k}"));
+                a
+            })
+            .collect()
     }
 
     #[tokio::test]

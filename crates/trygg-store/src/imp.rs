@@ -9,9 +9,11 @@
 
 /// Implements [`Store`](crate::Store) for `$store`, which must have a field
 /// `pool: sqlx::Pool<$db>` and inherent methods `async fn begin_write(&self) ->
-/// trygg_store::Result<sqlx::Transaction<'static, $db>>` and `async fn before_bulk_insert` /
-/// `after_bulk_insert(&self, tx: &mut Transaction<'static, $db>) -> trygg_store::Result<()>`,
-/// called around batches of at least [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents.
+/// trygg_store::Result<sqlx::Transaction<'static, $db>>`, `async fn before_bulk_insert(&self,
+/// tx: &mut Transaction<'static, $db>) -> trygg_store::Result<()>` and `async fn
+/// after_bulk_insert(&self, tx, inserted: bool) -> trygg_store::Result<()>`, called around
+/// batches of at least [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents (the latter also when
+/// the insert failed, with `inserted = false`, to undo connection settings).
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
@@ -77,7 +79,7 @@ macro_rules! impl_store {
             /// The 18 insert values of each incident in `chunk`, borrowed, in
             /// [`sql::INCIDENT_INSERT_COLUMNS`] order (the same values as [`IncidentValues`]).
             fn incident_arguments<'q>(
-                chunk: &'q [AssignedIncident],
+                chunk: &'q [&'q AssignedIncident],
                 at: Timestamp,
             ) -> Result<<$db as ::sqlx::Database>::Arguments<'q>> {
                 use ::sqlx::Arguments as _;
@@ -123,7 +125,7 @@ macro_rules! impl_store {
             /// shared with concurrent writers, so there each chunk returns its ids.
             async fn insert_incidents(
                 tx: &mut Tx,
-                incidents: &[AssignedIncident],
+                incidents: &[&AssignedIncident],
                 at: Timestamp,
             ) -> Result<Vec<i64>> {
                 let mut ids = Vec::with_capacity(incidents.len());
@@ -856,10 +858,14 @@ macro_rules! impl_store {
                         a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
                     }
                     // A later version of the same external id in one batch wins: walk from the
-                    // end and keep the first of each key.
+                    // end and keep the first of each key. The incidents stay where they are; the
+                    // steps below work on indices and references (a batch can be a million).
                     let keep: Vec<bool> = {
-                        let mut seen: ::std::collections::HashSet<(&str, i64, &str)> =
-                            ::std::collections::HashSet::new();
+                        let mut seen: ::std::collections::HashSet<(&str, i64, &str), $crate::__private::FastHash> =
+                            ::std::collections::HashSet::with_capacity_and_hasher(
+                                incidents.len(),
+                                $crate::__private::FastHash::default(),
+                            );
                         let mut keep: Vec<bool> = incidents
                             .iter()
                             .rev()
@@ -871,18 +877,19 @@ macro_rules! impl_store {
                         keep.reverse();
                         keep
                     };
-                    let incidents: Vec<AssignedIncident> = incidents
-                        .into_iter()
-                        .zip(keep)
-                        .filter_map(|(a, keep)| keep.then_some(a))
-                        .collect();
 
                     let at = now();
                     let mut tx = self.begin_write().await?;
                     let existing = existing_by_external_id(&mut tx, &incidents).await?;
                     let mut outcome = WriteOutcome::default();
-                    let mut fresh = Vec::with_capacity(incidents.len());
-                    for a in incidents {
+                    // New incidents as (time, index), to be written in time order, so the time
+                    // index is appended to rather than scattered into (several times faster for
+                    // large imports), and ids follow time.
+                    let mut order: Vec<(i64, usize)> = Vec::with_capacity(incidents.len());
+                    for (k, a) in incidents.iter().enumerate() {
+                        if !keep[k] {
+                            continue;
+                        }
                         let old = match &a.incident.external_id {
                             Some(x) if !existing.is_empty() => existing.get(&(
                                 a.incident.channel.as_str(),
@@ -892,7 +899,7 @@ macro_rules! impl_store {
                             _ => None,
                         };
                         let Some(old) = old else {
-                            fresh.push(a);
+                            order.push((a.incident.occurred_from.as_second(), k));
                             continue;
                         };
                         let mut new = sql::incident_from_new(old.id.0, &a.incident, &a.areas, at);
@@ -903,44 +910,32 @@ macro_rules! impl_store {
                             outcome.unchanged += 1;
                             continue;
                         }
-                        update_incident(&mut tx, old.id.0, &a, new.reported_at).await?;
+                        update_incident(&mut tx, old.id.0, a, new.reported_at).await?;
                         outcome.ids.push(old.id);
                         outcome.rows.push(sql::analysis_row(old.id.0, &a.incident, &a.areas));
                         audit(&mut tx, actor, "update", "incident", Some(old.id.to_string()),
                             Some(to_json(old)), Some(to_json(&new))).await?;
                         outcome.updated += 1;
                     }
-                    // In time order, so the time index is appended to rather than scattered into
-                    // (several times faster for large imports), and ids follow time. Sorted by
-                    // (time, position) keys rather than by moving the large rows around.
-                    let mut order: Vec<(i64, usize)> = fresh
-                        .iter()
-                        .enumerate()
-                        .map(|(k, a)| (a.incident.occurred_from.as_second(), k))
-                        .collect();
+                    drop(existing);
                     order.sort_unstable();
-                    let mut slots: Vec<Option<AssignedIncident>> = fresh.into_iter().map(Some).collect();
-                    let fresh: Vec<AssignedIncident> = order
-                        .iter()
-                        .map(|&(_, k)| slots[k].take().expect("each index once"))
-                        .collect();
-                    drop(slots);
+                    let fresh: Vec<&AssignedIncident> = order.iter().map(|&(_, k)| &incidents[k]).collect();
                     let bulk = fresh.len() >= $crate::sql::BULK_ROWS;
                     if bulk {
                         self.before_bulk_insert(&mut tx).await?;
                     }
-                    let ids = insert_incidents(&mut tx, &fresh, at).await?;
-                    if bulk {
-                        self.after_bulk_insert(&mut tx).await?;
-                    }
+                    let inserted = insert_incidents(&mut tx, &fresh, at).await;
+                    let ids = if bulk {
+                        // Called also after a failed insert, to restore connection settings.
+                        let after = self.after_bulk_insert(&mut tx, inserted.is_ok()).await;
+                        let ids = inserted?;
+                        after?;
+                        ids
+                    } else {
+                        inserted?
+                    };
                     outcome.created = ids.len() as u64;
                     outcome.ids.extend(ids.iter().map(|&i| IncidentId(i)));
-                    outcome.rows.extend(
-                        ids.iter()
-                            .zip(&fresh)
-                            .map(|(&id, a)| sql::analysis_row(id, &a.incident, &a.areas)),
-                    );
-                    outcome.rows.sort_unstable_by_key(|r| r.id);
                     if let BatchAudit::Batch(summary) = batch_audit {
                         audit(&mut tx, actor, "import", "incident", None, None, Some(json!({
                             "created": outcome.created,
@@ -956,7 +951,22 @@ macro_rules! impl_store {
                             audit(&mut tx, actor, "create", "incident", Some(id.to_string()), None, Some(to_json(&created))).await?;
                         }
                     }
-                    tx.commit().await?;
+                    drop(fresh);
+                    // The analysis rows are built while SQLite commits on its own thread.
+                    let rows = async {
+                        let mut rows = ::std::mem::take(&mut outcome.rows);
+                        rows.reserve(ids.len());
+                        rows.extend(
+                            ids.iter()
+                                .zip(&order)
+                                .map(|(&id, &(_, k))| sql::analysis_row(id, &incidents[k].incident, &incidents[k].areas)),
+                        );
+                        rows.sort_unstable_by_key(|r| r.id);
+                        rows
+                    };
+                    let (committed, rows) = sql::join(tx.commit(), rows).await;
+                    committed?;
+                    outcome.rows = rows;
                     Ok(outcome)
                 }
 
@@ -964,7 +974,7 @@ macro_rules! impl_store {
                     incident.incident.validate()?;
                     let at = now();
                     let mut tx = self.begin_write().await?;
-                    let ids = insert_incidents(&mut tx, ::std::slice::from_ref(&incident), at).await?;
+                    let ids = insert_incidents(&mut tx, &[&incident], at).await?;
                     let created = sql::incident_from_new(ids[0], &incident.incident, &incident.areas, at);
                     audit(&mut tx, actor, "create", "incident", Some(ids[0].to_string()), None, Some(to_json(&created))).await?;
                     tx.commit().await?;
@@ -1036,7 +1046,8 @@ macro_rules! impl_store {
                             a
                         })
                         .collect();
-                    let ids = insert_incidents(&mut tx, &incidents, at).await?;
+                    let refs: Vec<&AssignedIncident> = incidents.iter().collect();
+                    let ids = insert_incidents(&mut tx, &refs, at).await?;
                     let created: Vec<Incident> = ids
                         .iter()
                         .zip(&incidents)

@@ -33,6 +33,8 @@ pub mod __private {
     pub use jiff;
     pub use serde;
     pub use serde_json;
+    /// A fast, seeded hasher for large in-memory key sets (batch deduplication).
+    pub type FastHash = foldhash::fast::RandomState;
     pub use trygg_domain;
 }
 
