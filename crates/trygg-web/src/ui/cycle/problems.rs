@@ -850,24 +850,37 @@ pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
         .await
         .ok()
         .and_then(|v| v.into_iter().max_by_key(|m| (m.data.date, m.meta.id)));
+    let today = jiff::Timestamp::now().to_zoned(state.tz.clone()).date();
+    // "1 öppen problembild", "2 öppna problembilder".
+    let count = |n: usize, one: (&str, &str), many: (&str, &str)| {
+        let (sv, en) = if n == 1 { one } else { many };
+        format!("{n} {}", l.t(sv, en))
+    };
     html! {
         div.cards #cycle-cards {
             a.card.action href="/problem" {
                 h2 { (l.t("Problem", "Problems")) }
-                p { (open) " " (l.t("öppna problembilder.", "open problems.")) }
+                p { (count(open, ("öppen problembild", "open problem"), ("öppna problembilder", "open problems"))) "." }
             }
             a.card.action href="/insatser" {
                 h2 { (l.t("Insatser", "Interventions")) }
-                p { (ongoing) " " (l.t("planerade eller pågående insatser.", "planned or ongoing interventions.")) }
+                p { (count(ongoing, ("planerad eller pågående insats", "planned or ongoing intervention"), ("planerade eller pågående insatser", "planned or ongoing interventions"))) "." }
             }
             @match &latest {
                 Some(m) => {
-                    a.card.action href={ "/moten/" (m.meta.id) } {
+                    @let open_actions = m.data.actions.iter().filter(|a| a.status == trygg_domain::cycle::ActionStatus::Open).count();
+                    @let due = next_meeting(m.data.date, today);
+                    a.card.action href=(if due == today { "/moten/ny".to_string() } else { format!("/moten/{}", m.meta.id) }) {
                         h2 { (l.t("EST-möte", "EST meeting")) }
                         p { (l.t("Senaste", "Latest")) " " (m.data.date) ", "
-                            (m.data.actions.iter().filter(|a| a.status == trygg_domain::cycle::ActionStatus::Open).count())
-                            " " (l.t("öppna åtgärder. Nästa möte: ", "open actions. Next meeting: "))
-                            (m.data.date.checked_add(jiff::Span::new().days(7)).map(|d| d.to_string()).unwrap_or_default()) "." }
+                            (count(open_actions, ("öppen åtgärd", "open action"), ("öppna åtgärder", "open actions"))) ". "
+                            @if due == today {
+                                strong { (l.t("Veckans möte är i dag", "This week's meeting is due today")) }
+                                "."
+                            } @else {
+                                (l.t("Nästa möte: ", "Next meeting: ")) (due) "."
+                            }
+                        }
                     }
                 }
                 None => {
@@ -878,5 +891,28 @@ pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The weekly EST meeting after one held on `last`: a week later, or today when that day has
+/// passed without a meeting.
+fn next_meeting(last: jiff::civil::Date, today: jiff::civil::Date) -> jiff::civil::Date {
+    let week = last.checked_add(jiff::Span::new().days(7)).unwrap_or(last);
+    week.max(today)
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::next_meeting;
+
+    #[test]
+    fn the_next_meeting_is_a_week_on_or_today_when_overdue() {
+        let monday = date(2026, 11, 16);
+        assert_eq!(next_meeting(monday, date(2026, 11, 18)), date(2026, 11, 23));
+        assert_eq!(next_meeting(monday, date(2026, 11, 23)), date(2026, 11, 23));
+        assert_eq!(next_meeting(monday, date(2026, 11, 25)), date(2026, 11, 25));
+        assert_eq!(next_meeting(monday, monday), date(2026, 11, 23));
     }
 }
