@@ -743,3 +743,150 @@ async fn report_downloads() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// The form of a new agreement from `from_year` to 2027 between the seed's parties.
+fn new_agreement_form(b: &Browser, from_year: &str) -> Vec<(String, String)> {
+    let seed_agreement = seed::agreement();
+    let mut f: Vec<(String, String)> = vec![
+        ("csrf".into(), b.csrf.clone()),
+        ("version".into(), "0".into()),
+        ("title".into(), "Samverkansöverenskommelse 2024–2027".into()),
+        ("from_year".into(), from_year.into()),
+        ("to_year".into(), "2027".into()),
+        ("purpose".into(), "Ett tryggare Uppsala för alla.".into()),
+        ("attachment_title_0".into(), "Bilaga 1 – Lägesbild".into()),
+        (
+            "attachment_url_0".into(),
+            "https://example.org/lagesbild.pdf".into(),
+        ),
+    ];
+    for (k, p) in seed_agreement.parties.iter().enumerate() {
+        f.push((format!("party_name_{k}"), p.name.clone()));
+        f.push((
+            format!("party_kind_{k}"),
+            serde_json::to_value(p.kind)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .into(),
+        ));
+    }
+    for (k, c) in seed_agreement.coordinators.iter().enumerate() {
+        f.push((format!("coordinator_role_{k}"), c.role.clone()));
+        f.push((format!("coordinator_party_{k}"), c.party.clone()));
+    }
+    f
+}
+
+#[tokio::test]
+async fn register_a_new_agreement_and_change_the_current_one() {
+    let app = spawn().await;
+    let agreements = || async {
+        records::list::<Agreement>(app.store.as_ref())
+            .await
+            .unwrap()
+    };
+    let b = app.login(Role::Coordinator).await;
+    let (_, html) = app.page(&b, "/samverkan").await;
+    assert!(html.contains(r#"href="/samverkan/overenskommelse/ny""#));
+    let (status, html) = app.page(&b, "/samverkan/overenskommelse").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&seed::agreement().title),
+        "the current values"
+    );
+    assert!(html.contains(r#"name="csrf""#));
+    let (status, html) = app.page(&b, "/samverkan/overenskommelse/ny").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="from_year" min="2000" max="2100" required value="2024""#));
+    assert!(
+        html.contains(&format!(r#"value="{}""#, seed::agreement().title)),
+        "the current agreement among the earlier ones"
+    );
+
+    // The styrgrupp and a reporter may neither open the form nor post it.
+    for role in [Role::Steering, Role::Reporter] {
+        let other = app.login(role).await;
+        let (status, _) = app.page(&other, "/samverkan/overenskommelse").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
+        let form = new_agreement_form(&other, "2024");
+        let (status, _) = app
+            .post(&other, "/samverkan/overenskommelse", &pairs(&form))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
+    }
+    assert_eq!(agreements().await.len(), 1);
+
+    // Bad input: the page again with the message and what was typed; nothing stored.
+    let form = new_agreement_form(&b, "tjugo");
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("årtal"), "{html}");
+    assert!(html.contains(r#"value="tjugo""#));
+    assert!(html.contains("Samverkansöverenskommelse 2024–2027"));
+    let form = new_agreement_form(&b, "2022");
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("(from_year)"), "{html}");
+    let mut form = new_agreement_form(&b, "2024");
+    form.push(("attachment_title_1".into(), "Bilaga 2".into()));
+    form.push(("attachment_url_1".into(), "javascript:alert(1)".into()));
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("https://"), "{html}");
+    assert_eq!(agreements().await.len(), 1);
+
+    // The new agreement replaces the current one, which joins its earlier agreements.
+    let form = new_agreement_form(&b, "2024");
+    let (status, to) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    assert_eq!(to, "/samverkan");
+    let all = agreements().await;
+    assert_eq!(all.len(), 2);
+    let current = trygg_web::partnership::require_agreement(app.store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(current.data.from_year, 2024);
+    assert!(
+        current
+            .data
+            .earlier
+            .iter()
+            .any(|e| (e.from_year, e.to_year) == (2020, 2023))
+    );
+    let (_, html) = app.page(&b, "/samverkan").await;
+    assert!(html.contains("Samverkansöverenskommelse 2024–2027"));
+    assert!(html.contains(r#"href="https://example.org/lagesbild.pdf""#));
+
+    // Change the current one at its version; a stale version stores nothing.
+    let mut form = new_agreement_form(&b, "2024");
+    form.retain(|(k, _)| k != "version" && k != "purpose");
+    form.push(("version".into(), current.meta.version.to_string()));
+    form.push(("purpose".into(), "Trygghet i hela kommunen.".into()));
+    let (status, _) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("någon annan"), "{html}");
+    let current = trygg_web::partnership::require_agreement(app.store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(current.data.purpose, "Trygghet i hela kommunen.");
+    assert_eq!(current.meta.version, 2);
+}
+
+fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
