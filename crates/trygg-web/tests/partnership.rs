@@ -890,3 +890,135 @@ async fn register_a_new_agreement_and_change_the_current_one() {
 fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
     form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
+
+#[tokio::test]
+async fn add_and_remove_a_commitment_and_decide_the_plan() {
+    let app = spawn().await;
+    let b = app.login(Role::Coordinator).await;
+    let plan = app.plan(2020).await.unwrap();
+    let area = plan.data.priority_areas[0].id.clone();
+    let parties = seed::agreement().parties;
+    let (status, html) = app.page(&b, "/samverkan/atagandeplan/2020").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"action="/samverkan/atagandeplan/2020/atagande""#));
+    assert!(html.contains(r#"action="/samverkan/atagandeplan/2020/status""#));
+    let version = plan.meta.version.to_string();
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), b.csrf.clone()),
+        ("version".into(), version.clone()),
+        ("id".into(), "9.1".into()),
+        ("priority_area".into(), area.clone()),
+        ("title".into(), "Trygghetsvandringar i Gottsunda".into()),
+        ("description".into(), "Två vandringar per termin.".into()),
+        ("responsible".into(), parties[0].name.clone()),
+        ("party_0".into(), parties[0].name.clone()),
+        ("planned_hours_0".into(), "40".into()),
+        ("planned_sek_0".into(), "12 000".into()),
+        ("party_1".into(), parties[1].name.clone()),
+        ("planned_hours_1".into(), "mycket".into()),
+        ("planned_sek_1".into(), "".into()),
+    ];
+
+    // The styrgrupp and a reporter may not post.
+    for role in [Role::Steering, Role::Reporter] {
+        let other = app.login(role).await;
+        let mut f = form.clone();
+        f[0].1 = other.csrf.clone();
+        for path in [
+            "/samverkan/atagandeplan/2020/atagande",
+            "/samverkan/atagandeplan/2020/status",
+        ] {
+            let (status, _) = app.post(&other, path, &pairs(&f)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {path}");
+        }
+    }
+    // Bad input stores nothing: a number that is not one, then a key used twice.
+    let (status, html) = app
+        .post(&b, "/samverkan/atagandeplan/2020/atagande", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(&parties[1].name), "{html}");
+    form[11].1 = "10".into();
+    let mut twice = form.clone();
+    twice[2].1 = plan.data.commitments[0].id.clone();
+    let (status, html) = app
+        .post(&b, "/samverkan/atagandeplan/2020/atagande", &pairs(&twice))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(".id)"), "{html}");
+    assert_eq!(
+        app.plan(2020).await.unwrap().meta.version,
+        plan.meta.version
+    );
+
+    // The happy path: stored and shown.
+    let (status, to) = app
+        .post(&b, "/samverkan/atagandeplan/2020/atagande", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let now = app.plan(2020).await.unwrap();
+    let c = now.data.commitments.iter().find(|c| c.id == "9.1").unwrap();
+    assert_eq!(c.priority_area, area);
+    assert_eq!(c.resources.len(), 2);
+    assert_eq!(c.resources[0].planned_sek, 12000.0);
+    let (_, html) = app.page(&b, "/samverkan/atagandeplan/2020").await;
+    assert!(html.contains("Trygghetsvandringar i Gottsunda"));
+
+    // Decide the plan: a date is needed.
+    let v = now.meta.version.to_string();
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/status",
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "decided"),
+                ("date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/status",
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "decided"),
+                ("date", "2020-01-28"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let now = app.plan(2020).await.unwrap();
+    assert_eq!(
+        now.data.status,
+        PlanStatus::Decided {
+            date: jiff::civil::date(2020, 1, 28)
+        }
+    );
+
+    // Remove it again (a stale version stores nothing).
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/atagande/9.1/ta-bort",
+            &[("csrf", &b.csrf), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "stale");
+    let v = now.meta.version.to_string();
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/atagande/9.1/ta-bort",
+            &[("csrf", &b.csrf), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let now = app.plan(2020).await.unwrap();
+    assert!(!now.data.commitments.iter().any(|c| c.id == "9.1"));
+    assert_eq!(now.data.commitments.len(), plan.data.commitments.len());
+}
