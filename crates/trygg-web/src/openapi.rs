@@ -13,7 +13,7 @@ use crate::AppState;
 /// takes a JSON (or file) body.
 #[derive(Debug)]
 pub struct Operation {
-    /// `get`, `post` or `put`.
+    /// `get`, `post`, `put` or `delete`.
     pub method: &'static str,
     /// Path under `/api/v1`, with `{id}`-style parameters.
     pub path: &'static str,
@@ -294,6 +294,210 @@ pub const OPERATIONS: &[Operation] = &[
         "Feedback to reporters from the meetings."
     ),
     op!(
+        "get",
+        "/partnership/agreement",
+        "partnership",
+        "The current agreement (the stored one whose period ends last)."
+    ),
+    op!(
+        "put",
+        "/partnership/agreement",
+        "partnership",
+        "Register a new agreement (version 0; the current one joins its earlier agreements) or change the current one (its version).",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/agreements",
+        "partnership",
+        "Every stored agreement, the current one and earlier."
+    ),
+    op!(
+        "get",
+        "/partnership/bodies",
+        "partnership",
+        "Governance bodies (styrgrupp, arbetsgrupp …) with members and mandate."
+    ),
+    op!(
+        "post",
+        "/partnership/bodies",
+        "partnership",
+        "Create a governance body.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/bodies/{id}",
+        "partnership",
+        "One governance body."
+    ),
+    op!(
+        "put",
+        "/partnership/bodies/{id}",
+        "partnership",
+        "Change a governance body at the version read.",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/partnership/bodies/{id}",
+        "partnership",
+        "Delete a governance body."
+    ),
+    op!(
+        "get",
+        "/partnership/body-meetings",
+        "partnership",
+        "Meetings of the governance bodies with agenda, minutes and decisions."
+    ),
+    op!(
+        "post",
+        "/partnership/body-meetings",
+        "partnership",
+        "Create a meeting of a body.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/body-meetings/{id}",
+        "partnership",
+        "One meeting of a body."
+    ),
+    op!(
+        "put",
+        "/partnership/body-meetings/{id}",
+        "partnership",
+        "Change a meeting of a body at the version read.",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/partnership/body-meetings/{id}",
+        "partnership",
+        "Delete a meeting of a body."
+    ),
+    op!(
+        "get",
+        "/partnership/collaboration-forms",
+        "partnership",
+        "Collaboration forms with their activity logs."
+    ),
+    op!(
+        "post",
+        "/partnership/collaboration-forms",
+        "partnership",
+        "Create a collaboration form.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/collaboration-forms/{id}",
+        "partnership",
+        "One collaboration form."
+    ),
+    op!(
+        "put",
+        "/partnership/collaboration-forms/{id}",
+        "partnership",
+        "Change a collaboration form at the version read.",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/partnership/collaboration-forms/{id}",
+        "partnership",
+        "Delete a collaboration form."
+    ),
+    op!(
+        "get",
+        "/partnership/commitment-plans",
+        "partnership",
+        "Commitment plans (åtagandeplaner), one per year."
+    ),
+    op!(
+        "post",
+        "/partnership/commitment-plans",
+        "partnership",
+        "Create a commitment plan (checked against the current agreement; one per year).",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/commitment-plans/{id}",
+        "partnership",
+        "One commitment plan."
+    ),
+    op!(
+        "put",
+        "/partnership/commitment-plans/{id}",
+        "partnership",
+        "Change a commitment plan at the version read (checked against the current agreement; one per year).",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/partnership/commitment-plans/{id}",
+        "partnership",
+        "Delete a commitment plan."
+    ),
+    op!(
+        "get",
+        "/partnership/citizen-promises",
+        "partnership",
+        "Citizen promises (medborgarlöften)."
+    ),
+    op!(
+        "post",
+        "/partnership/citizen-promises",
+        "partnership",
+        "Create a citizen promise.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/citizen-promises/{id}",
+        "partnership",
+        "One citizen promise."
+    ),
+    op!(
+        "put",
+        "/partnership/citizen-promises/{id}",
+        "partnership",
+        "Change a citizen promise at the version read.",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/partnership/citizen-promises/{id}",
+        "partnership",
+        "Delete a citizen promise."
+    ),
+    op!(
+        "get",
+        "/partnership/communication-plan",
+        "partnership",
+        "The communication plan."
+    ),
+    op!(
+        "put",
+        "/partnership/communication-plan",
+        "partnership",
+        "Create the communication plan (version 0) or change it (its version).",
+        &[],
+        JSON
+    ),
+    op!(
         "post",
         "/import/polisen",
         "transfer",
@@ -365,6 +569,7 @@ pub fn document() -> Value {
                 "401": { "$ref": "#/components/responses/Error" },
                 "403": { "$ref": "#/components/responses/Error" },
                 "404": { "$ref": "#/components/responses/Error" },
+                "409": { "$ref": "#/components/responses/Error" },
                 "422": { "$ref": "#/components/responses/Error" },
             },
         });

@@ -8,8 +8,8 @@
 //! audited with the actor.
 
 use trygg_domain::cycle::{Intervention, Problem};
-use trygg_domain::partnership::{Agreement, CommitmentPlan};
-use trygg_domain::{Actor, OrganisationId};
+use trygg_domain::partnership::{Agreement, CommitmentPlan, EarlierAgreement};
+use trygg_domain::{Actor, ErrorCode, OrganisationId, ValidationError};
 use trygg_store::records::{self, Stored};
 use trygg_store::{Store, StoreError};
 
@@ -27,6 +27,83 @@ pub async fn require_agreement(store: &dyn Store) -> Result<Stored<Agreement>, S
         entity: "agreement",
         id: "current".into(),
     })
+}
+
+/// The current agreement as an entry of a new agreement's `earlier` list.
+pub fn as_earlier(a: &Agreement) -> EarlierAgreement {
+    EarlierAgreement {
+        label: a.title.clone(),
+        from_year: a.from_year,
+        to_year: a.to_year,
+        note: a.case_number.clone(),
+    }
+}
+
+/// Stores a new agreement that replaces the current one: it must start no earlier than the
+/// year the current one ends (so it ends later and becomes the current one, see
+/// [`agreement`]), and the current one is added to its earlier agreements unless listed.
+pub async fn create_agreement(
+    store: &dyn Store,
+    actor: &Actor,
+    organisation: OrganisationId,
+    new: &Agreement,
+) -> Result<Stored<Agreement>, StoreError> {
+    let mut new = new.clone();
+    if let Some(current) = agreement(store).await? {
+        let old = &current.data;
+        if new.from_year < old.to_year {
+            return Err(StoreError::Invalid(ValidationError::new(
+                ErrorCode::Invalid,
+                "from_year",
+                format!(
+                    "The new agreement replaces the current one ({}–{}): let it start in {} or later, or change the current one instead.",
+                    old.from_year, old.to_year, old.to_year
+                ),
+            )));
+        }
+        if !new
+            .earlier
+            .iter()
+            .any(|e| e.from_year == old.from_year && e.to_year == old.to_year)
+        {
+            new.earlier.push(as_earlier(old));
+            new.earlier.sort_by_key(|e| (e.from_year, e.to_year));
+        }
+    }
+    records::create(store, actor, organisation, &new).await
+}
+
+/// Updates the current agreement (`id` must be it) at `version`; it must stay the current one
+/// (no other stored agreement may end after it starts).
+pub async fn update_agreement(
+    store: &dyn Store,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    a: &Agreement,
+) -> Result<Stored<Agreement>, StoreError> {
+    let all = records::list::<Agreement>(store).await?;
+    if !all.iter().any(|x| x.meta.id == id) {
+        return Err(StoreError::NotFound {
+            entity: "agreement",
+            id: id.to_string(),
+        });
+    }
+    if let Some(later) = all
+        .iter()
+        .filter(|x| x.meta.id != id)
+        .find(|x| x.data.to_year > a.from_year)
+    {
+        return Err(StoreError::Invalid(ValidationError::new(
+            ErrorCode::Invalid,
+            "from_year",
+            format!(
+                "Another stored agreement runs until {}: this one must start in {} or later.",
+                later.data.to_year, later.data.to_year
+            ),
+        )));
+    }
+    records::update(store, actor, id, version, a).await
 }
 
 /// The stored commitment plans within the agreement's period, by year.

@@ -743,3 +743,282 @@ async fn report_downloads() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// The form of a new agreement from `from_year` to 2027 between the seed's parties.
+fn new_agreement_form(b: &Browser, from_year: &str) -> Vec<(String, String)> {
+    let seed_agreement = seed::agreement();
+    let mut f: Vec<(String, String)> = vec![
+        ("csrf".into(), b.csrf.clone()),
+        ("version".into(), "0".into()),
+        ("title".into(), "Samverkansöverenskommelse 2024–2027".into()),
+        ("from_year".into(), from_year.into()),
+        ("to_year".into(), "2027".into()),
+        ("purpose".into(), "Ett tryggare Uppsala för alla.".into()),
+        ("attachment_title_0".into(), "Bilaga 1 – Lägesbild".into()),
+        (
+            "attachment_url_0".into(),
+            "https://example.org/lagesbild.pdf".into(),
+        ),
+    ];
+    for (k, p) in seed_agreement.parties.iter().enumerate() {
+        f.push((format!("party_name_{k}"), p.name.clone()));
+        f.push((
+            format!("party_kind_{k}"),
+            serde_json::to_value(p.kind)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .into(),
+        ));
+    }
+    for (k, c) in seed_agreement.coordinators.iter().enumerate() {
+        f.push((format!("coordinator_role_{k}"), c.role.clone()));
+        f.push((format!("coordinator_party_{k}"), c.party.clone()));
+    }
+    f
+}
+
+#[tokio::test]
+async fn register_a_new_agreement_and_change_the_current_one() {
+    let app = spawn().await;
+    let agreements = || async {
+        records::list::<Agreement>(app.store.as_ref())
+            .await
+            .unwrap()
+    };
+    let b = app.login(Role::Coordinator).await;
+    let (_, html) = app.page(&b, "/samverkan").await;
+    assert!(html.contains(r#"href="/samverkan/overenskommelse/ny""#));
+    let (status, html) = app.page(&b, "/samverkan/overenskommelse").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&seed::agreement().title),
+        "the current values"
+    );
+    assert!(html.contains(r#"name="csrf""#));
+    let (status, html) = app.page(&b, "/samverkan/overenskommelse/ny").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="from_year" min="2000" max="2100" required value="2024""#));
+    assert!(
+        html.contains(&format!(r#"value="{}""#, seed::agreement().title)),
+        "the current agreement among the earlier ones"
+    );
+
+    // The styrgrupp and a reporter may neither open the form nor post it.
+    for role in [Role::Steering, Role::Reporter] {
+        let other = app.login(role).await;
+        let (status, _) = app.page(&other, "/samverkan/overenskommelse").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
+        let form = new_agreement_form(&other, "2024");
+        let (status, _) = app
+            .post(&other, "/samverkan/overenskommelse", &pairs(&form))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?}");
+    }
+    assert_eq!(agreements().await.len(), 1);
+
+    // Bad input: the page again with the message and what was typed; nothing stored.
+    let form = new_agreement_form(&b, "tjugo");
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("årtal"), "{html}");
+    assert!(html.contains(r#"value="tjugo""#));
+    assert!(html.contains("Samverkansöverenskommelse 2024–2027"));
+    let form = new_agreement_form(&b, "2022");
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("(from_year)"), "{html}");
+    let mut form = new_agreement_form(&b, "2024");
+    form.push(("attachment_title_1".into(), "Bilaga 2".into()));
+    form.push(("attachment_url_1".into(), "javascript:alert(1)".into()));
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("https://"), "{html}");
+    assert_eq!(agreements().await.len(), 1);
+
+    // The new agreement replaces the current one, which joins its earlier agreements.
+    let form = new_agreement_form(&b, "2024");
+    let (status, to) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    assert_eq!(to, "/samverkan");
+    let all = agreements().await;
+    assert_eq!(all.len(), 2);
+    let current = trygg_web::partnership::require_agreement(app.store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(current.data.from_year, 2024);
+    assert!(
+        current
+            .data
+            .earlier
+            .iter()
+            .any(|e| (e.from_year, e.to_year) == (2020, 2023))
+    );
+    let (_, html) = app.page(&b, "/samverkan").await;
+    assert!(html.contains("Samverkansöverenskommelse 2024–2027"));
+    assert!(html.contains(r#"href="https://example.org/lagesbild.pdf""#));
+
+    // Change the current one at its version; a stale version stores nothing.
+    let mut form = new_agreement_form(&b, "2024");
+    form.retain(|(k, _)| k != "version" && k != "purpose");
+    form.push(("version".into(), current.meta.version.to_string()));
+    form.push(("purpose".into(), "Trygghet i hela kommunen.".into()));
+    let (status, _) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = app
+        .post(&b, "/samverkan/overenskommelse", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("någon annan"), "{html}");
+    let current = trygg_web::partnership::require_agreement(app.store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(current.data.purpose, "Trygghet i hela kommunen.");
+    assert_eq!(current.meta.version, 2);
+}
+
+fn pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn add_and_remove_a_commitment_and_decide_the_plan() {
+    let app = spawn().await;
+    let b = app.login(Role::Coordinator).await;
+    let plan = app.plan(2020).await.unwrap();
+    let area = plan.data.priority_areas[0].id.clone();
+    let parties = seed::agreement().parties;
+    let (status, html) = app.page(&b, "/samverkan/atagandeplan/2020").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"action="/samverkan/atagandeplan/2020/atagande""#));
+    assert!(html.contains(r#"action="/samverkan/atagandeplan/2020/status""#));
+    let version = plan.meta.version.to_string();
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), b.csrf.clone()),
+        ("version".into(), version.clone()),
+        ("id".into(), "9.1".into()),
+        ("priority_area".into(), area.clone()),
+        ("title".into(), "Trygghetsvandringar i Gottsunda".into()),
+        ("description".into(), "Två vandringar per termin.".into()),
+        ("responsible".into(), parties[0].name.clone()),
+        ("party_0".into(), parties[0].name.clone()),
+        ("planned_hours_0".into(), "40".into()),
+        ("planned_sek_0".into(), "12 000".into()),
+        ("party_1".into(), parties[1].name.clone()),
+        ("planned_hours_1".into(), "mycket".into()),
+        ("planned_sek_1".into(), "".into()),
+    ];
+
+    // The styrgrupp and a reporter may not post.
+    for role in [Role::Steering, Role::Reporter] {
+        let other = app.login(role).await;
+        let mut f = form.clone();
+        f[0].1 = other.csrf.clone();
+        for path in [
+            "/samverkan/atagandeplan/2020/atagande",
+            "/samverkan/atagandeplan/2020/status",
+        ] {
+            let (status, _) = app.post(&other, path, &pairs(&f)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {path}");
+        }
+    }
+    // Bad input stores nothing: a number that is not one, then a key used twice.
+    let (status, html) = app
+        .post(&b, "/samverkan/atagandeplan/2020/atagande", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(&parties[1].name), "{html}");
+    form[11].1 = "10".into();
+    let mut twice = form.clone();
+    twice[2].1 = plan.data.commitments[0].id.clone();
+    let (status, html) = app
+        .post(&b, "/samverkan/atagandeplan/2020/atagande", &pairs(&twice))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains(".id)"), "{html}");
+    assert_eq!(
+        app.plan(2020).await.unwrap().meta.version,
+        plan.meta.version
+    );
+
+    // The happy path: stored and shown.
+    let (status, to) = app
+        .post(&b, "/samverkan/atagandeplan/2020/atagande", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let now = app.plan(2020).await.unwrap();
+    let c = now.data.commitments.iter().find(|c| c.id == "9.1").unwrap();
+    assert_eq!(c.priority_area, area);
+    assert_eq!(c.resources.len(), 2);
+    assert_eq!(c.resources[0].planned_sek, 12000.0);
+    let (_, html) = app.page(&b, "/samverkan/atagandeplan/2020").await;
+    assert!(html.contains("Trygghetsvandringar i Gottsunda"));
+
+    // Decide the plan: a date is needed.
+    let v = now.meta.version.to_string();
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/status",
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "decided"),
+                ("date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/status",
+            &[
+                ("csrf", &b.csrf),
+                ("version", &v),
+                ("status", "decided"),
+                ("date", "2020-01-28"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let now = app.plan(2020).await.unwrap();
+    assert_eq!(
+        now.data.status,
+        PlanStatus::Decided {
+            date: jiff::civil::date(2020, 1, 28)
+        }
+    );
+
+    // Remove it again (a stale version stores nothing).
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/atagande/9.1/ta-bort",
+            &[("csrf", &b.csrf), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "stale");
+    let v = now.meta.version.to_string();
+    let (status, _) = app
+        .post(
+            &b,
+            "/samverkan/atagandeplan/2020/atagande/9.1/ta-bort",
+            &[("csrf", &b.csrf), ("version", &v)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let now = app.plan(2020).await.unwrap();
+    assert!(!now.data.commitments.iter().any(|c| c.id == "9.1"));
+    assert_eq!(now.data.commitments.len(), plan.data.commitments.len());
+}

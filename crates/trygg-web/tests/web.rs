@@ -675,6 +675,7 @@ async fn openapi_document_matches_the_routes() {
             "get" => app.http.get(app.url(&path)),
             "post" => app.http.post(app.url(&path)),
             "put" => app.http.put(app.url(&path)),
+            "delete" => app.http.delete(app.url(&path)),
             m => panic!("method {m}"),
         };
         let res = req.send().await.unwrap();

@@ -76,31 +76,35 @@ fn may_write(caller: &Caller) -> Result<(), ApiError> {
     }
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+pub(crate) fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     Ok(b?.0)
 }
 
 /// The body of every `PUT`: the version read, and the new data. Other fields (a whole `GET`
 /// answer sent back) are ignored.
 #[derive(Debug, Deserialize)]
-struct Versioned<T> {
+pub(crate) struct Versioned<T> {
     /// The version the client read (0 or absent: creating).
     #[serde(default)]
-    version: i64,
-    data: T,
+    pub(crate) version: i64,
+    pub(crate) data: T,
 }
 
-fn not_found(kind: &str, id: i64) -> ApiError {
+pub(crate) fn not_found(kind: &str, id: i64) -> ApiError {
     ApiError::NotFound(format!("{kind} {id} does not exist."))
 }
 
-async fn load<T: Record>(state: &AppState, id: i64, what: &str) -> Result<Stored<T>, ApiError> {
+pub(crate) async fn load<T: Record>(
+    state: &AppState,
+    id: i64,
+    what: &str,
+) -> Result<Stored<T>, ApiError> {
     records::get::<T>(state.store.as_ref(), id)
         .await?
         .ok_or_else(|| not_found(what, id))
 }
 
-async fn create_typed<T: Record + Clone + Serialize>(
+pub(crate) async fn create_typed<T: Record + Clone + Serialize>(
     state: &AppState,
     caller: &Caller,
     value: &T,
@@ -115,7 +119,7 @@ async fn create_typed<T: Record + Clone + Serialize>(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-async fn update_typed<T: Record + Clone + Serialize>(
+pub(crate) async fn update_typed<T: Record + Clone + Serialize>(
     state: &AppState,
     caller: &Caller,
     id: i64,
@@ -134,7 +138,7 @@ async fn update_typed<T: Record + Clone + Serialize>(
     Ok(Json(stored))
 }
 
-fn list_json<T: Serialize>(items: Vec<T>) -> Json<Value> {
+pub(crate) fn list_json<T: Serialize>(items: Vec<T>) -> Json<Value> {
     Json(json!({ "items": items }))
 }
 

@@ -3,6 +3,7 @@
 pub(crate) mod cycle;
 mod dashboard;
 mod incidents;
+mod partnership;
 mod stats;
 mod transfer;
 
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(transfer::routes())
         .merge(dashboard::routes())
         .merge(cycle::routes())
+        .merge(partnership::routes())
         .fallback(unknown)
 }
 

@@ -20,7 +20,8 @@ use trygg_domain::{
     cycle::Intervention,
     partnership::{
         Activity, Agreement, Body, BodyMeeting, CalendarEntry, CitizenPromise, CollaborationForm,
-        CommitmentPlan, CommitmentStatus, CommunicationPlan, JOINT, PlanStatus, deadlines,
+        CommitmentPlan, CommitmentStatus, CommunicationPlan, Coordinator, EarlierAgreement, JOINT,
+        Party, PartyKind, PlanStatus, Signatory, deadlines,
     },
 };
 use trygg_store::{
@@ -42,6 +43,11 @@ use crate::{
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/samverkan", get(overview))
+        .route(
+            "/samverkan/overenskommelse",
+            get(edit_agreement).post(save_agreement),
+        )
+        .route("/samverkan/overenskommelse/ny", get(new_agreement))
         .route("/samverkan/organisation", get(bodies))
         .route("/samverkan/organisation/mote", post(add_meeting))
         .route("/samverkan/samverkansformer", get(forms))
@@ -55,6 +61,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/samverkan/atagandeplan/{year}/atagande/{commitment}",
             post(update_commitment),
+        )
+        .route(
+            "/samverkan/atagandeplan/{year}/atagande",
+            post(add_commitment),
+        )
+        .route(
+            "/samverkan/atagandeplan/{year}/atagande/{commitment}/ta-bort",
+            post(remove_commitment),
+        )
+        .route(
+            "/samverkan/atagandeplan/{year}/status",
+            post(set_plan_status),
         )
         .route("/samverkan/medborgarloften", get(promises))
         .route("/samverkan/kommunikation", get(communication))
@@ -202,12 +220,24 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
             &me,
             l.t("Samverkan", "Partnership"),
             None,
-            html! { p { (l.t("Ingen samverkansöverenskommelse är registrerad ännu.", "No agreement is stored yet.")) } },
+            html! {
+                p { (l.t("Ingen samverkansöverenskommelse är registrerad ännu.", "No agreement is stored yet.")) }
+                @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) {
+                    p { a.button href="/samverkan/overenskommelse" { (l.t("Registrera överenskommelsen", "Register the agreement")) } }
+                }
+            },
         ));
     };
     let a = a.data;
     let today = today(&state);
     let body = html! {
+        @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) {
+            p.actions {
+                a.button href="/samverkan/overenskommelse" { (l.t("Ändra överenskommelsen", "Change the agreement")) }
+                " "
+                a.button href="/samverkan/overenskommelse/ny" { (l.t("Registrera en ny överenskommelse", "Register a new agreement")) }
+            }
+        }
         section.card {
             h2 { (a.title) }
             dl {
@@ -237,7 +267,10 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
             }
             section.card {
                 h2 { (l.t("Bilagor", "Attached documents")) }
-                ul { @for d in &a.attachments { li { (d) } } }
+                ul { @for d in &a.attachments {
+                    @let (title, url) = attachment_parts(d);
+                    li { @if url.is_empty() { (title) } @else { a href=(url) rel="noopener" { (title) } } }
+                } }
             }
         }
         section.card #kalender {
@@ -770,11 +803,19 @@ async fn plan_page(
                                 button type="submit" { (l.t("Spara", "Save")) }
                             }
                             }
+                            @if c.interventions.is_empty() {
+                                form.inline method="post" action={ "/samverkan/atagandeplan/" (plan.year) "/atagande/" (c.id) "/ta-bort" } {
+                                    (me.ctx.csrf_field())
+                                    input type="hidden" name="version" value=(stored.meta.version);
+                                    button type="submit" { (l.t("Ta bort åtagandet", "Remove the commitment")) }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        @if edit { (plan_edit_forms(me, &a.data, &stored)) }
     };
     Ok(page(
         me,
@@ -993,6 +1034,693 @@ async fn communication(State(state): State<AppState>, me: SignedIn) -> Result<Ma
         None,
         body,
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The agreement form
+// ---------------------------------------------------------------------------------------------
+
+/// A form's values as sent (or as the stored record gives them), so a refused form is shown
+/// again with what was typed.
+struct Values(Vec<(String, String)>);
+
+impl Values {
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+
+    /// How many rows of a repeated group (`{prefix}{k}`) were sent.
+    fn rows(&self, prefix: &str) -> usize {
+        self.0
+            .iter()
+            .filter_map(|(k, _)| k.strip_prefix(prefix)?.parse::<usize>().ok())
+            .map(|k| k + 1)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+const PARTY_KINDS: [(PartyKind, &str); 3] = [
+    (PartyKind::Kommun, "kommun"),
+    (PartyKind::Lokalpolisomrade, "lokalpolisomrade"),
+    (PartyKind::Other, "other"),
+];
+
+fn party_kind_label(l: Lang, k: PartyKind) -> &'static str {
+    match k {
+        PartyKind::Kommun => l.t("Kommun", "Municipality"),
+        PartyKind::Lokalpolisomrade => l.t("Lokalpolisområde", "Local police area"),
+        PartyKind::Other => l.t("Annan part", "Other party"),
+    }
+}
+
+/// An attachment as the agreement stores it: its title, and its address in angle brackets.
+fn attachment_text(title: &str, url: &str) -> String {
+    if url.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} <{url}>")
+    }
+}
+
+/// The title and address of a stored attachment (see [`attachment_text`]).
+fn attachment_parts(text: &str) -> (&str, &str) {
+    text.strip_suffix('>')
+        .and_then(|t| t.rsplit_once(" <"))
+        .unwrap_or((text, ""))
+}
+
+/// The form's values for an agreement.
+fn agreement_values(a: &Agreement) -> Values {
+    let mut v = Values(Vec::new());
+    v.set("title", &a.title);
+    v.set("case_number", a.case_number.clone().unwrap_or_default());
+    v.set("from_year", a.from_year.to_string());
+    v.set("to_year", a.to_year.to_string());
+    v.set(
+        "decided",
+        a.decided.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    v.set("purpose", &a.purpose);
+    v.set("undertakings", a.undertakings.join("\n"));
+    v.set("economy", a.economy.clone().unwrap_or_default());
+    for (k, p) in a.parties.iter().enumerate() {
+        v.set(format!("party_name_{k}"), &p.name);
+        let kind = PARTY_KINDS.iter().find(|(x, _)| *x == p.kind);
+        v.set(format!("party_kind_{k}"), kind.map_or("other", |(_, s)| *s));
+    }
+    for (k, s) in a.signatories.iter().enumerate() {
+        v.set(format!("signatory_name_{k}"), &s.name);
+        v.set(format!("signatory_title_{k}"), &s.title);
+        v.set(format!("signatory_party_{k}"), &s.party);
+    }
+    for (k, c) in a.coordinators.iter().enumerate() {
+        v.set(format!("coordinator_role_{k}"), &c.role);
+        v.set(format!("coordinator_party_{k}"), &c.party);
+        v.set(
+            format!("coordinator_name_{k}"),
+            c.name.clone().unwrap_or_default(),
+        );
+    }
+    for (k, e) in a.earlier.iter().enumerate() {
+        v.set(format!("earlier_label_{k}"), &e.label);
+        v.set(format!("earlier_from_{k}"), e.from_year.to_string());
+        v.set(format!("earlier_to_{k}"), e.to_year.to_string());
+        v.set(
+            format!("earlier_note_{k}"),
+            e.note.clone().unwrap_or_default(),
+        );
+    }
+    for (k, d) in a.attachments.iter().enumerate() {
+        let (title, url) = attachment_parts(d);
+        v.set(format!("attachment_title_{k}"), title);
+        v.set(format!("attachment_url_{k}"), url);
+    }
+    v
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn year(l: Lang, v: &Values, name: &str, what: &str) -> Result<i16, String> {
+    v.get(name).trim().parse::<i16>().map_err(|_| {
+        format!(
+            "{} {what} {}",
+            l.t("Ange", "Give"),
+            l.t("som ett årtal (ÅÅÅÅ).", "as a year (YYYY).")
+        )
+    })
+}
+
+/// The agreement the form describes; empty rows are left out. The domain's rules are checked
+/// when it is stored.
+fn parse_agreement(l: Lang, v: &Values) -> Result<Agreement, String> {
+    let from_year = year(
+        l,
+        v,
+        "from_year",
+        l.t("periodens första år", "the first year"),
+    )?;
+    let to_year = year(l, v, "to_year", l.t("periodens sista år", "the last year"))?;
+    let decided = match v.get("decided").trim() {
+        "" => None,
+        d => Some(d.parse::<Date>().map_err(|_| {
+            l.t(
+                "Ange beslutsdatumet som ÅÅÅÅ-MM-DD.",
+                "Give the decision date as YYYY-MM-DD.",
+            )
+            .to_string()
+        })?),
+    };
+    let mut parties = Vec::new();
+    for k in 0..v.rows("party_name_") {
+        let Some(name) = opt(v.get(&format!("party_name_{k}"))) else {
+            continue;
+        };
+        let kind = v.get(&format!("party_kind_{k}"));
+        let Some((kind, _)) = PARTY_KINDS.iter().find(|(_, s)| *s == kind) else {
+            return Err(format!(
+                "{} {name}.",
+                l.t(
+                    "Välj vilken sorts part som är",
+                    "Choose what kind of party is"
+                )
+            ));
+        };
+        parties.push(Party { name, kind: *kind });
+    }
+    let mut signatories = Vec::new();
+    for k in 0..v.rows("signatory_name_") {
+        let Some(name) = opt(v.get(&format!("signatory_name_{k}"))) else {
+            continue;
+        };
+        signatories.push(Signatory {
+            name,
+            title: v.get(&format!("signatory_title_{k}")).trim().to_string(),
+            party: v.get(&format!("signatory_party_{k}")).trim().to_string(),
+        });
+    }
+    let mut coordinators = Vec::new();
+    for k in 0..v.rows("coordinator_role_") {
+        let role = v.get(&format!("coordinator_role_{k}")).trim();
+        let party = v.get(&format!("coordinator_party_{k}")).trim();
+        if role.is_empty() && party.is_empty() {
+            continue;
+        }
+        coordinators.push(Coordinator {
+            role: role.to_string(),
+            party: party.to_string(),
+            name: opt(v.get(&format!("coordinator_name_{k}"))),
+        });
+    }
+    let mut earlier = Vec::new();
+    for k in 0..v.rows("earlier_label_") {
+        let Some(label) = opt(v.get(&format!("earlier_label_{k}"))) else {
+            continue;
+        };
+        let what = format!("{} \"{label}\"", l.t("åren för", "the years of"));
+        earlier.push(EarlierAgreement {
+            from_year: year(l, v, &format!("earlier_from_{k}"), &what)?,
+            to_year: year(l, v, &format!("earlier_to_{k}"), &what)?,
+            note: opt(v.get(&format!("earlier_note_{k}"))),
+            label,
+        });
+    }
+    let mut attachments = Vec::new();
+    for k in 0..v.rows("attachment_title_") {
+        let title = v.get(&format!("attachment_title_{k}")).trim();
+        let url = v.get(&format!("attachment_url_{k}")).trim();
+        if title.is_empty() && url.is_empty() {
+            continue;
+        }
+        if title.is_empty() {
+            return Err(l
+                .t(
+                    "Ge varje bilaga en titel.",
+                    "Give every attachment a title.",
+                )
+                .into());
+        }
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(['<', '>', ' '])
+        {
+            return Err(format!(
+                "{} \"{title}\".",
+                l.t(
+                    "Ange en webbadress som börjar med https:// för bilagan",
+                    "Give an address starting with https:// for the attachment"
+                )
+            ));
+        }
+        attachments.push(attachment_text(title, url));
+    }
+    Ok(Agreement {
+        title: v.get("title").trim().to_string(),
+        case_number: opt(v.get("case_number")),
+        parties,
+        from_year,
+        to_year,
+        decided,
+        signatories,
+        purpose: v.get("purpose").trim().to_string(),
+        undertakings: lines(v.get("undertakings")),
+        earlier,
+        attachments,
+        coordinators,
+        economy: opt(v.get("economy")),
+    })
+}
+
+/// The agreement form: `version` 0 registers a new agreement, else it changes the current one.
+fn agreement_page(
+    me: &SignedIn,
+    version: i64,
+    v: &Values,
+    notice: Option<(&str, String)>,
+) -> Markup {
+    let l = me.ctx.lang;
+    let rows = |prefix: &str, extra: usize| v.rows(prefix) + extra;
+    let title = if version == 0 {
+        l.t(
+            "Registrera en ny överenskommelse",
+            "Register a new agreement",
+        )
+    } else {
+        l.t("Ändra överenskommelsen", "Change the agreement")
+    };
+    let body = html! {
+        @if version == 0 {
+            p.hint { (l.t(
+                "Den nya överenskommelsen ersätter den nuvarande, som förs in bland de tidigare överenskommelserna. Den får börja tidigast det år den nuvarande slutar.",
+                "The new agreement replaces the current one, which joins the earlier agreements. It may start at the earliest in the year the current one ends.",
+            )) }
+        }
+        form.grid.record-edit method="post" action="/samverkan/overenskommelse" {
+            (me.ctx.csrf_field())
+            input type="hidden" name="version" value=(version);
+            label { (l.t("Titel", "Title")) input type="text" name="title" required maxlength="300" value=(v.get("title")); }
+            div.row {
+                label { (l.t("Diarienummer", "Case number")) input type="text" name="case_number" maxlength="100" value=(v.get("case_number")); }
+                label { (l.t("Från år", "From year")) input type="number" name="from_year" min="2000" max="2100" required value=(v.get("from_year")); }
+                label { (l.t("Till och med år", "To year (inclusive)")) input type="number" name="to_year" min="2000" max="2100" required value=(v.get("to_year")); }
+                label { (l.t("Beslutad", "Decided")) input type="date" name="decided" value=(v.get("decided")); }
+            }
+            fieldset {
+                legend { (l.t("Parter (minst en kommun och ett lokalpolisområde)", "Parties (at least a municipality and a local police area)")) }
+                @for k in 0..rows("party_name_", 1).max(2) {
+                    div.row {
+                        label { (l.t("Namn", "Name")) input type="text" name={ "party_name_" (k) } value=(v.get(&format!("party_name_{k}"))); }
+                        label { (l.t("Sort", "Kind"))
+                            select name={ "party_kind_" (k) } {
+                                @for (kind, s) in PARTY_KINDS {
+                                    option value=(s) selected[v.get(&format!("party_kind_{k}")) == s] { (party_kind_label(l, kind)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            label { (l.t("Syfte", "Purpose")) textarea name="purpose" rows="4" required { (v.get("purpose")) } }
+            label { (l.t("Parterna åtar sig att (en punkt per rad)", "The parties undertake to (one item per line)")) textarea name="undertakings" rows="4" { (v.get("undertakings")) } }
+            fieldset {
+                legend { (l.t("Undertecknas av", "Signed by")) }
+                @for k in 0..rows("signatory_name_", 1).max(2) {
+                    div.row {
+                        label { (l.t("Namn", "Name")) input type="text" name={ "signatory_name_" (k) } value=(v.get(&format!("signatory_name_{k}"))); }
+                        label { (l.t("Titel", "Title")) input type="text" name={ "signatory_title_" (k) } value=(v.get(&format!("signatory_title_{k}"))); }
+                        label { (l.t("Part", "Party")) input type="text" name={ "signatory_party_" (k) } value=(v.get(&format!("signatory_party_{k}"))); }
+                    }
+                }
+            }
+            fieldset {
+                legend { (l.t("Samordnare (en per part)", "Coordinators (one per party)")) }
+                @for k in 0..rows("coordinator_role_", 0).max(2) {
+                    div.row {
+                        label { (l.t("Roll", "Role")) input type="text" name={ "coordinator_role_" (k) } value=(v.get(&format!("coordinator_role_{k}"))); }
+                        label { (l.t("Part", "Party")) input type="text" name={ "coordinator_party_" (k) } value=(v.get(&format!("coordinator_party_{k}"))); }
+                        label { (l.t("Namn (frivilligt)", "Name (optional)")) input type="text" name={ "coordinator_name_" (k) } value=(v.get(&format!("coordinator_name_{k}"))); }
+                    }
+                }
+            }
+            fieldset {
+                legend { (l.t("Tidigare överenskommelser", "Earlier agreements")) }
+                @for k in 0..rows("earlier_label_", 1) {
+                    div.row {
+                        label { (l.t("Vad", "What")) input type="text" name={ "earlier_label_" (k) } value=(v.get(&format!("earlier_label_{k}"))); }
+                        label { (l.t("Från år", "From year")) input type="number" name={ "earlier_from_" (k) } value=(v.get(&format!("earlier_from_{k}"))); }
+                        label { (l.t("Till år", "To year")) input type="number" name={ "earlier_to_" (k) } value=(v.get(&format!("earlier_to_{k}"))); }
+                        label { (l.t("Anteckning", "Note")) input type="text" name={ "earlier_note_" (k) } value=(v.get(&format!("earlier_note_{k}"))); }
+                    }
+                }
+            }
+            fieldset {
+                legend { (l.t("Bilagor", "Attached documents")) }
+                @for k in 0..rows("attachment_title_", 1) {
+                    div.row {
+                        label { (l.t("Titel", "Title")) input type="text" name={ "attachment_title_" (k) } value=(v.get(&format!("attachment_title_{k}"))); }
+                        label { (l.t("Webbadress (frivillig)", "Address (optional)")) input type="url" name={ "attachment_url_" (k) } value=(v.get(&format!("attachment_url_{k}"))); }
+                    }
+                }
+            }
+            label { (l.t("Ekonomi", "Costs")) textarea name="economy" rows="2" { (v.get("economy")) } }
+            button.primary type="submit" { (l.t("Spara överenskommelsen", "Save the agreement")) }
+        }
+    };
+    page(me, title, notice, body)
+}
+
+/// `GET /samverkan/overenskommelse`: the form to change the current agreement (or to register
+/// the first one).
+async fn edit_agreement(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
+    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    let l = me.ctx.lang;
+    Ok(
+        match partnership::agreement(state.store.as_ref())
+            .await
+            .map_err(store_err(l))?
+        {
+            Some(a) => agreement_page(&me, a.meta.version, &agreement_values(&a.data), None),
+            None => agreement_page(&me, 0, &Values(Vec::new()), None),
+        },
+    )
+}
+
+/// `GET /samverkan/overenskommelse/ny`: the form for a new agreement that replaces the current
+/// one: parties and coordinators carried over, the next period, the current agreement among
+/// the earlier ones.
+async fn new_agreement(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
+    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    let l = me.ctx.lang;
+    let current = partnership::agreement(state.store.as_ref())
+        .await
+        .map_err(store_err(l))?;
+    let values = match current {
+        None => Values(Vec::new()),
+        Some(c) => {
+            let old = c.data;
+            let length = old.to_year - old.from_year;
+            let mut earlier = old.earlier.clone();
+            earlier.push(partnership::as_earlier(&old));
+            agreement_values(&Agreement {
+                title: String::new(),
+                case_number: None,
+                from_year: old.to_year + 1,
+                to_year: old.to_year + 1 + length,
+                decided: None,
+                signatories: Vec::new(),
+                purpose: String::new(),
+                undertakings: Vec::new(),
+                earlier,
+                attachments: Vec::new(),
+                economy: old.economy.clone(),
+                ..old
+            })
+        }
+    };
+    Ok(agreement_page(&me, 0, &values, None))
+}
+
+/// `POST /samverkan/overenskommelse`: registers a new agreement (`version` 0, see
+/// `partnership::create_agreement`) or changes the current one at `version`.
+async fn save_agreement(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    let v = Values(f);
+    me.check_csrf(v.get("csrf"))?;
+    let l = me.ctx.lang;
+    let store = state.store.as_ref();
+    let version = v.get("version").parse::<i64>().unwrap_or(0);
+    let again = |msg: String| refused(agreement_page(&me, version, &v, Some(("error", msg))));
+    let a = match parse_agreement(l, &v) {
+        Ok(a) => a,
+        Err(msg) => return Ok(again(msg)),
+    };
+    let saved = if version == 0 {
+        partnership::create_agreement(store, &actor(&me), me.user.organisation_id, &a).await
+    } else {
+        let current = require_agreement(&state, l).await?;
+        partnership::update_agreement(store, &actor(&me), current.meta.id, version, &a).await
+    };
+    match saved {
+        Ok(_) => Ok(Redirect::to("/samverkan").into_response()),
+        Err(e) => match refusal(l, &e) {
+            Some(msg) => Ok(again(msg)),
+            None => Err(PageError::from((l, e))),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A plan's commitments and status
+// ---------------------------------------------------------------------------------------------
+
+/// The forms under a plan for coordinators: the plan's status, and a new commitment with its
+/// planned resources per party of the agreement.
+fn plan_edit_forms(
+    me: &SignedIn,
+    agreement: &Agreement,
+    stored: &Stored<CommitmentPlan>,
+) -> Markup {
+    let l = me.ctx.lang;
+    let plan = &stored.data;
+    let year = plan.year;
+    let decided = match plan.status {
+        PlanStatus::Decided { date } => Some(date),
+        PlanStatus::Draft => None,
+    };
+    html! {
+        section.card #planens-status {
+            h2 { (l.t("Planens status", "The plan's status")) }
+            form.inline method="post" action={ "/samverkan/atagandeplan/" (year) "/status" } {
+                (me.ctx.csrf_field())
+                input type="hidden" name="version" value=(stored.meta.version);
+                label { (l.t("Status", "Status"))
+                    select name="status" {
+                        option value="draft" selected[decided.is_none()] { (l.t("Utkast", "Draft")) }
+                        option value="decided" selected[decided.is_some()] { (l.t("Beslutad", "Decided")) }
+                    }
+                }
+                label { (l.t("Beslutsdatum", "Decision date")) input type="date" name="date" value=[decided]; }
+                button type="submit" { (l.t("Spara status", "Save status")) }
+            }
+        }
+        section.card #nytt-atagande {
+            h2 { (l.t("Lägg till ett åtagande", "Add a commitment")) }
+            form.grid.record-edit method="post" action={ "/samverkan/atagandeplan/" (year) "/atagande" } {
+                (me.ctx.csrf_field())
+                input type="hidden" name="version" value=(stored.meta.version);
+                div.row {
+                    label { (l.t("Nyckel (t.ex. 2.3)", "Key (e.g. 2.3)")) input type="text" name="id" required maxlength="20"; }
+                    label { (l.t("Prioriterat område", "Priority area"))
+                        select name="priority_area" { @for a in &plan.priority_areas { option value=(a.id) { (a.title) } } }
+                    }
+                    label { (l.t("Ansvarig", "Responsible"))
+                        select name="responsible" {
+                            option value=(JOINT) { (l.t("Gemensamt (båda parterna)", "Joint (both parties)")) }
+                            @for p in &agreement.parties { option value=(p.name) { (p.name) } }
+                        }
+                    }
+                }
+                label { (l.t("Titel", "Title")) input type="text" name="title" required maxlength="300"; }
+                label { (l.t("Beskrivning", "Description")) textarea name="description" rows="3" {} }
+                @for (k, p) in agreement.parties.iter().enumerate() {
+                    fieldset {
+                        legend { (p.name) }
+                        input type="hidden" name={ "party_" (k) } value=(p.name);
+                        div.row {
+                            label { (l.t("Planerade timmar", "Planned hours")) input type="number" name={ "planned_hours_" (k) } min="0" step="any"; }
+                            label { (l.t("Planerat, kr", "Planned, SEK")) input type="number" name={ "planned_sek_" (k) } min="0" step="any"; }
+                        }
+                    }
+                }
+                button.primary type="submit" { (l.t("Lägg till åtagandet", "Add the commitment")) }
+            }
+        }
+    }
+}
+
+/// The agreement and the stored plan of `year` (not the linked copy the page shows).
+async fn stored_plan(
+    state: &AppState,
+    l: Lang,
+    year: i16,
+) -> Result<(Stored<Agreement>, Stored<CommitmentPlan>), PageError> {
+    let a = require_agreement(state, l).await?;
+    let stored = partnership::plans(state.store.as_ref(), &a.data)
+        .await
+        .map_err(store_err(l))?
+        .into_iter()
+        .find(|p| p.data.year == year)
+        .ok_or_else(|| PageError::not_found(l))?;
+    Ok((a, stored))
+}
+
+/// A posted plan form: the editor's role and CSRF token checked, the values, and the stored
+/// plan of `year`.
+async fn plan_form(
+    state: &AppState,
+    me: &SignedIn,
+    year: i16,
+    f: Vec<(String, String)>,
+) -> Result<(Values, Stored<CommitmentPlan>), PageError> {
+    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    let v = Values(f);
+    me.check_csrf(v.get("csrf"))?;
+    let (_, stored) = stored_plan(state, me.ctx.lang, year).await?;
+    Ok((v, stored))
+}
+
+/// The plan's page again with why the change was refused (422).
+async fn plan_refused(
+    state: &AppState,
+    me: &SignedIn,
+    year: i16,
+    msg: String,
+) -> Result<Response, PageError> {
+    Ok(refused(
+        plan_page(state, me, year, Some(("error", msg))).await?,
+    ))
+}
+
+/// Writes a changed plan through `partnership::update_plan` and goes back to `to`, or shows
+/// the plan again with why it was refused.
+async fn save_plan_change(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    version: i64,
+    plan: &CommitmentPlan,
+    to: String,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    match partnership::update_plan(state.store.as_ref(), &actor(me), id, version, plan).await {
+        Ok(_) => Ok(Redirect::to(&to).into_response()),
+        Err(e) => match refusal(l, &e) {
+            Some(msg) => plan_refused(state, me, plan.year, msg).await,
+            None => Err(PageError::from((l, e))),
+        },
+    }
+}
+
+fn number(raw: &str) -> Option<f64> {
+    let raw = raw.trim().replace(',', ".").replace(' ', "");
+    if raw.is_empty() {
+        Some(0.0)
+    } else {
+        raw.parse::<f64>().ok()
+    }
+}
+
+/// `POST /samverkan/atagandeplan/{year}/atagande`: a new commitment (`id`, `priority_area`,
+/// `title`, `description`, `responsible`, and `party_K`, `planned_hours_K`, `planned_sek_K` per
+/// party K of the agreement) at the plan's `version`.
+async fn add_commitment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(year): Path<i16>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (v, stored) = plan_form(&state, &me, year, f).await?;
+    let l = me.ctx.lang;
+    let mut resources = Vec::new();
+    for k in 0..v.rows("party_") {
+        let party = v.get(&format!("party_{k}")).trim().to_string();
+        let (Some(planned_hours), Some(planned_sek)) = (
+            number(v.get(&format!("planned_hours_{k}"))),
+            number(v.get(&format!("planned_sek_{k}"))),
+        ) else {
+            let msg = format!(
+                "{} {party}.",
+                l.t(
+                    "Ange planerade timmar och kronor som tal för",
+                    "Give the planned hours and SEK as numbers for"
+                )
+            );
+            return plan_refused(&state, &me, year, msg).await;
+        };
+        if planned_hours > 0.0 || planned_sek > 0.0 {
+            resources.push(trygg_domain::partnership::Resource {
+                party,
+                planned_hours,
+                used_hours: 0.0,
+                planned_sek,
+                used_sek: 0.0,
+            });
+        }
+    }
+    let id = v.get("id").trim().to_string();
+    let mut plan = stored.data.clone();
+    plan.commitments
+        .push(trygg_domain::partnership::Commitment {
+            id: id.clone(),
+            priority_area: v.get("priority_area").to_string(),
+            title: v.get("title").trim().to_string(),
+            description: v.get("description").trim().to_string(),
+            responsible: v.get("responsible").to_string(),
+            resources,
+            status: CommitmentStatus::NotStarted,
+            progress: 0,
+            interventions: Vec::new(),
+            collaboration_forms: Vec::new(),
+            activities: Vec::new(),
+        });
+    let version = v.get("version").parse::<i64>().unwrap_or(0);
+    let to = format!("/samverkan/atagandeplan/{year}#c-{id}");
+    save_plan_change(&state, &me, stored.meta.id, version, &plan, to).await
+}
+
+/// `POST /samverkan/atagandeplan/{year}/atagande/{commitment}/ta-bort`: removes a commitment
+/// that no intervention is linked to.
+async fn remove_commitment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((year, cid)): Path<(i16, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (v, stored) = plan_form(&state, &me, year, f).await?;
+    let l = me.ctx.lang;
+    let (linked, _) = partnership::linked(state.store.as_ref(), vec![stored.data.clone()])
+        .await
+        .map_err(store_err(l))?;
+    let Some(c) = linked[0].commitments.iter().find(|c| c.id == cid) else {
+        return Err(PageError::not_found(l));
+    };
+    if !c.interventions.is_empty() {
+        let msg = l
+            .t(
+                "Åtagandet togs inte bort: insatser är kopplade till det. Koppla bort dem först.",
+                "The commitment was not removed: interventions are linked to it. Unlink them first.",
+            )
+            .to_string();
+        return plan_refused(&state, &me, year, msg).await;
+    }
+    let mut plan = stored.data.clone();
+    plan.commitments.retain(|c| c.id != cid);
+    let version = v.get("version").parse::<i64>().unwrap_or(0);
+    let to = format!("/samverkan/atagandeplan/{year}");
+    save_plan_change(&state, &me, stored.meta.id, version, &plan, to).await
+}
+
+/// `POST /samverkan/atagandeplan/{year}/status`: `status` = `draft`, or `decided` with the
+/// decision `date`.
+async fn set_plan_status(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(year): Path<i16>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (v, stored) = plan_form(&state, &me, year, f).await?;
+    let l = me.ctx.lang;
+    let status = match (v.get("status"), v.get("date").trim().parse::<Date>()) {
+        ("draft", _) => PlanStatus::Draft,
+        ("decided", Ok(date)) => PlanStatus::Decided { date },
+        _ => {
+            let msg = l
+                .t(
+                    "Ange beslutsdatumet som ÅÅÅÅ-MM-DD för en beslutad plan.",
+                    "Give the decision date as YYYY-MM-DD for a decided plan.",
+                )
+                .to_string();
+            return plan_refused(&state, &me, year, msg).await;
+        }
+    };
+    let mut plan = stored.data.clone();
+    plan.status = status;
+    let version = v.get("version").parse::<i64>().unwrap_or(0);
+    let to = format!("/samverkan/atagandeplan/{year}");
+    save_plan_change(&state, &me, stored.meta.id, version, &plan, to).await
 }
 
 #[cfg(test)]
