@@ -1143,5 +1143,20 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
     c.goto(&format!("{base}/")).await.unwrap();
     wait_for(&c, "document.getElementById('reminders')", "the reminders").await;
     screenshot(&c, "start-samordnare.png").await;
+    // The reminder leads to the form for the next agreement, pre-filled from this one.
+    click(&c, "#reminders a[href='/samverkan/overenskommelse/ny']").await;
+    wait_for(
+        &c,
+        "document.querySelector('form[action=\"/samverkan/overenskommelse\"]')",
+        "the new agreement's form",
+    )
+    .await;
+    let from = js(
+        &c,
+        "return document.querySelector('[name=from_year]').value;",
+    )
+    .await;
+    assert_eq!(from, "2024", "the next period follows 2020–2023");
+    screenshot(&c, "overenskommelse-ny.png").await;
     c.close().await.unwrap();
 }

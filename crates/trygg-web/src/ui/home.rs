@@ -69,7 +69,13 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                     h2 { (l.t("Påminnelser", "Reminders")) }
                     ul {
                         @if *ended {
-                            li { (l.t("Samverkansöverenskommelsen", "The agreement")) " " (agreement.from_year) "–" (agreement.to_year) " " (l.t("har löpt ut: registrera den nya överenskommelsen.", "has ended: register the new agreement.")) }
+                            li { (l.t("Samverkansöverenskommelsen", "The agreement")) " " (agreement.from_year) "–" (agreement.to_year) " " (l.t("har löpt ut: ", "has ended: "))
+                                @if user.has_any(crate::auth::PARTNERSHIP_EDIT_ROLES) {
+                                    a href="/samverkan/overenskommelse/ny" { (l.t("registrera den nya överenskommelsen", "register the new agreement")) }
+                                } @else {
+                                    (l.t("den nya överenskommelsen registreras av samordnarna", "the coordinators register the new agreement"))
+                                }
+                                "." }
                         }
                         @for e in due { li { strong { (e.deadline) } ": " (e.title) } }
                     }
