@@ -12,6 +12,7 @@ mod admin;
 mod cycle;
 pub mod dashboard;
 pub mod extract;
+mod form;
 mod home;
 pub mod layout;
 mod partnership;

@@ -32,6 +32,7 @@ use trygg_store::{
 use super::{
     Lang,
     extract::{PageError, SignedIn},
+    form::Fields,
     layout,
 };
 use crate::{
@@ -1040,33 +1041,6 @@ async fn communication(State(state): State<AppState>, me: SignedIn) -> Result<Ma
 // The agreement form
 // ---------------------------------------------------------------------------------------------
 
-/// A form's values as sent (or as the stored record gives them), so a refused form is shown
-/// again with what was typed.
-struct Values(Vec<(String, String)>);
-
-impl Values {
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.0.push((name.into(), value.into()));
-    }
-
-    /// How many rows of a repeated group (`{prefix}{k}`) were sent.
-    fn rows(&self, prefix: &str) -> usize {
-        self.0
-            .iter()
-            .filter_map(|(k, _)| k.strip_prefix(prefix)?.parse::<usize>().ok())
-            .map(|k| k + 1)
-            .max()
-            .unwrap_or(0)
-    }
-}
-
 const PARTY_KINDS: [(PartyKind, &str); 3] = [
     (PartyKind::Kommun, "kommun"),
     (PartyKind::Lokalpolisomrade, "lokalpolisomrade"),
@@ -1098,50 +1072,50 @@ fn attachment_parts(text: &str) -> (&str, &str) {
 }
 
 /// The form's values for an agreement.
-fn agreement_values(a: &Agreement) -> Values {
-    let mut v = Values(Vec::new());
-    v.set("title", &a.title);
-    v.set("case_number", a.case_number.clone().unwrap_or_default());
-    v.set("from_year", a.from_year.to_string());
-    v.set("to_year", a.to_year.to_string());
-    v.set(
+fn agreement_values(a: &Agreement) -> Fields {
+    let mut v = Fields(Vec::new());
+    v.push("title", &a.title);
+    v.push("case_number", a.case_number.clone().unwrap_or_default());
+    v.push("from_year", a.from_year.to_string());
+    v.push("to_year", a.to_year.to_string());
+    v.push(
         "decided",
         a.decided.map(|d| d.to_string()).unwrap_or_default(),
     );
-    v.set("purpose", &a.purpose);
-    v.set("undertakings", a.undertakings.join("\n"));
-    v.set("economy", a.economy.clone().unwrap_or_default());
+    v.push("purpose", &a.purpose);
+    v.push("undertakings", a.undertakings.join("\n"));
+    v.push("economy", a.economy.clone().unwrap_or_default());
     for (k, p) in a.parties.iter().enumerate() {
-        v.set(format!("party_name_{k}"), &p.name);
+        v.push(format!("party_name_{k}"), &p.name);
         let kind = PARTY_KINDS.iter().find(|(x, _)| *x == p.kind);
-        v.set(format!("party_kind_{k}"), kind.map_or("other", |(_, s)| *s));
+        v.push(format!("party_kind_{k}"), kind.map_or("other", |(_, s)| *s));
     }
     for (k, s) in a.signatories.iter().enumerate() {
-        v.set(format!("signatory_name_{k}"), &s.name);
-        v.set(format!("signatory_title_{k}"), &s.title);
-        v.set(format!("signatory_party_{k}"), &s.party);
+        v.push(format!("signatory_name_{k}"), &s.name);
+        v.push(format!("signatory_title_{k}"), &s.title);
+        v.push(format!("signatory_party_{k}"), &s.party);
     }
     for (k, c) in a.coordinators.iter().enumerate() {
-        v.set(format!("coordinator_role_{k}"), &c.role);
-        v.set(format!("coordinator_party_{k}"), &c.party);
-        v.set(
+        v.push(format!("coordinator_role_{k}"), &c.role);
+        v.push(format!("coordinator_party_{k}"), &c.party);
+        v.push(
             format!("coordinator_name_{k}"),
             c.name.clone().unwrap_or_default(),
         );
     }
     for (k, e) in a.earlier.iter().enumerate() {
-        v.set(format!("earlier_label_{k}"), &e.label);
-        v.set(format!("earlier_from_{k}"), e.from_year.to_string());
-        v.set(format!("earlier_to_{k}"), e.to_year.to_string());
-        v.set(
+        v.push(format!("earlier_label_{k}"), &e.label);
+        v.push(format!("earlier_from_{k}"), e.from_year.to_string());
+        v.push(format!("earlier_to_{k}"), e.to_year.to_string());
+        v.push(
             format!("earlier_note_{k}"),
             e.note.clone().unwrap_or_default(),
         );
     }
     for (k, d) in a.attachments.iter().enumerate() {
         let (title, url) = attachment_parts(d);
-        v.set(format!("attachment_title_{k}"), title);
-        v.set(format!("attachment_url_{k}"), url);
+        v.push(format!("attachment_title_{k}"), title);
+        v.push(format!("attachment_url_{k}"), url);
     }
     v
 }
@@ -1151,7 +1125,7 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn year(l: Lang, v: &Values, name: &str, what: &str) -> Result<i16, String> {
+fn year(l: Lang, v: &Fields, name: &str, what: &str) -> Result<i16, String> {
     v.get(name).trim().parse::<i16>().map_err(|_| {
         format!(
             "{} {what} {}",
@@ -1163,7 +1137,7 @@ fn year(l: Lang, v: &Values, name: &str, what: &str) -> Result<i16, String> {
 
 /// The agreement the form describes; empty rows are left out. The domain's rules are checked
 /// when it is stored.
-fn parse_agreement(l: Lang, v: &Values) -> Result<Agreement, String> {
+fn parse_agreement(l: Lang, v: &Fields) -> Result<Agreement, String> {
     let from_year = year(
         l,
         v,
@@ -1284,7 +1258,7 @@ fn parse_agreement(l: Lang, v: &Values) -> Result<Agreement, String> {
 fn agreement_page(
     me: &SignedIn,
     version: i64,
-    v: &Values,
+    v: &Fields,
     notice: Option<(&str, String)>,
 ) -> Markup {
     let l = me.ctx.lang;
@@ -1389,7 +1363,7 @@ async fn edit_agreement(State(state): State<AppState>, me: SignedIn) -> Result<M
             .map_err(store_err(l))?
         {
             Some(a) => agreement_page(&me, a.meta.version, &agreement_values(&a.data), None),
-            None => agreement_page(&me, 0, &Values(Vec::new()), None),
+            None => agreement_page(&me, 0, &Fields(Vec::new()), None),
         },
     )
 }
@@ -1404,7 +1378,7 @@ async fn new_agreement(State(state): State<AppState>, me: SignedIn) -> Result<Ma
         .await
         .map_err(store_err(l))?;
     let values = match current {
-        None => Values(Vec::new()),
+        None => Fields(Vec::new()),
         Some(c) => {
             let old = c.data;
             let length = old.to_year - old.from_year;
@@ -1437,7 +1411,7 @@ async fn save_agreement(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     me.require(PARTNERSHIP_EDIT_ROLES)?;
-    let v = Values(f);
+    let v = Fields(f);
     me.check_csrf(v.get("csrf"))?;
     let l = me.ctx.lang;
     let store = state.store.as_ref();
@@ -1554,9 +1528,9 @@ async fn plan_form(
     me: &SignedIn,
     year: i16,
     f: Vec<(String, String)>,
-) -> Result<(Values, Stored<CommitmentPlan>), PageError> {
+) -> Result<(Fields, Stored<CommitmentPlan>), PageError> {
     me.require(PARTNERSHIP_EDIT_ROLES)?;
-    let v = Values(f);
+    let v = Fields(f);
     me.check_csrf(v.get("csrf"))?;
     let (_, stored) = stored_plan(state, me.ctx.lang, year).await?;
     Ok((v, stored))

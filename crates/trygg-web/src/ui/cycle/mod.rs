@@ -23,6 +23,7 @@ use trygg_domain::{Area, AreaId, AreaKind, Organisation, OrganisationId, Taxonom
 use super::{
     Lang,
     extract::{PageError, SignedIn},
+    form::Fields,
 };
 use crate::{ApiError, AppState, auth::Caller};
 
@@ -74,37 +75,6 @@ fn caller(me: &SignedIn) -> Caller {
 /// Signed in with a cycle role, or 403.
 fn require(me: &SignedIn) -> Result<(), PageError> {
     me.require(crate::auth::CYCLE_ROLES)
-}
-
-/// A submitted form (or a query string) as its pairs, in order; keys may repeat.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    /// The first value of `k`, trimmed ("" when absent).
-    fn get(&self, k: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(n, _)| n == k)
-            .map_or("", |(_, v)| v.trim())
-    }
-
-    /// Every value of `k`, in order, trimmed.
-    fn all(&self, k: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(n, _)| n == k)
-            .map(|(_, v)| v.trim())
-            .collect()
-    }
-
-    fn has(&self, k: &str, v: &str) -> bool {
-        self.0.iter().any(|(n, x)| n == k && x.trim() == v)
-    }
-
-    fn push(&mut self, k: &str, v: impl ToString) {
-        self.0.push((k.to_string(), v.to_string()));
-    }
 }
 
 /// A message saying what to fix in a form, from the parsing or from the API's validation.

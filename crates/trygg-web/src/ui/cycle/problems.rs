@@ -622,7 +622,7 @@ fn analysis_fields(a: &CauseAnalysis) -> Fields {
         f.push(k, triangle_value(&a.triangle, k));
     }
     for (k, ..) in PERSPECTIVES {
-        f.push(&format!("p_{k}"), perspective_value(&a.perspectives, k));
+        f.push(format!("p_{k}"), perspective_value(&a.perspectives, k));
     }
     for h in &a.hypotheses {
         f.push("h_key", &h.key);
