@@ -547,6 +547,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// Sentences on the districts that changed most.
+    /// "Antalet ökade med 12 % jämfört med samma period 2023 (1 234)." — or that trygg has no
+    /// data for `last_year`, rather than comparing with an empty year.
+    fn vs_same_period(&self, last_year: i16, now: u32, before: u32) -> String {
+        if self.years.contains(&last_year) {
+            format!(
+                "Antalet {} jämfört med samma period {last_year} ({}).",
+                change_words(now, before),
+                fmt_int_sv(i64::from(before))
+            )
+        } else {
+            format!("För samma period {last_year} finns inga uppgifter i trygg.")
+        }
+    }
+
     fn district_changes(
         &self,
         now: &PeriodStats,
@@ -1349,19 +1363,7 @@ pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result
             "Under {what} ({}) rapporterades {}. {}",
             range_sv(from, last_day),
             count_sv(now.total, "händelse", "händelser"),
-            if ctx.years.contains(&(year - 1)) {
-                format!(
-                    "Antalet {} jämfört med samma period {} ({}).",
-                    change_words(now.total, prev.total),
-                    year - 1,
-                    fmt_int_sv(i64::from(prev.total))
-                )
-            } else {
-                format!(
-                    "För samma period {} finns inga uppgifter i trygg.",
-                    year - 1
-                )
-            }
+            ctx.vs_same_period(year - 1, now.total, prev.total)
         )
     }));
     let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
@@ -1778,19 +1780,7 @@ pub async fn year_in_brief(
     let mut b = vec![Block::text(format!(
         "Under perioden {what} rapporterades {}. {}",
         count_sv(now.total, "händelse", "händelser"),
-        if ctx.years.contains(&(year - 1)) {
-            format!(
-                "Antalet {} jämfört med samma period {} ({}).",
-                change_words(now.total, prev.total),
-                year - 1,
-                fmt_int_sv(i64::from(prev.total))
-            )
-        } else {
-            format!(
-                "För samma period {} finns inga uppgifter i trygg.",
-                year - 1
-            )
-        }
+        ctx.vs_same_period(year - 1, now.total, prev.total)
     ))];
     let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
     if !changes.is_empty() && ctx.years.contains(&(year - 1)) {
