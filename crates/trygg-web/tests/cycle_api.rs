@@ -10,7 +10,6 @@ use trygg_domain::{Actor, Role};
 use trygg_store::AuditFilter;
 
 struct App {
-    base: String,
     coordinator: String,
     analyst: String,
     reporter: String,
@@ -26,16 +25,9 @@ impl App {
         token: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut r = self
-            .client
-            .request(method, format!("{}/api/v1{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let r = r.send().await.unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
+        self.spawned
+            .call(&self.client, method, path, token, body)
+            .await
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -74,7 +66,6 @@ async fn spawn() -> App {
     let [coordinator, analyst, reporter, _, _] =
         <[String; 5]>::try_from(spawned.tokens.clone()).unwrap();
     App {
-        base: spawned.base.clone(),
         coordinator,
         analyst,
         reporter,

@@ -13,7 +13,6 @@ use trygg_domain::Role;
 use trygg_store::AuditFilter;
 
 struct App {
-    base: String,
     coordinator: String,
     steering: String,
     reporter: String,
@@ -29,16 +28,15 @@ impl App {
         token: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut r = self
-            .client
-            .request(method, format!("{}/api/v1/partnership{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let r = r.send().await.unwrap();
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
+        self.spawned
+            .call(
+                &self.client,
+                method,
+                &format!("/partnership{path}"),
+                token,
+                body,
+            )
+            .await
     }
 
     async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
@@ -79,7 +77,6 @@ async fn spawn() -> App {
     let [coordinator, steering, reporter] =
         <[String; 3]>::try_from(spawned.tokens.clone()).unwrap();
     App {
-        base: spawned.base.clone(),
         coordinator,
         steering,
         reporter,

@@ -103,6 +103,29 @@ pub struct Spawned {
     pub state: trygg_web::AppState,
 }
 
+impl Spawned {
+    /// `method /api/v1{path}` with `token`, and a JSON body if given: the status and the JSON
+    /// answer (`Null` when there is none).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut r = client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
 /// Spawns the app with these users: (organisation name, e-mail, role). Organisations are
 /// created on first mention, as kommuner.
 pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
