@@ -71,6 +71,19 @@ pub struct Position {
 impl Position {
     /// A position from WGS84 degrees; refused outside Sweden's extent.
     pub fn from_wgs84(lat: f64, lon: f64, precision: Precision) -> Result<Self, ValidationError> {
+        Self::check_wgs84(lat, lon)?;
+        let g = trygg_geo::wgs84_to_sweref99tm(Wgs84 { lat, lon });
+        Ok(Self {
+            lat,
+            lon,
+            n: g.n,
+            e: g.e,
+            precision,
+        })
+    }
+
+    /// Refuses WGS84 degrees outside Sweden's extent, saying when they look swapped.
+    fn check_wgs84(lat: f64, lon: f64) -> Result<(), ValidationError> {
         let p = Wgs84 { lat, lon };
         if !lat.is_finite() || !lon.is_finite() || !trygg_geo::in_sweden_extent(p) {
             let hint = if trygg_geo::in_sweden_extent(Wgs84 { lat: lon, lon: lat }) {
@@ -86,14 +99,7 @@ impl Position {
                 ),
             ));
         }
-        let g = trygg_geo::wgs84_to_sweref99tm(p);
-        Ok(Self {
-            lat,
-            lon,
-            n: g.n,
-            e: g.e,
-            precision,
-        })
+        Ok(())
     }
 
     /// A position from SWEREF 99 TM metres; refused outside Sweden's extent.
@@ -374,7 +380,14 @@ impl NewIncident {
         }
         if let Some(p) = &self.position {
             // Re-check: a Position can arrive through serde without its constructor.
-            Position::from_wgs84(p.lat, p.lon, p.precision)?;
+            Position::check_wgs84(p.lat, p.lon)?;
+            if !p.n.is_finite() || !p.e.is_finite() {
+                return Err(ValidationError::new(
+                    ErrorCode::Invalid,
+                    "position",
+                    "SWEREF 99 TM coordinates must be numbers in metres.",
+                ));
+            }
         }
         check_text(
             "description",
