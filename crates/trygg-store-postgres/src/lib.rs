@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
+use jiff::Timestamp;
 use sqlx::{PgPool, Postgres, Transaction, postgres::PgPoolOptions};
-use trygg_store::{Result, StoreError, sql::EmbeddedMigration};
+use trygg_store::{AssignedIncident, Result, StoreError, sql::EmbeddedMigration};
 
 /// The migrations, in order; compiled into the binary.
 pub const MIGRATIONS: &[EmbeddedMigration] = &[
@@ -55,17 +56,15 @@ impl PostgresStore {
         Ok(self.pool.begin().await?)
     }
 
-    /// PostgreSQL keeps its indexes during bulk inserts (other servers may be reading).
-    async fn before_bulk_insert(&self, _tx: &mut Transaction<'static, Postgres>) -> Result<()> {
-        Ok(())
-    }
-
-    async fn after_bulk_insert(
+    /// PostgreSQL writes bulk batches with the generic multi-row INSERTs and keeps its
+    /// indexes meanwhile (other servers may be reading).
+    async fn insert_bulk(
         &self,
         _tx: &mut Transaction<'static, Postgres>,
-        _inserted: bool,
-    ) -> Result<()> {
-        Ok(())
+        _incidents: &[&AssignedIncident],
+        _at: Timestamp,
+    ) -> Result<Option<Vec<i64>>> {
+        Ok(None)
     }
 }
 

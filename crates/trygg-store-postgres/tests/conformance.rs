@@ -68,3 +68,15 @@ async fn conformance_on_postgres() {
     drop(reopened);
     drop_database(&admin, &url).await;
 }
+
+#[tokio::test]
+async fn bulk_batches_read_back_as_written_on_postgres() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin, "bulk").await;
+    let store = PostgresStore::connect(&url)
+        .await
+        .expect("connect and migrate");
+    trygg_store::conformance::check_bulk(&store).await;
+    drop(store);
+    drop_database(&admin, &url).await;
+}

@@ -1048,3 +1048,195 @@ pub async fn check_reopened(store: &dyn Store) {
         "every acknowledged incident survives a reopen"
     );
 }
+
+/// A bulk batch ([`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents or more, which a backend
+/// may write its own way) reads back exactly as the row-by-row path would have stored it, every
+/// field and area link; a bulk batch with a dangling reference writes nothing; and the
+/// connection's constraints are enforced again afterwards. Expects a fresh database.
+pub async fn check_bulk(store: &dyn Store) {
+    use crate::sql::{BULK_ROWS, incident_from_new, whole_seconds};
+    let actor = Actor::system("conformance");
+    let org = store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: "LPO Bulk".into(),
+                kind: OrgKind::Lokalpolisomrade,
+                parent_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let user = store
+        .create_user(
+            &actor,
+            NewUser {
+                email: "bulk@demo".into(),
+                display_name: "Bulk".into(),
+                organisation_id: org.id,
+                roles: vec![Role::Reporter],
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let geometry = json!({"type": "Polygon", "coordinates": [[[17.60, 59.84], [17.68, 59.84], [17.68, 59.88], [17.60, 59.88], [17.60, 59.84]]]});
+    let areas: Vec<AreaId> = store
+        .upsert_areas(
+            &actor,
+            (0..3)
+                .map(|k| NewArea {
+                    name: format!("Område {k}"),
+                    code: Some(format!("O{k}")),
+                    kind: AreaKind::District,
+                    geometry: geometry.clone(),
+                })
+                .collect(),
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let (report, _) = store
+        .create_report(
+            &actor,
+            NewReport {
+                organisation_id: org.id,
+                reporter_id: Some(user.id),
+                incidents: vec![assigned(
+                    sample_incident(org.id, "2020-01-01T12:00:00Z", "ordning.brak"),
+                    &[],
+                )],
+            },
+        )
+        .await
+        .unwrap();
+
+    // Every optional field both set and empty, several categories and channels, area lists
+    // with repeats, and times running backwards (input order is not time order).
+    let codes: Vec<&str> = Taxonomy.all().iter().map(|c| c.code).take(7).collect();
+    let n = BULK_ROWS + 7;
+    let batch: Vec<AssignedIncident> = (0..n)
+        .map(|k| {
+            let mut i = sample_incident(org.id, "2024-06-30T23:00:00Z", codes[k % codes.len()]);
+            i.occurred_from -= jiff::SignedDuration::from_secs(k as i64 * 97);
+            i.occurred_to =
+                (k % 3 == 0).then(|| i.occurred_from + jiff::SignedDuration::from_secs(3600));
+            i.reported_at = (k % 5 != 0).then(|| t("2024-07-01T08:00:00Z"));
+            i.place_type = [None, Some(PlaceType::Street), Some(PlaceType::Park)][k % 3];
+            i.position = match k % 4 {
+                0 => None,
+                1 => Some(Position::from_wgs84(59.85, 17.63, Precision::Area).unwrap()),
+                _ => Some(
+                    Position::from_sweref99tm(6_637_000.5 + k as f64, 647_000.25, Precision::Exact)
+                        .unwrap(),
+                ),
+            };
+            i.place = Some(format!("Plats {k}"));
+            i.channel = [Channel::Import, Channel::Api][k % 2];
+            i.external_id = (k % 7 != 0).then(|| format!("B-{k}"));
+            i.description = (k % 2 == 0).then(|| format!("Händelse nr {k} – å ä ö"));
+            i.visibility = [Visibility::Shared, Visibility::Internal][k % 2];
+            i.report_id = (k % 11 == 0).then_some(report.id);
+            i.created_by = (k % 13 == 0).then_some(user.id);
+            let links = match k % 4 {
+                0 => vec![],
+                1 => vec![areas[0]],
+                2 => vec![areas[2], areas[1]],
+                _ => vec![areas[1], areas[0], areas[1]],
+            };
+            assigned(i, &links)
+        })
+        .collect();
+    let all = IncidentFilter {
+        scope: Scope::All,
+        organisations: vec![org.id],
+        limit: trygg_domain::incident::MAX_PAGE,
+        ..Default::default()
+    };
+    let before = count(store, all.clone()).await;
+
+    // A dangling area link fails the whole batch, however the backend writes it.
+    let mut dangling = batch.clone();
+    dangling[n - 1].areas = vec![AreaId(424_242)];
+    let err = store
+        .write_incidents(&actor, dangling, BatchAudit::Batch(json!({})))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound { .. }),
+        "a bulk batch linking an unknown area: {err:?}"
+    );
+    assert_eq!(count(store, all.clone()).await, before, "nothing written");
+
+    let start = whole_seconds(Timestamp::now());
+    let outcome = store
+        .write_incidents(&actor, batch.clone(), BatchAudit::Batch(json!({})))
+        .await
+        .expect("bulk write");
+    let end = Timestamp::now();
+    assert_eq!(outcome.created as usize, n);
+    let mut stored = Vec::new();
+    loop {
+        let page = store
+            .list_incidents(&IncidentFilter {
+                offset: stored.len() as u64,
+                ..all.clone()
+            })
+            .await
+            .unwrap();
+        if page.items.is_empty() {
+            break;
+        }
+        stored.extend(page.items);
+    }
+    // All but the report's incident.
+    stored.retain(|i| i.place.as_deref() != Some("Stora torget"));
+    assert_eq!(
+        stored.len(),
+        n,
+        "every incident of the batch is listed once"
+    );
+    let by_place: std::collections::HashMap<&str, &trygg_domain::Incident> = stored
+        .iter()
+        .map(|i| (i.place.as_deref().unwrap(), i))
+        .collect();
+    for a in &batch {
+        let got = by_place[a.incident.place.as_deref().unwrap()];
+        let mut want = incident_from_new(got.id.0, &a.incident, &a.areas, got.reported_at);
+        if a.incident.reported_at.is_none() {
+            assert!(
+                (start..=end).contains(&got.reported_at),
+                "a missing report time is the time of writing"
+            );
+            want.reported_at = got.reported_at;
+        }
+        assert_eq!(got, &want, "a bulk-written incident reads back as written");
+    }
+
+    // The constraints hold again on the same store.
+    let err = store
+        .create_incident(
+            &actor,
+            assigned(
+                sample_incident(org.id, "2024-07-02T10:00:00Z", "ordning.brak"),
+                &[AreaId(424_242)],
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound { .. }),
+        "an unknown area after a bulk write: {err:?}"
+    );
+    let again = store
+        .write_incidents(&actor, batch[1..2].to_vec(), BatchAudit::Each)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.created, again.unchanged),
+        (0, 1),
+        "the rebuilt unique key still identifies a bulk-written incident"
+    );
+}

@@ -9,11 +9,12 @@
 
 /// Implements [`Store`](crate::Store) for `$store`, which must have a field
 /// `pool: sqlx::Pool<$db>` and inherent methods `async fn begin_write(&self) ->
-/// trygg_store::Result<sqlx::Transaction<'static, $db>>`, `async fn before_bulk_insert(&self,
-/// tx: &mut Transaction<'static, $db>) -> trygg_store::Result<()>` and `async fn
-/// after_bulk_insert(&self, tx, inserted: bool) -> trygg_store::Result<()>`, called around
-/// batches of at least [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents (the latter also when
-/// the insert failed, with `inserted = false`, to undo connection settings).
+/// trygg_store::Result<sqlx::Transaction<'static, $db>>` and `async fn insert_bulk(&self, tx:
+/// &mut Transaction<'static, $db>, incidents: &[&AssignedIncident], at: Timestamp) ->
+/// trygg_store::Result<Option<Vec<i64>>>`, offered batches of at least
+/// [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents: it inserts them (with their area links)
+/// its own way and returns their ids in order, or returns `None` to have the generic multi-row
+/// INSERTs do it.
 #[macro_export]
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
@@ -26,7 +27,7 @@ macro_rules! impl_store {
                 NewOrganisation, NewUser, Organisation, Page, Report, Scope, User, UserId,
                 incident::{DEFAULT_PAGE, MAX_PAGE},
             };
-            use $crate::sql::{self, INCIDENT_COLUMNS, IncidentValues, USER_COLUMNS};
+            use $crate::sql::{self, INCIDENT_COLUMNS, USER_COLUMNS};
             use $crate::{
                 AnalysisRow, AssignedIncident, AuditFilter, BatchAudit, NewReport, Result, StoreError,
                 UserCredentials, WriteOutcome,
@@ -76,8 +77,22 @@ macro_rules! impl_store {
                 serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
             }
 
+            /// Adds one value to `args`.
+            fn add_value<'q>(
+                args: &mut <$db as ::sqlx::Database>::Arguments<'q>,
+                value: sql::Value<'q>,
+            ) -> Result<()> {
+                use ::sqlx::Arguments as _;
+                match value {
+                    sql::Value::Int(v) => args.add(v),
+                    sql::Value::Real(v) => args.add(v),
+                    sql::Value::Text(v) => args.add(v),
+                }
+                .map_err(|e| StoreError::Database(::sqlx::Error::Encode(e)))
+            }
+
             /// The 18 insert values of each incident in `chunk`, borrowed, in
-            /// [`sql::INCIDENT_INSERT_COLUMNS`] order (the same values as [`IncidentValues`]).
+            /// [`sql::INCIDENT_FIELDS`] order.
             fn incident_arguments<'q>(
                 chunk: &'q [&'q AssignedIncident],
                 at: Timestamp,
@@ -85,28 +100,10 @@ macro_rules! impl_store {
                 use ::sqlx::Arguments as _;
                 let mut args = <$db as ::sqlx::Database>::Arguments::<'q>::default();
                 args.reserve(chunk.len() * 18, chunk.len() * 160);
-                let encode = |e| StoreError::Database(::sqlx::Error::Encode(e));
                 for a in chunk {
-                    let i = &a.incident;
-                    let p = i.position.as_ref();
-                    args.add(i.occurred_from.as_second()).map_err(encode)?;
-                    args.add(i.occurred_to_or_from().as_second()).map_err(encode)?;
-                    args.add(i.reported_at.unwrap_or(at).as_second()).map_err(encode)?;
-                    args.add(i.category.as_str()).map_err(encode)?;
-                    args.add(i.place_type.map(|t| t.as_str())).map_err(encode)?;
-                    args.add(p.map(|p| p.lat)).map_err(encode)?;
-                    args.add(p.map(|p| p.lon)).map_err(encode)?;
-                    args.add(p.map(|p| p.n)).map_err(encode)?;
-                    args.add(p.map(|p| p.e)).map_err(encode)?;
-                    args.add(p.map(|p| p.precision.as_str())).map_err(encode)?;
-                    args.add(i.place.as_deref()).map_err(encode)?;
-                    args.add(i.source_org.0).map_err(encode)?;
-                    args.add(i.channel.as_str()).map_err(encode)?;
-                    args.add(i.external_id.as_deref()).map_err(encode)?;
-                    args.add(i.description.as_deref()).map_err(encode)?;
-                    args.add(i.visibility.as_str()).map_err(encode)?;
-                    args.add(i.report_id.map(|r| r.0)).map_err(encode)?;
-                    args.add(i.created_by.map(|u| u.0)).map_err(encode)?;
+                    for value in sql::incident_values(&a.incident, at) {
+                        add_value(&mut args, value)?;
+                    }
                 }
                 Ok(args)
             }
@@ -141,7 +138,7 @@ macro_rules! impl_store {
                     None
                 };
                 let tail = if SEQUENTIAL_IDS { "" } else { " RETURNING id" };
-                let head = format!("INSERT INTO incidents ({})", sql::INCIDENT_INSERT_COLUMNS);
+                let head = format!("INSERT INTO incidents ({})", sql::INCIDENT_FIELDS.join(", "));
                 let full_rows = sql::INSERT_CHUNK.min(incidents.len());
                 let full = sql::values_sql(&head, 18, full_rows, tail, NUMBERED);
                 let mut links = AreaLinks::default();
@@ -268,26 +265,20 @@ macro_rules! impl_store {
                 a: &AssignedIncident,
                 at: Timestamp,
             ) -> Result<()> {
-                let v = IncidentValues::new(&a.incident, at);
-                let mut qb = QueryBuilder::<$db>::new("UPDATE incidents SET ");
-                let mut s = qb.separated(", ");
-                s.push("occurred_from = ").push_bind_unseparated(v.occurred_from);
-                s.push("occurred_to = ").push_bind_unseparated(v.occurred_to);
-                s.push("reported_at = ").push_bind_unseparated(v.reported_at);
-                s.push("category = ").push_bind_unseparated(v.category);
-                s.push("place_type = ").push_bind_unseparated(v.place_type);
-                s.push("lat = ").push_bind_unseparated(v.lat);
-                s.push("lon = ").push_bind_unseparated(v.lon);
-                s.push("n = ").push_bind_unseparated(v.n);
-                s.push("e = ").push_bind_unseparated(v.e);
-                s.push("precision = ").push_bind_unseparated(v.precision);
-                s.push("place = ").push_bind_unseparated(v.place);
-                s.push("description = ").push_bind_unseparated(v.description);
-                s.push("visibility = ").push_bind_unseparated(v.visibility);
-                s.push("report_id = ").push_bind_unseparated(v.report_id);
-                s.push("created_by = ").push_bind_unseparated(v.created_by);
-                qb.push(" WHERE id = ").push_bind(id);
-                qb.build()
+                let mut text = String::from("UPDATE incidents SET ");
+                let mut args = <$db as ::sqlx::Database>::Arguments::<'_>::default();
+                let mut n = 0;
+                for (field, value) in sql::INCIDENT_FIELDS.into_iter().zip(sql::incident_values(&a.incident, at)) {
+                    if sql::updatable_field(field) {
+                        n += 1;
+                        let sep = if n == 1 { "" } else { ", " };
+                        text.push_str(&format!("{sep}{field} = ${n}"));
+                        add_value(&mut args, value)?;
+                    }
+                }
+                text.push_str(&format!(" WHERE id = ${}", n + 1));
+                add_value(&mut args, sql::Value::Int(Some(id)))?;
+                ::sqlx::query_with::<$db, _>(&text, args)
                     .execute(&mut **tx)
                     .await
                     .map_err(|e| sql::classify("incident", e))?;
@@ -335,7 +326,8 @@ macro_rules! impl_store {
 
             /// Stored incidents with these external ids, keyed by (channel, org, external id).
             /// A (channel, organisation) with no stored external id at all (a first import) is
-            /// answered from the index without looking up each id.
+            /// answered by one pass over the external-id index (it stops at the first match)
+            /// instead of a lookup per id.
             async fn existing_by_external_id(
                 tx: &mut Tx,
                 incidents: &[AssignedIncident],
@@ -882,10 +874,8 @@ macro_rules! impl_store {
                     let mut tx = self.begin_write().await?;
                     let existing = existing_by_external_id(&mut tx, &incidents).await?;
                     let mut outcome = WriteOutcome::default();
-                    // New incidents as (time, index), to be written in time order, so the time
-                    // index is appended to rather than scattered into (several times faster for
-                    // large imports), and ids follow time.
-                    let mut order: Vec<(i64, usize)> = Vec::with_capacity(incidents.len());
+                    // The new incidents, as indices into `incidents`.
+                    let mut order: Vec<usize> = Vec::with_capacity(incidents.len());
                     for (k, a) in incidents.iter().enumerate() {
                         if !keep[k] {
                             continue;
@@ -899,7 +889,7 @@ macro_rules! impl_store {
                             _ => None,
                         };
                         let Some(old) = old else {
-                            order.push((a.incident.occurred_from.as_second(), k));
+                            order.push(k);
                             continue;
                         };
                         let mut new = sql::incident_from_new(old.id.0, &a.incident, &a.areas, at);
@@ -918,21 +908,26 @@ macro_rules! impl_store {
                         outcome.updated += 1;
                     }
                     drop(existing);
-                    order.sort_unstable();
-                    let fresh: Vec<&AssignedIncident> = order.iter().map(|&(_, k)| &incidents[k]).collect();
-                    let bulk = fresh.len() >= $crate::sql::BULK_ROWS;
-                    if bulk {
-                        self.before_bulk_insert(&mut tx).await?;
+                    // A bulk batch goes to the backend in input order: the backend rebuilds its
+                    // indexes afterwards, and reading a million incidents in order is several
+                    // times faster than in time order, which scatters every read across memory
+                    // (half of SQLite's bulk insert time for an unsorted file). Its ids follow
+                    // the file, which for exports usually means time.
+                    let mut bulk = None;
+                    if order.len() >= $crate::sql::BULK_ROWS {
+                        let fresh: Vec<&AssignedIncident> = order.iter().map(|&k| &incidents[k]).collect();
+                        bulk = self.insert_bulk(&mut tx, &fresh, at).await?;
                     }
-                    let inserted = insert_incidents(&mut tx, &fresh, at).await;
-                    let ids = if bulk {
-                        // Called also after a failed insert, to restore connection settings.
-                        let after = self.after_bulk_insert(&mut tx, inserted.is_ok()).await;
-                        let ids = inserted?;
-                        after?;
-                        ids
-                    } else {
-                        inserted?
+                    let ids = match bulk {
+                        Some(ids) => ids,
+                        None => {
+                            // Otherwise in time order (stable: ties keep input order), so the
+                            // time index is appended to rather than scattered into, and ids
+                            // follow time.
+                            order.sort_by_key(|&k| incidents[k].incident.occurred_from);
+                            let fresh: Vec<&AssignedIncident> = order.iter().map(|&k| &incidents[k]).collect();
+                            insert_incidents(&mut tx, &fresh, at).await?
+                        }
                     };
                     outcome.created = ids.len() as u64;
                     outcome.ids.extend(ids.iter().map(|&i| IncidentId(i)));
@@ -946,12 +941,12 @@ macro_rules! impl_store {
                             "summary": summary,
                         }))).await?;
                     } else {
-                        for (id, a) in ids.iter().zip(&fresh) {
+                        for (id, &k) in ids.iter().zip(&order) {
+                            let a = &incidents[k];
                             let created = sql::incident_from_new(*id, &a.incident, &a.areas, at);
                             audit(&mut tx, actor, "create", "incident", Some(id.to_string()), None, Some(to_json(&created))).await?;
                         }
                     }
-                    drop(fresh);
                     // The analysis rows are built while SQLite commits on its own thread.
                     let rows = async {
                         let mut rows = ::std::mem::take(&mut outcome.rows);
@@ -959,7 +954,7 @@ macro_rules! impl_store {
                         rows.extend(
                             ids.iter()
                                 .zip(&order)
-                                .map(|(&id, &(_, k))| sql::analysis_row(id, &incidents[k].incident, &incidents[k].areas)),
+                                .map(|(&id, &k)| sql::analysis_row(id, &incidents[k].incident, &incidents[k].areas)),
                         );
                         rows.sort_unstable_by_key(|r| r.id);
                         rows

@@ -303,110 +303,72 @@ where
     }
 }
 
-/// The values of one incident row, in [`INCIDENT_COLUMNS`] order without `id`, ready to bind.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IncidentValues {
-    /// Unix seconds.
-    pub occurred_from: i64,
-    /// Unix seconds.
-    pub occurred_to: i64,
-    /// Unix seconds.
-    pub reported_at: i64,
-    /// Category code.
-    pub category: String,
-    /// Place type.
-    pub place_type: Option<String>,
-    /// Latitude.
-    pub lat: Option<f64>,
-    /// Longitude.
-    pub lon: Option<f64>,
-    /// Northing.
-    pub n: Option<f64>,
-    /// Easting.
-    pub e: Option<f64>,
-    /// Precision.
-    pub precision: Option<String>,
-    /// Place name.
-    pub place: Option<String>,
-    /// Source organisation.
-    pub source_org: i64,
-    /// Channel.
-    pub channel: String,
-    /// External id.
-    pub external_id: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Visibility.
-    pub visibility: String,
-    /// Report.
-    pub report_id: Option<i64>,
-    /// Filing user.
-    pub created_by: Option<i64>,
+/// The stored columns of an incident, in insert order ([`INCIDENT_COLUMNS`] without `id`);
+/// [`incident_values`] gives a row's values in the same order.
+pub const INCIDENT_FIELDS: [&str; 18] = [
+    "occurred_from",
+    "occurred_to",
+    "reported_at",
+    "category",
+    "place_type",
+    "lat",
+    "lon",
+    "n",
+    "e",
+    "precision",
+    "place",
+    "source_org",
+    "channel",
+    "external_id",
+    "description",
+    "visibility",
+    "report_id",
+    "created_by",
+];
+
+/// The fields an update may change: all but the identity (`source_org`, `channel`,
+/// `external_id`), which picks the row.
+pub fn updatable_field(name: &str) -> bool {
+    !matches!(name, "source_org" | "channel" | "external_id")
 }
 
-/// The column list matching [`IncidentValues`] (for INSERT).
-pub const INCIDENT_INSERT_COLUMNS: &str = "occurred_from, occurred_to, reported_at, category, \
-    place_type, lat, lon, n, e, precision, place, source_org, channel, external_id, \
-    description, visibility, report_id, created_by";
+/// One value to bind, borrowed from the incident, typed also when NULL (PostgreSQL infers a
+/// parameter's type from the value sent).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    /// INTEGER / BIGINT.
+    Int(Option<i64>),
+    /// REAL / DOUBLE PRECISION.
+    Real(Option<f64>),
+    /// TEXT.
+    Text(Option<&'a str>),
+}
 
-impl IncidentValues {
-    /// The row for a validated incident; `now` fills a missing `reported_at`.
-    pub fn new(i: &trygg_domain::NewIncident, now: Timestamp) -> Self {
-        Self {
-            occurred_from: i.occurred_from.as_second(),
-            occurred_to: i.occurred_to_or_from().as_second(),
-            reported_at: i.reported_at.unwrap_or(now).as_second(),
-            category: i.category.clone(),
-            place_type: i.place_type.map(|p| p.as_str().to_string()),
-            lat: i.position.map(|p| p.lat),
-            lon: i.position.map(|p| p.lon),
-            n: i.position.map(|p| p.n),
-            e: i.position.map(|p| p.e),
-            precision: i.position.map(|p| p.precision.as_str().to_string()),
-            place: i.place.clone(),
-            source_org: i.source_org.0,
-            channel: i.channel.as_str().to_string(),
-            external_id: i.external_id.clone(),
-            description: i.description.clone(),
-            visibility: i.visibility.as_str().to_string(),
-            report_id: i.report_id.map(|r| r.0),
-            created_by: i.created_by.map(|u| u.0),
-        }
-    }
-
-    /// Binds the 18 values as one parenthesised tuple.
-    pub fn push_tuple<'a, DB>(self, qb: &mut QueryBuilder<'a, DB>)
-    where
-        DB: Database,
-        i64: Encode<'a, DB> + Type<DB>,
-        f64: Encode<'a, DB> + Type<DB>,
-        String: Encode<'a, DB> + Type<DB>,
-        Option<i64>: Encode<'a, DB> + Type<DB>,
-        Option<f64>: Encode<'a, DB> + Type<DB>,
-        Option<String>: Encode<'a, DB> + Type<DB>,
-    {
-        qb.push("(");
-        let mut t = qb.separated(", ");
-        t.push_bind(self.occurred_from)
-            .push_bind(self.occurred_to)
-            .push_bind(self.reported_at)
-            .push_bind(self.category)
-            .push_bind(self.place_type)
-            .push_bind(self.lat)
-            .push_bind(self.lon)
-            .push_bind(self.n)
-            .push_bind(self.e)
-            .push_bind(self.precision)
-            .push_bind(self.place)
-            .push_bind(self.source_org)
-            .push_bind(self.channel)
-            .push_bind(self.external_id)
-            .push_bind(self.description)
-            .push_bind(self.visibility)
-            .push_bind(self.report_id)
-            .push_bind(self.created_by);
-        qb.push(")");
-    }
+/// The row of a validated incident, in [`INCIDENT_FIELDS`] order; `now` fills a missing
+/// `reported_at`. The one mapping from the domain to the stored row: every write path (the
+/// generic multi-row INSERT, updates, SQLite's bulk path) binds these.
+pub fn incident_values(i: &trygg_domain::NewIncident, now: Timestamp) -> [Value<'_>; 18] {
+    let p = i.position.as_ref();
+    [
+        Value::Int(Some(i.occurred_from.as_second())),
+        Value::Int(Some(i.occurred_to_or_from().as_second())),
+        Value::Int(Some(i.reported_at.unwrap_or(now).as_second())),
+        Value::Text(Some(i.category.as_str())),
+        Value::Text(i.place_type.map(|t| t.as_str())),
+        Value::Real(p.map(|p| p.lat)),
+        Value::Real(p.map(|p| p.lon)),
+        Value::Real(p.map(|p| p.n)),
+        Value::Real(p.map(|p| p.e)),
+        Value::Text(p.map(|p| p.precision.as_str())),
+        Value::Text(i.place.as_deref()),
+        Value::Int(Some(i.source_org.0)),
+        Value::Text(Some(i.channel.as_str())),
+        Value::Text(i.external_id.as_deref()),
+        Value::Text(i.description.as_deref()),
+        Value::Text(Some(i.visibility.as_str())),
+        Value::Int(i.report_id.map(|r| r.0)),
+        Value::Int(i.created_by.map(|u| u.0)),
+    ]
 }
 
 /// From this many new incidents in one batch on, a backend may suspend and rebuild its
