@@ -1215,6 +1215,37 @@ pub async fn check_bulk(store: &dyn Store) {
         assert_eq!(got, &want, "a bulk-written incident reads back as written");
     }
 
+    // Written again with three changes spread over the batch (stored versions are looked up
+    // in parts): those three are updated in place, the rest are unchanged.
+    let mut again: Vec<AssignedIncident> = batch
+        .iter()
+        .filter(|a| a.incident.external_id.is_some())
+        .cloned()
+        .collect();
+    let changed = [1, again.len() / 2 + 1, again.len() - 1];
+    for &c in &changed {
+        again[c].incident.description = Some(format!("Ändrad {c}"));
+    }
+    let outcome = store
+        .write_incidents(&actor, again.clone(), BatchAudit::Batch(json!({})))
+        .await
+        .expect("write the batch again");
+    assert_eq!(
+        (outcome.created, outcome.updated, outcome.unchanged as usize),
+        (0, 3, again.len() - 3),
+        "a re-import updates what changed and nothing else"
+    );
+    for &c in &changed {
+        let place = again[c].incident.place.as_deref().unwrap();
+        let id = by_place[place].id;
+        let got = store.get_incident(id, Scope::All).await.unwrap().unwrap();
+        assert_eq!(
+            got.description,
+            Some(format!("Ändrad {c}")),
+            "{place} updated"
+        );
+    }
+
     // The constraints hold again on the same store.
     let err = store
         .create_incident(

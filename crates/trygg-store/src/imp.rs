@@ -324,25 +324,21 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            /// Stored incidents with these external ids, keyed by (channel, org, external id).
-            /// A (channel, organisation) with no stored external id at all (a first import) is
-            /// answered by one pass over the external-id index (it stops at the first match)
-            /// instead of a lookup per id.
-            async fn existing_by_external_id(
+            /// The (channel, organisation) pairs among `incidents` that have any stored
+            /// external id. The others are new sources (a first import): one pass over the
+            /// external-id index answers that (it stops at the first match), instead of a
+            /// lookup per id.
+            async fn sources_with_stored_ids(
                 tx: &mut Tx,
                 incidents: &[AssignedIncident],
-            ) -> Result<::std::collections::HashMap<(&'static str, i64, String), Incident>> {
-                let mut keys: ::std::collections::BTreeMap<(&'static str, i64), Vec<&str>> =
-                    ::std::collections::BTreeMap::new();
-                for a in incidents {
-                    if let Some(x) = &a.incident.external_id {
-                        keys.entry((a.incident.channel.as_str(), a.incident.source_org.0))
-                            .or_default()
-                            .push(x.as_str());
-                    }
-                }
-                let mut found = ::std::collections::HashMap::new();
-                for ((channel, org), ext) in keys {
+            ) -> Result<::std::collections::BTreeSet<(&'static str, i64)>> {
+                let pairs: ::std::collections::BTreeSet<(&'static str, i64)> = incidents
+                    .iter()
+                    .filter(|a| a.incident.external_id.is_some())
+                    .map(|a| (a.incident.channel.as_str(), a.incident.source_org.0))
+                    .collect();
+                let mut stored = ::std::collections::BTreeSet::new();
+                for (channel, org) in pairs {
                     let any: bool = ::sqlx::query_scalar(
                         "SELECT EXISTS (SELECT 1 FROM incidents WHERE channel = $1 \
                          AND source_org = $2 AND external_id IS NOT NULL)",
@@ -351,9 +347,32 @@ macro_rules! impl_store {
                     .bind(org)
                     .fetch_one(&mut **tx)
                     .await?;
-                    if !any {
-                        continue;
+                    if any {
+                        stored.insert((channel, org));
                     }
+                }
+                Ok(stored)
+            }
+
+            /// Stored incidents with the external ids of `incidents` from `sources`, keyed by
+            /// (channel, org, external id).
+            async fn existing_by_external_id(
+                tx: &mut Tx,
+                incidents: &[AssignedIncident],
+                sources: &::std::collections::BTreeSet<(&'static str, i64)>,
+            ) -> Result<::std::collections::HashMap<(&'static str, i64, String), Incident>> {
+                let mut keys: ::std::collections::BTreeMap<(&'static str, i64), Vec<&str>> =
+                    ::std::collections::BTreeMap::new();
+                for a in incidents {
+                    let source = (a.incident.channel.as_str(), a.incident.source_org.0);
+                    if let Some(x) = &a.incident.external_id
+                        && sources.contains(&source)
+                    {
+                        keys.entry(source).or_default().push(x.as_str());
+                    }
+                }
+                let mut found = ::std::collections::HashMap::new();
+                for ((channel, org), ext) in keys {
                     for chunk in ext.chunks(1000) {
                         let mut qb = QueryBuilder::<$db>::new(format!(
                             "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE channel = "
@@ -872,42 +891,52 @@ macro_rules! impl_store {
 
                     let at = now();
                     let mut tx = self.begin_write().await?;
-                    let existing = existing_by_external_id(&mut tx, &incidents).await?;
+                    let sources = sources_with_stored_ids(&mut tx, &incidents).await?;
                     let mut outcome = WriteOutcome::default();
                     // The new incidents, as indices into `incidents`.
                     let mut order: Vec<usize> = Vec::with_capacity(incidents.len());
-                    for (k, a) in incidents.iter().enumerate() {
-                        if !keep[k] {
-                            continue;
-                        }
-                        let old = match &a.incident.external_id {
-                            Some(x) if !existing.is_empty() => existing.get(&(
-                                a.incident.channel.as_str(),
-                                a.incident.source_org.0,
-                                x.clone(),
-                            )),
-                            _ => None,
+                    // Stored versions are looked up a thousand incidents at a time, so a large
+                    // re-import never holds more than that many of them.
+                    const LOOKUP: usize = 1000;
+                    for (part, chunk) in incidents.chunks(LOOKUP).enumerate() {
+                        let existing = if sources.is_empty() {
+                            ::std::collections::HashMap::new()
+                        } else {
+                            existing_by_external_id(&mut tx, chunk, &sources).await?
                         };
-                        let Some(old) = old else {
-                            order.push(k);
-                            continue;
-                        };
-                        let mut new = sql::incident_from_new(old.id.0, &a.incident, &a.areas, at);
-                        if a.incident.reported_at.is_none() {
-                            new.reported_at = old.reported_at;
+                        for (j, a) in chunk.iter().enumerate() {
+                            let k = part * LOOKUP + j;
+                            if !keep[k] {
+                                continue;
+                            }
+                            let old = match &a.incident.external_id {
+                                Some(x) if !existing.is_empty() => existing.get(&(
+                                    a.incident.channel.as_str(),
+                                    a.incident.source_org.0,
+                                    x.clone(),
+                                )),
+                                _ => None,
+                            };
+                            let Some(old) = old else {
+                                order.push(k);
+                                continue;
+                            };
+                            let mut new = sql::incident_from_new(old.id.0, &a.incident, &a.areas, at);
+                            if a.incident.reported_at.is_none() {
+                                new.reported_at = old.reported_at;
+                            }
+                            if &new == old {
+                                outcome.unchanged += 1;
+                                continue;
+                            }
+                            update_incident(&mut tx, old.id.0, a, new.reported_at).await?;
+                            outcome.ids.push(old.id);
+                            outcome.rows.push(sql::analysis_row(old.id.0, &a.incident, &a.areas));
+                            audit(&mut tx, actor, "update", "incident", Some(old.id.to_string()),
+                                Some(to_json(old)), Some(to_json(&new))).await?;
+                            outcome.updated += 1;
                         }
-                        if &new == old {
-                            outcome.unchanged += 1;
-                            continue;
-                        }
-                        update_incident(&mut tx, old.id.0, a, new.reported_at).await?;
-                        outcome.ids.push(old.id);
-                        outcome.rows.push(sql::analysis_row(old.id.0, &a.incident, &a.areas));
-                        audit(&mut tx, actor, "update", "incident", Some(old.id.to_string()),
-                            Some(to_json(old)), Some(to_json(&new))).await?;
-                        outcome.updated += 1;
                     }
-                    drop(existing);
                     // A bulk batch goes to the backend in input order: the backend rebuilds its
                     // indexes afterwards, and reading a million incidents in order is several
                     // times faster than in time order, which scatters every read across memory
