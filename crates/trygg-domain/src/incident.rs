@@ -82,6 +82,18 @@ impl Position {
         })
     }
 
+    /// Refuses SWEREF 99 TM coordinates that are not numbers.
+    fn check_metres(n: f64, e: f64) -> Result<(), ValidationError> {
+        if n.is_finite() && e.is_finite() {
+            return Ok(());
+        }
+        Err(ValidationError::new(
+            ErrorCode::Invalid,
+            "position",
+            "SWEREF 99 TM coordinates must be numbers in metres.",
+        ))
+    }
+
     /// Refuses WGS84 degrees outside Sweden's extent, saying when they look swapped.
     fn check_wgs84(lat: f64, lon: f64) -> Result<(), ValidationError> {
         let p = Wgs84 { lat, lon };
@@ -104,13 +116,7 @@ impl Position {
 
     /// A position from SWEREF 99 TM metres; refused outside Sweden's extent.
     pub fn from_sweref99tm(n: f64, e: f64, precision: Precision) -> Result<Self, ValidationError> {
-        if !n.is_finite() || !e.is_finite() {
-            return Err(ValidationError::new(
-                ErrorCode::Invalid,
-                "position",
-                "SWEREF 99 TM coordinates must be numbers in metres.",
-            ));
-        }
+        Self::check_metres(n, e)?;
         let w = trygg_geo::sweref99tm_to_wgs84(Sweref99Tm { n, e });
         if !trygg_geo::in_sweden_extent(w) {
             let hint = if n < e {
@@ -381,13 +387,7 @@ impl NewIncident {
         if let Some(p) = &self.position {
             // Re-check: a Position can arrive through serde without its constructor.
             Position::check_wgs84(p.lat, p.lon)?;
-            if !p.n.is_finite() || !p.e.is_finite() {
-                return Err(ValidationError::new(
-                    ErrorCode::Invalid,
-                    "position",
-                    "SWEREF 99 TM coordinates must be numbers in metres.",
-                ));
-            }
+            Position::check_metres(p.n, p.e)?;
         }
         check_text(
             "description",
