@@ -99,7 +99,7 @@ macro_rules! impl_store {
             ) -> Result<<$db as ::sqlx::Database>::Arguments<'q>> {
                 use ::sqlx::Arguments as _;
                 let mut args = <$db as ::sqlx::Database>::Arguments::<'q>::default();
-                args.reserve(chunk.len() * 18, chunk.len() * 160);
+                args.reserve(chunk.len() * sql::INCIDENT_FIELDS.len(), chunk.len() * 160);
                 for a in chunk {
                     for value in sql::incident_values(&a.incident, at) {
                         add_value(&mut args, value)?;
@@ -140,7 +140,7 @@ macro_rules! impl_store {
                 let tail = if SEQUENTIAL_IDS { "" } else { " RETURNING id" };
                 let head = format!("INSERT INTO incidents ({})", sql::INCIDENT_FIELDS.join(", "));
                 let full_rows = sql::INSERT_CHUNK.min(incidents.len());
-                let full = sql::values_sql(&head, 18, full_rows, tail, NUMBERED);
+                let full = sql::values_sql(&head, sql::INCIDENT_FIELDS.len(), full_rows, tail, NUMBERED);
                 let mut links = AreaLinks::default();
                 let mut chunks = incidents.chunks(sql::INSERT_CHUNK);
                 let mut next = chunks.next().map(|c| (c, incident_arguments(c, at)));
@@ -149,7 +149,7 @@ macro_rules! impl_store {
                     let text = if chunk.len() == full_rows {
                         &full
                     } else {
-                        partial = sql::values_sql(&head, 18, chunk.len(), tail, NUMBERED);
+                        partial = sql::values_sql(&head, sql::INCIDENT_FIELDS.len(), chunk.len(), tail, NUMBERED);
                         &partial
                     };
                     let following = chunks.next();
