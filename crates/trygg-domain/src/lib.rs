@@ -15,6 +15,7 @@ pub mod incident;
 pub mod organisation;
 pub mod partnership;
 pub mod pnr;
+pub mod policy;
 pub mod report;
 pub mod user;
 
@@ -28,5 +29,6 @@ pub use incident::{
     Visibility,
 };
 pub use organisation::{NewOrganisation, OrgKind, Organisation};
+pub use policy::{Permission, Refusal};
 pub use report::Report;
 pub use user::{NewUser, Role, User};

@@ -4,26 +4,10 @@
 //! database does not leak working tokens.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
-use sha2::{Digest, Sha256};
 use trygg_domain::{Actor, Role, Scope, User};
 
 use crate::{ApiError, AppState};
-
-/// A new random token (64 hex characters).
-pub fn generate_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source works");
-    hex(&bytes)
-}
-
-/// The stored form of a token.
-pub fn hash_token(token: &str) -> String {
-    hex(&Sha256::digest(token.trim().as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use trygg_app::credentials::{generate_token, hash_token, verify_password};
 
 /// Who sees the lägesbild: everyone in the partnership but reporter-only accounts.
 pub const PICTURE_ROLES: &[Role] = &[
@@ -117,63 +101,5 @@ async fn from_session(parts: &Parts, state: &AppState) -> Result<Caller, ApiErro
             }
             Ok(Caller(s.user))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_random_and_hashes_stable() {
-        let (a, b) = (generate_token(), generate_token());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 64);
-        assert_eq!(hash_token(&a), hash_token(&format!(" {a}\n")));
-        assert_ne!(hash_token(&a), hash_token(&b));
-    }
-}
-
-/// Hashes a password with argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    if password.chars().count() < 4 {
-        return Err(ApiError::param(
-            "password",
-            "A password needs at least 4 characters.",
-        ));
-    }
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| ApiError::Internal(format!("random source: {e}")))?;
-    let salt =
-        SaltString::encode_b64(&salt).map_err(|e| ApiError::Internal(format!("salt: {e}")))?;
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
-}
-
-/// Whether `password` matches the stored PHC string.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(phc).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-#[cfg(test)]
-mod password_tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_only_themselves() {
-        let h = hash_password("demo").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("demo", &h));
-        assert!(!verify_password("Demo", &h));
-        assert!(!verify_password("demo", "not a hash"));
-        assert!(hash_password("abc").is_err());
     }
 }

@@ -38,6 +38,9 @@ pub enum ApiError {
     /// Signed in, but not allowed.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// Signed in, but the access policy refuses it; the sentence says why.
+    #[error("{0}")]
+    Refused(String),
     /// Not there (or not visible to this user).
     #[error("{0}")]
     NotFound(String),
@@ -65,7 +68,7 @@ impl ApiError {
             ApiError::InvalidJson(_) | ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) | ApiError::ImportFailed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Refused(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -80,7 +83,7 @@ impl ApiError {
             ApiError::BadParameter { .. } => "bad_parameter",
             ApiError::Invalid(e) => e.code.as_str(),
             ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Forbidden(_) | ApiError::Refused(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::ImportFailed(_) => "import_failed",
@@ -107,6 +110,21 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Conflict(m) => ApiError::Conflict(m),
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<trygg_app::AppError> for ApiError {
+    fn from(e: trygg_app::AppError) -> Self {
+        use trygg_app::AppError as A;
+        match e {
+            A::Invalid(v) => ApiError::Invalid(v),
+            A::BadParameter { field, message } => ApiError::BadParameter { field, message },
+            A::Forbidden(r) => ApiError::Refused(r.en),
+            A::NotFound(m) => ApiError::NotFound(m),
+            A::Conflict(m) => ApiError::Conflict(m),
+            A::ImportFailed(e) => ApiError::ImportFailed(e),
+            A::Internal(m) => ApiError::Internal(m),
         }
     }
 }

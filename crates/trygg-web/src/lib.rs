@@ -8,15 +8,9 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod error;
-pub mod followup;
 mod health;
-pub mod ingest;
-pub mod live;
 pub mod openapi;
-pub mod partnership;
-pub mod reports;
 pub mod session;
-pub mod time;
 pub mod ui;
 
 use std::sync::Arc;
@@ -26,16 +20,14 @@ use tower_http::trace::TraceLayer;
 use trygg_store::Store;
 
 pub use error::ApiError;
+pub use trygg_app::{App, AppError};
 
-/// What every handler can reach.
+/// What every handler can reach: the application and the web's own settings. It derefs to
+/// [`App`], so `state.store`, `state.tz` and the use cases' `&App` are one step away.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The database (reads).
-    pub store: Arc<dyn Store>,
-    /// The way incidents and areas are written.
-    pub ingest: ingest::Ingest,
-    /// Local time zone for dates without an offset and for display (Europe/Stockholm).
-    pub tz: jiff::tz::TimeZone,
+    /// The application: store, write path, snapshot, time zone, clock.
+    pub app: App,
     /// Settings of the web app.
     pub config: Arc<WebConfig>,
     /// Failed sign-ins per account.
@@ -64,20 +56,26 @@ impl Default for WebConfig {
     }
 }
 
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
 impl AppState {
-    /// State over `store` in time zone `tz`; loads the area index.
-    pub async fn load(
-        store: Arc<dyn Store>,
-        tz: jiff::tz::TimeZone,
-    ) -> Result<Self, trygg_store::StoreError> {
-        let ingest = ingest::Ingest::load(store.clone(), tz.clone()).await?;
-        Ok(Self {
-            store,
-            ingest,
-            tz,
+    /// The web's state over an application, with default web settings.
+    pub fn new(app: App) -> Self {
+        Self {
+            app,
             config: Arc::new(WebConfig::default()),
             limiter: Arc::default(),
-        })
+        }
+    }
+
+    /// State over `store` in time zone `tz`; loads the application (area index, snapshot).
+    pub async fn load(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Result<Self, AppError> {
+        Ok(Self::new(App::load(store, tz).await?))
     }
 
     /// The same state with these web settings.

@@ -77,13 +77,13 @@ impl App {
     async fn login(&self, email: &str) -> Browser {
         let store = &self.spawned.store;
         let user = store.user_credentials(email).await.unwrap().unwrap().user;
-        let cookie = trygg_web::auth::generate_token();
-        let csrf = trygg_web::auth::generate_token();
+        let cookie = trygg_app::credentials::generate_token();
+        let csrf = trygg_app::credentials::generate_token();
         store
             .create_session(
                 user.id,
                 &NewSession {
-                    token_hash: trygg_web::auth::hash_token(&cookie),
+                    token_hash: trygg_app::credentials::hash_token(&cookie),
                     csrf: csrf.clone(),
                     expires_at: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1),
                 },

@@ -418,13 +418,13 @@ async fn dev_dashboard() {
         .unwrap()
         .expect("analytiker@demo")
         .user;
-    let token = trygg_web::auth::generate_token();
+    let token = trygg_app::credentials::generate_token();
     store
         .create_api_token(
             &trygg_domain::Actor::system("dev"),
             user.id,
             "dev",
-            &trygg_web::auth::hash_token(&token),
+            &trygg_app::credentials::hash_token(&token),
         )
         .await
         .unwrap();

@@ -16,7 +16,6 @@ use trygg_domain::partnership::{
 use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, OrganisationId, Role};
 use trygg_store::{Store, StoreError, records};
 use trygg_store_sqlite::SqliteStore;
-use trygg_web::auth::hash_password;
 
 const PASSWORD: &str = "hemligt-123";
 
@@ -72,7 +71,10 @@ async fn spawn() -> App {
         .await
         .unwrap()
         .id;
-    let hash = hash_password(PASSWORD).unwrap();
+    let hash = trygg_app::credentials::Password::new(PASSWORD)
+        .unwrap()
+        .hash()
+        .unwrap();
     for r in Role::ALL {
         store
             .create_user(
@@ -105,7 +107,7 @@ async fn spawn() -> App {
         records::create(s, &actor, kommun, &f).await.unwrap();
     }
     let p2020 = seed::followed_up_plans().remove(0);
-    trygg_web::partnership::create_plan(s, &actor, kommun, &p2020)
+    trygg_app::partnership::create_plan(s, &actor, kommun, &p2020)
         .await
         .unwrap();
     for p in seed::citizen_promises() {
@@ -273,7 +275,7 @@ async fn records_round_trip_with_their_rules() {
 
     // A plan is checked against the stored agreement: outside its period, refused …
     let mut late = seed::followed_up_plans()[0].copy_as_draft(2024);
-    let err = trygg_web::partnership::create_plan(s, &actor, app.kommun, &late)
+    let err = trygg_app::partnership::create_plan(s, &actor, app.kommun, &late)
         .await
         .unwrap_err();
     assert!(
@@ -283,7 +285,7 @@ async fn records_round_trip_with_their_rules() {
     // … a party that is not in the agreement, refused …
     late.year = 2021;
     late.commitments[0].responsible = "Uppsalahem".into();
-    let err = trygg_web::partnership::create_plan(s, &actor, app.kommun, &late)
+    let err = trygg_app::partnership::create_plan(s, &actor, app.kommun, &late)
         .await
         .unwrap_err();
     assert!(
@@ -292,7 +294,7 @@ async fn records_round_trip_with_their_rules() {
     );
     // … and a second plan for a year, refused.
     let err =
-        trygg_web::partnership::create_plan(s, &actor, app.kommun, &seed::followed_up_plans()[0])
+        trygg_app::partnership::create_plan(s, &actor, app.kommun, &seed::followed_up_plans()[0])
             .await
             .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
@@ -300,7 +302,7 @@ async fn records_round_trip_with_their_rules() {
     assert_eq!(records::list::<CommitmentPlan>(s).await.unwrap().len(), 1);
     // A stale version is a conflict.
     let stored = app.plan(2020).await.unwrap();
-    trygg_web::partnership::update_plan(
+    trygg_app::partnership::update_plan(
         s,
         &actor,
         stored.meta.id,
@@ -309,7 +311,7 @@ async fn records_round_trip_with_their_rules() {
     )
     .await
     .unwrap();
-    let err = trygg_web::partnership::update_plan(
+    let err = trygg_app::partnership::update_plan(
         s,
         &actor,
         stored.meta.id,
@@ -851,7 +853,7 @@ async fn register_a_new_agreement_and_change_the_current_one() {
     assert_eq!(to, "/samverkan");
     let all = agreements().await;
     assert_eq!(all.len(), 2);
-    let current = trygg_web::partnership::require_agreement(app.store.as_ref())
+    let current = trygg_app::partnership::require_agreement(app.store.as_ref())
         .await
         .unwrap();
     assert_eq!(current.data.from_year, 2024);
@@ -880,7 +882,7 @@ async fn register_a_new_agreement_and_change_the_current_one() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("någon annan"), "{html}");
-    let current = trygg_web::partnership::require_agreement(app.store.as_ref())
+    let current = trygg_app::partnership::require_agreement(app.store.as_ref())
         .await
         .unwrap();
     assert_eq!(current.data.purpose, "Trygghet i hela kommunen.");

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use jiff::civil::{Date, date};
+use trygg_app::reports;
 use trygg_domain::{
     Actor, AreaKind, Channel, NewArea, NewIncident, NewOrganisation, OrgKind, OrganisationId,
     Position, Precision, Scope, Visibility,
@@ -11,7 +12,7 @@ use trygg_domain::{
 use trygg_report::{Block, Document, Inline};
 use trygg_store::{BatchAudit, Store};
 use trygg_store_sqlite::SqliteStore;
-use trygg_web::{AppState, reports};
+use trygg_web::AppState;
 
 /// Two square districts side by side in Uppsala (lon 17.60–17.64, lat 59.84–59.86).
 fn square(lon0: f64) -> serde_json::Value {
@@ -84,7 +85,7 @@ async fn state() -> AppState {
         .await
         .unwrap();
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let ingest = trygg_web::ingest::Ingest::load(store.clone(), tz.clone())
+    let ingest = trygg_app::ingest::Ingest::load(store.clone(), tz.clone())
         .await
         .unwrap();
     ingest

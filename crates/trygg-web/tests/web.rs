@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
+use trygg_app::credentials::hash_token;
 use trygg_domain::{
     Actor, Channel, NewIncident, NewOrganisation, NewUser, OrgKind, OrganisationId, Position,
     Precision, Role, Visibility,
 };
 use trygg_store::{NewSession, Store};
 use trygg_store_sqlite::SqliteStore;
-use trygg_web::auth::{hash_password, hash_token};
 
 const PASSWORD: &str = "hemligt-123";
 
@@ -56,7 +56,10 @@ async fn spawn() -> App {
                 .id,
         );
     }
-    let hash = hash_password(PASSWORD).unwrap();
+    let hash = trygg_app::credentials::Password::new(PASSWORD)
+        .unwrap()
+        .hash()
+        .unwrap();
     for r in Role::ALL {
         store
             .create_user(

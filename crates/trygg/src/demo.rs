@@ -5,11 +5,11 @@
 
 use anyhow::Context;
 use serde_json::json;
+use trygg_app::ingest::Ingest;
 use trygg_demo::{DemoConfig, DemoOrganisations};
 use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, Organisation, Role};
 use trygg_import::polisen::PolisenOptions;
 use trygg_store::BatchAudit;
-use trygg_web::ingest::Ingest;
 
 /// Uppsala kommun's boundary (SCB, generalised); see `assets/SOURCE.md`.
 const UPPSALA_KOMMUN: &[u8] = include_bytes!("../assets/scb_uppsala_kommun_0380_wgs84.geojson");
@@ -46,13 +46,13 @@ pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
     let analyst = store.user_credentials("analytiker@demo").await?.context(
         "this database has data but no demo accounts; start the demo with an empty --database",
     )?;
-    let token = trygg_web::auth::generate_token();
+    let token = trygg_app::credentials::generate_token();
     store
         .create_api_token(
             &actor,
             analyst.user.id,
             "demo",
-            &trygg_web::auth::hash_token(&token),
+            &trygg_app::credentials::hash_token(&token),
         )
         .await?;
     let all = trygg_domain::IncidentFilter {
@@ -108,7 +108,7 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
                 .await?,
         );
     }
-    let hash = trygg_web::auth::hash_password("demo")?;
+    let hash = trygg_app::credentials::Password::demo().hash()?;
     for (email, name, org, roles) in ACCOUNTS {
         store
             .create_user(
@@ -213,7 +213,7 @@ async fn store_worked_example(
     let tz = ingest
         .live()
         .with(&Default::default(), |snap, _| snap.time_zone().clone());
-    let input = trygg_web::followup::Input {
+    let input = trygg_app::followup::Input {
         categories: example.problem.definition.category_codes(),
         treated: example.intervention.treated_areas.clone(),
         control: example.intervention.control_areas.clone(),
@@ -223,7 +223,7 @@ async fn store_worked_example(
         today: config.end,
         scope: trygg_domain::Scope::Organisation(kommun),
     };
-    let result = trygg_web::followup::compute(ingest.live(), &tz, &input);
+    let result = trygg_app::followup::compute(ingest.live(), &tz, &input);
     let mut evaluation = serde_json::to_value(&result)?;
     evaluation["status"] = json!("approved");
     records::create(
@@ -280,7 +280,7 @@ async fn store_partnership(
                 *id = gottsunda.to_string();
             }
         }
-        trygg_web::partnership::create_plan(store, actor, kommun, &plan).await?;
+        trygg_app::partnership::create_plan(store, actor, kommun, &plan).await?;
     }
     for promise in seed::citizen_promises() {
         records::create(store, actor, kommun, &promise).await?;

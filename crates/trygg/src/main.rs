@@ -159,7 +159,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 bail!("the demo fills an embedded database; use --database sqlite://PATH");
             }
             let store = open_store(&config.database).await?;
-            let ingest = trygg_web::ingest::Ingest::load(store.clone(), config.tz()).await?;
+            let ingest = trygg_app::ingest::Ingest::load(store.clone(), config.tz()).await?;
             let banner = demo::ensure(&ingest, scale).await?;
             serve(&config, store, Some(banner)).await
         }
@@ -180,8 +180,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 config.database = db.clone();
             }
             let store = open_store(&config.database).await?;
-            let state = trygg_web::AppState::load(store, config.tz()).await?;
-            for p in report::run(&state, &args).await? {
+            let app = trygg_app::App::load(store, config.tz()).await?;
+            for p in report::run(&app, &args).await? {
                 println!("Wrote {}", p.display());
             }
             Ok(())
@@ -228,7 +228,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             };
             let hash = password
                 .as_deref()
-                .map(trygg_web::auth::hash_password)
+                .map(|p| trygg_app::credentials::Password::new(p).and_then(|p| p.hash()))
                 .transpose()?;
             let user = store
                 .create_user(
@@ -244,9 +244,14 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 .await?;
             println!("Created user {} ({}) in {}", user.email, user.id, org.name);
             if token {
-                let t = trygg_web::auth::generate_token();
+                let t = trygg_app::credentials::generate_token();
                 store
-                    .create_api_token(&actor, user.id, "cli", &trygg_web::auth::hash_token(&t))
+                    .create_api_token(
+                        &actor,
+                        user.id,
+                        "cli",
+                        &trygg_app::credentials::hash_token(&t),
+                    )
                     .await?;
                 println!("API token ({}): {t}", user.email);
             }
@@ -258,12 +263,12 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
 async fn open_ingest(
     database: Option<String>,
     config: &mut Config,
-) -> anyhow::Result<trygg_web::ingest::Ingest> {
+) -> anyhow::Result<trygg_app::ingest::Ingest> {
     if let Some(db) = database {
         config.database = db;
     }
     let store = open_store(&config.database).await?;
-    Ok(trygg_web::ingest::Ingest::load(store, config.tz()).await?)
+    Ok(trygg_app::ingest::Ingest::load(store, config.tz()).await?)
 }
 
 impl ServeArgs {
@@ -307,9 +312,8 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr: SocketAddr = listener.local_addr()?;
-    let state = trygg_web::AppState::load(store, config.tz())
-        .await?
-        .with_config(config.web.clone());
+    let app = trygg_app::App::load(store, config.tz()).await?;
+    let state = trygg_web::AppState::new(app).with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(

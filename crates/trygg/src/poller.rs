@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
+use trygg_app::ingest::Ingest;
 use trygg_domain::{Actor, OrgKind};
 use trygg_import::polisen::PolisenOptions;
 use trygg_store::BatchAudit;
-use trygg_web::ingest::Ingest;
 
 /// Poller settings (`[polisen]` in the configuration file).
 #[derive(Debug, Clone, Deserialize, PartialEq)]

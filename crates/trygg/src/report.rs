@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use trygg_app::reports::{self, Request};
 use trygg_domain::Scope;
-use trygg_web::reports::{self, Request};
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -67,7 +67,7 @@ pub struct ReportArgs {
 
 /// Builds the report and writes it; returns what was written. The report is built by
 /// [`reports::build`], the same function the web app's `/rapporter` uses.
-pub async fn run(state: &trygg_web::AppState, args: &ReportArgs) -> anyhow::Result<Vec<PathBuf>> {
+pub async fn run(state: &trygg_app::App, args: &ReportArgs) -> anyhow::Result<Vec<PathBuf>> {
     check_output(&args.output)?;
     let today = jiff::Timestamp::now().to_zoned(state.tz.clone()).date();
     let request = match args.kind {

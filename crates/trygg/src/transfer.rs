@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use trygg_app::ingest::Ingest;
 use trygg_domain::{
     Actor, AreaKind, IncidentFilter, OrgKind, OrganisationId, Precision, Scope, Visibility,
 };
@@ -17,7 +18,6 @@ use trygg_import::{
     polisen::PolisenOptions,
 };
 use trygg_store::BatchAudit;
-use trygg_web::ingest::Ingest;
 
 /// What to import.
 #[derive(Debug, Subcommand)]
@@ -279,7 +279,7 @@ pub async fn export(
     tz: &jiff::tz::TimeZone,
     args: ExportArgs,
 ) -> anyhow::Result<()> {
-    let query = trygg_web::api::ListQuery {
+    let query = trygg_app::incidents::IncidentQuery {
         from: args.from,
         to: args.to,
         category: args.category,

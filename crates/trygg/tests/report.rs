@@ -45,7 +45,7 @@ async fn seeded(dir: &std::path::Path) -> String {
         .await
         .unwrap();
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let ingest = trygg_web::ingest::Ingest::load(store.clone(), tz.clone())
+    let ingest = trygg_app::ingest::Ingest::load(store.clone(), tz.clone())
         .await
         .unwrap();
     let square = |lon0: f64| {
@@ -297,7 +297,7 @@ async fn compilation_and_final_follow_up_docx() {
     };
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
     let state = trygg_web::AppState::load(store, tz).await.unwrap();
-    let result = trygg_web::reports::intervention_result(
+    let result = trygg_app::reports::intervention_result(
         &state,
         Scope::Shared,
         trygg_demo::partnership::GOTTSUNDA_INTERVENTION,
@@ -322,10 +322,10 @@ async fn compilation_and_final_follow_up_docx() {
     assert_eq!(result.treated, vec![0.0, 0.0, west_klotter as f64, 0.0]);
     let agreement = trygg_demo::partnership::agreement();
     let plans = trygg_demo::partnership::followed_up_plans();
-    let brief = trygg_web::reports::year_in_brief(&state, 2024, date(2024, 3, 31), Scope::Shared)
+    let brief = trygg_app::reports::year_in_brief(&state, 2024, date(2024, 3, 31), Scope::Shared)
         .await
         .unwrap();
-    let october = trygg_web::reports::annual_compilation(
+    let october = trygg_app::reports::annual_compilation(
         &agreement,
         &plans[0],
         &[],
@@ -359,7 +359,7 @@ async fn compilation_and_final_follow_up_docx() {
 
     let mut linked = plans.clone();
     linked[2].commitments.last_mut().unwrap().interventions = vec![result.id.clone()];
-    let last = trygg_web::reports::final_follow_up(
+    let last = trygg_app::reports::final_follow_up(
         &agreement,
         &linked,
         std::slice::from_ref(&result),

@@ -31,7 +31,8 @@ use trygg_domain::{
 };
 use trygg_store::records::{self, Stored};
 
-use crate::{ApiError, AppState, auth::Caller, followup};
+use crate::{ApiError, AppState, auth::Caller};
+use trygg_app::followup;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -450,7 +451,7 @@ async fn check_intervention(state: &AppState, i: &Intervention) -> Result<(), Ap
     }
     if let Some(c) = &i.commitment_ref {
         // Once the partnership has commitment plans, a link must name one of their commitments.
-        let known = crate::partnership::commitments(state.store.as_ref()).await?;
+        let known = trygg_app::partnership::commitments(state.store.as_ref()).await?;
         if !known.is_empty() && !known.iter().any(|k| &k.id == c) {
             let mut ids: Vec<&str> = known.iter().map(|k| k.id.as_str()).collect();
             ids.truncate(12);

@@ -3,7 +3,7 @@
 //! Every endpoint takes the dashboard page's own query string, so a shared view URL and its
 //! data agree: `from`, `to` (dates, `to` exclusive, as `GET /incidents`), `category`, `area`,
 //! `source` — each repeatable (`category=a&category=b`) or comma-separated — parsed by
-//! [`ListQuery::filter`] exactly as the incident list. Panel options (`kind`, `cell`, `radius`,
+//! [`IncidentQuery::filter`] exactly as the incident list. Panel options (`kind`, `cell`, `radius`,
 //! `fdr`, `snap`, `n`, `limit`) are ignored by the panels that do not use them, and `lang` and
 //! `layers` (the page's own state) are accepted and ignored. Anything else is a 400.
 //!
@@ -43,7 +43,8 @@ use trygg_analysis::{
 use trygg_domain::{AreaKind, IncidentFilter, Taxonomy};
 use trygg_geo::{MultiPolygon, Sweref99Tm, sweref99tm_to_wgs84};
 
-use crate::{ApiError, AppState, api::ListQuery, auth::Caller};
+use crate::{ApiError, AppState, auth::Caller};
+use trygg_app::incidents::IncidentQuery;
 
 /// Most answers the cache keeps before it is cleared.
 pub const CACHE_ENTRIES: usize = 512;
@@ -80,7 +81,7 @@ pub(crate) fn routes() -> Router<AppState> {
 #[derive(Debug, Default)]
 pub struct DashboardQuery {
     /// The filter part, lists comma-joined, as `GET /incidents` takes it.
-    pub list: ListQuery,
+    pub list: IncidentQuery,
     /// Area kind of the choropleth (`district` by default).
     pub kind: Option<String>,
     /// Grid cell size in metres (KDE, Gi*).
@@ -911,7 +912,7 @@ async fn map_png(
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let ctx = prepare(state, &caller, query)?;
-    let png = crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild")
+    let png = trygg_app::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild")
         .await
         .map_err(|e| ApiError::Internal(format!("map: {e}")))?
         .ok_or_else(|| {

@@ -8,11 +8,12 @@ use axum::{
 };
 use serde::Deserialize;
 use trygg_domain::{
-    AreaId, Channel, ErrorCode, Incident, IncidentFilter, IncidentId, NewIncident, OrganisationId,
-    Page, PlaceType, Position, Precision, Taxonomy, ValidationError, Visibility,
+    Channel, ErrorCode, Incident, IncidentId, NewIncident, Page, PlaceType, Position, Precision,
+    ValidationError, Visibility,
 };
 
-use crate::{ApiError, AppState, auth::Caller, time::parse_time};
+use crate::{ApiError, AppState, auth::Caller};
+use trygg_app::{incidents::IncidentQuery, time::parse_time};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -189,93 +190,10 @@ async fn get_one(
         })
 }
 
-/// Query parameters of `GET /api/v1/incidents`. Lists are comma-separated.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    /// Period start (inclusive): a date, local time or timestamp.
-    pub from: Option<String>,
-    /// Period end (exclusive).
-    pub to: Option<String>,
-    /// Category codes or group codes.
-    pub category: Option<String>,
-    /// Area ids.
-    pub area: Option<String>,
-    /// Channels (`est`, `polisen`, `import`, `api`) or organisation ids.
-    pub source: Option<String>,
-    /// Page size (default 100, at most 1000).
-    pub limit: Option<u32>,
-    /// Page offset.
-    pub offset: Option<u64>,
-}
-
-fn items(s: &Option<String>) -> impl Iterator<Item = &str> {
-    s.as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-}
-
-impl ListQuery {
-    /// The store filter this query means, read in time zone `tz`, for a reader with `scope`.
-    pub fn filter(
-        &self,
-        tz: &jiff::tz::TimeZone,
-        scope: trygg_domain::Scope,
-    ) -> Result<IncidentFilter, ApiError> {
-        let time = |field: &str, v: &Option<String>| {
-            v.as_deref()
-                .map(|s| parse_time(s, tz).map_err(|m| ApiError::param(field, m)))
-                .transpose()
-        };
-        let mut filter = IncidentFilter {
-            from: time("from", &self.from)?,
-            to: time("to", &self.to)?,
-            scope,
-            limit: self.limit.unwrap_or(0),
-            offset: self.offset.unwrap_or(0),
-            ..Default::default()
-        };
-        for code in items(&self.category) {
-            if Taxonomy.get(code).is_none() {
-                return Err(ApiError::param(
-                    "category",
-                    format!("Unknown category {code:?}. See GET /api/v1/categories."),
-                ));
-            }
-            filter
-                .categories
-                .extend(Taxonomy.expand(code).into_iter().map(String::from));
-        }
-        for a in items(&self.area) {
-            let id = a
-                .parse()
-                .map_err(|_| ApiError::param("area", format!("{a:?} is not an area id.")))?;
-            filter.areas.push(AreaId(id));
-        }
-        for s in items(&self.source) {
-            if let Some(c) = Channel::parse(s) {
-                filter.channels.push(c);
-            } else if let Ok(id) = s.parse() {
-                filter.organisations.push(OrganisationId(id));
-            } else {
-                return Err(ApiError::param(
-                    "source",
-                    format!(
-                        "{s:?} is neither a channel (est, polisen, import, api) nor an organisation id."
-                    ),
-                ));
-            }
-        }
-        Ok(filter)
-    }
-}
-
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Page<Incident>>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;

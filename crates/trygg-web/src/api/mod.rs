@@ -8,7 +8,6 @@ mod stats;
 mod transfer;
 
 pub use dashboard::DashboardQuery;
-pub use incidents::ListQuery;
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};

@@ -7,7 +7,7 @@
 //! with the version it read (409 `conflict` if someone saved in between), bad input is 422 with
 //! the field. The partnership's readers (`auth::PARTNERSHIP_ROLES`) may read; coordinators and
 //! administrators (`auth::PARTNERSHIP_EDIT_ROLES`, as on `/samverkan`) may write. Plans are
-//! checked against the stored agreement and kept one per year by `crate::partnership`, which
+//! checked against the stored agreement and kept one per year by `trygg_app::partnership`, which
 //! the pages use too; a new agreement replaces the current one there as well.
 
 use axum::{
@@ -31,8 +31,8 @@ use super::cycle::{Versioned, body, create_typed, list_json, load, update_typed}
 use crate::{
     ApiError, AppState,
     auth::{Caller, PARTNERSHIP_EDIT_ROLES, PARTNERSHIP_ROLES},
-    partnership,
 };
+use trygg_app::partnership;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

@@ -8,7 +8,8 @@ use axum::{
 use serde_json::{Value, json};
 use trygg_analysis::snapshot::PeriodKey;
 
-use crate::{ApiError, AppState, api::ListQuery, auth::Caller};
+use crate::{ApiError, AppState, auth::Caller};
+use trygg_app::incidents::IncidentQuery;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/stats/weekly", get(weekly))
@@ -21,7 +22,7 @@ pub(crate) fn routes() -> Router<AppState> {
 async fn weekly(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    query: Result<Query<IncidentQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;

@@ -35,7 +35,8 @@ use trygg_import::{
 };
 use trygg_store::BatchAudit;
 
-use crate::{ApiError, AppState, api::ListQuery, auth::Caller};
+use crate::{ApiError, AppState, auth::Caller};
+use trygg_app::incidents::IncidentQuery;
 
 /// The largest upload accepted, in bytes (64 MiB).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
@@ -348,7 +349,7 @@ fn hide_temp_path(mut e: ImportErrors, path: &std::path::Path) -> ImportErrors {
 async fn matching(
     state: &AppState,
     caller: &Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Vec<Incident>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;
@@ -372,7 +373,7 @@ fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Res
 async fn export_csv(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let incidents = matching(&state, &caller, query).await?;
     let bytes = trygg_import::export::incidents_to_csv(&incidents, &swedish_label);
@@ -386,7 +387,7 @@ async fn export_csv(
 async fn export_geojson(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let incidents = matching(&state, &caller, query).await?;
     let value = trygg_import::export::incidents_to_geojson(&incidents, &swedish_label);

@@ -14,9 +14,11 @@ use super::{
     extract::{Page, PageError, SignedIn},
     layout,
 };
+use trygg_app::credentials::{PASSWORD_MIN_CHARS, Password};
+
 use crate::{
     AppState,
-    auth::{generate_token, hash_password, verify_password},
+    auth::{generate_token, verify_password},
     session::{self, SignInError},
 };
 
@@ -231,10 +233,10 @@ fn account_page(me: &SignedIn, org: &str, notice: Option<(&str, String)>) -> Mar
                         input type="password" name="current" autocomplete="current-password" required;
                     }
                     label { (l.t("Nytt lösenord", "New password"))
-                        input type="password" name="new" autocomplete="new-password" minlength="8" required;
+                        input type="password" name="new" autocomplete="new-password" minlength=(PASSWORD_MIN_CHARS) required;
                     }
                     label { (l.t("Upprepa nytt lösenord", "Repeat new password"))
-                        input type="password" name="repeat" autocomplete="new-password" minlength="8" required;
+                        input type="password" name="repeat" autocomplete="new-password" minlength=(PASSWORD_MIN_CHARS) required;
                     }
                     button.primary type="submit" { (l.t("Byt lösenord", "Change password")) }
                 }
@@ -305,19 +307,19 @@ pub(crate) async fn change_password(
             "The current password is not right.",
         ));
     }
-    if f.new.chars().count() < 8 {
-        return refuse(l.t(
-            "Det nya lösenordet behöver minst 8 tecken.",
-            "The new password needs at least 8 characters.",
-        ));
-    }
+    let Ok(new) = Password::new(&f.new) else {
+        return refuse(&match l {
+            Lang::Sv => format!("Det nya lösenordet behöver minst {PASSWORD_MIN_CHARS} tecken."),
+            Lang::En => format!("The new password needs at least {PASSWORD_MIN_CHARS} characters."),
+        });
+    };
     if f.new != f.repeat {
         return refuse(l.t(
             "De två nya lösenorden är inte lika.",
             "The two new passwords differ.",
         ));
     }
-    let hash = hash_password(&f.new).map_err(|e| PageError::from_api(l, e))?;
+    let hash = new.hash().map_err(|e| PageError::internal(l, e))?;
     state
         .store
         .set_password(

@@ -10,12 +10,15 @@ use maud::{Markup, html};
 use trygg_domain::{NewUser, OrgKind, Role};
 
 use super::{
+    Lang,
     extract::{PageError, SignedIn},
     layout,
 };
+use trygg_app::credentials::{PASSWORD_MIN_CHARS, Password};
+
 use crate::{
     AppState,
-    auth::{generate_token, hash_password, hash_token},
+    auth::{generate_token, hash_token},
 };
 
 async fn page(
@@ -86,7 +89,7 @@ async fn page(
                             label.check { input type="checkbox" name="role" value=(r.as_str()); " " (r.label_sv()) }
                         }
                     }
-                    label { (l.t("Första lösenord (minst 8 tecken)", "First password (at least 8 characters)")) input type="password" name="password" minlength="8" required; }
+                    label { (match l { Lang::Sv => format!("Första lösenord (minst {PASSWORD_MIN_CHARS} tecken)"), Lang::En => format!("First password (at least {PASSWORD_MIN_CHARS} characters)") }) input type="password" name="password" minlength=(PASSWORD_MIN_CHARS) required; }
                     button.primary type="submit" { (l.t("Lägg till", "Add")) }
                 }
             }
@@ -163,20 +166,18 @@ pub(crate) async fn add_user(
         )
         .await;
     };
-    let password = field(&f, "password");
-    if password.chars().count() < 8 {
+    let Ok(password) = Password::new(field(&f, "password")) else {
         return refused(
             &state,
             &me,
-            l.t(
-                "Lösenordet behöver minst 8 tecken.",
-                "The password needs at least 8 characters.",
-            )
-            .into(),
+            match l {
+                Lang::Sv => format!("Lösenordet behöver minst {PASSWORD_MIN_CHARS} tecken."),
+                Lang::En => format!("The password needs at least {PASSWORD_MIN_CHARS} characters."),
+            },
         )
         .await;
-    }
-    let hash = hash_password(password).map_err(|e| PageError::from_api(l, e))?;
+    };
+    let hash = password.hash().map_err(|e| PageError::internal(l, e))?;
     let created = state
         .store
         .create_user(

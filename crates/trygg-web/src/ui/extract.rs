@@ -266,6 +266,31 @@ impl PageError {
     }
 }
 
+impl PageError {
+    /// The page for a use case's refusal: the policy's sentence on 403, the not-found page on
+    /// 404 (never telling "not there" from "not yours"), else as the API would answer.
+    pub fn from_app(lang: Lang, e: trygg_app::AppError) -> Self {
+        match e {
+            trygg_app::AppError::Forbidden(refusal) => PageError::Page {
+                status: StatusCode::FORBIDDEN,
+                lang,
+                title: lang.t("Ingen behörighet", "Not allowed").into(),
+                message: match lang {
+                    Lang::Sv => refusal.sv,
+                    Lang::En => refusal.en,
+                },
+            },
+            other => Self::from_api(lang, other.into()),
+        }
+    }
+}
+
+impl From<(Lang, trygg_app::AppError)> for PageError {
+    fn from((lang, e): (Lang, trygg_app::AppError)) -> Self {
+        Self::from_app(lang, e)
+    }
+}
+
 impl From<(Lang, trygg_store::StoreError)> for PageError {
     fn from((lang, e): (Lang, trygg_store::StoreError)) -> Self {
         Self::from_api(lang, e.into())

@@ -38,8 +38,8 @@ use super::{
 use crate::{
     AppState,
     auth::{PARTNERSHIP_EDIT_ROLES, PARTNERSHIP_ROLES},
-    partnership,
 };
+use trygg_app::partnership;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()

@@ -1,7 +1,7 @@
 //! `/rapporter`: a coordinator (or the styrgrupp) picks one of the partnership's reports and
 //! views it as a web page or downloads it as print-ready HTML, Word (DOCX) or Markdown (a zip:
 //! the `.md` file and its images in a folder next to it). Every report is built by
-//! [`crate::reports::build`] — the same function as `trygg report` — from the shared picture.
+//! [`trygg_app::reports::build`] — the same function as `trygg report` — from the shared picture.
 
 use axum::{
     extract::{Query, State},
@@ -16,11 +16,8 @@ use super::{
     extract::{PageError, SignedIn},
     layout,
 };
-use crate::{
-    AppState,
-    auth::PARTNERSHIP_ROLES,
-    reports::{self, ReportBuildError, Request},
-};
+use crate::{AppState, auth::PARTNERSHIP_ROLES};
+use trygg_app::reports::{self, ReportBuildError, Request};
 
 /// The query of `GET /rapporter/rapport`.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -52,11 +49,11 @@ pub(crate) async fn index(
     let l = me.ctx.lang;
     let today = today(&state);
     let years = reports::data_years(&state, Scope::Shared);
-    let agreement = crate::partnership::agreement(state.store.as_ref())
+    let agreement = trygg_app::partnership::agreement(state.store.as_ref())
         .await
         .map_err(|e| PageError::from((l, e)))?;
     let plans = match &agreement {
-        Some(a) => crate::partnership::plans(state.store.as_ref(), &a.data)
+        Some(a) => trygg_app::partnership::plans(state.store.as_ref(), &a.data)
             .await
             .map_err(|e| PageError::from((l, e)))?,
         None => Vec::new(),

@@ -165,13 +165,13 @@ pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
             )
             .await
             .unwrap();
-        let token = trygg_web::auth::generate_token();
+        let token = trygg_app::credentials::generate_token();
         store
             .create_api_token(
                 &actor,
                 user.id,
                 "test",
-                &trygg_web::auth::hash_token(&token),
+                &trygg_app::credentials::hash_token(&token),
             )
             .await
             .unwrap();

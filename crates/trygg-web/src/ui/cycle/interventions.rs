@@ -28,13 +28,13 @@ use super::{
 use crate::{
     AppState,
     api::cycle as api,
-    followup::ControlSuggestion,
     ui::{
         Lang,
         extract::{PageError, SignedIn},
         layout,
     },
 };
+use trygg_app::followup::ControlSuggestion;
 
 const STATUSES: [(InterventionStatus, &str, &str); 4] = [
     (InterventionStatus::Planned, "planned", "Planned"),
@@ -260,7 +260,7 @@ struct FormCtx<'a> {
     problems: &'a [Stored<Problem>],
     hypotheses: Vec<(i64, String, String)>,
     suggestions: Vec<ControlSuggestion>,
-    commitments: Vec<crate::partnership::CommitmentRef>,
+    commitments: Vec<trygg_app::partnership::CommitmentRef>,
 }
 
 async fn form_ctx<'a>(
@@ -294,7 +294,7 @@ async fn form_ctx<'a>(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    let commitments = crate::partnership::commitments(state.store.as_ref())
+    let commitments = trygg_app::partnership::commitments(state.store.as_ref())
         .await
         .map_err(|e| PageError::from((l, e)))?;
     Ok(FormCtx {
@@ -557,7 +557,7 @@ pub(crate) async fn show(
     let i = load::<Intervention>(&state, l, id).await?;
     let names = Names::load(&state, l).await?;
     let problems = all::<Problem>(&state, l).await?;
-    let commitments = crate::partnership::commitments(state.store.as_ref())
+    let commitments = trygg_app::partnership::commitments(state.store.as_ref())
         .await
         .map_err(|e| PageError::from((l, e)))?;
     let d = &i.data;

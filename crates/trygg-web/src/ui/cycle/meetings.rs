@@ -42,7 +42,7 @@ fn lines(s: &str) -> Vec<String> {
 async fn briefing(state: &AppState, me: &SignedIn, (y, w): (i16, i8)) -> Markup {
     let l = me.ctx.lang;
     let doc = match ISOWeekDate::new(y, w, Weekday::Monday) {
-        Ok(week) => crate::reports::weekly(state, week, caller(me).scope())
+        Ok(week) => trygg_app::reports::weekly(state, week, caller(me).scope())
             .await
             .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),

@@ -8,11 +8,11 @@ use std::{fmt::Write as _, sync::Arc, time::Duration};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
+use trygg_app::ingest::Ingest;
 use trygg_domain::{Actor, AreaKind, NewArea, NewOrganisation, OrgKind};
 use trygg_import::csv::{CsvOptions, parse_csv};
 use trygg_store::{BatchAudit, Store};
 use trygg_store_sqlite::SqliteStore;
-use trygg_web::ingest::Ingest;
 
 const CATEGORIES: &[&str] = &[
     "Inbrott",

@@ -69,7 +69,7 @@ fn check_year(years: &[i16], year: i16) -> Result<()> {
 
 /// Builds the report of `request` from the stored data under `scope`; `today` is the local
 /// date (for the default periods).
-pub async fn build(state: &AppState, request: Request, scope: Scope) -> Result<Document> {
+pub async fn build(state: &App, request: Request, scope: Scope) -> Result<Document> {
     let years = data_years(state, scope);
     match request {
         Request::Weekly(week) => {
@@ -96,20 +96,17 @@ pub async fn build(state: &AppState, request: Request, scope: Scope) -> Result<D
     }
 }
 
-fn generated_now(state: &AppState) -> String {
-    Timestamp::now()
+fn generated_now(state: &App) -> String {
+    state
+        .now()
         .to_zoned(state.tz.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
 }
 
-fn today(state: &AppState) -> Date {
-    Timestamp::now().to_zoned(state.tz.clone()).date()
-}
-
 /// The stored agreement and its plan for `year`, or a clear error.
 async fn agreement_and_plan(
-    state: &AppState,
+    state: &App,
     year: i16,
 ) -> Result<(Agreement, Vec<Stored<CommitmentPlan>>, CommitmentPlan)> {
     let store = state.store.as_ref();
@@ -140,7 +137,7 @@ async fn agreement_and_plan(
 /// The results of the linked interventions (those with a treated and a control area), over
 /// 12 months before and after their start.
 async fn intervention_results(
-    state: &AppState,
+    state: &App,
     scope: Scope,
     interventions: &[Stored<Intervention>],
 ) -> Result<Vec<InterventionResult>> {
@@ -175,7 +172,7 @@ async fn intervention_results(
 /// The annual compilation of `year` from the stored agreement, plan and linked interventions,
 /// with the year's incidents up to the day before `as_of`.
 pub async fn annual_compilation_from_records(
-    state: &AppState,
+    state: &App,
     year: i16,
     as_of: Date,
     scope: Scope,
@@ -202,7 +199,7 @@ pub async fn annual_compilation_from_records(
 }
 
 /// Incidents per year of the agreement's period, for the years with data.
-fn yearly_totals(state: &AppState, agreement: &Agreement, scope: Scope) -> Vec<(i16, u32)> {
+fn yearly_totals(state: &App, agreement: &Agreement, scope: Scope) -> Vec<(i16, u32)> {
     let years = data_years(state, scope);
     let stamp = |y: i16| {
         Date::new(y, 1, 1)
@@ -227,7 +224,7 @@ fn yearly_totals(state: &AppState, agreement: &Agreement, scope: Scope) -> Vec<(
 }
 
 /// The final follow-up of the current agreement from the stored records.
-pub async fn final_follow_up_from_records(state: &AppState, scope: Scope) -> Result<Document> {
+pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<Document> {
     let store = state.store.as_ref();
     let Some(agreement) = partnership::agreement(store).await? else {
         return Err(ReportBuildError::Input(
@@ -251,7 +248,7 @@ pub async fn final_follow_up_from_records(state: &AppState, scope: Scope) -> Res
 /// plan the lägesbild leads to), else of `year` — with responsible party, planned resources
 /// per party and linked interventions, and how they are followed up. Our deadline rule: the
 /// åtgärdsplan is decided by 31 December of the lägesbild's year.
-pub async fn atgardsplan(state: &AppState, year: i16, scope: Scope) -> Result<Document> {
+pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Document> {
     let store = state.store.as_ref();
     let plan_year = match agreement_and_plan(state, year + 1).await {
         Ok(_) => year + 1,
@@ -260,7 +257,7 @@ pub async fn atgardsplan(state: &AppState, year: i16, scope: Scope) -> Result<Do
     let (agreement, _, plan) = agreement_and_plan(state, plan_year).await?;
     let (plans, linked) = partnership::linked(store, vec![plan]).await?;
     let plan = &plans[0];
-    let today = today(state);
+    let today = state.today();
     let deadline = Date::new(year, 12, 31).map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let mut b = vec![Block::heading(1, "Sammanfattning")];
     b.push(Block::text(format!(

@@ -92,7 +92,7 @@ pub struct AreaImport {
 pub struct Ingest {
     store: Arc<dyn Store>,
     areas: Arc<RwLock<Arc<AreaAssigner>>>,
-    live: Arc<crate::live::Live>,
+    live: Arc<crate::snapshot::Live>,
 }
 
 impl Ingest {
@@ -100,7 +100,7 @@ impl Ingest {
     pub async fn load(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Result<Self, StoreError> {
         let assigner = AreaAssigner::new(&store.list_areas().await?);
         tracing::info!(areas = assigner.len(), "area index ready");
-        let live = crate::live::Live::load(store.as_ref(), tz).await?;
+        let live = crate::snapshot::Live::load(store.as_ref(), tz).await?;
         Ok(Self {
             store,
             areas: Arc::new(RwLock::new(Arc::new(assigner))),
@@ -109,7 +109,7 @@ impl Ingest {
     }
 
     /// The live analysis snapshot.
-    pub fn live(&self) -> &crate::live::Live {
+    pub fn live(&self) -> &crate::snapshot::Live {
         &self.live
     }
 

@@ -6,7 +6,7 @@
 //! app: it loads the stored agreement, plans and linked interventions for the partnership's
 //! reports, and adds the law's åtgärdsplan ([`atgardsplan`]).
 //!
-//! Every statistic comes from the analysis snapshot through [`crate::live::Live::with`] under
+//! Every statistic comes from the analysis snapshot through [`crate::snapshot::Live::with`] under
 //! the caller's scope (reports to the committee use [`Scope::Shared`]); areas come from the
 //! store. Every sentence that holds a number is generated from that number, in Swedish, with
 //! the decimal comma of [`fmt_sv`]. Nothing here is typed twice.
@@ -26,7 +26,7 @@ use trygg_report::{
     Block, Column, Document, Inline, KeyFigure, Meta, Table, fmt_int_sv, fmt_percent_sv, fmt_sv,
 };
 
-use crate::AppState;
+use crate::App;
 
 mod stored;
 pub use stored::{
@@ -98,7 +98,7 @@ struct AreaInfo {
 
 /// What every report is built over.
 struct Ctx<'a> {
-    state: &'a AppState,
+    state: &'a App,
     scope: Scope,
     /// The districts, by name.
     districts: Vec<AreaInfo>,
@@ -317,7 +317,7 @@ fn profile_sentence(p: &[[f64; 24]; 7], what: &str) -> String {
 }
 
 impl<'a> Ctx<'a> {
-    async fn load(state: &'a AppState, scope: Scope) -> Result<Ctx<'a>> {
+    async fn load(state: &'a App, scope: Scope) -> Result<Ctx<'a>> {
         let areas = state.store.list_areas().await?;
         let live = state.ingest.live();
         let info = |a: &trygg_domain::Area| AreaInfo {
@@ -372,7 +372,7 @@ impl<'a> Ctx<'a> {
             districts,
             outlines,
             organisation,
-            now: Timestamp::now().to_zoned(state.tz.clone()),
+            now: state.now().to_zoned(state.tz.clone()),
             years: data_years(state, scope),
         })
     }
@@ -1025,7 +1025,7 @@ fn method_bullets() -> Vec<String> {
 }
 
 /// The weekly lägesbild for ISO week `week` (any weekday of it).
-pub async fn weekly(state: &AppState, week: ISOWeekDate, scope: Scope) -> Result<Document> {
+pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Document> {
     let ctx = Ctx::load(state, scope).await?;
     let (y, w) = (week.year(), week.week());
     let monday = ISOWeekDate::new(y, w, Weekday::Monday)
@@ -1301,7 +1301,7 @@ fn monthly(ctx: &Ctx<'_>, year: i16, until: Option<Date>) -> Result<Vec<f64>> {
 }
 
 /// The tertial analysis: tertial `t` (1–3) of `year` against the same months a year earlier.
-pub async fn tertial(state: &AppState, year: i16, t: u8, scope: Scope) -> Result<Document> {
+pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Document> {
     let ctx = Ctx::load(state, scope).await?;
     let (from, full_to) = tertial_period(year, t)?;
     let today = ctx.now.date();
@@ -1473,7 +1473,7 @@ fn capitalise(s: &str) -> String {
 
 /// The law's lägesbild (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete) for
 /// `year`, with trends over the four years before it.
-pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Document> {
+pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document> {
     let ctx = Ctx::load(state, scope).await?;
     let d = |y: i16| Date::new(y, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()));
     let today = ctx.now.date();
@@ -1763,7 +1763,7 @@ pub async fn lagesbild(state: &AppState, year: i16, scope: Scope) -> Result<Docu
 /// (inclusive) against the same dates a year earlier, per category, and a map per district
 /// with hot spots. Hand the blocks to [`annual_compilation`].
 pub async fn year_in_brief(
-    state: &AppState,
+    state: &App,
     year: i16,
     until: Date,
     scope: Scope,
@@ -1819,7 +1819,7 @@ pub async fn year_in_brief(
 }
 
 /// Which years hold any incident visible in `scope` (for clear errors before a report).
-pub fn data_years(state: &AppState, scope: Scope) -> Vec<i16> {
+pub fn data_years(state: &App, scope: Scope) -> Vec<i16> {
     let f = IncidentFilter {
         scope,
         ..Default::default()
@@ -1870,7 +1870,7 @@ pub struct InterventionResult {
 /// before and after `start` (the first day of the intervention's first month).
 #[allow(clippy::too_many_arguments)]
 pub async fn intervention_result(
-    state: &AppState,
+    state: &App,
     scope: Scope,
     id: &str,
     title: &str,
@@ -2555,7 +2555,7 @@ pub fn final_follow_up(
 /// The dashboard's "PNG of the map" for a filter: districts coloured by the filter's counts and
 /// its point-usable incidents, without tiles. `None` when no areas are stored.
 pub async fn filter_map_png(
-    state: &AppState,
+    state: &App,
     filter: &IncidentFilter,
     title: &str,
 ) -> Result<Option<Vec<u8>>> {

@@ -33,7 +33,7 @@ use trygg_analysis::{
 };
 use trygg_domain::{Area, AreaId, IncidentFilter, Scope};
 
-use crate::live::Live;
+use crate::snapshot::Live;
 
 /// Longest period on either side, in months.
 pub const MONTHS: i64 = 12;

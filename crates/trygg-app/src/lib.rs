@@ -1,0 +1,103 @@
+//! trygg's application layer: what the partnership's people can do, whichever door they come
+//! through.
+//!
+//! [`App`] holds the store, the write path ([`ingest::Ingest`]), the analysis snapshot
+//! ([`snapshot::Live`]), the time zone and the [`Clock`]. The use cases are functions over it;
+//! the pages, the JSON API, the CLI and the Polisen poller call them and only translate their
+//! input and their [`AppError`]. There is no HTTP and no SQL here.
+
+pub mod credentials;
+pub mod error;
+pub mod followup;
+pub mod incidents;
+pub mod ingest;
+pub mod partnership;
+pub mod principal;
+pub mod reports;
+pub mod snapshot;
+pub mod time;
+
+use std::sync::Arc;
+
+use jiff::{Timestamp, civil::Date, tz::TimeZone};
+use trygg_store::Store;
+
+pub use error::AppError;
+pub use principal::Principal;
+
+/// What "now" is: the system clock, or a fixed instant in tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// Always this instant.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+
+    /// Today's date in `tz`.
+    pub fn today(&self, tz: &TimeZone) -> Date {
+        self.now().to_zoned(tz.clone()).date()
+    }
+}
+
+/// The application: everything a use case can reach. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The database (reads; writes of incidents and areas go through `ingest`).
+    pub store: Arc<dyn Store>,
+    /// The way incidents and areas are written.
+    pub ingest: ingest::Ingest,
+    /// Local time zone for dates without an offset and for display (Europe/Stockholm).
+    pub tz: TimeZone,
+    /// What "now" is.
+    pub clock: Clock,
+}
+
+impl App {
+    /// The application over `store` in time zone `tz`: loads the area index and the snapshot.
+    pub async fn load(store: Arc<dyn Store>, tz: TimeZone) -> Result<Self, AppError> {
+        let ingest = ingest::Ingest::load(store.clone(), tz.clone()).await?;
+        Ok(Self {
+            store,
+            ingest,
+            tz,
+            clock: Clock::System,
+        })
+    }
+
+    /// The same application with another clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Today's date in the configured zone.
+    pub fn today(&self) -> Date {
+        self.clock.today(&self.tz)
+    }
+
+    /// Local midnight of `d` in the configured zone.
+    pub fn midnight(&self, d: Date) -> Option<Timestamp> {
+        d.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp())
+    }
+
+    /// The live analysis snapshot.
+    pub fn live(&self) -> &snapshot::Live {
+        self.ingest.live()
+    }
+}
