@@ -7,6 +7,7 @@
 //! input and their [`AppError`]. There is no HTTP and no SQL here.
 
 pub mod credentials;
+pub mod cycle;
 pub mod error;
 pub mod followup;
 pub mod incidents;
@@ -24,6 +25,7 @@ use trygg_store::Store;
 
 pub use error::AppError;
 pub use principal::Principal;
+pub use trygg_store::records::Stored;
 
 /// What "now" is: the system clock, or a fixed instant in tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -21,6 +21,13 @@ impl From<User> for Principal {
     }
 }
 
+impl std::ops::Deref for Principal {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
 impl Principal {
     /// Their id.
     pub fn id(&self) -> UserId {

@@ -4,41 +4,22 @@
 //! database does not leak working tokens.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
-use trygg_domain::{Actor, Role, Scope, User};
+use trygg_app::Principal;
+use trygg_domain::{Actor, Scope};
 
 use crate::{ApiError, AppState};
 pub use trygg_app::credentials::{generate_token, hash_token, verify_password};
 
-/// Who sees the lägesbild: everyone in the partnership but reporter-only accounts.
-pub const PICTURE_ROLES: &[Role] = &[
-    Role::Admin,
-    Role::Coordinator,
-    Role::Analyst,
-    Role::Steering,
-    Role::Viewer,
-];
-
-/// Who works the knowledge-based cycle: writes problems, interventions and meetings, and sees
-/// the emerging-problem alerts on the start page.
-pub const CYCLE_ROLES: &[Role] = &[Role::Admin, Role::Coordinator, Role::Analyst];
-
-/// Who reads the partnership's pages (`/samverkan`) and its reports (`/rapporter`): the
-/// coordinators, analysts, the styrgrupp and administrators.
-pub const PARTNERSHIP_ROLES: &[Role] = &[
-    Role::Admin,
-    Role::Coordinator,
-    Role::Analyst,
-    Role::Steering,
-];
-
-/// Who changes the partnership's records: the coordinators and administrators.
-pub const PARTNERSHIP_EDIT_ROLES: &[Role] = &[Role::Admin, Role::Coordinator];
-
-/// The authenticated caller of an API request.
+/// The authenticated caller of an API request: the principal the use cases act for.
 #[derive(Debug, Clone)]
-pub struct Caller(pub User);
+pub struct Caller(pub Principal);
 
 impl Caller {
+    /// The principal.
+    pub fn principal(&self) -> &Principal {
+        &self.0
+    }
+
     /// The actor to audit.
     pub fn actor(&self) -> Actor {
         Actor::User { id: self.0.id }
@@ -73,7 +54,7 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or(ApiError::Unauthorized(
                 "The API token is not valid. Ask an administrator for a new one.",
             ))?;
-        Ok(Caller(user))
+        Ok(Caller(user.into()))
     }
 }
 
@@ -99,7 +80,7 @@ async fn from_session(parts: &Parts, state: &AppState) -> Result<Caller, ApiErro
                     ));
                 }
             }
-            Ok(Caller(s.user))
+            Ok(Caller(s.user.into()))
         }
     }
 }

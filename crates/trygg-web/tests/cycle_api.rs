@@ -13,6 +13,10 @@ struct App {
     coordinator: String,
     analyst: String,
     reporter: String,
+    /// The police's coordinator: another organisation.
+    police: String,
+    /// A member of the styrgrupp: reads the cycle, writes nothing.
+    steering: String,
     spawned: common::Spawned,
     client: reqwest::Client,
 }
@@ -31,7 +35,7 @@ impl App {
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.call(reqwest::Method::GET, path, &self.reporter, None)
+        self.call(reqwest::Method::GET, path, &self.steering, None)
             .await
     }
 
@@ -60,15 +64,17 @@ async fn spawn() -> App {
             "kommunpolis@test",
             Role::Coordinator,
         ),
-        ("Uppsalahem", "bovard@test", Role::Reporter),
+        ("Uppsalahem", "styrgrupp@test", Role::Steering),
     ])
     .await;
-    let [coordinator, analyst, reporter, _, _] =
+    let [coordinator, analyst, reporter, police, steering] =
         <[String; 5]>::try_from(spawned.tokens.clone()).unwrap();
     App {
         coordinator,
         analyst,
         reporter,
+        police,
+        steering,
         spawned,
         client: reqwest::Client::new(),
     }
@@ -122,9 +128,17 @@ async fn problems_are_versioned_validated_audited_and_only_writers_may_write() {
     assert_eq!(created["kind"], "problem");
     let id = created["id"].as_i64().unwrap();
 
-    // Reporters read but do not write.
+    // Reporters neither read nor write the cycle; the styrgrupp reads and does not write.
     let (s, v) = app
         .post("/problems", &app.reporter, problem(&app, a[0]))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = app
+        .call(reqwest::Method::GET, "/problems", &app.reporter, None)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let (s, v) = app
+        .post("/problems", &app.steering, problem(&app, a[0]))
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let (s, list) = app.get("/problems").await;
@@ -323,6 +337,31 @@ async fn analysis_intervention_evaluation_and_approval() {
         StatusCode::FORBIDDEN,
         "analysts prepare, coordinators approve"
     );
+    // The police's coordinator may not approve (or change) the kommun's intervention.
+    let (s, v) = app
+        .post(
+            &format!("/interventions/{iid}/evaluation/approve"),
+            &app.police,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("belongs to Uppsala kommun"),
+        "{v}"
+    );
+    let (_, current) = app.get(&format!("/interventions/{iid}")).await;
+    let (s, v) = app
+        .put(
+            &format!("/interventions/{iid}"),
+            &app.police,
+            json!({"version": current["version"], "data": current["data"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     let (s, f) = app
         .post(
             &format!("/interventions/{iid}/evaluation/approve"),
@@ -471,7 +510,7 @@ async fn open_meeting_actions_carry_over_until_closed() {
     let (s, v) = app
         .post(
             "/meetings",
-            &app.analyst,
+            &app.coordinator,
             meeting("2024-05-20", json!([{"text": "", "owner": "x"}])),
         )
         .await;

@@ -16,6 +16,8 @@ struct App {
     coordinator: String,
     steering: String,
     reporter: String,
+    /// A coordinator of Uppsalahem, which is not a party to the agreement.
+    housing: String,
     spawned: common::Spawned,
     client: reqwest::Client,
 }
@@ -72,14 +74,16 @@ async fn spawn() -> App {
         (seed::KOMMUN, "samordnare@test", Role::Coordinator),
         (seed::KOMMUN, "styrgrupp@test", Role::Steering),
         (seed::KOMMUN, "rapportor@test", Role::Reporter),
+        ("Uppsalahem", "bovard@test", Role::Coordinator),
     ])
     .await;
-    let [coordinator, steering, reporter] =
-        <[String; 3]>::try_from(spawned.tokens.clone()).unwrap();
+    let [coordinator, steering, reporter, housing] =
+        <[String; 4]>::try_from(spawned.tokens.clone()).unwrap();
     App {
         coordinator,
         steering,
         reporter,
+        housing,
         spawned,
         client: reqwest::Client::new(),
     }
@@ -275,6 +279,27 @@ async fn plans_are_checked_against_the_agreement() {
 async fn records_are_created_changed_and_deleted() {
     let app = spawn().await;
     let body = serde_json::to_value(seed::steering_group()).unwrap();
+    // Before there is an agreement, nobody is a party to it.
+    let (s, v) = app.post("/bodies", &app.coordinator, body.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+    let (s, v) = app
+        .put(
+            "/agreement",
+            &app.coordinator,
+            json!({"version": 0, "data": agreement()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // A coordinator of an organisation that is not a party reads, but changes nothing.
+    let (s, v) = app.post("/bodies", &app.housing, body.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Uppsalahem is not a party"),
+        "{v}"
+    );
     let (s, v) = app.post("/bodies", &app.coordinator, body.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_i64().unwrap();

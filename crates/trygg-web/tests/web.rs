@@ -565,12 +565,13 @@ async fn html_in_text_fields_is_escaped_everywhere() {
 async fn role_by_page_matrix() {
     let app = spawn().await;
     let all: &[Role] = &Role::ALL;
+    use trygg_domain::{Permission, policy::roles_for};
     let pages: &[(&str, &[Role])] = &[
         ("/", all),
         ("/konto", all),
-        ("/rapportera", all),
-        ("/mina-rapporter", all),
-        ("/admin", &[Role::Admin]),
+        ("/rapportera", roles_for(Permission::FileReport)),
+        ("/mina-rapporter", roles_for(Permission::ReadOwnReports)),
+        ("/admin", roles_for(Permission::ManageAccounts)),
     ];
     for (path, _) in pages {
         let res = app.http.get(app.url(path)).send().await.unwrap();

@@ -65,7 +65,7 @@ async fn acknowledged_writes_survive_sigkill() {
         "--organisation",
         "Testkommun",
         "--role",
-        "reporter",
+        "analyst",
         "--token",
     ]);
     let token = out
@@ -116,11 +116,17 @@ async fn acknowledged_writes_survive_sigkill() {
         }));
     }
     // Let the stream run, then kill the server hard while requests are in flight.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
     loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
         if acknowledged.lock().unwrap().len() >= 200 {
             break;
         }
+        assert!(
+            std::time::Instant::now() < deadline && !writers.iter().all(|w| w.is_finished()),
+            "the server acknowledged only {} writes",
+            acknowledged.lock().unwrap().len()
+        );
     }
     server.kill().expect("SIGKILL the server");
     server.wait().unwrap();

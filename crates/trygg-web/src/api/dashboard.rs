@@ -211,6 +211,9 @@ fn prepare(
     caller: &Caller,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Ctx, ApiError> {
+    caller
+        .principal()
+        .check(trygg_domain::Permission::ReadPicture)?;
     let Query(pairs) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let q = DashboardQuery::from_pairs(&pairs)?;
     let filter = q.list.filter(&state.tz, caller.scope())?;

@@ -13,7 +13,10 @@ use trygg_domain::{
 };
 
 use crate::{ApiError, AppState, auth::Caller};
-use trygg_app::{incidents::IncidentQuery, time::parse_time};
+use trygg_app::{
+    incidents::{self, IncidentQuery},
+    time::parse_time,
+};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -108,8 +111,11 @@ async fn create(
     body: Result<Json<IncidentBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Incident>), ApiError> {
     let Json(b) = body?;
+    caller
+        .principal()
+        .check(trygg_domain::Permission::CreateIncident)?;
     let incident = b.into_new(&state.tz, &caller, Channel::Api)?;
-    let created = state.ingest.create(&caller.actor(), incident).await?;
+    let created = incidents::create(&state, caller.principal(), incident).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -154,14 +160,7 @@ async fn create_report(
                 })?,
         );
     }
-    let (report, events) = state
-        .ingest
-        .report(
-            &caller.actor(),
-            caller.0.organisation_id,
-            caller.0.id,
-            incidents,
-        )
+    let (report, events) = incidents::file_report(&state, caller.principal(), incidents)
         .await
         .map_err(|e| match ApiError::from(e) {
             ApiError::Invalid(mut v) => {
@@ -178,16 +177,9 @@ async fn get_one(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Incident>, ApiError> {
-    state
-        .store
-        .get_incident(IncidentId(id), caller.scope())
-        .await?
-        .map(Json)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "Incident {id} does not exist or is not visible to you."
-            ))
-        })
+    Ok(Json(
+        incidents::get(&state, caller.principal(), IncidentId(id)).await?,
+    ))
 }
 
 async fn list(
@@ -197,5 +189,7 @@ async fn list(
 ) -> Result<Json<Page<Incident>>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;
-    Ok(Json(state.store.list_incidents(&filter).await?))
+    Ok(Json(
+        incidents::list(&state, caller.principal(), filter).await?,
+    ))
 }

@@ -11,7 +11,7 @@ pub use dashboard::DashboardQuery;
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
-use trygg_domain::Taxonomy;
+use trygg_domain::{Permission, Taxonomy};
 
 use crate::{AppState, auth::Caller};
 
@@ -29,8 +29,9 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// The taxonomy, for clients building forms and filters.
-async fn categories(_caller: Caller) -> Json<Value> {
-    Json(json!({ "items": Taxonomy.all() }))
+async fn categories(caller: Caller) -> Result<Json<Value>, crate::ApiError> {
+    caller.principal().check(Permission::ReadReference)?;
+    Ok(Json(json!({ "items": Taxonomy.all() })))
 }
 
 /// `?kind=` of `GET /api/v1/areas`.
@@ -43,9 +44,10 @@ struct AreasQuery {
 /// The areas as a GeoJSON FeatureCollection (WGS84), optionally of one kind.
 async fn areas(
     axum::extract::State(state): axum::extract::State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     axum::extract::Query(q): axum::extract::Query<AreasQuery>,
 ) -> Result<Json<Value>, crate::ApiError> {
+    caller.principal().check(Permission::ReadReference)?;
     let kind = q
         .kind
         .as_deref()

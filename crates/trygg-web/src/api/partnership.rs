@@ -5,10 +5,10 @@
 //! Same shapes and rules as the cycle's API (`api/cycle.rs`): records are answered as
 //! `{"id", "kind", "version", …, "data": {…}}`, a `PUT` sends `{"version": N, "data": {…}}`
 //! with the version it read (409 `conflict` if someone saved in between), bad input is 422 with
-//! the field. The partnership's readers (`auth::PARTNERSHIP_ROLES`) may read; coordinators and
-//! administrators (`auth::PARTNERSHIP_EDIT_ROLES`, as on `/samverkan`) may write. Plans are
-//! checked against the stored agreement and kept one per year by `trygg_app::partnership`, which
-//! the pages use too; a new agreement replaces the current one there as well.
+//! the field. Who may read and write is `trygg_app::partnership::cases`' (the policy's
+//! `read_partnership` and `write_partnership`, the latter only for a party to the current
+//! agreement), which the pages call too. Plans are checked against the stored agreement and
+//! kept one per year; a new agreement replaces the current one.
 
 use axum::{
     Json, Router,
@@ -18,6 +18,7 @@ use axum::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
+use trygg_app::{Stored, partnership::cases};
 use trygg_domain::{
     cycle::Record,
     partnership::{
@@ -25,14 +26,9 @@ use trygg_domain::{
         CommunicationPlan,
     },
 };
-use trygg_store::records::{self, Stored};
 
-use super::cycle::{Versioned, body, create_typed, list_json, load, update_typed};
-use crate::{
-    ApiError, AppState,
-    auth::{Caller, PARTNERSHIP_EDIT_ROLES, PARTNERSHIP_ROLES},
-};
-use trygg_app::partnership;
+use super::cycle::{Versioned, body, list_json};
+use crate::{ApiError, AppState, auth::Caller};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -99,23 +95,11 @@ pub(crate) fn routes() -> Router<AppState> {
 trait Rec: Record + Clone + Serialize + DeserializeOwned + Send + Sync + 'static {}
 impl<T: Record + Clone + Serialize + DeserializeOwned + Send + Sync + 'static> Rec for T {}
 
-fn may_read(caller: &Caller) -> Result<(), ApiError> {
-    if caller.0.has_any(PARTNERSHIP_ROLES) {
-        Ok(())
+fn status(created: bool) -> StatusCode {
+    if created {
+        StatusCode::CREATED
     } else {
-        Err(ApiError::Forbidden(
-            "Only the partnership's coordinators, analysts, styrgrupp and administrators may read its records.",
-        ))
-    }
-}
-
-fn may_write(caller: &Caller) -> Result<(), ApiError> {
-    if caller.0.has_any(PARTNERSHIP_EDIT_ROLES) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Only coordinators and administrators may change the partnership's records.",
-        ))
+        StatusCode::OK
     }
 }
 
@@ -123,8 +107,9 @@ async fn list<T: Rec>(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    may_read(&caller)?;
-    Ok(list_json(records::list::<T>(state.store.as_ref()).await?))
+    Ok(list_json(
+        cases::list::<T>(&state, caller.principal()).await?,
+    ))
 }
 
 async fn one<T: Rec>(
@@ -132,8 +117,7 @@ async fn one<T: Rec>(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Stored<T>>, ApiError> {
-    may_read(&caller)?;
-    Ok(Json(load::<T>(&state, id, T::KIND).await?))
+    Ok(Json(cases::get::<T>(&state, caller.principal(), id).await?))
 }
 
 async fn create<T: Rec>(
@@ -141,9 +125,9 @@ async fn create<T: Rec>(
     caller: Caller,
     b: Result<Json<T>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<T>>), ApiError> {
-    may_write(&caller)?;
     let value = body(b)?;
-    create_typed(&state, &caller, &value).await
+    let stored = cases::create(&state, caller.principal(), &value).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
 }
 
 async fn put<T: Rec>(
@@ -152,9 +136,10 @@ async fn put<T: Rec>(
     Path(id): Path<i64>,
     b: Result<Json<Versioned<T>>, JsonRejection>,
 ) -> Result<Json<Stored<T>>, ApiError> {
-    may_write(&caller)?;
     let v = body(b)?;
-    update_typed(&state, &caller, id, T::KIND, v).await
+    Ok(Json(
+        cases::update(&state, caller.principal(), id, v.version, &v.data).await?,
+    ))
 }
 
 async fn remove<T: Rec>(
@@ -162,9 +147,7 @@ async fn remove<T: Rec>(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    may_write(&caller)?;
-    load::<T>(&state, id, T::KIND).await?;
-    records::delete::<T>(state.store.as_ref(), &caller.actor(), id).await?;
+    cases::delete::<T>(&state, caller.principal(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,10 +156,7 @@ async fn get_agreement(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Stored<Agreement>>, ApiError> {
-    may_read(&caller)?;
-    Ok(Json(
-        partnership::require_agreement(state.store.as_ref()).await?,
-    ))
+    Ok(Json(cases::agreement(&state, caller.principal()).await?))
 }
 
 /// `PUT /partnership/agreement`: version 0 (or absent) registers a new agreement that replaces
@@ -187,24 +167,10 @@ async fn put_agreement(
     caller: Caller,
     b: Result<Json<Versioned<Agreement>>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<Agreement>>), ApiError> {
-    may_write(&caller)?;
     let v = body(b)?;
-    let store = state.store.as_ref();
-    if v.version == 0 {
-        let stored = partnership::create_agreement(
-            store,
-            &caller.actor(),
-            caller.0.organisation_id,
-            &v.data,
-        )
-        .await?;
-        return Ok((StatusCode::CREATED, Json(stored)));
-    }
-    let current = partnership::require_agreement(store).await?;
-    let stored =
-        partnership::update_agreement(store, &caller.actor(), current.meta.id, v.version, &v.data)
-            .await?;
-    Ok((StatusCode::OK, Json(stored)))
+    let (created, stored) =
+        cases::put_agreement(&state, caller.principal(), v.version, &v.data).await?;
+    Ok((status(created), Json(stored)))
 }
 
 /// `POST /partnership/commitment-plans`: checked against the current agreement, one per year.
@@ -213,15 +179,8 @@ async fn create_plan(
     caller: Caller,
     b: Result<Json<CommitmentPlan>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<CommitmentPlan>>), ApiError> {
-    may_write(&caller)?;
     let plan = body(b)?;
-    let stored = partnership::create_plan(
-        state.store.as_ref(),
-        &caller.actor(),
-        caller.0.organisation_id,
-        &plan,
-    )
-    .await?;
+    let stored = cases::create_plan(&state, caller.principal(), &plan).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -232,29 +191,10 @@ async fn put_plan(
     Path(id): Path<i64>,
     b: Result<Json<Versioned<CommitmentPlan>>, JsonRejection>,
 ) -> Result<Json<Stored<CommitmentPlan>>, ApiError> {
-    may_write(&caller)?;
     let v = body(b)?;
-    load::<CommitmentPlan>(&state, id, CommitmentPlan::KIND).await?;
     Ok(Json(
-        partnership::update_plan(
-            state.store.as_ref(),
-            &caller.actor(),
-            id,
-            v.version,
-            &v.data,
-        )
-        .await?,
+        cases::update_plan(&state, caller.principal(), id, v.version, &v.data).await?,
     ))
-}
-
-/// The communication plan: the first one stored (the partnership keeps one).
-async fn communication_plan(
-    state: &AppState,
-) -> Result<Option<Stored<CommunicationPlan>>, ApiError> {
-    Ok(records::list::<CommunicationPlan>(state.store.as_ref())
-        .await?
-        .into_iter()
-        .min_by_key(|p| p.meta.id))
 }
 
 /// `GET /partnership/communication-plan`.
@@ -262,8 +202,7 @@ async fn get_communication(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Stored<CommunicationPlan>>, ApiError> {
-    may_read(&caller)?;
-    communication_plan(&state)
+    cases::communication_plan(&state, caller.principal())
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound("No communication plan is stored yet.".into()))
@@ -276,20 +215,8 @@ async fn put_communication(
     caller: Caller,
     b: Result<Json<Versioned<CommunicationPlan>>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<CommunicationPlan>>), ApiError> {
-    may_write(&caller)?;
     let v = body(b)?;
-    match communication_plan(&state).await? {
-        None if v.version == 0 => create_typed(&state, &caller, &v.data).await,
-        None => Err(ApiError::NotFound(
-            "No communication plan is stored yet; send version 0 to create it.".into(),
-        )),
-        Some(p) if v.version == 0 => Err(ApiError::Conflict(format!(
-            "There is already a communication plan (version {}); send the version you read to change it.",
-            p.meta.version
-        ))),
-        Some(p) => Ok((
-            StatusCode::OK,
-            update_typed(&state, &caller, p.meta.id, CommunicationPlan::KIND, v).await?,
-        )),
-    }
+    let (created, stored) =
+        cases::put_communication_plan(&state, caller.principal(), v.version, &v.data).await?;
+    Ok((status(created), Json(stored)))
 }

@@ -24,6 +24,9 @@ async fn weekly(
     caller: Caller,
     query: Result<Query<IncidentQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    caller
+        .principal()
+        .check(trygg_domain::Permission::ReadPicture)?;
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;
     let counts = state.ingest.live().weekly_counts(&filter);

@@ -26,7 +26,7 @@ use axum::{
     routing::{get, post},
 };
 use serde_json::{Value, json};
-use trygg_domain::{AreaKind, Incident, Precision, Role, Visibility};
+use trygg_domain::{AreaKind, Incident, Permission, Precision, Visibility};
 use trygg_import::export::swedish_label;
 use trygg_import::{
     Crs, ImportBatch, ImportErrors,
@@ -62,8 +62,8 @@ fn params(p: Params) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::param("query", e.body_text()))
 }
 
-/// A caller who may import: an admin, coordinator or analyst. Checked from the headers alone,
-/// so that a refused caller is answered before any upload is read.
+/// A caller who may import (the policy's `import`). Checked from the headers alone, so that a
+/// refused caller is answered before any upload is read.
 struct Importer(Caller);
 
 impl FromRequestParts<AppState> for Importer {
@@ -71,16 +71,8 @@ impl FromRequestParts<AppState> for Importer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let caller = Caller::from_request_parts(parts, state).await?;
-        if [Role::Admin, Role::Coordinator, Role::Analyst]
-            .iter()
-            .any(|r| caller.0.has(*r))
-        {
-            Ok(Importer(caller))
-        } else {
-            Err(ApiError::Forbidden(
-                "Only administrators, coordinators and analysts may import files.",
-            ))
-        }
+        caller.principal().check(Permission::Import)?;
+        Ok(Importer(caller))
     }
 }
 
@@ -353,7 +345,7 @@ async fn matching(
 ) -> Result<Vec<Incident>, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;
-    Ok(state.store.list_all_incidents(&filter).await?)
+    Ok(trygg_app::incidents::export(state, caller.principal(), filter).await?)
 }
 
 fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {

@@ -116,7 +116,7 @@ pub(crate) async fn index(
     State(state): State<AppState>,
     me: SignedIn,
 ) -> Result<Markup, PageError> {
-    me.require(&[Role::Admin])?;
+    me.check(trygg_domain::Permission::ManageAccounts)?;
     page(&state, &me, None).await
 }
 
@@ -140,7 +140,7 @@ pub(crate) async fn add_user(
     me: SignedIn,
     Form(f): Form<Pairs>,
 ) -> Result<Response, PageError> {
-    me.require(&[Role::Admin])?;
+    me.check(trygg_domain::Permission::ManageAccounts)?;
     me.check_csrf(field(&f, "csrf"))?;
     let l = me.ctx.lang;
     let roles: Vec<Role> = f
@@ -212,7 +212,7 @@ pub(crate) async fn add_organisation(
     me: SignedIn,
     Form(f): Form<Pairs>,
 ) -> Result<Response, PageError> {
-    me.require(&[Role::Admin])?;
+    me.check(trygg_domain::Permission::ManageAccounts)?;
     me.check_csrf(field(&f, "csrf"))?;
     let l = me.ctx.lang;
     let Some(kind) = OrgKind::parse(field(&f, "kind")) else {
@@ -247,7 +247,7 @@ pub(crate) async fn new_token(
     me: SignedIn,
     Form(f): Form<Pairs>,
 ) -> Result<Response, PageError> {
-    me.require(&[Role::Admin])?;
+    me.check(trygg_domain::Permission::ManageAccounts)?;
     me.check_csrf(field(&f, "csrf"))?;
     let l = me.ctx.lang;
     let Ok(user) = field(&f, "user_id").parse::<i64>() else {

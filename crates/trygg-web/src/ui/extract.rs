@@ -7,7 +7,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use maud::html;
-use trygg_domain::{Role, User};
+use trygg_app::Principal;
+use trygg_domain::{Permission, Role};
 
 use super::{Lang, PageCtx, layout};
 use crate::{
@@ -76,8 +77,8 @@ impl FromRequestParts<AppState> for Page {
 pub struct SignedIn {
     /// The frame's context (user and CSRF token set).
     pub ctx: PageCtx,
-    /// The user.
-    pub user: User,
+    /// The user, as the principal the use cases act for.
+    pub user: Principal,
     /// The hash of the session cookie.
     pub session_hash: String,
 }
@@ -90,6 +91,18 @@ impl SignedIn {
         } else {
             Err(PageError::forbidden(self.ctx.lang))
         }
+    }
+
+    /// Refuses with 403 (the policy's sentence) unless the user holds `p`.
+    pub fn check(&self, p: Permission) -> Result<(), PageError> {
+        self.user
+            .check(p)
+            .map_err(|e| PageError::from_app(self.ctx.lang, e))
+    }
+
+    /// Whether the user holds `p` (what to show).
+    pub fn may(&self, p: Permission) -> bool {
+        self.user.may(p)
     }
 
     /// Refuses with 403 unless `given` is this session's CSRF token.
@@ -130,7 +143,7 @@ impl FromRequestParts<AppState> for SignedIn {
                     path: path(parts),
                     wide: false,
                 },
-                user: s.user,
+                user: s.user.into(),
                 session_hash: hash,
             }),
             CookieSession::Expired => {

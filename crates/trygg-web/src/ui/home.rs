@@ -5,7 +5,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use maud::html;
-use trygg_domain::{IncidentFilter, Role, Scope};
+use trygg_domain::{IncidentFilter, Permission, Scope, policy};
 
 use super::{extract::Page, layout};
 use crate::AppState;
@@ -44,10 +44,10 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
         .await
         .map(|p| p.total)
         .unwrap_or(0);
-    let analyst = user.has_any(crate::auth::PICTURE_ROLES);
-    let coordinates = user.has_any(crate::auth::CYCLE_ROLES);
+    let analyst = policy::allows(&user.roles, Permission::ReadPicture);
+    let coordinates = policy::allows(&user.roles, Permission::ReadCycle);
     let cycle = super::cycle::start_cards(&state, &user, l).await;
-    let calendar = if user.has_any(crate::auth::PARTNERSHIP_ROLES) {
+    let calendar = if policy::allows(&user.roles, Permission::ReadPartnership) {
         super::partnership::reminders(&state).await
     } else {
         None
@@ -70,7 +70,7 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                     ul {
                         @if *ended {
                             li { (l.t("Samverkansöverenskommelsen", "The agreement")) " " (agreement.from_year) "–" (agreement.to_year) " " (l.t("har löpt ut: ", "has ended: "))
-                                @if user.has_any(crate::auth::PARTNERSHIP_EDIT_ROLES) {
+                                @if policy::allows(&user.roles, Permission::WritePartnership) {
                                     a href="/samverkan/overenskommelse/ny" { (l.t("registrera den nya överenskommelsen", "register the new agreement")) }
                                 } @else {
                                     (l.t("den nya överenskommelsen registreras av samordnarna", "the coordinators register the new agreement"))
@@ -84,13 +84,15 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
             }
         }
         div.cards {
-            a.card.action href="/rapportera" {
-                h2 { (l.t("Rapportera", "Report")) }
-                p { (l.t("Ny EST-rapport från passet, även utan uppkoppling.", "A new EST report from your shift, also offline.")) }
-            }
-            a.card.action href="/mina-rapporter" {
-                h2 { (l.t("Mina rapporter", "My reports")) }
-                p { (mine) " " (l.t("händelser rapporterade av dig.", "events reported by you.")) }
+            @if policy::allows(&user.roles, Permission::FileReport) {
+                a.card.action href="/rapportera" {
+                    h2 { (l.t("Rapportera", "Report")) }
+                    p { (l.t("Ny EST-rapport från passet, även utan uppkoppling.", "A new EST report from your shift, also offline.")) }
+                }
+                a.card.action href="/mina-rapporter" {
+                    h2 { (l.t("Mina rapporter", "My reports")) }
+                    p { (mine) " " (l.t("händelser rapporterade av dig.", "events reported by you.")) }
+                }
             }
             @if analyst {
                 a.card.action href="/lagesbild" {
@@ -98,7 +100,7 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                     p { (last_week) " " (l.t("händelser de senaste sju dagarna.", "events in the last seven days.")) }
                 }
             }
-            @if user.has_any(crate::auth::PARTNERSHIP_ROLES) {
+            @if policy::allows(&user.roles, Permission::ReadPartnership) {
                 a.card.action href="/samverkan" {
                     h2 { (l.t("Samverkan", "Partnership")) }
                     p { (l.t("Överenskommelsen, organisationen, åtagandeplanerna och kalendern.", "The agreement, governance, commitment plans and calendar.")) }
@@ -108,7 +110,7 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                     p { (l.t("Veckolägesbild, tertialanalys, lägesbild, åtgärdsplan, årlig sammanställning och slutlig uppföljning.", "Weekly picture, tertial analysis, situation picture, action plan, annual compilation and final follow-up.")) }
                 }
             }
-            @if user.has(Role::Admin) {
+            @if policy::allows(&user.roles, Permission::ManageAccounts) {
                 a.card.action href="/admin" {
                     h2 { (l.t("Administration", "Administration")) }
                     p { (l.t("Användare, roller, organisationer och API-nycklar.", "Users, roles, organisations and API tokens.")) }

@@ -1,7 +1,7 @@
 //! The page frame every page shares: language, navigation by role, the CSRF token for forms.
 
 use maud::{DOCTYPE, Markup, html};
-use trygg_domain::{Role, User};
+use trygg_domain::{Permission, User, policy};
 
 /// The interface language. Swedish unless the user picked English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,9 +61,11 @@ impl PageCtx {
         self.lang.t(sv, en)
     }
 
-    /// Whether the user holds any of `roles`.
-    pub fn has_role(&self, roles: &[Role]) -> bool {
-        self.user.as_ref().is_some_and(|u| u.has_any(roles))
+    /// Whether the user holds `p` (what to show).
+    pub fn may(&self, p: Permission) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| policy::allows(&u.roles, p))
     }
 
     /// Whether the request is in the section at `path` (`/problem/12` is in `/problem`).
@@ -82,43 +84,53 @@ impl PageCtx {
     }
 }
 
-/// Navigation items: (path, Swedish, English, who sees it; empty = every signed-in user).
-const NAV: &[(&str, &str, &str, &[Role])] = &[
-    ("/", "Start", "Home", &[]),
+/// Navigation items: (path, Swedish, English, the permission that shows it).
+const NAV: &[(&str, &str, &str, Permission)] = &[
+    ("/", "Start", "Home", Permission::ManageOwnAccount),
     (
         "/lagesbild",
         "Lägesbild",
         "Situation picture",
-        crate::auth::PICTURE_ROLES,
+        Permission::ReadPicture,
     ),
-    ("/problem", "Problem", "Problems", crate::auth::CYCLE_ROLES),
+    ("/problem", "Problem", "Problems", Permission::ReadCycle),
     (
         "/insatser",
         "Insatser",
         "Interventions",
-        crate::auth::CYCLE_ROLES,
+        Permission::ReadCycle,
+    ),
+    ("/moten", "EST-möten", "EST meetings", Permission::ReadCycle),
+    (
+        "/rapportera",
+        "Rapportera",
+        "Report",
+        Permission::FileReport,
     ),
     (
-        "/moten",
-        "EST-möten",
-        "EST meetings",
-        crate::auth::CYCLE_ROLES,
+        "/mina-rapporter",
+        "Mina rapporter",
+        "My reports",
+        Permission::ReadOwnReports,
     ),
-    ("/rapportera", "Rapportera", "Report", &[]),
-    ("/mina-rapporter", "Mina rapporter", "My reports", &[]),
     (
         "/samverkan",
         "Samverkan",
         "Partnership",
-        crate::auth::PARTNERSHIP_ROLES,
+        Permission::ReadPartnership,
     ),
     (
         "/rapporter",
         "Rapporter",
         "Reports",
-        crate::auth::PARTNERSHIP_ROLES,
+        Permission::ReadReports,
     ),
-    ("/admin", "Administration", "Administration", &[Role::Admin]),
+    (
+        "/admin",
+        "Administration",
+        "Administration",
+        Permission::ManageAccounts,
+    ),
 ];
 
 /// The whole page around `body`.
@@ -148,8 +160,8 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                     a.brand href="/" { "trygg" }
                     @if let Some(u) = &ctx.user {
                         nav {
-                            @for (path, sv, en, roles) in NAV {
-                                @if roles.is_empty() || u.has_any(roles) {
+                            @for (path, sv, en, permission) in NAV {
+                                @if policy::allows(&u.roles, *permission) {
                                     a href=(path) aria-current=[ctx.in_section(path).then_some("page")] { (ctx.t(sv, en)) }
                                 }
                             }

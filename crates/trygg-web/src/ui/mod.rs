@@ -64,7 +64,7 @@ async fn lagesbild(
     mut me: extract::SignedIn,
     axum::extract::Query(mut pairs): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<maud::Markup, extract::PageError> {
-    me.require(crate::auth::PICTURE_ROLES)?;
+    me.check(trygg_domain::Permission::ReadPicture)?;
     let l = me.ctx.lang;
     pairs.retain(|(k, _)| k != "lang");
     let q = crate::api::DashboardQuery::from_pairs(&pairs)

@@ -1,8 +1,8 @@
 //! `/samverkan`: the partnership's own pages — the agreement with its coordinators and
 //! calendar, the governance bodies with meetings and decisions, the collaboration forms with
 //! their activity logs, the commitment plan per year, citizen promises and the communication
-//! plan. The styrgrupp, analysts, coordinators and administrators read them; coordinators and
-//! administrators change them (`auth::PARTNERSHIP_EDIT_ROLES`). Every change goes through the
+//! plan. Who reads them (`Permission::ReadPartnership`) and who changes them (a coordinator of a
+//! party to the current agreement) is `trygg_app::partnership::cases`'. Every change goes through the
 //! record store with the user as actor (versioned and audited); forms carry the CSRF token,
 //! and bad input re-renders the page with the message and stores nothing.
 
@@ -35,11 +35,21 @@ use super::{
     form::Fields,
     layout,
 };
-use crate::{
-    AppState,
-    auth::{PARTNERSHIP_EDIT_ROLES, PARTNERSHIP_ROLES},
-};
-use trygg_app::partnership;
+use crate::AppState;
+use trygg_app::partnership::{self, cases};
+use trygg_domain::Permission;
+
+/// `Ok` when the user may change the partnership's records now (the policy, and their
+/// organisation a party to the current agreement, or to `new` when none is stored).
+async fn may_write(
+    state: &AppState,
+    me: &SignedIn,
+    new: Option<&Agreement>,
+) -> Result<(), PageError> {
+    cases::check_write(state, &me.user, new)
+        .await
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))
+}
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -211,7 +221,7 @@ async fn require_agreement(state: &AppState, l: Lang) -> Result<Stored<Agreement
 
 /// `GET /samverkan`: the agreement and its calendar.
 async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     let l = me.ctx.lang;
     let Some(a) = partnership::agreement(state.store.as_ref())
         .await
@@ -223,7 +233,7 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
             None,
             html! {
                 p { (l.t("Ingen samverkansöverenskommelse är registrerad ännu.", "No agreement is stored yet.")) }
-                @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) {
+                @if me.may(Permission::WritePartnership) {
                     p { a.button href="/samverkan/overenskommelse" { (l.t("Registrera överenskommelsen", "Register the agreement")) } }
                 }
             },
@@ -232,7 +242,7 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
     let a = a.data;
     let today = today(&state);
     let body = html! {
-        @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) {
+        @if me.may(Permission::WritePartnership) {
             p.actions {
                 a.button href="/samverkan/overenskommelse" { (l.t("Ändra överenskommelsen", "Change the agreement")) }
                 " "
@@ -293,7 +303,7 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
 
 /// `GET /samverkan/organisation`: bodies, members, mandates, meetings and decisions.
 async fn bodies(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     bodies_page(&state, &me, None).await
 }
 
@@ -347,7 +357,7 @@ async fn bodies_page(
                 }
             }
         }
-        @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) && !bodies.is_empty() {
+        @if me.may(Permission::WritePartnership) && !bodies.is_empty() {
             section.card #nytt-mote {
                 h2 { (l.t("Registrera ett möte", "Record a meeting")) }
                 form.grid method="post" action="/samverkan/organisation/mote" {
@@ -398,7 +408,7 @@ async fn add_meeting(
     me: SignedIn,
     Form(f): Form<MeetingForm>,
 ) -> Result<Response, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    may_write(&state, &me, None).await?;
     me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let store = state.store.as_ref();
@@ -457,7 +467,7 @@ async fn forms_page(
     let forms = records::list::<CollaborationForm>(state.store.as_ref())
         .await
         .map_err(store_err(l))?;
-    let edit = me.user.has_any(PARTNERSHIP_EDIT_ROLES);
+    let edit = me.may(Permission::WritePartnership);
     let body = html! {
         @for f in &forms {
             section.card id={ "form-" (f.meta.id) } {
@@ -498,7 +508,7 @@ async fn forms_page(
 
 /// `GET /samverkan/samverkansformer`.
 async fn forms(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     forms_page(&state, &me, None).await
 }
 
@@ -547,7 +557,7 @@ async fn add_activity(
     Path(id): Path<i64>,
     Form(f): Form<ActivityForm>,
 ) -> Result<Response, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    may_write(&state, &me, None).await?;
     me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let store = state.store.as_ref();
@@ -593,7 +603,7 @@ async fn add_activity(
 
 /// `GET /samverkan/atagandeplan`: the plans of the period, and the copy button.
 async fn plans(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     plans_page(&state, &me, None).await
 }
 
@@ -626,7 +636,7 @@ async fn plans_page(
             }
         }
         @if let Some(y) = next {
-            @if me.user.has_any(PARTNERSHIP_EDIT_ROLES) {
+            @if me.may(Permission::WritePartnership) {
                 form.inline method="post" action="/samverkan/atagandeplan/kopiera" {
                     (me.ctx.csrf_field())
                     input type="hidden" name="year" value=(y);
@@ -668,7 +678,7 @@ async fn copy_plan(
     me: SignedIn,
     Form(f): Form<CopyForm>,
 ) -> Result<Response, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    may_write(&state, &me, None).await?;
     me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let Ok(year) = f.year.trim().parse::<i16>() else {
@@ -729,7 +739,7 @@ async fn plan_page(
         .await
         .map_err(store_err(l))?;
     let plan: &CommitmentPlan = &linked[0];
-    let edit = me.user.has_any(PARTNERSHIP_EDIT_ROLES);
+    let edit = me.may(Permission::WritePartnership);
     let title_of = |id: &str| -> Option<&Stored<Intervention>> {
         interventions.iter().find(|i| i.meta.id.to_string() == id)
     };
@@ -832,7 +842,7 @@ async fn plan(
     me: SignedIn,
     Path(year): Path<i16>,
 ) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     plan_page(&state, &me, year, None).await
 }
 
@@ -845,7 +855,7 @@ async fn update_commitment(
     Path((year, cid)): Path<(i16, String)>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    may_write(&state, &me, None).await?;
     let field = |name: &str| {
         f.iter()
             .find(|(k, _)| k == name)
@@ -926,7 +936,7 @@ async fn update_commitment(
 
 /// `GET /samverkan/medborgarloften`.
 async fn promises(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     let l = me.ctx.lang;
     let promises = records::list::<CitizenPromise>(state.store.as_ref())
         .await
@@ -1000,7 +1010,7 @@ pub(crate) async fn public_promises(
 
 /// `GET /samverkan/kommunikation`.
 async fn communication(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(Permission::ReadPartnership)?;
     let l = me.ctx.lang;
     let plans = records::list::<CommunicationPlan>(state.store.as_ref())
         .await
@@ -1355,7 +1365,7 @@ fn agreement_page(
 /// `GET /samverkan/overenskommelse`: the form to change the current agreement (or to register
 /// the first one).
 async fn edit_agreement(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    me.check(Permission::WritePartnership)?;
     let l = me.ctx.lang;
     Ok(
         match partnership::agreement(state.store.as_ref())
@@ -1372,7 +1382,7 @@ async fn edit_agreement(State(state): State<AppState>, me: SignedIn) -> Result<M
 /// one: parties and coordinators carried over, the next period, the current agreement among
 /// the earlier ones.
 async fn new_agreement(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    me.check(Permission::WritePartnership)?;
     let l = me.ctx.lang;
     let current = partnership::agreement(state.store.as_ref())
         .await
@@ -1410,7 +1420,6 @@ async fn save_agreement(
     me: SignedIn,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
     let v = Fields(f);
     me.check_csrf(v.get("csrf"))?;
     let l = me.ctx.lang;
@@ -1421,6 +1430,7 @@ async fn save_agreement(
         Ok(a) => a,
         Err(msg) => return Ok(again(msg)),
     };
+    may_write(&state, &me, Some(&a)).await?;
     let saved = if version == 0 {
         partnership::create_agreement(store, &actor(&me), me.user.organisation_id, &a).await
     } else {
@@ -1529,7 +1539,7 @@ async fn plan_form(
     year: i16,
     f: Vec<(String, String)>,
 ) -> Result<(Fields, Stored<CommitmentPlan>), PageError> {
-    me.require(PARTNERSHIP_EDIT_ROLES)?;
+    may_write(state, me, None).await?;
     let v = Fields(f);
     me.check_csrf(v.get("csrf"))?;
     let (_, stored) = stored_plan(state, me.ctx.lang, year).await?;

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use maud::{Markup, html};
-use trygg_domain::{IncidentFilter, IncidentId, PlaceType, Scope, Taxonomy};
+use trygg_domain::{IncidentFilter, IncidentId, Permission, PlaceType, Taxonomy};
 
 use super::{
     Lang,
@@ -87,9 +87,10 @@ fn event_fields(lang: Lang) -> Markup {
 }
 
 /// `GET /rapportera`: the EST form.
-pub(crate) async fn form(State(state): State<AppState>, me: SignedIn) -> Markup {
+pub(crate) async fn form(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
+    me.check(Permission::FileReport)?;
     let l = me.ctx.lang;
-    layout(
+    Ok(layout(
         &me.ctx,
         l.t("Rapportera", "Report"),
         html! {
@@ -110,40 +111,36 @@ pub(crate) async fn form(State(state): State<AppState>, me: SignedIn) -> Markup 
             script src="/assets/vendor/leaflet/leaflet.js" {}
             script src="/assets/est.js" data-lang=(l.code()) {}
         },
-    )
+    ))
 }
 
 /// `GET /mina-rapporter`: what I reported, newest first.
 pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
+    me.check(Permission::ReadOwnReports)?;
     let l = me.ctx.lang;
-    let page = state
-        .store
-        .list_incidents(&IncidentFilter {
-            created_by: Some(me.user.id),
-            scope: Scope::Organisation(me.user.organisation_id),
-            limit: 200,
-            ..Default::default()
-        })
+    let filter = IncidentFilter {
+        created_by: Some(me.user.id),
+        limit: 200,
+        ..Default::default()
+    };
+    let page = trygg_app::incidents::list(&state, &me.user, filter)
         .await
-        .map_err(|e| PageError::from((l, e)))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let mut items = page.items;
     items.sort_by(|a, b| b.reported_at.cmp(&a.reported_at).then(b.id.0.cmp(&a.id.0)));
     // Feedback from the weekly EST meetings: to all reporters, or on one of my reports/events.
-    let meetings = trygg_store::records::list::<trygg_domain::cycle::Meeting>(state.store.as_ref())
+    let all = trygg_app::cycle::feedback(&state, &me.user)
         .await
-        .map_err(|e| PageError::from((l, e)))?;
-    let mut feedback: Vec<(jiff::civil::Date, String, bool)> = meetings
-        .iter()
-        .flat_map(|m| {
-            let items = &items;
-            m.data.feedback.iter().filter_map(move |f| {
-                let general = f.report_ids.is_empty() && f.incident_ids.is_empty();
-                let mine = items.iter().any(|i| {
-                    f.incident_ids.contains(&i.id)
-                        || i.report_id.is_some_and(|r| f.report_ids.contains(&r))
-                });
-                (general || mine).then(|| (m.data.date, f.text.clone(), mine))
-            })
+        .map_err(|e| PageError::from_app(l, e))?;
+    let mut feedback: Vec<(jiff::civil::Date, String, bool)> = all
+        .into_iter()
+        .filter_map(|f| {
+            let general = f.report_ids.is_empty() && f.incident_ids.is_empty();
+            let mine = items.iter().any(|i| {
+                f.incident_ids.contains(&i.id)
+                    || i.report_id.is_some_and(|r| f.report_ids.contains(&r))
+            });
+            (general || mine).then_some((f.date, f.text, mine))
         })
         .collect();
     feedback.sort_by_key(|f| std::cmp::Reverse(f.0));
@@ -211,12 +208,9 @@ pub(crate) async fn incident(
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
     let id: i64 = id.parse().map_err(|_| PageError::not_found(l))?;
-    let i = state
-        .store
-        .get_incident(IncidentId(id), Scope::Organisation(me.user.organisation_id))
+    let i = trygg_app::incidents::get(&state, &me.user, IncidentId(id))
         .await
-        .map_err(|e| PageError::from((l, e)))?
-        .ok_or_else(|| PageError::not_found(l))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let orgs = state.store.list_organisations().await.unwrap_or_default();
     let org = orgs
         .iter()

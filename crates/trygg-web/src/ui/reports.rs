@@ -16,7 +16,7 @@ use super::{
     extract::{PageError, SignedIn},
     layout,
 };
-use crate::{AppState, auth::PARTNERSHIP_ROLES};
+use crate::AppState;
 use trygg_app::reports::{self, ReportBuildError, Request};
 
 /// The query of `GET /rapporter/rapport`.
@@ -45,7 +45,7 @@ pub(crate) async fn index(
     State(state): State<AppState>,
     me: SignedIn,
 ) -> Result<Markup, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(trygg_domain::Permission::ReadReports)?;
     let l = me.ctx.lang;
     let today = today(&state);
     let years = reports::data_years(&state, Scope::Shared);
@@ -238,7 +238,7 @@ pub(crate) async fn report(
     me: SignedIn,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
-    me.require(PARTNERSHIP_ROLES)?;
+    me.check(trygg_domain::Permission::ReadReports)?;
     let l = me.ctx.lang;
     let request = parse_request(&q, today(&state), l)?;
     let doc = reports::build(&state, request, Scope::Shared)

@@ -20,20 +20,20 @@ use trygg_report::chart;
 use trygg_store::records::Stored;
 
 use super::{
-    Fields, FormError, Names, area_picker, caller, change, date_opt, date_req, ids, invalid,
-    notice, number, org_select, png,
+    Fields, FormError, Names, area_picker, change, date_opt, date_req, ids, invalid, notice,
+    number, org_select, png,
     problems::{all, load},
     require,
 };
 use crate::{
     AppState,
-    api::cycle as api,
     ui::{
         Lang,
         extract::{PageError, SignedIn},
         layout,
     },
 };
+use trygg_app::cycle;
 use trygg_app::followup::ControlSuggestion;
 
 const STATUSES: [(InterventionStatus, &str, &str); 4] = [
@@ -274,9 +274,9 @@ async fn form_ctx<'a>(
     let chosen: Vec<i64> = ids(l, f.all("problem"), |x| x).unwrap_or_default();
     let mut hypotheses = Vec::new();
     for p in &chosen {
-        if let Some(a) = api::find_analysis(state, *p)
+        if let Some(a) = cycle::find_analysis(state, &me.user, *p)
             .await
-            .map_err(|e| PageError::from_api(l, e))?
+            .map_err(|e| PageError::from_app(l, e))?
         {
             hypotheses.extend(
                 a.data
@@ -288,10 +288,12 @@ async fn form_ctx<'a>(
     }
     // Control suggestions for what the form says now (the problem's areas when none is set).
     let suggestions = match parse_intervention(l, f) {
-        Ok(i) if !i.problem_ids.is_empty() => api::evaluate(state, &caller(me), &i)
-            .await
-            .map(|(_, s)| s)
-            .unwrap_or_default(),
+        Ok(i) if !i.problem_ids.is_empty() => {
+            cycle::evaluate(state, &me.user, &i, &Default::default())
+                .await
+                .map(|(_, s)| s)
+                .unwrap_or_default()
+        }
         _ => Vec::new(),
     };
     let commitments = trygg_app::partnership::commitments(state.store.as_ref())
@@ -476,13 +478,13 @@ async fn save(
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let error = match parse_intervention(l, &f) {
         Ok(i) => {
-            match api::save_intervention(state, &caller(me), existing.map(|id| (id, version)), &i)
+            match cycle::save_intervention(state, &me.user, existing.map(|id| (id, version)), &i)
                 .await
             {
                 Ok(s) => {
                     return Ok(Redirect::to(&format!("/insatser/{}", s.meta.id)).into_response());
                 }
-                Err(e) => FormError::from_api(l, e)?,
+                Err(e) => FormError::from_app(l, e)?,
             }
         }
         Err(e) => e,
@@ -727,12 +729,12 @@ async fn evaluations(
 > {
     let l = me.ctx.lang;
     let i = load::<Intervention>(state, l, id).await?;
-    let (live, suggestions) = api::evaluate(state, &caller(me), &i.data)
+    let (live, suggestions) = cycle::evaluate(state, &me.user, &i.data, &Default::default())
         .await
-        .map_err(|e| PageError::from_api(l, e))?;
-    let approved = api::find_follow_up(state, id)
+        .map_err(|e| PageError::from_app(l, e))?;
+    let approved = cycle::find_follow_up(state, &me.user, id)
         .await
-        .map_err(|e| PageError::from_api(l, e))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let live = serde_json::to_value(&live).map_err(|e| PageError::internal(l, e))?;
     Ok((i, approved, live, suggestions))
 }
@@ -817,9 +819,9 @@ pub(crate) async fn approve(
     require(&me)?;
     let f = Fields(form);
     me.check_csrf(f.get("csrf"))?;
-    let _stored = api::approve_follow_up(&state, &caller(&me), id, f.get("comment").to_string())
+    let _stored = cycle::approve_follow_up(&state, &&me.user, id, f.get("comment").to_string())
         .await
-        .map_err(|e| PageError::from_api(me.ctx.lang, e))?;
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))?;
     Ok(Redirect::to(&format!("/insatser/{id}/uppfoljning")).into_response())
 }
 

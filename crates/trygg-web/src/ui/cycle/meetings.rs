@@ -13,19 +13,19 @@ use trygg_domain::cycle::{ActionStatus, Feedback, FocusPlace, Meeting, MeetingAc
 use trygg_store::records::Stored;
 
 use super::{
-    Fields, FormError, caller, date_opt, date_req, invalid, notice,
+    Fields, FormError, date_opt, date_req, invalid, notice,
     problems::{all, load},
     require,
 };
 use crate::{
     AppState,
-    api::cycle as api,
     ui::{
         Lang,
         extract::{PageError, SignedIn},
         layout,
     },
 };
+use trygg_app::cycle;
 
 /// Rows of actions and focus places offered blank in a new meeting's form.
 const BLANK_ROWS: usize = 3;
@@ -42,7 +42,7 @@ fn lines(s: &str) -> Vec<String> {
 async fn briefing(state: &AppState, me: &SignedIn, (y, w): (i16, i8)) -> Markup {
     let l = me.ctx.lang;
     let doc = match ISOWeekDate::new(y, w, Weekday::Monday) {
-        Ok(week) => trygg_app::reports::weekly(state, week, caller(me).scope())
+        Ok(week) => trygg_app::reports::weekly(state, week, me.user.scope())
             .await
             .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
@@ -283,9 +283,9 @@ pub(crate) async fn create(
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let error = match parse_meeting(l, &f) {
-        Ok(m) => match api::create_meeting_checked(&state, &caller(&me), m).await {
+        Ok(m) => match cycle::create_meeting(&state, &&me.user, m).await {
             Ok((s, _)) => return Ok(Redirect::to(&format!("/moten/{}", s.meta.id)).into_response()),
-            Err(e) => FormError::from_api(l, e)?,
+            Err(e) => FormError::from_app(l, e)?,
         },
         Err(e) => e,
     };
@@ -360,8 +360,8 @@ pub(crate) async fn set_action(
         ActionStatus::Open
     };
     let version: i64 = f.get("version").parse().unwrap_or(0);
-    api::save_meeting(&state, &caller(&me), id, version, data)
+    cycle::save_meeting(&state, &&me.user, id, version, data)
         .await
-        .map_err(|e| PageError::from_api(l, e))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     Ok(Redirect::to(&format!("/moten/{id}#actions")).into_response())
 }

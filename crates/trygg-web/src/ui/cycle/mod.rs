@@ -1,5 +1,6 @@
 //! The knowledge-based cycle as pages: problems (with the cause analysis), interventions (with
-//! the follow-up) and the weekly EST meetings, for [`CYCLE_ROLES`](crate::auth::CYCLE_ROLES).
+//! the follow-up) and the weekly EST meetings, for those the policy lets read the cycle (`Permission::ReadCycle`); each write is checked by
+//! its use case in `trygg_app::cycle`.
 //!
 //! The pages are plain forms posting with the session's CSRF token. They parse the form into the
 //! domain type and write through the same functions as the JSON API (`api::cycle::save_*`), so
@@ -25,7 +26,7 @@ use super::{
     extract::{PageError, SignedIn},
     form::Fields,
 };
-use crate::{ApiError, AppState, auth::Caller};
+use crate::AppState;
 
 pub use problems::start_cards;
 
@@ -67,25 +68,24 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/moten/{id}/atgard", post(meetings::set_action))
 }
 
-/// The signed-in user as the API's caller: the same actor for the audit, the same scope.
-fn caller(me: &SignedIn) -> Caller {
-    Caller(me.user.clone())
-}
-
-/// Signed in with a cycle role, or 403.
+/// Signed in with a role that reads the cycle, or 403 (the use cases check each write).
 fn require(me: &SignedIn) -> Result<(), PageError> {
-    me.require(crate::auth::CYCLE_ROLES)
+    me.check(trygg_domain::Permission::ReadCycle)
 }
 
 /// A message saying what to fix in a form, from the parsing or from the API's validation.
 struct FormError(String);
 
 impl FormError {
-    fn from_api(l: Lang, e: ApiError) -> Result<Self, PageError> {
-        match e.status() {
-            s if s.is_server_error() => Err(PageError::internal(l, e)),
-            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => Err(PageError::from_api(l, e)),
-            _ => Ok(FormError(e.to_string())),
+    /// A use case's refusal: a message on the form when the input needs fixing, else a page
+    /// (not found, not allowed, our fault).
+    fn from_app(l: Lang, e: trygg_app::AppError) -> Result<Self, PageError> {
+        use trygg_app::AppError as A;
+        match e {
+            A::Invalid(_) | A::BadParameter { .. } | A::Conflict(_) | A::ImportFailed(_) => {
+                Ok(FormError(e.to_string()))
+            }
+            other => Err(PageError::from_app(l, other)),
         }
     }
 }

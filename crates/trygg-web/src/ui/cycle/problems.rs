@@ -20,18 +20,18 @@ use trygg_report::chart;
 use trygg_store::records::{self, Stored};
 
 use super::{
-    Fields, FormError, Names, area_picker, caller, category_label, category_picker, date_opt,
-    date_req, ids, invalid, notice, org_picker, png, require,
+    Fields, FormError, Names, area_picker, category_label, category_picker, date_opt, date_req,
+    ids, invalid, notice, org_picker, png, require,
 };
 use crate::{
     AppState,
-    api::cycle as api,
     ui::{
         Lang,
         extract::{PageError, SignedIn},
         layout,
     },
 };
+use trygg_app::cycle;
 
 const ORIGINS: [(OriginKind, &str, &str); 4] = [
     (OriginKind::HotSpot, "hot_spot", "Hot spot"),
@@ -256,9 +256,9 @@ pub(crate) async fn new_form(
     let mut f = if q.get("alert").is_empty() {
         q.clone()
     } else {
-        let p = api::alert_problem(&state, &caller(&me), q.get("alert"))
+        let p = cycle::alert_problem(&state, &&me.user, q.get("alert"))
             .await
-            .map_err(|e| PageError::from_api(l, e))?;
+            .map_err(|e| PageError::from_app(l, e))?;
         problem_fields(&p)
     };
     if f.get("from").is_empty() {
@@ -315,9 +315,9 @@ pub(crate) async fn create(
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let result = match parse_problem(l, &f) {
-        Ok(p) => match api::save_problem(&state, &caller(&me), None, &p).await {
+        Ok(p) => match cycle::save_problem(&state, &&me.user, None, &p).await {
             Ok(s) => return Ok(Redirect::to(&format!("/problem/{}", s.meta.id)).into_response()),
-            Err(e) => FormError::from_api(l, e)?,
+            Err(e) => FormError::from_app(l, e)?,
         },
         Err(e) => e,
     };
@@ -355,10 +355,10 @@ pub(crate) async fn show(
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, l, id).await?;
     let names = Names::load(&state, l).await?;
-    let size = api::problem_size(&state, &caller(&me), &p.data.definition);
-    let analysis = api::find_analysis(&state, id)
+    let size = cycle::problem_size(&state, &&me.user, &p.data.definition);
+    let analysis = cycle::find_analysis(&state, &me.user, id)
         .await
-        .map_err(|e| PageError::from_api(l, e))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let interventions: Vec<Stored<Intervention>> = all::<Intervention>(&state, l)
         .await?
         .into_iter()
@@ -454,9 +454,9 @@ pub(crate) async fn update(
     p.owners =
         ids(l, f.all("owner"), OrganisationId).map_err(|e| PageError::bad_request(l, e.0))?;
     let version: i64 = f.get("version").parse().unwrap_or(0);
-    match api::save_problem(&state, &caller(&me), Some((id, version)), &p).await {
+    match cycle::save_problem(&state, &&me.user, Some((id, version)), &p).await {
         Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#owners")).into_response()),
-        Err(e) => Err(PageError::from_api(l, e)),
+        Err(e) => Err(PageError::from_app(l, e)),
     }
 }
 
@@ -469,7 +469,7 @@ pub(crate) async fn trend_png(
     require(&me)?;
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, l, id).await?;
-    let size = api::problem_size(&state, &caller(&me), &p.data.definition);
+    let size = cycle::problem_size(&state, &&me.user, &p.data.definition);
     let rows = size["monthly"].as_array().cloned().unwrap_or_default();
     let chart = chart::LineChart {
         title: p.data.title.clone(),
@@ -782,9 +782,9 @@ pub(crate) async fn analysis_form(
     require(&me)?;
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, l, id).await?;
-    let existing = api::find_analysis(&state, id)
+    let existing = cycle::find_analysis(&state, &me.user, id)
         .await
-        .map_err(|e| PageError::from_api(l, e))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let (version, f) = existing.map_or((0, Fields::default()), |a| {
         (a.meta.version, analysis_fields(&a.data))
     });
@@ -805,10 +805,10 @@ pub(crate) async fn save_analysis(
     let p = load::<Problem>(&state, l, id).await?;
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let analysis = parse_analysis(id, &f);
-    match api::save_analysis(&state, &caller(&me), version, &analysis).await {
+    match cycle::save_analysis(&state, &&me.user, version, &analysis).await {
         Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#analys")).into_response()),
         Err(e) => {
-            let e = FormError::from_api(l, e)?;
+            let e = FormError::from_app(l, e)?;
             Ok(invalid(analysis_page(&me, &p, version, &f, Some(&e))))
         }
     }
@@ -821,7 +821,7 @@ pub(crate) async fn save_analysis(
 /// The start page's cards for the cycle: open problems, ongoing interventions, the latest
 /// meeting and its open actions. Empty for users outside the cycle roles.
 pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
-    if !user.has_any(crate::auth::CYCLE_ROLES) {
+    if !trygg_domain::policy::allows(&user.roles, trygg_domain::Permission::ReadCycle) {
         return html! {};
     }
     let store = state.store.as_ref();

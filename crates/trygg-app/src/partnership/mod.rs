@@ -7,6 +7,8 @@
 //! Everything goes through `trygg_store::records`, so every write is validated, versioned and
 //! audited with the actor.
 
+pub mod cases;
+
 use trygg_domain::cycle::{Intervention, Problem};
 use trygg_domain::partnership::{Agreement, CommitmentPlan, EarlierAgreement};
 use trygg_domain::{Actor, ErrorCode, OrganisationId, ValidationError};

@@ -1,0 +1,109 @@
+//! The knowledge-based cycle's use cases: problems and their cause analyses, interventions and
+//! their follow-up, weekly EST meetings, and the emerging-problem alerts.
+//!
+//! Every function takes the [`Principal`] and asks the policy first: reading needs
+//! [`Permission::ReadCycle`]; writing needs the kind's permission and, for a change, that the
+//! record belongs to the principal's organisation (the refusal names the owner). Records are
+//! stored in the generic record store, versioned: a change carries the version read, and a
+//! stale one is a conflict.
+
+mod alerts;
+mod interventions;
+mod meetings;
+mod problems;
+
+pub use alerts::{AlertQuery, alert_problem, alerts};
+pub use interventions::{
+    Evaluation, EvaluationOverrides, approve_follow_up, evaluate, evaluation, find_follow_up,
+    intervention, interventions, save_intervention,
+};
+pub use meetings::{briefing, create_meeting, feedback, meeting, meetings, save_meeting};
+pub use problems::{
+    analysis, find_analysis, problem, problem_size, problems, save_analysis, save_problem,
+};
+
+use trygg_domain::{
+    AreaId, ErrorCode, OrganisationId, Permission, ValidationError, cycle::Record, policy,
+};
+use trygg_store::records::{self, Stored};
+
+use crate::{App, AppError, Principal};
+
+/// The name of organisation `id`, for sentences ("belongs to Uppsala kommun").
+pub(crate) async fn organisation_name(app: &App, id: OrganisationId) -> String {
+    app.store
+        .list_organisations()
+        .await
+        .ok()
+        .and_then(|orgs| orgs.into_iter().find(|o| o.id == id).map(|o| o.name))
+        .unwrap_or_else(|| format!("organisation {id}"))
+}
+
+/// `p`, and that the record owned by `owner` is the principal's organisation's.
+pub(crate) async fn check_owner(
+    app: &App,
+    who: &Principal,
+    p: Permission,
+    what: &str,
+    owner: OrganisationId,
+) -> Result<(), AppError> {
+    who.check(p)?;
+    if who.organisation() == owner {
+        return Ok(());
+    }
+    let name = organisation_name(app, owner).await;
+    policy::check_owner(who.roles(), p, who.organisation(), what, owner, &name)
+        .map_err(AppError::Forbidden)
+}
+
+/// A record by id, or "does not exist".
+pub(crate) async fn load<T: Record>(app: &App, id: i64, what: &str) -> Result<Stored<T>, AppError> {
+    records::get::<T>(app.store.as_ref(), id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{what} {id} does not exist.")))
+}
+
+/// Creates a record owned by the principal's organisation.
+pub(crate) async fn create<T: Record + Clone>(
+    app: &App,
+    who: &Principal,
+    value: &T,
+) -> Result<Stored<T>, AppError> {
+    Ok(records::create(app.store.as_ref(), &who.actor(), who.organisation(), value).await?)
+}
+
+/// Checks that every id of `ids` names a stored area.
+pub(crate) async fn check_areas(app: &App, field: &str, ids: &[AreaId]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let areas = app.store.list_areas().await?;
+    for (k, id) in ids.iter().enumerate() {
+        if !areas.iter().any(|a| a.id == *id) {
+            return Err(AppError::Invalid(ValidationError::new(
+                ErrorCode::Invalid,
+                format!("{field}[{k}]"),
+                format!("Area {id} does not exist. Pick one from the map or import it first."),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The 25 techniques of situational crime prevention, grouped (reference data).
+pub fn techniques(who: &Principal) -> Result<serde_json::Value, AppError> {
+    use trygg_domain::cycle::{TECHNIQUES, TechniqueGroup};
+    who.check(Permission::ReadReference)?;
+    let groups: Vec<serde_json::Value> = TechniqueGroup::ALL
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "group": g,
+                "label_sv": g.label_sv(),
+                "label_en": g.label_en(),
+                "techniques": TECHNIQUES.iter().filter(|t| t.group == *g).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({ "items": groups }))
+}
