@@ -4,6 +4,7 @@
 //! call the store, and shape answers; they hold no SQL and no statistics. Every error leaves as
 //! [`ApiError`]: a status, a stable code and a message that says what to fix.
 
+pub mod access;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -93,6 +94,10 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(openapi::routes())
         .nest("/api/v1", api::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::guard,
+        ))
         .fallback(ui::not_found)
         .layer(axum::middleware::from_fn(ui::extract::remember_lang))
         .layer(TraceLayer::new_for_http())

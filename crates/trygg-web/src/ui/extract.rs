@@ -53,9 +53,12 @@ impl FromRequestParts<AppState> for Page {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let lang = lang(parts);
-        let found = session::from_headers(state, &parts.headers)
-            .await
-            .map_err(|e| PageError::internal(lang, e))?;
+        let found = match parts.extensions.get::<CookieSession>() {
+            Some(found) => found.clone(),
+            None => session::from_headers(state, &parts.headers)
+                .await
+                .map_err(|e| PageError::internal(lang, e))?,
+        };
         let mut ctx = PageCtx {
             lang,
             user: None,
@@ -126,9 +129,12 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let lang = lang(parts);
-        let found = session::from_headers(state, &parts.headers)
-            .await
-            .map_err(|e| PageError::internal(lang, e))?;
+        let found = match parts.extensions.get::<CookieSession>() {
+            Some(found) => found.clone(),
+            None => session::from_headers(state, &parts.headers)
+                .await
+                .map_err(|e| PageError::internal(lang, e))?,
+        };
         let here = parts
             .extensions
             .get::<OriginalUri>()
