@@ -362,6 +362,31 @@ async fn analysis_intervention_evaluation_and_approval() {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    // Incidents internal to the police, in the treated area and period, count for no follow-up:
+    // every organisation of the partnership reads it, live or approved.
+    let (_, before) = app.get(&format!("/interventions/{iid}/evaluation")).await;
+    for day in ["2024-04-10T21:00", "2024-04-11T21:00", "2024-04-12T21:00"] {
+        let (s, v) = app
+            .post(
+                "/incidents",
+                &app.police,
+                json!({"occurred_from": day, "category": "skadegorelse",
+                       "position": {"lat": 59.805, "lon": 17.605}, "visibility": "internal"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    for token in [&app.police, &app.coordinator] {
+        let (_, now) = app
+            .call(
+                reqwest::Method::GET,
+                &format!("/interventions/{iid}/evaluation"),
+                token,
+                None,
+            )
+            .await;
+        assert_eq!(now["live"]["counts"], before["live"]["counts"]);
+    }
     let (s, f) = app
         .post(
             &format!("/interventions/{iid}/evaluation/approve"),
@@ -370,6 +395,10 @@ async fn analysis_intervention_evaluation_and_approval() {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{f}");
+    assert_eq!(
+        f["data"]["evaluation"]["counts"], before["live"]["counts"],
+        "the approval counts the shared picture only"
+    );
     assert_eq!(f["data"]["evaluation"]["status"], "approved");
     let (_, e) = app.get(&format!("/interventions/{iid}/evaluation")).await;
     assert_eq!(e["approved"]["data"]["comment"], "Godkänd");

@@ -350,3 +350,40 @@ fn export_geojson_writes_a_wgs84_feature_collection() {
     let fc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(fc["features"].as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn user_add_keeps_the_pages_password_rule() {
+    let db = Db::new("password-rule");
+    let add = |password: &str, email: &str| {
+        Command::new(BIN)
+            .args(["user", "add", "--database", &db.url, "--email", email])
+            .args([
+                "--name",
+                "Test",
+                "--organisation",
+                "Testkommun",
+                "--role",
+                "admin",
+            ])
+            .args(["--password", password])
+            .current_dir(&db.dir)
+            .env("TRYGG_LOG", "warn")
+            .env_remove("TRYGG_DATABASE")
+            .env_remove("TRYGG_CONFIG")
+            .output()
+            .expect("run trygg")
+    };
+    let short = add("abcd", "kort@test");
+    assert!(
+        !short.status.success(),
+        "a 4-character password was accepted"
+    );
+    let err = String::from_utf8_lossy(&short.stderr);
+    assert!(err.contains("at least 8 characters"), "{err}");
+    let long = add("rätt häst batteri", "lang@test");
+    assert!(
+        long.status.success(),
+        "{}",
+        String::from_utf8_lossy(&long.stderr)
+    );
+}

@@ -819,7 +819,7 @@ pub(crate) async fn approve(
     require(&me)?;
     let f = Fields(form);
     me.check_csrf(f.get("csrf"))?;
-    let _stored = cycle::approve_follow_up(&state, &&me.user, id, f.get("comment").to_string())
+    let _stored = cycle::approve_follow_up(&state, &me.user, id, f.get("comment").to_string())
         .await
         .map_err(|e| PageError::from_app(me.ctx.lang, e))?;
     Ok(Redirect::to(&format!("/insatser/{id}/uppfoljning")).into_response())

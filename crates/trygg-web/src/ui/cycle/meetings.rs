@@ -283,7 +283,7 @@ pub(crate) async fn create(
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let error = match parse_meeting(l, &f) {
-        Ok(m) => match cycle::create_meeting(&state, &&me.user, m).await {
+        Ok(m) => match cycle::create_meeting(&state, &me.user, m).await {
             Ok((s, _)) => return Ok(Redirect::to(&format!("/moten/{}", s.meta.id)).into_response()),
             Err(e) => FormError::from_app(l, e)?,
         },
@@ -360,7 +360,7 @@ pub(crate) async fn set_action(
         ActionStatus::Open
     };
     let version: i64 = f.get("version").parse().unwrap_or(0);
-    cycle::save_meeting(&state, &&me.user, id, version, data)
+    cycle::save_meeting(&state, &me.user, id, version, data)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
     Ok(Redirect::to(&format!("/moten/{id}#actions")).into_response())

@@ -256,7 +256,7 @@ pub(crate) async fn new_form(
     let mut f = if q.get("alert").is_empty() {
         q.clone()
     } else {
-        let p = cycle::alert_problem(&state, &&me.user, q.get("alert"))
+        let p = cycle::alert_problem(&state, &me.user, q.get("alert"))
             .await
             .map_err(|e| PageError::from_app(l, e))?;
         problem_fields(&p)
@@ -315,7 +315,7 @@ pub(crate) async fn create(
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let result = match parse_problem(l, &f) {
-        Ok(p) => match cycle::save_problem(&state, &&me.user, None, &p).await {
+        Ok(p) => match cycle::save_problem(&state, &me.user, None, &p).await {
             Ok(s) => return Ok(Redirect::to(&format!("/problem/{}", s.meta.id)).into_response()),
             Err(e) => FormError::from_app(l, e)?,
         },
@@ -355,7 +355,7 @@ pub(crate) async fn show(
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, l, id).await?;
     let names = Names::load(&state, l).await?;
-    let size = cycle::problem_size(&state, &&me.user, &p.data.definition);
+    let size = cycle::problem_size(&state, &me.user, &p.data.definition);
     let analysis = cycle::find_analysis(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
@@ -454,7 +454,7 @@ pub(crate) async fn update(
     p.owners =
         ids(l, f.all("owner"), OrganisationId).map_err(|e| PageError::bad_request(l, e.0))?;
     let version: i64 = f.get("version").parse().unwrap_or(0);
-    match cycle::save_problem(&state, &&me.user, Some((id, version)), &p).await {
+    match cycle::save_problem(&state, &me.user, Some((id, version)), &p).await {
         Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#owners")).into_response()),
         Err(e) => Err(PageError::from_app(l, e)),
     }
@@ -469,7 +469,7 @@ pub(crate) async fn trend_png(
     require(&me)?;
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, l, id).await?;
-    let size = cycle::problem_size(&state, &&me.user, &p.data.definition);
+    let size = cycle::problem_size(&state, &me.user, &p.data.definition);
     let rows = size["monthly"].as_array().cloned().unwrap_or_default();
     let chart = chart::LineChart {
         title: p.data.title.clone(),
@@ -805,7 +805,7 @@ pub(crate) async fn save_analysis(
     let p = load::<Problem>(&state, l, id).await?;
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let analysis = parse_analysis(id, &f);
-    match cycle::save_analysis(&state, &&me.user, version, &analysis).await {
+    match cycle::save_analysis(&state, &me.user, version, &analysis).await {
         Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#analys")).into_response()),
         Err(e) => {
             let e = FormError::from_app(l, e)?;
