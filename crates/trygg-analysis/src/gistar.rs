@@ -71,6 +71,16 @@ impl Default for GiStarOptions {
     }
 }
 
+/// The fewest ArcGIS class a cell needs to be counted as a hot spot: 2, significant at 95 %.
+/// The ±1 cells (90 %) are drawn on the map but never counted or named as hot spots.
+pub const HOT_SPOT_MIN_CLASS: i8 = 2;
+
+/// Whether a Gi* class counts as a hot spot (≥ [`HOT_SPOT_MIN_CLASS`]); the dashboard and the
+/// reports both count with it.
+pub fn is_hot_spot(class: i8) -> bool {
+    class >= HOT_SPOT_MIN_CLASS
+}
+
 /// Gi* per unit.
 #[derive(Debug, Clone, Serialize)]
 pub struct GiStarResult {
@@ -627,5 +637,18 @@ mod tests {
         let p = [0.01, 0.04, 0.03, 0.005, 0.2];
         // sorted 0.005 0.01 0.03 0.04 0.2; k·0.05/5 = 0.01 0.02 0.03 0.04 0.05 → largest 0.04
         assert_eq!(bh_threshold(&p, 0.05), 0.04);
+    }
+}
+
+#[cfg(test)]
+mod hot_spot_rule {
+    use super::*;
+
+    #[test]
+    fn only_95_percent_and_above_is_a_hot_spot() {
+        assert_eq!(
+            (-3..=3).filter(|c| is_hot_spot(*c)).collect::<Vec<i8>>(),
+            [2, 3]
+        );
     }
 }

@@ -59,6 +59,8 @@ pub struct Input {
     pub end: Option<Date>,
     /// Today (local).
     pub today: Date,
+    /// Now: when the result is computed.
+    pub now: Timestamp,
     /// Whose view.
     pub scope: Scope,
 }
@@ -312,7 +314,7 @@ pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
         series,
         verdict_sv,
         note_sv,
-        computed_at: Timestamp::now(),
+        computed_at: input.now,
     }
 }
 

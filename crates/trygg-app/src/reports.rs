@@ -69,22 +69,9 @@ const GI_MIN_POINTS: usize = 30;
 /// Fewest positioned burglaries for a Knox test.
 const KNOX_MIN_POINTS: usize = 20;
 
-/// Parses an ISO week "2024-W47" (also "2024W47", "2024-w7").
+/// Parses an ISO week "2024-W47" (also "2024W47", "2024-w7"): the domain's one parser.
 pub fn parse_iso_week(s: &str) -> Result<ISOWeekDate> {
-    let bad = || {
-        ReportBuildError::Input(format!(
-            "\"{s}\" is not an ISO week; write it as YYYY-Www, e.g. 2024-W47"
-        ))
-    };
-    let t = s.trim().to_ascii_uppercase();
-    let (y, w) = t.split_once('W').ok_or_else(bad)?;
-    let y: i16 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
-    let w: i8 = w.parse().map_err(|_| bad())?;
-    ISOWeekDate::new(y, w, Weekday::Monday).map_err(|_| {
-        ReportBuildError::Input(format!(
-            "week {w} does not exist in {y} (ISO years have 52 or 53 weeks)"
-        ))
-    })
+    trygg_domain::week::parse_iso_week(s).map_err(ReportBuildError::Input)
 }
 
 /// A district (or other area) as the reports need it.
@@ -682,7 +669,7 @@ impl<'a> Ctx<'a> {
         for r in 0..grid.rows {
             for c in 0..grid.cols {
                 let k = r * grid.cols + c;
-                if gi.class[k] >= 2 {
+                if trygg_analysis::gistar::is_hot_spot(gi.class[k]) {
                     hot += 1;
                     in_hot += counts[k];
                     let name = self

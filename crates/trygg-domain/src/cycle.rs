@@ -931,12 +931,12 @@ pub struct Meeting {
     pub feedback: Vec<Feedback>,
 }
 
-/// Parses an ISO week label "2024-W18" into (year, week).
+/// Parses an ISO week label ("2024-W18", "2024w18") into (year, week), with
+/// [`crate::week::parse_iso_week`].
 pub fn parse_iso_week(s: &str) -> Option<(i16, i8)> {
-    let (y, w) = s.trim().split_once("-W")?;
-    let (y, w): (i16, i8) = (y.parse().ok()?, w.parse().ok()?);
-    let monday = jiff::civil::ISOWeekDate::new(y, w, jiff::civil::Weekday::Monday).ok()?;
-    Some((monday.year(), monday.week()))
+    crate::week::parse_iso_week(s)
+        .ok()
+        .map(|w| (w.year(), w.week()))
 }
 
 impl Meeting {

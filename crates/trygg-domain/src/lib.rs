@@ -18,6 +18,7 @@ pub mod pnr;
 pub mod policy;
 pub mod report;
 pub mod user;
+pub mod week;
 
 pub use area::{Area, AreaKind, NewArea};
 pub use audit::{Actor, AuditEvent, NewAuditEvent};

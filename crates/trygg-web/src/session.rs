@@ -63,12 +63,10 @@ pub async fn from_headers(
         return Ok(CookieSession::None);
     };
     let hash = hash_token(token);
-    Ok(
-        match state.store.session(&hash, jiff::Timestamp::now()).await? {
-            Some(s) => CookieSession::Live(Box::new(s), hash),
-            None => CookieSession::Expired,
-        },
-    )
+    Ok(match state.store.session(&hash, state.now()).await? {
+        Some(s) => CookieSession::Live(Box::new(s), hash),
+        None => CookieSession::Expired,
+    })
 }
 
 /// Constant-time comparison of two CSRF tokens.
@@ -150,7 +148,7 @@ pub async fn sign_in(
     let session = NewSession {
         token_hash: hash_token(&token),
         csrf: generate_token(),
-        expires_at: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(SESSION_HOURS),
+        expires_at: state.now() + jiff::SignedDuration::from_hours(SESSION_HOURS),
     };
     state.store.create_session(creds.user.id, &session).await?;
     Ok(Ok((creds.user, token)))

@@ -221,7 +221,9 @@ async fn store_worked_example(
         start: example.intervention.start,
         end: example.intervention.end,
         today: config.end,
-        scope: trygg_domain::Scope::Organisation(kommun),
+        now: jiff::Timestamp::now(),
+        // Approved follow-ups count the shared picture only, like every approval.
+        scope: trygg_domain::Scope::Shared,
     };
     let result = trygg_app::followup::compute(ingest.live(), &tz, &input);
     let mut evaluation = serde_json::to_value(&result)?;

@@ -69,7 +69,7 @@ pub struct ReportArgs {
 /// [`reports::build`], the same function the web app's `/rapporter` uses.
 pub async fn run(state: &trygg_app::App, args: &ReportArgs) -> anyhow::Result<Vec<PathBuf>> {
     check_output(&args.output)?;
-    let today = jiff::Timestamp::now().to_zoned(state.tz.clone()).date();
+    let today = state.today();
     let request = match args.kind {
         ReportKind::Weekly => Request::Weekly(match &args.week {
             Some(w) => reports::parse_iso_week(w)?,

@@ -150,7 +150,8 @@ async fn start_browser(
 
 /// Waits until `script` (a JS expression) is truthy, or fails with `what`.
 async fn wait_for(c: &Client, script: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // Generous: four browser tests share two cores with the rest of the suite in CI.
+    let deadline = Instant::now() + Duration::from_secs(45);
     loop {
         let v = c
             .execute(&format!("return !!({script});"), vec![])

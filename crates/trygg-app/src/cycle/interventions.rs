@@ -189,6 +189,7 @@ pub async fn evaluate(
         start: i.start,
         end: i.end,
         today: app.today(),
+        now: app.now(),
         scope: FOLLOW_UP_SCOPE,
     };
     let live = app.live();

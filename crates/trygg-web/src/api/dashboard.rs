@@ -546,6 +546,7 @@ async fn hotspots(
             }
         };
         let mut cells = Vec::new();
+        let mut hot_spots = 0usize;
         let mut classes: HashMap<i8, usize> = HashMap::new();
         for row in 0..grid.rows {
             for col in 0..grid.cols {
@@ -553,6 +554,8 @@ async fn hotspots(
                 let class = result.class[i];
                 if class != 0 {
                     *classes.entry(class).or_default() += 1;
+                    let hot_spot = trygg_analysis::gistar::is_hot_spot(class);
+                    hot_spots += usize::from(hot_spot);
                     // Hot spots name the district holding the cell's centre (to make a problem).
                     let (cx, cy) = grid.corner(row, col);
                     let half = grid.cell / 2.0;
@@ -562,6 +565,7 @@ async fn hotspots(
                     cells.push(json!({
                         "ring": cell_ring(&grid, row, col), "count": counts[i],
                         "z": (result.z[i] * 1000.0).round() / 1000.0, "p": result.p[i], "class": class,
+                        "hot_spot": hot_spot,
                         "area_id": area.map(|a| a.0), "area": area.map(|a| a.1.as_str()),
                     }));
                 }
@@ -573,6 +577,7 @@ async fn hotspots(
             .collect();
         Ok(json!({
             "cells": cells, "classes": classes, "fdr": result.fdr, "cell": grid.cell,
+            "hot_spots": hot_spots, "hot_spot_min_class": trygg_analysis::gistar::HOT_SPOT_MIN_CLASS,
             "weights": "queen", "units": grid.len(), "grid": grid_json(&grid),
             "events": x.len(), "excluded_area_precision": excluded,
         }))
@@ -695,7 +700,7 @@ async fn trend(
 ) -> Result<Response, ApiError> {
     let mut ctx = prepare(state, &caller, query)?;
     let tz = ctx.state.tz.clone();
-    let to = ctx.filter.to.unwrap_or_else(jiff::Timestamp::now);
+    let to = ctx.filter.to.unwrap_or_else(|| ctx.state.now());
     let last_day = (to.to_zoned(tz.clone()) - 1.second()).date();
     let from_day = match ctx.filter.from {
         Some(f) => f.to_zoned(tz.clone()).date(),
@@ -724,7 +729,7 @@ async fn trend(
             .map_err(|e| ApiError::param("from", e.to_string()))
     };
     let (used_from, used_to) = (start_monday, end_monday);
-    let today = jiff::Timestamp::now().to_zoned(tz.clone()).date();
+    let today = ctx.state.today();
     ctx.filter.from = Some(ts(prev_start)?);
     ctx.filter.to = Some(ts(end_monday)?);
     ctx.cached("trend", move |snapshot, filter| {

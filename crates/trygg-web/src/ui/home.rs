@@ -21,7 +21,7 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
         .into_response();
     };
     let l = page.ctx.lang;
-    let week_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7);
+    let week_ago = state.now() - jiff::SignedDuration::from_hours(24 * 7);
     let last_week = state
         .store
         .list_incidents(&IncidentFilter {

@@ -77,7 +77,7 @@ async fn lagesbild(
     let config = dashboard::DashboardConfig {
         tile_url: state.config.tile_url.clone(),
         tile_attribution: state.config.tile_attribution.clone(),
-        today: jiff::Timestamp::now().to_zoned(state.tz.clone()).date(),
+        today: state.today(),
     };
     me.ctx.wide = true;
     Ok(layout::layout_with_head(

@@ -94,10 +94,6 @@ fn store_err(l: Lang) -> impl Fn(StoreError) -> PageError {
     move |e| PageError::from((l, e))
 }
 
-fn today(state: &AppState) -> Date {
-    jiff::Timestamp::now().to_zoned(state.tz.clone()).date()
-}
-
 fn actor(me: &SignedIn) -> Actor {
     Actor::User { id: me.user.id }
 }
@@ -208,7 +204,7 @@ pub(crate) fn reminders_on(agreement: &Agreement, today: Date) -> (Vec<CalendarE
 /// The start page's reminders for the current agreement (see [`reminders_on`]).
 pub(crate) async fn reminders(state: &AppState) -> Option<(Agreement, Vec<CalendarEntry>, bool)> {
     let a = partnership::agreement(state.store.as_ref()).await.ok()??;
-    let (due, ended) = reminders_on(&a.data, today(state));
+    let (due, ended) = reminders_on(&a.data, state.today());
     Some((a.data, due, ended))
 }
 
@@ -240,7 +236,7 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
         ));
     };
     let a = a.data;
-    let today = today(&state);
+    let today = state.today();
     let body = html! {
         @if me.may(Permission::WritePartnership) {
             p.actions {

@@ -36,10 +36,6 @@ pub(crate) struct ReportQuery {
     as_of: Option<String>,
 }
 
-fn today(state: &AppState) -> Date {
-    jiff::Timestamp::now().to_zoned(state.tz.clone()).date()
-}
-
 /// `GET /rapporter`: the reports, each with its period and the four ways to get it.
 pub(crate) async fn index(
     State(state): State<AppState>,
@@ -47,7 +43,7 @@ pub(crate) async fn index(
 ) -> Result<Markup, PageError> {
     me.check(trygg_domain::Permission::ReadReports)?;
     let l = me.ctx.lang;
-    let today = today(&state);
+    let today = state.today();
     let years = reports::data_years(&state, Scope::Shared);
     let agreement = trygg_app::partnership::agreement(state.store.as_ref())
         .await
@@ -240,7 +236,7 @@ pub(crate) async fn report(
 ) -> Result<Response, PageError> {
     me.check(trygg_domain::Permission::ReadReports)?;
     let l = me.ctx.lang;
-    let request = parse_request(&q, today(&state), l)?;
+    let request = parse_request(&q, state.today(), l)?;
     let doc = reports::build(&state, request, Scope::Shared)
         .await
         .map_err(|e| build_error(l, e))?;

@@ -443,10 +443,7 @@ pub(crate) async fn new_form(
     let problems = all::<Problem>(&state, l).await?;
     let mut f = Fields(q);
     if f.get("start").is_empty() {
-        f.push(
-            "start",
-            jiff::Timestamp::now().to_zoned(state.tz.clone()).date(),
-        );
+        f.push("start", state.today());
     }
     if f.get("resp_org").is_empty() {
         f.push("resp_org", me.user.organisation_id.0);

@@ -181,10 +181,7 @@ async fn meeting_form(
     error: Option<&FormError>,
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
-    let date: jiff::civil::Date = f
-        .get("date")
-        .parse()
-        .unwrap_or_else(|_| jiff::Timestamp::now().to_zoned(state.tz.clone()).date());
+    let date: jiff::civil::Date = f.get("date").parse().unwrap_or_else(|_| state.today());
     let draft = Meeting {
         date,
         briefing_week: Some(f.get("briefing_week").to_string()).filter(|w| !w.is_empty()),

@@ -262,11 +262,7 @@ pub(crate) async fn new_form(
         problem_fields(&p)
     };
     if f.get("from").is_empty() {
-        let year_ago = jiff::Timestamp::now()
-            .to_zoned(state.tz.clone())
-            .date()
-            .checked_sub(jiff::Span::new().years(1))
-            .ok();
+        let year_ago = state.today().checked_sub(jiff::Span::new().years(1)).ok();
         if let Some(d) = year_ago {
             f.push("from", d);
         }
@@ -365,7 +361,7 @@ pub(crate) async fn show(
         .filter(|i| i.data.problem_ids.contains(&id))
         .collect();
     let d = &p.data.definition;
-    let today = jiff::Timestamp::now().to_zoned(state.tz.clone()).date();
+    let today = state.today();
     let f = problem_fields(&p.data);
     let monthly = size["monthly"].as_array().cloned().unwrap_or_default();
     Ok(layout(
@@ -850,7 +846,7 @@ pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
         .await
         .ok()
         .and_then(|v| v.into_iter().max_by_key(|m| (m.data.date, m.meta.id)));
-    let today = jiff::Timestamp::now().to_zoned(state.tz.clone()).date();
+    let today = state.today();
     // "1 öppen problembild", "2 öppna problembilder".
     let count = |n: usize, one: (&str, &str), many: (&str, &str)| {
         let (sv, en) = if n == 1 { one } else { many };

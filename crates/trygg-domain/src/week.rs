@@ -1,0 +1,35 @@
+//! ISO weeks as people write them: `2024-W47`, `2024W47`, `2024-w7`, with spaces around. The
+//! one parser for the CLI, the reports and the EST meetings.
+
+use jiff::civil::{ISOWeekDate, Weekday};
+
+/// Parses an ISO week; the error says how to write one, or that the week does not exist.
+pub fn parse_iso_week(s: &str) -> Result<ISOWeekDate, String> {
+    let bad = || format!("\"{s}\" is not an ISO week; write it as YYYY-Www, e.g. 2024-W47");
+    let t = s.trim().to_ascii_uppercase();
+    let (y, w) = t.split_once('W').ok_or_else(bad)?;
+    let y: i16 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
+    let w: i8 = w.parse().map_err(|_| bad())?;
+    ISOWeekDate::new(y, w, Weekday::Monday)
+        .map_err(|_| format!("week {w} does not exist in {y} (ISO years have 52 or 53 weeks)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_way_people_write_a_week() {
+        for s in ["2024-W07", "2024W7", "2024-w7", " 2024-W7 "] {
+            let w = parse_iso_week(s).unwrap();
+            assert_eq!((w.year(), w.week()), (2024, 7), "{s}");
+        }
+        assert!(parse_iso_week("2020-W53").is_ok());
+        assert!(
+            parse_iso_week("2021-W53")
+                .unwrap_err()
+                .contains("does not exist")
+        );
+        assert!(parse_iso_week("vecka 18").unwrap_err().contains("YYYY-Www"));
+    }
+}
