@@ -1,0 +1,719 @@
+//! What every report is built over: the areas, the snapshot under the report's scope, and the counts, maps and sentences the documents share.
+
+use super::*;
+
+impl<'a> Ctx<'a> {
+    pub(super) async fn load(state: &'a App, scope: Scope) -> Result<Ctx<'a>> {
+        let areas = state.store.list_areas().await?;
+        let live = state.ingest.live();
+        let info = |a: &trygg_domain::Area| AreaInfo {
+            id: a.id,
+            name: a.name.clone(),
+            index: live.area_index(a.id),
+            polygons: geometry_to_sweref(&a.geometry),
+        };
+        let mut districts: Vec<AreaInfo> = areas
+            .iter()
+            .filter(|a| a.kind == AreaKind::District)
+            .map(info)
+            .collect();
+        if districts.is_empty() {
+            districts = areas
+                .iter()
+                .filter(|a| a.kind == AreaKind::Deso)
+                .map(info)
+                .collect();
+        }
+        districts.sort_by(|a, b| a.name.cmp(&b.name));
+        let shapes: Vec<trygg_geo::MultiPolygon> = districts
+            .iter()
+            .map(|d| {
+                areas
+                    .iter()
+                    .find(|a| a.id == d.id)
+                    .and_then(|a| trygg_geo::MultiPolygon::from_geojson_wgs84(&a.geometry).ok())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let district_index = trygg_geo::AreaIndex::new(&shapes);
+        let outlines = areas
+            .iter()
+            .filter(|a| a.kind == AreaKind::Kommun)
+            .map(info)
+            .collect();
+        let orgs = state.store.list_organisations().await?;
+        let mut names: Vec<String> = orgs
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.kind,
+                    trygg_domain::OrgKind::Kommun | trygg_domain::OrgKind::Lokalpolisomrade
+                ) && o.name != trygg_import::polisen::FEED_ORGANISATION
+            })
+            .map(|o| o.name.clone())
+            .collect();
+        // The kommun first, then the police.
+        names.sort_by_key(|n| (!n.to_lowercase().contains("kommun"), n.clone()));
+        names.dedup();
+        let organisation = match names.len() {
+            0 => "Kommunen och polisen i samverkan".to_string(),
+            1 => names[0].clone(),
+            _ => {
+                let last = names.pop().unwrap_or_default();
+                format!("{} och {last}", names.join(", "))
+            }
+        };
+        Ok(Ctx {
+            state,
+            scope,
+            districts,
+            district_index,
+            outlines,
+            organisation,
+            now: state.now().to_zoned(state.tz.clone()),
+            years: data_years(state, scope),
+        })
+    }
+
+    pub(super) fn midnight(&self, d: Date) -> Result<Timestamp> {
+        d.to_zoned(self.state.tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| {
+                ReportBuildError::Input(format!("the date {d} has no local midnight: {e}"))
+            })
+    }
+
+    pub(super) fn filter(&self, from: Timestamp, to: Timestamp) -> IncidentFilter {
+        IncidentFilter {
+            from: Some(from),
+            to: Some(to),
+            scope: self.scope,
+            ..Default::default()
+        }
+    }
+
+    pub(super) fn with<R>(
+        &self,
+        f: &IncidentFilter,
+        run: impl FnOnce(&Snapshot, &Filter) -> R,
+    ) -> R {
+        self.state.ingest.live().with(f, run)
+    }
+
+    pub(super) fn stats(&self, from: Date, to: Date) -> Result<PeriodStats> {
+        let f = self.filter(self.midnight(from)?, self.midnight(to)?);
+        Ok(self.with(&f, period_stats))
+    }
+
+    pub(super) fn meta(&self, period: String) -> Meta {
+        Meta {
+            organisation: self.organisation.clone(),
+            period,
+            generated_at: self.now.strftime("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    pub(super) fn district_name(&self, index: u16) -> Option<&str> {
+        self.districts
+            .iter()
+            .chain(&self.outlines)
+            .find(|a| a.index == Some(index))
+            .map(|a| a.name.as_str())
+    }
+
+    pub(super) fn district_of_point(&self, p: (f64, f64)) -> Option<&str> {
+        let (e, n) = p;
+        let hit = self
+            .district_index
+            .containing(trygg_geo::Sweref99Tm { n, e })
+            .into_iter()
+            .next()?;
+        self.districts.get(hit).map(|a| a.name.as_str())
+    }
+
+    /// The map areas: kommun outlines, then districts with `value(district)`.
+    pub(super) fn map_areas(&self, value: impl Fn(&AreaInfo) -> Option<f64>) -> Vec<MapArea> {
+        let outlines: &[AreaInfo] = if self.districts.is_empty() {
+            &self.outlines
+        } else {
+            &[]
+        };
+        outlines
+            .iter()
+            .map(|a| MapArea {
+                name: a.name.clone(),
+                polygons: a.polygons.clone(),
+                value: None,
+            })
+            .chain(self.districts.iter().map(|a| MapArea {
+                name: a.name.clone(),
+                polygons: a.polygons.clone(),
+                value: value(a),
+            }))
+            .collect()
+    }
+
+    /// Table by category group: name, then one column per period.
+    pub(super) fn group_table(
+        &self,
+        caption: &str,
+        periods: &[(&str, &PeriodStats)],
+        with_change: bool,
+    ) -> Table {
+        let mut columns = vec![Column::text("Kategori")];
+        columns.extend(periods.iter().map(|(l, _)| Column::number(*l)));
+        if with_change && periods.len() >= 2 {
+            columns.push(Column::number("Förändring"));
+        }
+        let mut rows = Vec::new();
+        for (code, label) in category_groups() {
+            let vals: Vec<u32> = periods
+                .iter()
+                .map(|(_, s)| s.by_group.get(code).copied().unwrap_or(0))
+                .collect();
+            if vals.iter().all(|&v| v == 0) {
+                continue;
+            }
+            let mut row = vec![label.to_string()];
+            row.extend(vals.iter().map(|&v| fmt_int_sv(i64::from(v))));
+            if with_change && vals.len() >= 2 {
+                row.push(change_cell(vals[0], vals[vals.len() - 1]));
+            }
+            rows.push(row);
+        }
+        let mut total = vec!["Summa".to_string()];
+        total.extend(periods.iter().map(|(_, s)| fmt_int_sv(i64::from(s.total))));
+        if with_change && periods.len() >= 2 {
+            total.push(change_cell(
+                periods[0].1.total,
+                periods[periods.len() - 1].1.total,
+            ));
+        }
+        Table {
+            caption: caption.into(),
+            columns,
+            rows,
+            total: Some(total),
+        }
+    }
+
+    /// Table by district: count now, before, change, share of the period's incidents.
+    pub(super) fn district_table(
+        &self,
+        caption: &str,
+        now_label: &str,
+        prev_label: &str,
+        now: &PeriodStats,
+        prev: &PeriodStats,
+    ) -> Table {
+        let mut rows: Vec<(u32, Vec<String>)> = self
+            .districts
+            .iter()
+            .map(|d| {
+                let c = d
+                    .index
+                    .and_then(|i| now.by_area.get(&i))
+                    .copied()
+                    .unwrap_or(0);
+                let p = d
+                    .index
+                    .and_then(|i| prev.by_area.get(&i))
+                    .copied()
+                    .unwrap_or(0);
+                (
+                    c,
+                    vec![
+                        d.name.clone(),
+                        fmt_int_sv(i64::from(c)),
+                        fmt_int_sv(i64::from(p)),
+                        change_cell(c, p),
+                        if now.total > 0 {
+                            fmt_percent_sv(f64::from(c) / f64::from(now.total), 1, false)
+                        } else {
+                            "–".into()
+                        },
+                    ],
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1[0].cmp(&b.1[0])));
+        Table {
+            caption: caption.into(),
+            columns: vec![
+                Column::text("Område"),
+                Column::number(now_label),
+                Column::number(prev_label),
+                Column::number("Förändring"),
+                Column::number("Andel av alla"),
+            ],
+            rows: rows.into_iter().map(|r| r.1).collect(),
+            total: None,
+        }
+    }
+
+    /// Sentences on the districts that changed most.
+    /// "Antalet ökade med 12 % jämfört med samma period 2023 (1 234)." — or that trygg has no
+    /// data for `last_year`, rather than comparing with an empty year.
+    pub(super) fn vs_same_period(&self, last_year: i16, now: u32, before: u32) -> String {
+        if self.years.contains(&last_year) {
+            format!(
+                "Antalet {} jämfört med samma period {last_year} ({}).",
+                change_words(now, before),
+                fmt_int_sv(i64::from(before))
+            )
+        } else {
+            format!("För samma period {last_year} finns inga uppgifter i trygg.")
+        }
+    }
+
+    pub(super) fn district_changes(
+        &self,
+        now: &PeriodStats,
+        prev: &PeriodStats,
+        against: &str,
+    ) -> Vec<String> {
+        let mut ch: Vec<(i64, &str, u32, u32)> = self
+            .districts
+            .iter()
+            .filter_map(|d| {
+                let i = d.index?;
+                let c = now.by_area.get(&i).copied().unwrap_or(0);
+                let p = prev.by_area.get(&i).copied().unwrap_or(0);
+                Some((i64::from(c) - i64::from(p), d.name.as_str(), c, p))
+            })
+            .filter(|x| x.0 != 0)
+            .collect();
+        ch.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let mut out = Vec::new();
+        let ups: Vec<String> = ch
+            .iter()
+            .filter(|x| x.0 > 0)
+            .take(3)
+            .map(|x| {
+                format!(
+                    "{} ({} → {})",
+                    x.1,
+                    fmt_int_sv(i64::from(x.3)),
+                    fmt_int_sv(i64::from(x.2))
+                )
+            })
+            .collect();
+        let downs: Vec<String> = ch
+            .iter()
+            .rev()
+            .filter(|x| x.0 < 0)
+            .take(3)
+            .map(|x| {
+                format!(
+                    "{} ({} → {})",
+                    x.1,
+                    fmt_int_sv(i64::from(x.3)),
+                    fmt_int_sv(i64::from(x.2))
+                )
+            })
+            .collect();
+        if !ups.is_empty() {
+            out.push(format!(
+                "Störst ökning i antal jämfört med {against}: {}.",
+                ups.join(", ")
+            ));
+        }
+        if !downs.is_empty() {
+            out.push(format!(
+                "Störst minskning i antal jämfört med {against}: {}.",
+                downs.join(", ")
+            ));
+        }
+        out
+    }
+
+    pub(super) fn heat_map_figure(&self, from: Date, to: Date, what: &str) -> Result<Vec<Block>> {
+        let f = self.filter(self.midnight(from)?, self.midnight(to)?);
+        let p = self.with(&f, |s, f| s.hour_weekday_profile(f));
+        let total: f64 = p.iter().flatten().sum();
+        let mut out = vec![Block::text(profile_sentence(&p, what))];
+        if total > 0.0 {
+            let img = chart::heat_map(&HeatMap {
+                title: format!("Händelser per veckodag och timme, {what}"),
+                unit: "händelser".into(),
+                values: p,
+                show_values: total < 400.0,
+                decimals: if total < 400.0 { 1 } else { 0 },
+            })?;
+            out.push(Block::figure(
+                format!(
+                    "Händelser per veckodag och timme, {what} ({} händelser). En händelse med ett tidsfönster fördelas jämnt över fönstrets timmar (aoristisk viktning).",
+                    fmt_sv(total, 0)
+                ),
+                img,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Gi* hot spots over `[from, to)`: a sentence, and the classes for a map.
+    pub(super) fn hot_spots(
+        &self,
+        from: Date,
+        to: Date,
+        what: &str,
+    ) -> Result<(String, Option<HotSpots>)> {
+        let f = self.filter(self.midnight(from)?, self.midnight(to)?);
+        let (x, y, _, centroids) = self.with(&f, |s, f| s.points(f));
+        if x.len() < GI_MIN_POINTS {
+            return Ok((
+                format!(
+                    "Hot spots (Gi*) prövas inte för {what}: {} har en känd position, minst {GI_MIN_POINTS} behövs.",
+                    count_sv(x.len() as u32, "händelse", "händelser")
+                ),
+                None,
+            ));
+        }
+        let grid = match trygg_analysis::grid::GridSpec::covering(&x, &y, GI_CELL) {
+            Ok(g) => g,
+            Err(e) => return Ok((format!("Hot spots (Gi*) kunde inte beräknas: {e}."), None)),
+        };
+        let (counts, _) = grid.counts(&x, &y);
+        let gi = match trygg_analysis::gistar::gistar_grid(
+            &grid,
+            &counts,
+            trygg_analysis::gistar::GridWeights::Queen,
+            &trygg_analysis::gistar::GiStarOptions {
+                fdr: true,
+                ..Default::default()
+            },
+        ) {
+            Ok(g) => g,
+            Err(e) => return Ok((format!("Hot spots (Gi*) kunde inte beräknas: {e}."), None)),
+        };
+        let mut by_district: BTreeMap<String, (u32, f64)> = BTreeMap::new();
+        let mut hot = 0u32;
+        let mut in_hot = 0.0;
+        for r in 0..grid.rows {
+            for c in 0..grid.cols {
+                let k = r * grid.cols + c;
+                if trygg_analysis::gistar::is_hot_spot(gi.class[k]) {
+                    hot += 1;
+                    in_hot += counts[k];
+                    let name = self
+                        .district_of_point(grid.centre(r, c))
+                        .unwrap_or("utanför stadsdelarna")
+                        .to_string();
+                    let e = by_district.entry(name).or_default();
+                    e.0 += 1;
+                    e.1 += counts[k];
+                }
+            }
+        }
+        let excluded = if centroids > 0 {
+            format!(
+                " {} med bara en kommun- eller länsposition (Polisens händelser) ingår inte.",
+                count_sv(centroids as u32, "händelse", "händelser")
+            )
+        } else {
+            String::new()
+        };
+        let sentence = if hot == 0 {
+            format!(
+                "Inga statistiskt säkerställda hot spots (Gi*, 95 %, med FDR-korrektion) för {what}, bland {} med position.{excluded}",
+                count_sv(x.len() as u32, "händelse", "händelser")
+            )
+        } else {
+            let mut list: Vec<(String, (u32, f64))> = by_district.into_iter().collect();
+            list.sort_by(|a, b| b.1.1.total_cmp(&a.1.1).then(a.0.cmp(&b.0)));
+            let parts: Vec<String> = list
+                .iter()
+                .take(6)
+                .map(|(n, (cells, ev))| {
+                    format!(
+                        "{n} ({}, {})",
+                        count_sv(*cells, "ruta", "rutor"),
+                        count_sv(*ev as u32, "händelse", "händelser")
+                    )
+                })
+                .collect();
+            format!(
+                "För {what} är {} om {} m hot spots med minst 95 % konfidens (Gi*, med FDR-korrektion). De rymmer {} av {} händelser med position ({}) på {} av rutorna. Flest i {}.{excluded}",
+                count_sv(hot, "ruta", "rutor"),
+                fmt_sv(GI_CELL, 0),
+                fmt_sv(in_hot, 0),
+                fmt_int_sv(x.len() as i64),
+                fmt_percent_sv(in_hot / x.len() as f64, 0, false),
+                fmt_percent_sv(f64::from(hot) / grid.len() as f64, 1, false),
+                parts.join(", ")
+            )
+        };
+        let spots = HotSpots {
+            x0: grid.x0,
+            y0: grid.y0,
+            cell: grid.cell,
+            rows: grid.rows,
+            cols: grid.cols,
+            class: gi.class.clone(),
+        };
+        Ok((sentence, Some(spots)))
+    }
+
+    /// Knox test of burglaries over `[from, to)`.
+    pub(super) fn near_repeat(&self, from: Date, to: Date, what: &str) -> Result<String> {
+        let mut f = self.filter(self.midnight(from)?, self.midnight(to)?);
+        f.categories = Taxonomy
+            .all()
+            .iter()
+            .filter(|c| c.code.contains("inbrott"))
+            .map(|c| c.code.to_string())
+            .collect();
+        f.categories.retain(|c| !c.starts_with("polisinsats"));
+        let (x, y, t, _) = self.with(&f, |s, f| s.points(f));
+        if x.len() < KNOX_MIN_POINTS {
+            return Ok(format!(
+                "Nära upprepning prövas inte för {what}: {} med position, minst {KNOX_MIN_POINTS} behövs.",
+                count_sv(x.len() as u32, "inbrott", "inbrott")
+            ));
+        }
+        let cfg = trygg_analysis::knox::KnoxConfig::new(
+            vec![0.0, 100.0, 200.0, 400.0],
+            vec![0.0, 7.0, 14.0, 28.0],
+        );
+        Ok(match trygg_analysis::knox::knox(&x, &y, &t, &cfg) {
+            Ok(k) => format!(
+                "Knox-test på {} inbrott med position under {what} (avstånd 0–100–200–400 m, tid 0–7–14–28 dagar, {} permutationer): {}",
+                fmt_int_sv(x.len() as i64),
+                fmt_int_sv(cfg.permutations as i64),
+                k.swedish_summary(&trygg_analysis::knox::SwedishNoun {
+                    indefinite: "ett inbrott".into(),
+                    new_one: "ett nytt".into(),
+                })
+            ),
+            Err(e) => format!("Nära upprepning kunde inte prövas: {e}."),
+        })
+    }
+
+    /// Emerging problems in the week ending before `to` (district series only).
+    pub(super) fn emerging(&self, to: Date) -> Result<Vec<Block>> {
+        let from = to
+            .checked_sub(Span::new().weeks(3 * 52 + 4))
+            .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+        let mut f = self.filter(self.midnight(from)?, self.midnight(to)?);
+        f.areas = self.districts.iter().map(|d| d.id).collect();
+        if f.areas.is_empty() {
+            return Ok(vec![Block::text(
+                "Nya problembilder prövas per område; det finns inga stadsdelar inlagda.",
+            )]);
+        }
+        let series = self.with(&f, |s, f| s.weekly_series(f));
+        let report = trygg_analysis::emerging::detect(
+            &series,
+            &trygg_analysis::emerging::EmergingOptions::default(),
+        );
+        let mut out = vec![Block::text(report.swedish_summary())];
+        if !report.flags.is_empty() {
+            out.push(Block::bullets(report.flags.iter().map(|fl| {
+                let cat = Taxonomy.all()[usize::from(fl.category)].label_sv;
+                let area = self.district_name(fl.area).unwrap_or("okänt område");
+                format!(
+                    "{area}: {cat} – {} mot normalt {} för årstiden (kontrollgräns {}, p {}).",
+                    count_sv(fl.observed, "händelse", "händelser"),
+                    fmt_sv(fl.baseline_mean, 1),
+                    fl.ucl,
+                    if fl.p < 0.0001 {
+                        "< 0,0001".to_string()
+                    } else {
+                        format!("= {}", fmt_sv(fl.p, 4))
+                    }
+                )
+            })));
+        }
+        Ok(out)
+    }
+
+    /// Repeat places over `[from, to)`: a sentence and a table of the top places.
+    pub(super) fn top_places(&self, from: Date, to: Date, what: &str) -> Result<Vec<Block>> {
+        let f = self.filter(self.midnight(from)?, self.midnight(to)?);
+        let (x, y, _, _) = self.with(&f, |s, f| s.points(f));
+        if x.len() < 2 {
+            return Ok(vec![Block::text(format!(
+                "För få händelser med position under {what} för att visa återkommande platser."
+            ))]);
+        }
+        let opts = trygg_analysis::repeats::RepeatOptions {
+            snap_m: 50.0,
+            min_events: 3,
+            top_percent: 5.0,
+        };
+        let rep = match trygg_analysis::repeats::repeat_places(&x, &y, &opts) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(vec![Block::text(format!(
+                    "Återkommande platser kunde inte beräknas: {e}."
+                ))]);
+            }
+        };
+        let mut out = vec![Block::text(format!(
+            "Händelserna med position under {what} fördelar sig på {} platser (rutor om 50 × 50 m). {} har minst {} händelser och rymmer tillsammans {} av {}. De {} mest drabbade platserna ({} av alla) står för {} av händelserna.",
+            fmt_int_sv(rep.places as i64),
+            count_sv(rep.repeat_places.len() as u32, "plats", "platser"),
+            opts.min_events,
+            fmt_int_sv(rep.events_at_repeat_places as i64),
+            fmt_int_sv(rep.events as i64),
+            fmt_int_sv(rep.top_places as i64),
+            fmt_percent_sv(opts.top_percent / 100.0, 0, false),
+            fmt_percent_sv(rep.share_at_top, 0, false),
+        ))];
+        let mut places = rep.repeat_places.clone();
+        places.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+        if !places.is_empty() {
+            out.push(Block::Table(Table {
+                caption: format!(
+                    "De {} platser med flest händelser under {what} (50 m-rutor; koordinaterna anger rutans mitt)",
+                    places.len().min(10)
+                ),
+                columns: vec![
+                    Column::text("Område"),
+                    Column::number("N (SWEREF 99 TM)"),
+                    Column::number("E (SWEREF 99 TM)"),
+                    Column::number("Händelser"),
+                ],
+                rows: places
+                    .iter()
+                    .take(10)
+                    .map(|p| {
+                        vec![
+                            self.district_of_point((p.x, p.y))
+                                .unwrap_or("–")
+                                .to_string(),
+                            fmt_sv((p.y / 10.0).round() * 10.0, 0),
+                            fmt_sv((p.x / 10.0).round() * 10.0, 0),
+                            fmt_int_sv(i64::from(p.count)),
+                        ]
+                    })
+                    .collect(),
+                total: None,
+            }));
+        }
+        Ok(out)
+    }
+
+    /// A map: districts with the choropleth `stats`, optional points and hot spots.
+    pub(super) fn map_figure(
+        &self,
+        title: &str,
+        legend: &str,
+        stats: &PeriodStats,
+        points: Option<(Date, Date)>,
+        hotspots: Option<HotSpots>,
+        caption: String,
+    ) -> Result<Option<Block>> {
+        let points = match points {
+            Some((from, to)) => Some(self.filter(self.midnight(from)?, self.midnight(to)?)),
+            None => None,
+        };
+        let Some(spec) = self.map_spec(title, legend, stats, points.as_ref(), hotspots)? else {
+            return Ok(None);
+        };
+        let img = map::image(&spec)?;
+        Ok(Some(Block::figure(caption, img)))
+    }
+
+    /// The map of [`map_figure`](Self::map_figure), with the points of filter `points`.
+    pub(super) fn map_spec(
+        &self,
+        title: &str,
+        legend: &str,
+        stats: &PeriodStats,
+        points: Option<&IncidentFilter>,
+        hotspots: Option<HotSpots>,
+    ) -> Result<Option<MapSpec>> {
+        if self.districts.is_empty() && self.outlines.is_empty() {
+            return Ok(None);
+        }
+        let any = stats.total > 0;
+        let areas = self.map_areas(|d| {
+            any.then(|| {
+                f64::from(
+                    d.index
+                        .and_then(|i| stats.by_area.get(&i))
+                        .copied()
+                        .unwrap_or(0),
+                )
+            })
+        });
+        let mut spec = MapSpec {
+            title: title.into(),
+            areas,
+            area_labels: true,
+            choropleth_label: legend.into(),
+            hotspots,
+            ..Default::default()
+        };
+        if let Some(f) = points {
+            let rows = self.with(f, |s, f| {
+                s.select(&Filter {
+                    point_usable_only: true,
+                    ..f.clone()
+                })
+            });
+            let groups = category_groups();
+            let mut used: Vec<&str> = Vec::new();
+            for r in &rows {
+                let g = group_of_index(r.category);
+                if !used.contains(&g) {
+                    used.push(g);
+                }
+            }
+            used.sort_by_key(|g| groups.iter().position(|(c, _)| c == g));
+            used.truncate(7);
+            spec.point_classes = used
+                .iter()
+                .map(|g| {
+                    groups
+                        .iter()
+                        .find(|(c, _)| c == g)
+                        .map_or(*g, |(_, l)| l)
+                        .to_string()
+                })
+                .collect();
+            let (ox, oy) = (0.0, 0.0);
+            spec.points = rows
+                .iter()
+                .filter_map(|r| {
+                    let class = used.iter().position(|g| *g == group_of_index(r.category))?;
+                    Some(MapPoint {
+                        x: r.x + ox,
+                        y: r.y + oy,
+                        class,
+                    })
+                })
+                .collect();
+        }
+        Ok(Some(spec))
+    }
+
+    pub(super) fn channel_table(&self, from: Date, to: Date, caption: &str) -> Result<Table> {
+        let (a, b) = (self.midnight(from)?, self.midnight(to)?);
+        let labels = [
+            (Channel::Est, "EST-rapporter från utbildade rapportörer"),
+            (Channel::Polisen, "Polisens händelser (polisen.se)"),
+            (
+                Channel::Import,
+                "Importerade filer (polisens och kommunens system)",
+            ),
+            (Channel::Api, "Andra system via API"),
+        ];
+        let mut rows = Vec::new();
+        let mut total = 0u32;
+        for (ch, label) in labels {
+            let mut f = self.filter(a, b);
+            f.channels = vec![ch];
+            let n = self.with(&f, |s, f| s.select_ids(f).len()) as u32;
+            total += n;
+            rows.push(vec![label.to_string(), fmt_int_sv(i64::from(n))]);
+        }
+        Ok(Table {
+            caption: caption.into(),
+            columns: vec![Column::text("Källa"), Column::number("Händelser")],
+            rows,
+            total: Some(vec!["Summa".into(), fmt_int_sv(i64::from(total))]),
+        })
+    }
+}

@@ -1,0 +1,367 @@
+//! The law's lägesbild (lag (2023:196)) of a year, with the trends of the years before.
+
+use super::*;
+
+/// The law's lägesbild (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete) for
+/// `year`, with trends over the four years before it.
+pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document> {
+    let ctx = Ctx::load(state, scope).await?;
+    let d = |y: i16| Date::new(y, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()));
+    let today = ctx.now.date();
+    let tomorrow = today
+        .checked_add(Span::new().days(1))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let (from, full_to) = (d(year)?, d(year + 1)?);
+    let ongoing = full_to > tomorrow;
+    let to = if ongoing { tomorrow.max(from) } else { full_to };
+    let last_day = to
+        .checked_sub(Span::new().days(1))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    // Up to four years back, but never before the data begins (a year without data is not 0).
+    let first_data = data_years(state, scope).into_iter().min().unwrap_or(year);
+    let y0 = first_data.clamp(year - 4, year);
+    let years: Vec<i16> = (y0..=year).collect();
+    let mut per_year = Vec::new();
+    for &y in &years {
+        // The same part of each year as the report year covers.
+        let f = d(y)?;
+        let t = if ongoing {
+            // `to` is the day after the last day, possibly 1 January of the next year.
+            to.checked_sub(Span::new().years(i64::from(year - y)))
+                .map_err(|e| ReportBuildError::Input(e.to_string()))?
+        } else {
+            d(y + 1)?
+        };
+        per_year.push(ctx.stats(f, t)?);
+    }
+    let now = per_year.last().cloned().unwrap_or_default();
+    let prev = if per_year.len() >= 2 {
+        per_year[per_year.len() - 2].clone()
+    } else {
+        PeriodStats::default()
+    };
+    let first = per_year[0].clone();
+
+    let mut b = Vec::new();
+    b.push(Block::heading(1, "Inledning"));
+    b.push(Block::text(format!(
+        "Enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete ska kommunen ta fram en lägesbild över brottsligheten i kommunen, med en kartläggning av brottsligheten, dess omfattning och konsekvenser, annan information av betydelse och en analys av kartläggningen. Lägesbilden ska tas fram minst vartannat år och ligga till grund för kommunens beslut om en åtgärdsplan. Den här lägesbilden gäller {year}{}{}",
+        if ongoing { format!(" till och med {}", date_sv(last_day)) } else { String::new() },
+        if y0 < year {
+            format!(" och jämför med {}.", if y0 + 1 == year { y0.to_string() } else { format!("åren {y0}–{}", year - 1) })
+        } else {
+            ". Det finns inga tidigare år att jämföra med.".to_string()
+        }
+    )));
+
+    b.push(Block::heading(1, "Sammanfattning"));
+    b.push(Block::KeyFigures(vec![
+        KeyFigure::new(
+            format!("Händelser {year}"),
+            fmt_int_sv(i64::from(now.total)),
+            Some(&format!(
+                "{} mot {}",
+                change_cell(now.total, prev.total),
+                year - 1
+            )),
+        ),
+        KeyFigure::new(
+            format!("{}", y0),
+            fmt_int_sv(i64::from(first.total)),
+            Some(&format!(
+                "{} på fyra år",
+                change_cell(now.total, first.total)
+            )),
+        ),
+    ]));
+    b.push(Block::text(if now.total == 0 {
+        format!("Inga händelser har rapporterats under {year}.")
+    } else {
+        format!(
+            "Under {year}{} rapporterades {}.{}",
+            if ongoing {
+                format!(" (till och med {})", date_sv(last_day))
+            } else {
+                String::new()
+            },
+            count_sv(now.total, "händelse", "händelser"),
+            if y0 == year {
+                " Det finns inga tidigare år att jämföra med.".to_string()
+            } else if y0 == year - 1 {
+                format!(
+                    " Antalet {} jämfört med {} ({}).",
+                    change_words(now.total, prev.total),
+                    year - 1,
+                    fmt_int_sv(i64::from(prev.total))
+                )
+            } else {
+                format!(
+                    " Antalet {} jämfört med {} ({}) och {} jämfört med {y0} ({}).",
+                    change_words(now.total, prev.total),
+                    year - 1,
+                    fmt_int_sv(i64::from(prev.total)),
+                    change_words(now.total, first.total),
+                    fmt_int_sv(i64::from(first.total)),
+                )
+            }
+        )
+    }));
+    if ongoing {
+        b.push(Block::text(format!(
+            "Året pågår: alla år jämförs över samma del av året (1 januari – {} {}).",
+            last_day.day(),
+            MONTH_NAMES[last_day.month() as usize - 1]
+        )));
+    }
+
+    b.push(Block::heading(
+        1,
+        "Kartläggning: brott och otrygghet per typ",
+    ));
+    let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let periods: Vec<(&str, &PeriodStats)> = labels
+        .iter()
+        .map(|l| l.as_str())
+        .zip(per_year.iter())
+        .collect();
+    let mut reversed = periods.clone();
+    reversed.reverse();
+    b.push(Block::Table(ctx.group_table(
+        &format!(
+            "Händelser per kategori {}–{year}; förändring {} mot {}",
+            y0, year, y0
+        ),
+        &reversed,
+        true,
+    )));
+    let mut grp: Vec<(&str, i64, u32, u32)> = category_groups()
+        .into_iter()
+        .map(|(c, l)| {
+            let n = now.by_group.get(c).copied().unwrap_or(0);
+            let p = prev.by_group.get(c).copied().unwrap_or(0);
+            (l, i64::from(n) - i64::from(p), n, p)
+        })
+        .filter(|x| x.2 + x.3 > 0)
+        .collect();
+    grp.sort_by_key(|g| std::cmp::Reverse(g.1));
+    let mut s = Vec::new();
+    for x in grp.iter().take(3).filter(|x| x.1 > 0) {
+        s.push(format!(
+            "{}: {} → {} ({}).",
+            x.0,
+            fmt_int_sv(i64::from(x.3)),
+            fmt_int_sv(i64::from(x.2)),
+            change_cell(x.2, x.3)
+        ));
+    }
+    if !s.is_empty() {
+        b.push(Block::text(format!(
+            "Kategorier som ökat mest i antal jämfört med {}:",
+            year - 1
+        )));
+        b.push(Block::bullets(s));
+    }
+    let bars: Vec<(String, f64)> = category_groups()
+        .into_iter()
+        .filter_map(|(c, l)| now.by_group.get(c).map(|&n| (l.to_string(), f64::from(n))))
+        .collect();
+    if !bars.is_empty() {
+        let mut bars = bars;
+        bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+        b.push(Block::figure(
+            format!("Händelser per kategori {year}."),
+            chart::bars(&BarChart {
+                title: format!("Händelser per kategori {year}"),
+                unit: String::new(),
+                decimals: 0,
+                bars,
+            })?,
+        ));
+    }
+
+    b.push(Block::heading(
+        1,
+        "Kartläggning: brott och otrygghet per område",
+    ));
+    b.push(Block::Table(ctx.district_table(
+        &format!("Händelser per område {year} och {}", year - 1),
+        &year.to_string(),
+        &(year - 1).to_string(),
+        &now,
+        &prev,
+    )));
+    let changes = ctx.district_changes(&now, &prev, &(year - 1).to_string());
+    if !changes.is_empty() {
+        b.push(Block::bullets(changes));
+    }
+    let (gi_sentence, spots) = ctx.hot_spots(from, to, &year.to_string())?;
+    if let Some(fig) = ctx.map_figure(
+        &format!("Händelser per område {year}"),
+        &format!("Händelser {year}"),
+        &now,
+        None,
+        spots,
+        format!("Antal händelser per stadsdel {year} (ytfärg) och hot spots enligt Gi* (rutor)."),
+    )? {
+        b.push(fig);
+    }
+    b.push(Block::heading(2, "Hot spots"));
+    b.push(Block::text(gi_sentence));
+    b.push(Block::heading(2, "Återkommande platser"));
+    b.extend(ctx.top_places(from, to, &year.to_string())?);
+
+    b.push(Block::heading(1, "Utveckling över tid"));
+    let totals: Vec<f64> = per_year.iter().map(|s| f64::from(s.total)).collect();
+    b.push(Block::text(format!(
+        "Antal händelser per år {}–{year}: {}.",
+        y0,
+        years
+            .iter()
+            .zip(&per_year)
+            .map(|(y, s)| format!("{y}: {}", fmt_int_sv(i64::from(s.total))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )));
+    b.push(Block::figure(
+        format!(
+            "Händelser per år {}–{year}{}.",
+            y0,
+            if ongoing {
+                ", samma del av varje år"
+            } else {
+                ""
+            }
+        ),
+        chart::line(&LineChart {
+            title: "Händelser per år".into(),
+            y_label: "Antal händelser".into(),
+            x_label: "År".into(),
+            x_labels: labels.clone(),
+            series: vec![Series::new("Alla händelser", totals)],
+        })?,
+    ));
+    let cur = monthly(&ctx, year, Some(last_day))?;
+    let p1 = monthly(&ctx, year - 1, None)?;
+    b.push(Block::figure(
+        format!("Händelser per månad {year} och {}.", year - 1),
+        chart::line(&LineChart {
+            title: "Händelser per månad".into(),
+            y_label: "Antal händelser".into(),
+            x_label: "Månad".into(),
+            x_labels: MONTHS_SV.iter().map(|s| s.to_string()).collect(),
+            series: vec![
+                Series::new(year.to_string(), cur),
+                Series::new((year - 1).to_string(), p1),
+            ],
+        })?,
+    ));
+    b.push(Block::heading(2, "När på dygnet och veckan"));
+    b.extend(ctx.heat_map_figure(from, to, &year.to_string())?);
+    b.push(Block::heading(2, "Nära upprepning av inbrott"));
+    b.push(Block::text(ctx.near_repeat(from, to, &year.to_string())?));
+
+    b.push(Block::heading(1, "Analys"));
+    b.push(Block::text(
+        "Orsaksanalysen görs av samordnarna tillsammans med berörda verksamheter och parter. Underlaget ovan pekar ut var analysen bör börja: de kategorier och områden som ökat mest, de platser där händelserna koncentreras och de tider då de inträffar. Varje problembild (en typ av brott eller otrygghet i ett visst område) analyseras utifrån gärningsperson, offer eller mål och plats.",
+    ));
+    b.push(Block::heading(1, "Annan information av betydelse"));
+    b.push(Block::text(
+        "Lägesbilden bygger på rapporterade händelser. Upplevd otrygghet och utsatthet mäts i enkäter – Polisens trygghetsmätning, Brås Nationella trygghetsundersökning (NTU) och kommunens egna mätningar – som inte finns i trygg och bör läggas till av samordnarna.",
+    ));
+    b.push(Block::heading(1, "Källor och metod"));
+    b.push(Block::Table(ctx.channel_table(
+        from,
+        to,
+        &format!("Händelser {year} per källa"),
+    )?));
+    b.push(Block::bullets(method_bullets()));
+    b.push(Block::heading(1, "Från lägesbild till åtgärdsplan"));
+    b.push(Block::text(
+        "Enligt lagen ska kommunen utifrån lägesbilden ta ställning till behovet av brottsförebyggande åtgärder och besluta om en åtgärdsplan. Åtgärderna i samverkansöverenskommelsens åtagandeplan följs upp i den årliga sammanställningen.",
+    ));
+
+    let doc = Document {
+        title: format!("Lägesbild {year}"),
+        subtitle: Some("Brottsligheten i kommunen enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete".into()),
+        meta: ctx.meta(format!("{from} – {last_day}")),
+        blocks: b,
+    };
+    doc.validate()?;
+    Ok(doc)
+}
+
+/// The year in brief, for the annual compilation: incidents from 1 January to `until`
+/// (inclusive) against the same dates a year earlier, per category, and a map per district
+/// with hot spots. Hand the blocks to [`annual_compilation`].
+pub async fn year_in_brief(
+    state: &App,
+    year: i16,
+    until: Date,
+    scope: Scope,
+) -> Result<Vec<Block>> {
+    let ctx = Ctx::load(state, scope).await?;
+    let from = Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let to = until
+        .checked_add(Span::new().days(1))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let (pfrom, pto) = (minus_year(from)?, minus_year(to)?);
+    let now = ctx.stats(from, to)?;
+    let prev = ctx.stats(pfrom, pto)?;
+    let what = range_sv(from, until);
+    let mut b = vec![Block::text(format!(
+        "Under perioden {what} rapporterades {}. {}",
+        count_sv(now.total, "händelse", "händelser"),
+        ctx.vs_same_period(year - 1, now.total, prev.total)
+    ))];
+    let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
+    if !changes.is_empty() && ctx.years.contains(&(year - 1)) {
+        b.push(Block::bullets(changes));
+    }
+    let (ln, lp) = (year.to_string(), (year - 1).to_string());
+    b.push(Block::Table(if ctx.years.contains(&(year - 1)) {
+        ctx.group_table(
+            &format!(
+                "Händelser per kategori {what} och samma period {}",
+                year - 1
+            ),
+            &[(&ln, &now), (&lp, &prev)],
+            true,
+        )
+    } else {
+        ctx.group_table(
+            &format!("Händelser per kategori {what}"),
+            &[(&ln, &now)],
+            false,
+        )
+    }));
+    let (gi, spots) = ctx.hot_spots(from, to, &what)?;
+    if let Some(fig) = ctx.map_figure(
+        &format!("Händelser per område {year}"),
+        &format!("Händelser {year}"),
+        &now,
+        None,
+        spots,
+        format!("Antal händelser per stadsdel {what} (ytfärg) och hot spots enligt Gi* (rutor)."),
+    )? {
+        b.push(fig);
+    }
+    b.push(Block::text(gi));
+    Ok(b)
+}
+
+/// Which years hold any incident visible in `scope` (for clear errors before a report).
+pub fn data_years(state: &App, scope: Scope) -> Vec<i16> {
+    let f = IncidentFilter {
+        scope,
+        ..Default::default()
+    };
+    state.ingest.live().with(&f, |s, f| {
+        s.counts(f, Granularity::Year, false, false)
+            .into_iter()
+            .filter_map(|r| match r.period {
+                PeriodKey::Year(y) if r.count > 0 => Some(y),
+                _ => None,
+            })
+            .collect()
+    })
+}
