@@ -67,6 +67,19 @@ impl AreaAssigner {
         out
     }
 
+    /// The areas a point (SWEREF 99 TM) lies in, ascending: the one point-in-area test, the
+    /// same one that assigns incidents.
+    pub fn areas_at(&self, p: Sweref99Tm) -> Vec<AreaId> {
+        let mut out: Vec<AreaId> = self
+            .index
+            .containing(p)
+            .into_iter()
+            .map(|k| self.ids[k])
+            .collect();
+        out.sort();
+        out
+    }
+
     /// How many areas are indexed.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -120,6 +133,11 @@ impl Ingest {
 
     fn assigner(&self) -> Arc<AreaAssigner> {
         self.areas.read().expect("area index lock").clone()
+    }
+
+    /// The stored areas a point (SWEREF 99 TM) lies in, ascending.
+    pub fn areas_at(&self, p: Sweref99Tm) -> Vec<AreaId> {
+        self.assigner().areas_at(p)
     }
 
     /// Pairs each incident with its areas.

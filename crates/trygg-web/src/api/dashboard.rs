@@ -41,7 +41,7 @@ use trygg_analysis::{
     snapshot::{Granularity, PeriodKey},
 };
 use trygg_domain::{AreaKind, IncidentFilter, Taxonomy};
-use trygg_geo::{MultiPolygon, Sweref99Tm, sweref99tm_to_wgs84};
+use trygg_geo::{Sweref99Tm, sweref99tm_to_wgs84};
 
 use crate::{ApiError, AppState, auth::Caller};
 use trygg_app::incidents::IncidentQuery;
@@ -522,6 +522,7 @@ async fn hotspots(
     let ctx = prepare(state, &caller, query)?;
     let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
     let districts = district_polygons(&ctx.state.store.list_areas().await?);
+    let state = ctx.state.clone();
     ctx.cached_points("hotspots", |(x, y, _, excluded)| {
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
@@ -560,7 +561,7 @@ async fn hotspots(
                     let (cx, cy) = grid.corner(row, col);
                     let half = grid.cell / 2.0;
                     let area = (class > 0)
-                        .then(|| district_at(&districts, [cx + half, cy + half]))
+                        .then(|| district_at(&state, &districts, [cx + half, cy + half]))
                         .flatten();
                     cells.push(json!({
                         "ring": cell_ring(&grid, row, col), "count": counts[i],
@@ -584,27 +585,26 @@ async fn hotspots(
     })
 }
 
-/// The districts with their polygons: (id, name, polygons).
-fn district_polygons(all: &[trygg_domain::Area]) -> Vec<(i64, String, MultiPolygon)> {
+/// The districts by id: their names.
+fn district_polygons(all: &[trygg_domain::Area]) -> HashMap<trygg_domain::AreaId, String> {
     all.iter()
         .filter(|a| a.kind == AreaKind::District)
-        .filter_map(|a| {
-            MultiPolygon::from_geojson_wgs84(&a.geometry)
-                .ok()
-                .map(|m| (a.id.0, a.name.clone(), m))
-        })
+        .map(|a| (a.id, a.name.clone()))
         .collect()
 }
 
-/// The district containing a point (SWEREF 99 TM): (id, name).
-fn district_at(
-    districts: &[(i64, String, MultiPolygon)],
-    p: trygg_geo::XyMetres,
-) -> Option<(i64, &String)> {
-    districts
-        .iter()
-        .find(|(_, _, m)| m.contains(p))
-        .map(|(id, name, _)| (*id, name))
+/// The district containing a point (SWEREF 99 TM `[e, n]`), by the area index that assigns
+/// incidents: (id, name).
+fn district_at<'a>(
+    state: &AppState,
+    districts: &'a HashMap<trygg_domain::AreaId, String>,
+    [e, n]: trygg_geo::XyMetres,
+) -> Option<(i64, &'a String)> {
+    state
+        .ingest
+        .areas_at(Sweref99Tm { n, e })
+        .into_iter()
+        .find_map(|id| districts.get(&id).map(|name| (id.0, name)))
 }
 
 /// Areas of a kind with their polygons, and the snapshot's index for each.
@@ -810,6 +810,7 @@ async fn top_places(
         return Ok(r);
     }
     let districts = district_polygons(&ctx.state.store.list_areas().await?);
+    let state = ctx.state.clone();
     ctx.cached_points("top-places", move |(x, y, _, excluded)| {
         if x.is_empty() {
             return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
@@ -831,7 +832,7 @@ async fn top_places(
             .enumerate()
             .map(|(i, p)| {
                 let centre: trygg_geo::XyMetres = [p.x, p.y];
-                let area = district_at(&districts, centre);
+                let area = district_at(&state, &districts, centre);
                 let [lon, lat] = wgs(p.x, p.y);
                 json!({
                     "rank": i + 1, "count": p.count,
