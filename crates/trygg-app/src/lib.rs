@@ -12,6 +12,7 @@ pub mod error;
 pub mod followup;
 pub mod incidents;
 pub mod ingest;
+pub mod lagesbild;
 pub mod partnership;
 pub mod principal;
 pub mod reports;
@@ -26,6 +27,10 @@ use trygg_store::Store;
 pub use error::AppError;
 pub use principal::Principal;
 pub use trygg_store::records::Stored;
+
+/// A number in Swedish: decimal comma, `decimals` places, trailing zeros trimmed when `trim` —
+/// the one number format of the pages and the reports.
+pub use trygg_analysis::special::sv_number;
 
 /// What "now" is: the system clock, or a fixed instant in tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,6 +68,8 @@ pub struct App {
     pub tz: TimeZone,
     /// What "now" is.
     pub clock: Clock,
+    /// The lägesbild panels' answers, per filter and snapshot generation.
+    pub panels: Arc<lagesbild::PanelCache>,
 }
 
 impl App {
@@ -74,6 +81,7 @@ impl App {
             ingest,
             tz,
             clock: Clock::System,
+            panels: Arc::default(),
         })
     }
 

@@ -434,7 +434,7 @@ async fn dev_dashboard() {
         State(state): State<trygg_web::AppState>,
         Query(pairs): Query<Vec<(String, String)>>,
     ) -> Html<String> {
-        let q = trygg_web::api::DashboardQuery::from_pairs(&pairs).unwrap();
+        let q = trygg_app::lagesbild::DashboardQuery::from_pairs(&pairs).unwrap();
         let areas = state.store.list_areas().await.unwrap();
         let ctx = trygg_web::ui::PageCtx {
             path: "/lagesbild".into(),

@@ -7,8 +7,6 @@ mod partnership;
 mod stats;
 mod transfer;
 
-pub use dashboard::DashboardQuery;
-
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
 use trygg_domain::{Permission, Taxonomy};

@@ -6,7 +6,6 @@ use axum::{
     routing::get,
 };
 use serde_json::{Value, json};
-use trygg_analysis::snapshot::PeriodKey;
 
 use crate::{ApiError, AppState, auth::Caller};
 use trygg_app::incidents::IncidentQuery;
@@ -29,15 +28,14 @@ async fn weekly(
         .check(trygg_domain::Permission::ReadPicture)?;
     let Query(q) = query.map_err(|e| ApiError::param("query", e.body_text()))?;
     let filter = q.filter(&state.tz, caller.scope())?;
-    let counts = state.ingest.live().weekly_counts(&filter);
-    let total: u64 = counts.iter().map(|(_, n)| u64::from(*n)).sum();
+    let counts = trygg_app::lagesbild::weekly_counts(&state, caller.principal(), filter)?;
+    let total: u64 = counts.iter().map(|(_, _, n)| u64::from(*n)).sum();
     let weeks: Vec<Value> = counts
         .iter()
-        .filter_map(|(k, n)| match k {
-            PeriodKey::IsoWeek { year, week } => Some(json!({
+        .map(|(year, week, n)| {
+            json!({
                 "year": year, "week": week, "label": format!("{year}-W{week:02}"), "count": n,
-            })),
-            _ => None,
+            })
         })
         .collect();
     Ok(Json(json!({ "weeks": weeks, "total": total })))

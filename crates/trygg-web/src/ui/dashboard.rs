@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use trygg_domain::{Area, AreaKind, Taxonomy};
 
 use super::PageCtx;
-use crate::api::DashboardQuery;
+use trygg_app::lagesbild::DashboardQuery;
 
 /// Settings of the page that do not come from the request.
 #[derive(Debug, Clone)]

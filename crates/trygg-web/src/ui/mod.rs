@@ -67,8 +67,8 @@ async fn lagesbild(
     me.check(trygg_domain::Permission::ReadPicture)?;
     let l = me.ctx.lang;
     pairs.retain(|(k, _)| k != "lang");
-    let q = crate::api::DashboardQuery::from_pairs(&pairs)
-        .map_err(|e| extract::PageError::from_api(l, e))?;
+    let q = trygg_app::lagesbild::DashboardQuery::from_pairs(&pairs)
+        .map_err(|e| extract::PageError::from_app(l, e))?;
     let areas = state
         .store
         .list_areas()

@@ -110,7 +110,7 @@ fn fmt_num(v: f64) -> String {
     if v == 0.0 {
         String::new()
     } else {
-        trygg_analysis::special::sv_number(v, 2, false)
+        trygg_app::sv_number(v, 2, false)
             .replace(['\u{a0}', ' '], "")
             .trim_end_matches(",00")
             .to_string()
@@ -418,7 +418,7 @@ fn intervention_form(
                         p.hint #control-suggestions { (l.t("Förslag (liknande historik, inte granne):", "Suggestions (similar history, not a neighbour):")) " "
                             @for (k, s) in c.suggestions.iter().enumerate() {
                                 @if k > 0 { ", " }
-                                strong { (s.name) } " (" (l.t("likhet", "similarity")) " " (trygg_analysis::special::sv_number(s.score, 2, false)) ")"
+                                strong { (s.name) } " (" (l.t("likhet", "similarity")) " " (trygg_app::sv_number(s.score, 2, false)) ")"
                             }
                         }
                     }
@@ -561,7 +561,7 @@ pub(crate) async fn show(
         .map_err(|e| PageError::from((l, e)))?;
     let d = &i.data;
     let sum = |g: fn(&PartyResources) -> f64| d.resources.iter().map(g).sum::<f64>();
-    let n = |v: f64| trygg_analysis::special::sv_number(v, 0, true);
+    let n = |v: f64| trygg_app::sv_number(v, 0, true);
     Ok(layout(
         &me.ctx,
         &d.title,
@@ -628,10 +628,8 @@ fn area_ids(v: &Value) -> Vec<AreaId> {
 }
 
 fn num(v: &Value, decimals: usize) -> String {
-    v.as_f64().map_or_else(
-        || "–".into(),
-        |x| trygg_analysis::special::sv_number(x, decimals, true),
-    )
+    v.as_f64()
+        .map_or_else(|| "–".into(), |x| trygg_app::sv_number(x, decimals, true))
 }
 
 /// An evaluation (the live one or an approved snapshot, both as JSON) as tables and words.
@@ -785,9 +783,9 @@ pub(crate) async fn follow_up(
                 section.card {
                     h2 { (l.t("Förslag på kontrollområden", "Suggested control areas")) }
                     p.hint { (l.t("Områden med liknande nivå och förlopp före starten, inte grannar till åtgärdsområdet.", "Areas with a similar level and course before the start, not neighbours of the treated area.")) }
-                    ul { @for s in &suggestions { li { strong { (s.name) } ": " (l.t("likhet", "similarity")) " " (trygg_analysis::special::sv_number(s.score, 2, false))
-                        ", r = " (s.correlation.map(|r| trygg_analysis::special::sv_number(r, 2, false)).unwrap_or_else(|| "–".into()))
-                        ", " (l.t("medel per månad", "mean per month")) " " (trygg_analysis::special::sv_number(s.monthly_mean, 1, false)) } } }
+                    ul { @for s in &suggestions { li { strong { (s.name) } ": " (l.t("likhet", "similarity")) " " (trygg_app::sv_number(s.score, 2, false))
+                        ", r = " (s.correlation.map(|r| trygg_app::sv_number(r, 2, false)).unwrap_or_else(|| "–".into()))
+                        ", " (l.t("medel per månad", "mean per month")) " " (trygg_app::sv_number(s.monthly_mean, 1, false)) } } }
                 }
             }
             section.card {

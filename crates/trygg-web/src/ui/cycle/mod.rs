@@ -300,10 +300,7 @@ fn change(before: u64, after: u64) -> String {
     }
     let pct = (after as f64 / before as f64 - 1.0) * 100.0;
     let sign = if pct < 0.0 { "−" } else { "+" };
-    format!(
-        "{sign}{} %",
-        trygg_analysis::special::sv_number(pct.abs(), 0, false)
-    )
+    format!("{sign}{} %", trygg_app::sv_number(pct.abs(), 0, false))
 }
 
 fn date_time(state: &AppState, t: jiff::Timestamp) -> String {

@@ -1,0 +1,925 @@
+//! The panels of the lägesbild dashboard (`/api/v1/lagesbild/*`), from the live snapshot.
+//!
+//! Every endpoint takes the dashboard page's own query string, so a shared view URL and its
+//! data agree: `from`, `to` (dates, `to` exclusive, as `GET /incidents`), `category`, `area`,
+//! `source` — each repeatable (`category=a&category=b`) or comma-separated — parsed by
+//! [`IncidentQuery::filter`] exactly as the incident list. Panel options (`kind`, `cell`, `radius`,
+//! `fdr`, `snap`, `n`, `limit`) are ignored by the panels that do not use them, and `lang` and
+//! `layers` (the page's own state) are accepted and ignored. Anything else is a 400.
+//!
+//! Scope: always the principal's ([`Principal::scope`]). Who may: `read_picture`. Point statistics use point-usable incidents
+//! only; area-precision positions (Polisen's kommun centroids) are counted and reported as
+//! `excluded_area_precision`.
+//!
+//! Results are cached per (endpoint, normalised filter, scope, options, snapshot generation):
+//! a write to the snapshot changes the generation, so a cached answer is never stale. The
+//! cache holds at most [`CACHE_ENTRIES`] answers (cleared when full).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use jiff::{
+    ToSpan,
+    civil::{Date, ISOWeekDate, Weekday},
+};
+use serde_json::{Value, json};
+use trygg_analysis::{
+    GridSpec,
+    gistar::{GiStarOptions, GridWeights, gistar_grid},
+    kde::{self as density, KdeOptions},
+    knox::{KnoxConfig, SwedishNoun, knox},
+    repeats::{RepeatOptions, repeat_places},
+    snapshot::{Granularity, PeriodKey},
+};
+use trygg_domain::{AreaKind, IncidentFilter, Taxonomy};
+use trygg_geo::{Sweref99Tm, sweref99tm_to_wgs84};
+
+use crate::{App, AppError, Principal, incidents::IncidentQuery};
+
+/// A panel's answer: its JSON, serialised once, and whether it came from the cache.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    /// The JSON document.
+    pub json: Bytes,
+    /// Whether it was cached.
+    pub hit: bool,
+}
+
+/// Serialised answers are shared between the cache and the callers.
+pub type Bytes = Arc<[u8]>;
+
+/// Most answers the cache keeps before it is cleared.
+pub const CACHE_ENTRIES: usize = 512;
+/// Points returned by `points` unless `limit` says otherwise, and the most it may say.
+const POINTS_DEFAULT: usize = 5_000;
+const POINTS_MAX: usize = 50_000;
+/// Knox runs on at most this many events (the most recent ones).
+pub const KNOX_MAX_EVENTS: usize = 10_000;
+/// Permutations of the dashboard's Knox test unless `permutations` asks for more (up to 999,
+/// ANALYSIS.md's default): 99 keeps a fresh answer near 200 ms at a million incidents; the
+/// smallest p it can give is 0.01.
+const KNOX_PERMUTATIONS: usize = 99;
+/// KDE cells below this share of the maximum are not sent.
+const KDE_SHOWN_SHARE: f64 = 0.05;
+/// Most KDE cells sent (the highest).
+const KDE_MAX_CELLS: usize = 12_000;
+/// Most grid cells a KDE or Gi* grid may have.
+const MAX_CELLS: usize = 400_000;
+
+/// Weekly counts (ISO weeks, local time) of the filter in the principal's scope:
+/// `(year, week, count)`, weeks without incidents between the first and last included.
+pub fn weekly_counts(
+    app: &App,
+    who: &Principal,
+    mut filter: IncidentFilter,
+) -> Result<Vec<(i16, i8, u32)>, AppError> {
+    who.check(trygg_domain::Permission::ReadPicture)?;
+    filter.scope = who.scope();
+    Ok(app
+        .live()
+        .weekly_counts(&filter)
+        .into_iter()
+        .filter_map(|(k, n)| match k {
+            PeriodKey::IsoWeek { year, week } => Some((year, week, n)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The dashboard query: the incident filter plus the panel options.
+#[derive(Debug, Default)]
+pub struct DashboardQuery {
+    /// The filter part, lists comma-joined, as `GET /incidents` takes it.
+    pub list: IncidentQuery,
+    /// Area kind of the choropleth (`district` by default).
+    pub kind: Option<String>,
+    /// Grid cell size in metres (KDE, Gi*).
+    pub cell: Option<f64>,
+    /// KDE search radius in metres.
+    pub radius: Option<f64>,
+    /// Benjamini–Hochberg correction for Gi* classes.
+    pub fdr: bool,
+    /// Snap size of top places, metres.
+    pub snap: Option<f64>,
+    /// Number of top places.
+    pub n: Option<usize>,
+    /// Most points returned.
+    pub limit: Option<usize>,
+    /// Knox permutations (99 by default, 9–999).
+    pub permutations: Option<usize>,
+    /// The normalised query (sorted pairs), the cache key.
+    key: String,
+}
+
+fn number<T: std::str::FromStr>(field: &str, v: &str, hint: &str) -> Result<T, AppError> {
+    v.trim()
+        .parse()
+        .map_err(|_| AppError::param(field, format!("{v:?} is not {hint}.")))
+}
+
+impl DashboardQuery {
+    /// Reads the query pairs (repeated keys allowed for the lists).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, AppError> {
+        let mut q = DashboardQuery::default();
+        let mut lists: [Vec<&str>; 3] = Default::default();
+        let mut key: Vec<(&str, &str)> = Vec::new();
+        for (k, v) in pairs {
+            let v = v.as_str();
+            match k.as_str() {
+                "from" | "to" if v.trim().is_empty() => {}
+                "from" => q.list.from = Some(v.to_string()),
+                "to" => q.list.to = Some(v.to_string()),
+                "category" => lists[0].push(v),
+                "area" => lists[1].push(v),
+                "source" => lists[2].push(v),
+                "kind" => q.kind = Some(v.to_string()),
+                "cell" => {
+                    let c: f64 = number("cell", v, "a cell size in metres")?;
+                    if !(10.0..=5_000.0).contains(&c) {
+                        return Err(AppError::param(
+                            "cell",
+                            "The cell size must be between 10 and 5000 metres.",
+                        ));
+                    }
+                    q.cell = Some(c);
+                }
+                "radius" => {
+                    let r: f64 = number("radius", v, "a radius in metres")?;
+                    if !(10.0..=20_000.0).contains(&r) {
+                        return Err(AppError::param(
+                            "radius",
+                            "The radius must be between 10 and 20000 metres.",
+                        ));
+                    }
+                    q.radius = Some(r);
+                }
+                "fdr" => q.fdr = matches!(v, "1" | "true" | "on" | "ja"),
+                "snap" => {
+                    let s: f64 = number("snap", v, "a snap size in metres")?;
+                    if !(1.0..=1_000.0).contains(&s) {
+                        return Err(AppError::param(
+                            "snap",
+                            "The snap size must be between 1 and 1000 metres.",
+                        ));
+                    }
+                    q.snap = Some(s);
+                }
+                "n" => {
+                    let n: usize = number("n", v, "a number of places")?;
+                    q.n = Some(n.clamp(1, 100));
+                }
+                "limit" => {
+                    let n: usize = number("limit", v, "a number of points")?;
+                    q.limit = Some(n.clamp(1, POINTS_MAX));
+                }
+                "permutations" => {
+                    let n: usize = number("permutations", v, "a number of permutations")?;
+                    if !(9..=999).contains(&n) {
+                        return Err(AppError::param(
+                            "permutations",
+                            "The number of permutations must be between 9 and 999.",
+                        ));
+                    }
+                    q.permutations = Some(n);
+                }
+                "lang" | "layers" => continue,
+                other => {
+                    return Err(AppError::param(
+                        other,
+                        format!(
+                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n, limit and permutations."
+                        ),
+                    ));
+                }
+            }
+            key.push((k.as_str(), v));
+        }
+        let join = |l: &Vec<&str>| (!l.is_empty()).then(|| l.join(","));
+        q.list.category = join(&lists[0]);
+        q.list.area = join(&lists[1]);
+        q.list.source = join(&lists[2]);
+        key.sort_unstable();
+        q.key = key
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        Ok(q)
+    }
+}
+
+/// Everything a panel handler needs.
+struct Ctx {
+    state: App,
+    filter: IncidentFilter,
+    q: DashboardQuery,
+}
+
+fn prepare(state: App, who: &Principal, pairs: &[(String, String)]) -> Result<Ctx, AppError> {
+    who.check(trygg_domain::Permission::ReadPicture)?;
+    let q = DashboardQuery::from_pairs(pairs)?;
+    let filter = q.list.filter(&state.tz, who.scope())?;
+    if let (Some(a), Some(b)) = (filter.from, filter.to)
+        && a >= b
+    {
+        return Err(AppError::param(
+            "to",
+            "The period ends before it starts: 'to' must be after 'from'.",
+        ));
+    }
+    Ok(Ctx { state, filter, q })
+}
+
+/// Answers serialised once, per application: (snapshot generation, JSON bytes).
+#[derive(Debug, Default)]
+pub struct PanelCache(Mutex<HashMap<String, (u64, Bytes)>>);
+
+impl Ctx {
+    fn cache_key(&self, panel: &str) -> String {
+        format!("{panel}?{}#{:?}", self.q.key, self.filter.scope)
+    }
+
+    /// The cached answer for this panel and the current snapshot, or `compute` run on the
+    /// snapshot (under its read lock) and cached with the generation it saw.
+    /// The cached answer, if the snapshot has not changed since it was computed.
+    fn hit(&self, panel: &str) -> Option<Panel> {
+        let generation = self.state.ingest.live().generation();
+        let c = self.state.panels.0.lock().expect("cache lock");
+        c.get(&self.cache_key(panel))
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, v)| Panel {
+                json: v.clone(),
+                hit: true,
+            })
+    }
+
+    fn cached(
+        &self,
+        panel: &str,
+        compute: impl FnOnce(
+            &trygg_analysis::Snapshot,
+            &trygg_analysis::Filter,
+        ) -> Result<Value, AppError>,
+    ) -> Result<Panel, AppError> {
+        let key = self.cache_key(panel);
+        let live = self.state.ingest.live();
+        let generation = live.generation();
+        if let Some((g, v)) = self.state.panels.0.lock().expect("cache lock").get(&key)
+            && *g == generation
+        {
+            return Ok(Panel {
+                json: v.clone(),
+                hit: true,
+            });
+        }
+        let (generation, value) = live.with(&self.filter, |snapshot, filter| {
+            (live.generation(), compute(snapshot, filter))
+        });
+        self.store(key, generation, value?)
+    }
+
+    /// As [`Ctx::cached`] for the point statistics: only the extraction of the points runs
+    /// under the snapshot's read lock; the statistic runs after it is released, so writers
+    /// wait for no Knox test.
+    fn cached_points(
+        &self,
+        panel: &str,
+        compute: impl FnOnce((Vec<f64>, Vec<f64>, Vec<f64>, usize)) -> Result<Value, AppError>,
+    ) -> Result<Panel, AppError> {
+        if let Some(r) = self.hit(panel) {
+            return Ok(r);
+        }
+        let live = self.state.ingest.live();
+        let (generation, points) = live.with(&self.filter, |snapshot, filter| {
+            (live.generation(), snapshot.points(filter))
+        });
+        self.store(self.cache_key(panel), generation, compute(points)?)
+    }
+
+    fn store(&self, key: String, generation: u64, value: Value) -> Result<Panel, AppError> {
+        let bytes: Bytes = serde_json::to_vec(&value)
+            .map_err(|e| AppError::param("query", format!("cannot encode the answer: {e}")))?
+            .into();
+        let mut c = self.state.panels.0.lock().expect("cache lock");
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(key, (generation, bytes.clone()));
+        Ok(Panel {
+            json: bytes,
+            hit: false,
+        })
+    }
+}
+
+/// Runs a panel on the blocking pool (the Knox test), so the async workers keep answering.
+async fn blocking(
+    f: impl FnOnce() -> Result<Panel, AppError> + Send + 'static,
+) -> Result<Panel, AppError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(AppError::Internal(format!("statistic cancelled: {e}"))),
+    }
+}
+
+fn wgs(x: f64, y: f64) -> [f64; 2] {
+    let p = sweref99tm_to_wgs84(Sweref99Tm { n: y, e: x });
+    [round6(p.lon), round6(p.lat)]
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// The cell's ring in WGS84 `[lon, lat]`, counter-clockwise from the lower-left corner.
+fn cell_ring(grid: &GridSpec, row: usize, col: usize) -> [[f64; 2]; 4] {
+    let (x, y) = grid.corner(row, col);
+    let c = grid.cell;
+    [wgs(x, y), wgs(x + c, y), wgs(x + c, y + c), wgs(x, y + c)]
+}
+
+fn grid_json(grid: &GridSpec) -> Value {
+    json!({
+        "crs": "EPSG:3006", "x0": grid.x0, "y0": grid.y0, "cell": grid.cell,
+        "rows": grid.rows, "cols": grid.cols,
+    })
+}
+
+/// The grid for a KDE or Gi* over these points: the `cell` asked for, or the ArcGIS default
+/// (the shorter side of the extent / 250, at least 25 m, rounded to 5 m); grown when the grid
+/// would exceed [`MAX_CELLS`].
+fn grid_for(x: &[f64], y: &[f64], cell: Option<f64>, pad: f64) -> Result<GridSpec, AppError> {
+    let (x0, x1) = x
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let (y0, y1) = y
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    let mut cell = cell.unwrap_or_else(|| {
+        let side = (x1 - x0).min(y1 - y0) / 250.0;
+        ((side / 5.0).round() * 5.0).max(25.0)
+    });
+    loop {
+        let xs = [x0 - pad, x1 + pad];
+        let ys = [y0 - pad, y1 + pad];
+        let g = GridSpec::covering(&xs, &ys, cell)
+            .map_err(|e| AppError::param("cell", e.to_string()))?;
+        if g.len() <= MAX_CELLS {
+            return Ok(g);
+        }
+        cell *= 1.5;
+    }
+}
+
+/// Incidents matching but without a point position (kommun centroids).
+fn too_few(n: usize, excluded: usize, what: &str) -> Value {
+    json!({
+        "events": n, "excluded_area_precision": excluded, "cells": [],
+        "message": format!("För få händelser med punktposition för {what} ({n})."),
+    })
+}
+
+/// `GET /lagesbild/points`: GeoJSON FeatureCollection of the point-usable incidents, newest
+/// first, at most `limit` (default 5000). Properties: `id`, `category`, `label` (Swedish),
+/// `time` (window start, unix seconds). Foreign members: `total` (point-usable matches),
+/// `returned`, `left_out` (total − returned), `excluded_area_precision`.
+pub async fn points(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    let limit = ctx.q.limit.unwrap_or(POINTS_DEFAULT);
+    ctx.cached("points", |snapshot, filter| {
+        let rows = snapshot.select(filter);
+        let excluded = rows.iter().filter(|r| !r.point_usable).count();
+        let mut usable: Vec<_> = rows.into_iter().filter(|r| r.point_usable).collect();
+        let total = usable.len();
+        if usable.len() > limit {
+            usable.select_nth_unstable_by_key(limit, |r| std::cmp::Reverse(r.start));
+            usable.truncate(limit);
+        }
+        usable.sort_unstable_by_key(|r| std::cmp::Reverse(r.start));
+        let all = Taxonomy.all();
+        let features: Vec<Value> = usable
+            .iter()
+            .map(|r| {
+                let c = all.get(usize::from(r.category));
+                json!({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": wgs(r.x, r.y)},
+                    "properties": {
+                        "id": r.id,
+                        "category": c.map(|c| c.code),
+                        "label": c.map(|c| c.label_sv),
+                        "time": r.start,
+                    }
+                })
+            })
+            .collect();
+        Ok(json!({
+            "type": "FeatureCollection",
+            "features": features,
+            "total": total,
+            "returned": usable.len(),
+            "left_out": total - usable.len(),
+            "excluded_area_precision": excluded,
+        }))
+    })
+}
+
+/// `GET /lagesbild/kde`: quartic KDE (ArcGIS default radius unless `radius`; cell from `cell`
+/// or the extent / 250). Cells whose value is at least 5 % of the maximum (at most the 12 000
+/// highest), as WGS84 rings:
+/// `{"cells": [{"ring": [[lon,lat]×4], "value": expected count per cell}], "max", "radius",
+/// "default_radius", "cell", "unit", "grid", "events", "excluded_area_precision",
+/// "cells_left_out", "warnings"}`.
+pub async fn kde(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    let (cell, radius) = (ctx.q.cell, ctx.q.radius);
+    ctx.cached_points("kde", |(x, y, _, excluded)| {
+        if x.len() < 2 {
+            return Ok(too_few(x.len(), excluded, "en täthetsyta"));
+        }
+        let r = match radius {
+            Some(r) => r,
+            None => trygg_analysis::kde::default_radius(&x, &y)
+                .map_err(|e| AppError::param("radius", e.to_string()))?,
+        };
+        let mut grid = grid_for(&x, &y, cell, r)?;
+        if cell.is_none() && r < 3.0 * grid.cell {
+            // Keep the surface smooth: at least three cells per radius when we pick the cell.
+            grid = grid_for(&x, &y, Some((r / 3.0).max(10.0)), r)?;
+        }
+        let result = density::kde(
+            &x,
+            &y,
+            None,
+            &grid,
+            &KdeOptions {
+                radius: Some(r),
+                threads: 0,
+            },
+        )
+        .map_err(|e| AppError::param("radius", e.to_string()))?;
+        let max = result.density.iter().copied().fold(0.0, f64::max) * result.cell_area;
+        let mut shown: Vec<(f64, usize)> = Vec::new();
+        let mut left_out = 0usize;
+        for (i, d) in result.density.iter().enumerate() {
+            let v = d * result.cell_area;
+            if v > 0.0 && v >= KDE_SHOWN_SHARE * max {
+                shown.push((v, i));
+            } else if v > 0.0 {
+                left_out += 1;
+            }
+        }
+        if shown.len() > KDE_MAX_CELLS {
+            shown.select_nth_unstable_by(KDE_MAX_CELLS, |a, b| b.0.total_cmp(&a.0));
+            left_out += shown.len() - KDE_MAX_CELLS;
+            shown.truncate(KDE_MAX_CELLS);
+        }
+        let cells: Vec<Value> = shown
+            .iter()
+            .map(|&(v, i)| {
+                json!({
+                    "ring": cell_ring(&grid, i / grid.cols, i % grid.cols),
+                    "value": (v * 1e4).round() / 1e4,
+                })
+            })
+            .collect();
+        Ok(json!({
+            "cells": cells, "max": max, "radius": result.radius, "default_radius": radius.is_none(),
+            "cell": grid.cell, "unit": "expected count per cell", "grid": grid_json(&grid),
+            "events": x.len(), "excluded_area_precision": excluded, "cells_left_out": left_out,
+            "warnings": result.warnings,
+        }))
+    })
+}
+
+/// `GET /lagesbild/hotspots`: Getis-Ord Gi* on counts per grid cell (zero cells included),
+/// queen contiguity, cell `cell` (default 250 m) over the points' extent plus one cell.
+/// Significant cells only: `{"cells": [{"ring", "count", "z", "p", "class", "area_id",
+/// "area"}], "classes":
+/// {"3": n, …, "-3": n}, "fdr", "cell", "weights": "queen", "units", "events",
+/// "excluded_area_precision"}`. Classes as ArcGIS Gi_Bin: ±3 = 99 %, ±2 = 95 %, ±1 = 90 %.
+pub async fn hotspots(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
+    let districts = district_polygons(&ctx.state.store.list_areas().await?);
+    let state = ctx.state.clone();
+    ctx.cached_points("hotspots", |(x, y, _, excluded)| {
+        if x.len() < 3 {
+            return Ok(too_few(x.len(), excluded, "Gi*"));
+        }
+        let grid = grid_for(&x, &y, Some(cell), cell)?;
+        let (counts, _) = grid.counts(&x, &y);
+        let result = match gistar_grid(
+            &grid,
+            &counts,
+            GridWeights::Queen,
+            &GiStarOptions {
+                fdr,
+                ..Default::default()
+            },
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(json!({
+                    "cells": [], "events": x.len(), "excluded_area_precision": excluded,
+                    "message": format!("Gi* kunde inte beräknas: {e}"),
+                }));
+            }
+        };
+        let mut cells = Vec::new();
+        let mut hot_spots = 0usize;
+        let mut classes: HashMap<i8, usize> = HashMap::new();
+        for row in 0..grid.rows {
+            for col in 0..grid.cols {
+                let i = row * grid.cols + col;
+                let class = result.class[i];
+                if class != 0 {
+                    *classes.entry(class).or_default() += 1;
+                    let hot_spot = trygg_analysis::gistar::is_hot_spot(class);
+                    hot_spots += usize::from(hot_spot);
+                    // Hot spots name the district holding the cell's centre (to make a problem).
+                    let (cx, cy) = grid.corner(row, col);
+                    let half = grid.cell / 2.0;
+                    let area = (class > 0)
+                        .then(|| district_at(&state, &districts, [cx + half, cy + half]))
+                        .flatten();
+                    cells.push(json!({
+                        "ring": cell_ring(&grid, row, col), "count": counts[i],
+                        "z": (result.z[i] * 1000.0).round() / 1000.0, "p": result.p[i], "class": class,
+                        "hot_spot": hot_spot,
+                        "area_id": area.map(|a| a.0), "area": area.map(|a| a.1.as_str()),
+                    }));
+                }
+            }
+        }
+        let classes: serde_json::Map<String, Value> = (-3..=3)
+            .filter(|c| *c != 0)
+            .map(|c: i8| (c.to_string(), json!(classes.get(&c).copied().unwrap_or(0))))
+            .collect();
+        Ok(json!({
+            "cells": cells, "classes": classes, "fdr": result.fdr, "cell": grid.cell,
+            "hot_spots": hot_spots, "hot_spot_min_class": trygg_analysis::gistar::HOT_SPOT_MIN_CLASS,
+            "weights": "queen", "units": grid.len(), "grid": grid_json(&grid),
+            "events": x.len(), "excluded_area_precision": excluded,
+        }))
+    })
+}
+
+/// The districts by id: their names.
+fn district_polygons(all: &[trygg_domain::Area]) -> HashMap<trygg_domain::AreaId, String> {
+    all.iter()
+        .filter(|a| a.kind == AreaKind::District)
+        .map(|a| (a.id, a.name.clone()))
+        .collect()
+}
+
+/// The district containing a point (SWEREF 99 TM `[e, n]`), by the area index that assigns
+/// incidents: (id, name).
+fn district_at<'a>(
+    state: &App,
+    districts: &'a HashMap<trygg_domain::AreaId, String>,
+    [e, n]: trygg_geo::XyMetres,
+) -> Option<(i64, &'a String)> {
+    state
+        .ingest
+        .areas_at(Sweref99Tm { n, e })
+        .into_iter()
+        .find_map(|id| districts.get(&id).map(|name| (id.0, name)))
+}
+
+/// Areas of a kind with their polygons, and the snapshot's index for each.
+fn areas_of_kind(kind: AreaKind, all: &[trygg_domain::Area]) -> Vec<&trygg_domain::Area> {
+    all.iter().filter(|a| a.kind == kind).collect()
+}
+
+fn parse_kind(kind: Option<&str>) -> Result<AreaKind, AppError> {
+    Ok(match kind.unwrap_or("district") {
+        "district" => AreaKind::District,
+        "kommun" => AreaKind::Kommun,
+        "county" => AreaKind::County,
+        "deso" => AreaKind::Deso,
+        "custom" => AreaKind::Custom,
+        other => {
+            return Err(AppError::param(
+                "kind",
+                format!("Unknown area kind {other:?}: district, kommun, county, deso or custom."),
+            ));
+        }
+    })
+}
+
+/// `GET /lagesbild/areas?kind=district`: choropleth. A GeoJSON FeatureCollection of the areas of
+/// that kind (properties `id`, `name`, `code`, `count`), plus `total` (matching incidents),
+/// `in_areas` (sum over the areas; an incident counts in each of its areas) and `max`.
+/// Area-precision incidents count for kommun/county areas only (never for districts).
+pub async fn areas(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    let kind = parse_kind(ctx.q.kind.as_deref())?;
+    if let Some(r) = ctx.hit("areas") {
+        return Ok(r);
+    }
+    let all = ctx.state.store.list_areas().await?;
+    let live = ctx.state.ingest.live();
+    let shown: Vec<(&trygg_domain::Area, Option<u16>)> = areas_of_kind(kind, &all)
+        .into_iter()
+        .map(|a| (a, live.area_index(a.id)))
+        .collect();
+    ctx.cached("areas", |snapshot, filter| {
+        let mut per_area: HashMap<u16, u64> = HashMap::new();
+        let mut total = 0u64;
+        for row in snapshot.counts(filter, Granularity::Year, false, true) {
+            if let Some(a) = row.area {
+                *per_area.entry(a).or_default() += u64::from(row.count);
+            }
+        }
+        for row in snapshot.counts(filter, Granularity::Year, false, false) {
+            total += u64::from(row.count);
+        }
+        let mut max = 0u64;
+        let mut in_areas = 0u64;
+        let features: Vec<Value> = shown
+            .iter()
+            .map(|(a, idx)| {
+                let count = idx.and_then(|i| per_area.get(&i).copied()).unwrap_or(0);
+                max = max.max(count);
+                in_areas += count;
+                json!({
+                    "type": "Feature", "geometry": a.geometry,
+                    "properties": {"id": a.id.0, "name": a.name, "code": a.code, "count": count},
+                })
+            })
+            .collect();
+        Ok(json!({
+            "type": "FeatureCollection", "kind": kind.as_str(), "features": features,
+            "total": total, "in_areas": in_areas, "max": max,
+        }))
+    })
+}
+
+fn week_monday(year: i16, week: i8) -> Option<Date> {
+    ISOWeekDate::new(year, week, Weekday::Monday)
+        .ok()
+        .map(|d| d.date())
+}
+
+/// `GET /lagesbild/trend`: weekly counts (ISO weeks, local time) over the whole weeks the period
+/// touches, and the same ISO weeks one year earlier:
+/// `{"weeks": [{"year", "week", "label": "v. 47", "monday": "2024-11-18", "count",
+/// "last_year"}], "from", "to" (the whole-week period used), "total", "total_last_year"}`.
+/// `last_year` is null for week 53 when the year before has none; `partial` marks a week that
+/// has not ended yet, and such weeks are left out of both totals (so the comparison is fair).
+/// Without `from`, the 12 weeks before `to` (or today).
+pub async fn trend(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let mut ctx = prepare(app.clone(), who, pairs)?;
+    let tz = ctx.state.tz.clone();
+    let to = ctx.filter.to.unwrap_or_else(|| ctx.state.now());
+    let last_day = (to.to_zoned(tz.clone()) - 1.second()).date();
+    let from_day = match ctx.filter.from {
+        Some(f) => f.to_zoned(tz.clone()).date(),
+        None => last_day - 83.days(),
+    };
+    let first = from_day.iso_week_date();
+    let mut weeks: Vec<ISOWeekDate> = Vec::new();
+    let mut d = first.date() - (i64::from(first.weekday().to_monday_zero_offset())).days();
+    while d <= last_day {
+        weeks.push(d.iso_week_date());
+        d += 7.days();
+    }
+    if weeks.len() > 600 {
+        return Err(AppError::param(
+            "from",
+            "The trend covers at most 600 weeks; choose a shorter period.",
+        ));
+    }
+    let start_monday = weeks[0].date();
+    let end_monday = weeks[weeks.len() - 1].date() + 7.days();
+    let prev_start = week_monday(weeks[0].year() - 1, weeks[0].week().min(52))
+        .unwrap_or(start_monday - 52.weeks());
+    let ts = |d: Date| -> Result<jiff::Timestamp, AppError> {
+        d.to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| AppError::param("from", e.to_string()))
+    };
+    let (used_from, used_to) = (start_monday, end_monday);
+    let today = ctx.state.today();
+    ctx.filter.from = Some(ts(prev_start)?);
+    ctx.filter.to = Some(ts(end_monday)?);
+    ctx.cached("trend", move |snapshot, filter| {
+        let counts: HashMap<(i16, i8), u32> = snapshot
+            .weekly_counts(filter)
+            .into_iter()
+            .filter_map(|(k, n)| match k {
+                PeriodKey::IsoWeek { year, week } => Some(((year, week), n)),
+                _ => None,
+            })
+            .collect();
+        let (mut total, mut total_prev) = (0u64, 0u64);
+        let rows: Vec<Value> = weeks
+            .iter()
+            .map(|w| {
+                let (y, k) = (w.year(), w.week());
+                let count = counts.get(&(y, k)).copied().unwrap_or(0);
+                let prev = week_monday(y - 1, k)
+                    .filter(|m| m.iso_week_date().week() == k)
+                    .map(|_| counts.get(&(y - 1, k)).copied().unwrap_or(0));
+                let partial = w.date() + 7.days() > today;
+                if !partial {
+                    total += u64::from(count);
+                    total_prev += u64::from(prev.unwrap_or(0));
+                }
+                json!({
+                    "year": y, "week": k, "label": format!("v. {k}"),
+                    "monday": w.date().to_string(), "count": count, "last_year": prev,
+                    "partial": partial,
+                })
+            })
+            .collect();
+        Ok(json!({
+            "weeks": rows, "from": used_from.to_string(), "to": used_to.to_string(),
+            "total": total, "total_last_year": total_prev,
+        }))
+    })
+}
+
+/// `GET /lagesbild/hour-weekday`: the aoristic hour × weekday profile (local time):
+/// `{"values": [[24 × f64] × 7] (Monday first), "weekdays": ["mån", …], "total", "max"}`.
+pub async fn hour_weekday(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    ctx.cached("hour-weekday", |snapshot, filter| {
+        let p = snapshot.hour_weekday_profile(filter);
+        let total: f64 = p.iter().flatten().sum();
+        let max = p.iter().flatten().copied().fold(0.0, f64::max);
+        let values: Vec<Vec<f64>> = p
+            .iter()
+            .map(|row| row.iter().map(|v| (v * 100.0).round() / 100.0).collect())
+            .collect();
+        Ok(json!({
+            "values": values,
+            "weekdays": ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+            "total": total.round(), "max": max,
+            "method": "aoristisk: varje händelse fördelar vikten 1 jämnt över timmarna i sitt tidsfönster",
+        }))
+    })
+}
+
+/// `GET /lagesbild/top-places?n=10&snap=100`: the places with the most incidents. Places are
+/// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM — the snapshot holds no place
+/// text — named by the district that contains the cell centre:
+/// `{"places": [{"rank", "count", "share", "lat", "lon", "area", "area_id"}], "events", "places_with_events",
+/// "top_percent", "share_at_top", "snap", "method", "excluded_area_precision"}`.
+pub async fn top_places(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    let (n, snap) = (ctx.q.n.unwrap_or(10), ctx.q.snap.unwrap_or(100.0));
+    if let Some(r) = ctx.hit("top-places") {
+        return Ok(r);
+    }
+    let districts = district_polygons(&ctx.state.store.list_areas().await?);
+    let state = ctx.state.clone();
+    ctx.cached_points("top-places", move |(x, y, _, excluded)| {
+        if x.is_empty() {
+            return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
+        }
+        let report = repeat_places(
+            &x,
+            &y,
+            &RepeatOptions {
+                snap_m: snap,
+                min_events: 1,
+                top_percent: 20.0,
+            },
+        )
+        .map_err(|e| AppError::param("snap", e.to_string()))?;
+        let places: Vec<Value> = report
+            .repeat_places
+            .iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, p)| {
+                let centre: trygg_geo::XyMetres = [p.x, p.y];
+                let area = district_at(&state, &districts, centre);
+                let [lon, lat] = wgs(p.x, p.y);
+                json!({
+                    "rank": i + 1, "count": p.count,
+                    "share": f64::from(p.count) / report.events as f64,
+                    "lat": lat, "lon": lon, "area": area.map(|a| a.1.as_str()),
+                    "area_id": area.map(|a| a.0),
+                })
+            })
+            .collect();
+        Ok(json!({
+            "places": places, "events": report.events, "places_with_events": report.places,
+            "top_percent": report.top_percent, "share_at_top": report.share_at_top,
+            "snap": snap, "excluded_area_precision": excluded,
+            "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter stadsdelen som innehåller rutans mitt"),
+        }))
+    })
+}
+
+/// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
+/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 99 permutations (seed 1; `permutations`
+/// up to 999), on at most
+/// [`KNOX_MAX_EVENTS`] events (the most recent matching ones; `capped` says when). Cached per
+/// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "space_labels",
+/// "time_labels", "observed", "expected", "ratio", "p", "events", "events_matching", "capped",
+/// "permutations", "excluded_area_precision"}`.
+pub async fn near_repeat(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    let permutations = ctx.q.permutations.unwrap_or(KNOX_PERMUTATIONS);
+    if let Some(r) = ctx.hit("near-repeat") {
+        return Ok(r);
+    }
+    // The permutations take up to a few hundred milliseconds: off the async workers.
+    blocking(move || {
+        ctx.cached_points("near-repeat", |(mut x, mut y, mut t, excluded)| {
+            let matching = x.len();
+            if matching > KNOX_MAX_EVENTS {
+                let mut idx: Vec<usize> = (0..matching).collect();
+                idx.select_nth_unstable_by(KNOX_MAX_EVENTS, |&a, &b| t[b].total_cmp(&t[a]));
+                idx.truncate(KNOX_MAX_EVENTS);
+                x = idx.iter().map(|&i| x[i]).collect();
+                y = idx.iter().map(|&i| y[i]).collect();
+                t = idx.iter().map(|&i| t[i]).collect();
+            }
+            if x.len() < 2 {
+                return Ok(json!({
+                    "sentence": "För få händelser med punktposition för en upprepningsanalys.",
+                    "events": x.len(), "events_matching": matching, "capped": false,
+                    "excluded_area_precision": excluded, "observed": [],
+                }));
+            }
+            let mut config = KnoxConfig::new(
+                vec![0.0, 100.0, 200.0, 400.0, 600.0],
+                vec![0.0, 7.0, 14.0, 21.0],
+            );
+            config.permutations = permutations;
+            config.space_labels = ["0–100 m", "100–200 m", "200–400 m", "400–600 m", "> 600 m"]
+                .map(String::from)
+                .to_vec();
+            config.time_labels = ["0–7 dagar", "7–14 dagar", "14–21 dagar", "> 21 dagar"]
+                .map(String::from)
+                .to_vec();
+            let r =
+                knox(&x, &y, &t, &config).map_err(|e| AppError::param("query", e.to_string()))?;
+            Ok(json!({
+                "sentence": r.swedish_summary(&SwedishNoun::default()),
+                "space_labels": r.space_labels, "time_labels": r.time_labels,
+                "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
+                "p": r.p_value, "events": x.len(), "events_matching": matching,
+                "capped": matching > x.len(), "permutations": r.permutations,
+                "metric": "manhattan", "excluded_area_precision": excluded,
+            }))
+        })
+    })
+    .await
+}
+
+/// `GET /lagesbild/map.png`: the filter's map as a PNG (districts coloured by count, points),
+/// drawn on the server without tiles, for reports and slides.
+pub async fn map_png(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Vec<u8>, AppError> {
+    let ctx = prepare(app.clone(), who, pairs)?;
+    crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild")
+        .await
+        .map_err(|e| AppError::Internal(format!("map: {e}")))?
+        .ok_or_else(|| {
+            AppError::NotFound("There are no areas to draw a map of; import areas first.".into())
+        })
+}
