@@ -234,7 +234,76 @@ impl Ingest {
     }
 }
 
+/// Whose a parsed batch of incidents is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filing {
+    /// Polisen's public feed: always its one organisation ([`FEED_ORGANISATION`]), whoever
+    /// imports it, so an event is stored once and updated in place.
+    ///
+    /// [`FEED_ORGANISATION`]: trygg_import::polisen::FEED_ORGANISATION
+    PolisenFeed,
+    /// A stored organisation (the importer's own, through the API).
+    Organisation(trygg_domain::OrganisationId),
+    /// The organisation of this name and kind, created if missing (the CLI's `--source`).
+    Named(String, trygg_domain::OrgKind),
+}
+
+/// What [`Ingest::import_batch`] stored.
+#[derive(Debug, Clone)]
+pub struct BatchImport {
+    /// The organisation the incidents were filed under.
+    pub organisation: trygg_domain::OrganisationId,
+    /// Its name, if the import created it.
+    pub created_organisation: Option<String>,
+    /// The parser's summary (also in the audit log).
+    pub summary: trygg_import::ImportSummary,
+    /// New, updated and unchanged incidents.
+    pub outcome: WriteOutcome,
+}
+
 impl Ingest {
+    /// Files a parsed batch under the organisation `filing` names and writes it (all or
+    /// nothing), audited once with the parser's summary: the one way every door — API, CLI,
+    /// poller, demo — stores an import.
+    pub async fn import_batch(
+        &self,
+        actor: &Actor,
+        mut batch: trygg_import::ImportBatch,
+        filing: Filing,
+    ) -> Result<BatchImport, StoreError> {
+        let (organisation, created) = match filing {
+            Filing::Organisation(id) => (id, None),
+            Filing::PolisenFeed => {
+                let (o, created) = self
+                    .organisation(
+                        actor,
+                        trygg_import::polisen::FEED_ORGANISATION,
+                        trygg_domain::OrgKind::Lokalpolisomrade,
+                    )
+                    .await?;
+                (o.id, created.then_some(o.name))
+            }
+            Filing::Named(name, kind) => {
+                let (o, created) = self.organisation(actor, &name, kind).await?;
+                (o.id, created.then_some(o.name))
+            }
+        };
+        for i in &mut batch.incidents {
+            i.source_org = organisation;
+        }
+        let summary = serde_json::to_value(&batch.summary)
+            .map_err(|e| StoreError::Corrupt(format!("import summary: {e}")))?;
+        let outcome = self
+            .write(actor, batch.incidents, BatchAudit::Batch(summary))
+            .await?;
+        Ok(BatchImport {
+            organisation,
+            created_organisation: created,
+            summary: batch.summary,
+            outcome,
+        })
+    }
+
     /// The organisation called `name`, created with `kind` if there is none yet. Returns it and
     /// whether it was created.
     pub async fn organisation(

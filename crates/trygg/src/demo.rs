@@ -153,27 +153,16 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
     }
 
     // The real Polisen sample for Uppsala län, as an extra source.
-    let (feed_org, _) = ingest
-        .organisation(
-            actor,
-            trygg_import::polisen::FEED_ORGANISATION,
-            OrgKind::Lokalpolisomrade,
-        )
-        .await?;
     let polisen = trygg_import::polisen::parse_polisen(
         POLISEN_SAMPLE,
         PolisenOptions {
-            source_org: feed_org.id,
+            source_org: trygg_domain::OrganisationId(0),
         },
     )
     .map_err(|e| anyhow::anyhow!("embedded Polisen sample: {e}"))?;
     let imported = polisen.incidents.len();
     ingest
-        .write(
-            actor,
-            polisen.incidents,
-            BatchAudit::Batch(serde_json::to_value(&polisen.summary)?),
-        )
+        .import_batch(actor, polisen, trygg_app::ingest::Filing::PolisenFeed)
         .await?;
     tracing::info!(generated = total, polisen = imported, planted = %city.planted.name, "demo city stored");
 

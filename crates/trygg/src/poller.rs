@@ -10,9 +10,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 use trygg_app::ingest::Ingest;
-use trygg_domain::{Actor, OrgKind};
+use trygg_domain::Actor;
 use trygg_import::polisen::PolisenOptions;
-use trygg_store::BatchAudit;
 
 /// Poller settings (`[polisen]` in the configuration file).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -28,8 +27,6 @@ pub struct PollerConfig {
     pub max_backoff_secs: u64,
     /// Sent as the User-Agent header; say who you are and how to reach you.
     pub user_agent: String,
-    /// Organisation the events are filed under (created if missing).
-    pub source_org: String,
 }
 
 impl Default for PollerConfig {
@@ -45,7 +42,6 @@ impl Default for PollerConfig {
                 " (brottsförebyggande samverkan)"
             )
             .into(),
-            source_org: trygg_import::polisen::FEED_ORGANISATION.into(),
         }
     }
 }
@@ -108,18 +104,17 @@ pub async fn poll_once(
     let bytes = fetch_once(client, &config.url)
         .await
         .map_err(|e| (e.error, e.retry_after))?;
-    let (org, _) = ingest
-        .organisation(&actor, &config.source_org, OrgKind::Lokalpolisomrade)
-        .await
-        .map_err(|e| (e.into(), None))?;
-    let batch = trygg_import::polisen::parse_polisen(&bytes, PolisenOptions { source_org: org.id })
+    // Parsed first, so a feed that does not parse creates nothing; filed by the one rule.
+    let placeholder = PolisenOptions {
+        source_org: trygg_domain::OrganisationId(0),
+    };
+    let batch = trygg_import::polisen::parse_polisen(&bytes, placeholder)
         .map_err(|e| (anyhow::anyhow!("the feed did not parse: {e}"), None))?;
-    let summary = serde_json::to_value(&batch.summary).unwrap_or_default();
-    let outcome = ingest
-        .write(&actor, batch.incidents, BatchAudit::Batch(summary))
+    let stored = ingest
+        .import_batch(&actor, batch, trygg_app::ingest::Filing::PolisenFeed)
         .await
         .map_err(|e| (e.into(), None))?;
-    Ok((outcome.created, outcome.updated))
+    Ok((stored.outcome.created, stored.outcome.updated))
 }
 
 /// Polls until `stop` resolves.

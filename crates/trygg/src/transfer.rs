@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use trygg_app::ingest::Ingest;
+use trygg_app::ingest::{Filing, Ingest};
 use trygg_domain::{
     Actor, AreaKind, IncidentFilter, OrgKind, OrganisationId, Precision, Scope, Visibility,
 };
@@ -17,7 +17,6 @@ use trygg_import::{
     csv::{CsvOptions, parse_mapping},
     polisen::PolisenOptions,
 };
-use trygg_store::BatchAudit;
 
 /// What to import.
 #[derive(Debug, Subcommand)]
@@ -41,11 +40,9 @@ pub enum ImportCommand {
     },
     /// Polisen's events feed: a saved response, or a URL to fetch.
     Polisen {
-        /// A file, or an http(s) URL such as https://polisen.se/api/events?locationname=Uppsala
+        /// A file, or an http(s) URL such as https://polisen.se/api/events?locationname=Uppsala.
+        /// The events are always filed under the feed's own organisation.
         source: String,
-        /// Organisation the events are filed under (created if missing).
-        #[arg(long, default_value = trygg_import::polisen::FEED_ORGANISATION)]
-        source_org: String,
     },
     /// Incidents from a CSV file (Swedish Excel or plain).
     Csv(FileArgs),
@@ -181,7 +178,7 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             }
             Ok(())
         }
-        ImportCommand::Polisen { source, source_org } => {
+        ImportCommand::Polisen { source } => {
             let bytes = if source.starts_with("http://") || source.starts_with("https://") {
                 crate::poller::fetch(&source, &crate::poller::PollerConfig::default().user_agent)
                     .await?
@@ -193,26 +190,31 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             };
             let batch = trygg_import::polisen::parse_polisen(&bytes, placeholder)
                 .map_err(|e| print_errors(&e))?;
-            store_batch(
-                ingest,
-                &actor,
-                batch,
-                &source_org,
-                OrgKind::Lokalpolisomrade,
-            )
-            .await
+            store_batch(ingest, &actor, batch, Filing::PolisenFeed).await
         }
         ImportCommand::Csv(args) => {
             let (options, bytes) = file_options(&args)?;
             let batch =
                 trygg_import::csv::parse_csv(&bytes, &options).map_err(|e| print_errors(&e))?;
-            store_batch(ingest, &actor, batch, &args.source, OrgKind::Partner).await
+            store_batch(
+                ingest,
+                &actor,
+                batch,
+                Filing::Named(args.source.clone(), OrgKind::Partner),
+            )
+            .await
         }
         ImportCommand::Geojson(args) => {
             let (options, bytes) = file_options(&args)?;
             let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
                 .map_err(|e| print_errors(&e))?;
-            store_batch(ingest, &actor, batch, &args.source, OrgKind::Partner).await
+            store_batch(
+                ingest,
+                &actor,
+                batch,
+                Filing::Named(args.source.clone(), OrgKind::Partner),
+            )
+            .await
         }
     }
 }
@@ -249,22 +251,15 @@ fn file_options(args: &FileArgs) -> anyhow::Result<(CsvOptions, Vec<u8>)> {
 async fn store_batch(
     ingest: &Ingest,
     actor: &Actor,
-    mut batch: ImportBatch,
-    source: &str,
-    kind: OrgKind,
+    batch: ImportBatch,
+    filing: Filing,
 ) -> anyhow::Result<()> {
-    let (org, created) = ingest.organisation(actor, source, kind).await?;
-    if created {
-        println!("Created organisation {:?}.", org.name);
+    let stored = ingest.import_batch(actor, batch, filing).await?;
+    if let Some(name) = &stored.created_organisation {
+        println!("Created organisation {name:?}.");
     }
-    for i in &mut batch.incidents {
-        i.source_org = org.id;
-    }
-    let summary = serde_json::to_value(&batch.summary)?;
-    let outcome = ingest
-        .write(actor, batch.incidents, BatchAudit::Batch(summary))
-        .await?;
-    println!("{}", batch.summary);
+    let outcome = stored.outcome;
+    println!("{}", stored.summary);
     println!(
         "Stored: {} new, {} updated, {} unchanged.",
         outcome.created, outcome.updated, outcome.unchanged

@@ -33,10 +33,10 @@ use trygg_import::{
     csv::{CsvOptions, parse_mapping},
     polisen::PolisenOptions,
 };
-use trygg_store::BatchAudit;
 
 use crate::{ApiError, AppState, auth::Caller};
 use trygg_app::incidents::IncidentQuery;
+use trygg_app::ingest::Filing;
 
 /// The largest upload accepted, in bytes (64 MiB).
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
@@ -107,18 +107,15 @@ async fn store_batch(
     state: &AppState,
     caller: &Caller,
     batch: ImportBatch,
+    filing: Filing,
 ) -> Result<Json<Value>, ApiError> {
-    let summary = serde_json::to_value(&batch.summary)
-        .map_err(|e| ApiError::Internal(format!("summary: {e}")))?;
     let stored = state
         .ingest
-        .write(
-            &caller.actor(),
-            batch.incidents,
-            BatchAudit::Batch(summary.clone()),
-        )
+        .import_batch(&caller.actor(), batch, filing)
         .await?;
-    Ok(Json(json!({ "summary": summary, "stored": stored })))
+    Ok(Json(
+        json!({ "summary": stored.summary, "stored": stored.outcome }),
+    ))
 }
 
 async fn import_polisen(
@@ -132,20 +129,8 @@ async fn import_polisen(
     let placeholder = PolisenOptions {
         source_org: trygg_domain::OrganisationId(0),
     };
-    let mut batch =
-        parse(move || trygg_import::polisen::parse_polisen(&bytes, placeholder)).await?;
-    let (org, _) = state
-        .ingest
-        .organisation(
-            &caller.actor(),
-            trygg_import::polisen::FEED_ORGANISATION,
-            trygg_domain::OrgKind::Lokalpolisomrade,
-        )
-        .await?;
-    for i in &mut batch.incidents {
-        i.source_org = org.id;
-    }
-    store_batch(&state, &caller, batch).await
+    let batch = parse(move || trygg_import::polisen::parse_polisen(&bytes, placeholder)).await?;
+    store_batch(&state, &caller, batch, Filing::PolisenFeed).await
 }
 
 /// Reads the CSV/GeoJSON import options from the query.
@@ -211,7 +196,13 @@ async fn import_csv(
     let options = file_options(&caller, params(query)?)?;
     let bytes = body(bytes)?;
     let batch = parse(move || trygg_import::csv::parse_csv(&bytes, &options)).await?;
-    store_batch(&state, &caller, batch).await
+    store_batch(
+        &state,
+        &caller,
+        batch,
+        Filing::Organisation(caller.0.organisation_id),
+    )
+    .await
 }
 
 async fn import_geojson(
@@ -224,7 +215,13 @@ async fn import_geojson(
     let bytes = body(bytes)?;
     let batch =
         parse(move || trygg_import::geojson::parse_geojson_points(&bytes, &options)).await?;
-    store_batch(&state, &caller, batch).await
+    store_batch(
+        &state,
+        &caller,
+        batch,
+        Filing::Organisation(caller.0.organisation_id),
+    )
+    .await
 }
 
 /// The magic header of an SQLite database, and so of a GeoPackage.
