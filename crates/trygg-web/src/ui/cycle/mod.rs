@@ -131,20 +131,14 @@ fn date_req(l: Lang, f: &Fields, k: &str, label: &str) -> Result<Date, FormError
 
 /// A number of hours or kronor: spaces and a decimal comma allowed, empty is 0.
 fn number(l: Lang, v: &str, label: &str) -> Result<f64, FormError> {
-    let s: String = v
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    if s.is_empty() {
-        return Ok(0.0);
-    }
-    s.parse().map_err(|_| {
-        FormError(format!(
-            "{label}: {v:?} {}",
-            l.t("är inget tal.", "is not a number.")
-        ))
-    })
+    trygg_domain::number::parse_sv_number(v)
+        .map(|n| n.unwrap_or(0.0))
+        .map_err(|_| {
+            FormError(format!(
+                "{label}: {v:?} {}",
+                l.t("är inget tal.", "is not a number.")
+            ))
+        })
 }
 
 fn ids<T>(l: Lang, values: Vec<&str>, wrap: impl Fn(i64) -> T) -> Result<Vec<T>, FormError> {

@@ -309,12 +309,10 @@ pub(super) async fn update_commitment(
             (format!("used_hours_{k}"), &mut r.used_hours),
             (format!("used_sek_{k}"), &mut r.used_sek),
         ] {
-            let raw = field(&name).trim().replace(',', ".").replace(' ', "");
-            if raw.is_empty() {
-                continue;
-            }
-            match raw.parse::<f64>() {
-                Ok(v) => *slot = v,
+            let raw = field(&name).trim().to_string();
+            match trygg_domain::number::parse_sv_number(&raw) {
+                Ok(None) => continue,
+                Ok(Some(v)) => *slot = v,
                 Err(_) => {
                     return again(format!(
                         "{} {}: \"{raw}\"",

@@ -131,12 +131,9 @@ pub(super) async fn save_plan_change(
 }
 
 pub(super) fn number(raw: &str) -> Option<f64> {
-    let raw = raw.trim().replace(',', ".").replace(' ', "");
-    if raw.is_empty() {
-        Some(0.0)
-    } else {
-        raw.parse::<f64>().ok()
-    }
+    trygg_domain::number::parse_sv_number(raw)
+        .ok()
+        .map(|n| n.unwrap_or(0.0))
 }
 
 /// `POST /samverkan/atagandeplan/{year}/atagande`: a new commitment (`id`, `priority_area`,
