@@ -63,6 +63,18 @@ pub(crate) async fn load<T: Record>(app: &App, id: i64, what: &str) -> Result<St
         .ok_or_else(|| AppError::NotFound(format!("{what} {id} does not exist.")))
 }
 
+/// One record of the cycle's kind `T` (needs [`Permission::ReadCycle`]).
+pub async fn read<T: Record>(app: &App, who: &Principal, id: i64) -> Result<Stored<T>, AppError> {
+    who.check(Permission::ReadCycle)?;
+    load::<T>(app, id, T::KIND).await
+}
+
+/// Every record of the cycle's kind `T` (needs [`Permission::ReadCycle`]).
+pub async fn read_all<T: Record>(app: &App, who: &Principal) -> Result<Vec<Stored<T>>, AppError> {
+    who.check(Permission::ReadCycle)?;
+    Ok(records::list::<T>(app.store.as_ref()).await?)
+}
+
 /// Creates a record owned by the principal's organisation.
 pub(crate) async fn create<T: Record + Clone>(
     app: &App,

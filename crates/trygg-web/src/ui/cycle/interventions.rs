@@ -9,6 +9,7 @@ use axum::{
 };
 use maud::{Markup, html};
 use serde_json::Value;
+use trygg_app::Stored;
 use trygg_domain::{
     AreaId, OrganisationId,
     cycle::{
@@ -17,7 +18,6 @@ use trygg_domain::{
     },
 };
 use trygg_report::chart;
-use trygg_store::records::Stored;
 
 use super::{
     Fields, FormError, Names, area_picker, change, date_opt, date_req, ids, invalid, notice,
@@ -72,7 +72,7 @@ pub(crate) async fn list(State(state): State<AppState>, me: SignedIn) -> Result<
     require(&me)?;
     let l = me.ctx.lang;
     let names = Names::load(&state, l).await?;
-    let mut items = all::<Intervention>(&state, l).await?;
+    let mut items = all::<Intervention>(&state, &me).await?;
     items.sort_by_key(|i| std::cmp::Reverse(i.data.start));
     Ok(layout(
         &me.ctx,
@@ -440,7 +440,7 @@ pub(crate) async fn new_form(
     require(&me)?;
     let l = me.ctx.lang;
     let names = Names::load(&state, l).await?;
-    let problems = all::<Problem>(&state, l).await?;
+    let problems = all::<Problem>(&state, &me).await?;
     let mut f = Fields(q);
     if f.get("start").is_empty() {
         f.push("start", state.today());
@@ -487,7 +487,7 @@ async fn save(
         Err(e) => e,
     };
     let names = Names::load(state, l).await?;
-    let problems = all::<Problem>(state, l).await?;
+    let problems = all::<Problem>(state, me).await?;
     let c = form_ctx(state, me, &names, &problems, &f).await?;
     let action = existing.map_or_else(
         || "/insatser/ny".to_string(),
@@ -519,9 +519,9 @@ pub(crate) async fn edit_form(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let i = load::<Intervention>(&state, l, id).await?;
+    let i = load::<Intervention>(&state, &me, id).await?;
     let names = Names::load(&state, l).await?;
-    let problems = all::<Problem>(&state, l).await?;
+    let problems = all::<Problem>(&state, &me).await?;
     let mut f = intervention_fields(&i.data);
     f.push("version", i.meta.version);
     let c = form_ctx(&state, &me, &names, &problems, &f).await?;
@@ -541,7 +541,7 @@ pub(crate) async fn update(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    load::<Intervention>(&state, me.ctx.lang, id).await?;
+    load::<Intervention>(&state, &me, id).await?;
     save(&state, &me, Some(id), form).await
 }
 
@@ -553,9 +553,9 @@ pub(crate) async fn show(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let i = load::<Intervention>(&state, l, id).await?;
+    let i = load::<Intervention>(&state, &me, id).await?;
     let names = Names::load(&state, l).await?;
-    let problems = all::<Problem>(&state, l).await?;
+    let problems = all::<Problem>(&state, &me).await?;
     let commitments = trygg_app::partnership::commitments(state.store.as_ref())
         .await
         .map_err(|e| PageError::from((l, e)))?;
@@ -723,7 +723,7 @@ async fn evaluations(
     PageError,
 > {
     let l = me.ctx.lang;
-    let i = load::<Intervention>(state, l, id).await?;
+    let i = load::<Intervention>(state, me, id).await?;
     let (live, suggestions) = cycle::evaluate(state, &me.user, &i.data, &Default::default())
         .await
         .map_err(|e| PageError::from_app(l, e))?;

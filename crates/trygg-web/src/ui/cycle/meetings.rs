@@ -9,8 +9,8 @@ use axum::{
 };
 use jiff::civil::{ISOWeekDate, Weekday};
 use maud::{Markup, PreEscaped, html};
+use trygg_app::Stored;
 use trygg_domain::cycle::{ActionStatus, Feedback, FocusPlace, Meeting, MeetingAction};
-use trygg_store::records::Stored;
 
 use super::{
     Fields, FormError, date_opt, date_req, invalid, notice,
@@ -67,7 +67,7 @@ fn action_status_label(l: Lang, s: ActionStatus) -> &'static str {
 pub(crate) async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let mut meetings = all::<Meeting>(&state, l).await?;
+    let mut meetings = all::<Meeting>(&state, &me).await?;
     meetings.sort_by_key(|m| std::cmp::Reverse((m.data.date, m.meta.id)));
     Ok(layout(
         &me.ctx,
@@ -192,7 +192,7 @@ async fn meeting_form(
         feedback: vec![],
     };
     // What will be carried over: the open actions of the latest earlier meeting.
-    let previous = all::<Meeting>(state, l)
+    let previous = all::<Meeting>(state, me)
         .await?
         .into_iter()
         .filter(|m| m.data.date < date)
@@ -297,7 +297,7 @@ pub(crate) async fn show(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let m = load::<Meeting>(&state, l, id).await?;
+    let m = load::<Meeting>(&state, &me, id).await?;
     let (y, w) = m.data.briefing_week();
     let d = &m.data;
     Ok(layout(
@@ -344,7 +344,7 @@ pub(crate) async fn set_action(
     let f = Fields(form);
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
-    let m = load::<Meeting>(&state, l, id).await?;
+    let m = load::<Meeting>(&state, &me, id).await?;
     let mut data = m.data;
     let action = data
         .actions

@@ -3,7 +3,7 @@
 //! its use case in `trygg_app::cycle`.
 //!
 //! The pages are plain forms posting with the session's CSRF token. They parse the form into the
-//! domain type and write through the same functions as the JSON API (`api::cycle::save_*`), so
+//! domain type and write through the same use cases as the JSON API (`trygg_app::cycle`), so
 //! validation, area checks, carry-over and audit are the API's. A form with bad input is shown
 //! again with what was typed and a message saying what to fix; nothing is stored.
 

@@ -9,6 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use maud::{Markup, html};
+use trygg_app::Stored;
 use trygg_domain::{
     AreaId, IncidentId, OrganisationId, User,
     cycle::{
@@ -17,7 +18,6 @@ use trygg_domain::{
     },
 };
 use trygg_report::chart;
-use trygg_store::records::{self, Stored};
 
 use super::{
     Fields, FormError, Names, area_picker, category_label, category_picker, date_opt, date_req,
@@ -63,22 +63,21 @@ fn origin_label(l: Lang, o: OriginKind) -> &'static str {
 
 pub(super) async fn load<T: trygg_domain::cycle::Record>(
     state: &AppState,
-    l: Lang,
+    me: &SignedIn,
     id: i64,
 ) -> Result<Stored<T>, PageError> {
-    records::get::<T>(state.store.as_ref(), id)
+    cycle::read::<T>(state, &me.user, id)
         .await
-        .map_err(|e| PageError::from((l, e)))?
-        .ok_or_else(|| PageError::not_found(l))
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))
 }
 
 pub(super) async fn all<T: trygg_domain::cycle::Record>(
     state: &AppState,
-    l: Lang,
+    me: &SignedIn,
 ) -> Result<Vec<Stored<T>>, PageError> {
-    records::list::<T>(state.store.as_ref())
+    cycle::read_all::<T>(state, &me.user)
         .await
-        .map_err(|e| PageError::from((l, e)))
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,7 +89,7 @@ pub(crate) async fn list(State(state): State<AppState>, me: SignedIn) -> Result<
     require(&me)?;
     let l = me.ctx.lang;
     let names = Names::load(&state, l).await?;
-    let mut problems = all::<Problem>(&state, l).await?;
+    let mut problems = all::<Problem>(&state, &me).await?;
     problems.sort_by_key(|p| {
         (
             p.data.status == ProblemStatus::Closed,
@@ -349,13 +348,13 @@ pub(crate) async fn show(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let p = load::<Problem>(&state, l, id).await?;
+    let p = load::<Problem>(&state, &me, id).await?;
     let names = Names::load(&state, l).await?;
     let size = cycle::problem_size(&state, &me.user, &p.data.definition);
     let analysis = cycle::find_analysis(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    let interventions: Vec<Stored<Intervention>> = all::<Intervention>(&state, l)
+    let interventions: Vec<Stored<Intervention>> = all::<Intervention>(&state, &me)
         .await?
         .into_iter()
         .filter(|i| i.data.problem_ids.contains(&id))
@@ -442,7 +441,7 @@ pub(crate) async fn update(
     let f = Fields(form);
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
-    let stored = load::<Problem>(&state, l, id).await?;
+    let stored = load::<Problem>(&state, &me, id).await?;
     let mut p = stored.data;
     if let Some(s) = STATUSES.iter().find(|s| s.1 == f.get("status")) {
         p.status = s.0;
@@ -464,7 +463,7 @@ pub(crate) async fn trend_png(
 ) -> Result<Response, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let p = load::<Problem>(&state, l, id).await?;
+    let p = load::<Problem>(&state, &me, id).await?;
     let size = cycle::problem_size(&state, &me.user, &p.data.definition);
     let rows = size["monthly"].as_array().cloned().unwrap_or_default();
     let chart = chart::LineChart {
@@ -777,7 +776,7 @@ pub(crate) async fn analysis_form(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let p = load::<Problem>(&state, l, id).await?;
+    let p = load::<Problem>(&state, &me, id).await?;
     let existing = cycle::find_analysis(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
@@ -798,7 +797,7 @@ pub(crate) async fn save_analysis(
     let f = Fields(form);
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
-    let p = load::<Problem>(&state, l, id).await?;
+    let p = load::<Problem>(&state, &me, id).await?;
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let analysis = parse_analysis(id, &f);
     match cycle::save_analysis(&state, &me.user, version, &analysis).await {
@@ -820,8 +819,8 @@ pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
     if !trygg_domain::policy::allows(&user.roles, trygg_domain::Permission::ReadCycle) {
         return html! {};
     }
-    let store = state.store.as_ref();
-    let open = records::list::<Problem>(store)
+    let who: trygg_app::Principal = user.clone().into();
+    let open = cycle::read_all::<Problem>(state, &who)
         .await
         .map(|v| {
             v.iter()
@@ -829,7 +828,7 @@ pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
                 .count()
         })
         .unwrap_or(0);
-    let ongoing = records::list::<Intervention>(store)
+    let ongoing = cycle::read_all::<Intervention>(state, &who)
         .await
         .map(|v| {
             v.iter()
@@ -842,7 +841,7 @@ pub async fn start_cards(state: &AppState, user: &User, l: Lang) -> Markup {
                 .count()
         })
         .unwrap_or(0);
-    let latest = records::list::<Meeting>(store)
+    let latest = cycle::read_all::<Meeting>(state, &who)
         .await
         .ok()
         .and_then(|v| v.into_iter().max_by_key(|m| (m.data.date, m.meta.id)));
