@@ -1,7 +1,29 @@
-//! ISO weeks as people write them: `2024-W47`, `2024W47`, `2024-w7`, with spaces around. The
-//! one parser for the CLI, the reports and the EST meetings.
+//! Weeks and months: ISO weeks as people write them: `2024-W47`, `2024W47`, `2024-w7`, with spaces around. The
+//! one parser for the CLI, the reports and the EST meetings; the Swedish month names.
 
 use jiff::civil::{ISOWeekDate, Weekday};
+
+/// The Swedish month names, January first: the one list for reports, Polisen's titles and the
+/// pages.
+pub const MONTHS_SV: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// The same, abbreviated as Swedish charts write them (`jan`, `maj`, `okt`).
+pub const MONTHS_SV_SHORT: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
 
 /// Parses an ISO week; the error says how to write one, or that the week does not exist.
 pub fn parse_iso_week(s: &str) -> Result<ISOWeekDate, String> {

@@ -310,20 +310,7 @@ struct Title {
     place: String,
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+use trygg_domain::week::MONTHS_SV as MONTHS;
 
 /// `"22 augusti 06.29, Stöld/inbrott, Knivsta"`; the type may contain commas, the place may be
 /// empty, the time uses `.` (2024 on) or `:` (2023).

@@ -62,9 +62,7 @@ pub enum ReportBuildError {
 
 type Result<T, E = ReportBuildError> = std::result::Result<T, E>;
 
-const MONTHS_SV: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-];
+use trygg_domain::week::MONTHS_SV_SHORT as MONTHS_SV;
 const WEEKDAYS_PLURAL_SV: [&str; 7] = [
     "måndagar",
     "tisdagar",
@@ -222,20 +220,7 @@ fn date_sv(d: Date) -> String {
     )
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+use trygg_domain::week::MONTHS_SV as MONTH_NAMES;
 
 fn category_groups() -> Vec<(&'static str, &'static str)> {
     Taxonomy
