@@ -1,10 +1,7 @@
 //! Who is asking: a signed-in user, their organisation and their roles, as every door hands
 //! them to the use cases.
 
-use trygg_domain::{
-    Actor, OrganisationId, Permission, Role, Scope, User, UserId,
-    policy::{self, Reach},
-};
+use trygg_domain::{Actor, OrganisationId, Permission, Role, Scope, User, UserId, policy};
 
 use crate::AppError;
 
@@ -68,12 +65,5 @@ impl Principal {
     /// it.
     pub fn sees_filer(&self, created_by: Option<UserId>) -> bool {
         self.user.has(Role::Admin) || created_by == Some(self.user.id)
-    }
-
-    /// Whether `p` reaches only what they filed themselves (a reporter's view).
-    pub fn only_own_filed(&self) -> bool {
-        !self.may(Permission::ReadPicture)
-            && self.may(Permission::ReadOwnReports)
-            && policy::reach(Permission::ReadOwnReports) == Reach::OwnFiled
     }
 }

@@ -102,15 +102,9 @@ impl ApiError {
 }
 
 impl From<StoreError> for ApiError {
+    /// As the use cases map it ([`trygg_app::AppError`]'s `From<StoreError>`).
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Invalid(v) => ApiError::Invalid(v),
-            StoreError::NotFound { entity, id } => {
-                ApiError::NotFound(format!("{entity} {id} does not exist"))
-            }
-            StoreError::Conflict(m) => ApiError::Conflict(m),
-            other => ApiError::Internal(other.to_string()),
-        }
+        trygg_app::AppError::from(e).into()
     }
 }
 

@@ -48,17 +48,26 @@ pub struct Page {
     pub expired: bool,
 }
 
+/// The request's session: as the access guard found it, or looked up now.
+async fn cookie_session(
+    parts: &Parts,
+    state: &AppState,
+    lang: Lang,
+) -> Result<CookieSession, PageError> {
+    match parts.extensions.get::<CookieSession>() {
+        Some(found) => Ok(found.clone()),
+        None => session::from_headers(state, &parts.headers)
+            .await
+            .map_err(|e| PageError::internal(lang, e)),
+    }
+}
+
 impl FromRequestParts<AppState> for Page {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let lang = lang(parts);
-        let found = match parts.extensions.get::<CookieSession>() {
-            Some(found) => found.clone(),
-            None => session::from_headers(state, &parts.headers)
-                .await
-                .map_err(|e| PageError::internal(lang, e))?,
-        };
+        let found = cookie_session(parts, state, lang).await?;
         let mut ctx = PageCtx {
             lang,
             user: None,
@@ -129,12 +138,7 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let lang = lang(parts);
-        let found = match parts.extensions.get::<CookieSession>() {
-            Some(found) => found.clone(),
-            None => session::from_headers(state, &parts.headers)
-                .await
-                .map_err(|e| PageError::internal(lang, e))?,
-        };
+        let found = cookie_session(parts, state, lang).await?;
         let here = parts
             .extensions
             .get::<OriginalUri>()
