@@ -6,6 +6,7 @@
 //! the pages, the JSON API, the CLI and the Polisen poller call them and only translate their
 //! input and their [`AppError`]. There is no HTTP and no SQL here.
 
+pub mod accounts;
 pub mod credentials;
 pub mod cycle;
 pub mod error;
@@ -15,9 +16,11 @@ pub mod ingest;
 pub mod lagesbild;
 pub mod partnership;
 pub mod principal;
+pub mod reference;
 pub mod reports;
 pub mod snapshot;
 pub mod time;
+pub mod transfer;
 
 use std::sync::Arc;
 
@@ -70,6 +73,8 @@ pub struct App {
     pub clock: Clock,
     /// The lägesbild panels' answers, per filter and snapshot generation.
     pub panels: Arc<lagesbild::PanelCache>,
+    /// Failed sign-ins per account.
+    pub limiter: Arc<accounts::LoginLimiter>,
 }
 
 impl App {
@@ -82,6 +87,7 @@ impl App {
             tz,
             clock: Clock::System,
             panels: Arc::default(),
+            limiter: Arc::default(),
         })
     }
 
@@ -104,6 +110,16 @@ impl App {
     /// Local midnight of `d` in the configured zone.
     pub fn midnight(&self, d: Date) -> Option<Timestamp> {
         d.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp())
+    }
+
+    /// Whether the database answers (the readiness probe).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// The database's kind (`sqlite`, `postgres`), for the readiness probe.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
     }
 
     /// The live analysis snapshot.

@@ -8,7 +8,7 @@ use trygg_app::Principal;
 use trygg_domain::{Actor, Scope};
 
 use crate::{ApiError, AppState};
-pub use trygg_app::credentials::{generate_token, hash_token, verify_password};
+pub use trygg_app::credentials::generate_token;
 
 /// The authenticated caller of an API request: the principal the use cases act for.
 #[derive(Debug, Clone)]
@@ -50,14 +50,13 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or(ApiError::Unauthorized(
                 "The Authorization header must read 'Bearer TOKEN'.",
             ))?;
-        let user = state
-            .store
-            .user_by_token_hash(&hash_token(token))
-            .await?
-            .ok_or(ApiError::Unauthorized(
-                "The API token is not valid. Ask an administrator for a new one.",
-            ))?;
-        Ok(Caller(user.into()))
+        let principal =
+            trygg_app::accounts::by_token(state, token)
+                .await?
+                .ok_or(ApiError::Unauthorized(
+                    "The API token is not valid. Ask an administrator for a new one.",
+                ))?;
+        Ok(Caller(principal))
     }
 }
 

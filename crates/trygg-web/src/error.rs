@@ -13,7 +13,6 @@ use axum::{
 };
 use serde_json::json;
 use trygg_domain::ValidationError;
-use trygg_store::StoreError;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +51,7 @@ pub enum ApiError {
         "Nothing was imported: {} problem(s) found. Fix them and import the file again.",
         .0.errors.len() + .0.more
     )]
-    ImportFailed(trygg_import::ImportErrors),
+    ImportFailed(trygg_app::transfer::ImportErrors),
     /// The request body is larger than the endpoint accepts.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -98,13 +97,6 @@ impl ApiError {
             field: field.into(),
             message: message.into(),
         }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    /// As the use cases map it ([`trygg_app::AppError`]'s `From<StoreError>`).
-    fn from(e: StoreError) -> Self {
-        trygg_app::AppError::from(e).into()
     }
 }
 

@@ -13,16 +13,16 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Ready when the database answers.
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.ping().await {
+    match state.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({ "status": "ready", "database": state.store.backend() })),
+            Json(json!({ "status": "ready", "database": state.backend() })),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": state.store.backend() })),
+                Json(json!({ "status": "unavailable", "database": state.backend() })),
             )
         }
     }

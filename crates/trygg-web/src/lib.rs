@@ -1,7 +1,8 @@
 //! trygg's HTTP face.
 //!
-//! An axum router over an [`AppState`] holding the [`Store`]. Handlers parse and check input,
-//! call the store, and shape answers; they hold no SQL and no statistics. Every error leaves as
+//! An axum router over an [`AppState`] holding the [`App`]. Handlers translate: they read the
+//! request, call a use case of `trygg_app` with the caller's principal, and shape its answer;
+//! they hold no SQL, no statistics and no access rules (the policy is the use cases'). Every error leaves as
 //! [`ApiError`]: a status, a stable code and a message that says what to fix.
 
 pub mod access;
@@ -18,21 +19,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use tower_http::trace::TraceLayer;
-use trygg_store::Store;
 
 pub use error::ApiError;
 pub use trygg_app::{App, AppError};
 
 /// What every handler can reach: the application and the web's own settings. It derefs to
-/// [`App`], so `state.store`, `state.tz` and the use cases' `&App` are one step away.
+/// [`App`], so `state.tz`, `state.now()` and the use cases' `&App` are one step away.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The application: store, write path, snapshot, time zone, clock.
     pub app: App,
     /// Settings of the web app.
     pub config: Arc<WebConfig>,
-    /// Failed sign-ins per account.
-    pub limiter: Arc<session::LoginLimiter>,
 }
 
 /// Settings of the web app (from the `[web]` section of the configuration).
@@ -70,13 +68,7 @@ impl AppState {
         Self {
             app,
             config: Arc::new(WebConfig::default()),
-            limiter: Arc::default(),
         }
-    }
-
-    /// State over `store` in time zone `tz`; loads the application (area index, snapshot).
-    pub async fn load(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Result<Self, AppError> {
-        Ok(Self::new(App::load(store, tz).await?))
     }
 
     /// The same state with these web settings.

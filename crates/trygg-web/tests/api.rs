@@ -292,9 +292,8 @@ async fn weekly_stats_follow_writes_and_visibility() {
 
     // A fresh state over the same store (a restart) builds the same snapshot.
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::load(app.store.clone(), tz)
-        .await
-        .unwrap();
+    let state =
+        trygg_web::AppState::new(trygg_app::App::load(app.store.clone(), tz).await.unwrap());
     let all = IncidentFilter {
         scope: Scope::All,
         ..Default::default()

@@ -346,7 +346,7 @@ async fn assets_are_embedded_with_type_cache_and_etag() {
             .unwrap(),
     );
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::load(store, tz).await.unwrap();
+    let state = trygg_web::AppState::new(trygg_app::App::load(store, tz).await.unwrap());
     let router = trygg_web::assets::routes().with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -429,7 +429,7 @@ async fn dev_dashboard() {
         .await
         .unwrap();
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::load(store, tz).await.unwrap();
+    let state = trygg_web::AppState::new(trygg_app::App::load(store, tz).await.unwrap());
     async fn page(
         State(state): State<trygg_web::AppState>,
         Query(pairs): Query<Vec<(String, String)>>,

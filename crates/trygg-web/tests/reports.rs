@@ -117,7 +117,7 @@ async fn state() -> AppState {
         .write(&actor, incidents, BatchAudit::Each)
         .await
         .unwrap();
-    AppState::load(store, tz).await.unwrap()
+    trygg_web::AppState::new(trygg_app::App::load(store, tz).await.unwrap())
 }
 
 fn incident(

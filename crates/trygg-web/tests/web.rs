@@ -88,12 +88,14 @@ async fn spawn() -> App {
         )
         .await
         .unwrap();
-    let state = trygg_web::AppState::load(
-        store.clone(),
-        jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
-    )
-    .await
-    .unwrap();
+    let state = trygg_web::AppState::new(
+        trygg_app::App::load(
+            store.clone(),
+            jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(),
+        )
+        .await
+        .unwrap(),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(trygg_web::serve(

@@ -4,16 +4,12 @@
 //!   cookie), on `trygg-web` or on a store backend.
 //! - Only `trygg` (the binary) depends on `trygg-web` and on the backends.
 //! - `trygg-web` never depends on `trygg-store*`, `trygg-analysis`, `trygg-import` or `sqlx`,
-//!   except for the edges in `WEB_EDGES_STILL_TO_REMOVE`, which may only shrink.
+//!   and its source never reaches for the application's store handle (`.store`): every read
+//!   and write goes through a use case of `trygg-app`, which checks the policy.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
-
-/// Edges of trygg-web that the move into trygg-app has not removed yet (issue #8): the import
-/// handlers (trygg-import) and the session, account and record reads (trygg-store). Remove an
-/// entry when its edge goes; a new one fails.
-const WEB_EDGES_STILL_TO_REMOVE: &[&str] = &["trygg-import", "trygg-store"];
 
 /// Normal (not dev or build) dependencies of every workspace crate, by name.
 fn workspace_edges() -> BTreeMap<String, BTreeSet<String>> {
@@ -88,16 +84,45 @@ fn the_layers_depend_only_downwards() {
             || dep == "trygg-analysis"
             || dep == "trygg-import"
             || dep == "sqlx";
-        if forbidden && !WEB_EDGES_STILL_TO_REMOVE.contains(&dep.as_str()) {
+        if forbidden {
             broken.push(format!("trygg-web → {dep}"));
         }
     }
-    for left in WEB_EDGES_STILL_TO_REMOVE {
-        if !edges["trygg-web"].contains(*left) {
-            broken.push(format!(
-                "trygg-web no longer depends on {left}: take it out of WEB_EDGES_STILL_TO_REMOVE"
-            ));
+    assert!(broken.is_empty(), "broken dependency rules: {broken:#?}");
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
         }
     }
-    assert!(broken.is_empty(), "broken dependency rules: {broken:#?}");
+}
+
+/// The web reaches data only through the use cases: no handler calls the store handle that
+/// `App` carries for the use cases (and tests), so no read or write skips the policy.
+#[test]
+fn the_web_never_touches_the_store_handle() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../trygg-web/src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 20, "trygg-web's sources were not found at {src:?}");
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("source file");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains(".store.") || code.trim_end().ends_with(".store") {
+                found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "trygg-web calls the store directly; call a use case of trygg-app instead: {found:#?}"
+    );
 }

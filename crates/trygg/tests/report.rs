@@ -296,7 +296,7 @@ async fn compilation_and_final_follow_up_docx() {
             .id
     };
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::load(store, tz).await.unwrap();
+    let state = trygg_web::AppState::new(trygg_app::App::load(store, tz).await.unwrap());
     let result = trygg_app::reports::intervention_result(
         &state,
         Scope::Shared,
@@ -498,9 +498,11 @@ async fn demo_compilation_and_final_follow_up() {
         })
         .expect("the demo links its intervention to commitment 2022-6");
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::load(store.clone(), tz.clone())
-        .await
-        .unwrap();
+    let state = trygg_web::AppState::new(
+        trygg_app::App::load(store.clone(), tz.clone())
+            .await
+            .unwrap(),
+    );
     let count = |from: jiff::civil::Date,
                  to: jiff::civil::Date,
                  areas: Vec<trygg_domain::AreaId>,

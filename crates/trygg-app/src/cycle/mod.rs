@@ -29,16 +29,6 @@ use trygg_store::records::{self, Stored};
 
 use crate::{App, AppError, Principal};
 
-/// The name of organisation `id`, for sentences ("belongs to Uppsala kommun").
-pub(crate) async fn organisation_name(app: &App, id: OrganisationId) -> String {
-    app.store
-        .list_organisations()
-        .await
-        .ok()
-        .and_then(|orgs| orgs.into_iter().find(|o| o.id == id).map(|o| o.name))
-        .unwrap_or_else(|| format!("organisation {id}"))
-}
-
 /// `p`, and that the record owned by `owner` is the principal's organisation's.
 pub(crate) async fn check_owner(
     app: &App,
@@ -51,7 +41,7 @@ pub(crate) async fn check_owner(
     if who.organisation() == owner {
         return Ok(());
     }
-    let name = organisation_name(app, owner).await;
+    let name = crate::reference::organisation_name(app, owner).await;
     policy::check_owner(who.roles(), p, who.organisation(), what, owner, &name)
         .map_err(AppError::Forbidden)
 }

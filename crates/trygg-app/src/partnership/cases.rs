@@ -6,13 +6,13 @@
 
 use trygg_domain::{
     Permission,
-    cycle::Record,
-    partnership::{Agreement, CommitmentPlan, CommunicationPlan},
+    cycle::{Intervention, Record},
+    partnership::{Agreement, CitizenPromise, CommitmentPlan, CommunicationPlan},
     policy,
 };
 use trygg_store::records::{self, Stored};
 
-use crate::{App, AppError, Principal, cycle::organisation_name};
+use crate::{App, AppError, Principal, reference::organisation_name};
 
 /// `Ok` when the principal reads the partnership's records.
 pub fn check_read(who: &Principal) -> Result<(), AppError> {
@@ -86,6 +86,51 @@ pub async fn delete<T: Record>(app: &App, who: &Principal, id: i64) -> Result<()
 pub async fn agreement(app: &App, who: &Principal) -> Result<Stored<Agreement>, AppError> {
     check_read(who)?;
     Ok(super::require_agreement(app.store.as_ref()).await?)
+}
+
+/// The current agreement, or `None` before one is stored.
+pub async fn current_agreement(
+    app: &App,
+    who: &Principal,
+) -> Result<Option<Stored<Agreement>>, AppError> {
+    check_read(who)?;
+    Ok(super::agreement(app.store.as_ref()).await?)
+}
+
+/// The citizen promises, for everyone without signing in (`/lofte`): they are the
+/// partnership's public word, and their texts are checked for personal data when written.
+pub async fn published_promises(app: &App) -> Result<Vec<Stored<CitizenPromise>>, AppError> {
+    Ok(records::list::<CitizenPromise>(app.store.as_ref()).await?)
+}
+
+/// The stored commitment plans within the agreement's period, by year.
+pub async fn plans(
+    app: &App,
+    who: &Principal,
+    agreement: &Agreement,
+) -> Result<Vec<Stored<CommitmentPlan>>, AppError> {
+    check_read(who)?;
+    Ok(super::plans(app.store.as_ref(), agreement).await?)
+}
+
+/// Every commitment of every stored plan (what an intervention may name).
+pub async fn commitments(
+    app: &App,
+    who: &Principal,
+) -> Result<Vec<super::CommitmentRef>, AppError> {
+    check_read(who)?;
+    Ok(super::commitments(app.store.as_ref()).await?)
+}
+
+/// The plans with their commitments' interventions completed from both sides of the link,
+/// and the interventions linked.
+pub async fn linked(
+    app: &App,
+    who: &Principal,
+    plans: Vec<CommitmentPlan>,
+) -> Result<(Vec<CommitmentPlan>, Vec<Stored<Intervention>>), AppError> {
+    check_read(who)?;
+    Ok(super::linked(app.store.as_ref(), plans).await?)
 }
 
 /// Version 0 registers a new agreement that replaces the current one (which joins its earlier

@@ -45,7 +45,6 @@ async fn areas(
     caller: Caller,
     axum::extract::Query(q): axum::extract::Query<AreasQuery>,
 ) -> Result<Json<Value>, crate::ApiError> {
-    caller.principal().check(Permission::ReadReference)?;
     let kind = q
         .kind
         .as_deref()
@@ -58,9 +57,7 @@ async fn areas(
             })
         })
         .transpose()?;
-    let features: Vec<Value> = state
-        .store
-        .list_areas()
+    let features: Vec<Value> = trygg_app::reference::areas(&state, caller.principal())
         .await?
         .into_iter()
         .filter(|a| kind.is_none_or(|k| a.kind == k))

@@ -14,13 +14,10 @@ use super::{
     extract::{Page, PageError, SignedIn},
     layout,
 };
-use trygg_app::credentials::{PASSWORD_MIN_CHARS, Password};
+use trygg_app::accounts::{self, PasswordRefused, SignInError};
+use trygg_app::credentials::PASSWORD_MIN_CHARS;
 
-use crate::{
-    AppState,
-    auth::{generate_token, verify_password},
-    session::{self, SignInError},
-};
+use crate::{AppState, auth::generate_token, session};
 
 /// The cookie that carries the sign-in form's CSRF token before there is a session.
 const LOGIN_CSRF_COOKIE: &str = "trygg_login";
@@ -31,10 +28,18 @@ pub(crate) struct LoginQuery {
     expired: Option<String>,
 }
 
-/// Only same-site paths are followed after sign-in.
+/// Only a path on this site is followed after sign-in: it starts with one `/`, and holds
+/// only visible ASCII other than `\\` (browsers drop tabs and line breaks and read `\\` as
+/// `/`, so `/\t/evil.example` would lead to another site).
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -74,10 +79,11 @@ fn login_form(
 
 fn with_login_cookie(status: StatusCode, token: &str, body: Markup) -> Response {
     let mut res = (status, body).into_response();
-    let c = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict");
-    if let Ok(v) = HeaderValue::from_str(&c) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    let c = cookie::Cookie::build((LOGIN_CSRF_COOKIE, token))
+        .path("/login")
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict);
+    session::set(res.headers_mut(), &c.build());
     res
 }
 
@@ -130,7 +136,7 @@ pub(crate) async fn login(
         return Err(PageError::csrf(l));
     }
     let next = safe_next(f.next.as_deref()).to_string();
-    let outcome = session::sign_in(&state, &f.email, &f.password)
+    let outcome = accounts::sign_in(&state, &f.email, &f.password)
         .await
         .map_err(|e| PageError::internal(l, e))?;
     let retry = |status, message: String| {
@@ -145,13 +151,10 @@ pub(crate) async fn login(
         with_login_cookie(status, &token, body)
     };
     match outcome {
-        Ok((_user, token)) => {
+        Ok(accounts::Opened { token, .. }) => {
             let mut res = Redirect::to(&next).into_response();
             let c = session::session_cookie(&token, state.config.secure_cookies);
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&c).map_err(|e| PageError::internal(l, e))?,
-            );
+            session::set(res.headers_mut(), &c);
             Ok(res)
         }
         Err(SignInError::Wrong) => Ok(retry(
@@ -196,15 +199,14 @@ pub(crate) async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     me.check_csrf(&f.csrf)?;
-    state
-        .store
-        .delete_session(&me.session_hash)
+    accounts::sign_out(&state, &me.session_hash)
         .await
-        .map_err(|e| PageError::internal(me.ctx.lang, e))?;
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))?;
     let mut res = Redirect::to("/login").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session::removal_cookie(state.config.secure_cookies)) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    session::set(
+        res.headers_mut(),
+        &session::removal_cookie(state.config.secure_cookies),
+    );
     Ok(res)
 }
 
@@ -246,17 +248,7 @@ fn account_page(me: &SignedIn, org: &str, notice: Option<(&str, String)>) -> Mar
 }
 
 async fn org_name(state: &AppState, me: &SignedIn) -> String {
-    state
-        .store
-        .list_organisations()
-        .await
-        .ok()
-        .and_then(|os| {
-            os.into_iter()
-                .find(|o| o.id == me.user.organisation_id)
-                .map(|o| o.name)
-        })
-        .unwrap_or_default()
+    trygg_app::reference::organisation_name(state, me.user.organisation_id).await
 }
 
 /// `GET /konto`.
@@ -293,43 +285,41 @@ pub(crate) async fn change_password(
         )
             .into_response())
     };
-    let creds = state
-        .store
-        .user_credentials(&me.user.email)
-        .await
-        .map_err(|e| PageError::internal(l, e))?;
-    let current_ok = creds
-        .and_then(|c| c.password_hash)
-        .is_some_and(|h| verify_password(&f.current, &h));
-    if !current_ok {
-        return refuse(l.t(
-            "Det nuvarande lösenordet stämmer inte.",
-            "The current password is not right.",
-        ));
+    let changed = accounts::change_password(
+        &state,
+        &me.user,
+        Some(&me.session_hash),
+        &f.current,
+        &f.new,
+        &f.repeat,
+    )
+    .await
+    .map_err(|e| PageError::from_app(l, e))?;
+    match changed {
+        Ok(()) => {}
+        Err(PasswordRefused::WrongCurrent) => {
+            return refuse(l.t(
+                "Det nuvarande lösenordet stämmer inte.",
+                "The current password is not right.",
+            ));
+        }
+        Err(PasswordRefused::TooShort) => {
+            return refuse(&match l {
+                Lang::Sv => {
+                    format!("Det nya lösenordet behöver minst {PASSWORD_MIN_CHARS} tecken.")
+                }
+                Lang::En => {
+                    format!("The new password needs at least {PASSWORD_MIN_CHARS} characters.")
+                }
+            });
+        }
+        Err(PasswordRefused::Differ) => {
+            return refuse(l.t(
+                "De två nya lösenorden är inte lika.",
+                "The two new passwords differ.",
+            ));
+        }
     }
-    let Ok(new) = Password::new(&f.new) else {
-        return refuse(&match l {
-            Lang::Sv => format!("Det nya lösenordet behöver minst {PASSWORD_MIN_CHARS} tecken."),
-            Lang::En => format!("The new password needs at least {PASSWORD_MIN_CHARS} characters."),
-        });
-    };
-    if f.new != f.repeat {
-        return refuse(l.t(
-            "De två nya lösenorden är inte lika.",
-            "The two new passwords differ.",
-        ));
-    }
-    let hash = new.hash().map_err(|e| PageError::internal(l, e))?;
-    state
-        .store
-        .set_password(
-            &trygg_domain::Actor::User { id: me.user.id },
-            me.user.id,
-            &hash,
-            Some(&me.session_hash),
-        )
-        .await
-        .map_err(|e| PageError::internal(l, e))?;
     Ok(account_page(
         &me,
         &org,
@@ -358,6 +348,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

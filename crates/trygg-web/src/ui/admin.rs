@@ -14,12 +14,10 @@ use super::{
     extract::{PageError, SignedIn},
     layout,
 };
+use trygg_app::accounts;
 use trygg_app::credentials::{PASSWORD_MIN_CHARS, Password};
 
-use crate::{
-    AppState,
-    auth::{generate_token, hash_token},
-};
+use crate::AppState;
 
 async fn page(
     state: &AppState,
@@ -27,16 +25,12 @@ async fn page(
     notice: Option<(&str, Markup)>,
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
-    let orgs = state
-        .store
-        .list_organisations()
+    let orgs = trygg_app::reference::organisations(state, &me.user)
         .await
-        .map_err(|e| PageError::from((l, e)))?;
-    let users = state
-        .store
-        .list_users()
+        .map_err(|e| PageError::from_app(l, e))?;
+    let users = accounts::users(state, &me.user)
         .await
-        .map_err(|e| PageError::from((l, e)))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let org_name = |id| {
         orgs.iter()
             .find(|o| o.id == id)
@@ -177,20 +171,18 @@ pub(crate) async fn add_user(
         )
         .await;
     };
-    let hash = password.hash().map_err(|e| PageError::internal(l, e))?;
-    let created = state
-        .store
-        .create_user(
-            &trygg_domain::Actor::User { id: me.user.id },
-            NewUser {
-                email: field(&f, "email").into(),
-                display_name: field(&f, "display_name").into(),
-                organisation_id: trygg_domain::OrganisationId(org),
-                roles,
-            },
-            Some(hash),
-        )
-        .await;
+    let created = accounts::create_user(
+        &state,
+        &me.user,
+        NewUser {
+            email: field(&f, "email").into(),
+            display_name: field(&f, "display_name").into(),
+            organisation_id: trygg_domain::OrganisationId(org),
+            roles,
+        },
+        &password,
+    )
+    .await;
     match created {
         Ok(u) => {
             let text = format!(
@@ -202,7 +194,7 @@ pub(crate) async fn add_user(
                 .await?
                 .into_response())
         }
-        Err(e) => refused(&state, &me, crate::ApiError::from(e).to_string()).await,
+        Err(e) => refused(&state, &me, e.to_string()).await,
     }
 }
 
@@ -227,17 +219,9 @@ pub(crate) async fn add_organisation(
         )
         .await;
     };
-    match state
-        .ingest
-        .organisation(
-            &trygg_domain::Actor::User { id: me.user.id },
-            field(&f, "name"),
-            kind,
-        )
-        .await
-    {
+    match accounts::create_organisation(&state, &me.user, field(&f, "name"), kind).await {
         Ok(_) => Ok(page(&state, &me, None).await?.into_response()),
-        Err(e) => refused(&state, &me, crate::ApiError::from(e).to_string()).await,
+        Err(e) => refused(&state, &me, e.to_string()).await,
     }
 }
 
@@ -256,17 +240,9 @@ pub(crate) async fn new_token(
             l.t("Användaren saknas.", "The user is missing."),
         ));
     };
-    let token = generate_token();
-    state
-        .store
-        .create_api_token(
-            &trygg_domain::Actor::User { id: me.user.id },
-            trygg_domain::UserId(user),
-            "webb",
-            &hash_token(&token),
-        )
+    let token = accounts::create_token(&state, &me.user, trygg_domain::UserId(user), "webb")
         .await
-        .map_err(|e| PageError::from((l, e)))?;
+        .map_err(|e| PageError::from_app(l, e))?;
     let notice = html! {
         p { (l.t("Ny API-nyckel. Den visas bara nu; spara den på ett säkert ställe:", "New API token. It is shown only now; keep it somewhere safe:")) }
         code.token { (token) }

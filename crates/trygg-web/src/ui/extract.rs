@@ -314,12 +314,6 @@ impl From<(Lang, trygg_app::AppError)> for PageError {
     }
 }
 
-impl From<(Lang, trygg_store::StoreError)> for PageError {
-    fn from((lang, e): (Lang, trygg_store::StoreError)) -> Self {
-        Self::from_api(lang, e.into())
-    }
-}
-
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
@@ -352,14 +346,11 @@ pub async fn remember_lang(req: axum::extract::Request, next: axum::middleware::
     let chosen = query_lang(req.uri());
     let mut res = next.run(req).await;
     if let Some(l) = chosen {
-        let c = format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            session::LANG_COOKIE,
-            l.code()
-        );
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+        let c = cookie::Cookie::build((session::LANG_COOKIE, l.code()))
+            .path("/")
+            .max_age(cookie::time::Duration::days(365))
+            .same_site(cookie::SameSite::Lax);
+        session::set(res.headers_mut(), &c.build());
     }
     res
 }

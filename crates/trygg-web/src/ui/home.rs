@@ -5,7 +5,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use maud::html;
-use trygg_domain::{IncidentFilter, Permission, Scope, policy};
+use trygg_domain::{IncidentFilter, Permission, policy};
 
 use super::{extract::Page, layout};
 use crate::AppState;
@@ -22,33 +22,32 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
     };
     let l = page.ctx.lang;
     let week_ago = state.now() - jiff::SignedDuration::from_hours(24 * 7);
-    let last_week = state
-        .store
-        .list_incidents(&IncidentFilter {
-            from: Some(week_ago),
-            scope: Scope::Organisation(user.organisation_id),
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .map(|p| p.total)
-        .unwrap_or(0);
-    let mine = state
-        .store
-        .list_incidents(&IncidentFilter {
-            created_by: Some(user.id),
-            scope: Scope::Organisation(user.organisation_id),
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .map(|p| p.total)
-        .unwrap_or(0);
+    let who = trygg_app::Principal::from(user.clone());
+    let count = |filter: IncidentFilter| {
+        let (state, who) = (&state, &who);
+        async move {
+            trygg_app::incidents::list(state, who, filter)
+                .await
+                .map_or(0, |p| p.total)
+        }
+    };
+    let last_week = count(IncidentFilter {
+        from: Some(week_ago),
+        limit: 1,
+        ..Default::default()
+    })
+    .await;
+    let mine = count(IncidentFilter {
+        created_by: Some(user.id),
+        limit: 1,
+        ..Default::default()
+    })
+    .await;
     let analyst = policy::allows(&user.roles, Permission::ReadPicture);
     let coordinates = policy::allows(&user.roles, Permission::ReadCycle);
     let cycle = super::cycle::start_cards(&state, &user, l).await;
     let calendar = if policy::allows(&user.roles, Permission::ReadPartnership) {
-        super::partnership::reminders(&state).await
+        super::partnership::reminders(&state, &who).await
     } else {
         None
     };

@@ -69,11 +69,9 @@ async fn lagesbild(
     pairs.retain(|(k, _)| k != "lang");
     let q = trygg_app::lagesbild::DashboardQuery::from_pairs(&pairs)
         .map_err(|e| extract::PageError::from_app(l, e))?;
-    let areas = state
-        .store
-        .list_areas()
+    let areas = trygg_app::reference::areas(&state, &me.user)
         .await
-        .map_err(|e| extract::PageError::from((l, e)))?;
+        .map_err(|e| extract::PageError::from_app(l, e))?;
     let config = dashboard::DashboardConfig {
         tile_url: state.config.tile_url.clone(),
         tile_attribution: state.config.tile_attribution.clone(),

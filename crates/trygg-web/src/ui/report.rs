@@ -211,12 +211,7 @@ pub(crate) async fn incident(
     let i = trygg_app::incidents::get(&state, &me.user, IncidentId(id))
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    let orgs = state.store.list_organisations().await.unwrap_or_default();
-    let org = orgs
-        .iter()
-        .find(|o| o.id == i.source_org)
-        .map(|o| o.name.as_str())
-        .unwrap_or("");
+    let org = trygg_app::reference::organisation_name(&state, i.source_org).await;
     let title = category_label(l, &i.category);
     Ok(layout(
         &me.ctx,

@@ -45,11 +45,11 @@ pub(crate) async fn index(
     let l = me.ctx.lang;
     let today = state.today();
     let years = reports::data_years(&state, Scope::Shared);
-    let agreement = trygg_app::partnership::agreement(state.store.as_ref())
+    let agreement = trygg_app::partnership::cases::current_agreement(&state, &me.user)
         .await
         .map_err(|e| PageError::from((l, e)))?;
     let plans = match &agreement {
-        Some(a) => trygg_app::partnership::plans(state.store.as_ref(), &a.data)
+        Some(a) => trygg_app::partnership::cases::plans(&state, &me.user, &a.data)
             .await
             .map_err(|e| PageError::from((l, e)))?,
         None => Vec::new(),
@@ -213,8 +213,8 @@ fn parse_request(q: &ReportQuery, today: Date, l: super::Lang) -> Result<Request
 fn build_error(l: super::Lang, e: ReportBuildError) -> PageError {
     match e {
         ReportBuildError::Input(m) => PageError::bad_request(l, m),
-        ReportBuildError::Store(e) => PageError::from((l, e)),
         e @ ReportBuildError::Render(_) => PageError::internal(l, e),
+        e @ ReportBuildError::Store(_) => PageError::from_app(l, e.into()),
     }
 }
 

@@ -178,7 +178,7 @@ pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
         tokens.push(token);
     }
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::load(store.clone(), tz).await.unwrap();
+    let state = trygg_web::AppState::new(trygg_app::App::load(store.clone(), tz).await.unwrap());
     let router = trygg_web::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -71,7 +71,7 @@ fn method_label(l: Lang, m: &Method) -> String {
 pub(crate) async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let mut items = all::<Intervention>(&state, &me).await?;
     items.sort_by_key(|i| std::cmp::Reverse(i.data.start));
     Ok(layout(
@@ -296,7 +296,7 @@ async fn form_ctx<'a>(
         }
         _ => Vec::new(),
     };
-    let commitments = trygg_app::partnership::commitments(state.store.as_ref())
+    let commitments = trygg_app::partnership::cases::commitments(state, &me.user)
         .await
         .map_err(|e| PageError::from((l, e)))?;
     Ok(FormCtx {
@@ -439,7 +439,7 @@ pub(crate) async fn new_form(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let problems = all::<Problem>(&state, &me).await?;
     let mut f = Fields(q);
     if f.get("start").is_empty() {
@@ -486,7 +486,7 @@ async fn save(
         }
         Err(e) => e,
     };
-    let names = Names::load(state, l).await?;
+    let names = Names::load(state, &me.user, l).await?;
     let problems = all::<Problem>(state, me).await?;
     let c = form_ctx(state, me, &names, &problems, &f).await?;
     let action = existing.map_or_else(
@@ -520,7 +520,7 @@ pub(crate) async fn edit_form(
     require(&me)?;
     let l = me.ctx.lang;
     let i = load::<Intervention>(&state, &me, id).await?;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let problems = all::<Problem>(&state, &me).await?;
     let mut f = intervention_fields(&i.data);
     f.push("version", i.meta.version);
@@ -554,9 +554,9 @@ pub(crate) async fn show(
     require(&me)?;
     let l = me.ctx.lang;
     let i = load::<Intervention>(&state, &me, id).await?;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let problems = all::<Problem>(&state, &me).await?;
-    let commitments = trygg_app::partnership::commitments(state.store.as_ref())
+    let commitments = trygg_app::partnership::cases::commitments(&state, &me.user)
         .await
         .map_err(|e| PageError::from((l, e)))?;
     let d = &i.data;
@@ -742,7 +742,7 @@ pub(crate) async fn follow_up(
 ) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let (i, approved, live, suggestions) = evaluations(&state, &me, id).await?;
     let may_approve = me
         .user
@@ -839,7 +839,7 @@ pub(crate) async fn chart_png(
         (Some("approved"), Some(a)) => a.data.evaluation.clone(),
         _ => live,
     };
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let rows = v["series"].as_array().cloned().unwrap_or_default();
     let months: Vec<String> = rows
         .iter()

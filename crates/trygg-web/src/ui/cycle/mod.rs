@@ -27,6 +27,7 @@ use super::{
     form::Fields,
 };
 use crate::AppState;
+use trygg_app::Principal;
 
 pub use problems::start_cards;
 
@@ -163,17 +164,13 @@ struct Names {
 }
 
 impl Names {
-    async fn load(state: &AppState, l: Lang) -> Result<Self, PageError> {
-        let orgs = state
-            .store
-            .list_organisations()
+    async fn load(state: &AppState, who: &Principal, l: Lang) -> Result<Self, PageError> {
+        let orgs = trygg_app::reference::organisations(state, who)
             .await
-            .map_err(|e| PageError::from((l, e)))?;
-        let mut areas = state
-            .store
-            .list_areas()
+            .map_err(|e| PageError::from_app(l, e))?;
+        let mut areas = trygg_app::reference::areas(state, who)
             .await
-            .map_err(|e| PageError::from((l, e)))?;
+            .map_err(|e| PageError::from_app(l, e))?;
         areas.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Names { orgs, areas })
     }

@@ -88,7 +88,7 @@ pub(super) async fn all<T: trygg_domain::cycle::Record>(
 pub(crate) async fn list(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let mut problems = all::<Problem>(&state, &me).await?;
     problems.sort_by_key(|p| {
         (
@@ -250,7 +250,7 @@ pub(crate) async fn new_form(
 ) -> Result<Response, PageError> {
     require(&me)?;
     let l = me.ctx.lang;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let q = Fields(q);
     let mut f = if q.get("alert").is_empty() {
         q.clone()
@@ -316,7 +316,7 @@ pub(crate) async fn create(
         },
         Err(e) => e,
     };
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     Ok(invalid(problem_form(&me, &names, &f, Some(&result), None)))
 }
 
@@ -349,7 +349,7 @@ pub(crate) async fn show(
     require(&me)?;
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, &me, id).await?;
-    let names = Names::load(&state, l).await?;
+    let names = Names::load(&state, &me.user, l).await?;
     let size = cycle::problem_size(&state, &me.user, &p.data.definition);
     let analysis = cycle::find_analysis(&state, &me.user, id)
         .await

@@ -322,7 +322,7 @@ pub(super) async fn edit_agreement(
     me.check(Permission::WritePartnership)?;
     let l = me.ctx.lang;
     Ok(
-        match partnership::agreement(state.store.as_ref())
+        match cases::current_agreement(&state, &me.user)
             .await
             .map_err(store_err(l))?
         {
@@ -341,7 +341,7 @@ pub(super) async fn new_agreement(
 ) -> Result<Markup, PageError> {
     me.check(Permission::WritePartnership)?;
     let l = me.ctx.lang;
-    let current = partnership::agreement(state.store.as_ref())
+    let current = cases::current_agreement(&state, &me.user)
         .await
         .map_err(store_err(l))?;
     let values = match current {
@@ -380,7 +380,6 @@ pub(super) async fn save_agreement(
     let v = Fields(f);
     me.check_csrf(v.get("csrf"))?;
     let l = me.ctx.lang;
-    let store = state.store.as_ref();
     let version = v.get("version").parse::<i64>().unwrap_or(0);
     let again = |msg: String| refused(agreement_page(&me, version, &v, Some(("error", msg))));
     let a = match parse_agreement(l, &v) {
@@ -388,17 +387,11 @@ pub(super) async fn save_agreement(
         Err(msg) => return Ok(again(msg)),
     };
     may_write(&state, &me, Some(&a)).await?;
-    let saved = if version == 0 {
-        partnership::create_agreement(store, &actor(&me), me.user.organisation_id, &a).await
-    } else {
-        let current = require_agreement(&state, l).await?;
-        partnership::update_agreement(store, &actor(&me), current.meta.id, version, &a).await
-    };
-    match saved {
+    match cases::put_agreement(&state, &me.user, version, &a).await {
         Ok(_) => Ok(Redirect::to("/samverkan").into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => Ok(again(msg)),
-            None => Err(PageError::from((l, e))),
+            None => Err(PageError::from_app(l, e)),
         },
     }
 }

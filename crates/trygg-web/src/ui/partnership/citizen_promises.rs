@@ -9,7 +9,7 @@ pub(super) async fn promises(
 ) -> Result<Markup, PageError> {
     me.check(Permission::ReadPartnership)?;
     let l = me.ctx.lang;
-    let promises = records::list::<CitizenPromise>(state.store.as_ref())
+    let promises = cases::list::<CitizenPromise>(&state, &me.user)
         .await
         .map_err(store_err(l))?;
     let body = html! {
@@ -46,7 +46,7 @@ pub(crate) async fn public_promises(
     page: crate::ui::extract::Page,
 ) -> Result<Markup, PageError> {
     let l = page.ctx.lang;
-    let mut promises = records::list::<CitizenPromise>(state.store.as_ref())
+    let mut promises = cases::published_promises(&state)
         .await
         .map_err(store_err(l))?;
     promises.sort_by_key(|p| std::cmp::Reverse(p.data.from));

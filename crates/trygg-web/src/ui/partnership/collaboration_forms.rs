@@ -8,7 +8,7 @@ pub(super) async fn forms_page(
     notice: Option<(&str, String)>,
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
-    let forms = records::list::<CollaborationForm>(state.store.as_ref())
+    let forms = cases::list::<CollaborationForm>(state, &me.user)
         .await
         .map_err(store_err(l))?;
     let edit = me.may(Permission::WritePartnership);
@@ -83,11 +83,9 @@ pub(super) async fn add_activity(
     may_write(&state, &me, None).await?;
     me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
-    let store = state.store.as_ref();
-    let stored = records::get::<CollaborationForm>(store, id)
+    let stored = cases::get::<CollaborationForm>(&state, &me.user, id)
         .await
-        .map_err(store_err(l))?
-        .ok_or_else(|| PageError::not_found(l))?;
+        .map_err(store_err(l))?;
     let date = match f.date.trim() {
         "" => None,
         d => match d.parse::<Date>() {
@@ -111,7 +109,7 @@ pub(super) async fn add_activity(
         text: f.text.trim().to_string(),
         done: f.done.is_some(),
     });
-    match records::update(store, &actor(&me), id, f.version, &form).await {
+    match cases::update(&state, &me.user, id, f.version, &form).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/samverkan/samverkansformer#form-{id}")).into_response())
         }
@@ -119,7 +117,7 @@ pub(super) async fn add_activity(
             Some(msg) => Ok(refused(
                 forms_page(&state, &me, Some(("error", msg))).await?,
             )),
-            None => Err(PageError::from((l, e))),
+            None => Err(PageError::from_app(l, e)),
         },
     }
 }

@@ -17,8 +17,8 @@ pub(super) async fn plans_page(
     notice: Option<(&str, String)>,
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
-    let a = require_agreement(state, l).await?;
-    let plans = partnership::plans(state.store.as_ref(), &a.data)
+    let a = require_agreement(state, me).await?;
+    let plans = cases::plans(state, &me.user, &a.data)
         .await
         .map_err(store_err(l))?;
     let next = plans
@@ -91,18 +91,11 @@ pub(super) async fn copy_plan(
             plans_page(&state, &me, Some(("error", msg))).await?,
         ));
     };
-    match partnership::copy_last_years_plan(
-        state.store.as_ref(),
-        &actor(&me),
-        me.user.organisation_id,
-        year,
-    )
-    .await
-    {
+    match cases::copy_last_years_plan(&state, &me.user, year).await {
         Ok(p) => {
             Ok(Redirect::to(&format!("/samverkan/atagandeplan/{}", p.data.year)).into_response())
         }
-        Err(StoreError::NotFound { .. }) => {
+        Err(AppError::NotFound(_)) => {
             let msg = format!(
                 "{} {}.",
                 l.t(
@@ -119,7 +112,7 @@ pub(super) async fn copy_plan(
             Some(msg) => Ok(refused(
                 plans_page(&state, &me, Some(("error", msg))).await?,
             )),
-            None => Err(PageError::from((l, e))),
+            None => Err(PageError::from_app(l, e)),
         },
     }
 }
@@ -131,15 +124,14 @@ pub(super) async fn plan_page(
     notice: Option<(&str, String)>,
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
-    let store = state.store.as_ref();
-    let a = require_agreement(state, l).await?;
-    let stored = partnership::plans(store, &a.data)
+    let a = require_agreement(state, me).await?;
+    let stored = cases::plans(state, &me.user, &a.data)
         .await
         .map_err(store_err(l))?
         .into_iter()
         .find(|p| p.data.year == year)
         .ok_or_else(|| PageError::not_found(l))?;
-    let (linked, interventions) = partnership::linked(store, vec![stored.data.clone()])
+    let (linked, interventions) = cases::linked(state, &me.user, vec![stored.data.clone()])
         .await
         .map_err(store_err(l))?;
     let plan: &CommitmentPlan = &linked[0];
@@ -267,9 +259,8 @@ pub(super) async fn update_commitment(
     };
     me.check_csrf(field("csrf"))?;
     let l = me.ctx.lang;
-    let store = state.store.as_ref();
-    let a = require_agreement(&state, l).await?;
-    let stored = partnership::plans(store, &a.data)
+    let a = require_agreement(&state, &me).await?;
+    let stored = cases::plans(&state, &me.user, &a.data)
         .await
         .map_err(store_err(l))?
         .into_iter()
@@ -325,13 +316,13 @@ pub(super) async fn update_commitment(
         }
     }
     let version = field("version").parse::<i64>().unwrap_or(0);
-    match partnership::update_plan(store, &actor(&me), stored.meta.id, version, &plan).await {
+    match cases::update_plan(&state, &me.user, stored.meta.id, version, &plan).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/samverkan/atagandeplan/{year}#c-{cid}")).into_response())
         }
         Err(e) => match refusal(l, &e) {
             Some(msg) => again(msg).await,
-            None => Err(PageError::from((l, e))),
+            None => Err(PageError::from_app(l, e)),
         },
     }
 }

@@ -70,11 +70,12 @@ pub(super) fn plan_edit_forms(
 /// The agreement and the stored plan of `year` (not the linked copy the page shows).
 pub(super) async fn stored_plan(
     state: &AppState,
-    l: Lang,
+    me: &SignedIn,
     year: i16,
 ) -> Result<(Stored<Agreement>, Stored<CommitmentPlan>), PageError> {
-    let a = require_agreement(state, l).await?;
-    let stored = partnership::plans(state.store.as_ref(), &a.data)
+    let l = me.ctx.lang;
+    let a = require_agreement(state, me).await?;
+    let stored = cases::plans(state, &me.user, &a.data)
         .await
         .map_err(store_err(l))?
         .into_iter()
@@ -94,7 +95,7 @@ pub(super) async fn plan_form(
     may_write(state, me, None).await?;
     let v = Fields(f);
     me.check_csrf(v.get("csrf"))?;
-    let (_, stored) = stored_plan(state, me.ctx.lang, year).await?;
+    let (_, stored) = stored_plan(state, me, year).await?;
     Ok((v, stored))
 }
 
@@ -121,11 +122,11 @@ pub(super) async fn save_plan_change(
     to: String,
 ) -> Result<Response, PageError> {
     let l = me.ctx.lang;
-    match partnership::update_plan(state.store.as_ref(), &actor(me), id, version, plan).await {
+    match cases::update_plan(state, &me.user, id, version, plan).await {
         Ok(_) => Ok(Redirect::to(&to).into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => plan_refused(state, me, plan.year, msg).await,
-            None => Err(PageError::from((l, e))),
+            None => Err(PageError::from_app(l, e)),
         },
     }
 }
@@ -204,7 +205,7 @@ pub(super) async fn remove_commitment(
 ) -> Result<Response, PageError> {
     let (v, stored) = plan_form(&state, &me, year, f).await?;
     let l = me.ctx.lang;
-    let (linked, _) = partnership::linked(state.store.as_ref(), vec![stored.data.clone()])
+    let (linked, _) = cases::linked(&state, &me.user, vec![stored.data.clone()])
         .await
         .map_err(store_err(l))?;
     let Some(c) = linked[0].commitments.iter().find(|c| c.id == cid) else {

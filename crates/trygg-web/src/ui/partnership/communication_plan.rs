@@ -9,7 +9,7 @@ pub(super) async fn communication(
 ) -> Result<Markup, PageError> {
     me.check(Permission::ReadPartnership)?;
     let l = me.ctx.lang;
-    let plans = records::list::<CommunicationPlan>(state.store.as_ref())
+    let plans = cases::list::<CommunicationPlan>(&state, &me.user)
         .await
         .map_err(store_err(l))?;
     let body = html! {

@@ -17,10 +17,13 @@ pub(super) async fn bodies_page(
     notice: Option<(&str, String)>,
 ) -> Result<Markup, PageError> {
     let l = me.ctx.lang;
-    let store = state.store.as_ref();
-    let agreement = partnership::agreement(store).await.map_err(store_err(l))?;
-    let bodies = records::list::<Body>(store).await.map_err(store_err(l))?;
-    let mut meetings = records::list::<BodyMeeting>(store)
+    let agreement = cases::current_agreement(state, &me.user)
+        .await
+        .map_err(store_err(l))?;
+    let bodies = cases::list::<Body>(state, &me.user)
+        .await
+        .map_err(store_err(l))?;
+    let mut meetings = cases::list::<BodyMeeting>(state, &me.user)
         .await
         .map_err(store_err(l))?;
     meetings.sort_by_key(|m| m.data.date);
@@ -107,13 +110,14 @@ pub(super) async fn add_meeting(
     may_write(&state, &me, None).await?;
     me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
-    let store = state.store.as_ref();
     let again = |msg: String| async {
         Ok::<_, PageError>(refused(
             bodies_page(&state, &me, Some(("error", msg))).await?,
         ))
     };
-    let bodies = records::list::<Body>(store).await.map_err(store_err(l))?;
+    let bodies = cases::list::<Body>(&state, &me.user)
+        .await
+        .map_err(store_err(l))?;
     if !bodies.iter().any(|b| b.data.name == f.body) {
         return again(
             l.t("Välj ett av organen.", "Choose one of the bodies.")
@@ -145,11 +149,11 @@ pub(super) async fn add_meeting(
             })
             .collect(),
     };
-    match records::create(store, &actor(&me), me.user.organisation_id, &meeting).await {
+    match cases::create(&state, &me.user, &meeting).await {
         Ok(_) => Ok(Redirect::to("/samverkan/organisation").into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => again(msg).await,
-            None => Err(PageError::from((l, e))),
+            None => Err(PageError::from_app(l, e)),
         },
     }
 }

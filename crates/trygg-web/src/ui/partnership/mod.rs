@@ -15,18 +15,14 @@ use axum::{
 };
 use jiff::civil::Date;
 use maud::{Markup, html};
+use trygg_app::{AppError, Stored};
 use trygg_domain::{
-    Actor,
     cycle::Intervention,
     partnership::{
         Activity, Agreement, Body, BodyMeeting, CalendarEntry, CitizenPromise, CollaborationForm,
         CommitmentPlan, CommitmentStatus, CommunicationPlan, Coordinator, EarlierAgreement, JOINT,
         Party, PartyKind, PlanStatus, Signatory, deadlines,
     },
-};
-use trygg_store::{
-    StoreError,
-    records::{self, Stored},
 };
 
 use super::{
@@ -106,12 +102,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/lofte", get(public_promises))
 }
 
-fn store_err(l: Lang) -> impl Fn(StoreError) -> PageError {
-    move |e| PageError::from((l, e))
-}
-
-fn actor(me: &SignedIn) -> Actor {
-    Actor::User { id: me.user.id }
+fn store_err(l: Lang) -> impl Fn(AppError) -> PageError {
+    move |e| PageError::from_app(l, e)
 }
 
 /// The sub-navigation of the partnership pages.
@@ -218,14 +210,21 @@ pub(crate) fn reminders_on(agreement: &Agreement, today: Date) -> (Vec<CalendarE
 }
 
 /// The start page's reminders for the current agreement (see [`reminders_on`]).
-pub(crate) async fn reminders(state: &AppState) -> Option<(Agreement, Vec<CalendarEntry>, bool)> {
-    let a = partnership::agreement(state.store.as_ref()).await.ok()??;
+pub(crate) async fn reminders(
+    state: &AppState,
+    who: &trygg_app::Principal,
+) -> Option<(Agreement, Vec<CalendarEntry>, bool)> {
+    let a = cases::current_agreement(state, who).await.ok()??;
     let (due, ended) = reminders_on(&a.data, state.today());
     Some((a.data, due, ended))
 }
 
-async fn require_agreement(state: &AppState, l: Lang) -> Result<Stored<Agreement>, PageError> {
-    partnership::agreement(state.store.as_ref())
+async fn require_agreement(
+    state: &AppState,
+    me: &SignedIn,
+) -> Result<Stored<Agreement>, PageError> {
+    let l = me.ctx.lang;
+    cases::current_agreement(state, &me.user)
         .await
         .map_err(store_err(l))?
         .ok_or_else(|| PageError::not_found(l))
@@ -235,7 +234,7 @@ async fn require_agreement(state: &AppState, l: Lang) -> Result<Stored<Agreement
 async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup, PageError> {
     me.check(Permission::ReadPartnership)?;
     let l = me.ctx.lang;
-    let Some(a) = partnership::agreement(state.store.as_ref())
+    let Some(a) = cases::current_agreement(&state, &me.user)
         .await
         .map_err(store_err(l))?
     else {
@@ -326,15 +325,27 @@ pub(super) fn refused(body: Markup) -> Response {
 }
 
 /// The message for a refused write, in the page's language where we have one.
-pub(super) fn refusal(l: Lang, e: &StoreError) -> Option<String> {
+pub(super) fn refusal(l: Lang, e: &AppError) -> Option<String> {
     match e {
-        StoreError::Invalid(v) => Some(format!(
+        AppError::Invalid(v) => Some(format!(
             "{} {} ({})",
             l.t("Ändringen sparades inte:", "The change was not saved:"),
             v.message,
             v.field
         )),
-        StoreError::Conflict(m) => Some(format!(
+        AppError::Forbidden(r) => Some(format!(
+            "{} {}",
+            l.t("Ändringen sparades inte:", "The change was not saved:"),
+            match l {
+                Lang::Sv => &r.sv,
+                Lang::En => &r.en,
+            }
+        )),
+        AppError::NotFound(m) => Some(format!(
+            "{} {m}",
+            l.t("Ändringen sparades inte:", "The change was not saved:")
+        )),
+        AppError::Conflict(m) => Some(format!(
             "{} {m}",
             l.t(
                 "Ändringen sparades inte: någon annan har ändrat under tiden. Sidan visar nu det senaste.",
