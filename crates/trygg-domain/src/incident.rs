@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use trygg_geo::{Sweref99Tm, Wgs84};
 
 use crate::{
-    AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, UserId, ValidationError, pnr,
+    AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, UserId, ValidationError,
+    text,
 };
 
 /// Longest free-text description, in characters. An EST report is a few sentences.
@@ -360,8 +361,22 @@ pub struct NewIncident {
 }
 
 impl NewIncident {
-    /// Checks every domain rule; the first broken one is returned.
+    /// Checks every domain rule; the first broken one is returned. Every
+    /// text goes through the text guard ([`text::check`]) first, so a refusal for personal
+    /// data names its field whatever else is wrong.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        text::check("category", &self.category)?;
+        check_text(
+            "description",
+            self.description.as_deref(),
+            DESCRIPTION_MAX_CHARS,
+        )?;
+        check_text("place", self.place.as_deref(), PLACE_MAX_CHARS)?;
+        check_text(
+            "external_id",
+            self.external_id.as_deref(),
+            EXTERNAL_ID_MAX_CHARS,
+        )?;
         if Taxonomy.get(&self.category).is_none() {
             return Err(ValidationError::new(
                 ErrorCode::UnknownCategory,
@@ -389,17 +404,6 @@ impl NewIncident {
             Position::check_wgs84(p.lat, p.lon)?;
             Position::check_metres(p.n, p.e)?;
         }
-        check_text(
-            "description",
-            self.description.as_deref(),
-            DESCRIPTION_MAX_CHARS,
-        )?;
-        check_text("place", self.place.as_deref(), PLACE_MAX_CHARS)?;
-        check_text(
-            "external_id",
-            self.external_id.as_deref(),
-            EXTERNAL_ID_MAX_CHARS,
-        )?;
         Ok(())
     }
 
@@ -409,7 +413,7 @@ impl NewIncident {
     }
 }
 
-/// Checks a free text against its length limit and the personal-identity-number guard.
+/// Checks a free text against its length limit and the text guard ([`text::check`]).
 pub fn check_text(
     field: &str,
     text: Option<&str>,
@@ -424,15 +428,7 @@ pub fn check_text(
             format!("The text is {chars} characters; at most {max_chars} are allowed. Shorten it."),
         ));
     }
-    if pnr::find(text).is_some() {
-        return Err(ValidationError::new(
-            ErrorCode::PersonalIdentityNumber,
-            field,
-            "The text contains what looks like a personal identity number (personnummer). \
-             The shared picture must not hold personal data: remove the number.",
-        ));
-    }
-    Ok(())
+    text::check(field, text)
 }
 
 /// Which incidents a reader may see.
