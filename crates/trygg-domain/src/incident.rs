@@ -1,6 +1,6 @@
 //! Incidents (händelser): what happened, where, when, and who told us.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use trygg_geo::{Sweref99Tm, Wgs84};
 
@@ -15,6 +15,33 @@ pub const DESCRIPTION_MAX_CHARS: usize = 2000;
 pub const PLACE_MAX_CHARS: usize = 200;
 /// Longest external identifier (ärendenummer, Polisen id), in characters.
 pub const EXTERNAL_ID_MAX_CHARS: usize = 100;
+/// The first year an incident time may lie in.
+pub const EARLIEST_YEAR: i16 = 1970;
+/// The last year an incident time may lie in.
+pub const LATEST_YEAR: i16 = 2100;
+/// The first instant that is in [`EARLIEST_YEAR`] somewhere: 1970-01-01 00:00 at UTC+14.
+const EARLIEST: Timestamp = Timestamp::constant(-50_400, 0);
+/// The first instant after [`LATEST_YEAR`] everywhere: 2101-01-01 00:00 at UTC−12.
+const AFTER_LATEST: Timestamp = Timestamp::constant(4_134_024_000, 0);
+/// How far ahead of now an incident time may lie: clocks differ, and a reporter a time zone
+/// away may write tomorrow's date; anything later has not happened yet.
+pub const MAX_AHEAD: SignedDuration = SignedDuration::from_hours(24);
+
+/// Refuses a time outside the years [`EARLIEST_YEAR`]–[`LATEST_YEAR`] (in every time zone, so
+/// local midnight of 1 January 1970 passes), naming `field`.
+pub fn check_year(field: &str, t: Timestamp) -> Result<(), ValidationError> {
+    if (EARLIEST..AFTER_LATEST).contains(&t) {
+        return Ok(());
+    }
+    let year = t.to_zoned(jiff::tz::TimeZone::UTC).year();
+    Err(ValidationError::new(
+        ErrorCode::Invalid,
+        field,
+        format!(
+            "The time {t} in {field} is in the year {year}; trygg takes times from {EARLIEST_YEAR} to {LATEST_YEAR}: check the year (året måste ligga mellan {EARLIEST_YEAR} och {LATEST_YEAR})."
+        ),
+    ))
+}
 
 /// How exactly a position is known. Only `Exact` and `Address` positions take part in point
 /// statistics (hot spots, near repeats); an `Area` position is a centroid standing in for "somewhere
@@ -361,7 +388,7 @@ pub struct NewIncident {
 }
 
 impl NewIncident {
-    /// Checks every domain rule; the first broken one is returned. Every
+    /// Checks every domain rule that needs no clock; the first broken one is returned. Every
     /// text goes through the text guard ([`text::check`]) first, so a refusal for personal
     /// data names its field whatever else is wrong.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -377,6 +404,13 @@ impl NewIncident {
             self.external_id.as_deref(),
             EXTERNAL_ID_MAX_CHARS,
         )?;
+        check_year("occurred_from", self.occurred_from)?;
+        if let Some(t) = self.occurred_to {
+            check_year("occurred_to", t)?;
+        }
+        if let Some(t) = self.reported_at {
+            check_year("reported_at", t)?;
+        }
         if Taxonomy.get(&self.category).is_none() {
             return Err(ValidationError::new(
                 ErrorCode::UnknownCategory,
@@ -403,6 +437,31 @@ impl NewIncident {
             // Re-check: a Position can arrive through serde without its constructor.
             Position::check_wgs84(p.lat, p.lon)?;
             Position::check_metres(p.n, p.e)?;
+        }
+        Ok(())
+    }
+
+    /// [`NewIncident::validate`], and no time more than [`MAX_AHEAD`] after `now`: what the
+    /// store checks before every write, with its clock.
+    pub fn validate_at(&self, now: Timestamp) -> Result<(), ValidationError> {
+        self.validate()?;
+        let latest = now.saturating_add(MAX_AHEAD).unwrap_or(now);
+        for (field, t) in [
+            ("occurred_from", Some(self.occurred_from)),
+            ("occurred_to", self.occurred_to),
+            ("reported_at", self.reported_at),
+        ] {
+            if let Some(t) = t
+                && t > latest
+            {
+                return Err(ValidationError::new(
+                    ErrorCode::Invalid,
+                    field,
+                    format!(
+                        "The time {t} in {field} is more than a day ahead of now ({now}): an incident is reported after it happens, so check the date (tiden ligger mer än ett dygn fram i tiden; kontrollera datumet)."
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -535,6 +594,44 @@ mod tests {
             (e.code, e.field.as_str()),
             (ErrorCode::PersonalIdentityNumber, "description")
         );
+    }
+
+    #[test]
+    fn times_lie_in_1970_to_2100_and_at_most_a_day_ahead() {
+        let at = |s: &str| -> Timestamp { s.parse().unwrap() };
+        for (t, ok) in [
+            ("1969-12-31T23:00:00Z", true), // local midnight, 1 January 1970, in Sweden
+            ("1969-12-31T00:00:00Z", false),
+            ("1900-01-01T00:00:00Z", false),
+            ("2100-12-31T22:59:59Z", true),
+            ("2101-01-02T00:00:00Z", false),
+            ("9999-12-30T00:00:00Z", false),
+        ] {
+            let mut i = sample();
+            i.occurred_from = at(t);
+            i.occurred_to = None;
+            let r = i.validate();
+            assert_eq!(r.is_ok(), ok, "{t}: {r:?}");
+            if let Err(e) = r {
+                assert_eq!(
+                    (e.code, e.field.as_str()),
+                    (ErrorCode::Invalid, "occurred_from")
+                );
+                assert!(e.message.contains("from 1970 to 2100"), "{}", e.message);
+            }
+        }
+        let now = at("2024-05-01T12:00:00Z");
+        let mut i = sample();
+        i.occurred_from = at("2024-05-02T11:59:00Z");
+        assert_eq!(i.validate_at(now), Ok(()), "within a day");
+        i.occurred_from = at("2024-05-02T12:01:00Z");
+        let e = i.validate_at(now).unwrap_err();
+        assert_eq!(e.field, "occurred_from");
+        assert!(e.message.contains("more than a day ahead"), "{}", e.message);
+        let mut i = sample();
+        i.occurred_from = at("2024-04-30T12:00:00Z");
+        i.reported_at = Some(at("2024-06-01T00:00:00Z"));
+        assert_eq!(i.validate_at(now).unwrap_err().field, "reported_at");
     }
 
     #[test]
