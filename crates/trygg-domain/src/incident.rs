@@ -142,6 +142,27 @@ impl Position {
         Ok(())
     }
 
+    /// Refuses a position in the sea or abroad: more than [`trygg_geo::DEFAULT_TOLERANCE_M`]
+    /// from Sweden's land ([`trygg_geo::sweden_land`], the one land check of every channel).
+    pub fn check_on_land(&self) -> Result<(), ValidationError> {
+        if trygg_geo::sweden_land().contains(Sweref99Tm {
+            n: self.n,
+            e: self.e,
+        }) {
+            return Ok(());
+        }
+        Err(ValidationError::new(
+            ErrorCode::OutsideSweden,
+            "position",
+            format!(
+                "The position lat {:.5}, lon {:.5} is in the sea or outside Sweden (more than {} km from Swedish land): check the coordinates (positionen ligger i havet eller utanför Sverige; kontrollera koordinaterna).",
+                self.lat,
+                self.lon,
+                trygg_geo::DEFAULT_TOLERANCE_M / 1000.0
+            ),
+        ))
+    }
+
     /// A position from SWEREF 99 TM metres; refused outside Sweden's extent.
     pub fn from_sweref99tm(n: f64, e: f64, precision: Precision) -> Result<Self, ValidationError> {
         Self::check_metres(n, e)?;
@@ -437,6 +458,7 @@ impl NewIncident {
             // Re-check: a Position can arrive through serde without its constructor.
             Position::check_wgs84(p.lat, p.lon)?;
             Position::check_metres(p.n, p.e)?;
+            p.check_on_land()?;
         }
         Ok(())
     }
@@ -632,6 +654,37 @@ mod tests {
         i.occurred_from = at("2024-04-30T12:00:00Z");
         i.reported_at = Some(at("2024-06-01T00:00:00Z"));
         assert_eq!(i.validate_at(now).unwrap_err().field, "reported_at");
+    }
+
+    #[test]
+    fn positions_in_the_sea_or_abroad_are_refused_by_the_land_check() {
+        for (name, lat, lon) in [
+            ("Oslo", 59.91, 10.75),
+            ("Copenhagen", 55.68, 12.57),
+            ("the Baltic between Gotland and Latvia", 57.0, 20.0),
+        ] {
+            let mut i = sample();
+            i.position = Some(Position::from_wgs84(lat, lon, Precision::Exact).unwrap());
+            let e = i.validate().unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_str()),
+                (ErrorCode::OutsideSweden, "position"),
+                "{name}"
+            );
+            assert!(
+                e.message.contains("in the sea or outside Sweden"),
+                "{}",
+                e.message
+            );
+            assert!(
+                e.message.contains("ligger i havet eller utanför Sverige"),
+                "{}",
+                e.message
+            );
+        }
+        let mut i = sample();
+        i.position = Some(Position::from_wgs84(59.8586, 17.6389, Precision::Exact).unwrap());
+        assert_eq!(i.validate(), Ok(()), "Uppsala");
     }
 
     #[test]
