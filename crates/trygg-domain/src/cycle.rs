@@ -274,6 +274,7 @@ impl Record for Problem {
     const KIND: &'static str = "problem";
 
     fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("title", &self.title, "The title (rubrik)")?;
         text("title", &self.title, TITLE_MAX_CHARS)?;
         text("description", &self.description, TEXT_MAX_CHARS)?;
@@ -383,6 +384,7 @@ impl Record for CauseAnalysis {
     const KIND: &'static str = "cause_analysis";
 
     fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         let t = &self.triangle;
         for (f, v) in [
             ("triangle.offender", &t.offender),
@@ -694,6 +696,7 @@ impl Record for Intervention {
     const KIND: &'static str = "intervention";
 
     fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("title", &self.title, "The title (rubrik)")?;
         text("title", &self.title, TITLE_MAX_CHARS)?;
         text("description", &self.description, TEXT_MAX_CHARS)?;
@@ -834,6 +837,7 @@ impl Record for FollowUp {
     const KIND: &'static str = "follow_up";
 
     fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("approved_by", &self.approved_by, "Who approved it")?;
         text("approved_by", &self.approved_by, TITLE_MAX_CHARS)?;
         text("comment", &self.comment, TEXT_MAX_CHARS)?;
@@ -993,6 +997,7 @@ impl Record for Meeting {
     const KIND: &'static str = "meeting";
 
     fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         if let Some(w) = &self.briefing_week
             && parse_iso_week(w).is_none()
         {

@@ -1,11 +1,12 @@
 //! Incidents (händelser): what happened, where, when, and who told us.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use trygg_geo::{Sweref99Tm, Wgs84};
 
 use crate::{
-    AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, UserId, ValidationError, pnr,
+    AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, UserId, ValidationError,
+    text,
 };
 
 /// Longest free-text description, in characters. An EST report is a few sentences.
@@ -14,6 +15,33 @@ pub const DESCRIPTION_MAX_CHARS: usize = 2000;
 pub const PLACE_MAX_CHARS: usize = 200;
 /// Longest external identifier (ärendenummer, Polisen id), in characters.
 pub const EXTERNAL_ID_MAX_CHARS: usize = 100;
+/// The first year an incident time may lie in.
+pub const EARLIEST_YEAR: i16 = 1970;
+/// The last year an incident time may lie in.
+pub const LATEST_YEAR: i16 = 2100;
+/// The first instant that is in [`EARLIEST_YEAR`] somewhere: 1970-01-01 00:00 at UTC+14.
+const EARLIEST: Timestamp = Timestamp::constant(-50_400, 0);
+/// The first instant after [`LATEST_YEAR`] everywhere: 2101-01-01 00:00 at UTC−12.
+const AFTER_LATEST: Timestamp = Timestamp::constant(4_134_024_000, 0);
+/// How far ahead of now an incident time may lie: clocks differ, and a reporter a time zone
+/// away may write tomorrow's date; anything later has not happened yet.
+pub const MAX_AHEAD: SignedDuration = SignedDuration::from_hours(24);
+
+/// Refuses a time outside the years [`EARLIEST_YEAR`]–[`LATEST_YEAR`] (in every time zone, so
+/// local midnight of 1 January 1970 passes), naming `field`.
+pub fn check_year(field: &str, t: Timestamp) -> Result<(), ValidationError> {
+    if (EARLIEST..AFTER_LATEST).contains(&t) {
+        return Ok(());
+    }
+    let year = t.to_zoned(jiff::tz::TimeZone::UTC).year();
+    Err(ValidationError::new(
+        ErrorCode::Invalid,
+        field,
+        format!(
+            "The time {t} in {field} is in the year {year}; trygg takes times from {EARLIEST_YEAR} to {LATEST_YEAR}: check the year (året måste ligga mellan {EARLIEST_YEAR} och {LATEST_YEAR})."
+        ),
+    ))
+}
 
 /// How exactly a position is known. Only `Exact` and `Address` positions take part in point
 /// statistics (hot spots, near repeats); an `Area` position is a centroid standing in for "somewhere
@@ -112,6 +140,27 @@ impl Position {
             ));
         }
         Ok(())
+    }
+
+    /// Refuses a position in the sea or abroad: more than [`trygg_geo::DEFAULT_TOLERANCE_M`]
+    /// from Sweden's land ([`trygg_geo::sweden_land`], the one land check of every channel).
+    pub fn check_on_land(&self) -> Result<(), ValidationError> {
+        if trygg_geo::sweden_land().contains(Sweref99Tm {
+            n: self.n,
+            e: self.e,
+        }) {
+            return Ok(());
+        }
+        Err(ValidationError::new(
+            ErrorCode::OutsideSweden,
+            "position",
+            format!(
+                "The position lat {:.5}, lon {:.5} is in the sea or outside Sweden (more than {} km from Swedish land): check the coordinates (positionen ligger i havet eller utanför Sverige; kontrollera koordinaterna).",
+                self.lat,
+                self.lon,
+                trygg_geo::DEFAULT_TOLERANCE_M / 1000.0
+            ),
+        ))
     }
 
     /// A position from SWEREF 99 TM metres; refused outside Sweden's extent.
@@ -360,8 +409,29 @@ pub struct NewIncident {
 }
 
 impl NewIncident {
-    /// Checks every domain rule; the first broken one is returned.
+    /// Checks every domain rule that needs no clock; the first broken one is returned. Every
+    /// text goes through the text guard ([`text::check`]) first, so a refusal for personal
+    /// data names its field whatever else is wrong.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        text::check("category", &self.category)?;
+        check_text(
+            "description",
+            self.description.as_deref(),
+            DESCRIPTION_MAX_CHARS,
+        )?;
+        check_text("place", self.place.as_deref(), PLACE_MAX_CHARS)?;
+        check_text(
+            "external_id",
+            self.external_id.as_deref(),
+            EXTERNAL_ID_MAX_CHARS,
+        )?;
+        check_year("occurred_from", self.occurred_from)?;
+        if let Some(t) = self.occurred_to {
+            check_year("occurred_to", t)?;
+        }
+        if let Some(t) = self.reported_at {
+            check_year("reported_at", t)?;
+        }
         if Taxonomy.get(&self.category).is_none() {
             return Err(ValidationError::new(
                 ErrorCode::UnknownCategory,
@@ -388,18 +458,33 @@ impl NewIncident {
             // Re-check: a Position can arrive through serde without its constructor.
             Position::check_wgs84(p.lat, p.lon)?;
             Position::check_metres(p.n, p.e)?;
+            p.check_on_land()?;
         }
-        check_text(
-            "description",
-            self.description.as_deref(),
-            DESCRIPTION_MAX_CHARS,
-        )?;
-        check_text("place", self.place.as_deref(), PLACE_MAX_CHARS)?;
-        check_text(
-            "external_id",
-            self.external_id.as_deref(),
-            EXTERNAL_ID_MAX_CHARS,
-        )?;
+        Ok(())
+    }
+
+    /// [`NewIncident::validate`], and no time more than [`MAX_AHEAD`] after `now`: what the
+    /// store checks before every write, with its clock.
+    pub fn validate_at(&self, now: Timestamp) -> Result<(), ValidationError> {
+        self.validate()?;
+        let latest = now.saturating_add(MAX_AHEAD).unwrap_or(now);
+        for (field, t) in [
+            ("occurred_from", Some(self.occurred_from)),
+            ("occurred_to", self.occurred_to),
+            ("reported_at", self.reported_at),
+        ] {
+            if let Some(t) = t
+                && t > latest
+            {
+                return Err(ValidationError::new(
+                    ErrorCode::Invalid,
+                    field,
+                    format!(
+                        "The time {t} in {field} is more than a day ahead of now ({now}): an incident is reported after it happens, so check the date (tiden ligger mer än ett dygn fram i tiden; kontrollera datumet)."
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -409,7 +494,7 @@ impl NewIncident {
     }
 }
 
-/// Checks a free text against its length limit and the personal-identity-number guard.
+/// Checks a free text against its length limit and the text guard ([`text::check`]).
 pub fn check_text(
     field: &str,
     text: Option<&str>,
@@ -424,15 +509,7 @@ pub fn check_text(
             format!("The text is {chars} characters; at most {max_chars} are allowed. Shorten it."),
         ));
     }
-    if pnr::find(text).is_some() {
-        return Err(ValidationError::new(
-            ErrorCode::PersonalIdentityNumber,
-            field,
-            "The text contains what looks like a personal identity number (personnummer). \
-             The shared picture must not hold personal data: remove the number.",
-        ));
-    }
-    Ok(())
+    text::check(field, text)
 }
 
 /// Which incidents a reader may see.
@@ -539,6 +616,75 @@ mod tests {
             (e.code, e.field.as_str()),
             (ErrorCode::PersonalIdentityNumber, "description")
         );
+    }
+
+    #[test]
+    fn times_lie_in_1970_to_2100_and_at_most_a_day_ahead() {
+        let at = |s: &str| -> Timestamp { s.parse().unwrap() };
+        for (t, ok) in [
+            ("1969-12-31T23:00:00Z", true), // local midnight, 1 January 1970, in Sweden
+            ("1969-12-31T00:00:00Z", false),
+            ("1900-01-01T00:00:00Z", false),
+            ("2100-12-31T22:59:59Z", true),
+            ("2101-01-02T00:00:00Z", false),
+            ("9999-12-30T00:00:00Z", false),
+        ] {
+            let mut i = sample();
+            i.occurred_from = at(t);
+            i.occurred_to = None;
+            let r = i.validate();
+            assert_eq!(r.is_ok(), ok, "{t}: {r:?}");
+            if let Err(e) = r {
+                assert_eq!(
+                    (e.code, e.field.as_str()),
+                    (ErrorCode::Invalid, "occurred_from")
+                );
+                assert!(e.message.contains("from 1970 to 2100"), "{}", e.message);
+            }
+        }
+        let now = at("2024-05-01T12:00:00Z");
+        let mut i = sample();
+        i.occurred_from = at("2024-05-02T11:59:00Z");
+        assert_eq!(i.validate_at(now), Ok(()), "within a day");
+        i.occurred_from = at("2024-05-02T12:01:00Z");
+        let e = i.validate_at(now).unwrap_err();
+        assert_eq!(e.field, "occurred_from");
+        assert!(e.message.contains("more than a day ahead"), "{}", e.message);
+        let mut i = sample();
+        i.occurred_from = at("2024-04-30T12:00:00Z");
+        i.reported_at = Some(at("2024-06-01T00:00:00Z"));
+        assert_eq!(i.validate_at(now).unwrap_err().field, "reported_at");
+    }
+
+    #[test]
+    fn positions_in_the_sea_or_abroad_are_refused_by_the_land_check() {
+        for (name, lat, lon) in [
+            ("Oslo", 59.91, 10.75),
+            ("Copenhagen", 55.68, 12.57),
+            ("the Baltic between Gotland and Latvia", 57.0, 20.0),
+        ] {
+            let mut i = sample();
+            i.position = Some(Position::from_wgs84(lat, lon, Precision::Exact).unwrap());
+            let e = i.validate().unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_str()),
+                (ErrorCode::OutsideSweden, "position"),
+                "{name}"
+            );
+            assert!(
+                e.message.contains("in the sea or outside Sweden"),
+                "{}",
+                e.message
+            );
+            assert!(
+                e.message.contains("ligger i havet eller utanför Sverige"),
+                "{}",
+                e.message
+            );
+        }
+        let mut i = sample();
+        i.position = Some(Position::from_wgs84(59.8586, 17.6389, Precision::Exact).unwrap());
+        assert_eq!(i.validate(), Ok(()), "Uppsala");
     }
 
     #[test]

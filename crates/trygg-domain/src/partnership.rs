@@ -21,18 +21,6 @@ fn missing(field: impl Into<String>, what: &str) -> ValidationError {
     ValidationError::new(ErrorCode::Missing, field, format!("Give {what}."))
 }
 
-/// Refuses free text with a personal identity number (no personal data in the shared picture).
-fn check_free_text(field: &str, text: &str) -> Result<(), ValidationError> {
-    if crate::pnr::find(text).is_some() {
-        return Err(ValidationError::new(
-            ErrorCode::PersonalIdentityNumber,
-            field,
-            "The text contains a personal identity number (personnummer). Remove it: the partnership's records hold no personal data about individuals.",
-        ));
-    }
-    Ok(())
-}
-
 fn required(field: &str, value: &str, what: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         Err(missing(field, what))
@@ -139,6 +127,7 @@ pub struct Agreement {
 impl Agreement {
     /// Checks the agreement.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("title", &self.title, "the agreement's title")?;
         required("purpose", &self.purpose, "the agreement's purpose")?;
         if self.from_year > self.to_year {
@@ -283,6 +272,7 @@ pub struct Body {
 impl Body {
     /// Checks the body.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("name", &self.name, "the body's name")?;
         required("mandate", &self.mandate, "the body's mandate")?;
         if self.members.is_empty() {
@@ -342,11 +332,11 @@ pub struct BodyMeeting {
 impl BodyMeeting {
     /// Checks the meeting.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("body", &self.body, "the body that met")?;
         if self.agenda.is_empty() {
             return Err(missing("agenda", "at least one agenda item"));
         }
-        check_free_text("minutes", &self.minutes)?;
         for (i, d) in self.decisions.iter().enumerate() {
             required(&format!("decisions[{i}].text"), &d.text, "the decision")?;
             if let Some(due) = d.due
@@ -400,11 +390,11 @@ pub struct CollaborationForm {
 impl CollaborationForm {
     /// Checks the form.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("name", &self.name, "the collaboration form's name")?;
         required("owner", &self.owner, "who owns the collaboration form")?;
         for (i, a) in self.activities.iter().enumerate() {
             required(&format!("activities[{i}].text"), &a.text, "the activity")?;
-            check_free_text(&format!("activities[{i}].text"), &a.text)?;
         }
         Ok(())
     }
@@ -551,6 +541,7 @@ impl CommitmentPlan {
     }
 
     fn check(&self, agreement: Option<&Agreement>) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         if !(2000..=2100).contains(&self.year) {
             return Err(invalid("year", "Give the plan's year (2000–2100)."));
         }
@@ -598,7 +589,6 @@ impl CommitmentPlan {
                 ));
             }
             required(&f("responsible"), &c.responsible, "the responsible party")?;
-            check_free_text(&f("description"), &c.description)?;
             if c.responsible != JOINT && !is_party(&c.responsible) {
                 return Err(invalid(
                     f("responsible"),
@@ -632,9 +622,6 @@ impl CommitmentPlan {
                         ));
                     }
                 }
-            }
-            for (j, a) in c.activities.iter().enumerate() {
-                check_free_text(&format!("commitments[{i}].activities[{j}]"), &a.text)?;
             }
         }
         Ok(())
@@ -765,6 +752,7 @@ pub struct CitizenPromise {
 impl CitizenPromise {
     /// Checks it.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("area", &self.area, "the area the promise is for")?;
         if self.to < self.from {
             return Err(ValidationError::new(
@@ -784,13 +772,6 @@ impl CitizenPromise {
         }
         for (i, p) in self.promises.iter().enumerate() {
             required(&format!("promises[{i}].text"), &p.text, "the promise")?;
-            check_free_text(&format!("promises[{i}].text"), &p.text)?;
-            if let Some(f) = &p.follow_up {
-                check_free_text(&format!("promises[{i}].follow_up"), f)?;
-            }
-            for (j, a) in p.activities.iter().enumerate() {
-                check_free_text(&format!("promises[{i}].activities[{j}]"), &a.text)?;
-            }
         }
         Ok(())
     }
@@ -833,6 +814,7 @@ pub struct CommunicationPlan {
 impl CommunicationPlan {
     /// Checks it.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
         required("purpose", &self.purpose, "the plan's purpose")?;
         if self.key_messages.iter().all(|m| m.trim().is_empty()) {
             return Err(missing("key_messages", "at least one key message"));

@@ -2,7 +2,8 @@
 //!
 //! Sweden's bounding box ([`crate::in_sweden_extent`]) also holds the Baltic, Norway and half of
 //! Finland, so a typo in a coordinate column can land an incident in the sea and still pass.
-//! Imports therefore test every position against the union of the kommun polygons. The boundary
+//! Every incident position is therefore tested against the union of the kommun polygons
+//! ([`sweden_land`], called by `trygg_domain::NewIncident::validate`). The boundary
 //! is generalised (its coastline may be a few hundred metres off), so points just outside it
 //! are accepted within a tolerance.
 
@@ -52,6 +53,14 @@ pub fn kommun_interior_point(code: &str) -> Option<Wgs84> {
     let (_, _, mp) = sweden_kommuner().iter().find(|(c, _, _)| c == code)?;
     let [e, n] = mp.interior_point()?;
     Some(sweref99tm_to_wgs84(Sweref99Tm { n, e }))
+}
+
+/// Sweden's land ([`Land::sweden`]), built once: the one land check every channel into trygg
+/// uses (the domain's incident validation, and through it the API, EST reports, imports, the
+/// Polisen poller and the demo).
+pub fn sweden_land() -> &'static Land {
+    static LAND: std::sync::OnceLock<Land> = std::sync::OnceLock::new();
+    LAND.get_or_init(Land::sweden)
 }
 
 /// A land boundary for the sea/abroad check.

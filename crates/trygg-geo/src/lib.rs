@@ -12,5 +12,5 @@ pub mod polygon;
 
 pub use crs::{Sweref99Tm, Wgs84, in_sweden_extent, sweref99tm_to_wgs84, wgs84_to_sweref99tm};
 pub use index::AreaIndex;
-pub use land::{Land, kommun_interior_point, sweden_kommuner};
+pub use land::{DEFAULT_TOLERANCE_M, Land, kommun_interior_point, sweden_kommuner, sweden_land};
 pub use polygon::{GeometryError, MultiPolygon, Polygon, XyMetres};

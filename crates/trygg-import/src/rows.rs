@@ -5,16 +5,15 @@
 //! are read by the same rules and refused with the same messages.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
 
 use jiff::civil::Time;
 use trygg_domain::incident::{
     DESCRIPTION_MAX_CHARS, EXTERNAL_ID_MAX_CHARS, PLACE_MAX_CHARS, check_text,
 };
 use trygg_domain::{
-    Category, Channel, NewIncident, OrganisationId, Position, Precision, Taxonomy, Visibility,
+    Category, Channel, ErrorCode, NewIncident, OrganisationId, Position, Precision, Taxonomy,
+    Visibility,
 };
-use trygg_geo::Land;
 
 use crate::report::Location;
 use crate::when::{local_to_timestamp, parse_date_time, parse_instant, parse_time};
@@ -296,12 +295,6 @@ impl<'a> Row<'a> {
         let v = v.trim();
         self.values[f as usize] = if v.is_empty() { None } else { Some(v) };
     }
-}
-
-/// The land boundary used for the "in the sea / abroad" check, built once.
-pub(crate) fn land() -> &'static Land {
-    static LAND: OnceLock<Land> = OnceLock::new();
-    LAND.get_or_init(Land::sweden)
 }
 
 /// How the X/Y columns of a file are read, decided once from the first row with both.
@@ -587,17 +580,16 @@ fn position(
                 }
             }
         };
-        let p = p.map_err(|e| format!("{}/{}: {}", header(a), header(b), e.message))?;
-        if !land().contains(trygg_geo::Sweref99Tm { n: p.n, e: p.e }) {
-            return Err(format!(
-                "{}/{}: the position lat {:.5}, lon {:.5} is in the sea or outside Sweden; check the \
-                 coordinates (are they in the right columns and the right system?)",
-                header(a),
-                header(b),
-                p.lat,
-                p.lon
-            ));
-        }
+        // The one land check (also in `NewIncident::validate`), here to name the columns and
+        // suggest what may be wrong.
+        let p = p.and_then(|p| p.check_on_land().map(|()| p)).map_err(|e| {
+            let hint = if e.code == ErrorCode::OutsideSweden {
+                " Are the coordinates in the right columns and the right system?"
+            } else {
+                ""
+            };
+            format!("{}/{}: {}{hint}", header(a), header(b), e.message)
+        })?;
         return Ok(Some(p));
     }
     Ok(None)

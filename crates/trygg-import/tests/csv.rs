@@ -270,3 +270,23 @@ fn personal_identity_numbers_are_refused() {
     let e = err(text.as_bytes(), &opts());
     assert!(e.errors[0].message.contains("personnummer"), "{e}");
 }
+
+#[test]
+fn a_time_span_or_an_absurd_year_is_refused_with_a_sentence_not_a_panic() {
+    for (cell, says) in [
+        ("2024-03-01 9:30–10:00", "time span"),
+        ("2024-03-01 09:30-10:00", "time span"),
+        ("9999-12-31T23:59", "from 1970 to 2100"),
+        ("1899-01-01", "from 1970 to 2100"),
+    ] {
+        let text = format!("Datum;Kategori\n{cell};Klotter\n");
+        let e = err(text.as_bytes(), &opts());
+        assert_eq!(e.errors[0].at, Location::Line(2), "{e}");
+        assert!(e.errors[0].message.contains(says), "{cell}: {e}");
+    }
+    let e = err(
+        "Datum;Kategori\n1800-01-01T00:00:00Z;Klotter\n".as_bytes(),
+        &opts(),
+    );
+    assert!(e.errors[0].message.contains("from 1970 to 2100"), "{e}");
+}

@@ -308,6 +308,35 @@ pub async fn run_all(store: &dyn Store) {
         matches!(err, StoreError::NotFound { .. }),
         "unknown area: {err:?}"
     );
+    // A time more than a day ahead of the store's clock has not happened yet.
+    let mut ahead = good.clone();
+    ahead.occurred_from = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .unwrap();
+    for (k, write) in [
+        store
+            .create_incident(&actor, assigned(ahead.clone(), &[]))
+            .await
+            .map(|_| ()),
+        store
+            .write_incidents(
+                &actor,
+                vec![assigned(good.clone(), &[]), assigned(ahead, &[])],
+                BatchAudit::Each,
+            )
+            .await
+            .map(|_| ()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let err = write.unwrap_err();
+        let field = ["occurred_from", "incidents[1].occurred_from"][k];
+        assert!(
+            matches!(&err, StoreError::Invalid(e) if e.field == field && e.message.contains("more than a day ahead")),
+            "{err:?}"
+        );
+    }
     assert_eq!(
         count(
             store,

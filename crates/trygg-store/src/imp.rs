@@ -865,8 +865,9 @@ macro_rules! impl_store {
                     incidents: Vec<AssignedIncident>,
                     batch_audit: BatchAudit,
                 ) -> Result<WriteOutcome> {
+                    let checked_at = now();
                     for (k, a) in incidents.iter().enumerate() {
-                        a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
+                        a.incident.validate_at(checked_at).map_err(|e| sql::in_batch(k, e))?;
                     }
                     // A later version of the same external id in one batch wins: walk from the
                     // end and keep the first of each key. The incidents stay where they are; the
@@ -995,8 +996,8 @@ macro_rules! impl_store {
                 }
 
                 async fn create_incident(&self, actor: &Actor, incident: AssignedIncident) -> Result<Incident> {
-                    incident.incident.validate()?;
                     let at = now();
+                    incident.incident.validate_at(at)?;
                     let mut tx = self.begin_write().await?;
                     let ids = insert_incidents(&mut tx, &[&incident], at).await?;
                     let created = sql::incident_from_new(ids[0], &incident.incident, &incident.areas, at);
@@ -1047,10 +1048,10 @@ macro_rules! impl_store {
                             "A report needs at least one event.",
                         )));
                     }
-                    for (k, a) in report.incidents.iter().enumerate() {
-                        a.incident.validate().map_err(|e| sql::in_batch(k, e))?;
-                    }
                     let at = now();
+                    for (k, a) in report.incidents.iter().enumerate() {
+                        a.incident.validate_at(at).map_err(|e| sql::in_batch(k, e))?;
+                    }
                     let mut tx = self.begin_write().await?;
                     let id: i64 = ::sqlx::query_scalar(
                         "INSERT INTO reports (organisation_id, reporter_id, submitted_at) VALUES ($1, $2, $3) RETURNING id",

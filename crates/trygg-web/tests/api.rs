@@ -237,9 +237,19 @@ async fn bad_input_is_refused_and_nothing_is_stored() {
         audit.iter().all(|e| e.entity != "incident"),
         "no incident audit events either"
     );
-    // A Luhn-invalid number is not a personnummer and is accepted.
-    let (status, _) = app
+    // A dated number with a wrong check digit may be a mistyped personnummer: refused, saying
+    // how to write a case number; with its prefix, it is accepted.
+    let (status, err) = app
         .post(&with("description", json!("Ärende 811228-9875")))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("if it is a case number, write it with its prefix"),
+        "{message}"
+    );
+    let (status, _) = app
+        .post(&with("description", json!("Ärende KSN-811228-9875")))
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
