@@ -22,34 +22,13 @@ use trygg_domain::category::{POLISEN_UNMAPPED, PolisenType, polisen_type};
 use trygg_domain::incident::{DESCRIPTION_MAX_CHARS, check_text};
 use trygg_domain::{Channel, NewIncident, OrganisationId, Position, Precision, Visibility};
 
-use crate::kommuner::{self, Kommun};
+use crate::kommuner;
+pub use crate::report::PolisenMeta;
 use crate::report::{Errors, ImportBatch, ImportErrors, ImportSummary, Location};
 use crate::when::local_to_timestamp;
 
 /// Polisen's site, for the relative URLs in the feed.
 pub const POLISEN_BASE_URL: &str = "https://polisen.se";
-
-/// What the caller needs besides the incident to store a Polisen event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PolisenMeta {
-    /// Polisen's event id (also the incident's `external_id`).
-    pub id: i64,
-    /// The event type as Polisen wrote it ("Rån, försök").
-    pub event_type: String,
-    /// Absolute URL of the event's page.
-    pub url: String,
-    /// The kommun, from the location or, for county-only locations, from the title. `None`
-    /// when the event names only a county (or nothing).
-    pub kommun: Option<Kommun>,
-    /// The place as Polisen gave it (`location.name`): a kommun or a county.
-    pub location_name: String,
-    /// Publication time (`datetime`), not the incident time.
-    pub published_at: Timestamp,
-    /// The position as published (`location.gps`: the kommun's or county's centroid). The
-    /// incident's position differs from it only for county-only events with a kommun in the
-    /// title, which are placed inside that kommun.
-    pub feed_position: Position,
-}
 
 /// The organisation every event of Polisen's public feed is filed under, whoever imports it
 /// (poller, CLI, API, demo), so that the same event is always the same stored incident:

@@ -7,10 +7,34 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use jiff::Timestamp;
 use serde::Serialize;
-use trygg_domain::NewIncident;
+use trygg_domain::{NewIncident, Position};
 
-use crate::polisen::PolisenMeta;
+use crate::kommuner::Kommun;
+
+/// What the caller needs besides the incident to store a Polisen event (see
+/// [`crate::polisen`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PolisenMeta {
+    /// Polisen's event id (also the incident's `external_id`).
+    pub id: i64,
+    /// The event type as Polisen wrote it ("Rån, försök").
+    pub event_type: String,
+    /// Absolute URL of the event's page.
+    pub url: String,
+    /// The kommun, from the location or, for county-only locations, from the title. `None`
+    /// when the event names only a county (or nothing).
+    pub kommun: Option<Kommun>,
+    /// The place as Polisen gave it (`location.name`): a kommun or a county.
+    pub location_name: String,
+    /// Publication time (`datetime`), not the incident time.
+    pub published_at: Timestamp,
+    /// The position as published (`location.gps`: the kommun's or county's centroid). The
+    /// incident's position differs from it only for county-only events with a kommun in the
+    /// title, which are placed inside that kommun.
+    pub feed_position: Position,
+}
 
 /// At most this many row errors are listed; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 50;

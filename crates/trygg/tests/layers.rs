@@ -110,7 +110,10 @@ fn the_web_never_touches_the_store_handle() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../trygg-web/src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
-    assert!(files.len() > 20, "trygg-web's sources were not found at {src:?}");
+    assert!(
+        files.len() > 20,
+        "trygg-web's sources were not found at {src:?}"
+    );
     let mut found = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).expect("source file");
@@ -124,5 +127,103 @@ fn the_web_never_touches_the_store_handle() {
     assert!(
         found.is_empty(),
         "trygg-web calls the store directly; call a use case of trygg-app instead: {found:#?}"
+    );
+}
+
+/// The sibling modules a source file names (`super::x`, or `crate::…::x` where the path is the
+/// file's own directory), by file stem.
+fn sibling_refs(text: &str, dir_path: &[String], siblings: &BTreeSet<String>) -> BTreeSet<String> {
+    let code: String = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = BTreeSet::new();
+    let words: Vec<&str> = code
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .filter(|w| w.contains("::"))
+        .collect();
+    for w in words {
+        let parts: Vec<&str> = w.split("::").filter(|p| !p.is_empty()).collect();
+        let rest: &[&str] = match parts.first() {
+            Some(&"super") => &parts[1..],
+            Some(&"crate") if parts.len() > dir_path.len() => {
+                if parts[1..=dir_path.len()]
+                    .iter()
+                    .zip(dir_path)
+                    .all(|(a, b)| a == b)
+                {
+                    &parts[dir_path.len() + 1..]
+                } else {
+                    continue;
+                }
+            }
+            _ => continue,
+        };
+        if let Some(first) = rest.first()
+            && siblings.contains(*first)
+        {
+            out.insert((*first).to_string());
+        }
+    }
+    out
+}
+
+/// No two modules of one directory import each other (the circles #8 removed: trygg-import's
+/// `polisen` ⇄ `report`, trygg-web's `auth` ⇄ `session`, the cycle pages' `interventions` ⇄
+/// `problems`). What two siblings share lives in their parent.
+#[test]
+fn no_two_sibling_modules_import_each_other() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut circles = Vec::new();
+    for krate in std::fs::read_dir(&crates).expect("crates directory") {
+        let src = krate.expect("entry").path().join("src");
+        if !src.is_dir() {
+            continue;
+        }
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let mut dirs: BTreeMap<std::path::PathBuf, Vec<std::path::PathBuf>> = BTreeMap::new();
+        for f in files {
+            dirs.entry(f.parent().expect("parent").to_path_buf())
+                .or_default()
+                .push(f);
+        }
+        for (dir, files) in dirs {
+            let stem = |f: &std::path::Path| f.file_stem().unwrap().to_string_lossy().to_string();
+            let siblings: BTreeSet<String> = files
+                .iter()
+                .map(|f| stem(f))
+                .filter(|s| s != "mod" && s != "lib" && s != "main")
+                .collect();
+            let dir_path: Vec<String> = dir
+                .strip_prefix(&src)
+                .expect("under src")
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect();
+            let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for f in &files {
+                let s = stem(f);
+                if !siblings.contains(&s) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(f).expect("source");
+                let mut refs = sibling_refs(&text, &dir_path, &siblings);
+                refs.remove(&s);
+                edges.insert(s, refs);
+            }
+            for (a, refs) in &edges {
+                for b in refs {
+                    if a < b && edges.get(b).is_some_and(|r| r.contains(a)) {
+                        circles.push(format!("{}: {a} ⇄ {b}", dir.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "modules that import each other (move what they share into the parent): {circles:#?}"
     );
 }

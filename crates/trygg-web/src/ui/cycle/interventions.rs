@@ -21,9 +21,7 @@ use trygg_report::chart;
 
 use super::{
     Fields, FormError, Names, area_picker, change, date_opt, date_req, ids, invalid, notice,
-    number, org_select, png,
-    problems::{all, load},
-    require,
+    number, org_select, png, require, {all, load},
 };
 use crate::{
     AppState,

@@ -13,9 +13,7 @@ use trygg_app::Stored;
 use trygg_domain::cycle::{ActionStatus, Feedback, FocusPlace, Meeting, MeetingAction};
 
 use super::{
-    Fields, FormError, date_opt, date_req, invalid, notice,
-    problems::{all, load},
-    require,
+    Fields, FormError, date_opt, date_req, invalid, notice, require, {all, load},
 };
 use crate::{
     AppState,

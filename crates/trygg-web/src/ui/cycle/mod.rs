@@ -27,7 +27,7 @@ use super::{
     form::Fields,
 };
 use crate::AppState;
-use trygg_app::Principal;
+use trygg_app::{Principal, Stored};
 
 pub use problems::start_cards;
 
@@ -155,6 +155,28 @@ fn ids<T>(l: Lang, values: Vec<&str>, wrap: impl Fn(i64) -> T) -> Result<Vec<T>,
             })
         })
         .collect()
+}
+
+/// One record of the cycle as the user may read it (the policy's `read_cycle`), or the page
+/// that says why not.
+pub(super) async fn load<T: trygg_domain::cycle::Record>(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+) -> Result<Stored<T>, PageError> {
+    trygg_app::cycle::read::<T>(state, &me.user, id)
+        .await
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))
+}
+
+/// Every record of kind `T` the user may read.
+pub(super) async fn all<T: trygg_domain::cycle::Record>(
+    state: &AppState,
+    me: &SignedIn,
+) -> Result<Vec<Stored<T>>, PageError> {
+    trygg_app::cycle::read_all::<T>(state, &me.user)
+        .await
+        .map_err(|e| PageError::from_app(me.ctx.lang, e))
 }
 
 /// The organisations and areas, for names and pickers.

@@ -21,7 +21,7 @@ use trygg_report::chart;
 
 use super::{
     Fields, FormError, Names, area_picker, category_label, category_picker, date_opt, date_req,
-    ids, invalid, notice, org_picker, png, require,
+    ids, invalid, notice, org_picker, png, require, {all, load},
 };
 use crate::{
     AppState,
@@ -59,25 +59,6 @@ pub(super) fn status_label(l: Lang, s: ProblemStatus) -> &'static str {
 fn origin_label(l: Lang, o: OriginKind) -> &'static str {
     let en = ORIGINS.iter().find(|x| x.0 == o).map_or("", |x| x.2);
     l.t(o.label_sv(), en)
-}
-
-pub(super) async fn load<T: trygg_domain::cycle::Record>(
-    state: &AppState,
-    me: &SignedIn,
-    id: i64,
-) -> Result<Stored<T>, PageError> {
-    cycle::read::<T>(state, &me.user, id)
-        .await
-        .map_err(|e| PageError::from_app(me.ctx.lang, e))
-}
-
-pub(super) async fn all<T: trygg_domain::cycle::Record>(
-    state: &AppState,
-    me: &SignedIn,
-) -> Result<Vec<Stored<T>>, PageError> {
-    cycle::read_all::<T>(state, &me.user)
-        .await
-        .map_err(|e| PageError::from_app(me.ctx.lang, e))
 }
 
 // ---------------------------------------------------------------------------------------------
