@@ -164,18 +164,9 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// Percent-encodes a path for a query value.
+/// Percent-encodes a value for a query string (`application/x-www-form-urlencoded`).
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// A page that could not be shown: rendered as a page saying why, with the right status.
