@@ -22,6 +22,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/0002_sessions.sql"),
     ),
     (3, "cycle", include_str!("../migrations/0003_cycle.sql")),
+    (
+        4,
+        "record visibility",
+        include_str!("../migrations/0004_record_visibility.sql"),
+    ),
 ];
 
 /// trygg's store on PostgreSQL.

@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "incident key order",
         include_str!("../migrations/0004_incident_key_order.sql"),
     ),
+    (
+        5,
+        "record visibility",
+        include_str!("../migrations/0005_record_visibility.sql"),
+    ),
 ];
 
 /// trygg's store on SQLite.

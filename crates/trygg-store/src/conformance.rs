@@ -879,6 +879,7 @@ pub async fn check_records(store: &dyn Store, kommun: OrganisationId, polis: Org
             &actor,
             "problem",
             kommun,
+            Visibility::Shared,
             json!({"title": "Klotter", "n": 1}),
         )
         .await
@@ -889,10 +890,30 @@ pub async fn check_records(store: &dyn Store, kommun: OrganisationId, polis: Org
     );
     assert_eq!(a.created_by, "system:conformance");
     let b = store
-        .create_record(&actor, "meeting", polis, json!({"date": "2024-05-06"}))
+        .create_record(
+            &actor,
+            "meeting",
+            polis,
+            Visibility::Internal,
+            json!({"date": "2024-05-06"}),
+        )
         .await
         .unwrap();
     assert_ne!(a.id, b.id);
+    assert_eq!(
+        (a.visibility, b.visibility),
+        (Visibility::Shared, Visibility::Internal)
+    );
+    assert_eq!(
+        store
+            .get_record("meeting", b.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .meta,
+        b,
+        "an internal record reads back internal"
+    );
     let got = store
         .get_record("problem", a.id)
         .await
@@ -962,7 +983,13 @@ pub async fn check_records(store: &dyn Store, kommun: OrganisationId, polis: Org
 
     // A failed create leaves no row and no audit event.
     let orphan = store
-        .create_record(&actor, "problem", OrganisationId(999_999), json!({"x": 1}))
+        .create_record(
+            &actor,
+            "problem",
+            OrganisationId(999_999),
+            Visibility::Shared,
+            json!({"x": 1}),
+        )
         .await;
     assert!(
         matches!(orphan, Err(StoreError::NotFound { .. })),

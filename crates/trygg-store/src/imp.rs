@@ -400,7 +400,7 @@ macro_rules! impl_store {
             }
 
             const RECORD_COLUMNS: &str =
-                "id, kind, organisation_id, data, version, created_at, updated_at, created_by";
+                "id, kind, organisation_id, visibility, data, version, created_at, updated_at, created_by";
 
             fn micros(v: i64) -> Result<Timestamp> {
                 Timestamp::from_microsecond(v)
@@ -419,6 +419,12 @@ macro_rules! impl_store {
                         organisation_id: $crate::__private::trygg_domain::OrganisationId(
                             r.try_get("organisation_id")?,
                         ),
+                        visibility: {
+                            let v: String = r.try_get("visibility")?;
+                            $crate::__private::trygg_domain::Visibility::parse(&v).ok_or_else(|| {
+                                StoreError::Corrupt(format!("record {id}: visibility {v:?}"))
+                            })?
+                        },
                         version: r.try_get("version")?,
                         created_at: micros(r.try_get("created_at")?)?,
                         updated_at: micros(r.try_get("updated_at")?)?,
@@ -433,6 +439,7 @@ macro_rules! impl_store {
                 json!({
                     "version": r.meta.version,
                     "organisation_id": r.meta.organisation_id,
+                    "visibility": r.meta.visibility,
                     "data": r.data,
                 })
             }
@@ -1114,17 +1121,19 @@ macro_rules! impl_store {
                     actor: &Actor,
                     kind: &str,
                     organisation: $crate::__private::trygg_domain::OrganisationId,
+                    visibility: $crate::__private::trygg_domain::Visibility,
                     data: serde_json::Value,
                 ) -> Result<$crate::RecordMeta> {
                     let at = Timestamp::now();
                     let text = data.to_string();
                     let mut tx = self.begin_write().await?;
                     let id: i64 = ::sqlx::query_scalar(
-                        "INSERT INTO records (kind, organisation_id, data, version, created_at, updated_at, created_by) \
-                         VALUES ($1, $2, $3, 1, $4, $5, $6) RETURNING id",
+                        "INSERT INTO records (kind, organisation_id, visibility, data, version, created_at, updated_at, created_by) \
+                         VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
                     )
                     .bind(kind)
                     .bind(organisation.0)
+                    .bind(visibility.as_str())
                     .bind(&text)
                     .bind(at.as_microsecond())
                     .bind(at.as_microsecond())
@@ -1137,6 +1146,7 @@ macro_rules! impl_store {
                             kind: kind.to_string(),
                             id,
                             organisation_id: organisation,
+                            visibility,
                             version: 1,
                             created_at: micros(at.as_microsecond())?,
                             updated_at: micros(at.as_microsecond())?,

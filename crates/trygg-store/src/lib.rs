@@ -188,6 +188,8 @@ pub struct RecordMeta {
     pub id: i64,
     /// The organisation that owns it.
     pub organisation_id: OrganisationId,
+    /// Who reads it: the whole partnership (`shared`), or only the owner (`internal`).
+    pub visibility: trygg_domain::Visibility,
     /// 1 when created, one more with every update.
     pub version: i64,
     /// When it was created.
@@ -331,13 +333,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Audit events, newest first.
     async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>>;
 
-    /// Creates a record of `kind` owned by `organisation`, with an audit event (`create`,
-    /// entity = kind), in one transaction. An unknown organisation is `NotFound`.
+    /// Creates a record of `kind` owned by `organisation` and read as `visibility` says, with an
+    /// audit event (`create`, entity = kind), in one transaction. An unknown organisation is
+    /// `NotFound`.
     async fn create_record(
         &self,
         actor: &Actor,
         kind: &str,
         organisation: OrganisationId,
+        visibility: trygg_domain::Visibility,
         data: serde_json::Value,
     ) -> Result<RecordMeta>;
     /// Replaces a record's data if its version is still `expected_version` (optimistic

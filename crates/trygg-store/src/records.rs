@@ -1,11 +1,11 @@
 //! Typed access to the generic record store: `records::create::<Problem>(…)` validates the value
 //! with its [`Record`] rules, stores it under `T::KIND` and reads it back typed.
 //!
-//! The store itself keeps records as JSON (`records` table: kind, id, organisation, data,
+//! The store itself keeps records as JSON (`records` table: kind, id, organisation, visibility, data,
 //! version, times, creator), so a new kind needs a domain type and nothing in SQL.
 
 use serde::{Deserialize, Serialize};
-use trygg_domain::{Actor, OrganisationId, cycle::Record};
+use trygg_domain::{Actor, OrganisationId, Visibility, cycle::Record};
 
 use crate::{RecordMeta, Result, Store, StoreError, StoredRecord};
 
@@ -38,9 +38,20 @@ pub async fn create<T: Record + Clone>(
     organisation: OrganisationId,
     value: &T,
 ) -> Result<Stored<T>> {
+    create_as(store, actor, organisation, Visibility::Shared, value).await
+}
+
+/// Validates and creates a record with `visibility` (internal: read only by `organisation`).
+pub async fn create_as<T: Record + Clone>(
+    store: &dyn Store,
+    actor: &Actor,
+    organisation: OrganisationId,
+    visibility: Visibility,
+    value: &T,
+) -> Result<Stored<T>> {
     value.validate()?;
     let meta = store
-        .create_record(actor, T::KIND, organisation, encode(value)?)
+        .create_record(actor, T::KIND, organisation, visibility, encode(value)?)
         .await?;
     Ok(Stored {
         meta,

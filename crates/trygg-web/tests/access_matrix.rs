@@ -508,3 +508,144 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
     assert_eq!(e["approved"], Value::Null);
     let _ = Permission::ALL;
 }
+
+/// A record written `?visibility=internal` is the owner organisation's own: its members read
+/// it, every other organisation gets 404 on it and does not find it in lists; its cause
+/// analysis inherits the visibility. A visibility the API does not know is refused by name.
+#[tokio::test]
+async fn internal_records_are_read_by_their_organisation_only() {
+    let spawned = common::spawn(&[
+        (OWN, "analytiker@test", Role::Analyst),
+        (OWN, "samordnare@test", Role::Coordinator),
+        (OTHER, "analytiker@bo.test", Role::Analyst),
+    ])
+    .await;
+    let [own_analyst, own_coord, other_analyst] =
+        <[String; 3]>::try_from(spawned.tokens.clone()).unwrap();
+    let http = reqwest::Client::new();
+    let call = |method: Method, path: String, token: String, body: Option<Value>| {
+        let (http, spawned) = (&http, &spawned);
+        async move { spawned.call(http, method, &path, &token, body).await }
+    };
+    spawned
+        .state
+        .ingest
+        .import_areas(
+            &Actor::system("test"),
+            vec![common::square("Gottsunda", "G", 17.60)],
+        )
+        .await
+        .unwrap();
+    let area = spawned.store.list_areas().await.unwrap()[0].id.0;
+    let own = spawned.orgs[OWN].0;
+    let problem = |title: &str| {
+        json!({
+            "title": title, "description": "Klotter kvällstid.",
+            "definition": {"categories": ["skadegorelse"], "areas": [area], "from": "2024-01-01"},
+            "origin": {"kind": "hot_spot"}, "status": "active", "owners": [own]
+        })
+    };
+    let (s, v) = call(
+        Method::POST,
+        "/problems?visibility=secret".into(),
+        own_analyst.clone(),
+        Some(problem("Fel")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v.to_string().contains("internal"), "{v}");
+
+    let (s, shared) = call(
+        Method::POST,
+        "/problems".into(),
+        own_analyst.clone(),
+        Some(problem("Delat problem")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{shared}");
+    let (s, internal) = call(
+        Method::POST,
+        "/problems?visibility=internal".into(),
+        own_analyst.clone(),
+        Some(problem("Internt problem")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{internal}");
+    let pid = internal["id"].as_i64().unwrap();
+    let analysis = json!({"triangle": {"place": "Entrén"}, "perspectives": {},
+        "hypotheses": [{"key": "H1", "text": "Mörkret skyddar", "evidence": []}], "conclusion": "Belysning."});
+    let (s, a) = call(
+        Method::PUT,
+        format!("/problems/{pid}/analysis"),
+        own_analyst.clone(),
+        Some(json!({"version": 0, "data": analysis})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let (s, i) = call(
+        Method::POST,
+        "/interventions?visibility=internal".into(),
+        own_coord.clone(),
+        Some(json!({
+            "title": "Intern insats", "problem_ids": [pid],
+            "hypotheses": [{"problem_id": pid, "key": "H1"}],
+            "method": {"kind": "situational", "techniques": ["natural-surveillance"]},
+            "responsible": {"organisation_id": own, "unit": "Trygghet"}, "resources": [],
+            "start": "2024-03-01", "status": "ongoing", "treated_areas": [area]
+        })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{i}");
+    let iid = i["id"].as_i64().unwrap();
+
+    for path in [
+        format!("/problems/{pid}"),
+        format!("/problems/{pid}/analysis"),
+        format!("/interventions/{iid}"),
+    ] {
+        let (s, v) = call(Method::GET, path.clone(), own_coord.clone(), None).await;
+        assert_eq!(s, StatusCode::OK, "{path}: {v}");
+        let (s, v) = call(Method::GET, path.clone(), other_analyst.clone(), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {v}");
+    }
+    let titles = |v: &Value| -> Vec<String> {
+        let items = v.get("items").unwrap_or(v);
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                x["data"]["title"]
+                    .as_str()
+                    .or(x["title"].as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    let (_, mine) = call(Method::GET, "/problems".into(), own_coord.clone(), None).await;
+    let (_, theirs) = call(Method::GET, "/problems".into(), other_analyst.clone(), None).await;
+    assert!(
+        titles(&mine).contains(&"Internt problem".to_string()),
+        "{mine}"
+    );
+    assert!(
+        titles(&theirs).contains(&"Delat problem".to_string()),
+        "{theirs}"
+    );
+    assert!(
+        !titles(&theirs).contains(&"Internt problem".to_string()),
+        "{theirs}"
+    );
+    let (_, theirs) = call(
+        Method::GET,
+        "/interventions".into(),
+        other_analyst.clone(),
+        None,
+    )
+    .await;
+    assert!(
+        !titles(&theirs).contains(&"Intern insats".to_string()),
+        "{theirs}"
+    );
+}

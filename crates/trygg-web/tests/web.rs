@@ -404,7 +404,10 @@ async fn an_expired_session_asks_to_sign_in_again() {
         .to_str()
         .unwrap()
         .to_string();
-    assert!(to.starts_with("/login?expired=1&next=/rapportera"), "{to}");
+    assert!(
+        to.starts_with("/login?expired=1&next=%2Frapportera"),
+        "{to}"
+    );
     let (status, page) = app.get(&b, &to).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("Din session har gått ut"));

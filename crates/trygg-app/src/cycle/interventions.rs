@@ -1,13 +1,14 @@
 //! Interventions (insatser) and their follow-up.
 
 use serde_json::{Value, json};
+use trygg_domain::Visibility;
 use trygg_domain::{
     Area, AreaId, ErrorCode, Permission, Scope, ValidationError,
     cycle::{FollowUp, Intervention, Problem, Record},
 };
 use trygg_store::records::{self, Stored};
 
-use super::{check_areas, check_owner, create, find_analysis, load};
+use super::{check_areas, check_owner, create, find_analysis, get_visible, load, visible};
 use crate::{App, AppError, Principal, followup};
 
 /// Every intervention (needs [`Permission::ReadCycle`]).
@@ -16,16 +17,13 @@ pub async fn interventions(
     who: &Principal,
 ) -> Result<Vec<Stored<Intervention>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(records::list::<Intervention>(app.store.as_ref()).await?)
+    Ok(visible::<Intervention>(app, who).await?)
 }
 
 async fn check_intervention(app: &App, who: &Principal, i: &Intervention) -> Result<(), AppError> {
     i.validate()?;
     for (k, p) in i.problem_ids.iter().enumerate() {
-        if records::get::<Problem>(app.store.as_ref(), *p)
-            .await?
-            .is_none()
-        {
+        if get_visible::<Problem>(app, who, *p).await?.is_none() {
             return Err(AppError::invalid(
                 format!("problem_ids[{k}]"),
                 format!("Problem {p} does not exist."),
@@ -73,11 +71,12 @@ pub async fn save_intervention(
     app: &App,
     who: &Principal,
     existing: Option<(i64, i64)>,
+    visibility: Visibility,
     i: &Intervention,
 ) -> Result<Stored<Intervention>, AppError> {
     who.check(Permission::WriteIntervention)?;
     if let Some((id, _)) = existing {
-        let old = load::<Intervention>(app, id, "Intervention").await?;
+        let old = load::<Intervention>(app, who, id, "Intervention").await?;
         check_owner(
             app,
             who,
@@ -89,7 +88,7 @@ pub async fn save_intervention(
     }
     check_intervention(app, who, i).await?;
     match existing {
-        None => create(app, who, i).await,
+        None => create(app, who, visibility, i).await,
         Some((id, version)) => {
             Ok(records::update(app.store.as_ref(), &who.actor(), id, version, i).await?)
         }
@@ -99,7 +98,7 @@ pub async fn save_intervention(
 /// One intervention with its resource totals and its approved follow-up's id.
 pub async fn intervention(app: &App, who: &Principal, id: i64) -> Result<Value, AppError> {
     who.check(Permission::ReadCycle)?;
-    let i = load::<Intervention>(app, id, "Intervention").await?;
+    let i = load::<Intervention>(app, who, id, "Intervention").await?;
     let mut v = serde_json::to_value(&i).map_err(|e| AppError::Internal(e.to_string()))?;
     let r = &i.data.resources;
     v["resources_total"] = json!({
@@ -119,7 +118,7 @@ pub async fn find_follow_up(
     intervention: i64,
 ) -> Result<Option<Stored<FollowUp>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(records::list::<FollowUp>(app.store.as_ref())
+    Ok(visible::<FollowUp>(app, who)
         .await?
         .into_iter()
         .find(|f| f.data.intervention_id == intervention))
@@ -154,7 +153,7 @@ pub async fn evaluate(
     let mut categories = Vec::new();
     let mut problem_areas = Vec::new();
     for p in &i.problem_ids {
-        if let Some(p) = records::get::<Problem>(app.store.as_ref(), *p).await? {
+        if let Some(p) = get_visible::<Problem>(app, who, *p).await? {
             categories.extend(p.data.definition.category_codes());
             problem_areas.extend(p.data.definition.areas.iter().copied());
         }
@@ -217,7 +216,7 @@ pub async fn evaluation(
     overrides: &EvaluationOverrides,
 ) -> Result<Value, AppError> {
     who.check(Permission::ReadCycle)?;
-    let i = load::<Intervention>(app, id, "Intervention").await?;
+    let i = load::<Intervention>(app, who, id, "Intervention").await?;
     let (result, suggestions) = evaluate(app, who, &i.data, overrides).await?;
     let approved = find_follow_up(app, who, id).await?;
     let mut live = serde_json::to_value(&result).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -246,7 +245,7 @@ pub async fn approve_follow_up(
     comment: String,
 ) -> Result<(bool, Stored<FollowUp>), AppError> {
     who.check(Permission::ApproveFollowUp)?;
-    let i = load::<Intervention>(app, id, "Intervention").await?;
+    let i = load::<Intervention>(app, who, id, "Intervention").await?;
     check_owner(
         app,
         who,
@@ -290,7 +289,14 @@ pub async fn approve_follow_up(
         // The follow-up belongs with its intervention.
         None => (
             true,
-            records::create(store, &who.actor(), i.meta.organisation_id, &follow_up).await?,
+            records::create_as(
+                store,
+                &who.actor(),
+                i.meta.organisation_id,
+                i.meta.visibility,
+                &follow_up,
+            )
+            .await?,
         ),
     })
 }

@@ -3,13 +3,14 @@
 use jiff::Span;
 use serde_json::{Value, json};
 use trygg_analysis::snapshot::{Granularity, PeriodKey};
+use trygg_domain::Visibility;
 use trygg_domain::{
     IncidentFilter, Permission, Taxonomy,
     cycle::{Meeting, Record},
 };
 use trygg_store::records::{self, Stored};
 
-use super::{check_owner, create, load};
+use super::{check_owner, create, load, visible};
 use crate::{App, AppError, Principal};
 
 /// The generated lägesbild of a week: counts per category group that week, the week before,
@@ -92,7 +93,7 @@ fn newest_first(items: &mut [Stored<Meeting>]) {
 /// Every meeting, newest first (needs [`Permission::ReadCycle`]).
 pub async fn meetings(app: &App, who: &Principal) -> Result<Vec<Stored<Meeting>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    let mut items = records::list::<Meeting>(app.store.as_ref()).await?;
+    let mut items = visible::<Meeting>(app, who).await?;
     newest_first(&mut items);
     Ok(items)
 }
@@ -105,7 +106,7 @@ pub async fn meeting(
     with_briefing: bool,
 ) -> Result<(Stored<Meeting>, Value), AppError> {
     who.check(Permission::ReadCycle)?;
-    let m = load::<Meeting>(app, id, "Meeting").await?;
+    let m = load::<Meeting>(app, who, id, "Meeting").await?;
     let b = if with_briefing {
         briefing(app, who, m.data.briefing_week())
     } else {
@@ -119,12 +120,13 @@ pub async fn meeting(
 pub async fn create_meeting(
     app: &App,
     who: &Principal,
+    visibility: Visibility,
     mut m: Meeting,
 ) -> Result<(Stored<Meeting>, usize), AppError> {
     who.check(Permission::WriteMeeting)?;
     m.validate()?;
     m.assign_action_keys();
-    let previous = records::list::<Meeting>(app.store.as_ref())
+    let previous = visible::<Meeting>(app, who)
         .await?
         .into_iter()
         .filter(|p| p.data.date < m.date)
@@ -135,7 +137,7 @@ pub async fn create_meeting(
                 .then(a.meta.id.cmp(&b.meta.id))
         });
     let carried = previous.map_or(0, |p| m.carry_over_from(p.meta.id, &p.data));
-    Ok((create(app, who, &m).await?, carried))
+    Ok((create(app, who, visibility, &m).await?, carried))
 }
 
 /// Checks and writes a changed meeting of one's own organisation (`version`: the one read).
@@ -147,7 +149,7 @@ pub async fn save_meeting(
     mut data: Meeting,
 ) -> Result<Stored<Meeting>, AppError> {
     who.check(Permission::WriteMeeting)?;
-    let old = load::<Meeting>(app, id, "Meeting").await?;
+    let old = load::<Meeting>(app, who, id, "Meeting").await?;
     check_owner(
         app,
         who,
@@ -188,7 +190,7 @@ pub async fn feedback(app: &App, who: &Principal) -> Result<Vec<FeedbackItem>, A
     } else {
         Some(crate::incidents::own_filed(app, who).await?)
     };
-    let mut meetings = records::list::<Meeting>(app.store.as_ref()).await?;
+    let mut meetings = visible::<Meeting>(app, who).await?;
     newest_first(&mut meetings);
     Ok(meetings
         .iter()

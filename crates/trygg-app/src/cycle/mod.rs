@@ -6,6 +6,10 @@
 //! record belongs to the principal's organisation (the refusal names the owner). Records are
 //! stored in the generic record store, versioned: a change carries the version read, and a
 //! stale one is a conflict.
+//!
+//! A record is read by the whole partnership (`shared`) or only by its own organisation
+//! (`internal`), chosen when it is created; a cause analysis and a follow-up read as their
+//! problem and intervention do. To everyone else an internal record does not exist (404).
 
 mod alerts;
 mod interventions;
@@ -23,7 +27,8 @@ pub use problems::{
 };
 
 use trygg_domain::{
-    AreaId, ErrorCode, OrganisationId, Permission, ValidationError, cycle::Record, policy,
+    AreaId, ErrorCode, OrganisationId, Permission, ValidationError, Visibility, cycle::Record,
+    policy,
 };
 use trygg_store::records::{self, Stored};
 
@@ -46,32 +51,76 @@ pub(crate) async fn check_owner(
         .map_err(AppError::Forbidden)
 }
 
-/// A record by id, or "does not exist".
-pub(crate) async fn load<T: Record>(app: &App, id: i64, what: &str) -> Result<Stored<T>, AppError> {
-    records::get::<T>(app.store.as_ref(), id)
+/// Whether the principal reads this record: a shared one, or an internal one of their own
+/// organisation.
+pub(crate) fn visible_to<T>(who: &Principal, r: &Stored<T>) -> bool {
+    r.meta.visibility == Visibility::Shared || r.meta.organisation_id == who.organisation()
+}
+
+/// A record by id the principal reads, or "does not exist" (an internal record of another
+/// organisation does not exist for them).
+pub(crate) async fn load<T: Record>(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    what: &str,
+) -> Result<Stored<T>, AppError> {
+    get_visible::<T>(app, who, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{what} {id} does not exist.")))
 }
 
-/// One record of the cycle's kind `T` (needs [`Permission::ReadCycle`]).
+/// A record by id, if it exists and the principal reads it.
+pub(crate) async fn get_visible<T: Record>(
+    app: &App,
+    who: &Principal,
+    id: i64,
+) -> Result<Option<Stored<T>>, AppError> {
+    Ok(records::get::<T>(app.store.as_ref(), id)
+        .await?
+        .filter(|r| visible_to(who, r)))
+}
+
+/// Every record of kind `T` the principal reads.
+pub(crate) async fn visible<T: Record>(
+    app: &App,
+    who: &Principal,
+) -> Result<Vec<Stored<T>>, AppError> {
+    Ok(records::list::<T>(app.store.as_ref())
+        .await?
+        .into_iter()
+        .filter(|r| visible_to(who, r))
+        .collect())
+}
+
+/// One record of the cycle's kind `T` (needs [`Permission::ReadCycle`]; an internal record
+/// only for its own organisation).
 pub async fn read<T: Record>(app: &App, who: &Principal, id: i64) -> Result<Stored<T>, AppError> {
     who.check(Permission::ReadCycle)?;
-    load::<T>(app, id, T::KIND).await
+    load::<T>(app, who, id, T::KIND).await
 }
 
-/// Every record of the cycle's kind `T` (needs [`Permission::ReadCycle`]).
+/// Every record of the cycle's kind `T` the principal reads (needs [`Permission::ReadCycle`]).
 pub async fn read_all<T: Record>(app: &App, who: &Principal) -> Result<Vec<Stored<T>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(records::list::<T>(app.store.as_ref()).await?)
+    visible::<T>(app, who).await
 }
 
-/// Creates a record owned by the principal's organisation.
+/// Creates a record owned by the principal's organisation, read as `visibility` says.
 pub(crate) async fn create<T: Record + Clone>(
     app: &App,
     who: &Principal,
+    visibility: Visibility,
     value: &T,
 ) -> Result<Stored<T>, AppError> {
-    Ok(records::create(app.store.as_ref(), &who.actor(), who.organisation(), value).await?)
+    Ok(records::create_as(
+        app.store.as_ref(),
+        &who.actor(),
+        who.organisation(),
+        visibility,
+        value,
+    )
+    .await?)
 }
 
 /// Checks that every id of `ids` names a stored area.

@@ -5,19 +5,20 @@ use trygg_analysis::{
     IndexSet,
     snapshot::{Granularity, PeriodKey},
 };
+use trygg_domain::Visibility;
 use trygg_domain::{
     IncidentFilter, Permission,
     cycle::{CauseAnalysis, Intervention, Problem, ProblemDefinition, Record},
 };
 use trygg_store::records::{self, Stored};
 
-use super::{check_areas, check_owner, create, load};
+use super::{check_areas, check_owner, create, load, visible};
 use crate::{App, AppError, Principal};
 
 /// Every problem (needs [`Permission::ReadCycle`]).
 pub async fn problems(app: &App, who: &Principal) -> Result<Vec<Stored<Problem>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(records::list::<Problem>(app.store.as_ref()).await?)
+    Ok(visible::<Problem>(app, who).await?)
 }
 
 /// Live size of a problem: the count in its definition and the monthly trend, in the reader's
@@ -85,17 +86,19 @@ pub fn problem_size(app: &App, who: &Principal, d: &ProblemDefinition) -> Value 
     })
 }
 
-/// Checks and writes a problem (new, or `(id, version read)`). A change needs the problem to
+/// Checks and writes a problem (new, read as `visibility` says; or `(id, version read)`, which
+/// keeps the visibility it was created with). A change needs the problem to
 /// be the principal's organisation's (its owner, or one of its `owners`).
 pub async fn save_problem(
     app: &App,
     who: &Principal,
     existing: Option<(i64, i64)>,
+    visibility: Visibility,
     p: &Problem,
 ) -> Result<Stored<Problem>, AppError> {
     who.check(Permission::WriteProblem)?;
     if let Some((id, _)) = existing {
-        let old = load::<Problem>(app, id, "Problem").await?;
+        let old = load::<Problem>(app, who, id, "Problem").await?;
         if !old.data.owners.contains(&who.organisation()) {
             check_owner(
                 app,
@@ -110,7 +113,7 @@ pub async fn save_problem(
     p.validate()?;
     check_areas(app, "definition.areas", &p.definition.areas).await?;
     match existing {
-        None => create(app, who, p).await,
+        None => create(app, who, visibility, p).await,
         Some((id, version)) => {
             Ok(records::update(app.store.as_ref(), &who.actor(), id, version, p).await?)
         }
@@ -120,11 +123,11 @@ pub async fn save_problem(
 /// One problem with its live size, its interventions and its cause analysis' id.
 pub async fn problem(app: &App, who: &Principal, id: i64) -> Result<Value, AppError> {
     who.check(Permission::ReadCycle)?;
-    let p = load::<Problem>(app, id, "Problem").await?;
+    let p = load::<Problem>(app, who, id, "Problem").await?;
     let size = problem_size(app, who, &p.data.definition);
     let mut v = serde_json::to_value(&p).map_err(|e| AppError::Internal(e.to_string()))?;
     v["computed"] = size;
-    let interventions: Vec<i64> = records::list::<Intervention>(app.store.as_ref())
+    let interventions: Vec<i64> = visible::<Intervention>(app, who)
         .await?
         .into_iter()
         .filter(|i| i.data.problem_ids.contains(&id))
@@ -142,7 +145,7 @@ pub async fn find_analysis(
     problem: i64,
 ) -> Result<Option<Stored<CauseAnalysis>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(records::list::<CauseAnalysis>(app.store.as_ref())
+    Ok(visible::<CauseAnalysis>(app, who)
         .await?
         .into_iter()
         .find(|a| a.data.problem_id == problem))
@@ -155,7 +158,7 @@ pub async fn analysis(
     id: i64,
 ) -> Result<Stored<CauseAnalysis>, AppError> {
     who.check(Permission::ReadCycle)?;
-    load::<Problem>(app, id, "Problem").await?;
+    load::<Problem>(app, who, id, "Problem").await?;
     find_analysis(app, who, id).await?.ok_or_else(|| {
         AppError::NotFound(format!(
             "Problem {id} has no cause analysis yet. Write one with PUT /api/v1/problems/{id}/analysis and version 0."
@@ -174,7 +177,7 @@ pub async fn save_analysis(
 ) -> Result<(bool, Stored<CauseAnalysis>), AppError> {
     who.check(Permission::WriteProblem)?;
     let id = analysis.problem_id;
-    let problem = load::<Problem>(app, id, "Problem").await?;
+    let problem = load::<Problem>(app, who, id, "Problem").await?;
     if !problem.data.owners.contains(&who.organisation()) {
         check_owner(
             app,
@@ -188,7 +191,10 @@ pub async fn save_analysis(
     analysis.validate()?;
     let store = app.store.as_ref();
     match find_analysis(app, who, id).await? {
-        None if version == 0 => Ok((true, create(app, who, analysis).await?)),
+        None if version == 0 => Ok((
+            true,
+            create(app, who, problem.meta.visibility, analysis).await?,
+        )),
         None => Err(AppError::Conflict(format!(
             "Problem {id} has no cause analysis (version 0), but you sent version {version}. Reload it."
         ))),

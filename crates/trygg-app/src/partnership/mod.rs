@@ -152,11 +152,17 @@ pub async fn commitments(store: &dyn Store) -> Result<Vec<CommitmentRef>, StoreE
 
 /// The plans with every commitment's interventions completed from the interventions'
 /// `commitment_ref` (the link can be made from either side), and the interventions linked.
+/// Internal interventions are left out: a plan is the partnership's.
 pub async fn linked(
     store: &dyn Store,
     mut plans: Vec<CommitmentPlan>,
 ) -> Result<(Vec<CommitmentPlan>, Vec<Stored<Intervention>>), StoreError> {
-    let all = records::list::<Intervention>(store).await?;
+    // The partnership's plans and reports count only what the whole partnership reads.
+    let all: Vec<_> = records::list::<Intervention>(store)
+        .await?
+        .into_iter()
+        .filter(|i| i.meta.visibility == trygg_domain::Visibility::Shared)
+        .collect();
     for c in plans.iter_mut().flat_map(|p| &mut p.commitments) {
         for i in &all {
             let id = i.meta.id.to_string();

@@ -20,7 +20,7 @@ use trygg_app::{
     cycle::{self, AlertQuery, EvaluationOverrides},
 };
 use trygg_domain::{
-    AreaId,
+    AreaId, Visibility,
     cycle::{CauseAnalysis, FollowUp, Intervention, Meeting, Problem},
 };
 
@@ -94,13 +94,40 @@ async fn list_problems(
     ))
 }
 
+/// `?visibility=shared|internal` of a new record (default shared).
+#[derive(Debug, Default, serde::Deserialize)]
+struct NewRecord {
+    visibility: Option<String>,
+}
+
+fn visibility(
+    q: Result<Query<NewRecord>, axum::extract::rejection::QueryRejection>,
+) -> Result<Visibility, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::param("query", e.body_text()))?;
+    match q.visibility.as_deref() {
+        None | Some("") => Ok(Visibility::Shared),
+        Some(v) => Visibility::parse(v).ok_or_else(|| {
+            ApiError::param(
+                "visibility",
+                format!(
+                    "Unknown visibility {v:?}: use shared (the whole partnership reads it) or internal (only your organisation)."
+                ),
+            )
+        }),
+    }
+}
+
+type NewRecordQuery = Result<Query<NewRecord>, axum::extract::rejection::QueryRejection>;
+
 async fn create_problem(
     State(state): State<AppState>,
     caller: Caller,
+    q: NewRecordQuery,
     b: Result<Json<Problem>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<Problem>>), ApiError> {
+    let v = visibility(q)?;
     let p = body(b)?;
-    let stored = cycle::save_problem(&state, caller.principal(), None, &p).await?;
+    let stored = cycle::save_problem(&state, caller.principal(), None, v, &p).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -121,7 +148,14 @@ async fn put_problem(
     let v = body(b)?;
     let who = caller.principal();
     Ok(Json(
-        cycle::save_problem(&state, who, Some((id, v.version)), &v.data).await?,
+        cycle::save_problem(
+            &state,
+            who,
+            Some((id, v.version)),
+            Visibility::Shared,
+            &v.data,
+        )
+        .await?,
     ))
 }
 
@@ -168,10 +202,12 @@ async fn list_interventions(
 async fn create_intervention(
     State(state): State<AppState>,
     caller: Caller,
+    q: NewRecordQuery,
     b: Result<Json<Intervention>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Stored<Intervention>>), ApiError> {
+    let v = visibility(q)?;
     let i = body(b)?;
-    let stored = cycle::save_intervention(&state, caller.principal(), None, &i).await?;
+    let stored = cycle::save_intervention(&state, caller.principal(), None, v, &i).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -194,7 +230,14 @@ async fn put_intervention(
     let v = body(b)?;
     let who = caller.principal();
     Ok(Json(
-        cycle::save_intervention(&state, who, Some((id, v.version)), &v.data).await?,
+        cycle::save_intervention(
+            &state,
+            who,
+            Some((id, v.version)),
+            Visibility::Shared,
+            &v.data,
+        )
+        .await?,
     ))
 }
 
@@ -272,10 +315,12 @@ async fn list_meetings(
 async fn create_meeting(
     State(state): State<AppState>,
     caller: Caller,
+    q: NewRecordQuery,
     b: Result<Json<Meeting>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let v = visibility(q)?;
     let m = body(b)?;
-    let (stored, carried) = cycle::create_meeting(&state, caller.principal(), m).await?;
+    let (stored, carried) = cycle::create_meeting(&state, caller.principal(), v, m).await?;
     let mut v = serde_json::to_value(&stored).map_err(|e| ApiError::Internal(e.to_string()))?;
     v["carried_over"] = json!(carried);
     Ok((StatusCode::CREATED, Json(v)))
@@ -339,6 +384,6 @@ async fn alert_to_problem(
 ) -> Result<(StatusCode, Json<Stored<Problem>>), ApiError> {
     let who = caller.principal();
     let problem = cycle::alert_problem(&state, who, &key).await?;
-    let stored = cycle::save_problem(&state, who, None, &problem).await?;
+    let stored = cycle::save_problem(&state, who, None, Visibility::Shared, &problem).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }

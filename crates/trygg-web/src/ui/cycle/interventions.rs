@@ -20,8 +20,8 @@ use trygg_domain::{
 use trygg_report::chart;
 
 use super::{
-    Fields, FormError, Names, area_picker, change, date_opt, date_req, ids, invalid, notice,
-    number, org_select, png, require, {all, load},
+    Fields, FormError, Names, area_picker, change, chosen_visibility, date_opt, date_req, ids,
+    invalid, notice, number, org_select, png, require, visibility_picker, {all, load},
 };
 use crate::{
     AppState,
@@ -423,6 +423,7 @@ fn intervention_form(
                     (area_picker(names, "control", f))
                 }
                 fieldset { legend { (l.t("Buffertzon (för förflyttning)", "Buffer zone (for displacement)")) } (area_picker(names, "buffer", f)) }
+                @if action.ends_with("/ny") { (visibility_picker(l, f)) }
                 button.primary type="submit" { (l.t("Spara insatsen", "Save the intervention")) }
             }
         },
@@ -473,8 +474,14 @@ async fn save(
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let error = match parse_intervention(l, &f) {
         Ok(i) => {
-            match cycle::save_intervention(state, &me.user, existing.map(|id| (id, version)), &i)
-                .await
+            match cycle::save_intervention(
+                state,
+                &me.user,
+                existing.map(|id| (id, version)),
+                chosen_visibility(&f),
+                &i,
+            )
+            .await
             {
                 Ok(s) => {
                     return Ok(Redirect::to(&format!("/insatser/{}", s.meta.id)).into_response());

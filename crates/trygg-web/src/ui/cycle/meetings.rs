@@ -13,7 +13,8 @@ use trygg_app::Stored;
 use trygg_domain::cycle::{ActionStatus, Feedback, FocusPlace, Meeting, MeetingAction};
 
 use super::{
-    Fields, FormError, date_opt, date_req, invalid, notice, require, {all, load},
+    Fields, FormError, chosen_visibility, date_opt, date_req, invalid, notice, require,
+    visibility_picker, {all, load},
 };
 use crate::{
     AppState,
@@ -252,6 +253,7 @@ async fn meeting_form(
                     }
                 }
                 label { (l.t("Återkoppling till rapportörerna (en per rad; syns under Mina rapporter)", "Feedback to the reporters (one per line; shown under My reports)")) textarea name="feedback" rows="3" { (f.get("feedback")) } }
+                (visibility_picker(l, f))
                 button.primary type="submit" { (l.t("Spara mötet", "Save the meeting")) }
             }
         },
@@ -278,7 +280,7 @@ pub(crate) async fn create(
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let error = match parse_meeting(l, &f) {
-        Ok(m) => match cycle::create_meeting(&state, &me.user, m).await {
+        Ok(m) => match cycle::create_meeting(&state, &me.user, chosen_visibility(&f), m).await {
             Ok((s, _)) => return Ok(Redirect::to(&format!("/moten/{}", s.meta.id)).into_response()),
             Err(e) => FormError::from_app(l, e)?,
         },

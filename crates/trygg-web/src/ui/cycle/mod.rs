@@ -19,7 +19,7 @@ use axum::{
 };
 use jiff::civil::Date;
 use maud::{Markup, html};
-use trygg_domain::{Area, AreaId, AreaKind, Organisation, OrganisationId, Taxonomy};
+use trygg_domain::{Area, AreaId, AreaKind, Organisation, OrganisationId, Taxonomy, Visibility};
 
 use super::{
     Lang,
@@ -255,6 +255,23 @@ fn org_picker(names: &Names, name: &str, f: &Fields) -> Markup {
         @for o in &names.orgs {
             @let id = o.id.0.to_string();
             label.check { input type="checkbox" name=(name) value=(id) checked[f.has(name, &id)]; " " (o.name) }
+        }
+    }
+}
+
+/// The visibility a new record's form chose (`visibility`; shared unless it says internal).
+fn chosen_visibility(f: &Fields) -> Visibility {
+    Visibility::parse(f.get("visibility")).unwrap_or(Visibility::Shared)
+}
+
+/// Who reads a new record: the whole partnership, or only the writer's organisation.
+fn visibility_picker(l: Lang, f: &Fields) -> Markup {
+    let internal = chosen_visibility(f) == Visibility::Internal;
+    html! {
+        fieldset {
+            legend { (l.t("Vem läser det", "Who reads it")) }
+            label.check { input type="radio" name="visibility" value="shared" checked[!internal]; " " (l.t("Hela samverkan", "The whole partnership")) }
+            label.check { input type="radio" name="visibility" value="internal" checked[internal]; " " (l.t("Bara min organisation (internt)", "Only my organisation (internal)")) }
         }
     }
 }

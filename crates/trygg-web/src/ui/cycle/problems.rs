@@ -11,7 +11,7 @@ use axum::{
 use maud::{Markup, html};
 use trygg_app::Stored;
 use trygg_domain::{
-    AreaId, IncidentId, OrganisationId, User,
+    AreaId, IncidentId, OrganisationId, User, Visibility,
     cycle::{
         CauseAnalysis, Evidence, Hypothesis, Intervention, InterventionStatus, Meeting, Origin,
         OriginKind, Perspectives, Problem, ProblemDefinition, ProblemStatus, Triangle,
@@ -20,8 +20,9 @@ use trygg_domain::{
 use trygg_report::chart;
 
 use super::{
-    Fields, FormError, Names, area_picker, category_label, category_picker, date_opt, date_req,
-    ids, invalid, notice, org_picker, png, require, {all, load},
+    Fields, FormError, Names, area_picker, category_label, category_picker, chosen_visibility,
+    date_opt, date_req, ids, invalid, notice, org_picker, png, require, visibility_picker,
+    {all, load},
 };
 use crate::{
     AppState,
@@ -216,6 +217,7 @@ fn problem_form(
                     }
                 }
                 fieldset { legend { (l.t("Ägande parter", "Owning parties")) } (org_picker(names, "owner", f)) }
+                (visibility_picker(l, f))
                 button.primary type="submit" { (l.t("Spara problemet", "Save the problem")) }
             }
         },
@@ -291,7 +293,8 @@ pub(crate) async fn create(
     me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let result = match parse_problem(l, &f) {
-        Ok(p) => match cycle::save_problem(&state, &me.user, None, &p).await {
+        Ok(p) => match cycle::save_problem(&state, &me.user, None, chosen_visibility(&f), &p).await
+        {
             Ok(s) => return Ok(Redirect::to(&format!("/problem/{}", s.meta.id)).into_response()),
             Err(e) => FormError::from_app(l, e)?,
         },
@@ -430,7 +433,15 @@ pub(crate) async fn update(
     p.owners =
         ids(l, f.all("owner"), OrganisationId).map_err(|e| PageError::bad_request(l, e.0))?;
     let version: i64 = f.get("version").parse().unwrap_or(0);
-    match cycle::save_problem(&state, &me.user, Some((id, version)), &p).await {
+    match cycle::save_problem(
+        &state,
+        &me.user,
+        Some((id, version)),
+        Visibility::Shared,
+        &p,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#owners")).into_response()),
         Err(e) => Err(PageError::from_app(l, e)),
     }
