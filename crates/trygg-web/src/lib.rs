@@ -5,15 +5,11 @@
 //! they hold no SQL, no statistics and no access rules (the policy is the use cases'). Every error leaves as
 //! [`ApiError`]: a status, a stable code and a message that says what to fix.
 
-pub mod access;
 pub mod api;
-pub mod assets;
-pub mod auth;
-pub mod error;
-mod health;
-pub mod openapi;
-pub mod session;
+pub mod http;
 pub mod ui;
+
+pub use http::{access, assets, auth, error, openapi, session};
 
 use std::sync::Arc;
 
@@ -81,7 +77,7 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(health::routes())
+        .merge(http::health::routes())
         .merge(ui::routes())
         .merge(assets::routes())
         .merge(openapi::routes())

@@ -702,3 +702,50 @@ async fn openapi_document_matches_the_routes() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("openapi.json"), "{body}");
 }
+
+/// Every page route that takes a posted form (read from the access table, so a new one is
+/// covered) refuses it without the session's CSRF token and with a wrong one, before its
+/// handler runs: 403 and the page that says to reload.
+#[tokio::test]
+async fn every_posted_page_form_needs_the_csrf_token() {
+    let app = spawn().await;
+    let hash = trygg_app::credentials::Password::new(PASSWORD)
+        .unwrap()
+        .hash()
+        .unwrap();
+    app.store
+        .create_user(
+            &Actor::system("test"),
+            NewUser {
+                email: "allt@kommun.test".into(),
+                display_name: "Alla roller".into(),
+                organisation_id: app.kommun,
+                roles: Role::ALL.to_vec(),
+            },
+            Some(hash),
+        )
+        .await
+        .unwrap();
+    let b = app.login("allt@kommun.test").await;
+    let mut checked = 0;
+    for rule in trygg_web::access::RULES {
+        if rule.method != "POST" || rule.path.starts_with("/api/") || rule.path == "/login" {
+            continue;
+        }
+        let path = rule
+            .path
+            .replace("{year}", "2024")
+            .replace("{id}", "1")
+            .replace("{commitment}", "a")
+            .replace("{cid}", "a");
+        assert!(!path.contains('{'), "a placeholder to fill in: {path}");
+        for form in [vec![("title", "x")], vec![("csrf", "fel"), ("title", "x")]] {
+            let res = app.post_form(&b, &path, &form).await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "POST {path} {form:?}");
+            let page = res.text().await.unwrap();
+            assert!(page.contains("säkerhetstoken"), "POST {path}: {page}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} posted page routes found");
+}

@@ -17,7 +17,7 @@ pub async fn interventions(
     who: &Principal,
 ) -> Result<Vec<Stored<Intervention>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(visible::<Intervention>(app, who).await?)
+    visible::<Intervention>(app, who).await
 }
 
 async fn check_intervention(app: &App, who: &Principal, i: &Intervention) -> Result<(), AppError> {

@@ -18,7 +18,7 @@ use crate::{App, AppError, Principal};
 /// Every problem (needs [`Permission::ReadCycle`]).
 pub async fn problems(app: &App, who: &Principal) -> Result<Vec<Stored<Problem>>, AppError> {
     who.check(Permission::ReadCycle)?;
-    Ok(visible::<Problem>(app, who).await?)
+    visible::<Problem>(app, who).await
 }
 
 /// Live size of a problem: the count in its definition and the monthly trend, in the reader's

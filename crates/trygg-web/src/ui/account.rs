@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{
     Lang, PageCtx,
-    extract::{Page, PageError, SignedIn},
+    extract::{Page, PageError, Posted, SignedIn},
     layout,
 };
 use trygg_app::accounts::{self, PasswordRefused, SignInError};
@@ -186,19 +186,11 @@ pub(crate) async fn login(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /logout`.
 pub(crate) async fn logout(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<CsrfForm>,
+    Posted { me, .. }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    me.check_csrf(&f.csrf)?;
     accounts::sign_out(&state, &me.session_hash)
         .await
         .map_err(|e| PageError::from_app(me.ctx.lang, e))?;
@@ -260,8 +252,6 @@ pub(crate) async fn account(State(state): State<AppState>, me: SignedIn) -> Mark
 #[derive(Debug, Deserialize)]
 pub(crate) struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current: String,
     #[serde(default)]
     new: String,
@@ -272,10 +262,8 @@ pub(crate) struct PasswordForm {
 /// `POST /konto/losenord`: the current password is required; other sessions end.
 pub(crate) async fn change_password(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<PasswordForm>,
+    Posted { me, form: f }: Posted<PasswordForm>,
 ) -> Result<Response, PageError> {
-    me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let org = org_name(&state, &me).await;
     let refuse = |m: &str| {

@@ -1,7 +1,6 @@
 //! Administration: organisations, users and their roles, API tokens. Admins only.
 
 use axum::{
-    Form,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -11,7 +10,7 @@ use trygg_domain::{NewUser, OrgKind, Role};
 
 use super::{
     Lang,
-    extract::{PageError, SignedIn},
+    extract::{PageError, Posted, SignedIn},
     layout,
 };
 use trygg_app::accounts;
@@ -131,11 +130,9 @@ async fn refused(state: &AppState, me: &SignedIn, message: String) -> Result<Res
 /// `POST /admin/anvandare`.
 pub(crate) async fn add_user(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<Pairs>,
+    Posted { me, form: f }: Posted<Pairs>,
 ) -> Result<Response, PageError> {
     me.check(trygg_domain::Permission::ManageAccounts)?;
-    me.check_csrf(field(&f, "csrf"))?;
     let l = me.ctx.lang;
     let roles: Vec<Role> = f
         .iter()
@@ -201,11 +198,9 @@ pub(crate) async fn add_user(
 /// `POST /admin/organisation`.
 pub(crate) async fn add_organisation(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<Pairs>,
+    Posted { me, form: f }: Posted<Pairs>,
 ) -> Result<Response, PageError> {
     me.check(trygg_domain::Permission::ManageAccounts)?;
-    me.check_csrf(field(&f, "csrf"))?;
     let l = me.ctx.lang;
     let Some(kind) = OrgKind::parse(field(&f, "kind")) else {
         return refused(
@@ -228,11 +223,9 @@ pub(crate) async fn add_organisation(
 /// `POST /admin/token`: a new API token for a user, shown once.
 pub(crate) async fn new_token(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<Pairs>,
+    Posted { me, form: f }: Posted<Pairs>,
 ) -> Result<Response, PageError> {
     me.check(trygg_domain::Permission::ManageAccounts)?;
-    me.check_csrf(field(&f, "csrf"))?;
     let l = me.ctx.lang;
     let Ok(user) = field(&f, "user_id").parse::<i64>() else {
         return Err(PageError::bad_request(

@@ -2,7 +2,7 @@
 //! to the sign-in page), and errors that render as a clear page with the right status.
 
 use axum::{
-    extract::{FromRequestParts, OriginalUri},
+    extract::{FromRequest, FromRequestParts, OriginalUri},
     http::{HeaderMap, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
@@ -161,6 +161,66 @@ impl FromRequestParts<AppState> for SignedIn {
             }
             CookieSession::None => Err(PageError::Redirect(format!("/login?next={next}"))),
         }
+    }
+}
+
+/// A form posted by a signed-in user, taken only when its `csrf` field is this session's
+/// token: the one prologue of every page that writes (the access guard has already checked the
+/// route's permission; the use case checks the record's owner). `T` is any serde form: a
+/// struct, or `Vec<(String, String)>` for forms with repeated fields. The body is read under the
+/// router's body limit; a form that does not fit `T` is a 400 page saying what is wrong.
+#[derive(Debug)]
+pub struct Posted<T> {
+    /// Who posted.
+    pub me: SignedIn,
+    /// The form's fields (the `csrf` field included; it has been checked).
+    pub form: T,
+}
+
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Posted<T> {
+    type Rejection = PageError;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let me = SignedIn::from_request_parts(&mut parts, state).await?;
+        let lang = me.ctx.lang;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| PageError::Page {
+                status: e.status(),
+                lang,
+                title: lang
+                    .t("Formuläret kunde inte tas emot", "The form could not be accepted")
+                    .into(),
+                message: lang
+                    .t(
+                        "Formuläret är för stort eller kom inte fram helt. Korta texterna och försök igen.",
+                        "The form is too large or did not arrive whole. Shorten the texts and try again.",
+                    )
+                    .into(),
+            })?;
+        let given = form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        me.check_csrf(&given)?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            PageError::bad_request(
+                lang,
+                format!(
+                    "{} ({e})",
+                    lang.t(
+                        "Formulärets fält kunde inte läsas",
+                        "The form's fields could not be read"
+                    )
+                ),
+            )
+        })?;
+        Ok(Posted { me, form })
     }
 }
 

@@ -1,11 +1,13 @@
 //! The server-rendered web app: pages in Swedish (default) or English, built with `maud` so that
-//! every interpolated string is HTML-escaped. Pages are thin: they read through the same store
-//! and snapshot as the API, and the browser scripts under `assets/` call the JSON API with the
+//! every interpolated string is HTML-escaped. Pages are thin: they call the same `trygg_app`
+//! use cases as the API, and the browser scripts under `assets/` call the JSON API with the
 //! session's CSRF token.
 //!
-//! Page handlers take [`SignedIn`](extract::SignedIn) (anyone else is sent to `/login`) and
-//! check roles with `require`; forms carry the session's CSRF token and are checked with
-//! `check_csrf`. Errors render as a page with the right status ([`PageError`](extract::PageError)).
+//! Page handlers take [`SignedIn`](extract::SignedIn) (anyone else is sent to `/login`); the
+//! access guard has checked the route's permission before they run. Every form that writes
+//! arrives through [`Posted`](extract::Posted), which takes the body only when its `csrf` field
+//! is the session's token. Errors render as a page with the right status
+//! ([`PageError`](extract::PageError)).
 
 mod account;
 mod admin;

@@ -3,7 +3,6 @@
 //! evaluation, its charts, and approval).
 
 use axum::{
-    Form,
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
 };
@@ -27,7 +26,7 @@ use crate::{
     AppState,
     ui::{
         Lang,
-        extract::{PageError, SignedIn},
+        extract::{PageError, Posted, SignedIn},
         layout,
     },
 };
@@ -469,7 +468,6 @@ async fn save(
 ) -> Result<Response, PageError> {
     require(me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let error = match parse_intervention(l, &f) {
@@ -510,8 +508,7 @@ async fn save(
 /// `POST /insatser/ny`.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     save(&state, &me, None, form).await
 }
@@ -542,9 +539,8 @@ pub(crate) async fn edit_form(
 /// `POST /insatser/{id}/andra`.
 pub(crate) async fn update(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     load::<Intervention>(&state, &me, id).await?;
     save(&state, &me, Some(id), form).await
@@ -812,13 +808,11 @@ pub(crate) async fn follow_up(
 /// `POST /insatser/{id}/uppfoljning`: approve.
 pub(crate) async fn approve(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     require(&me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let _stored = cycle::approve_follow_up(&state, &me.user, id, f.get("comment").to_string())
         .await
         .map_err(|e| PageError::from_app(me.ctx.lang, e))?;

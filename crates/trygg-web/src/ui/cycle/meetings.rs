@@ -3,7 +3,6 @@
 //! reopening actions).
 
 use axum::{
-    Form,
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
@@ -20,7 +19,7 @@ use crate::{
     AppState,
     ui::{
         Lang,
-        extract::{PageError, SignedIn},
+        extract::{PageError, Posted, SignedIn},
         layout,
     },
 };
@@ -272,12 +271,10 @@ pub(crate) async fn new_form(
 /// `POST /moten/ny`.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     require(&me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let error = match parse_meeting(l, &f) {
         Ok(m) => match cycle::create_meeting(&state, &me.user, chosen_visibility(&f), m).await {
@@ -336,13 +333,11 @@ pub(crate) async fn show(
 /// `POST /moten/{id}/atgard`: close or reopen an action (`key`, `status`, `version`).
 pub(crate) async fn set_action(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     require(&me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let m = load::<Meeting>(&state, &me, id).await?;
     let mut data = m.data;

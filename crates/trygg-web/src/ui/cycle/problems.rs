@@ -4,7 +4,6 @@
 //! and `/problem/{id}/analys`.
 
 use axum::{
-    Form,
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
 };
@@ -28,7 +27,7 @@ use crate::{
     AppState,
     ui::{
         Lang,
-        extract::{PageError, SignedIn},
+        extract::{PageError, Posted, SignedIn},
         layout,
     },
 };
@@ -285,12 +284,10 @@ pub(crate) async fn new_form(
 /// `POST /problem/ny`.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     require(&me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let result = match parse_problem(l, &f) {
         Ok(p) => match cycle::save_problem(&state, &me.user, None, chosen_visibility(&f), &p).await
@@ -417,13 +414,11 @@ pub(crate) async fn show(
 /// `POST /problem/{id}`: status and owners.
 pub(crate) async fn update(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     require(&me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let stored = load::<Problem>(&state, &me, id).await?;
     let mut p = stored.data;
@@ -781,13 +776,11 @@ pub(crate) async fn analysis_form(
 /// `POST /problem/{id}/analys`.
 pub(crate) async fn save_analysis(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     require(&me)?;
     let f = Fields(form);
-    me.check_csrf(f.get("csrf"))?;
     let l = me.ctx.lang;
     let p = load::<Problem>(&state, &me, id).await?;
     let version: i64 = f.get("version").parse().unwrap_or(0);

@@ -374,11 +374,9 @@ pub(super) async fn new_agreement(
 /// `partnership::create_agreement`) or changes the current one at `version`.
 pub(super) async fn save_agreement(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<Vec<(String, String)>>,
+    Posted { me, form: f }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let v = Fields(f);
-    me.check_csrf(v.get("csrf"))?;
     let l = me.ctx.lang;
     let version = v.get("version").parse::<i64>().unwrap_or(0);
     let again = |msg: String| refused(agreement_page(&me, version, &v, Some(("error", msg))));

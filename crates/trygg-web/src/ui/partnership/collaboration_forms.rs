@@ -62,8 +62,6 @@ pub(super) async fn forms(
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct ActivityForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     version: i64,
     #[serde(default)]
     date: String,
@@ -76,12 +74,10 @@ pub(super) struct ActivityForm {
 /// `POST /samverkan/samverkansformer/{id}/aktivitet`: adds a line to the activity log.
 pub(super) async fn add_activity(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(id): Path<i64>,
-    Form(f): Form<ActivityForm>,
+    Posted { me, form: f }: Posted<ActivityForm>,
 ) -> Result<Response, PageError> {
     may_write(&state, &me, None).await?;
-    me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let stored = cases::get::<CollaborationForm>(&state, &me.user, id)
         .await

@@ -71,19 +71,15 @@ pub(super) fn plan_status(l: Lang, s: PlanStatus) -> String {
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct CopyForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     year: String,
 }
 
 /// `POST /samverkan/atagandeplan/kopiera`: last year's plan as a draft for `year`.
 pub(super) async fn copy_plan(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<CopyForm>,
+    Posted { me, form: f }: Posted<CopyForm>,
 ) -> Result<Response, PageError> {
     may_write(&state, &me, None).await?;
-    me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let Ok(year) = f.year.trim().parse::<i16>() else {
         let msg = l.t("Välj ett år.", "Choose a year.").to_string();
@@ -247,9 +243,8 @@ pub(super) async fn plan(
 /// `used_sek_K` per resource row K, and the plan's `version`).
 pub(super) async fn update_commitment(
     State(state): State<AppState>,
-    me: SignedIn,
     Path((year, cid)): Path<(i16, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    Posted { me, form: f }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     may_write(&state, &me, None).await?;
     let field = |name: &str| {
@@ -257,7 +252,6 @@ pub(super) async fn update_commitment(
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     };
-    me.check_csrf(field("csrf"))?;
     let l = me.ctx.lang;
     let a = require_agreement(&state, &me).await?;
     let stored = cases::plans(&state, &me.user, &a.data)

@@ -94,7 +94,6 @@ pub(super) async fn plan_form(
 ) -> Result<(Fields, Stored<CommitmentPlan>), PageError> {
     may_write(state, me, None).await?;
     let v = Fields(f);
-    me.check_csrf(v.get("csrf"))?;
     let (_, stored) = stored_plan(state, me, year).await?;
     Ok((v, stored))
 }
@@ -142,9 +141,8 @@ pub(super) fn number(raw: &str) -> Option<f64> {
 /// party K of the agreement) at the plan's `version`.
 pub(super) async fn add_commitment(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(year): Path<i16>,
-    Form(f): Form<Vec<(String, String)>>,
+    Posted { me, form: f }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (v, stored) = plan_form(&state, &me, year, f).await?;
     let l = me.ctx.lang;
@@ -199,9 +197,8 @@ pub(super) async fn add_commitment(
 /// that no intervention is linked to.
 pub(super) async fn remove_commitment(
     State(state): State<AppState>,
-    me: SignedIn,
     Path((year, cid)): Path<(i16, String)>,
-    Form(f): Form<Vec<(String, String)>>,
+    Posted { me, form: f }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (v, stored) = plan_form(&state, &me, year, f).await?;
     let l = me.ctx.lang;
@@ -231,9 +228,8 @@ pub(super) async fn remove_commitment(
 /// decision `date`.
 pub(super) async fn set_plan_status(
     State(state): State<AppState>,
-    me: SignedIn,
     Path(year): Path<i16>,
-    Form(f): Form<Vec<(String, String)>>,
+    Posted { me, form: f }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let (v, stored) = plan_form(&state, &me, year, f).await?;
     let l = me.ctx.lang;

@@ -87,8 +87,6 @@ pub(super) async fn bodies_page(
 #[derive(Debug, serde::Deserialize)]
 pub(super) struct MeetingForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     body: String,
     #[serde(default)]
     date: String,
@@ -104,11 +102,9 @@ pub(super) struct MeetingForm {
 /// decisions.
 pub(super) async fn add_meeting(
     State(state): State<AppState>,
-    me: SignedIn,
-    Form(f): Form<MeetingForm>,
+    Posted { me, form: f }: Posted<MeetingForm>,
 ) -> Result<Response, PageError> {
     may_write(&state, &me, None).await?;
-    me.check_csrf(&f.csrf)?;
     let l = me.ctx.lang;
     let again = |msg: String| async {
         Ok::<_, PageError>(refused(

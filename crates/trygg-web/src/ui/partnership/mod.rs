@@ -7,7 +7,7 @@
 //! and bad input re-renders the page with the message and stores nothing.
 
 use axum::{
-    Form, Router,
+    Router,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -27,7 +27,7 @@ use trygg_domain::{
 
 use super::{
     Lang,
-    extract::{PageError, SignedIn},
+    extract::{PageError, Posted, SignedIn},
     form::Fields,
     layout,
 };
