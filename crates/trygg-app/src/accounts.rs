@@ -1,19 +1,26 @@
 //! Accounts: organisations, users, sign-in, browser sessions and API tokens, as every door
 //! (the pages, the API, the CLI) uses them. Managing accounts needs
 //! [`Permission::ManageAccounts`]; a user's own password needs [`Permission::ManageOwnAccount`].
+//! The operator at the server's console (`trygg user …`, `trygg token …`) uses [`console`].
 //!
-//! A session lasts [`SESSION_HOURS`] from sign-in. Failed sign-ins are limited per account by
-//! [`LoginLimiter`].
+//! A session lasts [`SESSION_HOURS`] from sign-in. An API token lasts [`TOKEN_DAYS`] unless
+//! its maker says otherwise (at most [`MAX_TOKEN_DAYS`]), and can be revoked. Disabling a user
+//! ends their sessions and revokes their tokens; so does a password change (except the session
+//! it is made in).
+//!
+//! Failed sign-ins are counted in the database (every server and restart counts the same)
+//! over [`WINDOW`], under three keys, each with its own limit ([`LIMITS`]): the pair of
+//! address and account (5: a guesser at one account from one place), the address (20: one
+//! place trying many accounts), and the account (50: many places at one account). So nobody
+//! can lock a colleague out from another address with a handful of requests, and spreading
+//! guesses over accounts or addresses does not go unthrottled.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::{net::IpAddr, time::Duration};
 
-use trygg_domain::{Actor, NewUser, OrgKind, Organisation, Permission, User, UserId};
+use jiff::SignedDuration;
+use trygg_domain::{Actor, NewUser, OrgKind, Organisation, Permission, Role, User, UserId};
 use trygg_store::NewSession;
-pub use trygg_store::Session;
+pub use trygg_store::{ApiToken, Session};
 
 use crate::{
     App, AppError, Principal,
@@ -22,10 +29,31 @@ use crate::{
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
-/// Failed sign-ins allowed per account within [`LOCKOUT`].
-pub const MAX_FAILURES: usize = 5;
-/// The window failed sign-ins are counted in, and how long an account then waits.
-pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
+/// How long an API token lasts unless its maker says otherwise.
+pub const TOKEN_DAYS: u32 = 90;
+/// The longest an API token may last.
+pub const MAX_TOKEN_DAYS: u32 = 366;
+/// The window failed sign-ins are counted in; a locked key waits until its oldest failure
+/// leaves it.
+pub const WINDOW: SignedDuration = SignedDuration::from_mins(15);
+
+/// What failed sign-ins are counted under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKey {
+    /// One address at one account.
+    Pair,
+    /// One address, any account.
+    Address,
+    /// One account, from anywhere.
+    Account,
+}
+
+/// How many failures within [`WINDOW`] each key allows.
+pub const LIMITS: [(LimitKey, u32); 3] = [
+    (LimitKey::Pair, 5),
+    (LimitKey::Address, 20),
+    (LimitKey::Account, 50),
+];
 
 /// Why a sign-in failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,35 +62,36 @@ pub enum SignInError {
     Wrong,
     /// Too many failures; try again after this long.
     Locked(Duration),
+    /// The password is right but an administrator has disabled the account.
+    Disabled,
 }
 
-/// Counts failed sign-ins per account, in memory. A restart forgets them, which only ever
-/// helps a legitimate user; an attacker gains [`MAX_FAILURES`] guesses per restart.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+fn limit_keys(account: &str, from: Option<IpAddr>) -> [(LimitKey, String); 3] {
+    let address = from.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    [
+        (LimitKey::Pair, format!("pair:{address}|{account}")),
+        (LimitKey::Address, format!("address:{address}")),
+        (LimitKey::Account, format!("account:{account}")),
+    ]
 }
 
-impl LoginLimiter {
-    /// How long `account` must wait, if it is locked.
-    pub fn locked(&self, account: &str) -> Option<Duration> {
-        let mut map = self.failures.lock().expect("limiter lock");
-        let list = map.get_mut(account)?;
-        let now = Instant::now();
-        list.retain(|t| now.duration_since(*t) < LOCKOUT);
-        (list.len() >= MAX_FAILURES).then(|| LOCKOUT - now.duration_since(list[0]))
+/// How long the longest-locked of `keys` must wait, if any is locked.
+async fn locked(app: &App, keys: &[(LimitKey, String)]) -> Result<Option<Duration>, AppError> {
+    let now = app.now();
+    let mut wait: Option<SignedDuration> = None;
+    for (kind, key) in keys {
+        let limit = LIMITS
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(u32::MAX, |l| l.1);
+        let (n, oldest) = app.store.sign_in_failures(key, now - WINDOW).await?;
+        if n >= limit {
+            let until = oldest.unwrap_or(now) + WINDOW;
+            let left = until.duration_since(now).max(SignedDuration::from_secs(1));
+            wait = Some(wait.map_or(left, |w| w.max(left)));
+        }
     }
-
-    fn fail(&self, account: &str) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        map.entry(account.to_string())
-            .or_default()
-            .push(Instant::now());
-    }
-
-    fn clear(&self, account: &str) {
-        self.failures.lock().expect("limiter lock").remove(account);
-    }
+    Ok(wait.map(|w| w.unsigned_abs()))
 }
 
 /// A session just opened: the user, and the cookie's token (shown once, stored as a hash).
@@ -74,14 +103,17 @@ pub struct Opened {
     pub token: String,
 }
 
-/// Checks the password and opens a session.
+/// Checks the password and opens a session. `from` is the address the attempt came from
+/// (`None` counts as one unknown address).
 pub async fn sign_in(
     app: &App,
     email: &str,
     password: &str,
+    from: Option<IpAddr>,
 ) -> Result<Result<Opened, SignInError>, AppError> {
     let account = email.trim().to_lowercase();
-    if let Some(wait) = app.limiter.locked(&account) {
+    let keys = limit_keys(&account, from);
+    if let Some(wait) = locked(app, &keys).await? {
         return Ok(Err(SignInError::Locked(wait)));
     }
     let creds = app.store.user_credentials(&account).await?;
@@ -97,10 +129,17 @@ pub async fn sign_in(
         }
     };
     let Some(creds) = creds.filter(|_| ok) else {
-        app.limiter.fail(&account);
+        let now = app.now();
+        let keys: Vec<String> = keys.into_iter().map(|(_, k)| k).collect();
+        app.store
+            .record_sign_in_failure(&keys, now, now - WINDOW)
+            .await?;
         return Ok(Err(SignInError::Wrong));
     };
-    app.limiter.clear(&account);
+    app.store.clear_sign_in_failures(&keys[0].1).await?;
+    if creds.user.disabled {
+        return Ok(Err(SignInError::Disabled));
+    }
     let token = generate_token();
     let session = NewSession {
         token_hash: hash_token(&token),
@@ -133,7 +172,7 @@ pub async fn sign_out(app: &App, session_hash: &str) -> Result<(), AppError> {
 pub async fn by_token(app: &App, token: &str) -> Result<Option<Principal>, AppError> {
     Ok(app
         .store
-        .user_by_token_hash(&hash_token(token))
+        .user_by_token_hash(&hash_token(token), app.now())
         .await?
         .map(Principal::from))
 }
@@ -211,30 +250,239 @@ pub async fn create_organisation(
     Ok(organisation)
 }
 
-/// A new API token named `name` for `user`; the token is returned once and stored as a hash.
+/// A token just made: shown once, stored as a hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// Its id (for `revoke`).
+    pub id: i64,
+    /// The token itself.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: jiff::Timestamp,
+}
+
+fn refused(sv: &str, en: &str) -> AppError {
+    AppError::Forbidden(trygg_domain::Refusal {
+        en: en.into(),
+        sv: sv.into(),
+    })
+}
+
+/// A new API token named `name` for `user`, lasting `days` (default [`TOKEN_DAYS`]).
 pub async fn create_token(
     app: &App,
     who: &Principal,
     user: UserId,
     name: &str,
-) -> Result<String, AppError> {
+    days: Option<u32>,
+) -> Result<NewToken, AppError> {
     who.check(Permission::ManageAccounts)?;
-    create_token_as(app, &who.actor(), user, name).await
+    console::create_token(app, &who.actor(), user, name, days).await
 }
 
-/// [`create_token`] for the operator at the server's console (`trygg token add`, the demo),
-/// who is not a signed-in principal.
-pub async fn create_token_as(
+/// Every API token (never the token itself), by id.
+pub async fn tokens(app: &App, who: &Principal) -> Result<Vec<ApiToken>, AppError> {
+    who.check(Permission::ManageAccounts)?;
+    Ok(app.store.list_api_tokens().await?)
+}
+
+/// Revokes an API token.
+pub async fn revoke_token(app: &App, who: &Principal, id: i64) -> Result<(), AppError> {
+    who.check(Permission::ManageAccounts)?;
+    Ok(app.store.revoke_api_token(&who.actor(), id).await?)
+}
+
+/// Disables (ending their sessions and revoking their tokens) or enables a user. An
+/// administrator cannot disable themselves.
+pub async fn set_disabled(
     app: &App,
-    actor: &Actor,
+    who: &Principal,
     user: UserId,
-    name: &str,
-) -> Result<String, AppError> {
-    let token = generate_token();
-    app.store
-        .create_api_token(actor, user, name, &hash_token(&token))
-        .await?;
-    Ok(token)
+    disabled: bool,
+) -> Result<(), AppError> {
+    who.check(Permission::ManageAccounts)?;
+    if disabled && user == who.id {
+        return Err(refused(
+            "Du kan inte stänga av ditt eget konto; be en annan administratör.",
+            "You cannot disable your own account; ask another administrator.",
+        ));
+    }
+    Ok(app
+        .store
+        .set_user_disabled(&who.actor(), user, disabled)
+        .await?)
+}
+
+/// Replaces a user's roles. At least one role; an administrator cannot take away their own
+/// admin role (so there is always one left who can give it back).
+pub async fn set_roles(
+    app: &App,
+    who: &Principal,
+    user: UserId,
+    roles: &[Role],
+) -> Result<(), AppError> {
+    who.check(Permission::ManageAccounts)?;
+    if user == who.id && !roles.contains(&Role::Admin) {
+        return Err(refused(
+            "Du kan inte ta bort din egen administratörsroll; be en annan administratör.",
+            "You cannot remove your own admin role; ask another administrator.",
+        ));
+    }
+    console::set_roles(app, &who.actor(), user, roles).await
+}
+
+/// Sets another user's password (a reset): their sessions end and their tokens are revoked.
+pub async fn reset_password(
+    app: &App,
+    who: &Principal,
+    user: UserId,
+    password: &Password,
+) -> Result<(), AppError> {
+    who.check(Permission::ManageAccounts)?;
+    console::reset_password(app, &who.actor(), user, password).await
+}
+
+/// The same account tools for the operator at the server's console, who is not a signed-in
+/// principal (`trygg user …`, `trygg token …`, the demo). The actor is audited.
+pub mod console {
+    use super::*;
+
+    /// Adds a user in the organisation named `organisation`, creating it (of `kind`) if it
+    /// does not exist yet.
+    pub async fn add_user(
+        app: &App,
+        actor: &Actor,
+        user: NewUser,
+        organisation: &str,
+        kind: OrgKind,
+        password: Option<&Password>,
+    ) -> Result<(User, Organisation), AppError> {
+        if user.roles.is_empty() {
+            return Err(AppError::invalid(
+                "roles",
+                "Give the user at least one role.",
+            ));
+        }
+        let (org, _) = app.ingest.organisation(actor, organisation, kind).await?;
+        let hash = password.map(Password::hash).transpose()?;
+        let created = app
+            .store
+            .create_user(
+                actor,
+                NewUser {
+                    organisation_id: org.id,
+                    ..user
+                },
+                hash,
+            )
+            .await?;
+        Ok((created, org))
+    }
+
+    /// The user with this e-mail (case-insensitive).
+    pub async fn user(app: &App, email: &str) -> Result<User, AppError> {
+        app.store
+            .user_credentials(email)
+            .await?
+            .map(|c| c.user)
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "user {} does not exist",
+                    email.trim().to_lowercase()
+                ))
+            })
+    }
+
+    /// Every user, by id.
+    pub async fn users(app: &App) -> Result<Vec<User>, AppError> {
+        Ok(app.store.list_users().await?)
+    }
+
+    /// A new API token for `user`, lasting `days` (default [`TOKEN_DAYS`], 1 to
+    /// [`MAX_TOKEN_DAYS`]).
+    pub async fn create_token(
+        app: &App,
+        actor: &Actor,
+        user: UserId,
+        name: &str,
+        days: Option<u32>,
+    ) -> Result<NewToken, AppError> {
+        let days = days.unwrap_or(TOKEN_DAYS);
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(AppError::invalid(
+                "days",
+                format!("A token lasts 1 to {MAX_TOKEN_DAYS} days; {days} is outside that."),
+            ));
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::invalid(
+                "name",
+                "Give the token a name that says what it is for (\"Polisens import\").",
+            ));
+        }
+        trygg_domain::text::check("name", name)?;
+        let token = generate_token();
+        let expires_at = app.now() + SignedDuration::from_hours(24 * i64::from(days));
+        let id = app
+            .store
+            .create_api_token(actor, user, name, &hash_token(&token), expires_at)
+            .await?;
+        Ok(NewToken {
+            id,
+            token,
+            expires_at,
+        })
+    }
+
+    /// Every API token, by id.
+    pub async fn tokens(app: &App) -> Result<Vec<ApiToken>, AppError> {
+        Ok(app.store.list_api_tokens().await?)
+    }
+
+    /// Revokes a token.
+    pub async fn revoke_token(app: &App, actor: &Actor, id: i64) -> Result<(), AppError> {
+        Ok(app.store.revoke_api_token(actor, id).await?)
+    }
+
+    /// Disables or enables a user.
+    pub async fn set_disabled(
+        app: &App,
+        actor: &Actor,
+        user: UserId,
+        disabled: bool,
+    ) -> Result<(), AppError> {
+        Ok(app.store.set_user_disabled(actor, user, disabled).await?)
+    }
+
+    /// Replaces a user's roles (at least one).
+    pub async fn set_roles(
+        app: &App,
+        actor: &Actor,
+        user: UserId,
+        roles: &[Role],
+    ) -> Result<(), AppError> {
+        if roles.is_empty() {
+            return Err(AppError::invalid(
+                "roles",
+                "Give the user at least one role.",
+            ));
+        }
+        Ok(app.store.set_user_roles(actor, user, roles).await?)
+    }
+
+    /// Sets a user's password: their sessions end and their tokens are revoked.
+    pub async fn reset_password(
+        app: &App,
+        actor: &Actor,
+        user: UserId,
+        password: &Password,
+    ) -> Result<(), AppError> {
+        Ok(app
+            .store
+            .set_password(actor, user, &password.hash()?, None)
+            .await?)
+    }
 }
 
 #[cfg(test)]
@@ -242,17 +490,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limiter_locks_after_max_failures_per_account() {
-        let l = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES - 1 {
-            l.fail("a@demo");
-        }
-        assert_eq!(l.locked("a@demo"), None);
-        l.fail("a@demo");
-        let wait = l.locked("a@demo").expect("locked");
-        assert!(wait <= LOCKOUT && wait > LOCKOUT - Duration::from_secs(5));
-        assert_eq!(l.locked("b@demo"), None, "other accounts are not affected");
-        l.clear("a@demo");
-        assert_eq!(l.locked("a@demo"), None);
+    fn each_attempt_counts_under_the_pair_the_address_and_the_account() {
+        let keys = limit_keys("a@demo", Some("192.0.2.7".parse().unwrap()));
+        assert_eq!(keys[0].1, "pair:192.0.2.7|a@demo");
+        assert_eq!(keys[1].1, "address:192.0.2.7");
+        assert_eq!(keys[2].1, "account:a@demo");
+        assert!(LIMITS[0].1 < LIMITS[1].1 && LIMITS[1].1 < LIMITS[2].1);
     }
 }

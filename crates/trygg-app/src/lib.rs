@@ -73,8 +73,6 @@ pub struct App {
     pub clock: Clock,
     /// The lägesbild panels' answers, per filter and snapshot generation.
     pub panels: Arc<lagesbild::PanelCache>,
-    /// Failed sign-ins per account.
-    pub limiter: Arc<accounts::LoginLimiter>,
 }
 
 impl App {
@@ -87,7 +85,6 @@ impl App {
             tz,
             clock: Clock::System,
             panels: Arc::default(),
-            limiter: Arc::default(),
         })
     }
 

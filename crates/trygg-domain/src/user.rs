@@ -76,6 +76,9 @@ pub struct User {
     pub organisation_id: OrganisationId,
     /// Roles held.
     pub roles: Vec<Role>,
+    /// Disabled by an administrator: cannot sign in, and has no sessions or tokens.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 impl User {

@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "record visibility",
         include_str!("../migrations/0004_record_visibility.sql"),
     ),
+    (
+        5,
+        "accounts",
+        include_str!("../migrations/0005_accounts.sql"),
+    ),
 ];
 
 /// trygg's store on PostgreSQL.

@@ -48,6 +48,11 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "record visibility",
         include_str!("../migrations/0005_record_visibility.sql"),
     ),
+    (
+        6,
+        "accounts",
+        include_str!("../migrations/0006_accounts.sql"),
+    ),
 ];
 
 /// trygg's store on SQLite.

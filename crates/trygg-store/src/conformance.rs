@@ -142,15 +142,50 @@ pub async fn run_all(store: &dyn Store) {
             .is_none()
     );
     assert_eq!(store.get_user(user.id).await.unwrap(), Some(user.clone()));
-    store
-        .create_api_token(&actor, user.id, "ci", "hash-1")
+    let now = Timestamp::now();
+    let day = jiff::SignedDuration::from_hours(24);
+    let t1 = store
+        .create_api_token(&actor, user.id, "ci", "hash-1", now + day)
         .await
         .unwrap();
     assert_eq!(
-        store.user_by_token_hash("hash-1").await.unwrap(),
+        store.user_by_token_hash("hash-1", now).await.unwrap(),
         Some(user.clone())
     );
-    assert_eq!(store.user_by_token_hash("hash-2").await.unwrap(), None);
+    assert_eq!(store.user_by_token_hash("hash-2", now).await.unwrap(), None);
+    assert_eq!(
+        store.user_by_token_hash("hash-1", now + day).await.unwrap(),
+        None,
+        "a token stops working when it expires"
+    );
+    let listed = store.list_api_tokens().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].name.as_str()), (t1, "ci"));
+    assert_eq!(listed[0].expires_at.as_second(), (now + day).as_second());
+    assert!(
+        listed[0].last_used_at.is_some(),
+        "a use is noted: {listed:?}"
+    );
+    store.revoke_api_token(&actor, t1).await.unwrap();
+    store
+        .revoke_api_token(&actor, t1)
+        .await
+        .expect("revoking twice is fine");
+    assert_eq!(
+        store.user_by_token_hash("hash-1", now).await.unwrap(),
+        None,
+        "a revoked token opens nothing"
+    );
+    assert!(
+        store.list_api_tokens().await.unwrap()[0]
+            .revoked_at
+            .is_some()
+    );
+    assert!(matches!(
+        store.revoke_api_token(&actor, 999_999).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    check_account_management(store, &user).await;
     let bad_user = store
         .create_user(
             &actor,
@@ -768,6 +803,125 @@ pub async fn run_all(store: &dyn Store) {
     check_sessions(store, &user).await;
 }
 
+/// Disabling a user ends their sessions and revokes their tokens; enabling lets them sign in
+/// again with new ones; roles are replaced; failed sign-ins are counted per key and forgotten.
+async fn check_account_management(store: &dyn Store, user: &trygg_domain::User) {
+    use crate::NewSession;
+    let actor = Actor::system("conformance");
+    let now = Timestamp::now();
+    let hour = jiff::SignedDuration::from_hours(1);
+    store
+        .create_api_token(&actor, user.id, "live", "hash-live", now + hour)
+        .await
+        .unwrap();
+    store
+        .create_session(
+            user.id,
+            &NewSession {
+                token_hash: "sess-d".into(),
+                csrf: "c".into(),
+                expires_at: now + hour,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .set_user_disabled(&actor, user.id, true)
+        .await
+        .unwrap();
+    let creds = store.user_credentials(&user.email).await.unwrap().unwrap();
+    assert!(creds.user.disabled, "disabled reads back");
+    assert!(store.session("sess-d", now).await.unwrap().is_none());
+    assert_eq!(
+        store.user_by_token_hash("hash-live", now).await.unwrap(),
+        None
+    );
+    store
+        .set_user_disabled(&actor, user.id, false)
+        .await
+        .unwrap();
+    assert!(!store.get_user(user.id).await.unwrap().unwrap().disabled);
+    assert_eq!(
+        store.user_by_token_hash("hash-live", now).await.unwrap(),
+        None,
+        "enabling does not bring revoked tokens back"
+    );
+    assert!(matches!(
+        store
+            .set_user_disabled(&actor, trygg_domain::UserId(999_999), true)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    let before = store.get_user(user.id).await.unwrap().unwrap().roles;
+    store
+        .set_user_roles(&actor, user.id, &[Role::Coordinator])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_user(user.id).await.unwrap().unwrap().roles,
+        vec![Role::Coordinator]
+    );
+    store
+        .set_user_roles(&actor, user.id, &before)
+        .await
+        .unwrap();
+    let audit = store
+        .list_audit(&AuditFilter {
+            entity: Some("user".into()),
+            entity_id: Some(user.id.0.to_string()),
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    for action in ["disable", "enable", "set_roles"] {
+        assert!(audit.iter().any(|e| e.action == action), "{action} audited");
+    }
+
+    let keys = vec!["pair:x|a".to_string(), "address:x".to_string()];
+    let minute = jiff::SignedDuration::from_mins(1);
+    store
+        .record_sign_in_failure(&keys, now - hour, now - hour - hour)
+        .await
+        .unwrap();
+    for i in 0..3 {
+        store
+            .record_sign_in_failure(&keys, now - minute * (3 - i), now - hour + minute)
+            .await
+            .unwrap();
+    }
+    let (n, oldest) = store
+        .sign_in_failures("pair:x|a", now - hour + minute)
+        .await
+        .unwrap();
+    assert_eq!(
+        n, 3,
+        "failures before the window are not counted (and are forgotten)"
+    );
+    assert_eq!(
+        oldest.map(|t| t.as_second()),
+        Some((now - minute * 3).as_second())
+    );
+    store.clear_sign_in_failures("pair:x|a").await.unwrap();
+    assert_eq!(
+        store
+            .sign_in_failures("pair:x|a", now - hour)
+            .await
+            .unwrap(),
+        (0, None)
+    );
+    assert_eq!(
+        store
+            .sign_in_failures("address:x", now - hour)
+            .await
+            .unwrap()
+            .0,
+        3,
+        "clearing one key leaves the others"
+    );
+    store.clear_sign_in_failures("address:x").await.unwrap();
+}
+
 /// Sessions open, expire, end, and a password change ends every other session.
 async fn check_sessions(store: &dyn Store, user: &trygg_domain::User) {
     use crate::NewSession;
@@ -821,6 +975,16 @@ async fn check_sessions(store: &dyn Store, user: &trygg_domain::User) {
     assert!(
         store.session("s2", now).await.unwrap().is_none(),
         "a password change ends the user's other sessions"
+    );
+    assert!(
+        store
+            .list_api_tokens()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|t| t.user_id == user.id)
+            .all(|t| t.revoked_at.is_some()),
+        "a password change revokes the user's tokens"
     );
     let creds = store.user_credentials(&user.email).await.unwrap().unwrap();
     assert_eq!(creds.password_hash.as_deref(), Some("$argon2id$new"));

@@ -24,7 +24,7 @@ macro_rules! impl_store {
             use $crate::__private::serde_json::{self, json};
             use $crate::__private::trygg_domain::{
                 Actor, Area, AreaId, AuditEvent, Incident, IncidentFilter, IncidentId, NewArea,
-                NewOrganisation, NewUser, Organisation, Page, Report, Scope, User, UserId,
+                NewOrganisation, NewUser, Organisation, Page, Report, Role, Scope, User, UserId,
                 incident::{DEFAULT_PAGE, MAX_PAGE},
             };
             use $crate::sql::{self, INCIDENT_COLUMNS, USER_COLUMNS};
@@ -539,6 +539,7 @@ macro_rules! impl_store {
                         display_name: user.display_name,
                         organisation_id: user.organisation_id,
                         roles: user.roles,
+                        disabled: false,
                     };
                     audit(&mut tx, actor, "create", "user", Some(id.to_string()), None, Some(to_json(&created))).await?;
                     tx.commit().await?;
@@ -582,33 +583,194 @@ macro_rules! impl_store {
                     user: UserId,
                     name: &str,
                     token_hash: &str,
-                ) -> Result<()> {
+                    expires_at: Timestamp,
+                ) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
                     let id: i64 = ::sqlx::query_scalar(
-                        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     )
                     .bind(user.0)
                     .bind(name)
                     .bind(token_hash)
                     .bind(now().as_second())
+                    .bind(expires_at.as_second())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| sql::classify("API token", e))?;
                     audit(&mut tx, actor, "create", "api_token", Some(id.to_string()), None,
-                        Some(json!({ "user_id": user.0, "name": name }))).await?;
+                        Some(json!({ "user_id": user.0, "name": name, "expires_at": expires_at }))).await?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn list_api_tokens(&self) -> Result<Vec<$crate::ApiToken>> {
+                    let rows = ::sqlx::query(
+                        "SELECT id, user_id, name, created_at, expires_at, last_used_at, revoked_at FROM api_tokens ORDER BY id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let at = |v: i64| Timestamp::from_second(v).map_err(|e| StoreError::Corrupt(format!("token time: {e}")));
+                    rows.iter()
+                        .map(|r| {
+                            Ok($crate::ApiToken {
+                                id: r.try_get("id")?,
+                                user_id: UserId(r.try_get("user_id")?),
+                                name: r.try_get("name")?,
+                                created_at: at(r.try_get("created_at")?)?,
+                                expires_at: at(r.try_get("expires_at")?)?,
+                                last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(at).transpose()?,
+                                revoked_at: r.try_get::<Option<i64>, _>("revoked_at")?.map(at).transpose()?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn revoke_api_token(&self, actor: &Actor, id: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let user: Option<i64> = ::sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(user) = user else {
+                        return Err(StoreError::NotFound { entity: "API token", id: id.to_string() });
+                    };
+                    let n = ::sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(now().as_second())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if n > 0 {
+                        audit(&mut tx, actor, "revoke", "api_token", Some(id.to_string()), None,
+                            Some(json!({ "user_id": user }))).await?;
+                    }
                     tx.commit().await?;
                     Ok(())
                 }
 
-                async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>> {
+                async fn user_by_token_hash(&self, token_hash: &str, at: Timestamp) -> Result<Option<User>> {
                     let row = ::sqlx::query(&format!(
-                        "SELECT {USER_COLUMNS} FROM users JOIN api_tokens ON api_tokens.user_id = users.id \
-                         WHERE api_tokens.token_hash = $1"
+                        "SELECT {USER_COLUMNS}, api_tokens.id AS token_id, api_tokens.last_used_at \
+                         FROM users JOIN api_tokens ON api_tokens.user_id = users.id \
+                         WHERE api_tokens.token_hash = $1 AND api_tokens.revoked_at IS NULL \
+                         AND api_tokens.expires_at > $2 AND users.disabled_at IS NULL"
                     ))
                     .bind(token_hash)
+                    .bind(at.as_second())
                     .fetch_optional(&self.pool)
                     .await?;
-                    row.as_ref().map(sql::user_from_row).transpose()
+                    let Some(row) = row else { return Ok(None) };
+                    let last: Option<i64> = row.try_get("last_used_at")?;
+                    if last.is_none_or(|l| at.as_second() - l >= 60) {
+                        let token: i64 = row.try_get("token_id")?;
+                        let mut tx = self.begin_write().await?;
+                        ::sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                            .bind(at.as_second())
+                            .bind(token)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await?;
+                    }
+                    sql::user_from_row(&row).map(Some)
+                }
+
+                async fn set_user_disabled(&self, actor: &Actor, user: UserId, disabled: bool) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let at = now().as_second();
+                    let query = if disabled {
+                        ::sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1) WHERE id = $2").bind(at)
+                    } else {
+                        ::sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = $1")
+                    };
+                    let n = query.bind(user.0).execute(&mut *tx).await?.rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound { entity: "user", id: user.0.to_string() });
+                    }
+                    if disabled {
+                        ::sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                            .bind(user.0)
+                            .execute(&mut *tx)
+                            .await?;
+                        ::sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                            .bind(at)
+                            .bind(user.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    audit(&mut tx, actor, if disabled { "disable" } else { "enable" }, "user",
+                        Some(user.0.to_string()), None, None).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn set_user_roles(&self, actor: &Actor, user: UserId, roles: &[Role]) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let old: Option<String> = ::sqlx::query_scalar("SELECT roles FROM users WHERE id = $1")
+                        .bind(user.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(old) = old else {
+                        return Err(StoreError::NotFound { entity: "user", id: user.0.to_string() });
+                    };
+                    let new = sql::roles_to_storage(roles);
+                    ::sqlx::query("UPDATE users SET roles = $1 WHERE id = $2")
+                        .bind(&new)
+                        .bind(user.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    audit(&mut tx, actor, "set_roles", "user", Some(user.0.to_string()),
+                        Some(json!({ "roles": old })), Some(json!({ "roles": new }))).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn record_sign_in_failure(
+                    &self,
+                    keys: &[String],
+                    at: Timestamp,
+                    forget_before: Timestamp,
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    ::sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+                        .bind(forget_before.as_second())
+                        .execute(&mut *tx)
+                        .await?;
+                    for key in keys {
+                        ::sqlx::query("INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)")
+                            .bind(key)
+                            .bind(at.as_second())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<(u32, Option<Timestamp>)> {
+                    let row = ::sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM sign_in_failures WHERE key = $1 AND at >= $2")
+                        .bind(key)
+                        .bind(since.as_second())
+                        .fetch_one(&self.pool)
+                        .await?;
+                    let n: i64 = row.try_get("n")?;
+                    let oldest: Option<i64> = row.try_get("oldest")?;
+                    Ok((
+                        u32::try_from(n).unwrap_or(u32::MAX),
+                        oldest
+                            .map(Timestamp::from_second)
+                            .transpose()
+                            .map_err(|e| StoreError::Corrupt(format!("sign-in failure time: {e}")))?,
+                    ))
+                }
+
+                async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    ::sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn create_session(&self, user: UserId, session: &$crate::NewSession) -> Result<()> {
@@ -637,7 +799,7 @@ macro_rules! impl_store {
                 async fn session(&self, token_hash: &str, at: Timestamp) -> Result<Option<$crate::Session>> {
                     let row = ::sqlx::query(&format!(
                         "SELECT {USER_COLUMNS}, sessions.csrf, sessions.expires_at FROM users JOIN sessions ON sessions.user_id = users.id \
-                         WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+                         WHERE sessions.token_hash = $1 AND sessions.expires_at > $2 AND users.disabled_at IS NULL"
                     ))
                     .bind(token_hash)
                     .bind(at.as_second())
@@ -687,6 +849,11 @@ macro_rules! impl_store {
                     ::sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                         .bind(user.0)
                         .bind(keep_session.unwrap_or(""))
+                        .execute(&mut *tx)
+                        .await?;
+                    ::sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                        .bind(now().as_second())
+                        .bind(user.0)
                         .execute(&mut *tx)
                         .await?;
                     audit(&mut tx, actor, "set_password", "user", Some(user.0.to_string()), None, None).await?;

@@ -17,8 +17,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use trygg_domain::{
     Actor, Area, AreaId, AuditEvent, Incident, IncidentFilter, IncidentId, NewArea, NewIncident,
-    NewOrganisation, NewUser, Organisation, OrganisationId, Page, Report, Scope, User, UserId,
-    ValidationError,
+    NewOrganisation, NewUser, Organisation, OrganisationId, Page, Report, Role, Scope, User,
+    UserId, ValidationError,
 };
 
 #[cfg(feature = "conformance")]
@@ -157,6 +157,32 @@ pub struct UserCredentials {
     pub password_hash: Option<String>,
 }
 
+/// An API token as an administrator sees it: never the token, only its hash is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    /// Identifier (for revoking).
+    pub id: i64,
+    /// Whose it is.
+    pub user_id: UserId,
+    /// What it is for ("Polisens import").
+    pub name: String,
+    /// When it was made.
+    pub created_at: jiff::Timestamp,
+    /// When it stops working.
+    pub expires_at: jiff::Timestamp,
+    /// When it was last used (to the minute), if ever.
+    pub last_used_at: Option<jiff::Timestamp>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<jiff::Timestamp>,
+}
+
+impl ApiToken {
+    /// Whether it opens the API at `now`.
+    pub fn live(&self, now: jiff::Timestamp) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now
+    }
+}
+
 /// A browser session to open.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSession {
@@ -241,16 +267,48 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn user_credentials(&self, email: &str) -> Result<Option<UserCredentials>>;
     /// All users, by id.
     async fn list_users(&self) -> Result<Vec<User>>;
-    /// Stores an API token's hash for a user.
+    /// Stores an API token's hash for a user, valid until `expires_at`; returns its id.
     async fn create_api_token(
         &self,
         actor: &Actor,
         user: UserId,
         name: &str,
         token_hash: &str,
+        expires_at: jiff::Timestamp,
+    ) -> Result<i64>;
+    /// Every API token (never the token itself), by id.
+    async fn list_api_tokens(&self) -> Result<Vec<ApiToken>>;
+    /// Revokes a token (audited); revoking a revoked one is not an error, an unknown id is
+    /// `NotFound`.
+    async fn revoke_api_token(&self, actor: &Actor, id: i64) -> Result<()>;
+    /// The user a live API token hash belongs to at `now`: not revoked, not expired, its user
+    /// not disabled. Notes the use (at most once a minute per token).
+    async fn user_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: jiff::Timestamp,
+    ) -> Result<Option<User>>;
+    /// Disables or enables a user (audited). Disabling ends their sessions and revokes their
+    /// tokens.
+    async fn set_user_disabled(&self, actor: &Actor, user: UserId, disabled: bool) -> Result<()>;
+    /// Replaces a user's roles (audited with the old and the new roles).
+    async fn set_user_roles(&self, actor: &Actor, user: UserId, roles: &[Role]) -> Result<()>;
+    /// Notes a failed sign-in under each of `keys` at `at`, and forgets failures older than
+    /// `forget_before`.
+    async fn record_sign_in_failure(
+        &self,
+        keys: &[String],
+        at: jiff::Timestamp,
+        forget_before: jiff::Timestamp,
     ) -> Result<()>;
-    /// The user an API token hash belongs to.
-    async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>>;
+    /// How many failures `key` has since `since`, and the oldest of them.
+    async fn sign_in_failures(
+        &self,
+        key: &str,
+        since: jiff::Timestamp,
+    ) -> Result<(u32, Option<jiff::Timestamp>)>;
+    /// Forgets the failures of `key` (after a successful sign-in).
+    async fn clear_sign_in_failures(&self, key: &str) -> Result<()>;
 
     /// Opens a browser session (audited as a sign-in). Only the cookie's hash is stored.
     async fn create_session(&self, user: UserId, session: &NewSession) -> Result<()>;
@@ -261,7 +319,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Ends a session (sign-out). Ending one that does not exist is not an error.
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
-    /// Sets a user's password hash and ends their other sessions (audited, hash not logged).
+    /// Sets a user's password hash, ends their other sessions and revokes their API tokens
+    /// (audited, hash not logged).
     async fn set_password(
         &self,
         actor: &Actor,

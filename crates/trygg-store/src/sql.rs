@@ -148,8 +148,7 @@ where
 }
 
 /// The user columns [`user_from_row`] reads.
-pub const USER_COLUMNS: &str =
-    "users.id, users.email, users.display_name, users.organisation_id, users.roles";
+pub const USER_COLUMNS: &str = "users.id, users.email, users.display_name, users.organisation_id, users.roles, users.disabled_at";
 
 /// Decodes a user row; roles are stored comma-separated.
 pub fn user_from_row<'r, R>(row: &'r R) -> Result<User>
@@ -158,8 +157,10 @@ where
     &'static str: ColumnIndex<R>,
     i64: Decode<'r, R::Database> + Type<R::Database>,
     String: Decode<'r, R::Database> + Type<R::Database>,
+    Option<i64>: Decode<'r, R::Database>,
 {
     let roles: String = row.try_get("roles")?;
+    let disabled: Option<i64> = row.try_get("disabled_at")?;
     Ok(User {
         id: UserId(row.try_get("id")?),
         email: row.try_get("email")?,
@@ -170,6 +171,7 @@ where
             .filter(|r| !r.is_empty())
             .map(|r| Role::parse(r).ok_or_else(|| corrupt("role", r)))
             .collect::<Result<_>>()?,
+        disabled: disabled.is_some(),
     })
 }
 

@@ -39,6 +39,9 @@ pub struct WebConfig {
     pub tile_attribution: String,
     /// Mark cookies `Secure` (set when the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// Take the client's address for the sign-in limits from the last entry of
+    /// `X-Forwarded-For` (set only behind a reverse proxy that appends it).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for WebConfig {
@@ -47,6 +50,7 @@ impl Default for WebConfig {
             tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             tile_attribution: "© OpenStreetMap contributors".into(),
             secure_cookies: false,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -98,7 +102,10 @@ pub async fn serve(
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -126,7 +126,10 @@ async fn people(spawned: &common::Spawned, users: &[(&'static str, String, Role)
     for ((org, _, role), token) in users.iter().zip(&spawned.tokens) {
         let user = spawned
             .store
-            .user_by_token_hash(&trygg_app::credentials::hash_token(token))
+            .user_by_token_hash(
+                &trygg_app::credentials::hash_token(token),
+                jiff::Timestamp::now(),
+            )
             .await
             .unwrap()
             .unwrap();

@@ -425,6 +425,7 @@ async fn dev_dashboard() {
             user.id,
             "dev",
             &trygg_app::credentials::hash_token(&token),
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
         )
         .await
         .unwrap();

@@ -749,3 +749,112 @@ async fn every_posted_page_form_needs_the_csrf_token() {
     }
     assert!(checked >= 20, "only {checked} posted page routes found");
 }
+
+/// The administrator's page: a named token with an expiry is shown once and opens the API,
+/// revoking it closes the API at once; disabling a user ends their session and refuses their
+/// sign-in with a sentence; an administrator cannot disable themselves.
+#[tokio::test]
+async fn admins_make_and_revoke_tokens_and_disable_users() {
+    let app = spawn().await;
+    let admin = app.login(&role_email(Role::Admin)).await;
+    let analyst_email = role_email(Role::Analyst);
+    let analyst = app.login(&analyst_email).await;
+    let analyst_id = app
+        .store
+        .user_credentials(&analyst_email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+        .0
+        .to_string();
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/token",
+            &[
+                ("csrf", &admin.csrf),
+                ("user_id", &analyst_id),
+                ("name", "Polisens import"),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    let marker = r#"<code class="token">"#;
+    let start = page.find(marker).expect("the token is shown") + marker.len();
+    let token = page[start..].split('<').next().unwrap().to_string();
+    let api = |token: String| {
+        let app = &app;
+        async move {
+            app.http
+                .get(app.url("/api/v1/incidents"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(api(token.clone()).await, StatusCode::OK);
+    let listed = app.store.list_api_tokens().await.unwrap();
+    let made = listed.iter().find(|t| t.name == "Polisens import").unwrap();
+    let days = made.expires_at.duration_since(made.created_at).as_hours() / 24;
+    assert_eq!(days, 30);
+    let (_, admin_page) = app.get(&admin, "/admin").await;
+    assert!(admin_page.contains("Polisens import") && admin_page.contains("Gäller"));
+
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/token/{}/aterkalla", made.id),
+            &[("csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        api(token).await,
+        StatusCode::UNAUTHORIZED,
+        "revoked at once"
+    );
+
+    let (status, _) = app.get(&analyst, "/rapportera").await;
+    assert_eq!(status, StatusCode::OK);
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/anvandare/{analyst_id}/status"),
+            &[("csrf", &admin.csrf), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Kontot är avstängt"));
+    let (status, _) = app.get(&analyst, "/rapportera").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the session has ended");
+    let res = app.try_login(&analyst_email, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Kontot är avstängt"));
+
+    let admin_id = app
+        .store
+        .user_credentials(&role_email(Role::Admin))
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+        .0;
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/anvandare/{admin_id}/status"),
+            &[("csrf", &admin.csrf), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("eget konto"));
+    let (status, _) = app.get(&admin, "/admin").await;
+    assert_eq!(status, StatusCode::OK, "the admin is still signed in");
+}

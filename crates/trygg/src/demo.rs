@@ -46,6 +46,13 @@ pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
     let analyst = store.user_credentials("analytiker@demo").await?.context(
         "this database has data but no demo accounts; start the demo with an empty --database",
     )?;
+    // One demo token at a time: each start revokes the last one's and makes a new one that
+    // lasts a week (only its hash is stored, so it cannot be shown again).
+    for t in store.list_api_tokens().await? {
+        if t.user_id == analyst.user.id && t.name == "demo" && t.revoked_at.is_none() {
+            store.revoke_api_token(&actor, t.id).await?;
+        }
+    }
     let token = trygg_app::credentials::generate_token();
     store
         .create_api_token(
@@ -53,6 +60,7 @@ pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
             analyst.user.id,
             "demo",
             &trygg_app::credentials::hash_token(&token),
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 7),
         )
         .await?;
     let all = trygg_domain::IncidentFilter {
@@ -80,7 +88,9 @@ pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
         let roles: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
         banner.push_str(&format!("  {email:<18} {name} ({})\n", roles.join(", ")));
     }
-    banner.push_str(&format!("API token (analytiker@demo): {token}"));
+    banner.push_str(&format!(
+        "API token (analytiker@demo): {token}\n  (valid 7 days; each demo start revokes the previous demo token)"
+    ));
     Ok(banner)
 }
 

@@ -1,5 +1,6 @@
 //! The `trygg` command: the server, the demo, and the administrators' and analysts' tools.
 
+mod accounts;
 mod config;
 mod demo;
 mod poller;
@@ -10,7 +11,6 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, Role};
 use trygg_store::Store;
 
 use crate::config::{Config, redact};
@@ -32,9 +32,22 @@ enum Command {
     Serve(ServeArgs),
     /// Fill an empty embedded database with a demo city, then serve it.
     Demo(DemoArgs),
-    /// Manage user accounts.
-    #[command(subcommand)]
-    User(UserCommand),
+    /// Manage user accounts: add, list, disable, enable, roles, password.
+    User {
+        #[command(subcommand)]
+        what: accounts::UserCommand,
+        /// Database URL.
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
+    /// Manage API tokens: add (named, expiring), list, revoke.
+    Token {
+        #[command(subcommand)]
+        what: accounts::TokenCommand,
+        /// Database URL.
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
     /// Import areas or incidents (all or nothing).
     Import {
         #[command(subcommand)]
@@ -76,37 +89,6 @@ struct DemoArgs {
     /// tests). The default 1 gives the usual demo.
     #[arg(long, default_value_t = 1.0)]
     scale: f64,
-}
-
-#[derive(Debug, Subcommand)]
-enum UserCommand {
-    /// Add a user (and their organisation, if it does not exist yet).
-    Add {
-        /// Login e-mail.
-        #[arg(long)]
-        email: String,
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// Organisation name, e.g. "Uppsala kommun".
-        #[arg(long)]
-        organisation: String,
-        /// Kind of organisation, used only when it is created.
-        #[arg(long, default_value = "kommun", value_parser = ["kommun", "forvaltning", "lokalpolisomrade", "partner"])]
-        org_kind: String,
-        /// Role (repeat for several): admin, coordinator, analyst, reporter, steering, viewer.
-        #[arg(long = "role", required = true)]
-        roles: Vec<String>,
-        /// Password for signing in to the web app (or set TRYGG_NEW_PASSWORD).
-        #[arg(long, env = "TRYGG_NEW_PASSWORD", hide_env_values = true)]
-        password: Option<String>,
-        /// Also create an API token and print it.
-        #[arg(long)]
-        token: bool,
-        /// Database URL.
-        #[arg(long)]
-        database: Option<String>,
-    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -186,78 +168,23 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            name,
-            organisation,
-            org_kind,
-            roles,
-            password,
-            token,
-            database,
-        }) => {
-            if let Some(db) = database {
-                config.database = db;
-            }
-            let store = open_store(&config.database).await?;
-            let roles = roles
-                .iter()
-                .map(|r| Role::parse(r).with_context(|| format!("unknown role {r:?}; use admin, coordinator, analyst, reporter, steering or viewer")))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let actor = Actor::system("cli user add");
-            let org = match store
-                .list_organisations()
-                .await?
-                .into_iter()
-                .find(|o| o.name == organisation)
-            {
-                Some(o) => o,
-                None => {
-                    let kind = OrgKind::parse(&org_kind).expect("clap checked the value");
-                    store
-                        .create_organisation(
-                            &actor,
-                            NewOrganisation {
-                                name: organisation,
-                                kind,
-                                parent_id: None,
-                            },
-                        )
-                        .await?
-                }
-            };
-            let hash = password
-                .as_deref()
-                .map(|p| trygg_app::credentials::Password::new(p).and_then(|p| p.hash()))
-                .transpose()?;
-            let user = store
-                .create_user(
-                    &actor,
-                    NewUser {
-                        email,
-                        display_name: name,
-                        organisation_id: org.id,
-                        roles,
-                    },
-                    hash,
-                )
-                .await?;
-            println!("Created user {} ({}) in {}", user.email, user.id, org.name);
-            if token {
-                let t = trygg_app::credentials::generate_token();
-                store
-                    .create_api_token(
-                        &actor,
-                        user.id,
-                        "cli",
-                        &trygg_app::credentials::hash_token(&t),
-                    )
-                    .await?;
-                println!("API token ({}): {t}", user.email);
-            }
-            Ok(())
+        Command::User { what, database } => {
+            let app = open_app(database, &mut config).await?;
+            accounts::user(&app, what).await
+        }
+        Command::Token { what, database } => {
+            let app = open_app(database, &mut config).await?;
+            accounts::token(&app, what).await
         }
     }
+}
+
+async fn open_app(database: Option<String>, config: &mut Config) -> anyhow::Result<trygg_app::App> {
+    if let Some(db) = database {
+        config.database = db;
+    }
+    let store = open_store(&config.database).await?;
+    Ok(trygg_app::App::load(store, config.tz()).await?)
 }
 
 async fn open_ingest(

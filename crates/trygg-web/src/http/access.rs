@@ -611,6 +611,31 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::ManageAccounts]),
     },
     Rule {
+        method: "POST",
+        path: "/admin/token/{id}/aterkalla",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "GET",
+        path: "/admin/anvandare/{id}",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/anvandare/{id}/roller",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/anvandare/{id}/status",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/anvandare/{id}/losenord",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
         method: "GET",
         path: "/manifest.webmanifest",
         access: Public,

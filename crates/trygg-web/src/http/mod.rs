@@ -1,9 +1,10 @@
 //! What every door of the web shares: the access guard and its rules, API errors, the
-//! session cookie and token look-up, static assets, health and the OpenAPI document.
+//! session cookie and token look-up, the client's address, static assets, health and the OpenAPI document.
 
 pub mod access;
 pub mod assets;
 pub mod auth;
+pub mod client;
 pub mod error;
 pub(crate) mod health;
 pub mod openapi;

@@ -128,6 +128,7 @@ pub(crate) async fn login(
     State(state): State<AppState>,
     page: Page,
     headers: HeaderMap,
+    crate::http::client::ClientAddr(from): crate::http::client::ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let l = page.ctx.lang;
@@ -136,7 +137,7 @@ pub(crate) async fn login(
         return Err(PageError::csrf(l));
     }
     let next = safe_next(f.next.as_deref()).to_string();
-    let outcome = accounts::sign_in(&state, &f.email, &f.password)
+    let outcome = accounts::sign_in(&state, &f.email, &f.password, from)
         .await
         .map_err(|e| PageError::internal(l, e))?;
     let retry = |status, message: String| {
@@ -165,16 +166,24 @@ pub(crate) async fn login(
             )
             .into(),
         )),
+        Err(SignInError::Disabled) => Ok(retry(
+            StatusCode::FORBIDDEN,
+            l.t(
+                "Kontot är avstängt. Kontakta en administratör om du behöver det igen.",
+                "The account is disabled. Contact an administrator if you need it again.",
+            )
+            .into(),
+        )),
         Err(SignInError::Locked(wait)) => {
             let minutes = wait.as_secs().div_ceil(60);
             let mut res = retry(
                 StatusCode::TOO_MANY_REQUESTS,
                 match l {
                     Lang::Sv => format!(
-                        "För många misslyckade inloggningar. Kontot är spärrat i {minutes} minuter till; försök igen sedan."
+                        "För många misslyckade inloggningar. Inloggningen är spärrad i {minutes} minuter till; försök igen sedan."
                     ),
                     Lang::En => format!(
-                        "Too many failed sign-ins. The account is locked for {minutes} more minutes; try again then."
+                        "Too many failed sign-ins. Signing in is locked for {minutes} more minutes; try again then."
                     ),
                 },
             );

@@ -1,12 +1,14 @@
-//! Administration: organisations, users and their roles, API tokens. Admins only.
+//! Administration: organisations, users (roles, disabling, password resets) and API tokens
+//! (named, expiring, revocable). Admins only; every change is a use case of
+//! `trygg_app::accounts`, which checks the policy and audits.
 
 use axum::{
-    extract::State,
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 use maud::{Markup, html};
-use trygg_domain::{NewUser, OrgKind, Role};
+use trygg_domain::{NewUser, OrgKind, Role, User, UserId};
 
 use super::{
     Lang,
@@ -16,6 +18,7 @@ use super::{
 use trygg_app::accounts;
 use trygg_app::credentials::{PASSWORD_MIN_CHARS, Password};
 
+use super::report::fmt_time;
 use crate::AppState;
 
 async fn page(
@@ -30,6 +33,10 @@ async fn page(
     let users = accounts::users(state, &me.user)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
+    let tokens = accounts::tokens(state, &me.user)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
+    let now = state.now();
     let org_name = |id| {
         orgs.iter()
             .find(|o| o.id == id)
@@ -46,19 +53,48 @@ async fn page(
             section.card {
                 h2 { (l.t("Användare", "Users")) }
                 table.list {
-                    thead { tr { th { (l.t("Namn", "Name")) } th { (l.t("E-post", "E-mail")) } th { (l.t("Organisation", "Organisation")) } th { (l.t("Roller", "Roles")) } th {} } }
+                    thead { tr { th { (l.t("Namn", "Name")) } th { (l.t("E-post", "E-mail")) } th { (l.t("Organisation", "Organisation")) } th { (l.t("Roller", "Roles")) } th { (l.t("Status", "Status")) } th {} } }
                     tbody {
                         @for u in &users {
                             tr {
                                 td { (u.display_name) }
                                 td { (u.email) }
                                 td { (org_name(u.organisation_id)) }
-                                td { (u.roles.iter().map(|r| r.label_sv()).collect::<Vec<_>>().join(", ")) }
-                                td {
-                                    form method="post" action="/admin/token" {
-                                        (me.ctx.csrf_field())
-                                        input type="hidden" name="user_id" value=(u.id.0);
-                                        button.link type="submit" { (l.t("Ny API-nyckel", "New API token")) }
+                                td { (role_labels(l, &u.roles)) }
+                                td { (status_label(l, u)) }
+                                td { a href={ "/admin/anvandare/" (u.id.0) } { (l.t("Hantera", "Manage")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { (l.t("API-nycklar", "API tokens")) }
+                @if tokens.is_empty() {
+                    p { (l.t("Inga API-nycklar än. En nyckel skapas på användarens sida.", "No API tokens yet. A token is made on the user's page.")) }
+                } @else {
+                    table.list {
+                        thead { tr {
+                            th { (l.t("Namn", "Name")) } th { (l.t("Användare", "User")) }
+                            th { (l.t("Skapad", "Created")) } th { (l.t("Gäller till", "Expires")) }
+                            th { (l.t("Senast använd", "Last used")) } th { (l.t("Status", "Status")) } th {}
+                        } }
+                        tbody {
+                            @for t in &tokens {
+                                tr {
+                                    td { (t.name) }
+                                    td { (users.iter().find(|u| u.id == t.user_id).map_or("", |u| u.email.as_str())) }
+                                    td { (fmt_time(state, t.created_at)) }
+                                    td { (fmt_time(state, t.expires_at)) }
+                                    td { (t.last_used_at.map_or_else(|| l.t("aldrig", "never").to_string(), |at| fmt_time(state, at))) }
+                                    td { (token_status(l, t, now)) }
+                                    td {
+                                        @if t.live(now) {
+                                            form method="post" action={ "/admin/token/" (t.id) "/aterkalla" } {
+                                                (me.ctx.csrf_field())
+                                                button.link type="submit" { (l.t("Återkalla", "Revoke")) }
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -102,6 +138,35 @@ async fn page(
             }
         },
     ))
+}
+
+fn role_labels(l: Lang, roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| match l {
+            Lang::Sv => r.label_sv(),
+            Lang::En => r.as_str(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn status_label(l: Lang, u: &User) -> &'static str {
+    if u.disabled {
+        l.t("Avstängd", "Disabled")
+    } else {
+        l.t("Aktiv", "Active")
+    }
+}
+
+fn token_status(l: Lang, t: &accounts::ApiToken, now: jiff::Timestamp) -> &'static str {
+    if t.revoked_at.is_some() {
+        l.t("Återkallad", "Revoked")
+    } else if t.expires_at <= now {
+        l.t("Utgången", "Expired")
+    } else {
+        l.t("Gäller", "Valid")
+    }
 }
 
 /// `GET /admin`.
@@ -220,27 +285,317 @@ pub(crate) async fn add_organisation(
     }
 }
 
-/// `POST /admin/token`: a new API token for a user, shown once.
+/// The user `id`, or the not-found page.
+async fn user_of(state: &AppState, me: &SignedIn, id: i64) -> Result<User, PageError> {
+    let l = me.ctx.lang;
+    accounts::users(state, &me.user)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?
+        .into_iter()
+        .find(|u| u.id.0 == id)
+        .ok_or_else(|| PageError::not_found(l))
+}
+
+async fn user_view(
+    state: &AppState,
+    me: &SignedIn,
+    user: &User,
+    status: StatusCode,
+    notice: Option<(&str, Markup)>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let now = state.now();
+    let tokens: Vec<_> = accounts::tokens(state, &me.user)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?
+        .into_iter()
+        .filter(|t| t.user_id == user.id)
+        .collect();
+    let id = user.id.0;
+    let body = layout(
+        &me.ctx,
+        &user.display_name,
+        html! {
+            p { a href="/admin" { "← " (l.t("Administration", "Administration")) } }
+            h1 { (user.display_name) }
+            p { (user.email) " · " (status_label(l, user)) " · " (role_labels(l, &user.roles)) }
+            @if let Some((class, text)) = notice {
+                div class={ "notice " (class) } role="alert" { (text) }
+            }
+            section.card {
+                h2 { (l.t("Roller", "Roles")) }
+                form method="post" action={ "/admin/anvandare/" (id) "/roller" } {
+                    (me.ctx.csrf_field())
+                    fieldset { legend { (l.t("Roller", "Roles")) }
+                        @for r in Role::ALL {
+                            label.check { input type="checkbox" name="role" value=(r.as_str()) checked[user.roles.contains(&r)]; " " (r.label_sv()) }
+                        }
+                    }
+                    button.primary type="submit" { (l.t("Spara roller", "Save roles")) }
+                }
+            }
+            section.card {
+                h2 { (l.t("Konto", "Account")) }
+                form.inline method="post" action={ "/admin/anvandare/" (id) "/status" } {
+                    (me.ctx.csrf_field())
+                    @if user.disabled {
+                        input type="hidden" name="disabled" value="0";
+                        button type="submit" { (l.t("Aktivera kontot", "Enable the account")) }
+                    } @else {
+                        input type="hidden" name="disabled" value="1";
+                        p { (l.t("Ett avstängt konto kan inte logga in; dess sessioner avslutas och dess API-nycklar återkallas.", "A disabled account cannot sign in; its sessions end and its API tokens are revoked.")) }
+                        button type="submit" { (l.t("Stäng av kontot", "Disable the account")) }
+                    }
+                }
+                form.inline method="post" action={ "/admin/anvandare/" (id) "/losenord" } {
+                    (me.ctx.csrf_field())
+                    label { (match l { Lang::Sv => format!("Nytt lösenord (minst {PASSWORD_MIN_CHARS} tecken)"), Lang::En => format!("New password (at least {PASSWORD_MIN_CHARS} characters)") })
+                        input type="password" name="password" minlength=(PASSWORD_MIN_CHARS) required autocomplete="new-password"; }
+                    button type="submit" { (l.t("Sätt lösenord", "Set password")) }
+                }
+            }
+            section.card {
+                h2 { (l.t("API-nycklar", "API tokens")) }
+                @if !tokens.is_empty() {
+                    ul {
+                        @for t in &tokens {
+                            li { (t.name) " — " (token_status(l, t, now)) ", " (l.t("gäller till", "expires")) " " (fmt_time(state, t.expires_at)) }
+                        }
+                    }
+                }
+                form.inline method="post" action="/admin/token" {
+                    (me.ctx.csrf_field())
+                    input type="hidden" name="user_id" value=(id);
+                    label { (l.t("Vad nyckeln används till", "What the token is for")) input type="text" name="name" maxlength="100" required placeholder=(l.t("Polisens import", "Police import")); }
+                    label { (l.t("Giltig i dagar", "Valid for days"))
+                        input type="number" name="days" min="1" max=(accounts::MAX_TOKEN_DAYS) value=(accounts::TOKEN_DAYS) required; }
+                    button type="submit" { (l.t("Ny API-nyckel", "New API token")) }
+                }
+            }
+        },
+    );
+    Ok((status, body).into_response())
+}
+
+/// `GET /admin/anvandare/{id}`: one user's roles, status, password and tokens.
+pub(crate) async fn user_page(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    me.check(trygg_domain::Permission::ManageAccounts)?;
+    let user = user_of(&state, &me, id).await?;
+    user_view(&state, &me, &user, StatusCode::OK, None).await
+}
+
+/// After a change to user `id`: their page with a notice, or the refusal in the page's
+/// language (422; 403 for the policy's own refusals).
+async fn after_change(
+    state: &AppState,
+    me: &SignedIn,
+    id: i64,
+    outcome: Result<(), trygg_app::AppError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let user = user_of(state, me, id).await?;
+    match outcome {
+        Ok(()) => {
+            user_view(
+                state,
+                me,
+                &user,
+                StatusCode::OK,
+                Some(("ok", html! { (done) })),
+            )
+            .await
+        }
+        Err(trygg_app::AppError::Forbidden(r)) => {
+            let text = match l {
+                Lang::Sv => r.sv,
+                Lang::En => r.en,
+            };
+            user_view(
+                state,
+                me,
+                &user,
+                StatusCode::FORBIDDEN,
+                Some(("error", html! { (text) })),
+            )
+            .await
+        }
+        Err(e @ trygg_app::AppError::Internal(_)) => Err(PageError::internal(l, e)),
+        Err(e) => {
+            let text = e.to_string();
+            user_view(
+                state,
+                me,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(("error", html! { (text) })),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /admin/anvandare/{id}/roller`: `role` repeats.
+pub(crate) async fn set_roles(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted { me, form: f }: Posted<Pairs>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let roles: Vec<Role> = f
+        .iter()
+        .filter(|(k, _)| k == "role")
+        .filter_map(|(_, v)| Role::parse(v))
+        .collect();
+    if roles.is_empty() {
+        let user = user_of(&state, &me, id).await?;
+        let text = l.t("Välj minst en roll.", "Choose at least one role.");
+        return user_view(
+            &state,
+            &me,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(("error", html! { (text) })),
+        )
+        .await;
+    }
+    let outcome = accounts::set_roles(&state, &me.user, UserId(id), &roles).await;
+    after_change(
+        &state,
+        &me,
+        id,
+        outcome,
+        l.t("Rollerna är sparade.", "The roles are saved."),
+    )
+    .await
+}
+
+/// `POST /admin/anvandare/{id}/status`: `disabled` = 1 (disable) or 0 (enable).
+pub(crate) async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted { me, form: f }: Posted<Pairs>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let disabled = match field(&f, "disabled") {
+        "1" => true,
+        "0" => false,
+        _ => {
+            return Err(PageError::bad_request(
+                l,
+                l.t(
+                    "Välj att stänga av eller aktivera kontot.",
+                    "Choose to disable or enable the account.",
+                ),
+            ));
+        }
+    };
+    let outcome = accounts::set_disabled(&state, &me.user, UserId(id), disabled).await;
+    let done = if disabled {
+        l.t(
+            "Kontot är avstängt: dess sessioner har avslutats och dess API-nycklar återkallats.",
+            "The account is disabled: its sessions have ended and its API tokens are revoked.",
+        )
+    } else {
+        l.t("Kontot är aktiverat.", "The account is enabled.")
+    };
+    after_change(&state, &me, id, outcome, done).await
+}
+
+/// `POST /admin/anvandare/{id}/losenord`: a new password; the user's sessions end and their
+/// tokens are revoked.
+pub(crate) async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted { me, form: f }: Posted<Pairs>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let Ok(password) = Password::new(field(&f, "password")) else {
+        let user = user_of(&state, &me, id).await?;
+        let text = match l {
+            Lang::Sv => format!("Lösenordet behöver minst {PASSWORD_MIN_CHARS} tecken."),
+            Lang::En => format!("The password needs at least {PASSWORD_MIN_CHARS} characters."),
+        };
+        return user_view(
+            &state,
+            &me,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(("error", html! { (text) })),
+        )
+        .await;
+    };
+    let outcome = accounts::reset_password(&state, &me.user, UserId(id), &password).await;
+    let done = l.t(
+        "Lösenordet är satt. Användarens sessioner har avslutats och API-nycklar återkallats.",
+        "The password is set. The user's sessions have ended and their API tokens are revoked.",
+    );
+    after_change(&state, &me, id, outcome, done).await
+}
+
+/// `POST /admin/token`: a new API token (`name`, `days`) for `user_id`, shown once.
 pub(crate) async fn new_token(
     State(state): State<AppState>,
     Posted { me, form: f }: Posted<Pairs>,
 ) -> Result<Response, PageError> {
-    me.check(trygg_domain::Permission::ManageAccounts)?;
     let l = me.ctx.lang;
-    let Ok(user) = field(&f, "user_id").parse::<i64>() else {
+    let Ok(id) = field(&f, "user_id").parse::<i64>() else {
         return Err(PageError::bad_request(
             l,
             l.t("Användaren saknas.", "The user is missing."),
         ));
     };
-    let token = accounts::create_token(&state, &me.user, trygg_domain::UserId(user), "webb")
+    let user = user_of(&state, &me, id).await?;
+    let days = match field(&f, "days").trim() {
+        "" => None,
+        d => match d.parse::<u32>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let text = l.t(
+                    "Ange giltighetstiden i hela dagar.",
+                    "Give the validity in whole days.",
+                );
+                return user_view(
+                    &state,
+                    &me,
+                    &user,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(("error", html! { (text) })),
+                )
+                .await;
+            }
+        },
+    };
+    match accounts::create_token(&state, &me.user, user.id, field(&f, "name"), days).await {
+        Ok(t) => {
+            let until = fmt_time(&state, t.expires_at);
+            let notice = html! {
+                p { (l.t("Ny API-nyckel. Den visas bara nu; spara den på ett säkert ställe:", "New API token. It is shown only now; keep it somewhere safe:")) }
+                code.token { (t.token) }
+                p { (l.t("Gäller till", "Valid until")) " " (until) }
+            };
+            user_view(&state, &me, &user, StatusCode::OK, Some(("ok", notice))).await
+        }
+        Err(e) => after_change(&state, &me, id, Err(e), "").await,
+    }
+}
+
+/// `POST /admin/token/{id}/aterkalla`: revokes a token at once.
+pub(crate) async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted { me, .. }: Posted<Pairs>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    accounts::revoke_token(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    let notice = html! {
-        p { (l.t("Ny API-nyckel. Den visas bara nu; spara den på ett säkert ställe:", "New API token. It is shown only now; keep it somewhere safe:")) }
-        code.token { (token) }
-    };
-    Ok(page(&state, &me, Some(("ok", notice)))
+    let text = l.t("API-nyckeln är återkallad.", "The API token is revoked.");
+    Ok(page(&state, &me, Some(("ok", html! { (text) })))
         .await?
         .into_response())
 }

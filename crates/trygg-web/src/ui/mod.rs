@@ -47,6 +47,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/anvandare", post(admin::add_user))
         .route("/admin/organisation", post(admin::add_organisation))
         .route("/admin/token", post(admin::new_token))
+        .route("/admin/token/{id}/aterkalla", post(admin::revoke_token))
+        .route("/admin/anvandare/{id}", get(admin::user_page))
+        .route("/admin/anvandare/{id}/roller", post(admin::set_roles))
+        .route("/admin/anvandare/{id}/status", post(admin::set_status))
+        .route(
+            "/admin/anvandare/{id}/losenord",
+            post(admin::reset_password),
+        )
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/sw.js", get(pwa::service_worker))
         .merge(cycle::routes())

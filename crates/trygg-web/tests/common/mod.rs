@@ -172,6 +172,7 @@ pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
                 user.id,
                 "test",
                 &trygg_app::credentials::hash_token(&token),
+                jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24),
             )
             .await
             .unwrap();
