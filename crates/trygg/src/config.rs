@@ -100,6 +100,10 @@ impl Config {
                 "SECURE_COOKIES" => {
                     config.web.secure_cookies = matches!(value.as_str(), "1" | "true" | "yes")
                 }
+                "TRUST_FORWARDED_FOR" => {
+                    config.web.trust_forwarded_for =
+                        matches!(value.as_str(), "1" | "true" | "yes")
+                }
                 _ => {}
             }
         }
