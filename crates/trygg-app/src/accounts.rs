@@ -114,6 +114,12 @@ pub async fn sign_in(
     let account = email.trim().to_lowercase();
     let keys = limit_keys(&account, from);
     if let Some(wait) = locked(app, &keys).await? {
+        tracing::warn!(
+            account = %account,
+            address = %from.map_or_else(|| "unknown".to_string(), |a| a.to_string()),
+            wait_secs = wait.as_secs(),
+            "sign-in throttled"
+        );
         return Ok(Err(SignInError::Locked(wait)));
     }
     let creds = app.store.user_credentials(&account).await?;

@@ -37,16 +37,19 @@ pub enum UserCommand {
     /// Disable a user: they cannot sign in, their sessions end, their tokens are revoked.
     Disable {
         /// Login e-mail.
+        #[arg(long)]
         email: String,
     },
     /// Enable a disabled user again (their old tokens stay revoked).
     Enable {
         /// Login e-mail.
+        #[arg(long)]
         email: String,
     },
     /// Replace a user's roles.
     Roles {
         /// Login e-mail.
+        #[arg(long)]
         email: String,
         /// Role (repeat for several).
         #[arg(long = "role", required = true)]
@@ -56,6 +59,7 @@ pub enum UserCommand {
     /// their tokens are revoked.
     Password {
         /// Login e-mail.
+        #[arg(long)]
         email: String,
         /// The new password.
         #[arg(long, env = "TRYGG_NEW_PASSWORD", hide_env_values = true)]

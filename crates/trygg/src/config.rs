@@ -101,8 +101,7 @@ impl Config {
                     config.web.secure_cookies = matches!(value.as_str(), "1" | "true" | "yes")
                 }
                 "TRUST_FORWARDED_FOR" => {
-                    config.web.trust_forwarded_for =
-                        matches!(value.as_str(), "1" | "true" | "yes")
+                    config.web.trust_forwarded_for = matches!(value.as_str(), "1" | "true" | "yes")
                 }
                 _ => {}
             }

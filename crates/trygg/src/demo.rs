@@ -32,7 +32,13 @@ const ACCOUNTS: &[(&str, &str, usize, &[Role])] = &[
 
 /// Makes sure the demo data is there; returns the text to print for the newcomer.
 /// `scale` multiplies the generated city's intensity (1 = the usual demo).
-pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
+/// `token_file` keeps the demo's API token beside the database, so each start reuses it while
+/// it is valid (the database holds only its hash).
+pub async fn ensure(
+    ingest: &Ingest,
+    scale: f64,
+    token_file: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
     let store = ingest.store();
     let actor = Actor::system("demo");
     let orgs = store.list_organisations().await?;
@@ -46,23 +52,7 @@ pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
     let analyst = store.user_credentials("analytiker@demo").await?.context(
         "this database has data but no demo accounts; start the demo with an empty --database",
     )?;
-    // One demo token at a time: each start revokes the last one's and makes a new one that
-    // lasts a week (only its hash is stored, so it cannot be shown again).
-    for t in store.list_api_tokens().await? {
-        if t.user_id == analyst.user.id && t.name == "demo" && t.revoked_at.is_none() {
-            store.revoke_api_token(&actor, t.id).await?;
-        }
-    }
-    let token = trygg_app::credentials::generate_token();
-    store
-        .create_api_token(
-            &actor,
-            analyst.user.id,
-            "demo",
-            &trygg_app::credentials::hash_token(&token),
-            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 7),
-        )
-        .await?;
+    let token = demo_token(store.as_ref(), &actor, analyst.user.id, token_file).await?;
     let all = trygg_domain::IncidentFilter {
         scope: trygg_domain::Scope::All,
         limit: 1,
@@ -88,10 +78,67 @@ pub async fn ensure(ingest: &Ingest, scale: f64) -> anyhow::Result<String> {
         let roles: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
         banner.push_str(&format!("  {email:<18} {name} ({})\n", roles.join(", ")));
     }
-    banner.push_str(&format!(
-        "API token (analytiker@demo): {token}\n  (valid 7 days; each demo start revokes the previous demo token)"
-    ));
+    banner.push_str(&format!("API token (analytiker@demo): {token}"));
+    if let Some(path) = token_file {
+        banner.push_str(&format!(
+            "\n  (kept in {}; the next start reuses it while it is valid)",
+            path.display()
+        ));
+    }
     Ok(banner)
+}
+
+/// The demo's API token: the one in `token_file` if it still opens the API as the analyst,
+/// else a new one for 90 days (earlier demo tokens revoked), written to `token_file`.
+async fn demo_token(
+    store: &dyn trygg_store::Store,
+    actor: &Actor,
+    analyst: trygg_domain::UserId,
+    token_file: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
+    use trygg_app::credentials::{generate_token, hash_token};
+    let now = jiff::Timestamp::now();
+    if let Some(kept) = token_file.and_then(|p| std::fs::read_to_string(p).ok()) {
+        let kept = kept.trim();
+        if let Some(u) = store.user_by_token_hash(&hash_token(kept), now).await?
+            && u.id == analyst
+        {
+            return Ok(kept.to_string());
+        }
+    }
+    for t in store.list_api_tokens().await? {
+        if t.user_id == analyst && t.name == "demo" && t.revoked_at.is_none() {
+            store.revoke_api_token(actor, t.id).await?;
+        }
+    }
+    let token = generate_token();
+    store
+        .create_api_token(
+            actor,
+            analyst,
+            "demo",
+            &hash_token(&token),
+            now + jiff::SignedDuration::from_hours(24 * 90),
+        )
+        .await?;
+    if let Some(path) = token_file {
+        write_private(path, &token)
+            .with_context(|| format!("cannot keep the demo token in {}", path.display()))?;
+    }
+    Ok(token)
+}
+
+/// Writes `text` to `path`, readable by its owner only.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<Organisation>> {

@@ -142,7 +142,12 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             }
             let store = open_store(&config.database).await?;
             let ingest = trygg_app::ingest::Ingest::load(store.clone(), config.tz()).await?;
-            let banner = demo::ensure(&ingest, scale).await?;
+            let token_file = config
+                .database
+                .strip_prefix("sqlite://")
+                .filter(|p| !p.is_empty() && !p.contains(":memory:"))
+                .map(|p| PathBuf::from(format!("{}.token", p.split('?').next().unwrap_or(p))));
+            let banner = demo::ensure(&ingest, scale, token_file.as_deref()).await?;
             serve(&config, store, Some(banner)).await
         }
         Command::Analyze(cmd) => {

@@ -387,3 +387,141 @@ fn user_add_keeps_the_pages_password_rule() {
         String::from_utf8_lossy(&long.stderr)
     );
 }
+
+/// `trygg user disable` ends the user's sessions and revokes their tokens at once; `token
+/// add|list|revoke` make named, expiring tokens and show their state; `user roles` replaces
+/// the roles. Everything through the real binary on a real SQLite file.
+#[test]
+fn user_disable_ends_sessions_and_tokens_and_tokens_are_listed_and_revoked() {
+    let db = Db::new("accounts");
+    let cli = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .args(["--database", &db.url])
+            .current_dir(&db.dir)
+            .env("TRYGG_LOG", "warn")
+            .env_remove("TRYGG_DATABASE")
+            .env_remove("TRYGG_CONFIG")
+            .output()
+            .expect("run trygg");
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (ok, out, err) = cli(&[
+        "user",
+        "add",
+        "--email",
+        "anna@test",
+        "--name",
+        "Anna",
+        "--organisation",
+        "Testkommun",
+        "--role",
+        "analyst",
+        "--password",
+        "rätt häst batteri",
+        "--token",
+    ]);
+    assert!(ok, "{err}");
+    let first = out
+        .lines()
+        .find_map(|l| l.strip_prefix("API token (anna@test): "))
+        .expect("token printed")
+        .to_string();
+    let (ok, out, err) = cli(&[
+        "token",
+        "add",
+        "--user",
+        "anna@test",
+        "--name",
+        "Polisens import",
+        "--days",
+        "30",
+    ]);
+    assert!(ok, "{err}");
+    let second = out.rsplit(": ").next().unwrap().trim().to_string();
+    let (ok, _, err) = cli(&[
+        "token",
+        "add",
+        "--user",
+        "anna@test",
+        "--name",
+        "x",
+        "--days",
+        "0",
+    ]);
+    assert!(!ok && err.contains("1 to 366 days"), "{err}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt
+        .block_on(trygg_store_sqlite::SqliteStore::connect(&db.url))
+        .unwrap();
+    use trygg_store::Store;
+    let now = jiff::Timestamp::now();
+    let anna = rt
+        .block_on(store.user_credentials("anna@test"))
+        .unwrap()
+        .unwrap()
+        .user;
+    rt.block_on(store.create_session(
+        anna.id,
+        &trygg_store::NewSession {
+            token_hash: "sess".into(),
+            csrf: "c".into(),
+            expires_at: now + jiff::SignedDuration::from_hours(1),
+        },
+    ))
+    .unwrap();
+    let live = |token: &str| {
+        rt.block_on(store.user_by_token_hash(&trygg_app::credentials::hash_token(token), now))
+            .unwrap()
+            .is_some()
+    };
+    assert!(live(&first) && live(&second));
+
+    let (ok, out, _) = cli(&["token", "list"]);
+    assert!(ok);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Polisens import") && l.ends_with("valid")),
+        "{out}"
+    );
+    let id = out
+        .lines()
+        .find(|l| l.contains("\tcli\t"))
+        .and_then(|l| l.split('\t').next())
+        .unwrap()
+        .to_string();
+    let (ok, _, err) = cli(&["token", "revoke", &id]);
+    assert!(ok, "{err}");
+    assert!(!live(&first), "revoked at once");
+    assert!(live(&second));
+
+    let (ok, _, err) = cli(&[
+        "user",
+        "roles",
+        "--email",
+        "anna@test",
+        "--role",
+        "coordinator",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli(&["user", "disable", "--email", "anna@test"]);
+    assert!(ok, "{err}");
+    assert!(!live(&second), "disabling revokes every token");
+    assert!(
+        rt.block_on(store.session("sess", now)).unwrap().is_none(),
+        "disabling ends the sessions"
+    );
+    let (_, out, _) = cli(&["user", "list"]);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("anna@test\tcoordinator\tdisabled")),
+        "{out}"
+    );
+    let (ok, _, err) = cli(&["user", "disable", "--email", "nobody@test"]);
+    assert!(!ok && err.contains("nobody@test"), "{err}");
+}

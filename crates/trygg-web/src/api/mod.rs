@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
+mod accounts;
 pub(crate) mod cycle;
 mod dashboard;
 mod incidents;
@@ -23,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(cycle::routes())
         .merge(partnership::routes())
+        .merge(accounts::routes())
         .fallback(unknown)
 }
 

@@ -592,6 +592,41 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/api/v1/users",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "PUT",
+        path: "/api/v1/users/{id}/roles",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/users/{id}/disable",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/users/{id}/enable",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/tokens",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/tokens",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "DELETE",
+        path: "/api/v1/tokens/{id}",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "GET",
         path: "/admin",
         access: Signed(&[Permission::ManageAccounts]),
     },

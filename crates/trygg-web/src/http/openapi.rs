@@ -53,6 +53,52 @@ macro_rules! op {
 pub const OPERATIONS: &[Operation] = &[
     op!(
         "get",
+        "/users",
+        "accounts",
+        "Every user: id, e-mail, organisation, roles, disabled (admins)."
+    ),
+    op!(
+        "put",
+        "/users/{id}/roles",
+        "accounts",
+        "Replace a user's roles: {\"roles\": [...]} (admins).",
+        &[],
+        JSON
+    ),
+    op!(
+        "post",
+        "/users/{id}/disable",
+        "accounts",
+        "Disable a user: their sessions end and their tokens are revoked (admins)."
+    ),
+    op!(
+        "post",
+        "/users/{id}/enable",
+        "accounts",
+        "Enable a disabled user (admins)."
+    ),
+    op!(
+        "get",
+        "/tokens",
+        "accounts",
+        "Every API token: name, user, expiry, last use, revocation; never the token (admins)."
+    ),
+    op!(
+        "post",
+        "/tokens",
+        "accounts",
+        "Make a token {\"user_id\", \"name\", \"days\"}; the answer shows it once (admins).",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/tokens/{id}",
+        "accounts",
+        "Revoke a token at once (admins)."
+    ),
+    op!(
+        "get",
         "/categories",
         "reference",
         "The category taxonomy (groups and sub-categories, Swedish and English labels)."
