@@ -411,19 +411,35 @@ pub fn incident_from_new(
     }
 }
 
-/// Maps a database error on insert to a conflict or a missing reference the user can act on.
+/// Maps a database error on insert to a conflict or a missing reference the user can act on,
+/// in our words: the database's own text (table and column names, SQL) stays in the log.
 pub fn classify(entity: &'static str, e: sqlx::Error) -> StoreError {
     if let Some(db) = e.as_database_error() {
+        // SQLite names the columns in its message, PostgreSQL the index in `constraint`.
+        let said = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
         if db.is_unique_violation() {
-            return StoreError::Conflict(format!(
-                "A {entity} with the same unique value already exists ({}).",
-                db.message()
-            ));
+            let message = if said.contains("external_id") {
+                format!(
+                    "A {entity} with this external_id already exists from the same source and channel. \
+                     Send a new external_id, or leave it out if the source has none."
+                )
+            } else if said.contains("email") {
+                format!(
+                    "A {entity} with this e-mail address already exists. Use another address, or change the existing {entity}."
+                )
+            } else if said.contains("name") {
+                format!("A {entity} with this name already exists. Choose another name.")
+            } else {
+                format!(
+                    "This {entity} already exists. Change the value that must be unique and try again."
+                )
+            };
+            return StoreError::Conflict(message);
         }
         if db.is_foreign_key_violation() {
             return StoreError::NotFound {
                 entity: "referenced row",
-                id: format!("({entity}: {})", db.message()),
+                id: format!("for the {entity} (an id it names does not exist)"),
             };
         }
     }

@@ -177,3 +177,60 @@ async fn absurd_and_future_times_are_refused_with_a_sentence() {
     }
     assert_eq!(stored(&app).await, 0);
 }
+
+/// Errors in our own terms: a body over the JSON limit is 413 naming the limit; a duplicate
+/// external id is 409 without the database's text; a NUL character is refused with a sentence.
+/// Nothing is stored by any of them but the first incident.
+#[tokio::test]
+async fn oversized_duplicate_and_nul_bodies_are_refused_in_our_words() {
+    let app = spawn(&[("Uppsala kommun", "analytiker@test", Role::Analyst)]).await;
+    let analyst = &app.tokens[0];
+    let http = reqwest::Client::new();
+    let uppsala = json!({"lat": 59.8586, "lon": 17.6389});
+
+    let mut big = event(uppsala.clone(), "2024-05-01 20:00");
+    big["description"] = json!("x".repeat(3 * 1024 * 1024));
+    let (status, err) = app
+        .call(&http, Method::POST, "/incidents", analyst, Some(big))
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
+    assert_eq!(err["error"]["code"], "payload_too_large");
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("2 MiB"),
+        "{err}"
+    );
+
+    let mut first = event(uppsala.clone(), "2024-05-01 20:00");
+    first["external_id"] = json!("K-2024-17");
+    let (status, err) = app
+        .call(
+            &http,
+            Method::POST,
+            "/incidents",
+            analyst,
+            Some(first.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{err}");
+    let (status, err) = app
+        .call(&http, Method::POST, "/incidents", analyst, Some(first))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains("external_id already exists"), "{message}");
+    for internal in ["UNIQUE", "constraint", "incidents.", "duplicate key"] {
+        assert!(
+            !message.contains(internal),
+            "database text leaked: {message}"
+        );
+    }
+
+    let mut nul = event(uppsala, "2024-05-01 20:00");
+    nul["description"] = json!("Klotter\u{0}på elskåpet");
+    let (status, err) = app
+        .call(&http, Method::POST, "/incidents", analyst, Some(nul))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"]["field"], "description", "{err}");
+    assert_eq!(stored(&app).await, 1);
+}

@@ -115,8 +115,18 @@ impl From<trygg_app::AppError> for ApiError {
     }
 }
 
+/// The largest JSON body the API reads (axum's default body limit); files go to the import
+/// endpoints, which take up to 64 MiB.
+pub const JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::PayloadTooLarge(format!(
+                "The request body is larger than the limit of {} MiB for JSON. Send fewer events per request, or import a file through /api/v1/import/….",
+                JSON_LIMIT_BYTES / (1024 * 1024)
+            ));
+        }
         ApiError::InvalidJson(format!(
             "The request body is not valid: {}. Send JSON with Content-Type: application/json.",
             r.body_text()
