@@ -64,6 +64,14 @@ pub enum SignInError {
     Locked(Duration),
     /// The password is right but an administrator has disabled the account.
     Disabled,
+    /// The user's organisation signs in through its identity provider only.
+    UseProvider,
+    /// The identity provider vouched for the person, but none of their groups gives a role
+    /// in trygg.
+    NoRole,
+    /// The identity provider's organisation is not the account's (same e-mail, another
+    /// organisation): refused rather than merged.
+    OtherOrganisation,
 }
 
 fn limit_keys(account: &str, from: Option<IpAddr>) -> [(LimitKey, String); 3] {
@@ -146,17 +154,101 @@ pub async fn sign_in(
     if creds.user.disabled {
         return Ok(Err(SignInError::Disabled));
     }
+    if !app.passwords_off.is_empty() {
+        let name = crate::reference::organisation_name(app, creds.user.organisation_id).await;
+        if app.passwords_off.contains(&name) {
+            return Ok(Err(SignInError::UseProvider));
+        }
+    }
+    open_session(app, creds.user).await.map(Ok)
+}
+
+async fn open_session(app: &App, user: User) -> Result<Opened, AppError> {
     let token = generate_token();
     let session = NewSession {
         token_hash: hash_token(&token),
         csrf: generate_token(),
         expires_at: app.now() + jiff::SignedDuration::from_hours(SESSION_HOURS),
     };
-    app.store.create_session(creds.user.id, &session).await?;
-    Ok(Ok(Opened {
-        user: creds.user,
-        token,
-    }))
+    app.store.create_session(user.id, &session).await?;
+    Ok(Opened { user, token })
+}
+
+/// A person an identity provider (OpenID Connect) has vouched for: the claims the web took
+/// from a verified ID token, with the provider's groups already mapped to roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vouched {
+    /// The provider's name in the configuration (audited).
+    pub provider: String,
+    /// The organisation the provider signs people in for (by name).
+    pub organisation: String,
+    /// The e-mail claim (the account's login name).
+    pub email: String,
+    /// The name claim, or the e-mail if there is none.
+    pub name: String,
+    /// The roles their groups give (empty: none does).
+    pub roles: Vec<Role>,
+}
+
+/// Signs in a person an identity provider vouched for. The first sign-in creates the account
+/// in the provider's organisation; every sign-in sets the roles to what the groups give now
+/// (the directory is the source of truth). Refused: no role, a disabled account, or an
+/// account of the same e-mail in another organisation.
+pub async fn sign_in_vouched(
+    app: &App,
+    v: &Vouched,
+) -> Result<Result<Opened, SignInError>, AppError> {
+    let actor = Actor::system(format!("oidc {}", v.provider));
+    if v.roles.is_empty() {
+        return Ok(Err(SignInError::NoRole));
+    }
+    let Some(org) = app
+        .store
+        .list_organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.name == v.organisation)
+    else {
+        return Err(AppError::invalid(
+            "organisation",
+            format!(
+                "The identity provider {} signs people in for {:?}, which is not an organisation here. Add it under /admin or correct the configuration.",
+                v.provider, v.organisation
+            ),
+        ));
+    };
+    let user = match app.store.user_credentials(&v.email).await? {
+        Some(c) => {
+            if c.user.organisation_id != org.id {
+                return Ok(Err(SignInError::OtherOrganisation));
+            }
+            if c.user.disabled {
+                return Ok(Err(SignInError::Disabled));
+            }
+            let mut user = c.user;
+            if user.roles != v.roles {
+                app.store.set_user_roles(&actor, user.id, &v.roles).await?;
+                user.roles = v.roles.clone();
+            }
+            user
+        }
+        None => {
+            trygg_domain::text::check("name", &v.name)?;
+            app.store
+                .create_user(
+                    &actor,
+                    NewUser {
+                        email: v.email.clone(),
+                        display_name: v.name.clone(),
+                        organisation_id: org.id,
+                        roles: v.roles.clone(),
+                    },
+                    None,
+                )
+                .await?
+        }
+    };
+    open_session(app, user).await.map(Ok)
 }
 
 /// The live session a cookie's token opens, with the token's hash (which names the session).

@@ -73,6 +73,9 @@ pub struct App {
     pub clock: Clock,
     /// The lägesbild panels' answers, per filter and snapshot generation.
     pub panels: Arc<lagesbild::PanelCache>,
+    /// Organisations (by name) whose people sign in only through their identity provider:
+    /// local passwords are refused for them.
+    pub passwords_off: Arc<Vec<String>>,
 }
 
 impl App {
@@ -85,6 +88,7 @@ impl App {
             tz,
             clock: Clock::System,
             panels: Arc::default(),
+            passwords_off: Arc::default(),
         })
     }
 

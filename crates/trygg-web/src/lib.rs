@@ -27,6 +27,8 @@ pub struct AppState {
     pub app: App,
     /// Settings of the web app.
     pub config: Arc<WebConfig>,
+    /// The identity providers' discovered metadata.
+    pub oidc: Arc<ui::oidc::OidcCache>,
 }
 
 /// Settings of the web app (from the `[web]` section of the configuration).
@@ -42,6 +44,9 @@ pub struct WebConfig {
     /// Take the client's address for the sign-in limits from the last entry of
     /// `X-Forwarded-For` (set only behind a reverse proxy that appends it).
     pub trust_forwarded_for: bool,
+    /// Identity providers (OpenID Connect), one per organisation that signs in through its
+    /// own directory (`[[web.oidc]]`).
+    pub oidc: Vec<ui::oidc::OidcProvider>,
 }
 
 impl Default for WebConfig {
@@ -51,6 +56,7 @@ impl Default for WebConfig {
             tile_attribution: "© OpenStreetMap contributors".into(),
             secure_cookies: false,
             trust_forwarded_for: false,
+            oidc: Vec::new(),
         }
     }
 }
@@ -68,11 +74,20 @@ impl AppState {
         Self {
             app,
             config: Arc::new(WebConfig::default()),
+            oidc: Arc::default(),
         }
     }
 
     /// The same state with these web settings.
     pub fn with_config(mut self, config: WebConfig) -> Self {
+        self.app.passwords_off = Arc::new(
+            config
+                .oidc
+                .iter()
+                .filter(|p| !p.passwords)
+                .map(|p| p.organisation.clone())
+                .collect(),
+        );
         self.config = Arc::new(config);
         self
     }

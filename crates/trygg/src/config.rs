@@ -188,6 +188,40 @@ mod tests {
     }
 
     #[test]
+    fn identity_providers_read_from_the_file() {
+        let dir = std::env::temp_dir().join(format!("trygg-config-oidc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.toml");
+        std::fs::write(
+            &file,
+            r#"
+[web]
+secure_cookies = true
+[[web.oidc]]
+name = "uppsala"
+label = "Uppsala kommun (Entra ID)"
+issuer = "https://login.microsoftonline.com/t/v2.0"
+client_id = "c"
+redirect_url = "https://trygg.uppsala.se/login/oidc/uppsala/callback"
+organisation = "Uppsala kommun"
+roles = { "g-analytiker" = ["analyst"], "g-samordnare" = ["coordinator", "analyst"] }
+passwords = false
+"#,
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), vars(&[])).unwrap();
+        let p = &c.web.oidc[0];
+        assert_eq!(p.organisation, "Uppsala kommun");
+        assert!(!p.passwords);
+        assert_eq!(p.groups_claim, "groups", "default claim");
+        assert_eq!(
+            p.roles_for(&["g-samordnare".into()]),
+            vec![trygg_domain::Role::Coordinator, trygg_domain::Role::Analyst]
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn bad_values_say_what_to_do() {
         let e = Config::load(Some(Path::new("/nonexistent/trygg.toml")), vars(&[])).unwrap_err();
         assert!(format!("{e:#}").contains("cannot read the configuration file"));

@@ -627,6 +627,16 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/login/oidc/{name}",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/login/oidc/{name}/callback",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
         path: "/admin",
         access: Signed(&[Permission::ManageAccounts]),
     },

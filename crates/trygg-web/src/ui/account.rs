@@ -31,7 +31,7 @@ pub(crate) struct LoginQuery {
 /// Only a path on this site is followed after sign-in: it starts with one `/`, and holds
 /// only visible ASCII other than `\\` (browsers drop tabs and line breaks and read `\\` as
 /// `/`, so `/\t/evil.example` would lead to another site).
-fn safe_next(next: Option<&str>) -> &str {
+pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(n)
             if n.starts_with('/')
@@ -50,6 +50,7 @@ fn login_form(
     next: &str,
     email: &str,
     notice: Option<(&str, &str)>,
+    providers: &Markup,
 ) -> Markup {
     let l = ctx.lang;
     layout(
@@ -72,9 +73,96 @@ fn login_form(
                     }
                     button.primary type="submit" { (l.t("Logga in", "Sign in")) }
                 }
+                (providers)
             }
         },
     )
+}
+
+/// The sign-in page with a refusal (from the identity provider's callback).
+pub(crate) fn sign_in_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    next: &str,
+    error: Option<&str>,
+) -> Response {
+    let token = generate_token();
+    let providers = super::oidc::buttons(state, page.ctx.lang, next);
+    let body = login_form(
+        &page.ctx,
+        &token,
+        next,
+        "",
+        error.map(|e| ("error", e)),
+        &providers,
+    );
+    with_login_cookie(status, &token, body)
+}
+
+/// What a refused sign-in says, and its status. `provider` names the identity provider when
+/// the refusal came from one.
+pub(crate) fn refusal(l: Lang, e: &SignInError, provider: Option<&str>) -> (StatusCode, String) {
+    let provider = provider.unwrap_or_default();
+    match e {
+        SignInError::Wrong => (
+            StatusCode::UNAUTHORIZED,
+            l.t(
+                "Fel e-postadress eller lösenord.",
+                "Wrong e-mail address or password.",
+            )
+            .into(),
+        ),
+        SignInError::Disabled => (
+            StatusCode::FORBIDDEN,
+            l.t(
+                "Kontot är avstängt. Kontakta en administratör om du behöver det igen.",
+                "The account is disabled. Contact an administrator if you need it again.",
+            )
+            .into(),
+        ),
+        SignInError::UseProvider => (
+            StatusCode::FORBIDDEN,
+            l.t(
+                "Din organisation loggar in via sin identitetsleverantör, inte med lösenord här. Använd knappen nedan.",
+                "Your organisation signs in through its identity provider, not with a password here. Use the button below.",
+            )
+            .into(),
+        ),
+        SignInError::NoRole => (
+            StatusCode::FORBIDDEN,
+            match l {
+                Lang::Sv => format!(
+                    "{provider} känner dig, men du är inte med i någon grupp som ger behörighet i trygg. Be kommunens IT eller en administratör om behörighet."
+                ),
+                Lang::En => format!(
+                    "{provider} knows you, but you are in no group that gives access to trygg. Ask the kommun's IT or an administrator for access."
+                ),
+            },
+        ),
+        SignInError::OtherOrganisation => (
+            StatusCode::FORBIDDEN,
+            l.t(
+                "Det finns redan ett konto med din e-postadress i en annan organisation. Kontakta en administratör.",
+                "An account with your e-mail address already exists in another organisation. Contact an administrator.",
+            )
+            .into(),
+        ),
+        SignInError::Locked(wait) => {
+            let minutes = wait.as_secs().div_ceil(60);
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                match l {
+                    Lang::Sv => format!(
+                        "För många misslyckade inloggningar. Inloggningen är spärrad i {minutes} minuter till; försök igen sedan."
+                    ),
+                    Lang::En => format!(
+                        "Too many failed sign-ins. Signing in is locked for {minutes} more minutes; try again then."
+                    ),
+                },
+            )
+        }
+    }
 }
 
 fn with_login_cookie(status: StatusCode, token: &str, body: Markup) -> Response {
@@ -88,7 +176,11 @@ fn with_login_cookie(status: StatusCode, token: &str, body: Markup) -> Response 
 }
 
 /// `GET /login`.
-pub(crate) async fn login_page(page: Page, Query(q): Query<LoginQuery>) -> Response {
+pub(crate) async fn login_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     if page.ctx.user.is_some() {
         return Redirect::to(safe_next(q.next.as_deref())).into_response();
     }
@@ -103,7 +195,9 @@ pub(crate) async fn login_page(page: Page, Query(q): Query<LoginQuery>) -> Respo
         )
     });
     let token = generate_token();
-    let body = login_form(&page.ctx, &token, safe_next(q.next.as_deref()), "", notice);
+    let next = safe_next(q.next.as_deref());
+    let providers = super::oidc::buttons(&state, l, next);
+    let body = login_form(&page.ctx, &token, next, "", notice, &providers);
     let status = if notice.is_some() {
         StatusCode::UNAUTHORIZED
     } else {
@@ -140,6 +234,7 @@ pub(crate) async fn login(
     let outcome = accounts::sign_in(&state, &f.email, &f.password, from)
         .await
         .map_err(|e| PageError::internal(l, e))?;
+    let providers = super::oidc::buttons(&state, l, &next);
     let retry = |status, message: String| {
         let token = generate_token();
         let body = login_form(
@@ -148,6 +243,7 @@ pub(crate) async fn login(
             &next,
             &f.email,
             Some(("error", &message)),
+            &providers,
         );
         with_login_cookie(status, &token, body)
     };
@@ -158,36 +254,12 @@ pub(crate) async fn login(
             session::set(res.headers_mut(), &c);
             Ok(res)
         }
-        Err(SignInError::Wrong) => Ok(retry(
-            StatusCode::UNAUTHORIZED,
-            l.t(
-                "Fel e-postadress eller lösenord.",
-                "Wrong e-mail address or password.",
-            )
-            .into(),
-        )),
-        Err(SignInError::Disabled) => Ok(retry(
-            StatusCode::FORBIDDEN,
-            l.t(
-                "Kontot är avstängt. Kontakta en administratör om du behöver det igen.",
-                "The account is disabled. Contact an administrator if you need it again.",
-            )
-            .into(),
-        )),
-        Err(SignInError::Locked(wait)) => {
-            let minutes = wait.as_secs().div_ceil(60);
-            let mut res = retry(
-                StatusCode::TOO_MANY_REQUESTS,
-                match l {
-                    Lang::Sv => format!(
-                        "För många misslyckade inloggningar. Inloggningen är spärrad i {minutes} minuter till; försök igen sedan."
-                    ),
-                    Lang::En => format!(
-                        "Too many failed sign-ins. Signing in is locked for {minutes} more minutes; try again then."
-                    ),
-                },
-            );
-            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string()) {
+        Err(e) => {
+            let (status, message) = refusal(l, &e, None);
+            let mut res = retry(status, message);
+            if let SignInError::Locked(wait) = e
+                && let Ok(v) = HeaderValue::from_str(&wait.as_secs().to_string())
+            {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
             Ok(res)

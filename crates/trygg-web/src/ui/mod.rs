@@ -17,6 +17,7 @@ pub mod extract;
 mod form;
 mod home;
 pub mod layout;
+pub mod oidc;
 mod partnership;
 mod pwa;
 mod report;
@@ -37,6 +38,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(home::index))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
+        .route("/login/oidc/{name}", get(oidc::start))
+        .route("/login/oidc/{name}/callback", get(oidc::callback))
         .route("/konto", get(account::account))
         .route("/konto/losenord", post(account::change_password))
         .route("/rapportera", get(report::form))
