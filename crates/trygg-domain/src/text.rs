@@ -210,11 +210,16 @@ mod tests {
                 "{bad:?}"
             );
             assert!(
-                e.message.contains("must start with https://, http:// or mailto:"),
+                e.message
+                    .contains("must start with https://, http:// or mailto:"),
                 "{}",
                 e.message
             );
-            assert!(e.message.contains("länken måste börja med"), "{}", e.message);
+            assert!(
+                e.message.contains("länken måste börja med"),
+                "{}",
+                e.message
+            );
             assert!(!is_safe_url(bad), "{bad:?}");
         }
         for good in [

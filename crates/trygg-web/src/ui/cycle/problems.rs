@@ -584,12 +584,10 @@ fn parse_evidence(text: &str) -> Vec<Evidence> {
                     name: name.trim().to_string(),
                     url: Some(url.trim().to_string()).filter(|u| !u.is_empty()),
                 },
-                (None, None) if trygg_domain::text::is_safe_url(line) => {
-                    Evidence::Attachment {
-                        name: line.to_string(),
-                        url: Some(line.to_string()),
-                    }
-                }
+                (None, None) if trygg_domain::text::is_safe_url(line) => Evidence::Attachment {
+                    name: line.to_string(),
+                    url: Some(line.to_string()),
+                },
                 (None, None) => Evidence::Figure {
                     text: line.to_string(),
                 },
