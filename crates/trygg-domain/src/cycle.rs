@@ -435,13 +435,8 @@ impl Record for CauseAnalysis {
                         required(&format!("{ef}.name"), name, "The attachment's name")?;
                         text(&format!("{ef}.name"), name, TITLE_MAX_CHARS)?;
                         opt_text(&format!("{ef}.url"), url, 2000)?;
-                        if let Some(u) = url
-                            && !(u.starts_with("https://") || u.starts_with("http://"))
-                        {
-                            return Err(invalid(
-                                format!("{ef}.url"),
-                                "A link must start with https:// (länken måste börja med https://).",
-                            ));
+                        if let Some(u) = url {
+                            crate::text::check_url(&format!("{ef}.url"), u)?;
                         }
                     }
                 }

@@ -29,6 +29,24 @@ fn required(field: &str, value: &str, what: &str) -> Result<(), ValidationError>
     }
 }
 
+/// An attachment as the agreement stores it: its title, and its address in angle brackets
+/// (`Bilaga 1 – Åtagandeplan <https://…>`), or the title alone.
+pub fn attachment_text(title: &str, url: &str) -> String {
+    if url.is_empty() {
+        title.to_string()
+    } else {
+        format!("{title} <{url}>")
+    }
+}
+
+/// The title and address of a stored attachment (see [`attachment_text`]); the address is
+/// empty when there is none.
+pub fn attachment_parts(text: &str) -> (&str, &str) {
+    text.strip_suffix('>')
+        .and_then(|t| t.rsplit_once(" <"))
+        .unwrap_or((text, ""))
+}
+
 /// What kind of party an agreement has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -196,6 +214,18 @@ impl Agreement {
                     format!("coordinators[{i}].party"),
                     format!("\"{}\" is not one of the agreement's parties.", c.party),
                 ));
+            }
+        }
+        for (i, d) in self.attachments.iter().enumerate() {
+            // The address, or a title that is itself an address: either may become a link.
+            let (title, url) = attachment_parts(d);
+            let link = if url.is_empty() && crate::text::has_scheme(title) {
+                title
+            } else {
+                url
+            };
+            if !link.is_empty() {
+                crate::text::check_url(&format!("attachments[{i}]"), link)?;
             }
         }
         for (i, e) in self.earlier.iter().enumerate() {
@@ -1050,6 +1080,42 @@ mod tests {
             ],
             economy: None,
         }
+    }
+
+    #[test]
+    fn attachments_link_only_to_the_web_or_mail() {
+        for (k, bad) in [
+            "Bilaga 1 <javascript:alert(1)>",
+            "Bilaga 1 <JaVaScRiPt:alert(1)>",
+            "Bilaga 1 < javascript:alert(1)>",
+            "Bilaga 1 <data:text/html,x>",
+            "Bilaga 1 <vbscript:msgbox(1)>",
+            "javascript:alert(document.cookie)",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut a = agreement();
+            a.attachments = vec!["Bilaga 0".into(); k];
+            a.attachments.push(bad.into());
+            let e = a.validate().expect_err(bad);
+            assert_eq!(e.field, format!("attachments[{k}]"), "{bad}");
+            assert!(e.message.contains("mailto:"), "{}", e.message);
+        }
+        let mut a = agreement();
+        a.attachments = vec![
+            "Bilaga 1 – Åtagandeplan".into(),
+            "Bilaga 2: Lägesbild".into(),
+            attachment_text("Bilaga 3", "https://www.uppsala.se/b3.pdf"),
+            attachment_text("Frågor", "mailto:samordnare@uppsala.se"),
+            attachment_text("Intranät", "HTTP://intra.kommun.se/a"),
+        ];
+        assert_eq!(a.validate(), Ok(()));
+        assert_eq!(
+            attachment_parts(&a.attachments[2]),
+            ("Bilaga 3", "https://www.uppsala.se/b3.pdf")
+        );
+        assert_eq!(attachment_parts("Bilaga 1"), ("Bilaga 1", ""));
     }
 
     fn plan() -> CommitmentPlan {

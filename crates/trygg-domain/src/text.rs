@@ -8,6 +8,11 @@
 //! remembering to. Incidents, written a million at a time, call [`check`] field by field
 //! instead (`NewIncident::validate`); a test walks every string of every kind through serde to
 //! prove both ways miss none.
+//!
+//! Links are checked here too ([`check_url`]): a stored address becomes an `href` on a page, so
+//! only `http://`, `https://` and `mailto:` are taken — never `javascript:`, `data:` or
+//! `vbscript:`, whatever their case or the spaces before them. The pages ask [`is_safe_url`]
+//! again before they make a link (defence in depth).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -51,6 +56,47 @@ pub fn check(field: &str, text: &str) -> Result<(), ValidationError> {
             ),
         )),
     }
+}
+
+/// Whether `url` may become a link: it starts with `http://`, `https://` or `mailto:`
+/// (case-insensitive, after trimming) and holds no control character.
+pub fn is_safe_url(url: &str) -> bool {
+    let u = url.trim();
+    let scheme_ok = ["http://", "https://", "mailto:"].iter().any(|s| {
+        u.get(..s.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(s))
+    });
+    scheme_ok && !u.chars().any(char::is_control)
+}
+
+/// Whether `text` (trimmed) starts like an address with a scheme (`javascript:`, `https:`, the
+/// letters, digits, `+`, `-` and `.` of RFC 3986 before a colon), so a text that is meant as a
+/// link is checked as one even where a title was expected.
+pub fn has_scheme(text: &str) -> bool {
+    let t = text.trim();
+    t.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// Refuses a link that does not start with `http://`, `https://` or `mailto:` (see
+/// [`is_safe_url`]). `field` names the link in the refusal.
+pub fn check_url(field: &str, url: &str) -> Result<(), ValidationError> {
+    if is_safe_url(url) {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        ErrorCode::Invalid,
+        field,
+        format!(
+            "The link in {field} must start with https://, http:// or mailto: — give the \
+             document's web address or an e-mail address (länken måste börja med https://, \
+             http:// eller mailto:; ange dokumentets webbadress eller en e-postadress)."
+        ),
+    ))
 }
 
 /// Runs [`check`] over every string `value` serialises to, naming each by its path as the API
@@ -140,6 +186,55 @@ mod tests {
         assert_eq!((e.code, e.field.as_str()), (ErrorCode::Invalid, "place"));
         assert!(e.message.contains("NUL"), "{}", e.message);
         assert_eq!(check("place", "Stora torget, 2024-03-01"), Ok(()));
+    }
+
+    #[test]
+    fn only_web_and_mail_links_are_taken() {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "\tjavascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "ftp://example.se/a.pdf",
+            "//example.se/a.pdf",
+            "/samverkan",
+            "https://exa\nmple.se",
+            "",
+        ] {
+            let e = check_url("attachments[0]", bad).expect_err(bad);
+            assert_eq!(
+                (e.code, e.field.as_str()),
+                (ErrorCode::Invalid, "attachments[0]"),
+                "{bad:?}"
+            );
+            assert!(
+                e.message
+                    .contains("must start with https://, http:// or mailto:"),
+                "{}",
+                e.message
+            );
+            assert!(
+                e.message.contains("länken måste börja med"),
+                "{}",
+                e.message
+            );
+            assert!(!is_safe_url(bad), "{bad:?}");
+        }
+        for good in [
+            "https://www.uppsala.se/bilaga-1.pdf",
+            "http://intranat.kommun.se/a",
+            "HTTPS://EXAMPLE.SE",
+            " https://example.se ",
+            "mailto:samordnare@uppsala.se",
+            "MailTo:samordnare@uppsala.se",
+        ] {
+            assert_eq!(check_url("url", good), Ok(()), "{good:?}");
+            assert!(is_safe_url(good), "{good:?}");
+        }
+        assert!(has_scheme(" JavaScript:alert(1)") && has_scheme("https://x"));
+        assert!(!has_scheme("Bilaga 1: Åtagandeplan") && !has_scheme("Bilaga 1 – Åtagandeplan"));
     }
 
     #[test]

@@ -17,8 +17,10 @@ body { margin: 0 auto; max-width: 180mm; padding: 12mm 0; }
 @media print { body { max-width: none; padding: 0; } }
 "#;
 
-/// The content styles, shared by the page and the fragment (scoped to `.trygg-report`).
-const CONTENT_CSS: &str = r#"
+/// The content styles (scoped to `.trygg-report`): inlined in the page, and for the fragment a
+/// style sheet of its own, which the web app serves as `/assets/report.css` (its pages allow no
+/// inline styles).
+pub const CONTENT_CSS: &str = r#"
 .trygg-report h1 { font-size: 24pt; line-height: 1.15; margin: 0 0 4pt; color: #12355b; }
 .trygg-report .subtitle { font-size: 14pt; margin: 0 0 8pt; color: #333; }
 .trygg-report .meta { display: flex; flex-wrap: wrap; gap: 4pt 18pt; margin: 0 0 18pt; padding: 6pt 0; border-top: 2px solid #12355b; border-bottom: 1px solid #ccc; font-size: 10pt; color: #444; }
@@ -68,13 +70,11 @@ pub fn html(doc: &Document) -> Result<String> {
 }
 
 /// The report as an `<article class="trygg-report">` for embedding in a page of the web app,
-/// with its own scoped `<style>`. Page breaks are left out.
+/// styled by [`CONTENT_CSS`] (the page links it; the fragment holds no `<style>`, so it fits
+/// under a Content-Security-Policy without inline styles). Page breaks are left out.
 pub fn html_fragment(doc: &Document) -> Result<String> {
     doc.validate()?;
     let mut out = String::with_capacity(4096);
-    out.push_str("<style>");
-    out.push_str(CONTENT_CSS);
-    out.push_str("</style>\n");
     body(doc, &mut out, false);
     Ok(out)
 }

@@ -452,6 +452,10 @@ fn html_page_is_print_ready() {
     assert!(
         !frag.contains("<html") && !frag.contains("@page") && !frag.contains("page-break\"></div>")
     );
+    assert!(
+        !frag.contains("<style") && !frag.contains(" style="),
+        "the fragment is styled by html::CONTENT_CSS, linked by the page, never inline"
+    );
     assert!(frag.contains("<article class=\"trygg-report\">"));
 }
 

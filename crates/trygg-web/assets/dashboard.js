@@ -17,7 +17,11 @@
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "class") e.className = v; else if (k === "text") e.textContent = v; else e.setAttribute(k, v);
+      // Styles through the CSSOM: the Content-Security-Policy refuses style attributes.
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else if (k === "style") e.style.cssText = v;
+      else e.setAttribute(k, v);
     }
     for (const k of kids) if (k != null) e.append(k);
     return e;

@@ -9,7 +9,7 @@ pub mod api;
 pub mod http;
 pub mod ui;
 
-pub use http::{access, assets, auth, error, openapi, session};
+pub use http::{access, assets, auth, error, headers, openapi, session};
 
 use std::sync::Arc;
 
@@ -95,7 +95,8 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let config = state.config.clone();
+    let router = Router::new()
         .merge(http::health::routes())
         .merge(ui::routes())
         .merge(assets::routes())
@@ -107,8 +108,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .fallback(ui::not_found)
         .layer(axum::middleware::from_fn(ui::extract::remember_lang))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    http::headers::apply(router, &config).layer(TraceLayer::new_for_http())
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then finishes the requests in flight.

@@ -244,6 +244,14 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr: SocketAddr = listener.local_addr()?;
+    if cookies_exposed(addr, config.web.secure_cookies) {
+        tracing::warn!(
+            %addr,
+            "listening beyond loopback with session cookies sent without Secure: anyone on the \
+             path can read them over plain HTTP. Serve trygg behind HTTPS and set \
+             [web] secure_cookies = true (or TRYGG_SECURE_COOKIES=true)"
+        );
+    }
     let app = trygg_app::App::load(store, config.tz()).await?;
     let state = trygg_web::AppState::new(app).with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -268,6 +276,11 @@ async fn serve(
     Ok(())
 }
 
+/// Whether session cookies would travel without `Secure` to clients beyond this machine.
+fn cookies_exposed(addr: SocketAddr, secure_cookies: bool) -> bool {
+    !secure_cookies && !addr.ip().is_loopback()
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -287,4 +300,20 @@ async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insecure_cookies_are_flagged_only_beyond_loopback() {
+        let at = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert!(cookies_exposed(at("0.0.0.0:8080"), false));
+        assert!(cookies_exposed(at("192.168.1.10:8080"), false));
+        assert!(cookies_exposed(at("[::]:8080"), false));
+        assert!(!cookies_exposed(at("0.0.0.0:8080"), true));
+        assert!(!cookies_exposed(at("127.0.0.1:8080"), false));
+        assert!(!cookies_exposed(at("[::1]:8080"), false));
+    }
 }

@@ -98,12 +98,18 @@ fn start_demo(name: &str) -> (Guard, String) {
 }
 
 /// chromedriver plus a WebDriver session in headless Chromium with a `width`×`height` window.
+/// A running chromedriver and its port (for its log endpoint).
+struct Driver {
+    _process: Guard,
+    port: u16,
+}
+
 async fn start_browser(
     chromium: &PathBuf,
     driver: &PathBuf,
     width: u32,
     height: u32,
-) -> (Guard, Client) {
+) -> (Driver, Client) {
     let port = free_port();
     let child = Command::new(driver)
         .arg(format!("--port={port}"))
@@ -114,6 +120,8 @@ async fn start_browser(
     let guard = Guard(child);
     let caps = json!({
         "browserName": "chrome",
+        // The console, so the tests see what the Content-Security-Policy refused.
+        "goog:loggingPrefs": {"browser": "ALL"},
         "goog:chromeOptions": {
             "binary": chromium,
             "args": [
@@ -145,7 +153,50 @@ async fn start_browser(
         .set_window_size(width, height)
         .await
         .expect("window size");
-    (guard, client)
+    (
+        Driver {
+            _process: guard,
+            port,
+        },
+        client,
+    )
+}
+
+/// What the browser refused under the Content-Security-Policy since the last look
+/// (chromedriver hands each console line out once).
+async fn refused_by_the_csp(driver: &Driver, c: &Client) -> Vec<String> {
+    let id = c.session_id().await.unwrap().expect("a WebDriver session");
+    let log: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{}/session/{id}/se/log",
+            driver.port
+        ))
+        .json(&json!({"type": "browser"}))
+        .send()
+        .await
+        .expect("chromedriver's log")
+        .json()
+        .await
+        .expect("chromedriver's log as JSON");
+    let lines = log["value"]
+        .as_array()
+        .unwrap_or_else(|| panic!("chromedriver's browser log: {log}"));
+    lines
+        .iter()
+        .filter_map(|l| l["message"].as_str())
+        .filter(|m| m.contains("Content Security Policy"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Fails if the browser refused a script, style, image or connection under the
+/// Content-Security-Policy since the last look.
+async fn assert_nothing_refused_by_the_csp(driver: &Driver, c: &Client) {
+    let refused = refused_by_the_csp(driver, c).await;
+    assert!(
+        refused.is_empty(),
+        "the Content-Security-Policy refused: {refused:#?}"
+    );
 }
 
 /// Waits until `script` (a JS expression) is truthy, or fails with `what`.
@@ -250,7 +301,7 @@ async fn reporter_files_two_events_on_a_phone() {
         return;
     };
     let (_server, base) = start_demo("est");
-    let (_driver, c) = start_browser(&chromium, &driver, 390, 844).await;
+    let (webdriver, c) = start_browser(&chromium, &driver, 390, 844).await;
 
     sign_in(&c, &base, "rapportor@demo").await;
     c.goto(&format!("{base}/rapportera")).await.unwrap();
@@ -352,11 +403,12 @@ async fn reporter_files_two_events_on_a_phone() {
         .unwrap();
     assert!(mine.contains("Klotter"), "{mine}");
     assert!(mine.contains("Gottsunda centrum, torget"), "{mine}");
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     sign_out(&c).await;
     c.close().await.unwrap();
 
     // The analyst, on the meeting room's screen, sees today's events on the dashboard.
-    let (_driver2, d) = start_browser(&chromium, &driver, 1600, 1000).await;
+    let (webdriver2, d) = start_browser(&chromium, &driver, 1600, 1000).await;
     sign_in(&d, &base, "analytiker@demo").await;
     // The start page lists emerging-problem alerts; one click turns one into a problem.
     wait_for(
@@ -487,6 +539,7 @@ async fn reporter_files_two_events_on_a_phone() {
             ),
         }
     }
+    assert_nothing_refused_by_the_csp(&webdriver2, &d).await;
     d.close().await.unwrap();
 }
 
@@ -496,8 +549,23 @@ async fn a_wrong_password_is_refused_in_the_browser() {
         return;
     };
     let (_server, base) = start_demo("login");
-    let (_driver, c) = start_browser(&chromium, &driver, 1280, 900).await;
+    let (webdriver, c) = start_browser(&chromium, &driver, 1280, 900).await;
     c.goto(&format!("{base}/login")).await.unwrap();
+    // The policy holds in the browser, and the tests see when it refuses something.
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+    js(
+        &c,
+        "const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.head.append(s); \
+         document.body.setAttribute('style', 'color: red'); return true;",
+    )
+    .await;
+    assert_eq!(js(&c, "return window.ran === undefined").await, json!(true));
+    let refused = refused_by_the_csp(&webdriver, &c).await;
+    assert!(
+        refused.iter().any(|m| m.contains("script-src 'self'"))
+            && refused.iter().any(|m| m.contains("style-src 'self'")),
+        "an inline script and style are refused: {refused:#?}"
+    );
     c.find(Locator::Css("input[name=email]"))
         .await
         .unwrap()
@@ -533,6 +601,7 @@ async fn a_wrong_password_is_refused_in_the_browser() {
         .unwrap();
     assert!(admin.contains("rapportor@demo"), "{admin}");
     screenshot(&c, "admin.png").await;
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     c.close().await.unwrap();
 }
 
@@ -568,7 +637,7 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
         return;
     };
     let (_server, base) = start_demo("cycle");
-    let (_driver, c) = start_browser(&chromium, &driver, 1400, 1000).await;
+    let (webdriver, c) = start_browser(&chromium, &driver, 1400, 1000).await;
     sign_in(&c, &base, "samordnare@demo").await;
     screenshot(&c, "cycle-0-start.png").await;
     let home = c
@@ -957,6 +1026,7 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
         .await
         .unwrap();
     screenshot(&c, "cycle-8-intervention-form-phone.png").await;
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     c.close().await.unwrap();
 }
 
@@ -1061,7 +1131,7 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
         return;
     };
     let (_server, base) = start_demo("reports");
-    let (_driver, c) = start_browser(&chromium, &driver, 1280, 1000).await;
+    let (webdriver, c) = start_browser(&chromium, &driver, 1280, 1000).await;
     sign_in(&c, &base, "samordnare@demo").await;
     c.goto(&format!("{base}/rapporter")).await.unwrap();
     wait_for(
@@ -1159,5 +1229,6 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
     .await;
     assert_eq!(from, "2024", "the next period follows 2020–2023");
     screenshot(&c, "overenskommelse-ny.png").await;
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     c.close().await.unwrap();
 }

@@ -5,6 +5,10 @@
 //! `Cache-Control`: vendored libraries (`/assets/vendor/…`, pinned by `assets/vendor.sh`) may be
 //! cached for a day; the app's own files are revalidated on every use (`no-cache`, answered with
 //! 304 when the ETag still matches), so a new binary is picked up at once.
+//!
+//! A few files are made from other crates' constants and served as if they lay in `assets/`
+//! ([`GENERATED`]): the reports' content styles, which a page that embeds a report links, since
+//! no page may carry an inline style.
 
 use std::{collections::HashMap, sync::OnceLock};
 
@@ -27,9 +31,23 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/assets/{*path}", get(asset))
 }
 
+/// Assets that are another crate's text: (path under `/assets/`, contents).
+const GENERATED: &[(&str, &str)] = &[("report.css", trygg_report::html::CONTENT_CSS)];
+
 /// The embedded bytes of an asset (path relative to `assets/`), for tests and other modules.
 pub fn get_asset(path: &str) -> Option<&'static [u8]> {
-    ASSETS.get_file(path).map(|f| f.contents())
+    ASSETS.get_file(path).map(|f| f.contents()).or_else(|| {
+        GENERATED
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, text)| text.as_bytes())
+    })
+}
+
+fn etag(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
 }
 
 fn etags() -> &'static HashMap<&'static str, String> {
@@ -40,12 +58,13 @@ fn etags() -> &'static HashMap<&'static str, String> {
         while let Some(dir) = stack.pop() {
             for f in dir.files() {
                 if let Some(p) = f.path().to_str() {
-                    let digest = Sha256::digest(f.contents());
-                    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-                    map.insert(p, format!("\"{hex}\""));
+                    map.insert(p, etag(f.contents()));
                 }
             }
             stack.extend(dir.dirs());
+        }
+        for (p, text) in GENERATED {
+            map.insert(*p, etag(text.as_bytes()));
         }
         map
     })
@@ -92,7 +111,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    let Some(file) = ASSETS.get_file(&path) else {
+    let Some(file) = get_asset(&path) else {
         return (StatusCode::NOT_FOUND, "No such asset.").into_response();
     };
     let etag = etags().get(path.as_str()).cloned().unwrap_or_default();
@@ -117,7 +136,7 @@ async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(&path)),
     );
-    (out, file.contents()).into_response()
+    (out, file).into_response()
 }
 
 #[cfg(test)]
@@ -130,6 +149,11 @@ mod tests {
         assert!(get_asset("vendor/leaflet/leaflet.css").is_some());
         assert!(get_asset("vendor/uplot/uPlot.iife.min.js").is_some());
         assert!(get_asset("dashboard.js").is_some());
+        assert_eq!(
+            get_asset("report.css"),
+            Some(trygg_report::html::CONTENT_CSS.as_bytes())
+        );
+        assert!(etags()["report.css"].starts_with('"'));
         assert_eq!(
             content_type("vendor/leaflet/leaflet.js"),
             "text/javascript; charset=utf-8"

@@ -1,6 +1,6 @@
 //! The page frame every page shares: language, navigation by role, the CSRF token for forms.
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use trygg_domain::{Permission, User, policy};
 
 /// The interface language. Swedish unless the user picked English.
@@ -136,6 +136,16 @@ const NAV: &[(&str, &str, &str, Permission)] = &[
 /// The whole page around `body`.
 pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
     layout_with_head(ctx, title, html! {}, body)
+}
+
+/// A report rendered by `trygg_report::html::html_fragment` (escaped there), with the link to
+/// its style sheet: the fragment carries no `<style>` of its own, since the pages allow no
+/// inline styles (see `http::headers`).
+pub fn embedded_report(fragment: String) -> Markup {
+    html! {
+        link rel="stylesheet" href="/assets/report.css";
+        (PreEscaped(fragment))
+    }
 }
 
 /// The whole page around `body`, with page-specific `head` elements (styles, scripts).

@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use jiff::civil::Date;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use trygg_domain::Scope;
 
 use super::{
@@ -291,7 +291,7 @@ pub(crate) async fn report(
                         " · "
                         a href=(link("md")) download { (l.t("Markdown (zip)", "Markdown (zip)")) }
                     }
-                    (PreEscaped(fragment))
+                    (super::layout::embedded_report(fragment))
                 },
             )
             .into_response()

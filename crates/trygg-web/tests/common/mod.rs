@@ -129,6 +129,11 @@ impl Spawned {
 /// Spawns the app with these users: (organisation name, e-mail, role). Organisations are
 /// created on first mention, as kommuner.
 pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
+    spawn_with(users, trygg_web::WebConfig::default()).await
+}
+
+/// [`spawn`] with these web settings.
+pub async fn spawn_with(users: &[(&str, &str, Role)], config: trygg_web::WebConfig) -> Spawned {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
     let actor = Actor::system("test");
     let mut tokens = Vec::new();
@@ -179,7 +184,8 @@ pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
         tokens.push(token);
     }
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::new(trygg_app::App::load(store.clone(), tz).await.unwrap());
+    let state = trygg_web::AppState::new(trygg_app::App::load(store.clone(), tz).await.unwrap())
+        .with_config(config);
     let router = trygg_web::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use jiff::civil::{ISOWeekDate, Weekday};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use trygg_app::Stored;
 use trygg_domain::cycle::{ActionStatus, Feedback, FocusPlace, Meeting, MeetingAction};
 
@@ -46,7 +46,7 @@ async fn briefing(state: &AppState, me: &SignedIn, (y, w): (i16, i8)) -> Markup 
         Err(e) => Err(e.to_string()),
     };
     match doc.and_then(|d| trygg_report::html::html_fragment(&d).map_err(|e| e.to_string())) {
-        Ok(html) => html! { div.briefing { (PreEscaped(html)) } },
+        Ok(html) => html! { div.briefing { (crate::ui::layout::embedded_report(html)) } },
         Err(e) => {
             tracing::warn!(error = %e, "weekly lägesbild for the meeting");
             html! { p.notice.error { (l.t("Veckans lägesbild kunde inte tas fram.", "The week's situation picture could not be made.")) } }

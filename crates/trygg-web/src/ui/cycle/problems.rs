@@ -584,12 +584,10 @@ fn parse_evidence(text: &str) -> Vec<Evidence> {
                     name: name.trim().to_string(),
                     url: Some(url.trim().to_string()).filter(|u| !u.is_empty()),
                 },
-                (None, None) if line.starts_with("https://") || line.starts_with("http://") => {
-                    Evidence::Attachment {
-                        name: line.to_string(),
-                        url: Some(line.to_string()),
-                    }
-                }
+                (None, None) if trygg_domain::text::is_safe_url(line) => Evidence::Attachment {
+                    name: line.to_string(),
+                    url: Some(line.to_string()),
+                },
                 (None, None) => Evidence::Figure {
                     text: line.to_string(),
                 },
@@ -681,8 +679,8 @@ pub(super) fn analysis_view(l: Lang, a: &CauseAnalysis) -> Markup {
                         @for i in ids { a href={ "/handelser/" (i.0) } { "#" (i.0) } " " }
                     }
                     Evidence::Figure { text } => { (text) }
-                    Evidence::Attachment { name, url: Some(u) } => { a href=(u) rel="noopener" { (name) } }
-                    Evidence::Attachment { name, url: None } => { (name) }
+                    Evidence::Attachment { name, url: Some(u) } if trygg_domain::text::is_safe_url(u) => { a href=(u) rel="noopener" { (name) } }
+                    Evidence::Attachment { name, url } => { (name) @if let Some(u) = url { " (" (u) ")" } }
                 } } } } }
             } } }
         }

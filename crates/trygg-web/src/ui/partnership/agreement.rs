@@ -1,6 +1,7 @@
 //! `/samverkan/overenskommelse`: the agreement's form, to change the current one or register the one that replaces it.
 
 use super::*;
+use trygg_domain::partnership::{attachment_parts, attachment_text};
 
 pub(super) const PARTY_KINDS: [(PartyKind, &str); 3] = [
     (PartyKind::Kommun, "kommun"),
@@ -14,22 +15,6 @@ pub(super) fn party_kind_label(l: Lang, k: PartyKind) -> &'static str {
         PartyKind::Lokalpolisomrade => l.t("Lokalpolisområde", "Local police area"),
         PartyKind::Other => l.t("Annan part", "Other party"),
     }
-}
-
-/// An attachment as the agreement stores it: its title, and its address in angle brackets.
-pub(super) fn attachment_text(title: &str, url: &str) -> String {
-    if url.is_empty() {
-        title.to_string()
-    } else {
-        format!("{title} <{url}>")
-    }
-}
-
-/// The title and address of a stored attachment (see [`attachment_text`]).
-pub(super) fn attachment_parts(text: &str) -> (&str, &str) {
-    text.strip_suffix('>')
-        .and_then(|t| t.rsplit_once(" <"))
-        .unwrap_or((text, ""))
 }
 
 /// The form's values for an agreement.
@@ -185,14 +170,14 @@ pub(super) fn parse_agreement(l: Lang, v: &Fields) -> Result<Agreement, String> 
                 )
                 .into());
         }
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://"))
+        if !(url.is_empty() || trygg_domain::text::is_safe_url(url))
             || url.contains(['<', '>', ' '])
         {
             return Err(format!(
                 "{} \"{title}\".",
                 l.t(
-                    "Ange en webbadress som börjar med https:// för bilagan",
-                    "Give an address starting with https:// for the attachment"
+                    "Ange en adress som börjar med https://, http:// eller mailto: för bilagan",
+                    "Give an address starting with https://, http:// or mailto: for the attachment"
                 )
             ));
         }

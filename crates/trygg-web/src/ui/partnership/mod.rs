@@ -290,8 +290,8 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
             section.card {
                 h2 { (l.t("Bilagor", "Attached documents")) }
                 ul { @for d in &a.attachments {
-                    @let (title, url) = attachment_parts(d);
-                    li { @if url.is_empty() { (title) } @else { a href=(url) rel="noopener" { (title) } } }
+                    @let (title, url) = trygg_domain::partnership::attachment_parts(d);
+                    li { @if trygg_domain::text::is_safe_url(url) { a href=(url) rel="noopener" { (title) } } @else if url.is_empty() { (title) } @else { (title) " (" (url) ")" } }
                 } }
             }
         }
