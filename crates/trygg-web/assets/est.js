@@ -1,13 +1,18 @@
 // The EST report form: pick places on a map or by GPS, several events per report, and an
-// offline queue. A report that cannot be sent (no network) is kept in localStorage and sent
-// when the phone is back online. The server checks everything again; its errors name the
-// event and the field ("events[1].category") and are shown next to that event.
+// offline queue. A report that cannot be sent (no network) is kept in localStorage, the form
+// is cleared, and the report is sent when the phone is back online; *Mina rapporter* lists
+// what waits and what the server refused (trygg.est.queue / trygg.est.refused, read by
+// mine.js). The server checks everything again; its errors name the event and the field
+// ("events[1].category") and are said here in the page's language, with local times.
 (function () {
   "use strict";
   const script = document.currentScript;
   const sv = (script && script.dataset.lang) !== "en";
   const t = (s, e) => (sv ? s : e);
   const QUEUE = "trygg.est.queue";
+  const REFUSED = "trygg.est.refused";
+  // How far ahead of the phone's clock an event may be (the server allows a day for skew).
+  const AHEAD_MS = 5 * 60 * 1000;
   const form = document.getElementById("est-form");
   const eventsEl = document.getElementById("events");
   const status = document.getElementById("est-status");
@@ -148,6 +153,10 @@
       const n = k + 1;
       if (!e.category) problems.push([fs, t(`Händelse ${n}: välj en kategori.`, `Event ${n}: choose a category.`)]);
       if (!e.occurred_from) problems.push([fs, t(`Händelse ${n}: ange när.`, `Event ${n}: say when.`)]);
+      else if (new Date(e.occurred_from).getTime() > Date.now() + AHEAD_MS)
+        problems.push([fs, t(`Händelse ${n}: tiden ligger i framtiden. Ange när det hände.`, `Event ${n}: the time is in the future. Say when it happened.`)]);
+      if (e.occurred_to && e.occurred_from && new Date(e.occurred_to) < new Date(e.occurred_from))
+        problems.push([fs, t(`Händelse ${n}: sluttiden är före starttiden.`, `Event ${n}: the end is before the start.`)]);
       if (!e.position && !e.place)
         problems.push([fs, t(`Händelse ${n}: välj en plats på kartan eller skriv platsens namn.`, `Event ${n}: pick a place on the map or type its name.`)]);
       if (e.description && hasPnr(e.description))
@@ -157,24 +166,70 @@
     return { events, problems };
   }
 
-  function queue() {
+  function read(key) {
     try {
-      return JSON.parse(localStorage.getItem(QUEUE) || "[]");
+      return JSON.parse(localStorage.getItem(key) || "[]");
     } catch (_) {
       return [];
     }
+  }
+  // Entries are {body, queued_at}; older versions kept the bare body.
+  function queue() {
+    return read(QUEUE).map((q) => (q && q.body ? q : { body: q, queued_at: null }));
   }
   function saveQueue(q) {
     localStorage.setItem(QUEUE, JSON.stringify(q));
     showQueue();
   }
+  function refuse(entry, message) {
+    const r = read(REFUSED).concat([{ body: entry.body, queued_at: entry.queued_at, refused_at: new Date().toISOString(), message }]);
+    localStorage.setItem(REFUSED, JSON.stringify(r.slice(-20)));
+  }
   function showQueue() {
     const n = queue().length;
     queueEl.hidden = n === 0;
     queueEl.textContent = t(
-      `${n} rapport(er) väntar i telefonen och skickas när du är online.`,
-      `${n} report(s) are waiting on this phone and will be sent when you are online.`
+      `${n} rapport(er) väntar i telefonen och skickas när du är online. Du ser dem under Mina rapporter.`,
+      `${n} report(s) are waiting on this phone and will be sent when you are online. You see them under My reports.`
     );
+  }
+
+  const LABELS = {
+    category: ["kategorin", "the category"],
+    occurred_from: ["tiden", "the time"],
+    occurred_to: ["sluttiden", "the end time"],
+    position: ["platsen", "the place"],
+    place: ["platsnamnet", "the place name"],
+    place_type: ["typen av plats", "the kind of place"],
+    description: ["beskrivningen", "the description"],
+  };
+  // The server's refusal in the page's language: by its code and field, so no English field
+  // names or UTC times reach the reporter. Unknown codes fall back to the server's sentence.
+  function explain(err) {
+    const m = /^events\[(\d+)\]\.?(\w*)/.exec(err.field || "");
+    const field = m ? m[2] : err.field || "";
+    const label = LABELS[field] ? t(LABELS[field][0], LABELS[field][1]) : "";
+    const by = {
+      outside_sweden: t("Platsen ligger i havet eller utanför Sverige. Tryck på kartan där det hände.", "The place is in the sea or outside Sweden. Tap the map where it happened."),
+      unknown_category: t("Kategorin finns inte. Välj en i listan.", "The category does not exist. Choose one from the list."),
+      time_window_reversed: t("Sluttiden är före starttiden.", "The end is before the start."),
+      text_too_long: t(`${label || "Texten"} är för lång. Korta den.`, `${label || "The text"} is too long. Shorten it.`),
+      personal_identity_number: t(`${label || "Texten"} innehåller något som liknar ett personnummer. Ta bort det; skriv ett ärendenummer med sitt prefix.`, `${label || "The text"} holds something like a personal identity number. Remove it; write a case number with its prefix.`),
+    };
+    let text = by[err.code];
+    if (!text && (field === "occurred_from" || field === "occurred_to"))
+      text = t("Tiden går inte att använda: ange när det hände (inte i framtiden).", "The time cannot be used: say when it happened (not in the future).");
+    if (!text && label) text = t(`Kontrollera ${label}.`, `Check ${label}.`) + (sv ? "" : " " + (err.message || ""));
+    if (!text) text = sv ? "Rapporten kunde inte tas emot. Kontrollera fälten och försök igen." : err.message || "The report was refused.";
+    return (m ? t(`Händelse ${+m[1] + 1}: `, `Event ${+m[1] + 1}: `) : "") + text;
+  }
+
+  function resetForm() {
+    eventsEl.innerHTML = "";
+    const fs = template.cloneNode(true);
+    eventsEl.appendChild(fs);
+    initEvent(fs);
+    renumber();
   }
 
   async function send(body) {
@@ -195,19 +250,26 @@
     const q = queue();
     if (!q.length || !navigator.onLine) return;
     const left = [];
-    for (const body of q) {
+    let refused = 0;
+    for (const entry of q) {
       try {
-        const { res } = await send(body);
-        // Network errors throw; a refused report (4xx) is dropped from the queue only when the
-        // server says it is invalid, and the user is told.
-        if (res.status === 401 || res.status === 403 || res.status >= 500) left.push(body);
-        else if (!res.ok) status.textContent = t("En köad rapport avvisades av servern.", "A queued report was refused by the server.");
+        const { res, json } = await send(entry.body);
+        // Network errors throw; signed out (401/403) or a server fault (5xx) waits for the
+        // next try. A refusal of the report itself (4xx) is moved to the refused list, which
+        // Mina rapporter shows with the reason.
+        if (res.status === 401 || res.status === 403 || res.status >= 500) left.push(entry);
+        else if (!res.ok) {
+          refused += 1;
+          refuse(entry, explain((json && json.error) || {}));
+        }
       } catch (_) {
-        left.push(body);
+        left.push(entry);
       }
     }
     saveQueue(left);
-    if (left.length < q.length) status.textContent = t("Köade rapporter har skickats.", "Queued reports have been sent.");
+    if (refused)
+      status.textContent = t(`${refused} köad(e) rapport(er) avvisades; se Mina rapporter.`, `${refused} queued report(s) were refused; see My reports.`);
+    else if (left.length < q.length) status.textContent = t("Köade rapporter har skickats.", "Queued reports have been sent.");
   }
 
   form.addEventListener("submit", async (ev) => {
@@ -230,11 +292,7 @@
           `Tack! Rapport #${json.report.id} med ${json.events.length} händelse(r) är mottagen.`,
           `Thank you! Report #${json.report.id} with ${json.events.length} event(s) was received.`
         );
-        eventsEl.innerHTML = "";
-        const fs = template.cloneNode(true);
-        eventsEl.appendChild(fs);
-        initEvent(fs);
-        renumber();
+        resetForm();
         return;
       }
       const err = (json && json.error) || {};
@@ -244,11 +302,12 @@
         if (fs) fs.classList.add("invalid");
       }
       status.className = "notice error";
-      status.textContent =
-        (m ? t(`Händelse ${+m[1] + 1}: `, `Event ${+m[1] + 1}: `) : "") + (err.message || res.statusText);
+      status.textContent = explain(err);
       if (res.status === 401) status.textContent += " " + t("Logga in igen och skicka på nytt.", "Sign in again and send once more.");
     } catch (_) {
-      saveQueue(queue().concat([body]));
+      saveQueue(queue().concat([{ body, queued_at: new Date().toISOString() }]));
+      // Cleared, so a second tap cannot queue the same report twice.
+      resetForm();
       status.className = "notice info";
       status.textContent = t(
         "Ingen uppkoppling: rapporten är sparad i telefonen och skickas automatiskt när du är online igen.",

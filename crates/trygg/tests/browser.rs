@@ -392,8 +392,101 @@ async fn reporter_files_two_events_on_a_phone() {
     assert!(status.contains("med 2 händelse(r)"), "{status}");
     screenshot(&c, "est-sent-phone.png").await;
 
-    // The reporter sees both events in their own view.
+    // A time in the future is refused on the phone, in Swedish.
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) select[name=category]",
+        "samling",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) input[name=place]",
+        "Stationen, perrongen",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) input[name=occurred_from]",
+        "2099-01-01T10:00",
+    )
+    .await;
+    click(&c, "#est-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.getElementById('est-status').textContent.includes('framtiden')",
+        "the refusal of a future time",
+    )
+    .await;
+
+    // Offline: the report is queued, the form is cleared (a second tap cannot queue it
+    // again), and Mina rapporter shows it as waiting on the phone.
+    let now = js(
+        &c,
+        "const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60000 - 3600000); return d.toISOString().slice(0, 16);",
+    )
+    .await;
+    set_value(
+        &c,
+        "#events fieldset:nth-of-type(1) input[name=occurred_from]",
+        now.as_str().unwrap(),
+    )
+    .await;
+    js(
+        &c,
+        "window.fetch = () => Promise.reject(new TypeError('offline')); return true;",
+    )
+    .await;
+    click(&c, "#est-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.getElementById('est-status').textContent.includes('Ingen uppkoppling')",
+        "the offline receipt",
+    )
+    .await;
+    let (place, queued) = (
+        js(
+            &c,
+            "return document.querySelector('#events fieldset input[name=place]').value;",
+        )
+        .await,
+        js(
+            &c,
+            "return JSON.parse(localStorage.getItem('trygg.est.queue')).length;",
+        )
+        .await,
+    );
+    assert_eq!(place, "", "the form is cleared once the report is queued");
+    assert_eq!(queued, 1);
+    screenshot(&c, "est-queued-phone.png").await;
+
+    // The reporter sees both events in their own view, and the queued report.
     c.goto(&format!("{base}/mina-rapporter")).await.unwrap();
+    wait_for(
+        &c,
+        "!document.getElementById('phone-reports').hidden",
+        "the phone's own list",
+    )
+    .await;
+    let phone = c
+        .find(Locator::Id("phone-reports"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(phone.contains("Väntar i telefonen"), "{phone}");
+    assert!(phone.contains("Stationen, perrongen"), "{phone}");
+    let wide = js(
+        &c,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+    )
+    .await;
+    assert!(
+        wide.as_i64().unwrap() <= 0,
+        "Mina rapporter scrolls sideways on a phone by {wide} px"
+    );
+    screenshot(&c, "mina-rapporter-queued-phone.png").await;
     let mine = c
         .find(Locator::Css("main"))
         .await

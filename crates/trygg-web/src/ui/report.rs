@@ -149,6 +149,8 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
         l.t("Mina rapporter", "My reports"),
         html! {
             h1 { (l.t("Mina rapporter", "My reports")) }
+            section.card id="phone-reports" hidden {}
+            script src="/assets/mine.js" data-lang=(l.code()) {}
             section.card {
                 h2 { (l.t("Återkoppling från EST-mötet", "Feedback from the EST meeting")) }
                 @if feedback.is_empty() {
@@ -170,6 +172,7 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
                     a href="/rapportera" { (l.t("Gör en rapport", "File a report")) } }
             } @else {
                 p { (page.total) " " (l.t("händelser", "events")) }
+                div.scroll {
                 table.list {
                     thead { tr {
                         th { (l.t("Rapport", "Report")) }
@@ -187,6 +190,7 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
                             }
                         }
                     }
+                }
                 }
             }
         },
