@@ -29,22 +29,71 @@ fn required(field: &str, value: &str, what: &str) -> Result<(), ValidationError>
     }
 }
 
-/// An attachment as the agreement stores it: its title, and its address in angle brackets
-/// (`Bilaga 1 – Åtagandeplan <https://…>`), or the title alone.
-pub fn attachment_text(title: &str, url: &str) -> String {
-    if url.is_empty() {
-        title.to_string()
-    } else {
-        format!("{title} <{url}>")
+/// A document attached to the agreement: its title and, when it is online, its address
+/// (`http`, `https` or `mailto` only, checked on save and on render).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "AttachmentRepr")]
+pub struct Attachment {
+    /// "Bilaga 1 – Åtagandeplan".
+    pub title: String,
+    /// Where it can be read, if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// What the API and stored agreements may hold: `{title, url}`, or (as agreements stored
+/// before attachments had a type were written) one text, `Title <url>` or the title alone.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AttachmentRepr {
+    Text(String),
+    Full {
+        title: String,
+        #[serde(default)]
+        url: Option<String>,
+    },
+}
+
+impl From<AttachmentRepr> for Attachment {
+    fn from(r: AttachmentRepr) -> Self {
+        match r {
+            AttachmentRepr::Text(t) => Attachment::from(t.as_str()),
+            AttachmentRepr::Full { title, url } => Attachment::new(&title, url.as_deref()),
+        }
     }
 }
 
-/// The title and address of a stored attachment (see [`attachment_text`]); the address is
-/// empty when there is none.
-pub fn attachment_parts(text: &str) -> (&str, &str) {
-    text.strip_suffix('>')
-        .and_then(|t| t.rsplit_once(" <"))
-        .unwrap_or((text, ""))
+impl From<&str> for Attachment {
+    /// Reads `Title <url>` or a bare title.
+    fn from(text: &str) -> Self {
+        let (title, url) = text
+            .strip_suffix('>')
+            .and_then(|t| t.rsplit_once(" <"))
+            .unwrap_or((text, ""));
+        // A bare title that is itself an address is its address too (and is checked as one).
+        if url.is_empty() && crate::text::has_scheme(title) {
+            return Attachment::new(title, Some(title));
+        }
+        Attachment::new(title, Some(url))
+    }
+}
+
+impl Attachment {
+    /// An attachment; an empty address is none.
+    pub fn new(title: &str, url: Option<&str>) -> Self {
+        Attachment {
+            title: title.trim().to_string(),
+            url: url
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_string),
+        }
+    }
+
+    /// The address, if it may become a link (see [`crate::text::is_safe_url`]).
+    pub fn link(&self) -> Option<&str> {
+        self.url.as_deref().filter(|u| crate::text::is_safe_url(u))
+    }
 }
 
 /// What kind of party an agreement has.
@@ -132,9 +181,9 @@ pub struct Agreement {
     /// Earlier agreements, oldest first.
     #[serde(default)]
     pub earlier: Vec<EarlierAgreement>,
-    /// Names of attached documents ("Bilaga 1 – Åtagandeplan").
+    /// Attached documents, each a title and perhaps an address.
     #[serde(default)]
-    pub attachments: Vec<String>,
+    pub attachments: Vec<Attachment>,
     /// The two coordinators.
     pub coordinators: Vec<Coordinator>,
     /// How costs are borne.
@@ -217,15 +266,14 @@ impl Agreement {
             }
         }
         for (i, d) in self.attachments.iter().enumerate() {
-            // The address, or a title that is itself an address: either may become a link.
-            let (title, url) = attachment_parts(d);
-            let link = if url.is_empty() && crate::text::has_scheme(title) {
-                title
-            } else {
-                url
-            };
-            if !link.is_empty() {
-                crate::text::check_url(&format!("attachments[{i}]"), link)?;
+            if d.title.is_empty() {
+                return Err(missing(
+                    &format!("attachments[{i}].title"),
+                    "the attachment's title",
+                ));
+            }
+            if let Some(url) = &d.url {
+                crate::text::check_url(&format!("attachments[{i}]"), url)?;
             }
         }
         for (i, e) in self.earlier.iter().enumerate() {
@@ -1106,16 +1154,33 @@ mod tests {
         a.attachments = vec![
             "Bilaga 1 – Åtagandeplan".into(),
             "Bilaga 2: Lägesbild".into(),
-            attachment_text("Bilaga 3", "https://www.uppsala.se/b3.pdf"),
-            attachment_text("Frågor", "mailto:samordnare@uppsala.se"),
-            attachment_text("Intranät", "HTTP://intra.kommun.se/a"),
+            Attachment::new("Bilaga 3", Some("https://www.uppsala.se/b3.pdf")),
+            Attachment::new("Frågor", Some("mailto:samordnare@uppsala.se")),
+            Attachment::new("Intranät", Some("HTTP://intra.kommun.se/a")),
         ];
         assert_eq!(a.validate(), Ok(()));
         assert_eq!(
-            attachment_parts(&a.attachments[2]),
-            ("Bilaga 3", "https://www.uppsala.se/b3.pdf")
+            a.attachments[2].link(),
+            Some("https://www.uppsala.se/b3.pdf")
         );
-        assert_eq!(attachment_parts("Bilaga 1"), ("Bilaga 1", ""));
+        assert_eq!(a.attachments[0].url, None);
+        // The typed form and the text stored before it read the same.
+        let typed: Attachment = serde_json::from_value(
+            serde_json::json!({"title": "Bilaga 3", "url": "https://www.uppsala.se/b3.pdf"}),
+        )
+        .unwrap();
+        let text: Attachment = serde_json::from_value(serde_json::json!(
+            "Bilaga 3 <https://www.uppsala.se/b3.pdf>"
+        ))
+        .unwrap();
+        assert_eq!(typed, text);
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            serde_json::json!({"title": "Bilaga 3", "url": "https://www.uppsala.se/b3.pdf"})
+        );
+        let mut a = agreement();
+        a.attachments = vec![Attachment::new(" ", Some("https://x.se"))];
+        assert_eq!(a.validate().unwrap_err().field, "attachments[0].title");
     }
 
     fn plan() -> CommitmentPlan {

@@ -1,7 +1,7 @@
 //! `/samverkan/overenskommelse`: the agreement's form, to change the current one or register the one that replaces it.
 
 use super::*;
-use trygg_domain::partnership::{attachment_parts, attachment_text};
+use trygg_domain::partnership::Attachment;
 
 pub(super) const PARTY_KINDS: [(PartyKind, &str); 3] = [
     (PartyKind::Kommun, "kommun"),
@@ -59,9 +59,11 @@ pub(super) fn agreement_values(a: &Agreement) -> Fields {
         );
     }
     for (k, d) in a.attachments.iter().enumerate() {
-        let (title, url) = attachment_parts(d);
-        v.push(format!("attachment_title_{k}"), title);
-        v.push(format!("attachment_url_{k}"), url);
+        v.push(format!("attachment_title_{k}"), &d.title);
+        v.push(
+            format!("attachment_url_{k}"),
+            d.url.as_deref().unwrap_or_default(),
+        );
     }
     v
 }
@@ -170,9 +172,7 @@ pub(super) fn parse_agreement(l: Lang, v: &Fields) -> Result<Agreement, String> 
                 )
                 .into());
         }
-        if !(url.is_empty() || trygg_domain::text::is_safe_url(url))
-            || url.contains(['<', '>', ' '])
-        {
+        if !(url.is_empty() || trygg_domain::text::is_safe_url(url)) || url.contains(' ') {
             return Err(format!(
                 "{} \"{title}\".",
                 l.t(
@@ -181,7 +181,7 @@ pub(super) fn parse_agreement(l: Lang, v: &Fields) -> Result<Agreement, String> 
                 )
             ));
         }
-        attachments.push(attachment_text(title, url));
+        attachments.push(Attachment::new(title, Some(url)));
     }
     Ok(Agreement {
         title: v.get("title").trim().to_string(),

@@ -290,8 +290,7 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
             section.card {
                 h2 { (l.t("Bilagor", "Attached documents")) }
                 ul { @for d in &a.attachments {
-                    @let (title, url) = trygg_domain::partnership::attachment_parts(d);
-                    li { @if trygg_domain::text::is_safe_url(url) { a href=(url) rel="noopener" { (title) } } @else if url.is_empty() { (title) } @else { (title) " (" (url) ")" } }
+                    li { @if let Some(url) = d.link() { a href=(url) rel="noopener" { (d.title) } } @else if let Some(url) = &d.url { (d.title) " (" (url) ")" } @else { (d.title) } }
                 } }
             }
         }
