@@ -268,7 +268,7 @@ impl Agreement {
         for (i, d) in self.attachments.iter().enumerate() {
             if d.title.is_empty() {
                 return Err(missing(
-                    &format!("attachments[{i}].title"),
+                    format!("attachments[{i}].title"),
                     "the attachment's title",
                 ));
             }
