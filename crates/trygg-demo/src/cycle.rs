@@ -8,7 +8,7 @@ use jiff::{Span, civil::Date};
 use trygg_domain::{
     AreaId,
     cycle::{
-        ActionStatus, CauseAnalysis, Evidence, Feedback, FocusPlace, Hypothesis, HypothesisRef,
+        ActionStatus, CauseAnalysis, Evidence, Feedback, FocusPlace, Hypothesis, HypothesisRef, Id,
         Intervention, InterventionStatus, Meeting, MeetingAction, Method, Origin, OriginKind,
         PartyResources, Perspectives, Problem, ProblemDefinition, ProblemStatus, RecordId,
         Responsible, Triangle,
@@ -81,7 +81,7 @@ pub fn worked_example(
         owners: vec![orgs.kommun, orgs.police],
     };
     let analysis = CauseAnalysis {
-        problem_id: 0,
+        problem_id: Id::new(0),
         triangle: Triangle {
             offender: "Grupper av unga, 15–20 år, som samlas när fritidsgården är stängd.".into(),
             target: "Butiker och allmänna ytor i centrumet; besökare som känner sig otrygga."
@@ -268,6 +268,7 @@ pub fn worked_example(
 impl WorkedExample {
     /// Sets the stored problem's id in the analysis and the intervention.
     pub fn link(&mut self, problem_id: RecordId) {
+        let problem_id = Id::new(problem_id);
         self.analysis.problem_id = problem_id;
         self.intervention.problem_ids = vec![problem_id];
         self.intervention.hypotheses = self
@@ -286,7 +287,7 @@ impl WorkedExample {
     pub fn meeting(&self, index: usize, previous: Option<(RecordId, &Meeting)>) -> Meeting {
         let mut m = self.meetings[index].clone();
         if let Some((id, prev)) = previous {
-            m.carry_over_from(id, prev);
+            m.carry_over_from(Id::new(id), prev);
         }
         for (k, key) in &self.closed_at {
             if *k == index
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(open[0].text, "Byt trasig belysning i gångtunneln.");
         assert_eq!(
             open[0].carried_from,
-            Some(10),
+            Some(Id::new(10)),
             "carried over from the first meeting"
         );
     }

@@ -69,8 +69,96 @@ fn period(
     Ok(())
 }
 
-/// A record id, as stored (the generic record store's `id`).
+/// A record id, as stored (the generic record store's `id`), untyped: the store and the HTTP
+/// paths use it; the links between records use [`Id`], so a problem's id cannot be put where
+/// an intervention's belongs.
 pub type RecordId = i64;
+
+/// The id of a record of kind `K` (`Id<Problem>`, `Id<Intervention>`, `Id<Meeting>`). It is
+/// the stored id, serialised as the bare number, so the JSON does not change. A problem's id
+/// is not an intervention's:
+///
+/// ```compile_fail
+/// use trygg_domain::cycle::{Id, Intervention, Problem};
+/// let problem: Id<Problem> = Id::new(7);
+/// let intervention: Id<Intervention> = problem;
+/// ```
+///
+/// ```
+/// use trygg_domain::cycle::{Id, Problem};
+/// let problem: Id<Problem> = "7".parse().unwrap();
+/// assert_eq!(serde_json::to_string(&problem).unwrap(), "7");
+/// ```
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id<K> {
+    /// The stored id.
+    pub raw: RecordId,
+    #[serde(skip)]
+    kind: std::marker::PhantomData<fn() -> K>,
+}
+
+impl<K> Id<K> {
+    /// The id of the stored record `raw`.
+    pub const fn new(raw: RecordId) -> Self {
+        Id {
+            raw,
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<K> Clone for Id<K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K> Copy for Id<K> {}
+impl<K> PartialEq for Id<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+impl<K> Eq for Id<K> {}
+impl<K> PartialOrd for Id<K> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<K> Ord for Id<K> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.raw.cmp(&other.raw)
+    }
+}
+impl<K> std::hash::Hash for Id<K> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.raw.hash(h);
+    }
+}
+impl<K> std::fmt::Debug for Id<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.raw)
+    }
+}
+impl<K> std::fmt::Display for Id<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.raw)
+    }
+}
+
+impl<K> std::str::FromStr for Id<K> {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim().parse().map(Id::new)
+    }
+}
+
+/// A problem's id.
+pub type ProblemId = Id<Problem>;
+/// An intervention's id.
+pub type InterventionId = Id<Intervention>;
+/// A meeting's id.
+pub type MeetingId = Id<Meeting>;
 
 // ---------------------------------------------------------------------------------------------
 // Problem
@@ -365,7 +453,7 @@ pub struct Hypothesis {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CauseAnalysis {
     /// The problem analysed.
-    pub problem_id: RecordId,
+    pub problem_id: ProblemId,
     /// The problem analysis triangle.
     #[serde(default)]
     pub triangle: Triangle,
@@ -640,7 +728,7 @@ pub struct PartyResources {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HypothesisRef {
     /// The problem.
-    pub problem_id: RecordId,
+    pub problem_id: ProblemId,
     /// The hypothesis key ("H1").
     pub key: String,
 }
@@ -654,7 +742,7 @@ pub struct Intervention {
     #[serde(default)]
     pub description: String,
     /// The problems it targets (at least one).
-    pub problem_ids: Vec<RecordId>,
+    pub problem_ids: Vec<ProblemId>,
     /// The causes it targets.
     #[serde(default)]
     pub hypotheses: Vec<HypothesisRef>,
@@ -816,7 +904,7 @@ impl Record for Intervention {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
     /// The intervention.
-    pub intervention_id: RecordId,
+    pub intervention_id: InterventionId,
     /// The evaluation exactly as computed and shown when approved.
     pub evaluation: serde_json::Value,
     /// When it was approved.
@@ -876,7 +964,7 @@ pub struct MeetingAction {
     pub status: ActionStatus,
     /// The meeting it was first recorded at, when carried over.
     #[serde(default)]
-    pub carried_from: Option<RecordId>,
+    pub carried_from: Option<MeetingId>,
 }
 
 /// A place to focus on in the coming week.
@@ -974,7 +1062,7 @@ impl Meeting {
     /// Carries the open actions of an earlier meeting over into this one: every open action
     /// whose key is not already here is added, still open, marked with where it came from.
     /// Returns how many were carried over.
-    pub fn carry_over_from(&mut self, previous_id: RecordId, previous: &Meeting) -> usize {
+    pub fn carry_over_from(&mut self, previous_id: MeetingId, previous: &Meeting) -> usize {
         let mut added = 0;
         for a in &previous.actions {
             if a.status == ActionStatus::Open && !self.actions.iter().any(|x| x.key == a.key) {
@@ -1138,9 +1226,9 @@ mod tests {
         Intervention {
             title: "Trygg i Gottsunda centrum".into(),
             description: String::new(),
-            problem_ids: vec![1],
+            problem_ids: vec![Id::new(1)],
             hypotheses: vec![HypothesisRef {
-                problem_id: 1,
+                problem_id: Id::new(1),
                 key: "H1".into(),
             }],
             method: Method::Situational {
@@ -1187,7 +1275,7 @@ mod tests {
         i.control_areas = vec![AreaId(18)];
         assert_eq!(field(i.validate()), "control_areas");
         let mut i = intervention();
-        i.hypotheses[0].problem_id = 2;
+        i.hypotheses[0].problem_id = Id::new(2);
         assert_eq!(field(i.validate()), "hypotheses[0].problem_id");
         let mut i = intervention();
         i.problem_ids.clear();
@@ -1230,19 +1318,19 @@ mod tests {
             actions: vec![],
             ..first.clone()
         };
-        assert_eq!(second.carry_over_from(7, &first), 1);
+        assert_eq!(second.carry_over_from(Id::new(7), &first), 1);
         assert_eq!(second.actions[0].text, "Byt trasig belysning");
-        assert_eq!(second.actions[0].carried_from, Some(7));
-        assert_eq!(second.carry_over_from(7, &first), 0, "not twice");
+        assert_eq!(second.actions[0].carried_from, Some(Id::new(7)));
+        assert_eq!(second.carry_over_from(Id::new(7), &first), 0, "not twice");
         let mut third = Meeting {
             date: date(2024, 5, 20),
             actions: vec![],
             ..first.clone()
         };
-        assert_eq!(third.carry_over_from(8, &second), 1);
+        assert_eq!(third.carry_over_from(Id::new(8), &second), 1);
         assert_eq!(
             third.actions[0].carried_from,
-            Some(7),
+            Some(Id::new(7)),
             "keeps the first meeting"
         );
         third.actions[0].status = ActionStatus::Closed;
@@ -1250,7 +1338,7 @@ mod tests {
             actions: vec![],
             ..first.clone()
         };
-        assert_eq!(fourth.carry_over_from(9, &third), 0);
+        assert_eq!(fourth.carry_over_from(Id::new(9), &third), 0);
         let mut bad = first.clone();
         bad.briefing_week = Some("vecka 18".into());
         assert_eq!(field(bad.validate()), "briefing_week");
@@ -1259,7 +1347,7 @@ mod tests {
     #[test]
     fn hypotheses_have_unique_keys_and_evidence_links() {
         let mut a = CauseAnalysis {
-            problem_id: 1,
+            problem_id: Id::new(1),
             triangle: Triangle::default(),
             perspectives: Perspectives::default(),
             hypotheses: vec![Hypothesis {

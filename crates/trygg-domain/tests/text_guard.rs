@@ -13,9 +13,9 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use trygg_domain::cycle::{
     ActionStatus, CauseAnalysis, Crs, DrawnPolygon, Evidence, Feedback, FocusPlace, FollowUp,
-    Hypothesis, HypothesisRef, Intervention, InterventionStatus, Meeting, MeetingAction, Method,
-    Origin, OriginKind, PartyResources, Perspectives, Problem, ProblemDefinition, ProblemStatus,
-    Record, Responsible, Triangle,
+    Hypothesis, HypothesisRef, Id, Intervention, InterventionStatus, Meeting, MeetingAction,
+    Method, Origin, OriginKind, PartyResources, Perspectives, Problem, ProblemDefinition,
+    ProblemStatus, Record, Responsible, Triangle,
 };
 use trygg_domain::partnership::{
     Activity, Agreement, BasisKind, Body, BodyKind, BodyMeeting, CitizenPromise, CollaborationForm,
@@ -234,7 +234,7 @@ fn problems() -> Vec<Problem> {
 
 fn cause_analysis() -> CauseAnalysis {
     CauseAnalysis {
-        problem_id: 1,
+        problem_id: Id::new(1),
         triangle: Triangle {
             offender: "Grupp ungdomar".into(),
             target: "Butiker".into(),
@@ -272,9 +272,9 @@ fn interventions() -> Vec<Intervention> {
     let situational = Intervention {
         title: "Trygg i Gottsunda centrum".into(),
         description: "Belysning och väktare.".into(),
-        problem_ids: vec![1],
+        problem_ids: vec![Id::new(1)],
         hypotheses: vec![HypothesisRef {
-            problem_id: 1,
+            problem_id: Id::new(1),
             key: "H1".into(),
         }],
         method: Method::Situational {
@@ -319,7 +319,7 @@ fn interventions() -> Vec<Intervention> {
 
 fn follow_up() -> FollowUp {
     FollowUp {
-        intervention_id: 1,
+        intervention_id: Id::new(1),
         evaluation: json!({"verdict": "Minskning", "series": [{"month": "2022-03", "count": 4}]}),
         approved_at: "2023-01-10T10:00:00Z".parse().unwrap(),
         approved_by: "Analytiker, Uppsala kommun".into(),
@@ -339,7 +339,7 @@ fn meeting() -> Meeting {
             owner: "Gatukontoret".into(),
             deadline: Some(date(2024, 5, 10)),
             status: ActionStatus::Open,
-            carried_from: Some(3),
+            carried_from: Some(Id::new(3)),
         }],
         focus_places: vec![FocusPlace {
             name: "Gottsunda centrum".into(),

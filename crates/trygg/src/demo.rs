@@ -279,7 +279,7 @@ async fn store_worked_example(
         actor,
         kommun,
         &FollowUp {
-            intervention_id: intervention.meta.id,
+            intervention_id: trygg_domain::cycle::Id::new(intervention.meta.id),
             evaluation,
             approved_at: jiff::Timestamp::now(),
             approved_by: "Utvecklingsledare (demo)".into(),

@@ -595,7 +595,7 @@ async fn demo_compilation_and_final_follow_up() {
     let treated = gottsunda.data.treated_areas.clone();
     let problem = trygg_store::records::require::<trygg_domain::cycle::Problem>(
         store.as_ref(),
-        gottsunda.data.problem_ids[0],
+        gottsunda.data.problem_ids[0].raw,
     )
     .await
     .unwrap();

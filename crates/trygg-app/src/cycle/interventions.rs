@@ -23,7 +23,7 @@ pub async fn interventions(
 async fn check_intervention(app: &App, who: &Principal, i: &Intervention) -> Result<(), AppError> {
     i.validate()?;
     for (k, p) in i.problem_ids.iter().enumerate() {
-        if get_visible::<Problem>(app, who, *p).await?.is_none() {
+        if get_visible::<Problem>(app, who, p.raw).await?.is_none() {
             return Err(AppError::invalid(
                 format!("problem_ids[{k}]"),
                 format!("Problem {p} does not exist."),
@@ -31,7 +31,7 @@ async fn check_intervention(app: &App, who: &Principal, i: &Intervention) -> Res
         }
     }
     for (k, h) in i.hypotheses.iter().enumerate() {
-        let known = find_analysis(app, who, h.problem_id)
+        let known = find_analysis(app, who, h.problem_id.raw)
             .await?
             .is_some_and(|a| a.data.hypotheses.iter().any(|x| x.key == h.key));
         if !known {
@@ -121,7 +121,7 @@ pub async fn find_follow_up(
     Ok(visible::<FollowUp>(app, who)
         .await?
         .into_iter()
-        .find(|f| f.data.intervention_id == intervention))
+        .find(|f| f.data.intervention_id.raw == intervention))
 }
 
 /// Areas to try instead of the intervention's own, before saving them.
@@ -153,7 +153,7 @@ pub async fn evaluate(
     let mut categories = Vec::new();
     let mut problem_areas = Vec::new();
     for p in &i.problem_ids {
-        if let Some(p) = get_visible::<Problem>(app, who, *p).await? {
+        if let Some(p) = get_visible::<Problem>(app, who, p.raw).await? {
             categories.extend(p.data.definition.category_codes());
             problem_areas.extend(p.data.definition.areas.iter().copied());
         }
@@ -266,7 +266,7 @@ pub async fn approve_follow_up(
         serde_json::to_value(&result).map_err(|e| AppError::Internal(e.to_string()))?;
     evaluation["status"] = json!("approved");
     let follow_up = FollowUp {
-        intervention_id: id,
+        intervention_id: trygg_domain::cycle::Id::new(id),
         evaluation,
         approved_at: app.now(),
         approved_by: who.user.display_name.clone(),

@@ -136,7 +136,9 @@ pub async fn create_meeting(
                 .cmp(&b.data.date)
                 .then(a.meta.id.cmp(&b.meta.id))
         });
-    let carried = previous.map_or(0, |p| m.carry_over_from(p.meta.id, &p.data));
+    let carried = previous.map_or(0, |p| {
+        m.carry_over_from(trygg_domain::cycle::Id::new(p.meta.id), &p.data)
+    });
     Ok((create(app, who, visibility, &m).await?, carried))
 }
 

@@ -130,7 +130,11 @@ pub async fn problem(app: &App, who: &Principal, id: i64) -> Result<Value, AppEr
     let interventions: Vec<i64> = visible::<Intervention>(app, who)
         .await?
         .into_iter()
-        .filter(|i| i.data.problem_ids.contains(&id))
+        .filter(|i| {
+            i.data
+                .problem_ids
+                .contains(&trygg_domain::cycle::Id::new(id))
+        })
         .map(|i| i.meta.id)
         .collect();
     v["intervention_ids"] = json!(interventions);
@@ -148,7 +152,7 @@ pub async fn find_analysis(
     Ok(visible::<CauseAnalysis>(app, who)
         .await?
         .into_iter()
-        .find(|a| a.data.problem_id == problem))
+        .find(|a| a.data.problem_id.raw == problem))
 }
 
 /// The cause analysis of problem `id`, or a not-found that says how to write one.
@@ -176,7 +180,7 @@ pub async fn save_analysis(
     analysis: &CauseAnalysis,
 ) -> Result<(bool, Stored<CauseAnalysis>), AppError> {
     who.check(Permission::WriteProblem)?;
-    let id = analysis.problem_id;
+    let id = analysis.problem_id.raw;
     let problem = load::<Problem>(app, who, id, "Problem").await?;
     if !problem.data.owners.contains(&who.organisation()) {
         check_owner(

@@ -193,7 +193,7 @@ pub async fn intervention_categories(
 ) -> Result<Vec<String>, StoreError> {
     let mut out: Vec<String> = Vec::new();
     for id in &intervention.problem_ids {
-        if let Some(p) = records::get::<Problem>(store, *id).await? {
+        if let Some(p) = records::get::<Problem>(store, id.raw).await? {
             for c in p.data.definition.categories {
                 if !out.contains(&c) {
                     out.push(c);

@@ -167,7 +167,8 @@ fn intervention_fields(i: &Intervention) -> Fields {
 }
 
 fn parse_intervention<'a>(l: Lang, f: &'a Fields) -> Result<Intervention, FormError> {
-    let problem_ids = ids(l, f.all("problem"), |x| x)?;
+    let problem_ids: Vec<trygg_domain::cycle::ProblemId> =
+        ids(l, f.all("problem"), trygg_domain::cycle::Id::new)?;
     let hypotheses = f
         .all("hypothesis")
         .into_iter()
@@ -578,7 +579,7 @@ pub(crate) async fn show(
                 @if !d.description.is_empty() { p { (d.description) } }
                 dl {
                     dt { (l.t("Problem", "Problems")) }
-                    dd { @for p in problems.iter().filter(|p| d.problem_ids.contains(&p.meta.id)) { a href={ "/problem/" (p.meta.id) } { (p.data.title) } br; } }
+                    dd { @for p in problems.iter().filter(|p| d.problem_ids.contains(&trygg_domain::cycle::Id::new(p.meta.id))) { a href={ "/problem/" (p.meta.id) } { (p.data.title) } br; } }
                     @if !d.hypotheses.is_empty() {
                         dt { (l.t("Orsaker", "Causes")) }
                         dd { (d.hypotheses.iter().map(|h| h.key.clone()).collect::<Vec<_>>().join(", ")) }

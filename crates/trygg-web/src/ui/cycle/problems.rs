@@ -338,7 +338,11 @@ pub(crate) async fn show(
     let interventions: Vec<Stored<Intervention>> = all::<Intervention>(&state, &me)
         .await?
         .into_iter()
-        .filter(|i| i.data.problem_ids.contains(&id))
+        .filter(|i| {
+            i.data
+                .problem_ids
+                .contains(&trygg_domain::cycle::Id::new(id))
+        })
         .collect();
     let d = &p.data.definition;
     let today = state.today();
@@ -637,7 +641,7 @@ fn parse_analysis(problem_id: i64, f: &Fields) -> CauseAnalysis {
         .collect();
     let t = |k| f.get(k).to_string();
     CauseAnalysis {
-        problem_id,
+        problem_id: trygg_domain::cycle::Id::new(problem_id),
         triangle: Triangle {
             offender: t("offender"),
             target: t("target"),
