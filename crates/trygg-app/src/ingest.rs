@@ -202,6 +202,13 @@ impl Ingest {
         Ok((report, created))
     }
 
+    /// Reads the stored areas again into the index (after another process changed them).
+    pub async fn reload_areas(&self) -> Result<(), StoreError> {
+        let assigner = AreaAssigner::new(&self.store.list_areas().await?);
+        *self.areas.write().expect("area index lock") = Arc::new(assigner);
+        Ok(())
+    }
+
     /// Stores areas (replacing those with the same kind and code), rebuilds the index and
     /// re-assigns every positioned incident to the stored areas.
     pub async fn import_areas(

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod credentials;
 pub mod cycle;
 pub mod error;
+pub mod follow;
 pub mod followup;
 pub mod incidents;
 pub mod ingest;

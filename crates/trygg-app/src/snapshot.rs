@@ -160,6 +160,16 @@ impl Live {
         self.rebuild(store).await
     }
 
+    /// Whether the snapshot holds incident `id`.
+    pub fn contains(&self, id: IncidentId) -> bool {
+        self.inner
+            .read()
+            .expect("snapshot lock")
+            .snapshot
+            .get(id.0)
+            .is_some()
+    }
+
     /// How many incidents the snapshot holds.
     pub fn len(&self) -> usize {
         self.inner.read().expect("snapshot lock").snapshot.len()

@@ -1283,6 +1283,46 @@ macro_rules! impl_store {
                     rows.iter().map(sql::audit_from_row).collect()
                 }
 
+                async fn changes_since(&self, after: i64, limit: u32) -> Result<Vec<$crate::Change>> {
+                    let rows = ::sqlx::query(
+                        "SELECT id, action, entity, entity_id, \
+                         CASE WHEN action = 'import' THEN after END AS after FROM audit_events \
+                         WHERE id > $1 AND action NOT IN ('sign_in', 'sign_out') ORDER BY id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let action: String = r.try_get("action")?;
+                            let entity: String = r.try_get("entity")?;
+                            let id_range = if action == "import" && entity == "incident" {
+                                let after: Option<String> = r.try_get("after")?;
+                                after
+                                    .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+                                    .and_then(|v| Some((v["first_id"].as_i64()?, v["last_id"].as_i64()?)))
+                            } else {
+                                None
+                            };
+                            Ok($crate::Change {
+                                seq: r.try_get("id")?,
+                                entity,
+                                action,
+                                entity_id: r.try_get("entity_id")?,
+                                id_range,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn last_change(&self) -> Result<i64> {
+                    let id: Option<i64> = ::sqlx::query_scalar("SELECT MAX(id) FROM audit_events")
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Ok(id.unwrap_or(0))
+                }
+
                 async fn create_record(
                     &self,
                     actor: &Actor,

@@ -148,6 +148,23 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
+/// One committed write as the servers that did not make it need to know it: read from the
+/// audit log, which every write appends to in its own transaction, so it is the change feed
+/// every server (and every CLI run) shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The audit event's id (ascending in commit order on SQLite; see [`Store::changes_since`]).
+    pub seq: i64,
+    /// What was written: `incident`, `area`, `incident_areas`, a record kind, `user`, ….
+    pub entity: String,
+    /// `create`, `update`, `import`, `delete`, ….
+    pub action: String,
+    /// The written entity's id, when one was written.
+    pub entity_id: Option<String>,
+    /// For a batch import of incidents, the first and last new id.
+    pub id_range: Option<(i64, i64)>,
+}
+
 /// A user with the secret material the web layer needs to authenticate them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserCredentials {
@@ -391,6 +408,15 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Audit events, newest first.
     async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>>;
+
+    /// The writes committed with an audit id above `after`, oldest first, at most `limit`
+    /// (sign-ins and sign-outs, which change nothing shared, left out). On PostgreSQL ids are
+    /// handed out before commit, so a later id can be seen before an earlier one; readers
+    /// re-read a window below their mark (see `trygg_app::follow`).
+    async fn changes_since(&self, after: i64, limit: u32) -> Result<Vec<Change>>;
+
+    /// The newest audit id (0 when there is none): where a fresh reader starts.
+    async fn last_change(&self) -> Result<i64>;
 
     /// Creates a record of `kind` owned by `organisation` and read as `visibility` says, with an
     /// audit event (`create`, entity = kind), in one transaction. An unknown organisation is

@@ -255,6 +255,11 @@ async fn serve(
     let app = trygg_app::App::load(store, config.tz()).await?;
     let state = trygg_web::AppState::new(app).with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    // Other servers' and CLI runs' writes reach this server's snapshot within a second or two.
+    let follower = tokio::spawn(trygg_app::follow::follow(
+        state.app.clone(),
+        stop_rx.clone(),
+    ));
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
             state.ingest.clone(),
@@ -269,6 +274,7 @@ async fn serve(
     }
     trygg_web::serve(listener, trygg_web::router(state), shutdown_signal()).await?;
     stop_tx.send(true).ok();
+    follower.await.ok();
     if let Some(p) = poller {
         p.await.ok();
     }

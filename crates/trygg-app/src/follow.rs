@@ -1,0 +1,161 @@
+//! Following the writes this process did not make: another server on the same PostgreSQL
+//! database, or a `trygg import` into a running server's SQLite file. Every write appends to
+//! the audit log in its own transaction, so the log is the change feed ([`Store::changes_since`]);
+//! each server reads it every [`INTERVAL`] and brings its snapshot (and with it the lägesbild's
+//! caches, alerts and follow-ups, which key on the snapshot's generation) and its area index up
+//! to date.
+//!
+//! Incident writes refresh the written incidents; a large import, or a change of areas,
+//! rebuilds. Own writes come back through the feed too: refreshing them again is cheap, and an
+//! import this process already applied is recognised and skipped. On PostgreSQL audit ids are
+//! handed out before commit, so a transaction that commits late can appear below the mark
+//! already read: each round re-reads [`WINDOW`] ids below it and skips those already seen
+//! (SQLite commits one writer at a time, in id order, so it needs no window).
+//!
+//! [`Store::changes_since`]: trygg_store::Store::changes_since
+
+use std::{collections::BTreeSet, time::Duration};
+
+use trygg_domain::IncidentId;
+
+use crate::{App, AppError};
+
+/// How often a server reads the change feed.
+pub const INTERVAL: Duration = Duration::from_secs(1);
+/// How many audit ids below the mark are read again (late commits on PostgreSQL).
+pub const WINDOW: i64 = 1_000;
+/// Above this many written incidents a round rebuilds instead of refreshing.
+const REBUILD_ABOVE: i64 = 50_000;
+/// Changes read per query.
+const PAGE: u32 = 10_000;
+
+/// Where a server is in the change feed.
+#[derive(Debug, Clone, Default)]
+pub struct Follower {
+    mark: i64,
+    seen: BTreeSet<i64>,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Round {
+    /// Changes read that had not been seen.
+    pub changes: usize,
+    /// Incidents refreshed.
+    pub refreshed: usize,
+    /// Whether the snapshot was rebuilt.
+    pub rebuilt: bool,
+}
+
+impl Follower {
+    /// A follower starting after the newest change (the snapshot was just loaded).
+    pub async fn start(app: &App) -> Result<Self, AppError> {
+        Ok(Self {
+            mark: app.store.last_change().await?,
+            seen: BTreeSet::new(),
+        })
+    }
+
+    /// Reads the changes since the last round and applies them.
+    pub async fn catch_up(&mut self, app: &App) -> Result<Round, AppError> {
+        let mut fresh = Vec::new();
+        let window = if app.backend() == "sqlite" { 0 } else { WINDOW };
+        let mut from = (self.mark - window).max(0);
+        loop {
+            let page = app.store.changes_since(from, PAGE).await?;
+            let full = page.len() == PAGE as usize;
+            if let Some(last) = page.last() {
+                from = last.seq;
+            }
+            fresh.extend(page.into_iter().filter(|c| !self.seen.contains(&c.seq)));
+            if !full {
+                break;
+            }
+        }
+        let mut round = Round {
+            changes: fresh.len(),
+            ..Round::default()
+        };
+        if fresh.is_empty() {
+            return Ok(round);
+        }
+        for c in &fresh {
+            self.seen.insert(c.seq);
+            self.mark = self.mark.max(c.seq);
+        }
+        let low = self.mark - window;
+        self.seen = self.seen.split_off(&low);
+
+        let live = app.ingest.live();
+        let mut ids: Vec<IncidentId> = Vec::new();
+        let mut rebuild = false;
+        let mut areas = false;
+        for c in &fresh {
+            match (c.entity.as_str(), c.action.as_str()) {
+                ("incident", "import") => match c.id_range {
+                    // Applied here already (this process's own import): nothing to do.
+                    Some((first, last))
+                        if live.contains(IncidentId(first)) && live.contains(IncidentId(last)) => {}
+                    Some((first, last)) if last - first <= REBUILD_ABOVE => {
+                        ids.extend((first..=last).map(IncidentId));
+                    }
+                    _ => rebuild = true,
+                },
+                ("incident", _) => {
+                    if let Some(id) = c.entity_id.as_deref().and_then(|i| i.parse().ok()) {
+                        ids.push(IncidentId(id));
+                    }
+                }
+                ("area" | "incident_areas", _) => areas = true,
+                _ => {}
+            }
+        }
+        if areas {
+            app.ingest.reload_areas().await?;
+            rebuild = true;
+        }
+        if rebuild || ids.len() as i64 > REBUILD_ABOVE {
+            live.rebuild(app.store.as_ref()).await?;
+            round.rebuilt = true;
+        } else if !ids.is_empty() {
+            ids.sort_unstable();
+            ids.dedup();
+            live.refresh(app.store.as_ref(), &ids).await?;
+            round.refreshed = ids.len();
+        }
+        Ok(round)
+    }
+}
+
+/// Follows the change feed every [`INTERVAL`] until `stop` turns true. A failed round is
+/// logged and tried again at the next tick.
+pub async fn follow(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut follower = match Follower::start(&app).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the change feed; other servers' writes will not be seen");
+            return;
+        }
+    };
+    let mut tick = tokio::time::interval(INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            return;
+        }
+        match follower.catch_up(&app).await {
+            Ok(r) if r.changes > 0 => tracing::debug!(
+                changes = r.changes,
+                refreshed = r.refreshed,
+                rebuilt = r.rebuilt,
+                "followed the change feed"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reading the change feed failed; trying again"),
+        }
+    }
+}
