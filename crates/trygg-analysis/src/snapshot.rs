@@ -14,7 +14,7 @@
 //! | x, y | f32 ×2 | 8 | metres relative to the snapshot origin: within 100 km of it the error is < 1 cm, within 1 000 km < 7 cm |
 //! | category | u16 | 2 | index into the caller's category table (leaf categories; the caller expands groups) |
 //! | areas | [u16; 3] | 6 | up to [`MAX_AREAS`] area indices (e.g. kommun, district, DeSO), [`NO_AREA`] for unused slots |
-//! | source | u8 | 1 | source/channel index |
+//! | source | u16 | 2 | source index (channel × organisation × visibility), up to 65 536 |
 //! | flags | u8 | 1 | point-usable (vs area centroid), removed |
 //!
 //! Appending ids in increasing order (a database sequence) is O(1); an out-of-order insert
@@ -59,7 +59,7 @@ pub struct IncidentRow {
     /// Area indices, [`NO_AREA`] for unused slots.
     pub areas: [u16; MAX_AREAS],
     /// Source/channel index.
-    pub source: u8,
+    pub source: u16,
     /// Whether x/y is the event's own position (false: an area centroid, excluded from point statistics).
     pub point_usable: bool,
 }
@@ -229,7 +229,7 @@ pub struct Snapshot {
     y: Vec<f32>,
     category: Vec<u16>,
     areas: Vec<[u16; MAX_AREAS]>,
-    source: Vec<u8>,
+    source: Vec<u16>,
     flags: Vec<u8>,
     removed: usize,
     /// Smallest and largest window start ever stored (bounds for dense period arrays).
@@ -592,7 +592,8 @@ impl Snapshot {
             + size_of::<f32>() * 2
             + size_of::<u16>()
             + size_of::<[u16; MAX_AREAS]>()
-            + 2
+            + size_of::<u16>() // source
+            + size_of::<u8>() // flags
     }
 
     /// Heap bytes currently allocated by the columns.
@@ -605,7 +606,7 @@ impl Snapshot {
             + self.y.capacity() * 4
             + self.category.capacity() * 2
             + self.areas.capacity() * size_of::<[u16; MAX_AREAS]>()
-            + self.source.capacity()
+            + self.source.capacity() * 2
             + self.flags.capacity()
             + self.zones.capacity() * 16
     }
@@ -633,7 +634,7 @@ impl Snapshot {
             return false;
         }
         if let Some(src) = &f.sources
-            && !src.contains(u16::from(self.source[i]))
+            && !src.contains(self.source[i])
         {
             return false;
         }
@@ -806,7 +807,7 @@ impl Snapshot {
             let ok = (s >= c.from)
                 & (s < c.to)
                 & bit(&c.categories, cat)
-                & bit(&c.sources, u16::from(src))
+                & bit(&c.sources, src)
                 & area_ok
                 & (fl & c.flag_mask == c.flag_want);
             if ok {

@@ -102,7 +102,7 @@ proptest! {
             y: 6_580_000.0,
             category: r.2,
             areas: if r.3 == r.4 { IncidentRow::areas_from(&[r.3]).unwrap() } else { IncidentRow::areas_from(&[r.3, r.4]).unwrap() },
-            source: r.5,
+            source: u16::from(r.5),
             point_usable: r.6,
         }).collect();
         let snap = Snapshot::from_rows(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap(), (674_000.0, 6_580_000.0), incidents.clone()).unwrap();

@@ -26,6 +26,7 @@ struct Inner {
     snapshot: Snapshot,
     areas: HashMap<AreaId, u16>,
     sources: Vec<SourceKey>,
+    source_index: HashMap<SourceKey, u16>,
 }
 
 /// The snapshot and its index tables.
@@ -47,26 +48,30 @@ impl Inner {
                 .map_err(analysis_error)?,
             areas: HashMap::new(),
             sources: Vec::new(),
+            source_index: HashMap::new(),
         })
     }
 
     fn row(&mut self, r: &AnalysisRow) -> Option<IncidentRow> {
         let category = Taxonomy.all().iter().position(|c| c.code == r.category)? as u16;
         let key = (r.channel, r.source_org, r.visibility);
-        let source = match self.sources.iter().position(|s| *s == key) {
-            Some(i) => i,
-            None if self.sources.len() < 255 => {
-                self.sources.push(key);
-                self.sources.len() - 1
-            }
+        let source = match self.source_index.get(&key) {
+            Some(&i) => i,
             None => {
-                tracing::error!(
-                    "more than 255 (channel, organisation, visibility) sources; incident {} left out of the snapshot",
-                    r.id
-                );
-                return None;
+                let Ok(i) = u16::try_from(self.sources.len()) else {
+                    // 65 536 (channel, organisation, visibility) sources: some 20 000
+                    // organisations, far beyond a county.
+                    tracing::error!(
+                        "more than 65 536 (channel, organisation, visibility) sources; incident {} left out of the snapshot",
+                        r.id
+                    );
+                    return None;
+                };
+                self.sources.push(key);
+                self.source_index.insert(key, i);
+                i
             }
-        } as u8;
+        };
         let mut areas = Vec::with_capacity(MAX_AREAS);
         for a in r.areas.iter().take(MAX_AREAS) {
             let n = self.areas.len() as u16;
