@@ -377,6 +377,23 @@ async fn user_view(
     Ok((status, body).into_response())
 }
 
+/// User `user`'s page again, with what to fix (422).
+async fn refused_for(
+    state: &AppState,
+    me: &SignedIn,
+    user: &User,
+    text: &str,
+) -> Result<Response, PageError> {
+    user_view(
+        state,
+        me,
+        user,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(("error", html! { (text) })),
+    )
+    .await
+}
+
 /// `GET /admin/anvandare/{id}`: one user's roles, status, password and tokens.
 pub(crate) async fn user_page(
     State(state): State<AppState>,
@@ -427,14 +444,7 @@ async fn after_change(
         Err(e @ trygg_app::AppError::Internal(_)) => Err(PageError::internal(l, e)),
         Err(e) => {
             let text = e.to_string();
-            user_view(
-                state,
-                me,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(("error", html! { (text) })),
-            )
-            .await
+            refused_for(state, me, &user, &text).await
         }
     }
 }
@@ -454,14 +464,7 @@ pub(crate) async fn set_roles(
     if roles.is_empty() {
         let user = user_of(&state, &me, id).await?;
         let text = l.t("Välj minst en roll.", "Choose at least one role.");
-        return user_view(
-            &state,
-            &me,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(("error", html! { (text) })),
-        )
-        .await;
+        return refused_for(&state, &me, &user, text).await;
     }
     let outcome = accounts::set_roles(&state, &me.user, UserId(id), &roles).await;
     after_change(
@@ -520,14 +523,7 @@ pub(crate) async fn reset_password(
             Lang::Sv => format!("Lösenordet behöver minst {PASSWORD_MIN_CHARS} tecken."),
             Lang::En => format!("The password needs at least {PASSWORD_MIN_CHARS} characters."),
         };
-        return user_view(
-            &state,
-            &me,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(("error", html! { (text) })),
-        )
-        .await;
+        return refused_for(&state, &me, &user, &text).await;
     };
     let outcome = accounts::reset_password(&state, &me.user, UserId(id), &password).await;
     let done = l.t(
@@ -559,14 +555,7 @@ pub(crate) async fn new_token(
                     "Ange giltighetstiden i hela dagar.",
                     "Give the validity in whole days.",
                 );
-                return user_view(
-                    &state,
-                    &me,
-                    &user,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(("error", html! { (text) })),
-                )
-                .await;
+                return refused_for(&state, &me, &user, text).await;
             }
         },
     };
