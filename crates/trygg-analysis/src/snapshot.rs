@@ -4,7 +4,7 @@
 //! write ([`Snapshot::upsert`], [`Snapshot::remove`]). Pure: the caller reads the database and
 //! hands rows in.
 //!
-//! # Layout (39 bytes per incident; the budget is 48)
+//! # Layout (37 bytes per incident; the budget is 48)
 //! | column | type | bytes | note |
 //! |---|---|---|---|
 //! | id | i64 | 8 | external id; rows are kept **sorted by id**, so lookups are a binary search and no hash index is needed |
@@ -13,7 +13,7 @@
 //! | offset | i8 | 1 | local UTC offset at `start` in quarter hours (precomputed, for fast local weeks/months) |
 //! | x, y | f32 ×2 | 8 | metres relative to the snapshot origin: within 100 km of it the error is < 1 cm, within 1 000 km < 7 cm |
 //! | category | u16 | 2 | index into the caller's category table (leaf categories; the caller expands groups) |
-//! | areas | [u16; 3] | 6 | up to [`MAX_AREAS`] area indices (e.g. kommun, district, DeSO), [`NO_AREA`] for unused slots |
+//! | area set | u32 | 4 | the interned list of every area the incident lies in (county, kommun, district, DeSO, own areas: any number); the distinct lists are few, since areas nest |
 //! | source | u16 | 2 | source index (channel × organisation × visibility), up to 65 536 |
 //! | flags | u8 | 1 | point-usable (vs area centroid), removed |
 //!
@@ -32,9 +32,8 @@ use serde::Serialize;
 
 use crate::error::{AnalysisError, Result};
 
-/// Maximum number of areas an incident can belong to.
-pub const MAX_AREAS: usize = 3;
-/// Marker of an unused area slot.
+/// The one area index that is not an area ("no area" in grouped counts); area indices are
+/// 0..=65 534.
 pub const NO_AREA: u16 = u16::MAX;
 
 const FLAG_POINT: u8 = 1;
@@ -42,7 +41,7 @@ const FLAG_REMOVED: u8 = 2;
 const SECONDS_PER_QUARTER: i64 = 900;
 
 /// One incident as handed in by the caller.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncidentRow {
     /// External id (the database's).
     pub id: i64,
@@ -56,28 +55,12 @@ pub struct IncidentRow {
     pub y: f64,
     /// Category index.
     pub category: u16,
-    /// Area indices, [`NO_AREA`] for unused slots.
-    pub areas: [u16; MAX_AREAS],
+    /// Indices of every area it lies in, in any order (repeats are ignored; [`NO_AREA`] is refused).
+    pub areas: Vec<u16>,
     /// Source/channel index.
     pub source: u16,
     /// Whether x/y is the event's own position (false: an area centroid, excluded from point statistics).
     pub point_usable: bool,
-}
-
-impl IncidentRow {
-    /// Area slots from a list of at most [`MAX_AREAS`] indices.
-    pub fn areas_from(list: &[u16]) -> Result<[u16; MAX_AREAS]> {
-        if list.len() > MAX_AREAS || list.contains(&NO_AREA) {
-            return Err(AnalysisError::InvalidParameter {
-                name: "areas",
-                value: format!("{list:?}"),
-                hint: "at most 3 area indices per incident, each below 65535",
-            });
-        }
-        let mut a = [NO_AREA; MAX_AREAS];
-        a[..list.len()].copy_from_slice(list);
-        Ok(a)
-    }
 }
 
 /// A set of small indices (categories, areas, sources) as a bitset.
@@ -228,7 +211,9 @@ pub struct Snapshot {
     x: Vec<f32>,
     y: Vec<f32>,
     category: Vec<u16>,
-    areas: Vec<[u16; MAX_AREAS]>,
+    /// Index into `area_sets`, per row.
+    areas: Vec<u32>,
+    area_sets: AreaSets,
     source: Vec<u16>,
     flags: Vec<u8>,
     removed: usize,
@@ -240,6 +225,67 @@ pub struct Snapshot {
     zones: Vec<(i64, i64)>,
 }
 
+/// The distinct area lists the incidents lie in, each stored once (sorted, without repeats);
+/// set 0 is the empty list.
+#[derive(Debug, Clone)]
+struct AreaSets {
+    /// Set k's members are `members[offsets[k]..offsets[k + 1]]`.
+    offsets: Vec<u32>,
+    members: Vec<u16>,
+    index: std::collections::HashMap<Box<[u16]>, u32>,
+}
+
+impl AreaSets {
+    fn new() -> Self {
+        let mut index = std::collections::HashMap::new();
+        index.insert(Box::from([]), 0);
+        Self {
+            offsets: vec![0, 0],
+            members: Vec::new(),
+            index,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn members(&self, k: u32) -> &[u16] {
+        let k = k as usize;
+        &self.members[self.offsets[k] as usize..self.offsets[k + 1] as usize]
+    }
+
+    fn intern(&mut self, id: i64, list: &[u16]) -> Result<u32> {
+        let mut sorted = list.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.last() == Some(&NO_AREA) {
+            return Err(AnalysisError::Incident {
+                id,
+                problem: "names area index 65535, which marks \"no area\"; area indices are 0 to 65 534",
+            });
+        }
+        if let Some(&k) = self.index.get(sorted.as_slice()) {
+            return Ok(k);
+        }
+        let k = u32::try_from(self.len()).map_err(|_| AnalysisError::Incident {
+            id,
+            problem: "would make more than 4 294 967 295 distinct area lists",
+        })?;
+        self.members.extend_from_slice(&sorted);
+        self.offsets.push(self.members.len() as u32);
+        self.index.insert(sorted.into_boxed_slice(), k);
+        Ok(k)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.offsets.capacity() * 4
+            + self.members.capacity() * 2
+            + self.index.capacity() * (size_of::<Box<[u16]>>() + 4 + 1)
+            + self.members.len() * 2
+    }
+}
+
 /// Rows per zone-map block.
 const ZONE: usize = 4096;
 
@@ -248,7 +294,8 @@ struct CompiledFilter {
     from: i64,
     to: i64,
     categories: Box<[u64; 1024]>,
-    areas: Box<[u64; 1024]>,
+    /// Bit k: area set k has an area in the filter.
+    area_sets: Vec<u64>,
     sources: Box<[u64; 1024]>,
     need_area: bool,
     flag_mask: u8,
@@ -260,8 +307,13 @@ fn bit(set: &[u64; 1024], i: u16) -> bool {
     (set[usize::from(i >> 6)] >> (i & 63)) & 1 != 0
 }
 
+#[inline(always)]
+fn set_bit(set: &[u64], k: u32) -> bool {
+    (set[(k >> 6) as usize] >> (k & 63)) & 1 != 0
+}
+
 impl CompiledFilter {
-    fn new(f: &Filter) -> Self {
+    fn new(f: &Filter, sets: &AreaSets) -> Self {
         let dense = |set: &Option<IndexSet>| -> Box<[u64; 1024]> {
             let mut d = Box::new([0u64; 1024]);
             match set {
@@ -272,14 +324,22 @@ impl CompiledFilter {
             }
             d
         };
-        let mut areas = dense(&f.areas);
-        areas[1023] &= !(1u64 << 63); // NO_AREA never matches
+        let mut area_sets = vec![0u64; sets.len().div_ceil(64)];
+        for k in 0..sets.len() as u32 {
+            let hit = match &f.areas {
+                None => true,
+                Some(wanted) => sets.members(k).iter().any(|&a| wanted.contains(a)),
+            };
+            if hit {
+                area_sets[(k >> 6) as usize] |= 1 << (k & 63);
+            }
+        }
         let (from, to) = f.period.unwrap_or((i64::MIN, i64::MAX));
         Self {
             from,
             to,
             categories: dense(&f.categories),
-            areas,
+            area_sets,
             sources: dense(&f.sources),
             need_area: f.areas.is_some(),
             flag_mask: FLAG_REMOVED | if f.point_usable_only { FLAG_POINT } else { 0 },
@@ -346,6 +406,7 @@ impl Snapshot {
             y: Vec::new(),
             category: Vec::new(),
             areas: Vec::new(),
+            area_sets: AreaSets::new(),
             source: Vec::new(),
             flags: Vec::new(),
             removed: 0,
@@ -395,7 +456,7 @@ impl Snapshot {
         self.flags.reserve_exact(n);
     }
 
-    fn encode(&mut self, row: &IncidentRow) -> Result<(u32, i8, f32, f32, u8)> {
+    fn encode(&mut self, row: &IncidentRow) -> Result<(u32, i8, f32, f32, u8, u32)> {
         if row.end < row.start {
             return Err(AnalysisError::Incident {
                 id: row.id,
@@ -418,6 +479,7 @@ impl Snapshot {
         })?;
         let off = self.tz.to_offset(ts).seconds() as i64 / SECONDS_PER_QUARTER;
         let flags = if row.point_usable { FLAG_POINT } else { 0 };
+        let areas = self.area_sets.intern(row.id, &row.areas)?;
         self.start_bounds = (
             self.start_bounds.0.min(row.start),
             self.start_bounds.1.max(row.start),
@@ -428,6 +490,7 @@ impl Snapshot {
             (row.x - self.origin.0) as f32,
             (row.y - self.origin.1) as f32,
             flags,
+            areas,
         ))
     }
 
@@ -440,7 +503,7 @@ impl Snapshot {
     }
 
     fn push_unchecked(&mut self, row: &IncidentRow) -> Result<()> {
-        let (duration, off, x, y, flags) = self.encode(row)?;
+        let (duration, off, x, y, flags, areas) = self.encode(row)?;
         self.ensure_room();
         let block = self.id.len() / ZONE;
         if block == self.zones.len() {
@@ -456,7 +519,7 @@ impl Snapshot {
         self.x.push(x);
         self.y.push(y);
         self.category.push(row.category);
-        self.areas.push(row.areas);
+        self.areas.push(areas);
         self.source.push(row.source);
         self.flags.push(flags);
         Ok(())
@@ -464,7 +527,7 @@ impl Snapshot {
 
     /// Inserts a new incident or replaces the one with the same id.
     pub fn upsert(&mut self, row: IncidentRow) -> Result<()> {
-        let (duration, off, x, y, flags) = self.encode(&row)?;
+        let (duration, off, x, y, flags, areas) = self.encode(&row)?;
         let pos = self.id.partition_point(|&i| i < row.id);
         if pos < self.id.len() && self.id[pos] == row.id {
             if self.flags[pos] & FLAG_REMOVED != 0 {
@@ -478,7 +541,7 @@ impl Snapshot {
             self.x[pos] = x;
             self.y[pos] = y;
             self.category[pos] = row.category;
-            self.areas[pos] = row.areas;
+            self.areas[pos] = areas;
             self.source[pos] = row.source;
             self.flags[pos] = flags;
         } else if pos == self.id.len() {
@@ -492,12 +555,27 @@ impl Snapshot {
             self.x.insert(pos, x);
             self.y.insert(pos, y);
             self.category.insert(pos, row.category);
-            self.areas.insert(pos, row.areas);
+            self.areas.insert(pos, areas);
             self.source.insert(pos, row.source);
             self.flags.insert(pos, flags);
             self.rebuild_zones();
         }
         Ok(())
+    }
+
+    /// Gives spare column capacity back (after a bulk load).
+    pub fn shrink_to_fit(&mut self) {
+        self.id.shrink_to_fit();
+        self.start.shrink_to_fit();
+        self.duration.shrink_to_fit();
+        self.offset.shrink_to_fit();
+        self.x.shrink_to_fit();
+        self.y.shrink_to_fit();
+        self.category.shrink_to_fit();
+        self.areas.shrink_to_fit();
+        self.source.shrink_to_fit();
+        self.flags.shrink_to_fit();
+        self.zones.shrink_to_fit();
     }
 
     /// Removes an incident; returns whether it was present.
@@ -563,7 +641,7 @@ impl Snapshot {
             x: f64::from(self.x[i]) + self.origin.0,
             y: f64::from(self.y[i]) + self.origin.1,
             category: self.category[i],
-            areas: self.areas[i],
+            areas: self.area_sets.members(self.areas[i]).to_vec(),
             source: self.source[i],
             point_usable: self.flags[i] & FLAG_POINT != 0,
         }
@@ -591,7 +669,7 @@ impl Snapshot {
             + size_of::<i8>()
             + size_of::<f32>() * 2
             + size_of::<u16>()
-            + size_of::<[u16; MAX_AREAS]>()
+            + size_of::<u32>() // area set
             + size_of::<u16>() // source
             + size_of::<u8>() // flags
     }
@@ -605,7 +683,8 @@ impl Snapshot {
             + self.x.capacity() * 4
             + self.y.capacity() * 4
             + self.category.capacity() * 2
-            + self.areas.capacity() * size_of::<[u16; MAX_AREAS]>()
+            + self.areas.capacity() * 4
+            + self.area_sets.heap_bytes()
             + self.source.capacity() * 2
             + self.flags.capacity()
             + self.zones.capacity() * 16
@@ -639,9 +718,11 @@ impl Snapshot {
             return false;
         }
         if let Some(areas) = &f.areas
-            && !self.areas[i]
+            && !self
+                .area_sets
+                .members(self.areas[i])
                 .iter()
-                .any(|&a| a != NO_AREA && areas.contains(a))
+                .any(|&a| areas.contains(a))
         {
             return false;
         }
@@ -741,7 +822,7 @@ impl Snapshot {
         let first = week_of_day(lo.div_euclid(86_400) - 1);
         let last = week_of_day(hi.div_euclid(86_400) + 1);
         let weeks = (last - first + 1) as usize;
-        let compiled = CompiledFilter::new(filter);
+        let compiled = CompiledFilter::new(filter, &self.area_sets);
         let n = self.id.len();
         // Blocks whose zone overlaps the period; the rest are skipped unread.
         let blocks: Vec<usize> = (0..self.zones.len())
@@ -794,7 +875,7 @@ impl Snapshot {
         let areas = &self.areas[range.clone()];
         let source = &self.source[range.clone()];
         let flags = &self.flags[range.clone()];
-        for (k, ((((&s, &cat), area), &src), &fl)) in start
+        for (k, ((((&s, &cat), &area), &src), &fl)) in start
             .iter()
             .zip(category)
             .zip(areas)
@@ -802,8 +883,7 @@ impl Snapshot {
             .zip(flags)
             .enumerate()
         {
-            let area_ok = !c.need_area
-                | (bit(&c.areas, area[0]) | bit(&c.areas, area[1]) | bit(&c.areas, area[2]));
+            let area_ok = !c.need_area | set_bit(&c.area_sets, area);
             let ok = (s >= c.from)
                 & (s < c.to)
                 & bit(&c.categories, cat)
@@ -839,8 +919,8 @@ impl Snapshot {
                 NO_AREA
             };
             if by_area {
-                for &a in &self.areas[i] {
-                    if a != NO_AREA && filter.areas.as_ref().is_none_or(|s| s.contains(a)) {
+                for &a in self.area_sets.members(self.areas[i]) {
+                    if filter.areas.as_ref().is_none_or(|s| s.contains(a)) {
                         *map.entry((p, c, a)).or_default() += 1;
                     }
                 }
@@ -871,8 +951,8 @@ impl Snapshot {
                 continue;
             }
             let w = week_of_day(self.local_day(i));
-            for &a in &self.areas[i] {
-                if a != NO_AREA && filter.areas.as_ref().is_none_or(|s| s.contains(a)) {
+            for &a in self.area_sets.members(self.areas[i]) {
+                if filter.areas.as_ref().is_none_or(|s| s.contains(a)) {
                     *map.entry((self.category[i], a))
                         .or_default()
                         .entry(w)
@@ -1033,7 +1113,7 @@ mod tests {
             x: 674_000.0 + id as f64,
             y: 6_580_000.0,
             category: cat,
-            areas: IncidentRow::areas_from(areas).unwrap(),
+            areas: areas.to_vec(),
             source: 0,
             point_usable: true,
         }
@@ -1051,6 +1131,50 @@ mod tests {
             "{}",
             s.heap_bytes() / s.len()
         );
+    }
+
+    #[test]
+    fn an_incident_counts_in_every_one_of_many_areas() {
+        // County, kommun, police area, district, RegSO, DeSO and 14 own areas drawn over a
+        // square: 20 areas, beyond the 3 the snapshot once held.
+        let many: Vec<u16> = (0..20).collect();
+        let rows = vec![
+            row(1, "2026-01-05T10:00:00Z", 0, 1, &many),
+            row(2, "2026-01-05T11:00:00Z", 0, 1, &[19, 19, 3]),
+            row(3, "2026-01-05T12:00:00Z", 0, 1, &[]),
+        ];
+        let mut s = Snapshot::from_rows(TimeZone::UTC, (674_000.0, 6_580_000.0), rows).unwrap();
+        for a in 0..20u16 {
+            let f = Filter {
+                areas: Some(IndexSet::from_iter([a])),
+                ..Filter::default()
+            };
+            let want: Vec<i64> = if a == 3 || a == 19 {
+                vec![1, 2]
+            } else {
+                vec![1]
+            };
+            assert_eq!(s.select_ids(&f), want, "area {a}");
+            let weekly: u32 = s.weekly_counts(&f).iter().map(|w| w.1).sum();
+            assert_eq!(weekly as usize, want.len(), "area {a}");
+        }
+        let by_area = s.counts(&Filter::default(), Granularity::Year, false, true);
+        assert_eq!(by_area.len(), 20);
+        assert_eq!(by_area.iter().map(|c| c.count).sum::<u32>(), 22);
+        assert_eq!(s.get(2).unwrap().areas, vec![3, 19]);
+        // Moving an incident to other areas re-interns its list.
+        s.upsert(row(2, "2026-01-05T11:00:00Z", 0, 1, &[7]))
+            .unwrap();
+        let f = Filter {
+            areas: Some(IndexSet::from_iter([19])),
+            ..Filter::default()
+        };
+        assert_eq!(s.select_ids(&f), vec![1]);
+        let err = s
+            .upsert(row(4, "2026-01-05T11:00:00Z", 0, 1, &[2, NO_AREA]))
+            .unwrap_err();
+        assert!(err.to_string().contains("65535"), "{err}");
+        assert!(s.get(4).is_none());
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn incidents_shuffled_ids(n: usize, seed: u64) -> Vec<IncidentRow> {
                 x: ORIGIN.0 + uniform(&mut g) * 30_000.0,
                 y: ORIGIN.1 + uniform(&mut g) * 30_000.0,
                 category: below(&mut g, 20) as u16,
-                areas: [district, 100 + district / 17, u16::MAX],
+                areas: vec![district, 100 + district / 17],
                 source: below(&mut g, 4) as u16,
                 point_usable: below(&mut g, 10) != 0,
             }

@@ -15,6 +15,10 @@ use trygg_domain::{
 use trygg_geo::{AreaIndex, MultiPolygon, Sweref99Tm};
 use trygg_store::{AssignedIncident, BatchAudit, Store, StoreError, WriteOutcome};
 
+/// Most areas the lägesbild holds (its area indices are 16-bit, one value kept for "no area").
+/// An incident may lie in any number of them.
+pub const MAX_AREAS: usize = 65_534;
+
 /// Which stored areas contain a position.
 #[derive(Debug)]
 pub struct AreaAssigner {
@@ -216,6 +220,26 @@ impl Ingest {
         actor: &Actor,
         areas: Vec<NewArea>,
     ) -> Result<AreaImport, StoreError> {
+        let existing = self.store.list_areas().await?;
+        let known: std::collections::HashSet<(AreaKind, Option<&str>)> = existing
+            .iter()
+            .map(|a| (a.kind, a.code.as_deref()))
+            .collect();
+        let added = areas
+            .iter()
+            .filter(|a| a.code.is_none() || !known.contains(&(a.kind, a.code.as_deref())))
+            .count();
+        if existing.len() + added > MAX_AREAS {
+            return Err(trygg_domain::ValidationError::new(
+                trygg_domain::ErrorCode::Invalid,
+                "areas",
+                format!(
+                    "{} areas are stored and this import adds {added}; the lägesbild holds at most {MAX_AREAS} areas. Remove areas no longer used, or import a coarser level (RegSO instead of DeSO)",
+                    existing.len()
+                ),
+            )
+            .into());
+        }
         let stored = self.store.upsert_areas(actor, areas).await?;
         let assigner = AreaAssigner::new(&self.store.list_areas().await?);
         let wanted: std::collections::HashSet<AreaId> = stored.iter().map(|a| a.id).collect();

@@ -8,7 +8,7 @@
 
 use std::{collections::HashMap, sync::RwLock};
 
-use trygg_analysis::snapshot::{Filter, IncidentRow, IndexSet, MAX_AREAS, PeriodKey, Snapshot};
+use trygg_analysis::snapshot::{Filter, IncidentRow, IndexSet, PeriodKey, Snapshot};
 use trygg_domain::{
     AreaId, Channel, IncidentFilter, IncidentId, OrganisationId, Scope, Taxonomy, Visibility,
 };
@@ -72,10 +72,27 @@ impl Inner {
                 i
             }
         };
-        let mut areas = Vec::with_capacity(MAX_AREAS);
-        for a in r.areas.iter().take(MAX_AREAS) {
-            let n = self.areas.len() as u16;
-            areas.push(*self.areas.entry(*a).or_insert(n));
+        let mut areas = Vec::with_capacity(r.areas.len());
+        for a in &r.areas {
+            let next = self.areas.len();
+            let index = match self.areas.get(a) {
+                Some(&i) => i,
+                // Area imports refuse beyond `ingest::MAX_AREAS`, so this is a database filled
+                // by other means.
+                None if next >= crate::ingest::MAX_AREAS => {
+                    tracing::error!(
+                        "more than {} areas; area {} left out of the lägesbild",
+                        crate::ingest::MAX_AREAS,
+                        a.0
+                    );
+                    continue;
+                }
+                None => {
+                    self.areas.insert(*a, next as u16);
+                    next as u16
+                }
+            };
+            areas.push(index);
         }
         let (y, x, precision) =
             r.position
@@ -87,7 +104,7 @@ impl Inner {
             x,
             y,
             category,
-            areas: IncidentRow::areas_from(&areas).ok()?,
+            areas,
             source,
             point_usable: r.position.is_some() && precision.is_point(),
         })
@@ -108,11 +125,16 @@ impl Live {
 
     /// Rebuilds from scratch (after area changes or large imports).
     pub async fn rebuild(&self, store: &dyn Store) -> Result<(), StoreError> {
-        let rows = store.analysis_rows(None).await?;
+        // Streamed by ascending id straight into the columns (each row appends): no list of
+        // every incident is ever held, so start-up memory is the snapshot's own.
         let mut inner = Inner::empty(&self.tz)?;
-        let rows: Vec<IncidentRow> = rows.iter().filter_map(|r| inner.row(r)).collect();
-        inner.snapshot =
-            Snapshot::from_rows(self.tz.clone(), ORIGIN, rows).map_err(analysis_error)?;
+        store
+            .each_analysis_row(&mut |r| match inner.row(&r) {
+                Some(row) => inner.snapshot.upsert(row).map_err(analysis_error),
+                None => Ok(()),
+            })
+            .await?;
+        inner.snapshot.shrink_to_fit();
         tracing::info!(
             incidents = inner.snapshot.len(),
             bytes = inner.snapshot.heap_bytes(),

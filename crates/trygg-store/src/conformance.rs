@@ -658,6 +658,34 @@ pub async fn run_all(store: &dyn Store) {
     let some: Vec<_> = rows.iter().skip(3).take(2).map(|r| r.id).collect();
     let picked = store.analysis_rows(Some(&some)).await.unwrap();
     assert_eq!(picked, rows[3..5].to_vec(), "by ids, with the same content");
+    // The streamed read (start-up) and the read by ids (refreshes) agree on every row,
+    // including incidents in several areas and in none.
+    let all: Vec<_> = rows.iter().map(|r| r.id).collect();
+    assert_eq!(
+        store.analysis_rows(Some(&all)).await.unwrap(),
+        rows,
+        "streamed = by ids"
+    );
+    assert!(
+        rows.iter().any(|r| r.areas.len() > 1),
+        "the sample has an incident in several areas"
+    );
+    let mut seen = 0;
+    let stopped = store
+        .each_analysis_row(&mut |_| {
+            seen += 1;
+            if seen == 2 {
+                Err(StoreError::Conflict("stop here".into()))
+            } else {
+                Ok(())
+            }
+        })
+        .await;
+    assert!(
+        matches!(stopped, Err(StoreError::Conflict(_))),
+        "the callback's error ends the read"
+    );
+    assert_eq!(seen, 2);
     let listed = store
         .get_incident(picked[0].id, Scope::All)
         .await

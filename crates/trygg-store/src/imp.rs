@@ -940,6 +940,14 @@ macro_rules! impl_store {
 
                 async fn analysis_rows(&self, ids: Option<&[IncidentId]>) -> Result<Vec<AnalysisRow>> {
                     let mut out = Vec::new();
+                    if ids.is_none() {
+                        self.each_analysis_row(&mut |r| {
+                            out.push(r);
+                            Ok(())
+                        })
+                        .await?;
+                        return Ok(out);
+                    }
                     let chunks: Vec<Option<&[IncidentId]>> = match ids {
                         None => vec![None],
                         Some(ids) => ids.chunks(5000).map(Some).collect(),
@@ -1000,6 +1008,56 @@ macro_rules! impl_store {
                         }
                     }
                     Ok(out)
+                }
+
+                async fn each_analysis_row(
+                    &self,
+                    each: &mut (dyn FnMut(AnalysisRow) -> Result<()> + Send),
+                ) -> Result<()> {
+                    use $crate::__private::futures_util::TryStreamExt;
+                    use $crate::__private::trygg_domain::{Channel, OrganisationId, Precision, Visibility};
+                    // One read (a consistent view), one row per (incident, area): the links
+                    // come in the index's (incident_id, area_id) order.
+                    let mut rows = ::sqlx::query(
+                        "SELECT i.id, i.occurred_from, i.occurred_to, i.category, i.n, i.e, i.precision, i.channel, i.source_org, i.visibility, l.area_id \
+                         FROM incidents i LEFT JOIN incident_areas l ON l.incident_id = i.id ORDER BY i.id, l.area_id",
+                    )
+                    .fetch(&self.pool);
+                    let mut current: Option<AnalysisRow> = None;
+                    while let Some(r) = rows.try_next().await? {
+                        let id: i64 = r.try_get(0)?;
+                        let area: Option<i64> = r.try_get(10)?;
+                        if let Some(c) = current.as_mut().filter(|c| c.id.0 == id) {
+                            c.areas.extend(area.map(AreaId));
+                            continue;
+                        }
+                        if let Some(done) = current.take() {
+                            each(done)?;
+                        }
+                        let bad = |what: &str, v: String| StoreError::Corrupt(format!("incident {id}: unknown {what} {v:?}"));
+                        let channel: &str = r.try_get(7)?;
+                        let visibility: &str = r.try_get(9)?;
+                        let precision: Option<&str> = r.try_get(6)?;
+                        let position = match (r.try_get::<Option<f64>, _>(4)?, r.try_get::<Option<f64>, _>(5)?, precision) {
+                            (Some(n), Some(e), Some(p)) => Some((n, e, Precision::parse(p).ok_or_else(|| bad("precision", p.into()))?)),
+                            _ => None,
+                        };
+                        current = Some(AnalysisRow {
+                            id: IncidentId(id),
+                            occurred_from: r.try_get(1)?,
+                            occurred_to: r.try_get(2)?,
+                            category: r.try_get::<String, _>(3)?,
+                            position,
+                            channel: Channel::parse(channel).ok_or_else(|| bad("channel", channel.into()))?,
+                            source_org: OrganisationId(r.try_get(8)?),
+                            visibility: Visibility::parse(visibility).ok_or_else(|| bad("visibility", visibility.into()))?,
+                            areas: area.map(AreaId).into_iter().collect(),
+                        });
+                    }
+                    if let Some(done) = current {
+                        each(done)?;
+                    }
+                    Ok(())
                 }
 
                 async fn incident_positions(&self) -> Result<Vec<(IncidentId, $crate::__private::trygg_domain::Position)>> {

@@ -30,6 +30,7 @@ pub mod sql;
 #[doc(hidden)]
 pub mod __private {
     pub use async_trait;
+    pub use futures_util;
     pub use jiff;
     pub use serde;
     pub use serde_json;
@@ -360,6 +361,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The analysis columns of the given incidents, or of all incidents when `ids` is `None`,
     /// by id.
     async fn analysis_rows(&self, ids: Option<&[IncidentId]>) -> Result<Vec<AnalysisRow>>;
+    /// Hands the analysis columns of every incident to `each`, by ascending id, streaming
+    /// from one read: memory stays flat however many incidents are stored (start-up of the
+    /// lägesbild). Stops at the first error `each` returns.
+    async fn each_analysis_row(
+        &self,
+        each: &mut (dyn FnMut(AnalysisRow) -> Result<()> + Send),
+    ) -> Result<()>;
     /// Every incident that has a position, with it (for area assignment).
     async fn incident_positions(&self) -> Result<Vec<(IncidentId, trygg_domain::Position)>>;
     /// All areas, by id.
