@@ -68,6 +68,14 @@ impl PostgresStore {
 
     /// PostgreSQL writes bulk batches with the generic multi-row INSERTs and keeps its
     /// indexes meanwhile (other servers may be reading).
+    /// The generic stream serves PostgreSQL well.
+    async fn scan_analysis(
+        &self,
+        _each: &mut (dyn FnMut(trygg_store::AnalysisRow) -> Result<()> + Send),
+    ) -> Result<bool> {
+        Ok(false)
+    }
+
     async fn insert_bulk(
         &self,
         _tx: &mut Transaction<'static, Postgres>,

@@ -190,6 +190,87 @@ impl Statement<'_, '_> {
     }
 }
 
+impl Statement<'_, '_> {
+    /// Runs a statement without parameters and calls `each` with every result row, in order.
+    /// Columns are read in place: a row's text lives only for the call.
+    pub(crate) fn query_each<E: From<RawError>>(
+        &mut self,
+        mut each: impl FnMut(&Row<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if self.params != 0 {
+            return Err(RawError::misuse("query_each takes no parameters").into());
+        }
+        let stmt = self.raw.as_ptr();
+        let result = loop {
+            // SAFETY: `stmt` is a valid statement with no parameters.
+            match unsafe { ffi::sqlite3_step(stmt) } {
+                ffi::SQLITE_ROW => {
+                    let row = Row {
+                        stmt: self.raw,
+                        _step: PhantomData,
+                    };
+                    if let Err(e) = each(&row) {
+                        break Err(e);
+                    }
+                }
+                ffi::SQLITE_DONE => break Ok(()),
+                _ => break Err(self.handle.error().into()),
+            }
+        };
+        // SAFETY: `stmt` is valid.
+        unsafe {
+            ffi::sqlite3_reset(stmt);
+        }
+        result
+    }
+}
+
+/// The current row of a stepping statement, valid until the next step.
+pub(crate) struct Row<'s> {
+    stmt: NonNull<ffi::sqlite3_stmt>,
+    _step: PhantomData<&'s ()>,
+}
+
+impl Row<'_> {
+    fn is_null(&self, i: c_int) -> bool {
+        // SAFETY: the statement is on a row; an index out of range answers NULL.
+        unsafe { ffi::sqlite3_column_type(self.stmt.as_ptr(), i) == ffi::SQLITE_NULL }
+    }
+
+    /// Column `i` as an integer, `None` when NULL.
+    pub(crate) fn int(&self, i: c_int) -> Option<i64> {
+        // SAFETY: as in `is_null`.
+        (!self.is_null(i)).then(|| unsafe { ffi::sqlite3_column_int64(self.stmt.as_ptr(), i) })
+    }
+
+    /// Column `i` as a float, `None` when NULL.
+    pub(crate) fn float(&self, i: c_int) -> Option<f64> {
+        // SAFETY: as in `is_null`.
+        (!self.is_null(i)).then(|| unsafe { ffi::sqlite3_column_double(self.stmt.as_ptr(), i) })
+    }
+
+    /// Column `i` as text (`None` when NULL); invalid UTF-8 is an error.
+    pub(crate) fn text(&self, i: c_int) -> Result<Option<&str>, RawError> {
+        if self.is_null(i) {
+            return Ok(None);
+        }
+        // SAFETY: the statement is on a row. `column_text` converts to text first, then
+        // `column_bytes` gives its length; the buffer stays valid until the next step, which
+        // the row's borrow of the statement rules out.
+        let bytes = unsafe {
+            let p = ffi::sqlite3_column_text(self.stmt.as_ptr(), i);
+            let n = ffi::sqlite3_column_bytes(self.stmt.as_ptr(), i);
+            if p.is_null() {
+                return Ok(Some(""));
+            }
+            std::slice::from_raw_parts(p, n as usize)
+        };
+        std::str::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| RawError::misuse(format!("column {i} is not UTF-8 text")))
+    }
+}
+
 impl Drop for Statement<'_, '_> {
     fn drop(&mut self) {
         // SAFETY: `raw` is a valid statement, finalized exactly once, here.
@@ -262,5 +343,11 @@ impl sqlx::error::DatabaseError for RawError {
             ffi::SQLITE_CONSTRAINT_CHECK => ErrorKind::CheckViolation,
             _ => ErrorKind::Other,
         }
+    }
+}
+
+impl From<RawError> for trygg_store::StoreError {
+    fn from(e: RawError) -> Self {
+        e.into_sqlx().into()
     }
 }

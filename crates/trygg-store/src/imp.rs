@@ -9,7 +9,9 @@
 
 /// Implements [`Store`](crate::Store) for `$store`, which must have a field
 /// `pool: sqlx::Pool<$db>` and inherent methods `async fn begin_write(&self) ->
-/// trygg_store::Result<sqlx::Transaction<'static, $db>>` and `async fn insert_bulk(&self, tx:
+/// trygg_store::Result<sqlx::Transaction<'static, $db>>`, `async fn scan_analysis(&self, each)
+/// -> trygg_store::Result<bool>` (true: the backend streamed [`sql::ANALYSIS_SCAN`] itself) and
+/// `async fn insert_bulk(&self, tx:
 /// &mut Transaction<'static, $db>, incidents: &[&AssignedIncident], at: Timestamp) ->
 /// trygg_store::Result<Option<Vec<i64>>>`, offered batches of at least
 /// [`BULK_ROWS`](crate::sql::BULK_ROWS) new incidents: it inserts them (with their area links)
@@ -1015,49 +1017,30 @@ macro_rules! impl_store {
                     each: &mut (dyn FnMut(AnalysisRow) -> Result<()> + Send),
                 ) -> Result<()> {
                     use $crate::__private::futures_util::TryStreamExt;
-                    use $crate::__private::trygg_domain::{Channel, OrganisationId, Precision, Visibility};
-                    // One read (a consistent view), one row per (incident, area): the links
-                    // come in the index's (incident_id, area_id) order.
-                    let mut rows = ::sqlx::query(
-                        "SELECT i.id, i.occurred_from, i.occurred_to, i.category, i.n, i.e, i.precision, i.channel, i.source_org, i.visibility, l.area_id \
-                         FROM incidents i LEFT JOIN incident_areas l ON l.incident_id = i.id ORDER BY i.id, l.area_id",
-                    )
-                    .fetch(&self.pool);
-                    let mut current: Option<AnalysisRow> = None;
+                    if self.scan_analysis(each).await? {
+                        return Ok(());
+                    }
+                    let mut rows = ::sqlx::query($crate::sql::ANALYSIS_SCAN).fetch(&self.pool);
+                    let mut fold = $crate::sql::AnalysisFold::default();
                     while let Some(r) = rows.try_next().await? {
-                        let id: i64 = r.try_get(0)?;
-                        let area: Option<i64> = r.try_get(10)?;
-                        if let Some(c) = current.as_mut().filter(|c| c.id.0 == id) {
-                            c.areas.extend(area.map(AreaId));
-                            continue;
-                        }
-                        if let Some(done) = current.take() {
-                            each(done)?;
-                        }
-                        let bad = |what: &str, v: String| StoreError::Corrupt(format!("incident {id}: unknown {what} {v:?}"));
-                        let channel: &str = r.try_get(7)?;
-                        let visibility: &str = r.try_get(9)?;
-                        let precision: Option<&str> = r.try_get(6)?;
-                        let position = match (r.try_get::<Option<f64>, _>(4)?, r.try_get::<Option<f64>, _>(5)?, precision) {
-                            (Some(n), Some(e), Some(p)) => Some((n, e, Precision::parse(p).ok_or_else(|| bad("precision", p.into()))?)),
-                            _ => None,
-                        };
-                        current = Some(AnalysisRow {
-                            id: IncidentId(id),
-                            occurred_from: r.try_get(1)?,
-                            occurred_to: r.try_get(2)?,
-                            category: r.try_get::<String, _>(3)?,
-                            position,
-                            channel: Channel::parse(channel).ok_or_else(|| bad("channel", channel.into()))?,
-                            source_org: OrganisationId(r.try_get(8)?),
-                            visibility: Visibility::parse(visibility).ok_or_else(|| bad("visibility", visibility.into()))?,
-                            areas: area.map(AreaId).into_iter().collect(),
-                        });
+                        fold.push(
+                            $crate::sql::AnalysisScanRow {
+                                id: r.try_get(0)?,
+                                occurred_from: r.try_get(1)?,
+                                occurred_to: r.try_get(2)?,
+                                category: r.try_get(3)?,
+                                n: r.try_get(4)?,
+                                e: r.try_get(5)?,
+                                precision: r.try_get(6)?,
+                                channel: r.try_get(7)?,
+                                source_org: r.try_get(8)?,
+                                visibility: r.try_get(9)?,
+                                area: r.try_get(10)?,
+                            },
+                            each,
+                        )?;
                     }
-                    if let Some(done) = current {
-                        each(done)?;
-                    }
-                    Ok(())
+                    fold.finish(each)
                 }
 
                 async fn incident_positions(&self) -> Result<Vec<(IncidentId, $crate::__private::trygg_domain::Position)>> {

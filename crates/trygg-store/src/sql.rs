@@ -528,3 +528,97 @@ pub fn analysis_row(
         areas,
     }
 }
+
+/// The one read that streams the analysis columns of every incident: one result row per
+/// (incident, area), by id, the links in the index's (incident_id, area_id) order. Columns in
+/// the order of [`AnalysisScanRow`]'s fields.
+pub const ANALYSIS_SCAN: &str = "SELECT i.id, i.occurred_from, i.occurred_to, i.category, i.n, i.e, i.precision, \
+     i.channel, i.source_org, i.visibility, l.area_id \
+     FROM incidents i LEFT JOIN incident_areas l ON l.incident_id = i.id ORDER BY i.id, l.area_id";
+
+/// One result row of [`ANALYSIS_SCAN`], borrowed from the driver.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalysisScanRow<'a> {
+    /// Incident id.
+    pub id: i64,
+    /// Window start, Unix seconds.
+    pub occurred_from: i64,
+    /// Window end, Unix seconds.
+    pub occurred_to: i64,
+    /// Category code.
+    pub category: &'a str,
+    /// Northing, SWEREF 99 TM.
+    pub n: Option<f64>,
+    /// Easting.
+    pub e: Option<f64>,
+    /// Position precision.
+    pub precision: Option<&'a str>,
+    /// Channel.
+    pub channel: &'a str,
+    /// Source organisation.
+    pub source_org: i64,
+    /// Visibility.
+    pub visibility: &'a str,
+    /// One area the incident lies in, if any.
+    pub area: Option<i64>,
+}
+
+/// Folds [`ANALYSIS_SCAN`]'s rows into one [`AnalysisRow`](crate::AnalysisRow) per incident.
+#[derive(Debug, Default)]
+pub struct AnalysisFold {
+    current: Option<crate::AnalysisRow>,
+}
+
+impl AnalysisFold {
+    /// Takes the next result row; hands a finished incident to `each`.
+    pub fn push(
+        &mut self,
+        r: AnalysisScanRow<'_>,
+        each: &mut (dyn FnMut(crate::AnalysisRow) -> Result<()> + Send),
+    ) -> Result<()> {
+        use trygg_domain::{AreaId, Channel, IncidentId, OrganisationId, Precision, Visibility};
+        if let Some(c) = self.current.as_mut().filter(|c| c.id.0 == r.id) {
+            c.areas.extend(r.area.map(AreaId));
+            return Ok(());
+        }
+        if let Some(done) = self.current.take() {
+            each(done)?;
+        }
+        let id = r.id;
+        let bad = |what: &str, v: &str| {
+            StoreError::Corrupt(format!("incident {id}: unknown {what} {v:?}"))
+        };
+        let position = match (r.n, r.e, r.precision) {
+            (Some(n), Some(e), Some(p)) => Some((
+                n,
+                e,
+                Precision::parse(p).ok_or_else(|| bad("precision", p))?,
+            )),
+            _ => None,
+        };
+        self.current = Some(crate::AnalysisRow {
+            id: IncidentId(id),
+            occurred_from: r.occurred_from,
+            occurred_to: r.occurred_to,
+            category: r.category.to_owned(),
+            position,
+            channel: Channel::parse(r.channel).ok_or_else(|| bad("channel", r.channel))?,
+            source_org: OrganisationId(r.source_org),
+            visibility: Visibility::parse(r.visibility)
+                .ok_or_else(|| bad("visibility", r.visibility))?,
+            areas: r.area.map(AreaId).into_iter().collect(),
+        });
+        Ok(())
+    }
+
+    /// Hands the last incident to `each`.
+    pub fn finish(
+        self,
+        each: &mut (dyn FnMut(crate::AnalysisRow) -> Result<()> + Send),
+    ) -> Result<()> {
+        match self.current {
+            Some(done) => each(done),
+            None => Ok(()),
+        }
+    }
+}
