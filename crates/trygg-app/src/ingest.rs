@@ -15,10 +15,6 @@ use trygg_domain::{
 use trygg_geo::{AreaIndex, MultiPolygon, Sweref99Tm};
 use trygg_store::{AssignedIncident, BatchAudit, Store, StoreError, WriteOutcome};
 
-/// Most areas the lägesbild holds (its area indices are 16-bit, one value kept for "no area").
-/// An incident may lie in any number of them.
-pub const MAX_AREAS: usize = 65_534;
-
 /// Which stored areas contain a position.
 #[derive(Debug)]
 pub struct AreaAssigner {
@@ -229,13 +225,14 @@ impl Ingest {
             .iter()
             .filter(|a| a.code.is_none() || !known.contains(&(a.kind, a.code.as_deref())))
             .count();
-        if existing.len() + added > MAX_AREAS {
+        if existing.len() + added > crate::snapshot::MAX_AREAS {
             return Err(trygg_domain::ValidationError::new(
                 trygg_domain::ErrorCode::Invalid,
                 "areas",
                 format!(
-                    "{} areas are stored and this import adds {added}; the lägesbild holds at most {MAX_AREAS} areas. Remove areas no longer used, or import a coarser level (RegSO instead of DeSO)",
-                    existing.len()
+                    "{} areas are stored and this import adds {added}; the lägesbild holds at most {} areas. Remove areas no longer used, or import a coarser level (RegSO instead of DeSO)",
+                    existing.len(),
+                    crate::snapshot::MAX_AREAS
                 ),
             )
             .into());

@@ -16,6 +16,9 @@ use trygg_store::{AnalysisRow, Store, StoreError};
 
 /// Planar origin of the snapshot's coordinates: SWEREF 99 TM near the middle of Sweden.
 const ORIGIN: (f64, f64) = (600_000.0, 6_600_000.0);
+/// Most areas the lägesbild holds (its area indices are 16-bit, one value kept for "no area").
+/// An incident may lie in any number of them; area imports refuse beyond this.
+pub const MAX_AREAS: usize = 65_534;
 /// Above this many changed incidents, rebuilding beats patching.
 const REBUILD_ABOVE: usize = 50_000;
 
@@ -77,12 +80,12 @@ impl Inner {
             let next = self.areas.len();
             let index = match self.areas.get(a) {
                 Some(&i) => i,
-                // Area imports refuse beyond `ingest::MAX_AREAS`, so this is a database filled
+                // Area imports refuse beyond `MAX_AREAS`, so this is a database filled
                 // by other means.
-                None if next >= crate::ingest::MAX_AREAS => {
+                None if next >= MAX_AREAS => {
                     tracing::error!(
                         "more than {} areas; area {} left out of the lägesbild",
-                        crate::ingest::MAX_AREAS,
+                        MAX_AREAS,
                         a.0
                     );
                     continue;
