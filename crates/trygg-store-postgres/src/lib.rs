@@ -66,9 +66,7 @@ impl PostgresStore {
         Ok(self.pool.begin().await?)
     }
 
-    /// PostgreSQL writes bulk batches with the generic multi-row INSERTs and keeps its
-    /// indexes meanwhile (other servers may be reading).
-    /// The generic stream serves PostgreSQL well.
+    /// The generic stream through sqlx serves PostgreSQL well.
     async fn scan_analysis(
         &self,
         _each: &mut (dyn FnMut(trygg_store::AnalysisRow) -> Result<()> + Send),
@@ -76,6 +74,8 @@ impl PostgresStore {
         Ok(false)
     }
 
+    /// PostgreSQL writes bulk batches with the generic multi-row INSERTs and keeps its
+    /// indexes meanwhile (other servers may be reading).
     async fn insert_bulk(
         &self,
         _tx: &mut Transaction<'static, Postgres>,

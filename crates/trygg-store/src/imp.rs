@@ -37,6 +37,23 @@ macro_rules! impl_store {
 
             type Tx = ::sqlx::Transaction<'static, $db>;
 
+            /// One result row of [`sql::ANALYSIS_SCAN`] (or a read of chosen ids), borrowed.
+            fn analysis_scan_row(r: &<$db as ::sqlx::Database>::Row) -> Result<sql::AnalysisScanRow<'_>> {
+                Ok(sql::AnalysisScanRow {
+                    id: r.try_get(0)?,
+                    occurred_from: r.try_get(1)?,
+                    occurred_to: r.try_get(2)?,
+                    category: r.try_get(3)?,
+                    n: r.try_get(4)?,
+                    e: r.try_get(5)?,
+                    precision: r.try_get(6)?,
+                    channel: r.try_get(7)?,
+                    source_org: r.try_get(8)?,
+                    visibility: r.try_get(9)?,
+                    area: r.try_get(10)?,
+                })
+            }
+
             /// Whether generated statements number their placeholders (`$n`) or leave them
             /// anonymous (`?`, SQLite: it binds those without a name lookup).
             const NUMBERED: bool = !matches!($backend.as_bytes(), b"sqlite");
@@ -942,72 +959,28 @@ macro_rules! impl_store {
 
                 async fn analysis_rows(&self, ids: Option<&[IncidentId]>) -> Result<Vec<AnalysisRow>> {
                     let mut out = Vec::new();
-                    if ids.is_none() {
-                        self.each_analysis_row(&mut |r| {
-                            out.push(r);
-                            Ok(())
-                        })
-                        .await?;
-                        return Ok(out);
-                    }
-                    let chunks: Vec<Option<&[IncidentId]>> = match ids {
-                        None => vec![None],
-                        Some(ids) => ids.chunks(5000).map(Some).collect(),
+                    let mut keep = |r| {
+                        out.push(r);
+                        Ok(())
                     };
-                    use $crate::__private::trygg_domain::{Channel, OrganisationId, Precision, Visibility};
-                    for chunk in chunks {
-                        let mut q = QueryBuilder::<$db>::new(
-                            "SELECT id, occurred_from, occurred_to, category, n, e, precision, channel, source_org, visibility FROM incidents",
-                        );
-                        let mut links = QueryBuilder::<$db>::new("SELECT incident_id, area_id FROM incident_areas");
-                        if let Some(chunk) = chunk {
-                            for (qb, col) in [(&mut q, " WHERE id IN ("), (&mut links, " WHERE incident_id IN (")] {
-                                qb.push(col);
-                                let mut list = qb.separated(", ");
-                                for i in chunk {
-                                    list.push_bind(i.0);
-                                }
-                                qb.push(")");
-                            }
+                    let Some(ids) = ids else {
+                        self.each_analysis_row(&mut keep).await?;
+                        return Ok(out);
+                    };
+                    for chunk in ids.chunks(5000) {
+                        let mut q = QueryBuilder::<$db>::new($crate::sql::ANALYSIS_SELECT);
+                        q.push(" WHERE i.id IN (");
+                        let mut list = q.separated(", ");
+                        for i in chunk {
+                            list.push_bind(i.0);
                         }
-                        q.push(" ORDER BY id");
-                        links.push(" ORDER BY incident_id, area_id");
-                        let rows = q.build().fetch_all(&self.pool).await?;
-                        let links = links.build().fetch_all(&self.pool).await?;
-                        let mut links = links.iter().peekable();
-                        for r in &rows {
-                            let id: i64 = r.try_get("id")?;
-                            let mut areas = Vec::new();
-                            while let Some(l) = links.peek() {
-                                let owner: i64 = l.try_get("incident_id")?;
-                                if owner > id {
-                                    break;
-                                }
-                                if owner == id {
-                                    areas.push(AreaId(l.try_get("area_id")?));
-                                }
-                                links.next();
-                            }
-                            let text = |c: &'static str| r.try_get::<String, _>(c);
-                            let bad = |what: &str, v: String| StoreError::Corrupt(format!("{what} {v:?}"));
-                            let position = match (r.try_get::<Option<f64>, _>("n")?, r.try_get::<Option<f64>, _>("e")?, r.try_get::<Option<String>, _>("precision")?) {
-                                (Some(n), Some(e), Some(p)) => Some((n, e, Precision::parse(&p).ok_or_else(|| bad("precision", p.clone()))?)),
-                                _ => None,
-                            };
-                            let channel = text("channel")?;
-                            let visibility = text("visibility")?;
-                            out.push(AnalysisRow {
-                                id: IncidentId(id),
-                                occurred_from: r.try_get("occurred_from")?,
-                                occurred_to: r.try_get("occurred_to")?,
-                                category: text("category")?,
-                                position,
-                                channel: Channel::parse(&channel).ok_or_else(|| bad("channel", channel.clone()))?,
-                                source_org: OrganisationId(r.try_get("source_org")?),
-                                visibility: Visibility::parse(&visibility).ok_or_else(|| bad("visibility", visibility.clone()))?,
-                                areas,
-                            });
+                        q.push(")");
+                        q.push($crate::sql::ANALYSIS_ORDER);
+                        let mut fold = $crate::sql::AnalysisFold::default();
+                        for r in q.build().fetch_all(&self.pool).await? {
+                            fold.push(analysis_scan_row(&r)?, &mut keep)?;
                         }
+                        fold.finish(&mut keep)?;
                     }
                     Ok(out)
                 }
@@ -1023,22 +996,7 @@ macro_rules! impl_store {
                     let mut rows = ::sqlx::query($crate::sql::ANALYSIS_SCAN).fetch(&self.pool);
                     let mut fold = $crate::sql::AnalysisFold::default();
                     while let Some(r) = rows.try_next().await? {
-                        fold.push(
-                            $crate::sql::AnalysisScanRow {
-                                id: r.try_get(0)?,
-                                occurred_from: r.try_get(1)?,
-                                occurred_to: r.try_get(2)?,
-                                category: r.try_get(3)?,
-                                n: r.try_get(4)?,
-                                e: r.try_get(5)?,
-                                precision: r.try_get(6)?,
-                                channel: r.try_get(7)?,
-                                source_org: r.try_get(8)?,
-                                visibility: r.try_get(9)?,
-                                area: r.try_get(10)?,
-                            },
-                            each,
-                        )?;
+                        fold.push(analysis_scan_row(&r)?, each)?;
                     }
                     fold.finish(each)
                 }

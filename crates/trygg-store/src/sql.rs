@@ -532,9 +532,24 @@ pub fn analysis_row(
 /// The one read that streams the analysis columns of every incident: one result row per
 /// (incident, area), by id, the links in the index's (incident_id, area_id) order. Columns in
 /// the order of [`AnalysisScanRow`]'s fields.
-pub const ANALYSIS_SCAN: &str = "SELECT i.id, i.occurred_from, i.occurred_to, i.category, i.n, i.e, i.precision, \
-     i.channel, i.source_org, i.visibility, l.area_id \
-     FROM incidents i LEFT JOIN incident_areas l ON l.incident_id = i.id ORDER BY i.id, l.area_id";
+pub const ANALYSIS_SCAN: &str = analysis_scan!(" ORDER BY i.id, l.area_id");
+/// [`ANALYSIS_SCAN`] without its ORDER BY, for a read of chosen ids (`WHERE i.id IN …`), which
+/// appends [`ANALYSIS_ORDER`] after its condition.
+pub const ANALYSIS_SELECT: &str = analysis_scan!("");
+/// The order of [`ANALYSIS_SCAN`].
+pub const ANALYSIS_ORDER: &str = " ORDER BY i.id, l.area_id";
+
+macro_rules! analysis_scan {
+    ($tail:literal) => {
+        concat!(
+            "SELECT i.id, i.occurred_from, i.occurred_to, i.category, i.n, i.e, i.precision, ",
+            "i.channel, i.source_org, i.visibility, l.area_id ",
+            "FROM incidents i LEFT JOIN incident_areas l ON l.incident_id = i.id",
+            $tail
+        )
+    };
+}
+use analysis_scan;
 
 /// One result row of [`ANALYSIS_SCAN`], borrowed from the driver.
 #[derive(Debug, Clone, Copy)]
