@@ -256,16 +256,22 @@ impl AreaSets {
     }
 
     fn intern(&mut self, id: i64, list: &[u16]) -> Result<u32> {
-        let mut sorted = list.to_vec();
-        sorted.sort_unstable();
-        sorted.dedup();
+        // The store hands areas ascending: look those up as they are, without a copy per row.
+        let sorted: std::borrow::Cow<'_, [u16]> = if list.windows(2).all(|w| w[0] < w[1]) {
+            list.into()
+        } else {
+            let mut v = list.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v.into()
+        };
         if sorted.last() == Some(&NO_AREA) {
             return Err(AnalysisError::Incident {
                 id,
                 problem: "names area index 65535, which marks \"no area\"; area indices are 0 to 65 534",
             });
         }
-        if let Some(&k) = self.index.get(sorted.as_slice()) {
+        if let Some(&k) = self.index.get(&*sorted) {
             return Ok(k);
         }
         let k = u32::try_from(self.len()).map_err(|_| AnalysisError::Incident {
@@ -274,7 +280,7 @@ impl AreaSets {
         })?;
         self.members.extend_from_slice(&sorted);
         self.offsets.push(self.members.len() as u32);
-        self.index.insert(sorted.into_boxed_slice(), k);
+        self.index.insert(sorted.into_owned().into_boxed_slice(), k);
         Ok(k)
     }
 
