@@ -5,6 +5,9 @@
 //! caches, alerts and follow-ups, which key on the snapshot's generation) and its area index up
 //! to date.
 //!
+//! On PostgreSQL a trigger on the audit log notifies every listening server at commit, so a
+//! round starts at once; the one-second poll stays as the floor (SQLite, a lost connection).
+//!
 //! Incident writes refresh the written incidents; a large import, or a change of areas,
 //! rebuilds. Own writes come back through the feed too: refreshing them again is cheap, and an
 //! import this process already applied is recognised and skipped. On PostgreSQL audit ids are
@@ -106,7 +109,8 @@ impl Follower {
                         ids.push(IncidentId(id));
                     }
                 }
-                ("area" | "incident_areas", _) => areas = true,
+                // Areas changed, or a whole database was restored underneath.
+                ("area" | "incident_areas", _) | ("database", "restore") => areas = true,
                 _ => {}
             }
         }
@@ -127,9 +131,20 @@ impl Follower {
     }
 }
 
-/// Follows the change feed every [`INTERVAL`] until `stop` turns true. A failed round is
-/// logged and tried again at the next tick.
-pub async fn follow(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Follows the change feed until `stop` turns true: every [`INTERVAL`], and on PostgreSQL at
+/// once when another server commits (LISTEN/NOTIFY). A failed round is logged and tried again.
+pub async fn follow(app: App, stop: tokio::sync::watch::Receiver<bool>) {
+    follow_every(app, stop, INTERVAL).await;
+}
+
+/// After a notification, how long to wait for the rest of a burst of commits, so that they are
+/// read in one round.
+const SETTLE: Duration = Duration::from_millis(20);
+/// How often to ask again for notifications after they stopped (a lost connection).
+const RELISTEN: Duration = Duration::from_secs(30);
+
+/// [`follow`], polling every `every`.
+pub async fn follow_every(app: App, mut stop: tokio::sync::watch::Receiver<bool>, every: Duration) {
     let mut follower = match Follower::start(&app).await {
         Ok(f) => f,
         Err(e) => {
@@ -137,15 +152,32 @@ pub async fn follow(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             return;
         }
     };
-    let mut tick = tokio::time::interval(INTERVAL);
+    let mut signals = listen(&app).await;
+    let mut asked = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = stop.changed() => {}
-        }
+        let woken = tokio::select! {
+            _ = tick.tick() => None,
+            more = next_signal(&mut signals) => Some(more),
+            _ = stop.changed() => None,
+        };
         if *stop.borrow() {
             return;
+        }
+        match woken {
+            Some(true) => tokio::time::sleep(SETTLE).await,
+            Some(false) => {
+                tracing::warn!(
+                    "change notifications stopped (lost connection?); reading the change feed every {every:?} until they are back"
+                );
+                signals = None;
+            }
+            None => {}
+        }
+        if signals.is_none() && asked.elapsed() >= RELISTEN {
+            signals = listen(&app).await;
+            asked = tokio::time::Instant::now();
         }
         match follower.catch_up(&app).await {
             Ok(r) if r.changes > 0 => tracing::debug!(
@@ -157,5 +189,27 @@ pub async fn follow(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "reading the change feed failed; trying again"),
         }
+    }
+}
+
+/// The store's change notifications, if it has them.
+async fn listen(app: &App) -> Option<trygg_store::ChangeSignals> {
+    match app.store.change_signals().await {
+        Ok(signals) => signals,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for change notifications; polling instead");
+            None
+        }
+    }
+}
+
+/// Waits for the next notification: `true` when one came, `false` when they ended; never
+/// resolves without a stream.
+async fn next_signal(signals: &mut Option<trygg_store::ChangeSignals>) -> bool {
+    match signals {
+        Some(s) => std::future::poll_fn(|cx| s.as_mut().poll_next(cx))
+            .await
+            .is_some(),
+        None => std::future::pending().await,
     }
 }

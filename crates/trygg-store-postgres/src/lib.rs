@@ -32,7 +32,15 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "accounts",
         include_str!("../migrations/0005_accounts.sql"),
     ),
+    (
+        6,
+        "change notify",
+        include_str!("../migrations/0006_change_notify.sql"),
+    ),
 ];
+
+/// The channel the audit log's trigger notifies on every committed write.
+const CHANGES_CHANNEL: &str = "trygg_changes";
 
 /// trygg's store on PostgreSQL.
 #[derive(Debug, Clone)]
@@ -64,6 +72,20 @@ impl PostgresStore {
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
+    }
+
+    /// A listener on [`CHANGES_CHANNEL`] on its own connection: one item per committed write
+    /// (several writes in one moment may come as one). The stream ends at the first error (a
+    /// lost connection); the reader then polls and asks again later.
+    async fn listen_changes(&self) -> Result<Option<trygg_store::ChangeSignals>> {
+        use futures_util::StreamExt;
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        let signals = listener
+            .into_stream()
+            .take_while(|r| std::future::ready(r.is_ok()))
+            .map(|_| ());
+        Ok(Some(Box::pin(signals)))
     }
 
     /// The generic stream through sqlx serves PostgreSQL well.

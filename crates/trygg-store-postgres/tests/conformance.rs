@@ -65,8 +65,14 @@ async fn conformance_on_postgres() {
         .await
         .expect("reconnect; migrations are idempotent");
     trygg_store::conformance::check_reopened(&reopened).await;
-    drop(reopened);
+    let empty_url = fresh_database(&admin, "restore").await;
+    let empty = PostgresStore::connect(&empty_url)
+        .await
+        .expect("connect and migrate the restore target");
+    trygg_store::conformance::check_backup(&reopened, &empty).await;
+    drop((reopened, empty));
     drop_database(&admin, &url).await;
+    drop_database(&admin, &empty_url).await;
 }
 
 #[tokio::test]

@@ -12,6 +12,9 @@ use trygg_domain::{
     Taxonomy, Visibility,
 };
 
+mod backup;
+pub use backup::{backup_bytes, check_backup, items, restore_bytes};
+
 use crate::{AssignedIncident, AuditFilter, BatchAudit, NewReport, Store, StoreError};
 
 /// Name of the organisation [`run_all`] creates first, which [`check_reopened`] looks for.

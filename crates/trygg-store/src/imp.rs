@@ -8,7 +8,9 @@
 //! `begin_write()` (SQLite takes the write lock up front with `BEGIN IMMEDIATE`).
 
 /// Implements [`Store`](crate::Store) for `$store`, which must have a field
-/// `pool: sqlx::Pool<$db>` and inherent methods `async fn begin_write(&self) ->
+/// `pool: sqlx::Pool<$db>` and inherent methods `async fn listen_changes(&self) ->
+/// trygg_store::Result<Option<ChangeSignals>>` (see [`Store::change_signals`](crate::Store)),
+/// `async fn begin_write(&self) ->
 /// trygg_store::Result<sqlx::Transaction<'static, $db>>`, `async fn scan_analysis(&self, each)
 /// -> trygg_store::Result<bool>` (true: the backend streamed [`sql::ANALYSIS_SCAN`] itself) and
 /// `async fn insert_bulk(&self, tx:
@@ -36,6 +38,8 @@ macro_rules! impl_store {
             };
 
             type Tx = ::sqlx::Transaction<'static, $db>;
+
+            $crate::__impl_backup!($store, $db, $backend);
 
             /// One result row of [`sql::ANALYSIS_SCAN`] (or a read of chosen ids), borrowed.
             fn analysis_scan_row(r: &<$db as ::sqlx::Database>::Row) -> Result<sql::AnalysisScanRow<'_>> {
@@ -1440,6 +1444,30 @@ macro_rules! impl_store {
                     audit(&mut tx, actor, "delete", kind, Some(id.to_string()), Some(record_audit(&before)), None).await?;
                     tx.commit().await?;
                     Ok(())
+                }
+
+                async fn change_signals(&self) -> Result<Option<$crate::ChangeSignals>> {
+                    self.listen_changes().await
+                }
+
+                async fn backup(
+                    &self,
+                    each: &mut (dyn FnMut($crate::backup::Item) -> Result<()> + Send),
+                ) -> Result<$crate::backup::Counts> {
+                    backup_read(&self.pool, each).await
+                }
+
+                async fn restore(
+                    &self,
+                    actor: &Actor,
+                    header: &$crate::backup::Header,
+                    next: &mut (dyn FnMut() -> Result<Option<$crate::backup::Item>> + Send),
+                ) -> Result<$crate::backup::Counts> {
+                    restore_write(self, actor, header, next).await
+                }
+
+                async fn schema_columns(&self) -> Result<Vec<(String, Vec<String>)>> {
+                    schema_columns(&self.pool).await
                 }
             }
         };

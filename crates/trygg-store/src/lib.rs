@@ -21,6 +21,7 @@ use trygg_domain::{
     UserId, ValidationError,
 };
 
+pub mod backup;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod imp;
@@ -165,6 +166,9 @@ pub struct Change {
     /// For a batch import of incidents, the first and last new id.
     pub id_range: Option<(i64, i64)>,
 }
+
+/// Wake-ups from the change feed: see [`Store::change_signals`].
+pub type ChangeSignals = std::pin::Pin<Box<dyn futures_core::Stream<Item = ()> + Send>>;
 
 /// A user with the secret material the web layer needs to authenticate them.
 #[derive(Debug, Clone, PartialEq)]
@@ -426,6 +430,12 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The newest audit id (0 when there is none): where a fresh reader starts.
     async fn last_change(&self) -> Result<i64>;
 
+    /// A stream that yields soon after another connection commits a write, where the backend
+    /// can tell (PostgreSQL's LISTEN/NOTIFY on the audit log); `None` where it cannot (SQLite,
+    /// whose readers poll [`changes_since`](Store::changes_since)). It may end (a lost
+    /// connection): ask again later.
+    async fn change_signals(&self) -> Result<Option<ChangeSignals>>;
+
     /// Creates a record of `kind` owned by `organisation` and read as `visibility` says, with an
     /// audit event (`create`, entity = kind), in one transaction. An unknown organisation is
     /// `NotFound`.
@@ -454,4 +464,27 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_records(&self, kind: &str) -> Result<Vec<StoredRecord>>;
     /// Deletes a record (audited with its last state); `NotFound` when it does not exist.
     async fn delete_record(&self, actor: &Actor, kind: &str, id: i64) -> Result<()>;
+
+    /// Hands every row of the backed-up tables to `each` ([`backup::TABLES`] in order, each
+    /// table's rows by key, a [`backup::Item::Table`] before them), from one consistent read
+    /// that writers do not wait for; returns the rows per table. See [`backup`].
+    async fn backup(
+        &self,
+        each: &mut (dyn FnMut(backup::Item) -> Result<()> + Send),
+    ) -> Result<backup::Counts>;
+
+    /// Writes the items `next` hands out (a backup's, read by [`backup::Reader`]) into this
+    /// database, which must be empty (`Conflict` otherwise), in one transaction with one audit
+    /// event (`restore`, entity `database`, the rows per table): a refused or cut backup leaves
+    /// nothing behind. Generated ids continue after the restored ones.
+    async fn restore(
+        &self,
+        actor: &Actor,
+        header: &backup::Header,
+        next: &mut (dyn FnMut() -> Result<Option<backup::Item>> + Send),
+    ) -> Result<backup::Counts>;
+
+    /// Every table of the database (but the migrations' own) with its columns in order, to
+    /// check [`backup::TABLES`] against the schema.
+    async fn schema_columns(&self) -> Result<Vec<(String, Vec<String>)>>;
 }

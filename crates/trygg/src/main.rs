@@ -1,6 +1,7 @@
 //! The `trygg` command: the server, the demo, and the administrators' and analysts' tools.
 
 mod accounts;
+mod backup;
 mod config;
 mod demo;
 mod poller;
@@ -69,6 +70,11 @@ enum Command {
     },
     /// Generate a report (weekly, tertial, lagesbild, …) as HTML, DOCX or Markdown.
     Report(report::ReportArgs),
+    /// Write a consistent backup of the database while servers run (portable between SQLite
+    /// and PostgreSQL).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database (SQLite or PostgreSQL), all or nothing.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -172,6 +178,17 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 println!("Wrote {}", p.display());
             }
             Ok(())
+        }
+        Command::Backup(args) => {
+            if let Some(db) = &args.database {
+                config.database = db.clone();
+            }
+            let store = open_store(&config.database).await?;
+            backup::backup(store.as_ref(), &args).await
+        }
+        Command::Restore(args) => {
+            let store = open_store(&args.database).await?;
+            backup::restore(store.as_ref(), &args).await
         }
         Command::User { what, database } => {
             let app = open_app(database, &mut config).await?;

@@ -129,6 +129,39 @@ async fn two_servers_agree(a_store: Arc<dyn Store>, b_store: Arc<dyn Store>) {
     assert_eq!(weekly_total(&a), 42);
 }
 
+/// On PostgreSQL a commit wakes the other servers (LISTEN/NOTIFY on the audit log): B polls
+/// only once an hour here, yet shows A's write at once.
+async fn a_commit_wakes_the_other_server(a_store: Arc<dyn Store>, b_store: Arc<dyn Store>) {
+    let org = a_store.list_organisations().await.unwrap()[0].id;
+    let a = App::load(a_store, tz()).await.unwrap();
+    let b = App::load(b_store, tz()).await.unwrap();
+    let before = weekly_total(&b);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let following = tokio::spawn(trygg_app::follow::follow_every(
+        b.clone(),
+        stopped,
+        Duration::from_secs(3600),
+    ));
+    // Let B subscribe (and spend its first, immediate poll) before A writes.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    a.ingest
+        .create(&Actor::system("test"), incident(org, 7))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while weekly_total(&b) == before && started.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    eprintln!("B showed A's commit after {:?}", started.elapsed());
+    stop.send(true).unwrap();
+    following.await.unwrap();
+    assert_eq!(
+        weekly_total(&b),
+        before + 1,
+        "B, polling hourly, was not woken by A's commit"
+    );
+}
+
 #[tokio::test]
 async fn two_servers_on_one_sqlite_file_agree() {
     let dir = std::env::temp_dir().join(format!("trygg-follow-{}", std::process::id()));
@@ -163,7 +196,7 @@ fn admin_url() -> Option<String> {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_database_agree() {
     let Some(admin) = admin_url() else { return };
     let name = format!("trygg_test_follow_{}", std::process::id());
@@ -188,6 +221,7 @@ async fn two_servers_on_one_postgres_database_agree() {
             .unwrap(),
     );
     two_servers_agree(a.clone(), b.clone()).await;
+    a_commit_wakes_the_other_server(a.clone(), b.clone()).await;
     drop((a, b));
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut conn)
