@@ -229,6 +229,7 @@ loadavg=$(cut -d" " -f1-3 /proc/loadavg)
 before_inc=$(total)
 rss_before=$(mem VmRSS)
 echo "incidents $before_inc, VmRSS $((rss_before / 1024)) MiB; load for $DURATION …" >&2
+load_from=$(date -u +%T)
 # A workload with 0 connections is left out (to measure the others alone).
 run() {
   local name=$1 conns=$2 threads=$3
@@ -267,9 +268,8 @@ filed_bad=$(field non2xx "$(grep '^RESULT' "$tmp/reports.out" || echo " non2xx=0
   echo "server VmRSS before $((rss_before / 1024)) MiB, after $((rss_after / 1024)) MiB, peak (VmHWM) $((hwm / 1024)) MiB"
   echo "incidents before $before_inc, after $after_inc (+$((after_inc - before_inc)); reports answered 2xx in time × $EVENTS = $(( (filed - filed_bad) * EVENTS )), plus those in flight at the stop)"
   grep -h '^FIRST_ERROR' "$tmp"/*.out | cut -c1-400 || true
+  # The server's warnings and errors (TRYGG_LOG=warn), without colours: how many, by message.
+  sed 's/\x1b\[[0-9;]*m//g' "$tmp/serve.log" | grep -E ' (WARN|ERROR) ' >"$tmp/warnings" || true
+  echo "server log: $(wc -l <"$tmp/warnings") WARN/ERROR lines$( [ -s "$tmp/warnings" ] && echo ", first at $(head -1 "$tmp/warnings" | cut -c12-19), last at $(tail -1 "$tmp/warnings" | cut -c12-19) UTC (load from $load_from)")"
+  sed -E 's/^[^ ]+ +//; s/[0-9]+\.[0-9]+/N/g' "$tmp/warnings" | sort | uniq -c | sort -rn | head -5 | cut -c1-300
 } | tee "$RESULTS"
-warnings=$(grep -ciE 'warn|error' "$tmp/serve.log" || true)
-if [ "$warnings" -gt 0 ]; then
-  echo "server log: $warnings warning/error lines, the first 20:" >&2
-  grep -iE 'warn|error' "$tmp/serve.log" | head -20 >&2
-fi
