@@ -314,10 +314,29 @@ impl Ctx {
     }
 }
 
-/// Runs a panel on the blocking pool (the Knox test), so the async workers keep answering.
-async fn blocking(
-    f: impl FnOnce() -> Result<Panel, AppError> + Send + 'static,
+/// Computes a panel off the async workers: on the blocking pool, and at most [`App::heavy`]
+/// at a time (one per core; the rest wait without holding a thread), so that cheap requests —
+/// a report from a phone, a sign-in, `/readyz` — never queue behind statistics. A cached answer
+/// comes at once, also one computed by another request while this one waited.
+async fn heavy(
+    ctx: Ctx,
+    panel: &'static str,
+    compute: impl FnOnce(&Ctx) -> Result<Panel, AppError> + Send + 'static,
 ) -> Result<Panel, AppError> {
+    if let Some(r) = ctx.hit(panel) {
+        return Ok(r);
+    }
+    let _turn = ctx.state.heavy.clone().acquire_owned().await;
+    if let Some(r) = ctx.hit(panel) {
+        return Ok(r);
+    }
+    blocking(move || compute(&ctx)).await
+}
+
+/// Runs a computation on the blocking pool, so the async workers keep answering.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
@@ -393,42 +412,45 @@ pub async fn points(
 ) -> Result<Panel, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
     let limit = ctx.q.limit.unwrap_or(POINTS_DEFAULT);
-    ctx.cached("points", |snapshot, filter| {
-        let rows = snapshot.select(filter);
-        let excluded = rows.iter().filter(|r| !r.point_usable).count();
-        let mut usable: Vec<_> = rows.into_iter().filter(|r| r.point_usable).collect();
-        let total = usable.len();
-        if usable.len() > limit {
-            usable.select_nth_unstable_by_key(limit, |r| std::cmp::Reverse(r.start));
-            usable.truncate(limit);
-        }
-        usable.sort_unstable_by_key(|r| std::cmp::Reverse(r.start));
-        let all = Taxonomy.all();
-        let features: Vec<Value> = usable
-            .iter()
-            .map(|r| {
-                let c = all.get(usize::from(r.category));
-                json!({
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": wgs(r.x, r.y)},
-                    "properties": {
-                        "id": r.id,
-                        "category": c.map(|c| c.code),
-                        "label": c.map(|c| c.label_sv),
-                        "time": r.start,
-                    }
+    heavy(ctx, "points", move |ctx| {
+        ctx.cached("points", |snapshot, filter| {
+            let rows = snapshot.select(filter);
+            let excluded = rows.iter().filter(|r| !r.point_usable).count();
+            let mut usable: Vec<_> = rows.into_iter().filter(|r| r.point_usable).collect();
+            let total = usable.len();
+            if usable.len() > limit {
+                usable.select_nth_unstable_by_key(limit, |r| std::cmp::Reverse(r.start));
+                usable.truncate(limit);
+            }
+            usable.sort_unstable_by_key(|r| std::cmp::Reverse(r.start));
+            let all = Taxonomy.all();
+            let features: Vec<Value> = usable
+                .iter()
+                .map(|r| {
+                    let c = all.get(usize::from(r.category));
+                    json!({
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": wgs(r.x, r.y)},
+                        "properties": {
+                            "id": r.id,
+                            "category": c.map(|c| c.code),
+                            "label": c.map(|c| c.label_sv),
+                            "time": r.start,
+                        }
+                    })
                 })
-            })
-            .collect();
-        Ok(json!({
-            "type": "FeatureCollection",
-            "features": features,
-            "total": total,
-            "returned": usable.len(),
-            "left_out": total - usable.len(),
-            "excluded_area_precision": excluded,
-        }))
+                .collect();
+            Ok(json!({
+                "type": "FeatureCollection",
+                "features": features,
+                "total": total,
+                "returned": usable.len(),
+                "left_out": total - usable.len(),
+                "excluded_area_precision": excluded,
+            }))
+        })
     })
+    .await
 }
 
 /// `GET /lagesbild/kde`: quartic KDE (ArcGIS default radius unless `radius`; cell from `cell`
@@ -444,7 +466,8 @@ pub async fn kde(
 ) -> Result<Panel, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
     let (cell, radius) = (ctx.q.cell, ctx.q.radius);
-    ctx.cached_points("kde", |(x, y, _, excluded)| {
+    heavy(ctx, "kde", move |ctx| {
+        ctx.cached_points("kde", |(x, y, _, excluded)| {
         if x.len() < 2 {
             return Ok(too_few(x.len(), excluded, "en täthetsyta"));
         }
@@ -501,6 +524,8 @@ pub async fn kde(
             "warnings": result.warnings,
         }))
     })
+    })
+    .await
 }
 
 /// `GET /lagesbild/hotspots`: Getis-Ord Gi* on counts per grid cell (zero cells included),
@@ -518,7 +543,7 @@ pub async fn hotspots(
     let (cell, fdr) = (ctx.q.cell.unwrap_or(250.0), ctx.q.fdr);
     let districts = district_polygons(&ctx.state.store.list_areas().await?);
     let state = ctx.state.clone();
-    ctx.cached_points("hotspots", |(x, y, _, excluded)| {
+    heavy(ctx, "hotspots", move |ctx| ctx.cached_points("hotspots", |(x, y, _, excluded)| {
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
         }
@@ -577,7 +602,8 @@ pub async fn hotspots(
             "weights": "queen", "units": grid.len(), "grid": grid_json(&grid),
             "events": x.len(), "excluded_area_precision": excluded,
         }))
-    })
+    }))
+    .await
 }
 
 /// The districts by id: their names.
@@ -638,25 +664,26 @@ pub async fn areas(
         return Ok(r);
     }
     let all = ctx.state.store.list_areas().await?;
-    let live = ctx.state.ingest.live();
-    let shown: Vec<(&trygg_domain::Area, Option<u16>)> = areas_of_kind(kind, &all)
-        .into_iter()
-        .map(|a| (a, live.area_index(a.id)))
-        .collect();
-    ctx.cached("areas", |snapshot, filter| {
-        let mut per_area: HashMap<u16, u64> = HashMap::new();
-        let mut total = 0u64;
-        for row in snapshot.counts(filter, Granularity::Year, false, true) {
-            if let Some(a) = row.area {
-                *per_area.entry(a).or_default() += u64::from(row.count);
+    heavy(ctx, "areas", move |ctx| {
+        let live = ctx.state.ingest.live();
+        let shown: Vec<(&trygg_domain::Area, Option<u16>)> = areas_of_kind(kind, &all)
+            .into_iter()
+            .map(|a| (a, live.area_index(a.id)))
+            .collect();
+        ctx.cached("areas", |snapshot, filter| {
+            let mut per_area: HashMap<u16, u64> = HashMap::new();
+            let mut total = 0u64;
+            for row in snapshot.counts(filter, Granularity::Year, false, true) {
+                if let Some(a) = row.area {
+                    *per_area.entry(a).or_default() += u64::from(row.count);
+                }
             }
-        }
-        for row in snapshot.counts(filter, Granularity::Year, false, false) {
-            total += u64::from(row.count);
-        }
-        let mut max = 0u64;
-        let mut in_areas = 0u64;
-        let features: Vec<Value> = shown
+            for row in snapshot.counts(filter, Granularity::Year, false, false) {
+                total += u64::from(row.count);
+            }
+            let mut max = 0u64;
+            let mut in_areas = 0u64;
+            let features: Vec<Value> = shown
             .iter()
             .map(|(a, idx)| {
                 let count = idx.and_then(|i| per_area.get(&i).copied()).unwrap_or(0);
@@ -668,11 +695,13 @@ pub async fn areas(
                 })
             })
             .collect();
-        Ok(json!({
-            "type": "FeatureCollection", "kind": kind.as_str(), "features": features,
-            "total": total, "in_areas": in_areas, "max": max,
-        }))
+            Ok(json!({
+                "type": "FeatureCollection", "kind": kind.as_str(), "features": features,
+                "total": total, "in_areas": in_areas, "max": max,
+            }))
+        })
     })
+    .await
 }
 
 fn week_monday(year: i16, week: i8) -> Option<Date> {
@@ -727,41 +756,44 @@ pub async fn trend(
     let today = ctx.state.today();
     ctx.filter.from = Some(ts(prev_start)?);
     ctx.filter.to = Some(ts(end_monday)?);
-    ctx.cached("trend", move |snapshot, filter| {
-        let counts: HashMap<(i16, i8), u32> = snapshot
-            .weekly_counts(filter)
-            .into_iter()
-            .filter_map(|(k, n)| match k {
-                PeriodKey::IsoWeek { year, week } => Some(((year, week), n)),
-                _ => None,
-            })
-            .collect();
-        let (mut total, mut total_prev) = (0u64, 0u64);
-        let rows: Vec<Value> = weeks
-            .iter()
-            .map(|w| {
-                let (y, k) = (w.year(), w.week());
-                let count = counts.get(&(y, k)).copied().unwrap_or(0);
-                let prev = week_monday(y - 1, k)
-                    .filter(|m| m.iso_week_date().week() == k)
-                    .map(|_| counts.get(&(y - 1, k)).copied().unwrap_or(0));
-                let partial = w.date() + 7.days() > today;
-                if !partial {
-                    total += u64::from(count);
-                    total_prev += u64::from(prev.unwrap_or(0));
-                }
-                json!({
-                    "year": y, "week": k, "label": format!("v. {k}"),
-                    "monday": w.date().to_string(), "count": count, "last_year": prev,
-                    "partial": partial,
+    heavy(ctx, "trend", move |ctx| {
+        ctx.cached("trend", move |snapshot, filter| {
+            let counts: HashMap<(i16, i8), u32> = snapshot
+                .weekly_counts(filter)
+                .into_iter()
+                .filter_map(|(k, n)| match k {
+                    PeriodKey::IsoWeek { year, week } => Some(((year, week), n)),
+                    _ => None,
                 })
-            })
-            .collect();
-        Ok(json!({
-            "weeks": rows, "from": used_from.to_string(), "to": used_to.to_string(),
-            "total": total, "total_last_year": total_prev,
-        }))
+                .collect();
+            let (mut total, mut total_prev) = (0u64, 0u64);
+            let rows: Vec<Value> = weeks
+                .iter()
+                .map(|w| {
+                    let (y, k) = (w.year(), w.week());
+                    let count = counts.get(&(y, k)).copied().unwrap_or(0);
+                    let prev = week_monday(y - 1, k)
+                        .filter(|m| m.iso_week_date().week() == k)
+                        .map(|_| counts.get(&(y - 1, k)).copied().unwrap_or(0));
+                    let partial = w.date() + 7.days() > today;
+                    if !partial {
+                        total += u64::from(count);
+                        total_prev += u64::from(prev.unwrap_or(0));
+                    }
+                    json!({
+                        "year": y, "week": k, "label": format!("v. {k}"),
+                        "monday": w.date().to_string(), "count": count, "last_year": prev,
+                        "partial": partial,
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "weeks": rows, "from": used_from.to_string(), "to": used_to.to_string(),
+                "total": total, "total_last_year": total_prev,
+            }))
+        })
     })
+    .await
 }
 
 /// `GET /lagesbild/hour-weekday`: the aoristic hour × weekday profile (local time):
@@ -772,7 +804,7 @@ pub async fn hour_weekday(
     pairs: &[(String, String)],
 ) -> Result<Panel, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
-    ctx.cached("hour-weekday", |snapshot, filter| {
+    heavy(ctx, "hour-weekday", move |ctx| ctx.cached("hour-weekday", |snapshot, filter| {
         let p = snapshot.hour_weekday_profile(filter);
         let total: f64 = p.iter().flatten().sum();
         let max = p.iter().flatten().copied().fold(0.0, f64::max);
@@ -786,7 +818,8 @@ pub async fn hour_weekday(
             "total": total.round(), "max": max,
             "method": "aoristisk: varje händelse fördelar vikten 1 jämnt över timmarna i sitt tidsfönster",
         }))
-    })
+    }))
+    .await
 }
 
 /// `GET /lagesbild/top-places?n=10&snap=100`: the places with the most incidents. Places are
@@ -806,7 +839,7 @@ pub async fn top_places(
     }
     let districts = district_polygons(&ctx.state.store.list_areas().await?);
     let state = ctx.state.clone();
-    ctx.cached_points("top-places", move |(x, y, _, excluded)| {
+    heavy(ctx, "top-places", move |ctx| ctx.cached_points("top-places", move |(x, y, _, excluded)| {
         if x.is_empty() {
             return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
         }
@@ -843,7 +876,8 @@ pub async fn top_places(
             "snap": snap, "excluded_area_precision": excluded,
             "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter stadsdelen som innehåller rutans mitt"),
         }))
-    })
+    }))
+    .await
 }
 
 /// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
@@ -860,11 +894,8 @@ pub async fn near_repeat(
 ) -> Result<Panel, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
     let permutations = ctx.q.permutations.unwrap_or(KNOX_PERMUTATIONS);
-    if let Some(r) = ctx.hit("near-repeat") {
-        return Ok(r);
-    }
-    // The permutations take up to a few hundred milliseconds: off the async workers.
-    blocking(move || {
+    // The permutations take up to a few hundred milliseconds.
+    heavy(ctx, "near-repeat", move |ctx| {
         ctx.cached_points("near-repeat", |(mut x, mut y, mut t, excluded)| {
             let matching = x.len();
             if matching > KNOX_MAX_EVENTS {
@@ -916,10 +947,12 @@ pub async fn map_png(
     pairs: &[(String, String)],
 ) -> Result<Vec<u8>, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
-    crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild")
-        .await
-        .map_err(|e| AppError::Internal(format!("map: {e}")))?
-        .ok_or_else(|| {
-            AppError::NotFound("There are no areas to draw a map of; import areas first.".into())
-        })
+    app.heavy_work(async move {
+        crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild").await
+    })
+    .await?
+    .map_err(|e| AppError::Internal(format!("map: {e}")))?
+    .ok_or_else(|| {
+        AppError::NotFound("There are no areas to draw a map of; import areas first.".into())
+    })
 }

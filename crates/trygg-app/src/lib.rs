@@ -74,12 +74,28 @@ pub struct App {
     pub clock: Clock,
     /// The lägesbild panels' answers, per filter and snapshot generation.
     pub panels: Arc<lagesbild::PanelCache>,
+    /// Turns for heavy computations (lägesbild panels, generated documents): one per core, so
+    /// they run on the blocking pool at most that many at a time and cheap requests never wait
+    /// behind them.
+    pub heavy: Arc<tokio::sync::Semaphore>,
     /// Organisations (by name) whose people sign in only through their identity provider:
     /// local passwords are refused for them.
     pub passwords_off: Arc<Vec<String>>,
 }
 
 impl App {
+    /// Runs `work`, an async computation heavy on CPU (a generated document with its charts
+    /// and maps), on the blocking pool and at most one per core at a time ([`App::heavy`]), so
+    /// that the async workers keep answering cheap requests meanwhile.
+    pub async fn heavy_work<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _turn = self.heavy.clone().acquire_owned().await;
+        let runtime = tokio::runtime::Handle::current();
+        lagesbild::blocking(move || Ok(runtime.block_on(work))).await
+    }
+
     /// The application over `store` in time zone `tz`: loads the area index and the snapshot.
     pub async fn load(store: Arc<dyn Store>, tz: TimeZone) -> Result<Self, AppError> {
         let ingest = ingest::Ingest::load(store.clone(), tz.clone()).await?;
@@ -89,6 +105,9 @@ impl App {
             tz,
             clock: Clock::System,
             panels: Arc::default(),
+            heavy: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             passwords_off: Arc::default(),
         })
     }

@@ -237,29 +237,41 @@ pub(crate) async fn report(
     me.check(trygg_domain::Permission::ReadReports)?;
     let l = me.ctx.lang;
     let request = parse_request(&q, state.today(), l)?;
-    let doc = reports::build(&state, request, Scope::Shared)
-        .await
-        .map_err(|e| build_error(l, e))?;
     let stem = request.file_stem();
-    let render = |e: trygg_report::ReportError| PageError::internal(l, e);
+    // Charts, maps and the file itself take CPU: off the async workers, one per core.
+    let (app, format, file_stem) = (state.app.clone(), q.format.clone(), stem.clone());
+    let (doc, rendered) = state
+        .heavy_work(async move {
+            let doc = reports::build(&app, request, Scope::Shared)
+                .await
+                .map_err(|e| build_error(l, e))?;
+            let render = |e: trygg_report::ReportError| PageError::internal(l, e);
+            let rendered = match format.as_str() {
+                "html" => trygg_report::html::html(&doc).map_err(render)?.into_bytes(),
+                "docx" => trygg_report::docx::docx(&doc).map_err(render)?,
+                "md" => trygg_report::markdown::markdown_zip(&doc, &file_stem).map_err(render)?,
+                _ => trygg_report::html::html_fragment(&doc)
+                    .map_err(render)?
+                    .into_bytes(),
+            };
+            Ok::<_, PageError>((doc, rendered))
+        })
+        .await
+        .map_err(|e| PageError::from_app(l, e))??;
     Ok(match q.format.as_str() {
         "html" => download(
-            trygg_report::html::html(&doc).map_err(render)?.into_bytes(),
+            rendered,
             "text/html; charset=utf-8",
             &format!("{stem}.html"),
         ),
         "docx" => download(
-            trygg_report::docx::docx(&doc).map_err(render)?,
+            rendered,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             &format!("{stem}.docx"),
         ),
-        "md" => download(
-            trygg_report::markdown::markdown_zip(&doc, &stem).map_err(render)?,
-            "application/zip",
-            &format!("{stem}.zip"),
-        ),
+        "md" => download(rendered, "application/zip", &format!("{stem}.zip")),
         _ => {
-            let fragment = trygg_report::html::html_fragment(&doc).map_err(render)?;
+            let fragment = String::from_utf8(rendered).map_err(|e| PageError::internal(l, e))?;
             let mut back = vec![("kind", q.kind.clone())];
             for (k, v) in [
                 ("year", &q.year),
