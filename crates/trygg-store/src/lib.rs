@@ -25,6 +25,7 @@ use trygg_domain::{
 pub mod conformance;
 mod imp;
 pub mod records;
+pub mod retention;
 pub mod sql;
 
 #[doc(hidden)]
@@ -454,4 +455,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn list_records(&self, kind: &str) -> Result<Vec<StoredRecord>>;
     /// Deletes a record (audited with its last state); `NotFound` when it does not exist.
     async fn delete_record(&self, actor: &Actor, kind: &str, id: i64) -> Result<()>;
+
+    /// How many rows `purge` would remove or blank now (the dry run of retention).
+    async fn purge_count(&self, purge: &retention::Purge) -> Result<u64>;
+    /// Executes `purge` in one transaction, with one audit event (action `retention`, entity
+    /// its class, after = rule, count and cutoff; never content) when anything went. Returns
+    /// how many rows went (incidents blanked or deleted, events, sessions, tokens).
+    async fn purge(&self, actor: &Actor, purge: &retention::Purge, rule: &str) -> Result<u64>;
 }
