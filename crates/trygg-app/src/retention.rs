@@ -140,7 +140,9 @@ impl Rules {
 /// (an unknown source is refused, naming it and the choices).
 pub async fn purges(app: &App, rules: &Rules) -> Result<Vec<(String, Purge)>, AppError> {
     rules.check().map_err(|m| AppError::param("retention", m))?;
-    let now = app.now();
+    // Whole seconds: the precision incidents, sessions and tokens are stored with.
+    let now = Timestamp::from_second(app.now().as_second())
+        .map_err(|e| AppError::Internal(format!("retention clock: {e}")))?;
     let zoned = now.to_zoned(app.tz.clone());
     let back = |span: jiff::Span| -> Result<Timestamp, AppError> {
         zoned

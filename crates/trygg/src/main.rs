@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod poller;
 mod report;
+mod retention;
 mod transfer;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
@@ -69,6 +70,8 @@ enum Command {
     },
     /// Generate a report (weekly, tertial, lagesbild, …) as HTML, DOCX or Markdown.
     Report(report::ReportArgs),
+    /// Retention (gallring): run the [retention] rules once, or list what they would remove.
+    Retention(retention::RetentionArgs),
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +184,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let app = open_app(database, &mut config).await?;
             accounts::token(&app, what).await
         }
+        Command::Retention(args) => {
+            let app = open_app(args.database.clone(), &mut config).await?;
+            let stdout = std::io::stdout();
+            retention::run(&app, &config.retention, args.dry_run, &mut stdout.lock()).await
+        }
     }
 }
 
@@ -260,6 +268,12 @@ async fn serve(
         state.app.clone(),
         stop_rx.clone(),
     ));
+    // Retention (gallring): at start, then every 24 hours; nothing when no rule is configured.
+    let retention = tokio::spawn(trygg_app::retention::daily(
+        state.app.clone(),
+        config.retention.clone(),
+        stop_rx.clone(),
+    ));
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
             state.ingest.clone(),
@@ -275,6 +289,7 @@ async fn serve(
     trygg_web::serve(listener, trygg_web::router(state), shutdown_signal()).await?;
     stop_tx.send(true).ok();
     follower.await.ok();
+    retention.await.ok();
     if let Some(p) = poller {
         p.await.ok();
     }
