@@ -269,6 +269,8 @@ async fn serve(
         stop_rx.clone(),
     ));
     // Retention (gallring): at start, then every 24 hours; nothing when no rule is configured.
+    // A source that names no channel or organisation stops the start, as a bad key does.
+    trygg_app::retention::purges(&state.app, &config.retention).await?;
     let retention = tokio::spawn(trygg_app::retention::daily(
         state.app.clone(),
         config.retention.clone(),
