@@ -8,9 +8,10 @@
 //! On PostgreSQL a trigger on the audit log notifies every listening server at commit, so a
 //! round starts at once; the one-second poll stays as the floor (SQLite, a lost connection).
 //!
-//! Incident writes refresh the written incidents; a large import, or a change of areas,
-//! rebuilds. Own writes come back through the feed too: refreshing them again is cheap, and an
-//! import this process already applied is recognised and skipped. On PostgreSQL audit ids are
+//! Incident writes refresh the written incidents; a large import, a change of areas, or a
+//! retention run that deleted incidents (`retention` on `incident`), rebuilds. Own writes come
+//! back through the feed too: refreshing them again is cheap, and an import this process
+//! already applied is recognised and skipped. On PostgreSQL audit ids are
 //! handed out before commit, so a transaction that commits late can appear below the mark
 //! already read: each round re-reads [`WINDOW`] ids below it and skips those already seen
 //! (SQLite commits one writer at a time, in id order, so it needs no window).
@@ -104,6 +105,9 @@ impl Follower {
                     }
                     _ => rebuild = true,
                 },
+                // Retention deleted incidents (which ones is not recorded): rebuild. Blanked
+                // text (`incident_text`) is not in the snapshot.
+                ("incident", "retention") => rebuild = true,
                 ("incident", _) => {
                     if let Some(id) = c.entity_id.as_deref().and_then(|i| i.parse().ok()) {
                         ids.push(IncidentId(id));

@@ -19,6 +19,7 @@ pub mod partnership;
 pub mod principal;
 pub mod reference;
 pub mod reports;
+pub mod retention;
 pub mod snapshot;
 pub mod time;
 pub mod transfer;

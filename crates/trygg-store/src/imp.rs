@@ -484,6 +484,8 @@ macro_rules! impl_store {
                 }
             }
 
+            $crate::impl_retention!($db);
+
             #[$crate::__private::async_trait::async_trait]
             impl $crate::Store for $store {
                 fn backend(&self) -> &'static str {
@@ -1468,6 +1470,17 @@ macro_rules! impl_store {
 
                 async fn schema_columns(&self) -> Result<Vec<(String, Vec<String>)>> {
                     schema_columns(&self.pool).await
+                }
+
+                async fn purge_count(&self, purge: &$crate::retention::Purge) -> Result<u64> {
+                    retention_count(&self.pool, purge).await
+                }
+
+                async fn purge(&self, actor: &Actor, purge: &$crate::retention::Purge, rule: &str) -> Result<u64> {
+                    let mut tx = self.begin_write().await?;
+                    let n = retention_purge(&mut tx, actor, purge, rule).await?;
+                    tx.commit().await?;
+                    Ok(n)
                 }
             }
         };

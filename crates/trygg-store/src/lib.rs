@@ -26,6 +26,7 @@ pub mod backup;
 pub mod conformance;
 mod imp;
 pub mod records;
+pub mod retention;
 pub mod sql;
 
 #[doc(hidden)]
@@ -487,4 +488,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Every table of the database (but the migrations' own) with its columns in order, to
     /// check [`backup::TABLES`] against the schema.
     async fn schema_columns(&self) -> Result<Vec<(String, Vec<String>)>>;
+
+    /// How many rows `purge` would remove or blank now (the dry run of retention).
+    async fn purge_count(&self, purge: &retention::Purge) -> Result<u64>;
+    /// Executes `purge` in one transaction, with one audit event (action `retention`, entity
+    /// its class, after = rule, count and cutoff; never content) when anything went. Returns
+    /// how many rows went (incidents blanked or deleted, events, sessions, tokens).
+    async fn purge(&self, actor: &Actor, purge: &retention::Purge, rule: &str) -> Result<u64>;
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub polisen: crate::poller::PollerConfig,
     /// The web app (`[web]`): map tiles, cookies.
     pub web: trygg_web::WebConfig,
+    /// Retention (gallring) rules (`[retention]`), all off by default.
+    pub retention: trygg_app::retention::Rules,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             log_format: "text".into(),
             polisen: crate::poller::PollerConfig::default(),
             web: trygg_web::WebConfig::default(),
+            retention: trygg_app::retention::Rules::default(),
         }
     }
 }
@@ -47,8 +50,19 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("polisen", &self.polisen)
             .field("web", &self.web)
+            .field("retention", &self.retention)
             .finish()
     }
+}
+
+/// A whole number from the environment, or none for an empty value (the rule is off).
+fn optional_number(key: &str, value: &str) -> anyhow::Result<Option<u32>> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    value.trim().parse().map(Some).with_context(|| {
+        format!("{key} must be a whole number (or empty to turn the rule off), not {value:?}")
+    })
 }
 
 /// A database URL with any password replaced by `***`.
@@ -103,6 +117,18 @@ impl Config {
                 "TRUST_FORWARDED_FOR" => {
                     config.web.trust_forwarded_for = matches!(value.as_str(), "1" | "true" | "yes")
                 }
+                "RETENTION_EST_FREE_TEXT_YEARS" => {
+                    config.retention.est_free_text_years = optional_number(&key, &value)?
+                }
+                "RETENTION_AUDIT_YEARS" => {
+                    config.retention.audit_years = optional_number(&key, &value)?
+                }
+                "RETENTION_SESSIONS" => {
+                    config.retention.sessions = matches!(value.as_str(), "1" | "true" | "yes")
+                }
+                "RETENTION_EXPIRED_TOKENS_DAYS" => {
+                    config.retention.expired_tokens_days = optional_number(&key, &value)?
+                }
                 _ => {}
             }
         }
@@ -131,6 +157,7 @@ impl Config {
                 self.log_format
             );
         }
+        self.retention.check().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -217,6 +244,51 @@ passwords = false
         assert_eq!(
             p.roles_for(&["g-samordnare".into()]),
             vec![trygg_domain::Role::Coordinator, trygg_domain::Role::Analyst]
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn retention_is_off_by_default_and_reads_from_the_file_and_the_environment() {
+        let c = Config::load(None, vars(&[])).unwrap();
+        assert!(
+            c.retention.is_empty(),
+            "nothing is deleted unless configured"
+        );
+        let dir = std::env::temp_dir().join(format!("trygg-config-ret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.toml");
+        std::fs::write(
+            &file,
+            "[retention]\nest_free_text_years = 3\naudit_years = 10\n[[retention.incidents]]\nsource = \"polisen\"\nyears = 5\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&file),
+            vars(&[
+                ("TRYGG_RETENTION_AUDIT_YEARS", ""),
+                ("TRYGG_RETENTION_SESSIONS", "true"),
+                ("TRYGG_RETENTION_EXPIRED_TOKENS_DAYS", "90"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.retention.est_free_text_years, Some(3));
+        assert_eq!(
+            c.retention.audit_years, None,
+            "an empty variable turns it off"
+        );
+        assert!(c.retention.sessions);
+        assert_eq!(c.retention.expired_tokens_days, Some(90));
+        assert_eq!(c.retention.incidents[0].source, "polisen");
+        assert_eq!(c.retention.incidents[0].years, 5);
+        let e =
+            Config::load(Some(&file), vars(&[("TRYGG_RETENTION_AUDIT_YEARS", "tio")])).unwrap_err();
+        assert!(format!("{e:#}").contains("whole number"), "{e:#}");
+        std::fs::write(&file, "[retention]\nest_free_text_years = 0\n").unwrap();
+        let e = Config::load(Some(&file), vars(&[])).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("est_free_text_years = 0"),
+            "{e:#}"
         );
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -6,6 +6,7 @@ mod config;
 mod demo;
 mod poller;
 mod report;
+mod retention;
 mod transfer;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
@@ -75,6 +76,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database (SQLite or PostgreSQL), all or nothing.
     Restore(backup::RestoreArgs),
+    /// Retention (gallring): run the [retention] rules once, or list what they would remove.
+    Retention(retention::RetentionArgs),
 }
 
 #[derive(Debug, Args)]
@@ -198,6 +201,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let app = open_app(database, &mut config).await?;
             accounts::token(&app, what).await
         }
+        Command::Retention(args) => {
+            let app = open_app(args.database.clone(), &mut config).await?;
+            let stdout = std::io::stdout();
+            retention::run(&app, &config.retention, args.dry_run, &mut stdout.lock()).await
+        }
     }
 }
 
@@ -277,6 +285,14 @@ async fn serve(
         state.app.clone(),
         stop_rx.clone(),
     ));
+    // Retention (gallring): at start, then every 24 hours; nothing when no rule is configured.
+    // A source that names no channel or organisation stops the start, as a bad key does.
+    trygg_app::retention::purges(&state.app, &config.retention).await?;
+    let retention = tokio::spawn(trygg_app::retention::daily(
+        state.app.clone(),
+        config.retention.clone(),
+        stop_rx.clone(),
+    ));
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
             state.ingest.clone(),
@@ -292,6 +308,7 @@ async fn serve(
     trygg_web::serve(listener, trygg_web::router(state), shutdown_signal()).await?;
     stop_tx.send(true).ok();
     follower.await.ok();
+    retention.await.ok();
     if let Some(p) = poller {
         p.await.ok();
     }
