@@ -52,6 +52,9 @@ pub type Bytes = Arc<[u8]>;
 
 /// Most answers the cache keeps before it is cleared.
 pub const CACHE_ENTRIES: usize = 512;
+/// Most bytes of answers the cache keeps before it is cleared (a points answer of 5 000 points
+/// weighs about 0.9 MB, a KDE surface about 0.5 MB).
+pub const CACHE_BYTES: usize = 64 << 20;
 /// Points returned by `points` unless `limit` says otherwise, and the most it may say.
 const POINTS_DEFAULT: usize = 5_000;
 const POINTS_MAX: usize = 50_000;
@@ -232,9 +235,44 @@ fn prepare(state: App, who: &Principal, pairs: &[(String, String)]) -> Result<Ct
     Ok(Ctx { state, filter, q })
 }
 
-/// Answers serialised once, per application: (snapshot generation, JSON bytes).
+/// Answers serialised once, per application, for one snapshot generation: an answer of an
+/// older generation is never given, so a write empties the cache instead of leaving it full of
+/// answers nobody can use, and the answers kept weigh at most [`CACHE_BYTES`].
 #[derive(Debug, Default)]
-pub struct PanelCache(Mutex<HashMap<String, (u64, Bytes)>>);
+pub struct PanelCache(Mutex<CacheEntries>);
+
+#[derive(Debug, Default)]
+struct CacheEntries {
+    generation: u64,
+    bytes: usize,
+    answers: HashMap<String, Bytes>,
+}
+
+impl CacheEntries {
+    fn get(&self, key: &str, generation: u64) -> Option<Bytes> {
+        (self.generation == generation)
+            .then(|| self.answers.get(key).cloned())
+            .flatten()
+    }
+
+    fn put(&mut self, key: String, generation: u64, answer: Bytes) {
+        if generation < self.generation {
+            return; // computed from a snapshot that has changed since
+        }
+        if generation > self.generation
+            || self.answers.len() >= CACHE_ENTRIES
+            || self.bytes + answer.len() > CACHE_BYTES
+        {
+            self.answers.clear();
+            self.bytes = 0;
+            self.generation = generation;
+        }
+        self.bytes += answer.len();
+        if let Some(old) = self.answers.insert(key, answer) {
+            self.bytes -= old.len();
+        }
+    }
+}
 
 impl Ctx {
     fn cache_key(&self, panel: &str) -> String {
@@ -247,12 +285,8 @@ impl Ctx {
     fn hit(&self, panel: &str) -> Option<Panel> {
         let generation = self.state.ingest.live().generation();
         let c = self.state.panels.0.lock().expect("cache lock");
-        c.get(&self.cache_key(panel))
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, v)| Panel {
-                json: v.clone(),
-                hit: true,
-            })
+        c.get(&self.cache_key(panel), generation)
+            .map(|json| Panel { json, hit: true })
     }
 
     fn cached(
@@ -266,13 +300,15 @@ impl Ctx {
         let key = self.cache_key(panel);
         let live = self.state.ingest.live();
         let generation = live.generation();
-        if let Some((g, v)) = self.state.panels.0.lock().expect("cache lock").get(&key)
-            && *g == generation
+        if let Some(json) = self
+            .state
+            .panels
+            .0
+            .lock()
+            .expect("cache lock")
+            .get(&key, generation)
         {
-            return Ok(Panel {
-                json: v.clone(),
-                hit: true,
-            });
+            return Ok(Panel { json, hit: true });
         }
         let (generation, value) = live.with(&self.filter, |snapshot, filter| {
             (live.generation(), compute(snapshot, filter))
@@ -302,11 +338,12 @@ impl Ctx {
         let bytes: Bytes = serde_json::to_vec(&value)
             .map_err(|e| AppError::param("query", format!("cannot encode the answer: {e}")))?
             .into();
-        let mut c = self.state.panels.0.lock().expect("cache lock");
-        if c.len() >= CACHE_ENTRIES {
-            c.clear();
-        }
-        c.insert(key, (generation, bytes.clone()));
+        self.state
+            .panels
+            .0
+            .lock()
+            .expect("cache lock")
+            .put(key, generation, bytes.clone());
         Ok(Panel {
             json: bytes,
             hit: false,
@@ -955,4 +992,38 @@ pub async fn map_png(
     .ok_or_else(|| {
         AppError::NotFound("There are no areas to draw a map of; import areas first.".into())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(len: usize) -> Bytes {
+        vec![b' '; len].into()
+    }
+
+    #[test]
+    fn the_cache_gives_only_answers_of_the_current_snapshot_and_stays_within_its_weight() {
+        let mut c = CacheEntries::default();
+        c.put("points?a".into(), 1, answer(10));
+        assert!(c.get("points?a", 1).is_some());
+        assert!(
+            c.get("points?a", 2).is_none(),
+            "never an answer of another snapshot"
+        );
+
+        // A newer snapshot's answer empties the cache; an older one's is not kept.
+        c.put("kde?a".into(), 2, answer(10));
+        assert!(c.get("points?a", 2).is_none() && c.get("kde?a", 2).is_some());
+        assert_eq!((c.answers.len(), c.bytes), (1, 10));
+        c.put("late?a".into(), 1, answer(10));
+        assert!(c.get("late?a", 1).is_none() && c.get("late?a", 2).is_none());
+
+        // Past the weight it starts again, and replacing an answer counts it once.
+        c.put("kde?a".into(), 2, answer(20));
+        assert_eq!(c.bytes, 20);
+        c.put("big".into(), 2, answer(CACHE_BYTES - 10));
+        assert_eq!((c.answers.len(), c.bytes), (1, CACHE_BYTES - 10));
+        assert!(c.get("kde?a", 2).is_none());
+    }
 }

@@ -115,7 +115,7 @@ fn main() -> anyhow::Result<()> {
         if server {
             "info,sqlx=warn,tower_http=info"
         } else {
-            "warn"
+            "warn,sqlx=error"
         },
     );
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
