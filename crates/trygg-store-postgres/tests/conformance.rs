@@ -1,4 +1,4 @@
-//! The conformance suite on a real PostgreSQL server.
+//! The conformance suite on a real PostgreSQL server, with the backup round trip and retention.
 //!
 //! `TRYGG_TEST_DATABASE_URL` names a server and a database to connect to first (CI uses
 //! `postgres://postgres@127.0.0.1:5432/test`); each run creates and drops its own fresh
@@ -83,6 +83,19 @@ async fn bulk_batches_read_back_as_written_on_postgres() {
         .await
         .expect("connect and migrate");
     trygg_store::conformance::check_bulk(&store).await;
+    drop(store);
+    drop_database(&admin, &url).await;
+}
+
+/// Retention (gallring): the backend-neutral check of `trygg_store::retention::conformance`.
+#[tokio::test]
+async fn retention_on_postgres() {
+    let Some(admin) = admin_url() else { return };
+    let url = fresh_database(&admin, "retention").await;
+    let store = PostgresStore::connect(&url)
+        .await
+        .expect("connect and migrate");
+    trygg_store::retention::conformance::run(&store).await;
     drop(store);
     drop_database(&admin, &url).await;
 }

@@ -13,12 +13,13 @@ use std::{
     },
 };
 
-use sqlx::{Connection, PgConnection};
 use trygg_store::{
     Store,
     backup::{Cell, Item},
     conformance,
 };
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_trygg");
 
@@ -79,19 +80,6 @@ fn rows(items: &[Item], table: &str) -> usize {
             Item::Row(_) => current == table,
         })
         .count()
-}
-
-fn admin_url() -> Option<String> {
-    match std::env::var("TRYGG_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but TRYGG_TEST_DATABASE_URL is not")
-        }
-        _ => {
-            eprintln!("skipped the PostgreSQL half: set TRYGG_TEST_DATABASE_URL=postgres://…");
-            None
-        }
-    }
 }
 
 struct TempDir(PathBuf);
@@ -274,18 +262,10 @@ async fn a_backup_taken_while_serving_restores_whole_into_sqlite_and_postgres() 
     assert!(err.contains("not a trygg backup"), "{err}");
 
     // Into PostgreSQL, and from there back to SQLite.
-    let Some(admin) = admin_url() else { return };
-    let name = format!("trygg_test_backup_{}", std::process::id());
-    let mut conn = PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let pg = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let Some(admin) = common::admin_url() else {
+        return;
+    };
+    let pg = common::fresh_database(&admin, "backup").await;
     let said = ok(dir, &["restore", file.to_str().unwrap(), "--database", &pg]);
     assert!(said.contains("into the postgres database"), "{said}");
     let in_pg = {
@@ -322,10 +302,5 @@ async fn a_backup_taken_while_serving_restores_whole_into_sqlite_and_postgres() 
         conformance::items(&conformance::backup_bytes(&store).await)
     };
     same_but_restores(&taken, &round_items, "SQLite → PostgreSQL → SQLite");
-    drop(conn);
-    let mut conn = PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    common::drop_database(&admin, &pg).await;
 }

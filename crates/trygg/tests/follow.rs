@@ -12,13 +12,14 @@ use std::{
 };
 
 use jiff::civil::date;
-use sqlx::{Connection, PgConnection};
 use trygg_app::{App, follow::Follower};
 use trygg_domain::{
     Actor, Channel, IncidentFilter, NewIncident, NewOrganisation, OrgKind, OrganisationId,
     Position, Precision, Scope, Visibility,
 };
 use trygg_store::{BatchAudit, Store};
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_trygg");
 
@@ -181,35 +182,12 @@ async fn two_servers_on_one_sqlite_file_agree() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-fn admin_url() -> Option<String> {
-    match std::env::var("TRYGG_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "CI is set but TRYGG_TEST_DATABASE_URL is not: the PostgreSQL tests must run in CI"
-            )
-        }
-        _ => {
-            eprintln!("skipped: set TRYGG_TEST_DATABASE_URL=postgres://… to run it");
-            None
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_database_agree() {
-    let Some(admin) = admin_url() else { return };
-    let name = format!("trygg_test_follow_{}", std::process::id());
-    let mut conn = PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let Some(admin) = common::admin_url() else {
+        return;
+    };
+    let url = common::fresh_database(&admin, "follow").await;
     let a: Arc<dyn Store> = Arc::new(
         trygg_store_postgres::PostgresStore::connect(&url)
             .await
@@ -223,10 +201,7 @@ async fn two_servers_on_one_postgres_database_agree() {
     two_servers_agree(a.clone(), b.clone()).await;
     a_commit_wakes_the_other_server(a.clone(), b.clone()).await;
     drop((a, b));
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    common::drop_database(&admin, &url).await;
 }
 
 /// `trygg import polisen` into the SQLite file of a running `trygg serve`: the server's
