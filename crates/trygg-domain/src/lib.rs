@@ -24,7 +24,7 @@ pub mod week;
 
 pub use area::{Area, AreaKind, NewArea};
 pub use audit::{Actor, AuditEvent, NewAuditEvent};
-pub use category::{Category, Taxonomy};
+pub use category::{Category, CategoryMap, Taxonomy};
 pub use error::{ErrorCode, ValidationError};
 pub use ids::*;
 pub use incident::{
