@@ -257,7 +257,7 @@ async fn impossible_date(app: &TestApp, eol: &str) {
         errors.iter().any(|x| x["message"]
             .as_str()
             .unwrap()
-            .contains("\"Okänd sak\" (1 row, first at line 5)")),
+            .contains("\"Okänd sak\" (1 row, first on line 5)")),
         "the unknown category is listed too: {v}"
     );
     assert_eq!(e["more"], 0);

@@ -290,7 +290,7 @@ fn a_bad_csv_fails_names_its_lines_and_stores_nothing() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("\"Rymdskrot\" (1 row, first at line 3)"),
+        stderr.contains("\"Rymdskrot\" (1 row, first on line 3)"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was imported"), "{stderr}");
