@@ -69,7 +69,11 @@ pub async fn import_incidents(
     bytes: impl AsRef<[u8]> + Send + 'static,
 ) -> Result<BatchImport, AppError> {
     who.check(Permission::Import)?;
-    let options = file_options(who, params)?;
+    let mut options = file_options(who, params)?;
+    // The partnership's stored synonyms, under what the request maps itself.
+    options
+        .category_map
+        .extend_missing(&crate::synonyms::stored_map(app.store.as_ref()).await?);
     let batch = parse(move || match kind {
         IncidentFile::Csv => trygg_import::csv::parse_csv(bytes.as_ref(), &options),
         IncidentFile::GeoJson => {

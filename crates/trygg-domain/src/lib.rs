@@ -18,6 +18,7 @@ pub mod partnership;
 pub mod pnr;
 pub mod policy;
 pub mod report;
+pub mod synonym;
 pub mod text;
 pub mod user;
 pub mod week;

@@ -201,7 +201,8 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             store_batch(ingest, &actor, batch, Filing::PolisenFeed).await
         }
         ImportCommand::Csv(args) => {
-            let (options, bytes) = file_options(&args)?;
+            let (mut options, bytes) = file_options(&args)?;
+            with_stored_synonyms(ingest, &mut options).await?;
             let batch =
                 trygg_import::csv::parse_csv(&bytes, &options).map_err(|e| print_errors(&e))?;
             store_batch(
@@ -213,7 +214,8 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             .await
         }
         ImportCommand::Geojson(args) => {
-            let (options, bytes) = file_options(&args)?;
+            let (mut options, bytes) = file_options(&args)?;
+            with_stored_synonyms(ingest, &mut options).await?;
             let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
                 .map_err(|e| print_errors(&e))?;
             store_batch(
@@ -225,6 +227,15 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             .await
         }
     }
+}
+
+/// Adds the partnership's stored category synonyms (`/admin/kategorier`) under the flags' own.
+async fn with_stored_synonyms(ingest: &Ingest, options: &mut CsvOptions) -> anyhow::Result<()> {
+    let stored = trygg_app::synonyms::stored_map(ingest.store().as_ref())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    options.category_map.extend_missing(&stored);
+    Ok(())
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
