@@ -21,6 +21,7 @@ pub mod reference;
 pub mod reports;
 pub mod retention;
 pub mod snapshot;
+pub mod synonyms;
 pub mod time;
 pub mod transfer;
 

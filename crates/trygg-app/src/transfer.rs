@@ -5,14 +5,14 @@
 //! with its line, and stores nothing. Incidents are filed under the principal's organisation;
 //! Polisen's feed always under the feed's own ([`Filing::PolisenFeed`]).
 //!
-//! Options come as the request's name/value pairs (so `map` can repeat); an unknown name or a
-//! bad value is an [`AppError::BadParameter`] that lists the valid ones.
+//! Options come as the request's name/value pairs (so `map` and `category_map` can repeat); an
+//! unknown name or a bad value is an [`AppError::BadParameter`] that lists the valid ones.
 
 use trygg_domain::IncidentFilter;
 use trygg_domain::{AreaKind, Permission, Precision, Visibility};
 use trygg_import::{
     Crs, ImportBatch,
-    csv::{CsvOptions, parse_mapping},
+    csv::{CsvOptions, MapSyntax, parse_mapping},
     export::swedish_label,
     polisen::PolisenOptions,
 };
@@ -60,7 +60,7 @@ pub async fn import_polisen(
 }
 
 /// Imports incidents from a CSV or GeoJSON file, with the options in `params` (`crs`, `map`,
-/// `visibility`, `precision`), under the principal's organisation.
+/// `category_map`, `visibility`, `precision`), under the principal's organisation.
 pub async fn import_incidents(
     app: &App,
     who: &Principal,
@@ -69,7 +69,11 @@ pub async fn import_incidents(
     bytes: impl AsRef<[u8]> + Send + 'static,
 ) -> Result<BatchImport, AppError> {
     who.check(Permission::Import)?;
-    let options = file_options(who, params)?;
+    let mut options = file_options(who, params)?;
+    // The partnership's stored synonyms, under what the request maps itself.
+    options
+        .category_map
+        .extend_missing(&crate::synonyms::stored_map(app.store.as_ref()).await?);
     let batch = parse(move || match kind {
         IncidentFile::Csv => trygg_import::csv::parse_csv(bytes.as_ref(), &options),
         IncidentFile::GeoJson => {
@@ -97,6 +101,7 @@ pub fn check_import(who: &Principal) -> Result<(), AppError> {
 /// Reads the CSV/GeoJSON import options.
 fn file_options(who: &Principal, params: &[(String, String)]) -> Result<CsvOptions, AppError> {
     let mut options = CsvOptions::new(who.organisation());
+    options.map_syntax = MapSyntax::Query;
     for (key, value) in params {
         match key.as_str() {
             "crs" => {
@@ -117,6 +122,11 @@ fn file_options(who: &Principal, params: &[(String, String)]) -> Result<CsvOptio
                         .push(parse_mapping(m).map_err(|e| AppError::param("map", e))?);
                 }
             }
+            // One VALUE=CODE per parameter: values may hold commas ("Rån, försök").
+            "category_map" => options
+                .category_map
+                .insert_pair(value)
+                .map_err(|e| AppError::param("category_map", e.message))?,
             "visibility" => {
                 options.visibility = Visibility::parse(value).ok_or_else(|| {
                     AppError::param(
@@ -140,7 +150,10 @@ fn file_options(who: &Principal, params: &[(String, String)]) -> Result<CsvOptio
             other => {
                 return Err(AppError::param(
                     other,
-                    format!("Unknown parameter {other:?}: use crs, map, visibility or precision."),
+                    format!(
+                        "Unknown parameter {other:?}: use crs, map, category_map, visibility or \
+                         precision."
+                    ),
                 ));
             }
         }

@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use crate::{ErrorCode, ValidationError};
+
 /// One category in the taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Category {
@@ -515,6 +517,193 @@ impl Taxonomy {
     }
 }
 
+/// The longest value a category map may map (a category cell of a file).
+pub const MAP_VALUE_MAX_CHARS: usize = 200;
+
+/// How many near codes an unknown code is answered with.
+const NEAREST: usize = 3;
+
+impl Taxonomy {
+    /// The `n` codes nearest to `text` (by edit distance to each category's code and labels,
+    /// ignoring case), nearest first, ties in table order: what to suggest for a misspelt code.
+    pub fn nearest(self, text: &str, n: usize) -> Vec<&'static str> {
+        let t = text.trim().to_lowercase();
+        let mut scored: Vec<(usize, usize, &'static str)> = CATEGORIES
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let d = [c.code, c.label_sv, c.label_en]
+                    .iter()
+                    .map(|s| edit_distance(&t, &s.to_lowercase()))
+                    .min()
+                    .unwrap_or(usize::MAX);
+                (d, i, c.code)
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(n).map(|(_, _, c)| c).collect()
+    }
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// A partnership's own words for categories: values as they appear in its files
+/// ("Ordningsstörning") and the taxonomy's code each stands for (`ordning.ovrigt`, or a group
+/// such as `ordning`, which incidents may carry too). Values match ignoring case and
+/// surrounding space (runs of inner space count as one); a value maps to one code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryMap {
+    /// Normalised value → (the value as first written, its category).
+    entries: std::collections::BTreeMap<String, (String, &'static Category)>,
+}
+
+impl CategoryMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The key a value is matched by: trimmed, lower-case, inner space runs as one space.
+    pub fn normalise(value: &str) -> String {
+        value
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    }
+
+    /// Checks one `value` → `code` pair without adding it: the value is a non-empty text that
+    /// passes the text guard, the code is a category or group of the taxonomy (refused naming
+    /// it and the nearest codes).
+    pub fn check(value: &str, code: &str) -> Result<&'static Category, ValidationError> {
+        const FIELD: &str = "category_map";
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(ValidationError::new(
+                ErrorCode::Missing,
+                FIELD,
+                format!(
+                    "The mapping to {:?} names no value before '=': write VALUE=CODE, e.g. \
+                     \"Ordningsstörning=ordning.ovrigt\".",
+                    code.trim()
+                ),
+            ));
+        }
+        if value.chars().count() > MAP_VALUE_MAX_CHARS {
+            return Err(ValidationError::new(
+                ErrorCode::TextTooLong,
+                FIELD,
+                format!(
+                    "The value {:?}… is longer than {MAP_VALUE_MAX_CHARS} characters: map the \
+                     value as it appears in the category column.",
+                    value.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+        crate::text::check(FIELD, value)?;
+        let code = code.trim();
+        Taxonomy.get(code).ok_or_else(|| {
+            ValidationError::new(
+                ErrorCode::UnknownCategory,
+                FIELD,
+                format!(
+                    "{value:?} is mapped to {code:?}, which is not a category code. Nearest \
+                     codes: {}. Every code is listed by GET /api/v1/categories.",
+                    Taxonomy.nearest(code, NEAREST).join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Adds `value` → `code`. Refused: what [`CategoryMap::check`] refuses, and a value already
+    /// mapped to another code (mapping it to the same code again is no change).
+    pub fn insert(&mut self, value: &str, code: &str) -> Result<(), ValidationError> {
+        let category = Self::check(value, code)?;
+        let key = Self::normalise(value);
+        match self.entries.get(&key) {
+            Some((first, had)) if had.code != category.code => Err(ValidationError::new(
+                ErrorCode::Invalid,
+                "category_map",
+                format!(
+                    "{:?} is mapped twice, to {} and to {}: keep one.",
+                    first, had.code, category.code
+                ),
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.entries
+                    .insert(key, (value.trim().to_string(), category));
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds one `VALUE=CODE` (the last `=` separates, so a value may hold one).
+    pub fn insert_pair(&mut self, pair: &str) -> Result<(), ValidationError> {
+        let Some((value, code)) = pair.rsplit_once('=') else {
+            return Err(ValidationError::new(
+                ErrorCode::Invalid,
+                "category_map",
+                format!(
+                    "{pair:?} is not VALUE=CODE: write e.g. \"Ordningsstörning=ordning.ovrigt\"."
+                ),
+            ));
+        };
+        self.insert(value, code)
+    }
+
+    /// Adds every entry of `other` whose value this map does not map yet (so what was given
+    /// explicitly wins over stored synonyms).
+    pub fn extend_missing(&mut self, other: &CategoryMap) {
+        for (key, entry) in &other.entries {
+            self.entries
+                .entry(key.clone())
+                .or_insert_with(|| entry.clone());
+        }
+    }
+
+    /// The category `value` is mapped to, and the value as the map writes it.
+    pub fn get(&self, value: &str) -> Option<(&str, &'static Category)> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        self.entries
+            .get(&Self::normalise(value))
+            .map(|(v, c)| (v.as_str(), *c))
+    }
+
+    /// Every entry: the value as written and its category code, by normalised value.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        self.entries.values().map(|(v, c)| (v.as_str(), c.code))
+    }
+
+    /// How many values are mapped.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is mapped.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,5 +787,89 @@ mod tests {
         assert!(Taxonomy.resolve("Inbrot").is_none());
         assert_eq!(Taxonomy.expand("samling").len(), 6);
         assert_eq!(Taxonomy.expand("samling.garage"), vec!["samling.garage"]);
+    }
+
+    #[test]
+    fn nearest_codes_are_by_edit_distance() {
+        assert_eq!(
+            Taxonomy.nearest("ordning.ovrig", 3)[0],
+            "ordning.ovrigt",
+            "one letter off"
+        );
+        assert_eq!(
+            Taxonomy.nearest("Inbrot", 1),
+            ["ordning.inbrott"],
+            "by label"
+        );
+        assert_eq!(Taxonomy.nearest("x", 5).len(), 5);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("åäö", "aäö"), 1, "characters, not bytes");
+    }
+
+    #[test]
+    fn a_category_map_matches_ignoring_case_and_space() {
+        let mut m = CategoryMap::new();
+        m.insert_pair("Ordningsstörning=ordning.ovrigt").unwrap();
+        m.insert_pair(" Bus  på stan = ordning ").unwrap();
+        m.insert_pair("a=b=brott.stold").unwrap();
+        assert_eq!(m.len(), 3);
+        let (v, c) = m.get("  ORDNINGSSTÖRNING ").unwrap();
+        assert_eq!((v, c.code), ("Ordningsstörning", "ordning.ovrigt"));
+        assert_eq!(m.get("bus på   stan").unwrap().1.code, "ordning", "a group");
+        assert_eq!(m.get("a=b").unwrap().1.code, "brott.stold");
+        assert!(m.get("Ordningsstörningar").is_none());
+        // Again to the same code: no change; to another: refused naming both.
+        m.insert("ordningsstörning", "ordning.ovrigt").unwrap();
+        let e = m.insert("ordningsstörning", "ordning.brak").unwrap_err();
+        assert!(
+            e.message.contains("ordning.ovrigt") && e.message.contains("ordning.brak"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_category_map_refuses_unknown_codes_naming_the_nearest() {
+        let mut m = CategoryMap::new();
+        let e = m.insert_pair("Ordningsstörning=ordning.ovrig").unwrap_err();
+        assert_eq!(e.code, ErrorCode::UnknownCategory);
+        assert_eq!(e.field, "category_map");
+        assert!(e.message.contains("\"ordning.ovrig\""), "{e}");
+        assert!(e.message.contains("Nearest codes: ordning.ovrigt"), "{e}");
+        // A label is not a code, but the answer points at it.
+        let e = m.insert_pair("Bus=Bråk").unwrap_err();
+        assert!(e.message.contains("Nearest codes: ordning.brak"), "{e}");
+        assert!(m.insert_pair("Ordningsstörning").is_err(), "no '='");
+        assert_eq!(
+            m.insert_pair(" =ordning").unwrap_err().code,
+            ErrorCode::Missing
+        );
+        assert_eq!(
+            m.insert_pair("Anmäld av 19121212-1212=ordning")
+                .unwrap_err()
+                .code,
+            ErrorCode::PersonalIdentityNumber
+        );
+        assert!(m.is_empty(), "nothing refused was added");
+    }
+
+    #[test]
+    fn explicit_entries_win_over_stored_ones() {
+        let mut explicit = CategoryMap::new();
+        explicit.insert("Bus", "ordning.brak").unwrap();
+        let mut stored = CategoryMap::new();
+        stored.insert("bus", "ordning.ovrigt").unwrap();
+        stored.insert("Langning", "ordning.narkotika").unwrap();
+        explicit.extend_missing(&stored);
+        assert_eq!(explicit.get("BUS").unwrap().1.code, "ordning.brak");
+        assert_eq!(
+            explicit.get("langning").unwrap().1.code,
+            "ordning.narkotika"
+        );
+        let listed: Vec<_> = explicit.iter().collect();
+        assert_eq!(
+            listed,
+            [("Bus", "ordning.brak"), ("Langning", "ordning.narkotika")]
+        );
     }
 }

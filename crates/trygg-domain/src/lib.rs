@@ -18,13 +18,14 @@ pub mod partnership;
 pub mod pnr;
 pub mod policy;
 pub mod report;
+pub mod synonym;
 pub mod text;
 pub mod user;
 pub mod week;
 
 pub use area::{Area, AreaKind, NewArea};
 pub use audit::{Actor, AuditEvent, NewAuditEvent};
-pub use category::{Category, Taxonomy};
+pub use category::{Category, CategoryMap, Taxonomy};
 pub use error::{ErrorCode, ValidationError};
 pub use ids::*;
 pub use incident::{

@@ -17,12 +17,14 @@
 
 use std::borrow::Cow;
 
-use trygg_domain::{Channel, OrganisationId, Precision, Visibility};
+use trygg_domain::{CategoryMap, Channel, OrganisationId, Precision, Visibility};
+
+pub use crate::rows::MapSyntax;
 
 use crate::report::{Errors, ImportBatch, ImportErrors, ImportSummary, Location};
 use crate::rows::{
-    Built, CategoryCache, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder, build,
-    detect_xy, parse_number,
+    Built, CategoryCache, Columns, Crs, Field, Row, RowRules, UnknownCategories, XyOrder,
+    add_mapped, build, detect_xy, parse_number,
 };
 
 /// Settings for a CSV import.
@@ -38,6 +40,11 @@ pub struct CsvOptions {
     pub visibility: Visibility,
     /// How exactly the positions are known (default: exact).
     pub precision: Precision,
+    /// The partnership's own category values and the codes they stand for; asked before the
+    /// taxonomy's labels.
+    pub category_map: CategoryMap,
+    /// How an error tells to map an unknown category: as the CLI's flag or the API's parameter.
+    pub map_syntax: MapSyntax,
 }
 
 impl CsvOptions {
@@ -49,6 +56,8 @@ impl CsvOptions {
             mapping: Vec::new(),
             visibility: Visibility::Shared,
             precision: Precision::Exact,
+            category_map: CategoryMap::new(),
+            map_syntax: MapSyntax::Flag,
         }
     }
 }
@@ -69,7 +78,7 @@ pub fn parse_mapping(s: &str) -> Result<(Field, String), String> {
 
 /// Decodes the bytes: UTF-8 (BOM stripped) or, failing that, Windows-1252. Refuses UTF-16 and
 /// binary data.
-fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), ImportErrors> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), ImportErrors> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ImportErrors::file(
             "The file is in UTF-16 (\"Unicode text\"), which trygg does not read. In Excel choose \
@@ -210,6 +219,7 @@ fn parse_csv_in(
         delimiter,
         index: columns.index.iter().map(|(f, i)| (*f, *i)).collect(),
         header_of: &header_of,
+        category_map: &options.category_map,
     };
     let mut results: Vec<Part> = if splits.len() == 1 {
         vec![read_part(&part_ctx, splits[0], rules, xy_decided)]
@@ -238,19 +248,19 @@ fn parse_csv_in(
     let mut summary = ImportSummary {
         source: "csv".into(),
         by_category: first.by_category,
+        mapped_categories: first.mapped,
         ..Default::default()
     };
     for part in results {
         errors.append(part.errors);
         unknown.append(part.unknown);
+        add_mapped(&mut summary.mapped_categories, part.mapped);
         incidents.extend(part.incidents);
         for (c, n) in part.by_category {
             *summary.by_category.entry(c).or_default() += n;
         }
     }
-    if let Some(m) = unknown.message() {
-        errors.push_front(Location::File, m);
-    }
+    errors.prepend_file_errors(unknown.messages(options.map_syntax));
     if incidents.is_empty() && errors.is_empty() {
         errors.push(
             Location::File,
@@ -278,6 +288,7 @@ struct PartContext<'a, H: Fn(Field) -> String + Sync> {
     delimiter: u8,
     index: Vec<(Field, usize)>,
     header_of: &'a H,
+    category_map: &'a CategoryMap,
 }
 
 /// One part's rows, errors and counts.
@@ -286,6 +297,7 @@ struct Part {
     errors: Errors,
     unknown: UnknownCategories,
     by_category: std::collections::BTreeMap<String, usize>,
+    mapped: std::collections::BTreeMap<String, crate::MappedCategory>,
     xy_note: Option<String>,
 }
 
@@ -346,9 +358,10 @@ fn read_part<H: Fn(Field) -> String + Sync>(
         errors: Errors::default(),
         unknown: UnknownCategories::default(),
         by_category: Default::default(),
+        mapped: Default::default(),
         xy_note: None,
     };
-    let mut categories = CategoryCache::default();
+    let mut categories = CategoryCache::new(ctx.category_map);
     let mut record = ::csv::StringRecord::new();
     // Line numbers come from the byte offset where a record starts: the csv crate's own line
     // count lags by one after CRLF line ends (Excel's), so count the '\n's ourselves.
@@ -419,6 +432,7 @@ fn read_part<H: Fn(Field) -> String + Sync>(
             }
         }
     }
+    part.mapped = categories.mapped();
     part
 }
 

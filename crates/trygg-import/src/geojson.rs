@@ -83,7 +83,7 @@ pub fn parse_geojson_points(
     // Property values as text, and the geometry's lon/lat as X/Y, so the row rules apply.
     let mut errors = Errors::default();
     let mut unknown = UnknownCategories::default();
-    let mut categories = CategoryCache::default();
+    let mut categories = CategoryCache::new(&options.category_map);
     let mut incidents = Vec::new();
     let mut summary = ImportSummary {
         source: "geojson".into(),
@@ -155,9 +155,8 @@ pub fn parse_geojson_points(
             }
         }
     }
-    if let Some(m) = unknown.message() {
-        errors.push_front(Location::File, m);
-    }
+    errors.prepend_file_errors(unknown.messages(options.map_syntax));
+    summary.mapped_categories = categories.mapped();
     summary.imported = incidents.len();
     errors.into_result(ImportBatch {
         incidents,

@@ -8,10 +8,12 @@
 //! - [`polisen`]: Polisen's public events feed (JSON).
 //! - [`csv`]: spreadsheets exported as CSV, Swedish or English headers.
 //! - [`geojson`]: point features.
+//! - [`category_map`]: a partnership's own category values mapped to trygg's codes, from a file.
 //! - [`areas`]: area boundaries from GeoJSON or GeoPackage.
 //! - [`export`]: CSV for Swedish Excel, and GeoJSON.
 
 pub mod areas;
+pub mod category_map;
 pub mod csv;
 pub mod export;
 pub mod geojson;
@@ -21,5 +23,7 @@ mod report;
 mod rows;
 mod when;
 
-pub use report::{ImportBatch, ImportErrors, ImportSummary, Location, MAX_LISTED_ERRORS, RowError};
+pub use report::{
+    ImportBatch, ImportErrors, ImportSummary, Location, MAX_LISTED_ERRORS, MappedCategory, RowError,
+};
 pub use rows::{Crs, Field};

@@ -67,8 +67,20 @@ pub struct ImportSummary {
     pub skipped_summaries: usize,
     /// Polisen event types without a mapping, stored under `ovrigt.polisen`, with counts.
     pub unmapped_types: BTreeMap<String, usize>,
+    /// Values of the file's category column read through the category map (as the map writes
+    /// them), with the code and how many rows.
+    pub mapped_categories: BTreeMap<String, MappedCategory>,
     /// Anything else worth knowing ("decoded as Windows-1252", "X/Y read as E/N").
     pub notes: Vec<String>,
+}
+
+/// One category value of a file read through the category map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MappedCategory {
+    /// The code it was mapped to.
+    pub code: String,
+    /// Rows with it.
+    pub rows: usize,
 }
 
 impl fmt::Display for ImportSummary {
@@ -88,6 +100,12 @@ impl fmt::Display for ImportSummary {
         for (code, n) in &self.by_category {
             writeln!(f, "  {code}: {n}")?;
         }
+        if !self.mapped_categories.is_empty() {
+            writeln!(f, "Read through the category map:")?;
+            for (value, m) in &self.mapped_categories {
+                writeln!(f, "  {value:?} → {}: {}", m.code, m.rows)?;
+            }
+        }
         if !self.unmapped_types.is_empty() {
             writeln!(
                 f,
@@ -105,7 +123,7 @@ impl fmt::Display for ImportSummary {
 }
 
 /// Where in the input a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "number")]
 pub enum Location {
     /// The file as a whole (encoding, header, truncated JSON).
@@ -222,19 +240,23 @@ impl Errors {
         self.more += later.more;
     }
 
-    /// Puts a whole-file error first (e.g. one listing unknown categories).
-    pub(crate) fn push_front(&mut self, at: Location, message: impl Into<String>) {
-        self.listed.insert(
-            0,
-            RowError {
-                at,
-                message: message.into(),
-            },
-        );
-        if self.listed.len() > MAX_LISTED_ERRORS {
-            self.listed.pop();
+    /// Puts whole-file errors first (one per unknown category), every one of them listed even
+    /// beyond [`MAX_LISTED_ERRORS`]; row errors make room for them.
+    pub(crate) fn prepend_file_errors(&mut self, messages: Vec<String>) {
+        let keep = MAX_LISTED_ERRORS.max(messages.len());
+        let mut listed: Vec<RowError> = messages
+            .into_iter()
+            .map(|message| RowError {
+                at: Location::File,
+                message,
+            })
+            .collect();
+        listed.append(&mut self.listed);
+        while listed.len() > keep {
+            listed.pop();
             self.more += 1;
         }
+        self.listed = listed;
     }
 
     pub(crate) fn into_result<T>(self, ok: T) -> Result<T, ImportErrors> {

@@ -11,11 +11,11 @@ use trygg_domain::incident::{
     DESCRIPTION_MAX_CHARS, EXTERNAL_ID_MAX_CHARS, PLACE_MAX_CHARS, check_text,
 };
 use trygg_domain::{
-    Category, Channel, ErrorCode, NewIncident, OrganisationId, Position, Precision, Taxonomy,
-    Visibility,
+    Category, CategoryMap, Channel, ErrorCode, NewIncident, OrganisationId, Position, Precision,
+    Taxonomy, Visibility,
 };
 
-use crate::report::Location;
+use crate::report::{Location, MappedCategory};
 use crate::when::{local_to_timestamp, parse_date_time, parse_instant, parse_time};
 
 /// A field an incident can be read from. `FIELD=COLUMN` mappings use [`Field::name`].
@@ -365,19 +365,92 @@ pub(crate) enum Built {
 }
 
 /// Category lookups by the text in the file, remembered: a file uses a handful of distinct
-/// values a million times, and [`Taxonomy::resolve`] compares against every label.
-#[derive(Debug, Default)]
-pub(crate) struct CategoryCache(HashMap<String, Option<&'static Category>>);
+/// values a million times, and [`Taxonomy::resolve`] compares against every label. The
+/// partnership's [`CategoryMap`] is asked first, so a mapping wins over a label.
+#[derive(Debug)]
+pub(crate) struct CategoryCache<'m> {
+    map: &'m CategoryMap,
+    known: HashMap<String, Lookup>,
+}
 
-impl CategoryCache {
-    /// The category for `text`, if the taxonomy knows it.
-    pub fn resolve(&mut self, text: &str) -> Option<&'static Category> {
-        if let Some(c) = self.0.get(text) {
-            return *c;
+/// What one text in the category column means, and how many rows used it.
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
+    category: Option<&'static Category>,
+    /// Through the category map.
+    mapped: bool,
+    rows: usize,
+}
+
+impl<'m> CategoryCache<'m> {
+    pub fn new(map: &'m CategoryMap) -> Self {
+        Self {
+            map,
+            known: HashMap::new(),
         }
-        let c = Taxonomy.resolve(text);
-        self.0.insert(text.to_string(), c);
-        c
+    }
+
+    fn lookup(&mut self, text: &str) -> &mut Lookup {
+        if !self.known.contains_key(text) {
+            let (category, mapped) = match self.map.get(text) {
+                Some((_, c)) => (Some(c), true),
+                None => (Taxonomy.resolve(text), false),
+            };
+            self.known.insert(
+                text.to_string(),
+                Lookup {
+                    category,
+                    mapped,
+                    rows: 0,
+                },
+            );
+        }
+        self.known.get_mut(text).expect("just inserted")
+    }
+
+    /// The category for `text`, if the map or the taxonomy knows it.
+    pub fn resolve(&mut self, text: &str) -> Option<&'static Category> {
+        self.lookup(text).category
+    }
+
+    /// [`CategoryCache::resolve`] for a row's category, counted.
+    fn resolve_row(&mut self, text: &str) -> Option<&'static Category> {
+        let l = self.lookup(text);
+        l.rows += 1;
+        l.category
+    }
+
+    /// The map's values the rows used: the value as the map writes it → its code and rows.
+    pub fn mapped(&self) -> BTreeMap<String, MappedCategory> {
+        let mut out: BTreeMap<String, MappedCategory> = BTreeMap::new();
+        for (text, l) in &self.known {
+            if let (true, Some(c), Some((value, _))) = (l.mapped, l.category, self.map.get(text))
+                && l.rows > 0
+            {
+                out.entry(value.to_string())
+                    .or_insert_with(|| MappedCategory {
+                        code: c.code.to_string(),
+                        rows: 0,
+                    })
+                    .rows += l.rows;
+            }
+        }
+        out
+    }
+}
+
+/// Adds the rows of `later` to `into`.
+pub(crate) fn add_mapped(
+    into: &mut BTreeMap<String, MappedCategory>,
+    later: BTreeMap<String, MappedCategory>,
+) {
+    for (value, m) in later {
+        into.entry(value)
+            .or_insert_with(|| MappedCategory {
+                code: m.code.clone(),
+                rows: 0,
+            })
+            .rows += m.rows;
     }
 }
 
@@ -385,7 +458,7 @@ impl CategoryCache {
 pub(crate) fn build(
     row: &Row<'_>,
     rules: &RowRules,
-    categories: &mut CategoryCache,
+    categories: &mut CategoryCache<'_>,
     header: &dyn Fn(Field) -> String,
 ) -> Result<Built, String> {
     let mut problems: Vec<String> = Vec::new();
@@ -398,7 +471,7 @@ pub(crate) fn build(
             ));
             None
         }
-        Some(v) => categories.resolve(v),
+        Some(v) => categories.resolve_row(v),
     };
 
     let window = match time_window(row, header) {
@@ -595,43 +668,69 @@ fn position(
     Ok(None)
 }
 
-/// Collects unknown category values and their counts into one message.
+/// How a person passes a category mapping, for the advice in an unknown-category error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MapSyntax {
+    /// `trygg import … --category-map "VALUE=CODE"`.
+    #[default]
+    Flag,
+    /// The API's query parameter `category_map=VALUE=CODE`.
+    Query,
+}
+
+impl MapSyntax {
+    /// How to map `value`, e.g. `--category-map "Ordningsstörning=CODE"`.
+    pub fn advice(self, value: &str) -> String {
+        match self {
+            MapSyntax::Flag => format!("--category-map \"{value}=CODE\""),
+            MapSyntax::Query => format!("the query parameter category_map={value}=CODE"),
+        }
+    }
+}
+
+/// Collects unknown category values, their counts and first places, for one error each. Values
+/// that differ only in case and spaces are one value (one mapping covers them), shown as first
+/// written.
 #[derive(Debug, Default)]
 pub(crate) struct UnknownCategories {
-    counts: BTreeMap<String, (usize, Location)>,
+    /// Normalised value → (as first written, rows, first place).
+    counts: BTreeMap<String, (String, usize, Location)>,
 }
 
 impl UnknownCategories {
     pub fn add(&mut self, value: String, at: Location) {
-        self.counts.entry(value).or_insert((0, at)).0 += 1;
+        self.counts
+            .entry(CategoryMap::normalise(&value))
+            .or_insert((value, 0, at))
+            .1 += 1;
     }
 
-    /// Adds those of a later part of the same file (first locations stay the earliest).
+    /// Adds those of a later part of the same file (first spellings and places stay the
+    /// earliest).
     pub fn append(&mut self, later: UnknownCategories) {
-        for (value, (n, at)) in later.counts {
-            self.counts.entry(value).or_insert((0, at)).0 += n;
+        for (key, (value, n, at)) in later.counts {
+            self.counts.entry(key).or_insert((value, 0, at)).1 += n;
         }
     }
 
-    pub fn message(&self) -> Option<String> {
-        if self.counts.is_empty() {
-            return None;
-        }
-        let listed: Vec<String> = self
-            .counts
-            .iter()
-            .map(|(v, (n, first))| {
+    /// One sentence per unknown value, in the order they first appear: its count, where it is
+    /// first, how to map it (in the syntax of the door the file came through) and the nearest
+    /// codes.
+    pub fn messages(&self, syntax: MapSyntax) -> Vec<String> {
+        let mut listed: Vec<&(String, usize, Location)> = self.counts.values().collect();
+        listed.sort_by_key(|(v, _, at)| (*at, v));
+        listed
+            .into_iter()
+            .map(|(v, n, first)| {
                 format!(
-                    "{v:?} ({n} row{}, first at {first})",
-                    if *n == 1 { "" } else { "s" }
+                    "unknown category {v:?} ({n} row{}, first on {first}): map it with {}, or \
+                     correct it in the file (nearest codes: {}; every code: GET \
+                     /api/v1/categories)",
+                    if *n == 1 { "" } else { "s" },
+                    syntax.advice(v),
+                    Taxonomy.nearest(v, 3).join(", ")
                 )
             })
-            .collect();
-        Some(format!(
-            "Unknown categories: {}. Use a category label or code from the taxonomy (e.g. \
-             \"Klotter\", \"Inbrott\", \"skadegorelse.klotter\"; list them with GET \
-             /api/v1/categories), or correct the spelling.",
-            listed.join(", ")
-        ))
+            .collect()
     }
 }

@@ -1,7 +1,7 @@
 //! The CSV importer with files as Swedish offices save them, and every kind of bad input.
 
 use trygg_domain::OrganisationId;
-use trygg_import::csv::{CsvOptions, parse_csv, parse_mapping};
+use trygg_import::csv::{CsvOptions, MapSyntax, parse_csv, parse_mapping};
 use trygg_import::{ImportErrors, Location, MAX_LISTED_ERRORS};
 
 fn opts() -> CsvOptions {
@@ -218,13 +218,102 @@ fn coordinates_in_the_sea_or_abroad_are_row_errors() {
 }
 
 #[test]
-fn unknown_categories_are_one_error_with_counts() {
-    let text = "Datum;Kategori\n2023-05-01;Klottr\n2023-05-01;Klottr\n2023-05-01;Bus\n2023-05-01;Klotter\n";
+fn unknown_categories_are_one_error_each_with_count_and_first_line() {
+    let text = "Datum;Kategori\n2023-05-01;Klottr\n2023-05-01;Bus\n2023-05-01;klottr \n2023-05-01;Klotter\n2023-05-01;Klottr\n";
     let e = err(text.as_bytes(), &opts());
-    assert_eq!(e.errors.len(), 1, "{e}");
-    let m = &e.errors[0].message;
-    assert!(m.contains("\"Klottr\" (2 rows, first at line 2)"), "{m}");
-    assert!(m.contains("\"Bus\" (1 row, first at line 4)"), "{m}");
+    let m = e.messages();
+    assert_eq!(m.len(), 2, "{e}");
+    assert!(
+        m[0].starts_with(
+            "file: unknown category \"Klottr\" (3 rows, first on line 2): map it with \
+             --category-map \"Klottr=CODE\""
+        ),
+        "{e}"
+    );
+    assert!(m[0].contains("nearest codes: skadegorelse.klotter"), "{e}");
+    assert!(
+        m[1].contains("\"Bus\" (1 row, first on line 3)"),
+        "in order of first appearance; case and spaces do not make another value: {e}"
+    );
+    // The API's door names its own parameter.
+    let mut o = opts();
+    o.map_syntax = MapSyntax::Query;
+    let e = err(text.as_bytes(), &o);
+    assert!(
+        e.messages()[0].contains("map it with the query parameter category_map=Klottr=CODE"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_unknown_category_is_listed_even_beyond_the_cap() {
+    let mut text = String::from("Datum;Kategori\n");
+    for k in 0..60 {
+        text.push_str(&format!("2023-05-01;Egen typ {k}\n2023-02-30;Klotter\n"));
+    }
+    let e = err(text.as_bytes(), &opts());
+    let unknown = e
+        .errors
+        .iter()
+        .filter(|x| x.message.starts_with("unknown category"))
+        .count();
+    assert_eq!(unknown, 60, "{e}");
+    assert_eq!(e.errors.len(), 60, "row errors make room");
+    assert_eq!(e.more, 60, "the 60 bad dates are counted");
+}
+
+#[test]
+fn a_category_map_maps_values_to_codes_and_groups() {
+    let text = "Datum;Kategori;Lat;Lon\n\
+                2023-05-01;Ordningsstörning;59,8586;17,6389\n\
+                2023-05-01; ORDNINGSSTÖRNING ;59,8586;17,6389\n\
+                2023-05-01;Bus;59,8586;17,6389\n\
+                2023-05-01;Klotter;59,8586;17,6389\n\
+                2023-05-01;Inbrott;59,8586;17,6389\n";
+    let e = err(text.as_bytes(), &opts());
+    assert_eq!(e.errors.len(), 2, "{e}");
+    assert!(e.messages()[0].contains("(2 rows, first on line 2)"), "{e}");
+    let mut o = opts();
+    o.category_map
+        .insert_pair("ordningsstörning=ordning.ovrigt")
+        .unwrap();
+    o.category_map.insert_pair("Bus=ordning").unwrap();
+    // A mapping wins over the taxonomy's own label.
+    o.category_map
+        .insert_pair("Klotter=otrygg-plats.klotter")
+        .unwrap();
+    let b = parse_csv(text.as_bytes(), &o).unwrap();
+    let codes: Vec<&str> = b.incidents.iter().map(|i| i.category.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "ordning.ovrigt",
+            "ordning.ovrigt",
+            "ordning",
+            "otrygg-plats.klotter",
+            "ordning.inbrott"
+        ]
+    );
+    let mapped = &b.summary.mapped_categories;
+    assert_eq!(mapped.len(), 3, "{mapped:?}");
+    assert_eq!(mapped["ordningsstörning"].rows, 2, "{mapped:?}");
+    assert_eq!(mapped["ordningsstörning"].code, "ordning.ovrigt");
+    assert_eq!(mapped["Bus"].rows, 1);
+    let printed = b.summary.to_string();
+    assert!(
+        printed.contains("\"ordningsstörning\" → ordning.ovrigt: 2"),
+        "{printed}"
+    );
+    // Read in parts, the counts add up.
+    let mut big = String::from("Datum;Kategori;Lat;Lon\n");
+    for _ in 0..60_000 {
+        big.push_str(
+            "2023-05-01;Ordningsstörning;59,8586;17,6389\n2023-05-01;Klotter;59,8586;17,6389\n",
+        );
+    }
+    let b = parse_csv(big.as_bytes(), &o).unwrap();
+    assert_eq!(b.summary.mapped_categories["ordningsstörning"].rows, 60_000);
+    assert_eq!(b.summary.mapped_categories["Klotter"].rows, 60_000);
 }
 
 #[test]
@@ -235,7 +324,7 @@ fn an_unknown_category_on_a_row_with_other_problems_is_still_listed() {
     assert!(
         e.errors[0]
             .message
-            .contains("\"Klottr\" (1 row, first at line 2)"),
+            .contains("\"Klottr\" (1 row, first on line 2)"),
         "{e}"
     );
     assert!(e.errors[1].message.contains("2023-02-30"), "{e}");

@@ -87,3 +87,36 @@ fn a_truncated_or_foreign_file_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn points_take_the_category_map_too() {
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [17.6389, 59.8586]},
+         "properties": {"Datum": "2023-05-01", "Kategori": "Ordningsstörning"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [17.6389, 59.8586]},
+         "properties": {"Datum": "2023-05-01", "Kategori": "Langning"}},
+    ]});
+    let bytes = fc.to_string();
+    let e = parse_geojson_points(bytes.as_bytes(), &opts()).unwrap_err();
+    let m = e.messages();
+    assert_eq!(m.len(), 2, "{e}");
+    assert!(
+        m[0].contains("unknown category \"Ordningsstörning\" (1 row, first on feature 0)"),
+        "{e}"
+    );
+    assert!(
+        m[1].contains("\"Langning\" (1 row, first on feature 1)"),
+        "{e}"
+    );
+    let mut o = opts();
+    o.category_map
+        .insert("Ordningsstörning", "ordning.ovrigt")
+        .unwrap();
+    o.category_map
+        .insert("langning", "ordning.narkotika")
+        .unwrap();
+    let b = parse_geojson_points(bytes.as_bytes(), &o).unwrap();
+    assert_eq!(b.incidents[0].category, "ordning.ovrigt");
+    assert_eq!(b.incidents[1].category, "ordning.narkotika");
+    assert_eq!(b.summary.mapped_categories["langning"].rows, 1);
+}

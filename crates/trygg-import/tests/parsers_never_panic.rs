@@ -12,6 +12,7 @@ use proptest::sample::Index;
 use proptest::test_runner::{Config, RngSeed};
 use trygg_domain::OrganisationId;
 use trygg_import::areas::{read_areas_geojson, read_areas_geoparquet};
+use trygg_import::category_map::read_category_map;
 use trygg_import::csv::{CsvOptions, parse_csv};
 use trygg_import::geojson::parse_geojson_points;
 use trygg_import::polisen::{PolisenOptions, parse_polisen};
@@ -249,6 +250,7 @@ fn all_parsers(bytes: &[u8]) {
     let _ = parse_geojson_points(bytes, &opts());
     let _ = read_areas_geojson(bytes, None, None, None);
     let _ = parse_polisen(bytes, POLISEN_OPTS);
+    let _ = read_category_map(bytes, &mut trygg_domain::CategoryMap::new());
 }
 
 #[test]

@@ -257,7 +257,7 @@ async fn impossible_date(app: &TestApp, eol: &str) {
         errors.iter().any(|x| x["message"]
             .as_str()
             .unwrap()
-            .contains("\"Okänd sak\" (1 row, first at line 5)")),
+            .contains("\"Okänd sak\" (1 row, first on line 5)")),
         "the unknown category is listed too: {v}"
     );
     assert_eq!(e["more"], 0);
@@ -654,4 +654,193 @@ async fn csv_and_geojson_options_come_from_the_query() {
         "{v}"
     );
     assert_eq!(v["linked_incidents"], 2, "{v}");
+}
+
+/// The kommun's own Excel export (Windows-1252, `;`, SWEREF 99 TM X/Y with decimal comma):
+/// its data rows as (X, Y, Kategori, Beskrivning).
+fn kommun_rows(bytes: &[u8]) -> Vec<(f64, f64, String, String)> {
+    // å, ä, ö and é are the same bytes in Windows-1252 and Latin-1.
+    let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let number = |s: &str| s.replace(',', ".").parse::<f64>().unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(';').collect();
+            (
+                number(c[3]),
+                number(c[4]),
+                c[2].to_string(),
+                c[6].to_string(),
+            )
+        })
+        .collect()
+}
+
+impl TestApp {
+    /// Uploads as the analyst with the query `pairs`, encoded.
+    async fn upload_with(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let url = reqwest::Url::parse_with_params(&self.url(path), pairs).unwrap();
+        let r = self
+            .client
+            .post(url)
+            .bearer_auth(&self.analyst)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn a_kommun_export_with_its_own_category_is_refused_then_imports_with_category_map() {
+    let app = spawn_app().await;
+    let bytes = fixture("kommun_uppsala_handelser_cp1252.csv");
+    let given = kommun_rows(&bytes);
+    assert_eq!(given.len(), 40);
+
+    let (status, v) = app
+        .upload("/api/v1/import/csv", &app.analyst, bytes.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["code"], "import_failed", "{v}");
+    let errors = v["error"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "one error for the value: {v}");
+    assert_eq!(errors[0]["location"], "file", "{v}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "unknown category \"Ordningsstörning\" (7 rows, first on line 12): map it with the \
+             query parameter category_map=Ordningsstörning=CODE"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("nearest codes: ordning.ovrigt"),
+        "{message}"
+    );
+    assert_eq!(app.stored().await, 0, "nothing is stored");
+
+    // A target that is not a code: 400 naming it and the nearest codes.
+    let (status, v) = app
+        .upload_with(
+            "/api/v1/import/csv",
+            &[("category_map", "Ordningsstörning=ordning.ovrig")],
+            bytes.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(v["error"]["field"], "category_map", "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"ordning.ovrig\"") && message.contains("Nearest codes: ordning.ovrigt"),
+        "{message}"
+    );
+    assert_eq!(app.stored().await, 0);
+
+    let (status, v) = app
+        .upload_with(
+            "/api/v1/import/csv",
+            &[
+                ("category_map", "Ordningsstörning=ordning.ovrigt"),
+                ("category_map", "Rån, försök=ordning.ran"),
+            ],
+            bytes,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["stored"]["created"], 40, "{v}");
+    assert_eq!(
+        v["summary"]["mapped_categories"]["Ordningsstörning"],
+        serde_json::json!({"code": "ordning.ovrigt", "rows": 7}),
+        "{v}"
+    );
+    let page: Value = app
+        .get("/api/v1/incidents?limit=1000", &app.analyst)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 40, "{page}");
+    let mut worst: f64 = 0.0;
+    for (x, y, category, description) in &given {
+        let i = items
+            .iter()
+            .find(|i| i["description"] == description.as_str())
+            .unwrap_or_else(|| panic!("{description} is stored"));
+        let p = &i["position"];
+        let f = |k: &str| p[k].as_f64().unwrap_or_else(|| panic!("{k} in {p}"));
+        let back =
+            trygg_domain::Position::from_wgs84(f("lat"), f("lon"), trygg_domain::Precision::Exact)
+                .unwrap();
+        for (n, e) in [(f("n"), f("e")), (back.n, back.e)] {
+            let d = (n - x).hypot(e - y);
+            worst = worst.max(d);
+            assert!(d < 1.0, "{description}: {d} m from X {x}, Y {y}");
+        }
+        if category == "Ordningsstörning" {
+            assert_eq!(i["category"], "ordning.ovrigt", "{i}");
+        }
+    }
+    assert!(worst < 1.0, "worst {worst} m");
+}
+
+/// The OpenAPI document describes the import options, and every option it lists for a file
+/// import is one the route takes.
+#[tokio::test]
+async fn the_documented_import_options_are_the_ones_taken() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sample = |name: &str| match name {
+        "crs" => "4326",
+        "map" => "category=Kategori",
+        "category_map" => "Egen sak=ordning",
+        "visibility" => "shared",
+        "precision" => "exact",
+        other => panic!("no sample value for the documented parameter {other:?}"),
+    };
+    for (path, body) in [
+        (
+            "/import/csv",
+            "Datum;Kategori;Lat;Lon\n2024-05-01;Egen sak;59,8586;17,6389\n",
+        ),
+        (
+            "/import/geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [17.6389, 59.8586]},
+                "properties": {"Datum": "2024-05-01", "Kategori": "Egen sak"}}]}"#,
+        ),
+    ] {
+        let params = doc["paths"][format!("/api/v1{path}")]["post"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} documented"));
+        let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"category_map"), "{path}: {names:?}");
+        let cm = params.iter().find(|p| p["name"] == "category_map").unwrap();
+        assert_eq!(cm["schema"]["type"], "array", "repeatable: {cm}");
+        assert!(
+            cm["description"].as_str().unwrap().contains("VALUE=CODE"),
+            "{cm}"
+        );
+        let pairs: Vec<(&str, &str)> = names.iter().map(|&n| (n, sample(n))).collect();
+        let (status, v) = app
+            .upload_with(&format!("/api/v1{path}"), &pairs, body.into())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{path} with {pairs:?}: {v}");
+    }
 }

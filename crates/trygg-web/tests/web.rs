@@ -858,3 +858,111 @@ async fn admins_make_and_revoke_tokens_and_disable_users() {
     let (status, _) = app.get(&admin, "/admin").await;
     assert_eq!(status, StatusCode::OK, "the admin is still signed in");
 }
+
+/// An administrator stores the kommun's own category names on `/admin/kategorier`; every import
+/// reads them (here the kommun's Excel export through the API, as an analyst); removed, they
+/// no longer map.
+#[tokio::test]
+async fn an_admin_stores_category_synonyms_that_imports_read() {
+    let app = spawn().await;
+    let admin = app.login(&role_email(Role::Admin)).await;
+    let (status, html) = app.get(&admin, "/admin/kategorier").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Inga egna kategorinamn"), "{html}");
+    let (_, html) = app.get(&admin, "/admin").await;
+    assert!(
+        html.contains("href=\"/admin/kategorier\""),
+        "linked from /admin"
+    );
+
+    let add = |value: &'static str, code: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let res = app
+                .post_form(
+                    admin,
+                    "/admin/kategorier",
+                    &[("csrf", &admin.csrf), ("value", value), ("code", code)],
+                )
+                .await;
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = add("Ordningsstörning", "ordning.ovrig").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Nearest codes: ordning.ovrigt"), "{html}");
+    let (status, html) = add("Anmäld av 19121212-1212", "ordning").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the text guard");
+    assert!(html.contains("personnummer"), "{html}");
+    let (status, html) = add("Ordningsstörning", "ordning.ovrigt").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("Sparat") && html.contains("ordning.ovrigt"),
+        "{html}"
+    );
+    let (status, html) = add(" ORDNINGSSTÖRNING ", "ordning").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("already stored"), "{html}");
+    let stored = app.store.list_records("category_synonym").await.unwrap();
+    assert_eq!(stored.len(), 1, "one record, audited like every record");
+
+    // Others may not see or change them.
+    let analyst = app.login(&role_email(Role::Analyst)).await;
+    let (status, _) = app.get(&analyst, "/admin/kategorier").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The kommun's export imports without a category_map parameter.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../trygg-import/tests/fixtures/kommun_uppsala_handelser_cp1252.csv"
+    ))
+    .unwrap();
+    let import = |body: Vec<u8>| {
+        let (app, analyst) = (&app, &analyst);
+        async move {
+            let res = app
+                .http
+                .post(app.url("/api/v1/import/csv"))
+                .header(header::COOKIE, format!("trygg_session={}", analyst.cookie))
+                .header("x-csrf-token", &analyst.csrf)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, v) = import(bytes).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["stored"]["created"], 40, "{v}");
+    assert_eq!(
+        v["summary"]["mapped_categories"]["Ordningsstörning"],
+        json!({"code": "ordning.ovrigt", "rows": 7}),
+        "{v}"
+    );
+
+    // Removed: the value is unknown again.
+    let id = stored[0].meta.id;
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/kategorier/{id}/ta-bort"),
+            &[("csrf", &admin.csrf)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        app.store
+            .list_records("category_synonym")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (status, v) = import(
+        "Datum;Kategori;Lat;Lon\n2024-05-01;Ordningsstörning;59,8586;17,6389\n"
+            .as_bytes()
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+}

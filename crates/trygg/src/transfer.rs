@@ -62,6 +62,14 @@ pub struct FileArgs {
     /// occurred_from, occurred_to, category, x, y, lat, lon, description, place, external_id).
     #[arg(long = "map")]
     map: Vec<String>,
+    /// VALUE=CODE: the file's category VALUE is trygg's category (or group) CODE, e.g.
+    /// "Ordningsstörning=ordning.ovrigt". Repeatable; case and surrounding spaces are ignored.
+    #[arg(long = "category-map", value_name = "VALUE=CODE")]
+    category_map: Vec<String>,
+    /// A file of category mappings: two columns, the value and the code, `;` or `,` separated,
+    /// an optional header line, UTF-8 or Windows-1252.
+    #[arg(long = "category-map-file", value_name = "FILE")]
+    category_map_file: Option<PathBuf>,
     /// Organisation the incidents are filed under (created if missing).
     #[arg(long, default_value = "Import")]
     source: String,
@@ -193,7 +201,8 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             store_batch(ingest, &actor, batch, Filing::PolisenFeed).await
         }
         ImportCommand::Csv(args) => {
-            let (options, bytes) = file_options(&args)?;
+            let (mut options, bytes) = file_options(&args)?;
+            with_stored_synonyms(ingest, &mut options).await?;
             let batch =
                 trygg_import::csv::parse_csv(&bytes, &options).map_err(|e| print_errors(&e))?;
             store_batch(
@@ -205,7 +214,8 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             .await
         }
         ImportCommand::Geojson(args) => {
-            let (options, bytes) = file_options(&args)?;
+            let (mut options, bytes) = file_options(&args)?;
+            with_stored_synonyms(ingest, &mut options).await?;
             let batch = trygg_import::geojson::parse_geojson_points(&bytes, &options)
                 .map_err(|e| print_errors(&e))?;
             store_batch(
@@ -217,6 +227,15 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             .await
         }
     }
+}
+
+/// Adds the partnership's stored category synonyms (`/admin/kategorier`) under the flags' own.
+async fn with_stored_synonyms(ingest: &Ingest, options: &mut CsvOptions) -> anyhow::Result<()> {
+    let stored = trygg_app::synonyms::stored_map(ingest.store().as_ref())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    options.category_map.extend_missing(&stored);
+    Ok(())
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -237,6 +256,28 @@ fn file_options(args: &FileArgs) -> anyhow::Result<(CsvOptions, Vec<u8>)> {
         options
             .mapping
             .push(parse_mapping(m).map_err(anyhow::Error::msg)?);
+    }
+    for m in &args.category_map {
+        options
+            .category_map
+            .insert_pair(m)
+            .map_err(|e| anyhow::anyhow!("--category-map {m:?}: {}", e.message))?;
+    }
+    if let Some(path) = &args.category_map_file {
+        trygg_import::category_map::read_category_map(&read(path)?, &mut options.category_map)
+            .map_err(|e| {
+                eprintln!("{}:", path.display());
+                for r in &e.errors {
+                    eprintln!("  {r}");
+                }
+                if e.more > 0 {
+                    eprintln!("  … and {} more.", e.more);
+                }
+                anyhow::anyhow!(
+                    "--category-map-file {}: fix the lines above; nothing was imported",
+                    path.display()
+                )
+            })?;
     }
     if args.internal {
         options.visibility = Visibility::Internal;

@@ -290,7 +290,7 @@ fn a_bad_csv_fails_names_its_lines_and_stores_nothing() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("\"Rymdskrot\" (1 row, first at line 3)"),
+        stderr.contains("\"Rymdskrot\" (1 row, first on line 3)"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was imported"), "{stderr}");
@@ -524,4 +524,163 @@ fn user_disable_ends_sessions_and_tokens_and_tokens_are_listed_and_revoked() {
     );
     let (ok, _, err) = cli(&["user", "disable", "--email", "nobody@test"]);
     assert!(!ok && err.contains("nobody@test"), "{err}");
+}
+
+/// The kommun's own Excel export (`kommun_uppsala_handelser_cp1252.csv`: Windows-1252, `;`,
+/// `Datum;Tid;Kategori;X;Y;Plats;Beskrivning`, SWEREF 99 TM with decimal comma, X northward):
+/// its data rows as (X, Y, Kategori, Beskrivning).
+fn kommun_rows() -> Vec<(f64, f64, String, String)> {
+    let bytes = std::fs::read(fixture("kommun_uppsala_handelser_cp1252.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "really Windows-1252");
+    // å, ä, ö and é are the same bytes in Windows-1252 and Latin-1.
+    let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+    let number = |s: &str| s.replace(',', ".").parse::<f64>().unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(';').collect();
+            (
+                number(c[3]),
+                number(c[4]),
+                c[2].to_string(),
+                c[6].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_kommun_export_with_its_own_category_is_refused_then_imports_with_a_category_map() {
+    let db = Db::new("kommun");
+    let file = fixture("kommun_uppsala_handelser_cp1252.csv");
+    let given = kommun_rows();
+    assert_eq!(given.len(), 40);
+
+    let out = db.run(&["import", "csv", &file]);
+    assert!(!out.status.success(), "refused whole");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "unknown category \"Ordningsstörning\" (7 rows, first on line 12): map it with \
+             --category-map \"Ordningsstörning=CODE\""
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nearest codes: ordning.ovrigt"), "{stderr}");
+    assert_eq!(
+        stderr.matches("unknown category").count(),
+        1,
+        "one error for the value, not one per row: {stderr}"
+    );
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+    assert!(db.exported(&[]).is_empty(), "nothing is stored");
+
+    // A target that is not a code is refused, naming it and the nearest codes.
+    let out = db.run(&[
+        "import",
+        "csv",
+        &file,
+        "--category-map",
+        "Ordningsstörning=ordning.ovrig",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("\"ordning.ovrig\"") && stderr.contains("Nearest codes: ordning.ovrigt"),
+        "{stderr}"
+    );
+    assert!(db.exported(&[]).is_empty());
+
+    let out = db.ok(&[
+        "import",
+        "csv",
+        &file,
+        "--category-map",
+        "Ordningsstörning=ordning.ovrigt",
+    ]);
+    assert_eq!(stored(&out), (40, 0, 0), "{out}");
+    assert!(
+        out.contains("\"Ordningsstörning\" → ordning.ovrigt: 7"),
+        "{out}"
+    );
+    assert!(out.contains("Windows-1252"), "{out}");
+    assert!(out.contains("read as northing"), "X is northward: {out}");
+
+    let rows = db.exported(&[]);
+    assert_eq!(rows.len(), 40);
+    let mut worst: f64 = 0.0;
+    for (x, y, category, description) in &given {
+        let row = rows
+            .iter()
+            .find(|r| &r[14] == description)
+            .unwrap_or_else(|| panic!("{description} is stored"));
+        let number = |s: &str| s.replace(',', ".").parse::<f64>().unwrap();
+        // The stored N/E, and the stored WGS84 converted back.
+        let (n, e) = (number(&row[9]), number(&row[10]));
+        let back = trygg_domain::Position::from_wgs84(
+            number(&row[7]),
+            number(&row[8]),
+            trygg_domain::Precision::Exact,
+        )
+        .unwrap();
+        for (n, e) in [(n, e), (back.n, back.e)] {
+            let d = (n - x).hypot(e - y);
+            worst = worst.max(d);
+            assert!(d < 1.0, "{description}: {d} m from X {x}, Y {y}");
+        }
+        if category == "Ordningsstörning" {
+            assert_eq!(row[4], "ordning.ovrigt", "{row:?}");
+        }
+    }
+    assert!(worst < 1.0, "every row within 1 m (worst {worst} m)");
+    assert_eq!(rows.iter().filter(|r| r[4] == "ordning.ovrigt").count(), 7);
+}
+
+#[test]
+fn a_category_map_file_maps_like_the_flag() {
+    let db = Db::new("mapfile");
+    let file = fixture("kommun_uppsala_handelser_cp1252.csv");
+    // A wrong line in the map file: named with its line, nothing imported.
+    let bad = db.file(
+        "bad-map.csv",
+        &windows_1252("Värde;Kod\r\nBråk;ordning.brak\r\nOrdningsstörning;ordningsstorning\r\n"),
+    );
+    let out = db.run(&["import", "csv", &file, "--category-map-file", &bad]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 3:") && stderr.contains("\"ordningsstorning\""),
+        "{stderr}"
+    );
+    assert!(db.exported(&[]).is_empty());
+
+    let map = db.file(
+        "map.csv",
+        &windows_1252("Värde;Kod\r\n ordningsstörning ;ordning\r\n"),
+    );
+    let out = db.ok(&["import", "csv", &file, "--category-map-file", &map]);
+    assert_eq!(stored(&out), (40, 0, 0), "{out}");
+    assert_eq!(
+        db.exported(&["--category", "ordning"])
+            .iter()
+            .filter(|r| r[4] == "ordning")
+            .count(),
+        7,
+        "mapped to the group itself"
+    );
+    // A flag and the file may not disagree.
+    let out = db.run(&[
+        "import",
+        "csv",
+        &file,
+        "--category-map-file",
+        &map,
+        "--category-map",
+        "Ordningsstörning=ordning.ovrigt",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("mapped twice"),
+        "{out:?}"
+    );
 }

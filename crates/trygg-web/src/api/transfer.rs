@@ -5,7 +5,9 @@
 //! - `POST /import/polisen` — a response of Polisen's events feed (JSON array).
 //! - `POST /import/csv`, `POST /import/geojson` — incidents. Query: `crs=4326|3006`,
 //!   `map=FIELD=COLUMN` (repeat the parameter, or put several in one separated by commas),
-//!   `visibility=shared|internal` (default shared), `precision=exact|address` (default exact).
+//!   `category_map=VALUE=CODE` (the file's category value as trygg's category or group code; one
+//!   per parameter, repeat it), `visibility=shared|internal` (default shared),
+//!   `precision=exact|address` (default exact).
 //! - `POST /import/areas` — GeoJSON, or a GeoPackage (recognised by its SQLite header). Query:
 //!   `name_property`, `code_property`, `kind` (county, kommun, district, deso, custom), `layer`.
 //!
@@ -48,7 +50,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/export/incidents.geojson", get(export_geojson))
 }
 
-/// Query parameters as name/value pairs, so that `map` can repeat.
+/// Query parameters as name/value pairs, so that `map` and `category_map` can repeat.
 type Params = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
 
 fn params(p: Params) -> Result<Vec<(String, String)>, ApiError> {

@@ -656,6 +656,21 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::ManageAccounts]),
     },
     Rule {
+        method: "GET",
+        path: "/admin/kategorier",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/kategorier",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/kategorier/{id}/ta-bort",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
         method: "POST",
         path: "/admin/token/{id}/aterkalla",
         access: Signed(&[Permission::ManageAccounts]),

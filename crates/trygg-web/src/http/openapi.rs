@@ -28,6 +28,35 @@ pub struct Operation {
 }
 
 const FILTER: &[&str] = &["from", "to", "category", "area", "source"];
+/// The options of a CSV or GeoJSON incident import.
+const IMPORT_FILE: &[&str] = &["crs", "map", "category_map", "visibility", "precision"];
+
+/// Query parameters that may be given more than once.
+const REPEATABLE: &[&str] = &["map", "category_map"];
+
+/// What a query parameter means, where a name alone does not say it.
+pub const PARAMETERS: &[(&str, &str)] = &[
+    (
+        "crs",
+        "Coordinate system of X/Y columns: 4326 (WGS84 degrees) or 3006 (SWEREF 99 TM metres); recognised when omitted.",
+    ),
+    (
+        "map",
+        "FIELD=COLUMN: read FIELD from the column (or property) COLUMN, e.g. category=Brottstyp. Repeat it, or separate several with commas.",
+    ),
+    (
+        "category_map",
+        "VALUE=CODE: the file's category VALUE (case and surrounding spaces ignored) is trygg's category or group CODE (GET /api/v1/categories), e.g. Ordningsstörning=ordning.ovrigt. One per parameter (values may hold commas); repeat it for more. A CODE that is not a category answers 400 naming the nearest codes; a value that is neither a category nor mapped fails the import with 422, listing each such value with its row count and first line.",
+    ),
+    (
+        "visibility",
+        "shared (default: the whole partnership reads them) or internal (only the importer's organisation).",
+    ),
+    (
+        "precision",
+        "exact (default) or address (positions are geocoded addresses).",
+    ),
+];
 const JSON: Option<&str> = Some("application/json");
 
 macro_rules! op {
@@ -556,15 +585,15 @@ pub const OPERATIONS: &[Operation] = &[
         "/import/csv",
         "transfer",
         "Import a Swedish Excel CSV (all or nothing, errors by line).",
-        &["crs", "map", "source"],
+        IMPORT_FILE,
         Some("text/csv")
     ),
     op!(
         "post",
         "/import/geojson",
         "transfer",
-        "Import GeoJSON points.",
-        &[],
+        "Import GeoJSON points (all or nothing, errors by feature).",
+        IMPORT_FILE,
         Some("application/geo+json")
     ),
     op!(
@@ -601,9 +630,18 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
-        params.extend(op.query.iter().map(
-            |name| json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" } }),
-        ));
+        params.extend(op.query.iter().map(|&name| {
+            let mut p = if REPEATABLE.contains(&name) {
+                json!({ "name": name, "in": "query", "required": false, "style": "form", "explode": true,
+                        "schema": { "type": "array", "items": { "type": "string" } } })
+            } else {
+                json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" } })
+            };
+            if let Some((_, text)) = PARAMETERS.iter().find(|(n, _)| *n == name) {
+                p["description"] = json!(text);
+            }
+            p
+        }));
         let mut operation = json!({
             "tags": [op.tag],
             "summary": op.summary,

@@ -50,6 +50,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/anvandare", post(admin::add_user))
         .route("/admin/organisation", post(admin::add_organisation))
         .route("/admin/token", post(admin::new_token))
+        .route(
+            "/admin/kategorier",
+            get(admin::synonyms).post(admin::add_synonym),
+        )
+        .route(
+            "/admin/kategorier/{id}/ta-bort",
+            post(admin::remove_synonym),
+        )
         .route("/admin/token/{id}/aterkalla", post(admin::revoke_token))
         .route("/admin/anvandare/{id}", get(admin::user_page))
         .route("/admin/anvandare/{id}/roller", post(admin::set_roles))

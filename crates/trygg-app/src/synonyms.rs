@@ -1,0 +1,54 @@
+//! The partnership's stored category synonyms (`/admin/kategorier`): administrators
+//! ([`Permission::ManageAccounts`]) list, add and remove them; every import of a CSV or GeoJSON
+//! file reads them as if given with `--category-map` (an explicit mapping wins). Each is an
+//! audited record of kind `category_synonym`.
+
+use trygg_domain::synonym::{self, CategorySynonym};
+use trygg_domain::{CategoryMap, Permission, cycle::Record};
+use trygg_store::{Store, records, records::Stored};
+
+use crate::{App, AppError, Principal};
+
+/// Every stored synonym, by id.
+pub async fn list(app: &App, who: &Principal) -> Result<Vec<Stored<CategorySynonym>>, AppError> {
+    who.check(Permission::ManageAccounts)?;
+    Ok(records::list::<CategorySynonym>(app.store.as_ref()).await?)
+}
+
+/// Stores `value` → `code`. Refused: an unknown code (naming the nearest), a value that fails
+/// the text guard, and a value already stored (remove it first).
+pub async fn add(
+    app: &App,
+    who: &Principal,
+    value: &str,
+    code: &str,
+) -> Result<Stored<CategorySynonym>, AppError> {
+    who.check(Permission::ManageAccounts)?;
+    let s = CategorySynonym {
+        value: value.trim().to_string(),
+        code: code.trim().to_string(),
+    };
+    s.validate()?;
+    if let Some((had, c)) = stored_map(app.store.as_ref()).await?.get(&s.value) {
+        return Err(AppError::Conflict(format!(
+            "{had:?} is already stored as a synonym of {}: remove it first to change it.",
+            c.code
+        )));
+    }
+    Ok(records::create(app.store.as_ref(), &who.actor(), who.organisation(), &s).await?)
+}
+
+/// Removes the synonym `id`.
+pub async fn remove(app: &App, who: &Principal, id: i64) -> Result<(), AppError> {
+    who.check(Permission::ManageAccounts)?;
+    records::get::<CategorySynonym>(app.store.as_ref(), id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Category synonym {id} does not exist.")))?;
+    Ok(records::delete::<CategorySynonym>(app.store.as_ref(), &who.actor(), id).await?)
+}
+
+/// Every stored synonym as a category map, for an import (whoever imports).
+pub async fn stored_map(store: &dyn Store) -> Result<CategoryMap, AppError> {
+    let stored = records::list::<CategorySynonym>(store).await?;
+    Ok(synonym::to_map(stored.iter().map(|s| &s.data)))
+}
