@@ -21,8 +21,10 @@ impl Record for CategorySynonym {
     const KIND: &'static str = "category_synonym";
 
     fn validate(&self) -> Result<(), ValidationError> {
-        CategoryMap::check(&self.value, &self.code)?;
-        crate::text::check_all(self)
+        // The guard first: a personal number pasted as a code is refused as one, never echoed
+        // back in an "unknown category" message.
+        crate::text::check_all(self)?;
+        CategoryMap::check(&self.value, &self.code).map(|_| ())
     }
 }
 

@@ -23,6 +23,7 @@ use trygg_domain::partnership::{
     Coordinator, Decision, EarlierAgreement, Member, Party, PartyKind, PlanStatus, PriorityArea,
     Promise, PromiseBasis, Resource, Signatory,
 };
+use trygg_domain::synonym::CategorySynonym;
 use trygg_domain::{
     AreaId, Channel, ErrorCode, IncidentId, NewIncident, OrganisationId, PlaceType, Position,
     Precision, Report, ReportId, UserId, ValidationError, Visibility,
@@ -580,6 +581,14 @@ fn every_text_of_every_record_kind_is_guarded() {
         CommunicationPlan::KIND,
         record(&[communication_plan()]).checked,
     );
+    checked.insert(
+        CategorySynonym::KIND,
+        record(&[CategorySynonym {
+            value: "Ordningsstörning".into(),
+            code: "ordning.ovrigt".into(),
+        }])
+        .checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -600,6 +609,8 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("cause_analysis", "hypotheses[0].evidence[1].text"),
         ("intervention", "method.text"),
         ("follow_up", "evaluation.verdict"),
+        ("category_synonym", "value"),
+        ("category_synonym", "code"),
     ] {
         assert!(
             checked[kind].contains(field),
