@@ -4,9 +4,9 @@
 //! refused with a sentence and writes nothing.
 
 use std::{
-    io::{BufRead, BufReader, Read},
+    io::Read,
     path::{Path, PathBuf},
-    process::{Command, Stdio},
+    process::Command,
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -128,25 +128,7 @@ async fn a_backup_taken_while_serving_restores_whole_into_sqlite_and_postgres() 
         .find_map(|l| l.strip_prefix("API token (writer@test): "))
         .expect("a token")
         .to_string();
-    let mut server = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", &source])
-        .env("TRYGG_LOG", "warn")
-        .env_remove("TRYGG_CONFIG")
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(server.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let base = line
-        .trim()
-        .strip_prefix("trygg listening on ")
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
+    let (mut server, base) = common::serve(dir, &source);
 
     let stop = Arc::new(AtomicBool::new(false));
     let posted = Arc::new(AtomicU64::new(0));

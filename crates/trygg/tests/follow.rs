@@ -4,12 +4,7 @@
 //! or a server and a CLI run), and the real binary: `trygg import` into the file of a running
 //! `trygg serve`, read back through its statistics API.
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
-    sync::Arc,
-    time::Duration,
-};
+use std::{process::Command, sync::Arc, time::Duration};
 
 use jiff::civil::date;
 use trygg_app::{App, follow::Follower};
@@ -248,25 +243,7 @@ async fn a_cli_import_shows_in_a_running_server() {
         .find_map(|l| l.strip_prefix("API token (a@test): "))
         .unwrap()
         .to_string();
-    let mut server = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", &database])
-        .env("TRYGG_LOG", "warn")
-        .env_remove("TRYGG_CONFIG")
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(server.stdout.take().unwrap());
-    stdout.read_line(&mut line).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let base = line
-        .trim()
-        .strip_prefix("trygg listening on ")
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
+    let (mut server, base) = common::serve(&dir, &database);
     let http = reqwest::Client::new();
     let total = || async {
         let v: serde_json::Value = http

@@ -41,3 +41,29 @@ pub async fn drop_database(admin: &str, url: &str) {
         .await
         .unwrap();
 }
+
+/// Starts `trygg serve` on `database` at a free loopback port in `dir`; the child and its base
+/// URL (`http://127.0.0.1:PORT`). Its further output is drained; kill the child when done.
+pub fn serve(dir: &std::path::Path, database: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_trygg"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .env("TRYGG_LOG", "warn")
+        .env_remove("TRYGG_CONFIG")
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let base = line
+        .trim()
+        .strip_prefix("trygg listening on ")
+        .unwrap_or_else(|| panic!("trygg serve said {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    (server, base)
+}
