@@ -7,6 +7,7 @@
 //! input and their [`AppError`]. There is no HTTP and no SQL here.
 
 pub mod accounts;
+pub mod coverage;
 pub mod credentials;
 pub mod cycle;
 pub mod error;

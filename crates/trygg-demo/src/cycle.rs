@@ -7,11 +7,12 @@
 use jiff::{Span, civil::Date};
 use trygg_domain::{
     AreaId,
+    cause::CauseFactor,
     cycle::{
-        ActionStatus, CauseAnalysis, Evidence, Feedback, FocusPlace, Hypothesis, HypothesisRef, Id,
-        Intervention, InterventionStatus, Meeting, MeetingAction, Method, Origin, OriginKind,
-        PartyResources, Perspectives, Problem, ProblemDefinition, ProblemStatus, RecordId,
-        Responsible, Triangle,
+        ActionStatus, CauseAnalysis, Evidence, Feedback, FocusPlace, Hypothesis, HypothesisRef,
+        HypothesisStatus, Id, Intervention, InterventionStatus, Meeting, MeetingAction, Method,
+        Origin, OriginKind, PartyResources, Perspectives, Problem, ProblemDefinition,
+        ProblemStatus, RecordId, Responsible, Triangle,
     },
 };
 
@@ -108,6 +109,8 @@ pub fn worked_example(
                 evidence: vec![Evidence::Figure {
                     text: "Två av tre rapporter kommer mellan 19 och 01, fredag–lördag.".into(),
                 }],
+                factor: Some(CauseFactor::Place),
+                status: HypothesisStatus::Supported,
             },
             Hypothesis {
                 key: "H2".into(),
@@ -116,6 +119,8 @@ pub fn worked_example(
                     name: "Trygghetsvandring Gottsunda centrum (protokoll)".into(),
                     url: None,
                 }],
+                factor: Some(CauseFactor::Offender),
+                status: HypothesisStatus::Supported,
             },
         ],
         conclusion: "Åtgärda platsen (belysning, kamera, väktare kvällstid) och ge de unga ett \
@@ -146,6 +151,7 @@ pub fn worked_example(
                    nattvandring fredag och lördag."
                 .into(),
         },
+        addresses: vec![CauseFactor::Handler],
         responsible: Responsible {
             organisation_id: orgs.kommun,
             unit: "Kommunledningskontoret, trygghet och säkerhet".into(),

@@ -7,6 +7,7 @@
 use jiff::{Timestamp, civil::Date};
 use serde::{Deserialize, Serialize};
 
+use crate::cause::CauseFactor;
 use crate::{
     AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, ValidationError,
     incident::check_text,
@@ -437,6 +438,62 @@ pub enum Evidence {
     },
 }
 
+/// How far the analysis has come with a hypothesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HypothesisStatus {
+    /// Not yet judged (öppen).
+    #[default]
+    Open,
+    /// The evidence supports it: a concluded cause (styrkt).
+    Supported,
+    /// The evidence speaks against it (avfärdad).
+    Rejected,
+}
+
+impl HypothesisStatus {
+    /// Every status.
+    pub const ALL: [HypothesisStatus; 3] = [
+        HypothesisStatus::Open,
+        HypothesisStatus::Supported,
+        HypothesisStatus::Rejected,
+    ];
+
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HypothesisStatus::Open => "open",
+            HypothesisStatus::Supported => "supported",
+            HypothesisStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<HypothesisStatus> {
+        HypothesisStatus::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s.trim())
+    }
+
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            HypothesisStatus::Open => "Öppen",
+            HypothesisStatus::Supported => "Styrkt",
+            HypothesisStatus::Rejected => "Avfärdad",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            HypothesisStatus::Open => "Open",
+            HypothesisStatus::Supported => "Supported",
+            HypothesisStatus::Rejected => "Rejected",
+        }
+    }
+}
+
 /// A hypothesis about a cause, with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hypothesis {
@@ -447,6 +504,12 @@ pub struct Hypothesis {
     /// Evidence.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// Where on the problem analysis triangle the cause lies, when the analysis says.
+    #[serde(default)]
+    pub factor: Option<CauseFactor>,
+    /// Whether the evidence supports it (a concluded cause) or not.
+    #[serde(default)]
+    pub status: HypothesisStatus,
 }
 
 /// The cause analysis (*orsaksanalys*) of one problem.
@@ -748,6 +811,10 @@ pub struct Intervention {
     pub hypotheses: Vec<HypothesisRef>,
     /// The method.
     pub method: Method,
+    /// What the measure works on besides what its techniques imply (a free method names its
+    /// factors here); see [`crate::cause::measure_factors`].
+    #[serde(default)]
+    pub addresses: Vec<CauseFactor>,
     /// Responsible party and unit.
     pub responsible: Responsible,
     /// Resources per party.
@@ -1235,6 +1302,7 @@ mod tests {
                 techniques: vec!["extend-guardianship".into(), "formal-surveillance".into()],
                 text: String::new(),
             },
+            addresses: vec![],
             responsible: Responsible {
                 organisation_id: OrganisationId(1),
                 unit: "Trygghetsenheten".into(),
@@ -1362,6 +1430,8 @@ mod tests {
                         url: Some("ftp://x".into()),
                     },
                 ],
+                factor: None,
+                status: HypothesisStatus::Open,
             }],
             conclusion: String::new(),
         };

@@ -8,6 +8,7 @@
 pub mod area;
 pub mod audit;
 pub mod category;
+pub mod cause;
 pub mod cycle;
 pub mod error;
 pub mod ids;

@@ -1003,6 +1003,176 @@ impl Record for CommunicationPlan {
     }
 }
 
+/// Which of the law's documents a decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LawDocument {
+    /// The lägesbild (lag (2023:196) 4 §).
+    Lagesbild,
+    /// The åtgärdsplan resting on it (5 §).
+    Atgardsplan,
+}
+
+impl LawDocument {
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            LawDocument::Lagesbild => "Lägesbild",
+            LawDocument::Atgardsplan => "Åtgärdsplan",
+        }
+    }
+
+    /// Stable text form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LawDocument::Lagesbild => "lagesbild",
+            LawDocument::Atgardsplan => "atgardsplan",
+        }
+    }
+
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<LawDocument> {
+        [LawDocument::Lagesbild, LawDocument::Atgardsplan]
+            .into_iter()
+            .find(|d| d.as_str() == s.trim())
+    }
+}
+
+/// The decision on the law's lägesbild or åtgärdsplan: who decided it, when, and under which
+/// diarienummer, so the record answers "is it decided, and where is the decision?" and the
+/// calendar counts the law's renewal from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LawDecision {
+    /// The document decided.
+    pub document: LawDocument,
+    /// The lägesbild's year (for an åtgärdsplan: the lägesbild it rests on).
+    pub year: i16,
+    /// Who decided ("Kommunstyrelsen", "Kommunfullmäktige").
+    pub decided_by: String,
+    /// The day of the decision.
+    pub date: Date,
+    /// The case number (diarienummer, "KS-2025/00123").
+    pub diarienummer: String,
+    /// A note (paragraph of the minutes, where the document is published).
+    #[serde(default)]
+    pub note: String,
+}
+
+impl LawDecision {
+    /// Checks the decision: who and the case number given, the year from the law's first
+    /// (2023) on, and the decision not before the law took effect nor before the year began.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::text::check_all(self)?;
+        required(
+            "decided_by",
+            &self.decided_by,
+            "who decided (beslutande organ)",
+        )?;
+        required(
+            "diarienummer",
+            &self.diarienummer,
+            "the case number (diarienummer)",
+        )?;
+        for (f, v, max) in [
+            ("decided_by", &self.decided_by, 200),
+            ("diarienummer", &self.diarienummer, 60),
+            ("note", &self.note, 2000),
+        ] {
+            if v.chars().count() > max {
+                return Err(invalid(f, format!("At most {max} characters.")));
+            }
+        }
+        if !(LAW_IN_FORCE.year()..=2100).contains(&self.year) {
+            return Err(invalid(
+                "year",
+                format!(
+                    "{} is not a year of the law's lägesbild: give a year from {} on.",
+                    self.year,
+                    LAW_IN_FORCE.year()
+                ),
+            ));
+        }
+        if self.date < LAW_IN_FORCE || self.date.year() < self.year {
+            return Err(invalid(
+                "date",
+                format!(
+                    "A decision on the {} {} cannot be dated {}: it is made in {} or later, and not before the law took effect ({LAW_IN_FORCE}).",
+                    self.document.label_sv().to_lowercase(),
+                    self.year,
+                    self.date,
+                    self.year
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Record for LawDecision {
+    const KIND: &'static str = "law_decision";
+    fn validate(&self) -> Result<(), ValidationError> {
+        LawDecision::validate(self)
+    }
+}
+
+/// The calendar with the law's decisions: after a decided lägesbild the next is due at the
+/// latest two years after that decision (then every other year), replacing the schedule
+/// counted from the law's start; an åtgärdsplan already decided for a lägesbild's year leaves
+/// the calendar. `entries` are [`deadlines`]' for `agreement`.
+pub fn with_decisions(
+    agreement: &Agreement,
+    mut entries: Vec<CalendarEntry>,
+    decisions: &[LawDecision],
+) -> Vec<CalendarEntry> {
+    let law = "Lag (2023:196) om kommuners ansvar för brottsförebyggande arbete".to_string();
+    let last = decisions
+        .iter()
+        .filter(|d| d.document == LawDocument::Lagesbild)
+        .max_by_key(|d| d.date);
+    if let Some(last) = last {
+        // The old schedule's lägesbilder go, and its åtgärdsplaner after the decided year.
+        entries.retain(|e| {
+            e.kind != CalendarKind::Lagesbild
+                && !(e.kind == CalendarKind::Atgardsplan && e.deadline.year() > last.year)
+        });
+        let end = date(agreement.to_year, 12, 31);
+        let mut due = last.date.checked_add(jiff::Span::new().years(2)).ok();
+        // At least the first renewal after the decision, even past the agreement's end.
+        let mut first = true;
+        while let Some(d) = due
+            && (first || d <= end)
+        {
+            entries.push(CalendarEntry {
+                deadline: d,
+                kind: CalendarKind::Lagesbild,
+                title: format!(
+                    "Ny lägesbild över brottsligheten (minst vartannat år; förra beslutad {} av {}, dnr {})",
+                    last.date, last.decided_by, last.diarienummer
+                ),
+                source: law.clone(),
+                reminder_days: 90,
+            });
+            entries.push(CalendarEntry {
+                deadline: date(d.year(), 12, 31),
+                kind: CalendarKind::Atgardsplan,
+                title: format!("Beslutad åtgärdsplan utifrån lägesbilden {}", d.year()),
+                source: law.clone(),
+                reminder_days: 60,
+            });
+            first = false;
+            due = d.checked_add(jiff::Span::new().years(2)).ok();
+        }
+    }
+    entries.retain(|e| {
+        e.kind != CalendarKind::Atgardsplan
+            || !decisions
+                .iter()
+                .any(|d| d.document == LawDocument::Atgardsplan && d.year == e.deadline.year())
+    });
+    entries.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.title.cmp(&b.title)));
+    entries
+}
+
 /// When lag (2023:196) om kommuners ansvar för brottsförebyggande arbete took effect.
 pub const LAW_IN_FORCE: Date = jiff::civil::date(2023, 7, 1);
 
@@ -1377,6 +1547,7 @@ mod tests {
             CommitmentPlan::KIND,
             CitizenPromise::KIND,
             CommunicationPlan::KIND,
+            LawDecision::KIND,
         ];
         let mut unique = kinds.to_vec();
         unique.sort();
@@ -1391,5 +1562,74 @@ mod tests {
         let back: CommitmentPlan = serde_json::from_str(&json).unwrap();
         assert_eq!(p, back);
         assert!(json.contains("\"state\":\"decided\""));
+    }
+
+    fn decision(document: LawDocument, year: i16, on: Date) -> LawDecision {
+        LawDecision {
+            document,
+            year,
+            decided_by: "Kommunstyrelsen".into(),
+            date: on,
+            diarienummer: "KS-2025/00123".into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_law_decision_needs_who_a_case_number_and_a_possible_date() {
+        let ok = decision(LawDocument::Lagesbild, 2025, date(2025, 9, 10));
+        ok.validate().unwrap();
+        let mut d = ok.clone();
+        d.diarienummer = " ".into();
+        assert_eq!(d.validate().unwrap_err().field, "diarienummer");
+        let mut d = ok.clone();
+        d.date = date(2024, 12, 1);
+        assert_eq!(d.validate().unwrap_err().field, "date");
+        let mut d = ok.clone();
+        d.year = 2019;
+        assert_eq!(d.validate().unwrap_err().field, "year");
+        let mut d = ok.clone();
+        d.note = "Handläggare 19811218-9876".into();
+        assert!(d.validate().is_err(), "the text guard");
+    }
+
+    #[test]
+    fn the_renewal_counts_from_the_last_decided_lagesbild() {
+        let mut a = agreement();
+        a.from_year = 2024;
+        a.to_year = 2027;
+        let plain = deadlines(&a);
+        let law = |e: &[CalendarEntry], k: CalendarKind| -> Vec<Date> {
+            e.iter()
+                .filter(|x| x.kind == k)
+                .map(|x| x.deadline)
+                .collect()
+        };
+        assert_eq!(
+            law(&plain, CalendarKind::Lagesbild),
+            vec![date(2025, 7, 1), date(2027, 7, 1)]
+        );
+        // Decided in September 2025: the next is due September 2027, with its åtgärdsplan.
+        let decided = [
+            decision(LawDocument::Lagesbild, 2025, date(2025, 9, 10)),
+            decision(LawDocument::Atgardsplan, 2025, date(2025, 11, 20)),
+        ];
+        let e = with_decisions(&a, plain.clone(), &decided);
+        assert_eq!(law(&e, CalendarKind::Lagesbild), vec![date(2027, 9, 10)]);
+        assert_eq!(law(&e, CalendarKind::Atgardsplan), vec![date(2027, 12, 31)]);
+        let title = &e
+            .iter()
+            .find(|x| x.kind == CalendarKind::Lagesbild)
+            .unwrap()
+            .title;
+        assert!(title.contains("KS-2025/00123"), "{title}");
+        // Without an åtgärdsplan decision, the year's plan stays due.
+        let e = with_decisions(&a, plain, &decided[..1]);
+        assert_eq!(
+            law(&e, CalendarKind::Atgardsplan),
+            vec![date(2025, 12, 31), date(2027, 12, 31)]
+        );
+        // Sorted by date.
+        assert!(e.windows(2).all(|w| w[0].deadline <= w[1].deadline));
     }
 }

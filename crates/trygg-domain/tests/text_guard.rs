@@ -11,17 +11,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::date;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
+use trygg_domain::cause::CauseFactor;
 use trygg_domain::cycle::{
     ActionStatus, CauseAnalysis, Crs, DrawnPolygon, Evidence, Feedback, FocusPlace, FollowUp,
-    Hypothesis, HypothesisRef, Id, Intervention, InterventionStatus, Meeting, MeetingAction,
-    Method, Origin, OriginKind, PartyResources, Perspectives, Problem, ProblemDefinition,
-    ProblemStatus, Record, Responsible, Triangle,
+    Hypothesis, HypothesisRef, HypothesisStatus, Id, Intervention, InterventionStatus, Meeting,
+    MeetingAction, Method, Origin, OriginKind, PartyResources, Perspectives, Problem,
+    ProblemDefinition, ProblemStatus, Record, Responsible, Triangle,
 };
 use trygg_domain::partnership::{
     Activity, Agreement, BasisKind, Body, BodyKind, BodyMeeting, CitizenPromise, CollaborationForm,
     Commitment, CommitmentPlan, CommitmentStatus, CommunicationActivity, CommunicationPlan,
-    Coordinator, Decision, EarlierAgreement, Member, Party, PartyKind, PlanStatus, PriorityArea,
-    Promise, PromiseBasis, Resource, Signatory,
+    Coordinator, Decision, EarlierAgreement, LawDecision, LawDocument, Member, Party, PartyKind,
+    PlanStatus, PriorityArea, Promise, PromiseBasis, Resource, Signatory,
 };
 use trygg_domain::synonym::CategorySynonym;
 use trygg_domain::{
@@ -264,6 +265,8 @@ fn cause_analysis() -> CauseAnalysis {
                     url: Some("https://example.org/foto.jpg".into()),
                 },
             ],
+            factor: Some(CauseFactor::Place),
+            status: HypothesisStatus::Supported,
         }],
         conclusion: "Belysning först.".into(),
     }
@@ -282,6 +285,7 @@ fn interventions() -> Vec<Intervention> {
             techniques: vec!["extend-guardianship".into()],
             text: "Kvällstid".into(),
         },
+        addresses: vec![CauseFactor::Guardian],
         responsible: Responsible {
             organisation_id: OrganisationId(1),
             unit: "Trygghetsenheten".into(),
@@ -589,6 +593,18 @@ fn every_text_of_every_record_kind_is_guarded() {
         }])
         .checked,
     );
+    checked.insert(
+        LawDecision::KIND,
+        record(&[LawDecision {
+            document: LawDocument::Lagesbild,
+            year: 2025,
+            decided_by: "Kommunstyrelsen".into(),
+            date: date(2025, 9, 10),
+            diarienummer: "KS-2025/00123".into(),
+            note: "§ 123".into(),
+        }])
+        .checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -611,6 +627,9 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("follow_up", "evaluation.verdict"),
         ("category_synonym", "value"),
         ("category_synonym", "code"),
+        ("law_decision", "decided_by"),
+        ("law_decision", "diarienummer"),
+        ("law_decision", "note"),
     ] {
         assert!(
             checked[kind].contains(field),

@@ -317,3 +317,53 @@ async fn weekly_stats_follow_writes_and_visibility() {
         .sum();
     assert_eq!(u64::from(from_snapshot), app.stored().await);
 }
+
+/// Coverage: an organisation that filed every week and then stopped is named as silent, to
+/// another organisation too (its shared reports count); bad parameters are refused.
+#[tokio::test]
+async fn coverage_names_an_organisation_gone_silent() {
+    let app = spawn_app().await;
+    let now = jiff::Zoned::now();
+    for weeks_ago in 4..=8 {
+        let day = now.checked_sub(jiff::Span::new().weeks(weeks_ago)).unwrap();
+        let mut b = good();
+        b["occurred_from"] = json!(day.strftime("%Y-%m-%d 12:00").to_string());
+        b["occurred_to"] = Value::Null;
+        assert_eq!(app.post(&b.to_string()).await.0, StatusCode::CREATED);
+    }
+    let (status, c) = app.get("/api/v1/stats/coverage", &app.other_token).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(c["weeks"].as_array().unwrap().len(), 12);
+    let orgs = c["organisations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "{c}");
+    assert_eq!(
+        orgs[0]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_u64)
+            .sum::<u64>(),
+        5
+    );
+    assert_eq!(c["alerts"][0]["kind"], "silent", "{c}");
+    assert_eq!(c["alerts"][0]["weeks"], 3);
+    assert!(
+        c["alerts"][0]["message_sv"]
+            .as_str()
+            .unwrap()
+            .contains("har inte rapporterat något på 3 veckor")
+    );
+    // Asked to wait longer before calling it silence, it is not.
+    let (_, c) = app
+        .get("/api/v1/stats/coverage?silent_weeks=5", &app.token)
+        .await;
+    assert_eq!(c["alerts"].as_array().unwrap().len(), 0, "{c}");
+    let (status, e) = app
+        .get("/api/v1/stats/coverage?weeks=3&silent_weeks=3", &app.token)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+    let (status, _) = app
+        .get("/api/v1/stats/coverage?weeks=many", &app.token)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -6,7 +6,8 @@ mod common;
 use reqwest::{StatusCode, header};
 use trygg_domain::{
     Actor, Role,
-    cycle::{CauseAnalysis, Intervention, Meeting, Problem},
+    cause::CauseFactor,
+    cycle::{CauseAnalysis, HypothesisStatus, Intervention, Meeting, Problem},
 };
 use trygg_store::{NewSession, records};
 
@@ -600,5 +601,101 @@ async fn forms_need_the_csrf_token() {
             .to_str()
             .unwrap()
             .starts_with("/login")
+    );
+}
+
+#[tokio::test]
+async fn a_measure_that_does_not_answer_its_concluded_cause_is_warned_about() {
+    let app = spawn().await;
+    let coord = app.login(COORDINATOR).await;
+    let problem = app.new_problem(&coord).await;
+    let p = problem.to_string();
+    // The analysis concludes missing guardianship at night (H1), and rejects H2.
+    let (status, to) = app
+        .post(
+            &coord,
+            &format!("/problem/{problem}/analys"),
+            &[
+                ("version", "0"),
+                ("h_key", "H1"),
+                ("h_text", "Ingen vuxen ute på kvällarna."),
+                ("h_evidence", "Två av tre kvällstid"),
+                ("h_factor", "guardian"),
+                ("h_status", "supported"),
+                ("h_key", "H2"),
+                ("h_text", "De unga saknar en plats att vara på."),
+                ("h_evidence", ""),
+                ("h_factor", "offender"),
+                ("h_status", "rejected"),
+                ("conclusion", "Tillsyn kvällstid."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let a = records::list::<CauseAnalysis>(app.spawned.store.as_ref())
+        .await
+        .unwrap();
+    let h = &a[0].data.hypotheses;
+    assert_eq!(h[0].factor, Some(CauseFactor::Guardian));
+    assert_eq!(h[0].status, HypothesisStatus::Supported);
+    assert_eq!(h[1].status, HypothesisStatus::Rejected);
+    let (_, body) = app.get(&coord, &format!("/problem/{problem}/analys")).await;
+    assert!(
+        body.contains(r#"<option value="guardian" selected>"#),
+        "the form shows what was saved: {body}"
+    );
+
+    // A measure on the offender's conscience, naming H1: warned about.
+    let mut form = app.intervention_form(&p, &months_ago(2));
+    form.retain(|(k, _)| k != "technique");
+    form.push(("technique".into(), "alert-conscience".into()));
+    form.push(("hypothesis".into(), format!("{problem}:H1")));
+    let (status, to) = app.post(&coord, "/insatser/ny", &pairs(&form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (_, body) = app.get(&coord, &to).await;
+    assert!(body.contains(r#"id="measure-warnings""#), "{body}");
+    assert!(
+        body.contains("Åtgärden verkar på gärningspersonen men orsaksanalysen"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Ingen vuxen ute på kvällarna."),
+        "the cause on the page"
+    );
+
+    // The same through the API, in both languages.
+    let id: i64 = to.strip_prefix("/insatser/").unwrap().parse().unwrap();
+    let (status, body) = app
+        .get(&coord, &format!("/api/v1/interventions/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["warnings"][0]["kind"], "mismatch");
+    assert_eq!(v["warnings"][0]["cause"], "guardian");
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("guardian")
+    );
+    assert_eq!(v["works_on"], serde_json::json!(["offender"]));
+
+    // A measure extending guardianship answers it: no warning.
+    let mut form = app.intervention_form(&p, &months_ago(2));
+    form.push(("hypothesis".into(), format!("{problem}:H1")));
+    let (_, to) = app.post(&coord, "/insatser/ny", &pairs(&form)).await;
+    let (_, body) = app.get(&coord, &to).await;
+    assert!(!body.contains(r#"id="measure-warnings""#), "{body}");
+    // One that names the rejected H2 and says nothing of what it works on is told both.
+    let mut form = app.intervention_form(&p, &months_ago(2));
+    form.retain(|(k, _)| k != "technique" && k != "method");
+    form.push(("method".into(), "free".into()));
+    form.push(("hypothesis".into(), format!("{problem}:H2")));
+    let (_, to) = app.post(&coord, "/insatser/ny", &pairs(&form)).await;
+    let (_, body) = app.get(&coord, &to).await;
+    assert!(body.contains("som orsaksanalysen har avfärdat"), "{body}");
+    assert!(
+        body.contains("Åtgärden anger inte vad den verkar på"),
+        "{body}"
     );
 }

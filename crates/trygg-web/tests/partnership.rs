@@ -11,7 +11,7 @@ use reqwest::{StatusCode, header};
 use trygg_demo::partnership as seed;
 use trygg_domain::partnership::{
     Agreement, Body, BodyMeeting, CitizenPromise, CollaborationForm, CommitmentPlan,
-    CommitmentStatus, CommunicationPlan, PlanStatus,
+    CommitmentStatus, CommunicationPlan, LawDecision, PlanStatus,
 };
 use trygg_domain::{Actor, NewOrganisation, NewUser, OrgKind, OrganisationId, Role};
 use trygg_store::{Store, StoreError, records};
@@ -729,6 +729,15 @@ async fn report_downloads() {
     let html = res.text().await.unwrap();
     assert!(html.contains("Åtgärdsplan utifrån lägesbilden 2020"));
     assert!(html.contains("31 december 2020"), "the deadline rule");
+    // Measures tied to causes, and what to correct before the decision.
+    assert!(html.contains("Åtgärder och orsaker"), "{html}");
+    assert!(html.contains("Att rätta före beslut"), "{html}");
+    assert!(
+        html.contains(
+            "ingen insats är kopplad, så åtgärden knyts varken till ett problem eller till en orsak"
+        ),
+        "a commitment without an intervention is listed: {html}"
+    );
 
     // Bad input: a clear page, not a crash.
     let (status, page) = app
@@ -1025,4 +1034,91 @@ async fn add_and_remove_a_commitment_and_decide_the_plan() {
     let now = app.plan(2020).await.unwrap();
     assert!(!now.data.commitments.iter().any(|c| c.id == "9.1"));
     assert_eq!(now.data.commitments.len(), plan.data.commitments.len());
+}
+
+#[tokio::test]
+async fn decisions_on_the_law_documents_move_the_renewal_in_the_calendar() {
+    let app = spawn().await;
+    let coordinator = app.login(Role::Coordinator).await;
+    // Before any decision: the law's schedule from 1 July 2023.
+    let (_, html) = app.page(&coordinator, "/samverkan").await;
+    assert!(html.contains("2023-07-01"), "{html}");
+    // No case number: refused with the field, nothing stored.
+    let form = |dnr: &'static str| {
+        vec![
+            ("csrf", coordinator.csrf.as_str()),
+            ("document", "lagesbild"),
+            ("year", "2023"),
+            ("decided_by", "Kommunstyrelsen"),
+            ("date", "2023-10-05"),
+            ("diarienummer", dnr),
+        ]
+    };
+    let (status, body) = app
+        .post(&coordinator, "/samverkan/beslut", &form(" "))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("diarienummer"), "{body}");
+    let decisions = || async {
+        records::list::<LawDecision>(app.store.as_ref())
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(decisions().await, 0);
+    let (status, to) = app
+        .post(&coordinator, "/samverkan/beslut", &form("KS-2023/00456"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    assert_eq!(decisions().await, 1);
+    let (_, html) = app.page(&coordinator, "/samverkan/beslut").await;
+    assert!(
+        html.contains("KS-2023/00456") && html.contains("2023-10-05"),
+        "{html}"
+    );
+    // The next lägesbild is due two years after the decision (after the agreement's end, still
+    // shown), and the law's 1 July 2023 is gone.
+    let (_, html) = app.page(&coordinator, "/samverkan").await;
+    let start = html.find(r#"id="kalender""#).unwrap();
+    let calendar = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(calendar.contains("2025-10-05"), "{calendar}");
+    assert!(!calendar.contains("2023-07-01"), "{calendar}");
+    assert!(calendar.contains("dnr KS-2023/00456"), "{calendar}");
+    // The styrgrupp reads, a reporter does not, and neither writes.
+    let steering = app.login(Role::Steering).await;
+    let (status, _) = app.page(&steering, "/samverkan/beslut").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .post(
+            &steering,
+            "/samverkan/beslut",
+            &[("csrf", steering.csrf.as_str()), ("document", "lagesbild")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let reporter = app.login(Role::Reporter).await;
+    let (status, _) = app.page(&reporter, "/samverkan/beslut").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Over the API, with the same rules.
+    let res = app
+        .http
+        .post(app.url("/api/v1/partnership/law-decisions"))
+        .header(
+            header::COOKIE,
+            format!("trygg_session={}", coordinator.cookie),
+        )
+        .header("x-csrf-token", &coordinator.csrf)
+        .json(&serde_json::json!({
+            "document": "atgardsplan", "year": 2023, "decided_by": "Kommunfullmäktige",
+            "date": "2022-12-01", "diarienummer": "KS-2023/00457"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("\"date\""),
+        "a decision before its year: {body}"
+    );
 }

@@ -235,6 +235,33 @@ async fn weekly_numbers_equal_the_seed() {
     assert!(t.contains("(figur: Händelser per ISO-vecka"), "{t}");
     assert!(t.contains("(figur: Händelser vecka 10"), "{t}");
     assert!(t.contains("Nära upprepning prövas inte"), "{t}");
+    // Coverage: weeks 5–10 per organisation, nobody silent.
+    assert!(
+        t.contains(&format!("| Testkommun | 0 | 0 | 0 | 0 | {prev} | {now} |")),
+        "{t}"
+    );
+    assert!(
+        t.contains("| Polisens händelser (polisen.se) | 0 | 0 | 0 | 0 | 0 | 0 |"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Ingen organisation som brukar rapportera har tystnat."),
+        "{t}"
+    );
+    // Three weeks later the organisation that reported in weeks 9 and 10 has gone silent.
+    let later = reports::weekly(
+        &state,
+        reports::parse_iso_week("2024-W13").unwrap(),
+        Scope::Shared,
+    )
+    .await
+    .unwrap();
+    assert!(
+        text(&later)
+            .contains("- Testkommun har inte rapporterat något på 3 veckor (annars 4 i veckan)"),
+        "{}",
+        text(&later)
+    );
     // The internal burglary is visible to the whole system but not in the shared report.
     let all = reports::weekly(&state, week, Scope::All).await.unwrap();
     assert!(text(&all).contains(&format!("rapporterades {} händelser", now + 1)));
@@ -302,19 +329,80 @@ async fn tertial_and_lagesbild() {
         )),
         "{t}"
     );
+    // Lag (2023:196) 4 §: the mapping, other information, the analysis; and Brå's sources.
+    let headings: Vec<&str> = t.lines().filter(|l| l.starts_with("# ")).collect();
+    let parts = [
+        "# 1. Kartläggning: brottslighetens omfattning och konsekvenser",
+        "# 2. Annan information av betydelse",
+        "# 3. Analys av kartläggningen",
+        "# 4. Källor och metod",
+    ];
+    let at: Vec<usize> = parts
+        .iter()
+        .map(|h| {
+            headings
+                .iter()
+                .position(|x| x == h)
+                .unwrap_or_else(|| panic!("{h} missing in {headings:?}"))
+        })
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "in the law's order: {headings:?}"
+    );
     for h in [
         "# Inledning",
-        "# Kartläggning: brott och otrygghet per typ",
-        "# Kartläggning: brott och otrygghet per område",
+        "# Per typ av brott och otrygghet",
+        "# Per område",
         "# Utveckling över tid",
-        "# Analys",
-        "# Källor och metod",
+        "# Hot spots",
+        "# Problembilder och orsaker",
+        "# Vad som saknas och vad det betyder",
+        "# Definitioner",
+        "# Beslut",
         "# Från lägesbild till åtgärdsplan",
     ] {
-        assert!(t.contains(h), "{h} missing in {t}");
+        assert!(headings.contains(&h), "{h} missing in {headings:?}");
     }
+    // Every channel listed with its coverage; those without incidents said to be missing.
+    // 2024 touches 53 ISO weeks: 30–31 December are in week 1 of 2025.
+    let weeks_2024 = 53;
     assert!(
-        t.contains(&format!("| Andra system via API | {} |", y(2024))),
+        t.contains(&format!("| Andra system via API | {} | v. ", y(2024))),
+        "{t}"
+    );
+    assert!(t.contains(&format!("av {weeks_2024} |")), "{t}");
+    assert!(
+        t.contains("- Polisens händelser (polisen.se): inga händelser under perioden."),
+        "{t}"
+    );
+    assert!(
+        t.contains("Lägesbilden 2024 är inte beslutad i trygg ännu."),
+        "{t}"
+    );
+    // Once decided, the lägesbild names its decision and the next one's latest date.
+    trygg_store::records::create(
+        state.store.as_ref(),
+        &Actor::system("test"),
+        OrganisationId(1),
+        &trygg_domain::partnership::LawDecision {
+            document: trygg_domain::partnership::LawDocument::Lagesbild,
+            year: 2024,
+            decided_by: "Kommunstyrelsen".into(),
+            date: date(2025, 2, 11),
+            diarienummer: "KS-2025/00042".into(),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let t = text(
+        &reports::lagesbild(&state, 2024, Scope::Shared)
+            .await
+            .unwrap(),
+    );
+    assert!(
+        t.contains("Lägesbilden 2024 beslutades av Kommunstyrelsen den 11 februari 2025 (diarienummer KS-2025/00042). Nästa lägesbild ska tas fram senast 11 februari 2027."),
         "{t}"
     );
     assert_eq!(reports::data_years(&state, Scope::Shared), vec![2023, 2024]);

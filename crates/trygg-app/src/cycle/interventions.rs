@@ -4,7 +4,8 @@ use serde_json::{Value, json};
 use trygg_domain::Visibility;
 use trygg_domain::{
     Area, AreaId, ErrorCode, Permission, Scope, ValidationError,
-    cycle::{FollowUp, Intervention, Problem, Record},
+    cause::{MeasureWarning, check_measure, measure_factors},
+    cycle::{CauseAnalysis, FollowUp, Intervention, Problem, ProblemId, Record},
 };
 use trygg_store::records::{self, Stored};
 
@@ -108,7 +109,36 @@ pub async fn intervention(app: &App, who: &Principal, id: i64) -> Result<Value, 
         "used_sek": r.iter().map(|x| x.used_sek).sum::<f64>(),
     });
     v["follow_up_id"] = json!(find_follow_up(app, who, id).await?.map(|f| f.meta.id));
+    let warnings = measure_warnings(app, who, &i.data).await?;
+    v["works_on"] = json!(measure_factors(&i.data));
+    v["warnings"] = warnings
+        .iter()
+        .map(|w| {
+            let mut x = serde_json::to_value(w).unwrap_or_default();
+            x["message"] = json!(w.message_en());
+            x["message_sv"] = json!(w.message_sv());
+            x
+        })
+        .collect();
     Ok(v)
+}
+
+/// What does not meet between intervention `i` and the cause analyses of its problems that
+/// the principal reads ([`check_measure`]): the consistency check of the åtgärdsplan and the
+/// intervention page.
+pub async fn measure_warnings(
+    app: &App,
+    who: &Principal,
+    i: &Intervention,
+) -> Result<Vec<MeasureWarning>, AppError> {
+    who.check(Permission::ReadCycle)?;
+    let analyses = super::visible::<CauseAnalysis>(app, who).await?;
+    let mine: Vec<(ProblemId, &CauseAnalysis)> = analyses
+        .iter()
+        .filter(|a| i.problem_ids.contains(&a.data.problem_id))
+        .map(|a| (a.data.problem_id, &a.data))
+        .collect();
+    Ok(check_measure(i, &mine))
 }
 
 /// The approved follow-up of intervention `intervention`, if any.

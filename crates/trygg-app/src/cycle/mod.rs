@@ -19,7 +19,7 @@ mod problems;
 pub use alerts::{AlertQuery, alert_problem, alerts};
 pub use interventions::{
     Evaluation, EvaluationOverrides, approve_follow_up, evaluate, evaluation, find_follow_up,
-    intervention, interventions, save_intervention,
+    intervention, interventions, measure_warnings, save_intervention,
 };
 pub use meetings::{briefing, create_meeting, feedback, meeting, meetings, save_meeting};
 pub use problems::{

@@ -689,31 +689,85 @@ impl<'a> Ctx<'a> {
         Ok(Some(spec))
     }
 
-    pub(super) fn channel_table(&self, from: Date, to: Date, caption: &str) -> Result<Table> {
+    /// Every incident source of the period with its coverage: incidents, the first and last
+    /// ISO week with any, and in how many of the period's weeks it reported; with a sentence for
+    /// each source that is missing or reported in fewer than half the weeks (what the
+    /// lägesbild's "Källor och metod" must say is not there).
+    pub(super) fn source_coverage(
+        &self,
+        from: Date,
+        to: Date,
+        caption: &str,
+    ) -> Result<(Table, Vec<String>)> {
         let (a, b) = (self.midnight(from)?, self.midnight(to)?);
-        let labels = [
-            (Channel::Est, "EST-rapporter från utbildade rapportörer"),
-            (Channel::Polisen, "Polisens händelser (polisen.se)"),
-            (
-                Channel::Import,
-                "Importerade filer (polisens och kommunens system)",
-            ),
-            (Channel::Api, "Andra system via API"),
-        ];
+        let mut weeks = std::collections::BTreeSet::new();
+        let mut d = from;
+        while d < to {
+            let w = d.iso_week_date();
+            weeks.insert((w.year(), w.week()));
+            d = d
+                .checked_add(Span::new().days(1))
+                .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+        }
+        let n_weeks = weeks.len();
+        let week = |k: &PeriodKey| match *k {
+            PeriodKey::IsoWeek { year, week } => format!("v. {week} {year}"),
+            _ => String::new(),
+        };
         let mut rows = Vec::new();
-        let mut total = 0u32;
-        for (ch, label) in labels {
+        let mut missing = Vec::new();
+        for (ch, label) in CHANNEL_LABELS {
             let mut f = self.filter(a, b);
             f.channels = vec![ch];
-            let n = self.with(&f, |s, f| s.select_ids(f).len()) as u32;
-            total += n;
-            rows.push(vec![label.to_string(), fmt_int_sv(i64::from(n))]);
+            let counts = self.with(&f, |s, f| s.counts(f, Granularity::IsoWeek, false, false));
+            let total: u32 = counts.iter().map(|r| r.count).sum();
+            let with_data = counts.iter().filter(|r| r.count > 0).count();
+            rows.push(vec![
+                label.to_string(),
+                fmt_int_sv(i64::from(total)),
+                counts
+                    .first()
+                    .map(|r| week(&r.period))
+                    .unwrap_or_else(|| "–".into()),
+                counts
+                    .last()
+                    .map(|r| week(&r.period))
+                    .unwrap_or_else(|| "–".into()),
+                format!("{with_data} av {n_weeks}"),
+            ]);
+            if total == 0 {
+                missing.push(format!("{label}: inga händelser under perioden."));
+            } else if with_data * 2 < n_weeks {
+                missing.push(format!(
+                    "{label}: händelser bara {with_data} av periodens {n_weeks} veckor – jämför inte veckor utan händelser med andra."
+                ));
+            }
         }
-        Ok(Table {
-            caption: caption.into(),
-            columns: vec![Column::text("Källa"), Column::number("Händelser")],
-            rows,
-            total: Some(vec!["Summa".into(), fmt_int_sv(i64::from(total))]),
-        })
+        Ok((
+            Table {
+                caption: caption.into(),
+                columns: vec![
+                    Column::text("Källa"),
+                    Column::number("Händelser"),
+                    Column::text("Första vecka"),
+                    Column::text("Senaste vecka"),
+                    Column::number("Veckor med händelser"),
+                ],
+                rows,
+                total: None,
+            },
+            missing,
+        ))
     }
 }
+
+/// The incident channels as the reports name them.
+const CHANNEL_LABELS: [(Channel, &str); 4] = [
+    (Channel::Est, "EST-rapporter från utbildade rapportörer"),
+    (Channel::Polisen, "Polisens händelser (polisen.se)"),
+    (
+        Channel::Import,
+        "Importerade filer (polisens och kommunens system)",
+    ),
+    (Channel::Api, "Andra system via API"),
+];

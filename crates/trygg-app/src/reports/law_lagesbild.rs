@@ -116,8 +116,12 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
 
     b.push(Block::heading(
         1,
-        "Kartläggning: brott och otrygghet per typ",
+        "1. Kartläggning: brottslighetens omfattning och konsekvenser",
     ));
+    b.push(Block::text(
+        "Kartläggningen visar vilka brott och otrygghetsskapande händelser som rapporterats, var och när, och hur antalet har utvecklats. Konsekvenserna för invånarna – upplevd otrygghet och utsatthet – visas i del 2 med enkätresultaten.",
+    ));
+    b.push(Block::heading(2, "Per typ av brott och otrygghet"));
     let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let periods: Vec<(&str, &PeriodStats)> = labels
         .iter()
@@ -179,10 +183,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
         ));
     }
 
-    b.push(Block::heading(
-        1,
-        "Kartläggning: brott och otrygghet per område",
-    ));
+    b.push(Block::heading(2, "Per område"));
     b.push(Block::Table(ctx.district_table(
         &format!("Händelser per område {year} och {}", year - 1),
         &year.to_string(),
@@ -205,12 +206,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     )? {
         b.push(fig);
     }
-    b.push(Block::heading(2, "Hot spots"));
-    b.push(Block::text(gi_sentence));
-    b.push(Block::heading(2, "Återkommande platser"));
-    b.extend(ctx.top_places(from, to, &year.to_string())?);
-
-    b.push(Block::heading(1, "Utveckling över tid"));
+    b.push(Block::heading(2, "Utveckling över tid"));
     let totals: Vec<f64> = per_year.iter().map(|s| f64::from(s.total)).collect();
     b.push(Block::text(format!(
         "Antal händelser per år {}–{year}: {}.",
@@ -255,26 +251,45 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
             ],
         })?,
     ));
+
+    b.push(Block::heading(1, "2. Annan information av betydelse"));
+    let other = other_information(state, year).await?;
+    let other_sources = other.sources.clone();
+    b.extend(other.blocks);
+
+    b.push(Block::heading(1, "3. Analys av kartläggningen"));
+    b.push(Block::text(
+        "Analysen pekar ut var och när brottsligheten koncentreras, om händelser följer på varandra och vilka orsaker partnerskapets orsaksanalyser har kommit fram till. Varje problembild (en typ av brott eller otrygghet i ett visst område) analyseras utifrån gärningsperson, mål och plats och deras väktare, handledare och platsansvariga.",
+    ));
+    b.push(Block::heading(2, "Hot spots"));
+    b.push(Block::text(gi_sentence));
+    b.push(Block::heading(2, "Återkommande platser"));
+    b.extend(ctx.top_places(from, to, &year.to_string())?);
     b.push(Block::heading(2, "När på dygnet och veckan"));
     b.extend(ctx.heat_map_figure(from, to, &year.to_string())?);
     b.push(Block::heading(2, "Nära upprepning av inbrott"));
     b.push(Block::text(ctx.near_repeat(from, to, &year.to_string())?));
+    b.push(Block::heading(2, "Problembilder och orsaker"));
+    b.extend(problems_and_causes(state).await?);
 
-    b.push(Block::heading(1, "Analys"));
-    b.push(Block::text(
-        "Orsaksanalysen görs av samordnarna tillsammans med berörda verksamheter och parter. Underlaget ovan pekar ut var analysen bör börja: de kategorier och områden som ökat mest, de platser där händelserna koncentreras och de tider då de inträffar. Varje problembild (en typ av brott eller otrygghet i ett visst område) analyseras utifrån gärningsperson, offer eller mål och plats.",
-    ));
-    b.push(Block::heading(1, "Annan information av betydelse"));
-    b.push(Block::text(
-        "Lägesbilden bygger på rapporterade händelser. Upplevd otrygghet och utsatthet mäts i enkäter – Polisens trygghetsmätning, Brås Nationella trygghetsundersökning (NTU) och kommunens egna mätningar – som inte finns i trygg och bör läggas till av samordnarna.",
-    ));
-    b.push(Block::heading(1, "Källor och metod"));
-    b.push(Block::Table(ctx.channel_table(
+    b.push(Block::heading(1, "4. Källor och metod"));
+    let (sources, missing) = ctx.source_coverage(
         from,
         to,
-        &format!("Händelser {year} per källa"),
-    )?));
+        &format!("Händelser {year} per källa och täckning"),
+    )?;
+    b.push(Block::Table(sources));
+    b.push(Block::text("Övriga källor:"));
+    b.push(Block::bullets(other_sources));
+    b.push(Block::heading(2, "Vad som saknas och vad det betyder"));
+    let mut gaps = missing;
+    gaps.extend(other.missing);
+    gaps.push("Rapporterade händelser är inte all brottslighet: mörkertalet är stort för bland annat våld i nära relationer, narkotikabrott och brott mot företag. Enkätresultaten i del 2 visar utsatthet och otrygghet som inte anmäls.".into());
+    b.push(Block::bullets(gaps));
+    b.push(Block::heading(2, "Definitioner"));
     b.push(Block::bullets(method_bullets()));
+    b.push(Block::heading(1, "Beslut"));
+    b.push(Block::text(decision_sentence(state, year).await?));
     b.push(Block::heading(1, "Från lägesbild till åtgärdsplan"));
     b.push(Block::text(
         "Enligt lagen ska kommunen utifrån lägesbilden ta ställning till behovet av brottsförebyggande åtgärder och besluta om en åtgärdsplan. Åtgärderna i samverkansöverenskommelsens åtagandeplan följs upp i den årliga sammanställningen.",
@@ -288,6 +303,128 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     };
     doc.validate()?;
     Ok(doc)
+}
+
+/// What part 2 ("annan information av betydelse") holds, the sources it used and what is
+/// missing.
+struct OtherInformation {
+    blocks: Vec<Block>,
+    sources: Vec<String>,
+    missing: Vec<String>,
+}
+
+/// Part 2 of the law's lägesbild: the other information the partnership holds for `year`.
+async fn other_information(_state: &App, _year: i16) -> Result<OtherInformation> {
+    Ok(OtherInformation {
+        blocks: vec![Block::text(
+            "Upplevd otrygghet och utsatthet mäts i enkäter – Polisens trygghetsmätning, Brås Nationella trygghetsundersökning (NTU) och kommunens egna mätningar. Inga enkätresultat är inlagda i trygg för året.",
+        )],
+        sources: vec!["Enkäter och befolkning: inga inlagda.".into()],
+        missing: vec![
+            "Enkätresultat (trygghetsmätning, NTU) saknas: lägesbilden visar inte upplevd otrygghet eller utsatthet som inte anmäls.".into(),
+        ],
+    })
+}
+
+/// The shared problems with their cause analyses: status, the concluded (supported) causes
+/// with where they lie, and the conclusion.
+async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
+    use trygg_domain::cycle::{CauseAnalysis, HypothesisStatus, Problem};
+    let store = state.store.as_ref();
+    let shared = |m: &trygg_store::RecordMeta| m.visibility == trygg_domain::Visibility::Shared;
+    let problems: Vec<_> = trygg_store::records::list::<Problem>(store)
+        .await?
+        .into_iter()
+        .filter(|p| shared(&p.meta))
+        .collect();
+    let analyses: Vec<_> = trygg_store::records::list::<CauseAnalysis>(store)
+        .await?
+        .into_iter()
+        .filter(|a| shared(&a.meta))
+        .collect();
+    if problems.is_empty() {
+        return Ok(vec![Block::text(
+            "Inga gemensamma problembilder är registrerade i trygg.",
+        )]);
+    }
+    let rows = problems
+        .iter()
+        .map(|p| {
+            let a = analyses
+                .iter()
+                .find(|a| a.data.problem_id.raw == p.meta.id)
+                .map(|a| &a.data);
+            let causes = a.map_or_else(
+                || "ingen orsaksanalys".to_string(),
+                |a| {
+                    let supported: Vec<String> = a
+                        .hypotheses
+                        .iter()
+                        .filter(|h| h.status == HypothesisStatus::Supported)
+                        .map(|h| {
+                            format!(
+                                "{}: {}{}",
+                                h.key,
+                                h.text,
+                                h.factor
+                                    .map(|f| format!(" ({})", f.label_sv().to_lowercase()))
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect();
+                    if supported.is_empty() {
+                        "inga styrkta orsaker ännu".to_string()
+                    } else {
+                        supported.join("; ")
+                    }
+                },
+            );
+            vec![
+                p.data.title.clone(),
+                p.data.status.label_sv().to_string(),
+                causes,
+                a.map(|a| a.conclusion.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(vec![Block::Table(Table {
+        caption: "Problembilder med styrkta orsaker och slutsats".into(),
+        columns: vec![
+            Column::text("Problembild"),
+            Column::text("Status"),
+            Column::text("Styrkta orsaker"),
+            Column::text("Slutsats"),
+        ],
+        rows,
+        total: None,
+    })])
+}
+
+/// Whether the lägesbild of `year` is decided (who, when, diarienummer), and when the next is
+/// due at the latest.
+async fn decision_sentence(state: &App, year: i16) -> Result<String> {
+    use trygg_domain::partnership::{LawDecision, LawDocument};
+    let decisions = trygg_store::records::list::<LawDecision>(state.store.as_ref()).await?;
+    let this = decisions
+        .iter()
+        .map(|d| &d.data)
+        .filter(|d| d.document == LawDocument::Lagesbild && d.year == year)
+        .max_by_key(|d| d.date);
+    Ok(match this {
+        Some(d) => format!(
+            "Lägesbilden {year} beslutades av {} den {} (diarienummer {}). Nästa lägesbild ska tas fram senast {}.",
+            d.decided_by,
+            date_sv(d.date),
+            d.diarienummer,
+            d.date
+                .checked_add(Span::new().years(2))
+                .map(date_sv)
+                .unwrap_or_default()
+        ),
+        None => format!(
+            "Lägesbilden {year} är inte beslutad i trygg ännu. Registrera beslutet (beslutande organ, datum, diarienummer) under Samverkan › Lagens beslut; lagen kräver en ny lägesbild minst vartannat år."
+        ),
+    })
 }
 
 /// The year in brief, for the annual compilation: incidents from 1 January to `until`

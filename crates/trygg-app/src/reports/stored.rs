@@ -243,6 +243,142 @@ pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<D
     final_follow_up(&agreement, &plans, &results, &totals, &generated_now(state))
 }
 
+/// The section "Åtgärder och orsaker" of the åtgärdsplan: every linked intervention with the
+/// problem and the cause it answers (from the shared cause analyses) and what it works on, then
+/// the consistency check (`trygg_domain::cause::check_measure`): measures with no intervention,
+/// so no problem or cause; interventions that name no cause or one the analysis rejected, that
+/// work elsewhere than the concluded cause, or that have no follow-up plan.
+async fn measures_and_causes(
+    store: &dyn trygg_store::Store,
+    plan: &trygg_domain::partnership::CommitmentPlan,
+    linked: &[Stored<Intervention>],
+) -> Result<Vec<Block>> {
+    use trygg_domain::cause::{check_measure, measure_factors};
+    use trygg_domain::cycle::{CauseAnalysis, Problem};
+    let shared = |v: &trygg_store::RecordMeta| v.visibility == trygg_domain::Visibility::Shared;
+    let analyses: Vec<Stored<CauseAnalysis>> = trygg_store::records::list::<CauseAnalysis>(store)
+        .await?
+        .into_iter()
+        .filter(|a| shared(&a.meta))
+        .collect();
+    let problems: Vec<Stored<Problem>> = trygg_store::records::list::<Problem>(store)
+        .await?
+        .into_iter()
+        .filter(|p| shared(&p.meta))
+        .collect();
+    let problem_title = |id: trygg_domain::cycle::ProblemId| {
+        problems
+            .iter()
+            .find(|p| p.meta.id == id.raw)
+            .map_or_else(|| format!("problem {id}"), |p| p.data.title.clone())
+    };
+    let factors = |f: &std::collections::BTreeSet<trygg_domain::cause::CauseFactor>| {
+        if f.is_empty() {
+            "inget angivet".to_string()
+        } else {
+            f.iter()
+                .map(|c| c.label_sv().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let mut rows = Vec::new();
+    let mut findings = Vec::new();
+    for c in &plan.commitments {
+        let mine: Vec<&Stored<Intervention>> = linked
+            .iter()
+            .filter(|i| c.interventions.contains(&i.meta.id.to_string()))
+            .collect();
+        if mine.is_empty() {
+            findings.push(format!(
+                "{}: ingen insats är kopplad, så åtgärden knyts varken till ett problem eller till en orsak.",
+                c.title
+            ));
+        }
+        for i in mine {
+            let d = &i.data;
+            let of_problems: Vec<(trygg_domain::cycle::ProblemId, &CauseAnalysis)> = analyses
+                .iter()
+                .filter(|a| d.problem_ids.contains(&a.data.problem_id))
+                .map(|a| (a.data.problem_id, &a.data))
+                .collect();
+            let cause = |p: trygg_domain::cycle::ProblemId, key: &str| {
+                of_problems
+                    .iter()
+                    .find(|(id, _)| *id == p)
+                    .and_then(|(_, a)| a.hypotheses.iter().find(|h| h.key == key))
+                    .map_or_else(
+                        || format!("{key} (saknas i orsaksanalysen)"),
+                        |h| {
+                            format!(
+                                "{key}: {}{} ({})",
+                                h.text,
+                                h.factor
+                                    .map(|f| format!(" – {}", f.label_sv().to_lowercase()))
+                                    .unwrap_or_default(),
+                                h.status.label_sv().to_lowercase()
+                            )
+                        },
+                    )
+            };
+            rows.push(vec![
+                c.title.clone(),
+                d.title.clone(),
+                d.problem_ids
+                    .iter()
+                    .map(|p| problem_title(*p))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if d.hypotheses.is_empty() {
+                    "ingen angiven".into()
+                } else {
+                    d.hypotheses
+                        .iter()
+                        .map(|h| cause(h.problem_id, &h.key))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                },
+                factors(&measure_factors(d)),
+            ]);
+            for w in check_measure(d, &of_problems) {
+                findings.push(format!(
+                    "{} (insats {}): {}",
+                    c.title,
+                    d.title,
+                    w.message_sv()
+                ));
+            }
+        }
+    }
+    let mut b = vec![Block::heading(1, "Åtgärder och orsaker")];
+    b.push(Block::text(
+        "Varje åtgärd ska följa av ett identifierat problem och svara mot en orsak som orsaksanalysen har kommit fram till (Brå). Tabellen visar vilket problem och vilken orsak varje insats svarar mot och vad insatsen verkar på i problemtriangeln.",
+    ));
+    if !rows.is_empty() {
+        b.push(Block::Table(Table {
+            caption: "Åtgärder med problem och orsak".into(),
+            columns: vec![
+                Column::text("Åtgärd"),
+                Column::text("Insats"),
+                Column::text("Problem"),
+                Column::text("Orsak"),
+                Column::text("Verkar på"),
+            ],
+            rows,
+            total: None,
+        }));
+    }
+    b.push(Block::heading(2, "Att rätta före beslut"));
+    b.push(if findings.is_empty() {
+        Block::text(
+            "Alla åtgärder har en insats som svarar mot en styrkt eller angiven orsak, verkar där orsaken ligger och har ett kontrollområde för uppföljningen.",
+        )
+    } else {
+        Block::bullets(findings)
+    });
+    Ok(b)
+}
+
 /// The law's åtgärdsplan resting on the lägesbild of `year`: the year's incidents in brief,
 /// then the measures — the commitments of the plan for `year + 1` when one is stored (the
 /// plan the lägesbild leads to), else of `year` — with responsible party, planned resources
@@ -379,6 +515,7 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
             b.push(Block::bullets(items));
         }
     }
+    b.extend(measures_and_causes(store, plan, &linked).await?);
     b.push(Block::heading(1, "Resurser per part"));
     b.extend(resource_blocks(
         &plan.resources_per_party(),

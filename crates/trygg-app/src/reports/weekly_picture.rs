@@ -219,6 +219,9 @@ pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Docu
     b.push(Block::heading(2, "Nya problembilder"));
     b.extend(ctx.emerging(next)?);
 
+    b.push(Block::heading(2, "Täckning"));
+    b.extend(coverage_blocks(state, scope, next, w).await?);
+
     b.push(Block::heading(2, "Om statistiken"));
     b.push(Block::bullets(method_bullets()));
 
@@ -230,4 +233,45 @@ pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Docu
     };
     doc.validate()?;
     Ok(doc)
+}
+
+/// Who reported in the six weeks up to week `w` (the Monday after it is `next`): per
+/// organisation and Polisen, and the organisations that have gone silent.
+async fn coverage_blocks(state: &App, scope: Scope, next: Date, w: i8) -> Result<Vec<Block>> {
+    let q = crate::coverage::CoverageQuery {
+        weeks: 6,
+        silent_weeks: 3,
+        active_weeks: 2,
+    };
+    let c = crate::coverage::coverage_until(state, scope, next, q)
+        .await
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let label = |d: &Date| format!("v. {}", d.iso_week_date().week());
+    let mut columns = vec![Column::text("Rapporterar")];
+    columns.extend(c.weeks.iter().map(|d| Column::number(label(d))));
+    let row = |name: &str, counts: &[u32]| {
+        let mut r = vec![name.to_string()];
+        r.extend(counts.iter().map(|n| fmt_int_sv(i64::from(*n))));
+        r
+    };
+    let mut rows: Vec<Vec<String>> = c
+        .organisations
+        .iter()
+        .map(|o| row(&o.name, &o.counts))
+        .collect();
+    rows.push(row("Polisens händelser (polisen.se)", &c.polisen));
+    let mut b = vec![Block::Table(Table {
+        caption: format!(
+            "Rapporterade händelser per organisation, de sex veckorna till och med vecka {w}"
+        ),
+        columns,
+        rows,
+        total: None,
+    })];
+    b.push(if c.alerts.is_empty() {
+        Block::text("Ingen organisation som brukar rapportera har tystnat.")
+    } else {
+        Block::bullets(c.alerts.iter().map(|a| a.message_sv()))
+    });
+    Ok(b)
 }

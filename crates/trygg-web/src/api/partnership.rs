@@ -23,7 +23,7 @@ use trygg_domain::{
     cycle::Record,
     partnership::{
         Agreement, Body, BodyMeeting, CitizenPromise, CollaborationForm, CommitmentPlan,
-        CommunicationPlan,
+        CommunicationPlan, LawDecision,
     },
 };
 
@@ -84,6 +84,16 @@ pub(crate) fn routes() -> Router<AppState> {
             get(one::<CitizenPromise>)
                 .put(put::<CitizenPromise>)
                 .delete(remove::<CitizenPromise>),
+        )
+        .route(
+            "/partnership/law-decisions",
+            get(list::<LawDecision>).post(create::<LawDecision>),
+        )
+        .route(
+            "/partnership/law-decisions/{id}",
+            get(one::<LawDecision>)
+                .put(put::<LawDecision>)
+                .delete(remove::<LawDecision>),
         )
         .route(
             "/partnership/communication-plan",

@@ -367,6 +367,31 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/api/v1/partnership/law-decisions",
+        access: Signed(&[Permission::ReadPartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/partnership/law-decisions",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/partnership/law-decisions/{id}",
+        access: Signed(&[Permission::ReadPartnership]),
+    },
+    Rule {
+        method: "PUT",
+        path: "/api/v1/partnership/law-decisions/{id}",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "DELETE",
+        path: "/api/v1/partnership/law-decisions/{id}",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
         path: "/api/v1/partnership/communication-plan",
         access: Signed(&[Permission::ReadPartnership]),
     },
@@ -378,6 +403,11 @@ pub const RULES: &[Rule] = &[
     Rule {
         method: "GET",
         path: "/api/v1/stats/weekly",
+        access: Signed(&[Permission::ReadPicture]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/stats/coverage",
         access: Signed(&[Permission::ReadPicture]),
     },
     Rule {
@@ -743,6 +773,16 @@ pub const RULES: &[Rule] = &[
     Rule {
         method: "POST",
         path: "/samverkan/organisation/mote",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/samverkan/beslut",
+        access: Signed(&[Permission::ReadPartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/beslut",
         access: Signed(&[Permission::WritePartnership]),
     },
     Rule {

@@ -37,6 +37,18 @@ const REPEATABLE: &[&str] = &["map", "category_map"];
 /// What a query parameter means, where a name alone does not say it.
 pub const PARAMETERS: &[(&str, &str)] = &[
     (
+        "weeks",
+        "Complete ISO weeks counted, ending with last week (default 12).",
+    ),
+    (
+        "silent_weeks",
+        "Weeks without a report after which an organisation that used to report is silent (default 3).",
+    ),
+    (
+        "active_weeks",
+        "Weeks with reports, before the silence, that make an organisation one that used to report (default 4).",
+    ),
+    (
         "crs",
         "Coordinate system of X/Y columns: 4326 (WGS84 degrees) or 3006 (SWEREF 99 TM metres); recognised when omitted.",
     ),
@@ -182,6 +194,13 @@ pub const OPERATIONS: &[Operation] = &[
         "lägesbild",
         "Weekly counts (ISO weeks, local time) for a filter.",
         FILTER
+    ),
+    op!(
+        "get",
+        "/stats/coverage",
+        "lägesbild",
+        "Coverage: incidents filed per organisation and Polisen's events per complete ISO week, and an alert for each organisation that used to report and has gone silent.",
+        &["weeks", "silent_weeks", "active_weeks"]
     ),
     op!(
         "get",
@@ -557,6 +576,40 @@ pub const OPERATIONS: &[Operation] = &[
         "/partnership/citizen-promises/{id}",
         "partnership",
         "Delete a citizen promise."
+    ),
+    op!(
+        "get",
+        "/partnership/law-decisions",
+        "partnership",
+        "Decisions on the law's lägesbild and åtgärdsplan (decided by, date, diarienummer)."
+    ),
+    op!(
+        "post",
+        "/partnership/law-decisions",
+        "partnership",
+        "Record a decision on the lägesbild or the åtgärdsplan; the calendar counts the next lägesbild from the last decided one.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/partnership/law-decisions/{id}",
+        "partnership",
+        "One decision."
+    ),
+    op!(
+        "put",
+        "/partnership/law-decisions/{id}",
+        "partnership",
+        "Change a decision at the version read.",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/partnership/law-decisions/{id}",
+        "partnership",
+        "Delete a decision."
     ),
     op!(
         "get",

@@ -46,6 +46,14 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
     let analyst = policy::allows(&user.roles, Permission::ReadPicture);
     let coordinates = policy::allows(&user.roles, Permission::ReadCycle);
     let cycle = super::cycle::start_cards(&state, &user, l).await;
+    let coverage = if analyst {
+        trygg_app::coverage::coverage(&state, &who, Default::default())
+            .await
+            .map(|c| c.alerts)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let calendar = if policy::allows(&user.roles, Permission::ReadPartnership) {
         super::partnership::reminders(&state, &who).await
     } else {
@@ -62,6 +70,12 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
             script src="/assets/home.js" defer {}
         }
         (cycle)
+        @if !coverage.is_empty() {
+            section #coverage .card {
+                h2 { (l.t("Blinda fläckar", "Blind spots")) }
+                ul { @for a in &coverage { li { (l.t(&a.message_sv(), &a.message_en())) } } }
+            }
+        }
         @if let Some((agreement, due, ended)) = &calendar {
             @if *ended || !due.is_empty() {
                 section #reminders .card {

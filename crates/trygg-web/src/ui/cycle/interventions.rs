@@ -11,6 +11,7 @@ use serde_json::Value;
 use trygg_app::Stored;
 use trygg_domain::{
     AreaId, OrganisationId,
+    cause::CauseFactor,
     cycle::{
         HypothesisRef, Intervention, InterventionStatus, Method, PartyResources, Problem,
         Responsible, TECHNIQUES, TechniqueGroup, technique,
@@ -137,6 +138,9 @@ fn intervention_fields(i: &Intervention) -> Fields {
             f.push("method_text", text);
         }
     }
+    for a in &i.addresses {
+        f.push("addresses", a.as_str());
+    }
     f.push("resp_org", i.responsible.organisation_id.0);
     f.push("resp_unit", &i.responsible.unit);
     for r in &i.resources {
@@ -230,6 +234,11 @@ fn parse_intervention<'a>(l: Lang, f: &'a Fields) -> Result<Intervention, FormEr
         problem_ids,
         hypotheses,
         method,
+        addresses: f
+            .all("addresses")
+            .into_iter()
+            .filter_map(CauseFactor::parse)
+            .collect(),
         responsible: Responsible {
             organisation_id: ids(l, vec![f.get("resp_org")], OrganisationId)?
                 .first()
@@ -369,6 +378,11 @@ fn intervention_form(
                         }
                     }
                     label { (l.t("Metoden i ord", "The method in words")) textarea name="method_text" rows="2" { (f.get("method_text")) } }
+                    fieldset.group #addresses { legend { (l.t("Verkar på (utöver vad teknikerna ger; för en annan metod: ange här)", "Works on (besides what the techniques imply; for another method: say here)")) }
+                        @for c in CauseFactor::ALL {
+                            label.check { input type="checkbox" name="addresses" value=(c.as_str()) checked[f.has("addresses", c.as_str())]; " " (l.t(c.label_sv(), c.label_en())) }
+                        }
+                    }
                 }
                 div.two {
                     label { (l.t("Ansvarig part", "Responsible party")) (org_select(names, "resp_org", f.get("resp_org"))) }
@@ -562,6 +576,18 @@ pub(crate) async fn show(
         .await
         .map_err(|e| PageError::from((l, e)))?;
     let d = &i.data;
+    let warnings = cycle::measure_warnings(&state, &me.user, d)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
+    let mut causes = Vec::new();
+    for h in &d.hypotheses {
+        let found = cycle::find_analysis(&state, &me.user, h.problem_id.raw)
+            .await
+            .map_err(|e| PageError::from_app(l, e))?
+            .and_then(|a| a.data.hypotheses.into_iter().find(|x| x.key == h.key));
+        causes.push((h, found));
+    }
+    let works_on = trygg_domain::cause::measure_factors(d);
     let sum = |g: fn(&PartyResources) -> f64| d.resources.iter().map(g).sum::<f64>();
     let n = |v: f64| trygg_app::sv_number(v, 0, true);
     Ok(layout(
@@ -580,10 +606,6 @@ pub(crate) async fn show(
                 dl {
                     dt { (l.t("Problem", "Problems")) }
                     dd { @for p in problems.iter().filter(|p| d.problem_ids.contains(&trygg_domain::cycle::Id::new(p.meta.id))) { a href={ "/problem/" (p.meta.id) } { (p.data.title) } br; } }
-                    @if !d.hypotheses.is_empty() {
-                        dt { (l.t("Orsaker", "Causes")) }
-                        dd { (d.hypotheses.iter().map(|h| h.key.clone()).collect::<Vec<_>>().join(", ")) }
-                    }
                     dt { (l.t("Metod", "Method")) } dd { (method_label(l, &d.method)) }
                     dt { (l.t("Ansvarig", "Responsible")) } dd { (names.org(d.responsible.organisation_id)) @if !d.responsible.unit.is_empty() { ", " (d.responsible.unit) } }
                     @if let Some(c) = &d.commitment_ref { dt { (l.t("Åtagande", "Commitment")) } dd {
@@ -594,6 +616,34 @@ pub(crate) async fn show(
                     dt { (l.t("Åtgärdsområde", "Treated area")) } dd { (names.areas(&d.treated_areas)) }
                     dt { (l.t("Kontrollområde", "Control area")) } dd { (names.areas(&d.control_areas)) }
                     dt { (l.t("Buffertzon", "Buffer zone")) } dd { (names.areas(&d.buffer_areas)) }
+                }
+            }
+            section.card #causes {
+                h2 { (l.t("Problem och orsak som åtgärden svarar mot", "The problem and cause the measure answers")) }
+                @if causes.is_empty() {
+                    p { (l.t("Ingen orsak angiven.", "No cause given.")) }
+                } @else {
+                    ul { @for (h, found) in &causes { li {
+                        @let title = problems.iter().find(|p| p.meta.id == h.problem_id.raw).map_or(String::new(), |p| p.data.title.clone());
+                        a href={ "/problem/" (h.problem_id) "#analys" } { (title) } " · " strong { (h.key) }
+                        @if let Some(x) = found {
+                            " " (x.text) " "
+                            span.tag { (l.t(x.status.label_sv(), x.status.label_en())) }
+                            @if let Some(c) = x.factor { " " span.tag { (l.t(c.label_sv(), c.label_en())) } }
+                        } @else {
+                            " " em { (l.t("finns inte längre i orsaksanalysen", "no longer in the cause analysis")) }
+                        }
+                    } } }
+                }
+                p { strong { (l.t("Verkar på: ", "Works on: ")) }
+                    (works_on.iter().map(|c| l.t(c.label_sv(), c.label_en())).collect::<Vec<_>>().join(", "))
+                    @if works_on.is_empty() { (l.t("inget angivet", "nothing given")) }
+                }
+                @if !warnings.is_empty() {
+                    div.notice.error #measure-warnings role="status" {
+                        strong { (l.t("Stämmer inte med orsaksanalysen:", "Does not follow from the cause analysis:")) }
+                        ul { @for w in &warnings { li { (l.t(&w.message_sv(), &w.message_en())) } } }
+                    }
                 }
             }
             section.card {

@@ -11,9 +11,11 @@ use maud::{Markup, html};
 use trygg_app::Stored;
 use trygg_domain::{
     AreaId, IncidentId, OrganisationId, User, Visibility,
+    cause::CauseFactor,
     cycle::{
-        CauseAnalysis, Evidence, Hypothesis, Intervention, InterventionStatus, Meeting, Origin,
-        OriginKind, Perspectives, Problem, ProblemDefinition, ProblemStatus, Triangle,
+        CauseAnalysis, Evidence, Hypothesis, HypothesisStatus, Intervention, InterventionStatus,
+        Meeting, Origin, OriginKind, Perspectives, Problem, ProblemDefinition, ProblemStatus,
+        Triangle,
     },
 };
 use trygg_report::chart;
@@ -612,6 +614,8 @@ fn analysis_fields(a: &CauseAnalysis) -> Fields {
         f.push("h_key", &h.key);
         f.push("h_text", &h.text);
         f.push("h_evidence", evidence_text(&h.evidence));
+        f.push("h_factor", h.factor.map_or("", CauseFactor::as_str));
+        f.push("h_status", h.status.as_str());
     }
     f.push("conclusion", &a.conclusion);
     f
@@ -619,6 +623,7 @@ fn analysis_fields(a: &CauseAnalysis) -> Fields {
 
 fn parse_analysis(problem_id: i64, f: &Fields) -> CauseAnalysis {
     let (keys, texts, evidence) = (f.all("h_key"), f.all("h_text"), f.all("h_evidence"));
+    let (factors, statuses) = (f.all("h_factor"), f.all("h_status"));
     let hypotheses = keys
         .iter()
         .enumerate()
@@ -636,6 +641,11 @@ fn parse_analysis(problem_id: i64, f: &Fields) -> CauseAnalysis {
                 },
                 text: text.to_string(),
                 evidence: parse_evidence(ev),
+                factor: factors.get(k).and_then(|x| CauseFactor::parse(x)),
+                status: statuses
+                    .get(k)
+                    .and_then(|x| HypothesisStatus::parse(x))
+                    .unwrap_or_default(),
             })
         })
         .collect();
@@ -677,6 +687,8 @@ pub(super) fn analysis_view(l: Lang, a: &CauseAnalysis) -> Markup {
             h3 { (l.t("Hypoteser", "Hypotheses")) }
             ul.hypotheses { @for h in &a.hypotheses { li {
                 strong { (h.key) } " " (h.text)
+                " " span.tag { (l.t(h.status.label_sv(), h.status.label_en())) }
+                @if let Some(c) = h.factor { " " span.tag { (l.t(c.label_sv(), c.label_en())) } }
                 @if !h.evidence.is_empty() { ul { @for e in &h.evidence { li { @match e {
                     Evidence::Incidents { ids } => {
                         (l.t("Händelser", "Incidents")) ": "
@@ -704,21 +716,24 @@ fn analysis_page(
 ) -> Markup {
     let l = me.ctx.lang;
     let id = p.meta.id;
-    let mut rows: Vec<(&str, &str, &str)> = {
+    let mut rows: Vec<[&str; 5]> = {
         let (k, t, e) = (f.all("h_key"), f.all("h_text"), f.all("h_evidence"));
+        let (fa, st) = (f.all("h_factor"), f.all("h_status"));
         (0..k.len())
             .map(|i| {
-                (
+                [
                     k[i],
                     t.get(i).copied().unwrap_or(""),
                     e.get(i).copied().unwrap_or(""),
-                )
+                    fa.get(i).copied().unwrap_or(""),
+                    st.get(i).copied().unwrap_or(""),
+                ]
             })
-            .filter(|r| !(r.0.is_empty() && r.1.is_empty() && r.2.is_empty()))
+            .filter(|r| !(r[0].is_empty() && r[1].is_empty() && r[2].is_empty()))
             .collect()
     };
     let blank = 2.max(3usize.saturating_sub(rows.len()));
-    rows.extend(std::iter::repeat_n(("", "", ""), blank));
+    rows.extend(std::iter::repeat_n(["", "", "", "", ""], blank));
     layout(
         &me.ctx,
         l.t("Orsaksanalys", "Cause analysis"),
@@ -742,11 +757,27 @@ fn analysis_page(
                 }
                 fieldset { legend { (l.t("Hypoteser med belägg", "Hypotheses with evidence")) }
                     span.hint { (l.t("Belägg, ett per rad: händelser som #12 #40, en länk (namn | https://…), eller en siffra i ord.", "Evidence, one per line: incidents as #12 #40, a link (name | https://…), or a figure in words.")) }
-                    @for (n, (k, t, e)) in rows.iter().enumerate() {
+                    span.hint { (l.t("Ange var orsaken ligger i problemtriangeln och om beläggen styrker den: åtgärdsplanen varnar när en åtgärd inte verkar där en styrkt orsak ligger.", "Say where on the triangle the cause lies and whether the evidence supports it: the action plan warns when a measure does not work where a supported cause lies.")) }
+                    @for (n, [k, t, e, fa, st]) in rows.iter().enumerate() {
                         div.hypothesis {
                             label.key { (l.t("Nyckel", "Key")) input type="text" name="h_key" maxlength="20" value=(k) placeholder={ "H" (n + 1) }; }
                             label { (l.t("Hypotes", "Hypothesis")) textarea name="h_text" rows="2" { (t) } }
                             label { (l.t("Belägg", "Evidence")) textarea name="h_evidence" rows="2" { (e) } }
+                            label { (l.t("Orsaken ligger hos", "The cause lies with"))
+                                select name="h_factor" {
+                                    option value="" selected[fa.is_empty()] { (l.t("– inte angivet –", "– not given –")) }
+                                    @for c in CauseFactor::ALL {
+                                        option value=(c.as_str()) selected[*fa == c.as_str()] { (l.t(c.label_sv(), c.label_en())) }
+                                    }
+                                }
+                            }
+                            label { (l.t("Bedömning", "Judgement"))
+                                select name="h_status" {
+                                    @for x in HypothesisStatus::ALL {
+                                        option value=(x.as_str()) selected[*st == x.as_str() || (st.is_empty() && x == HypothesisStatus::Open)] { (l.t(x.label_sv(), x.label_en())) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -21,7 +21,7 @@ use trygg_domain::{
     partnership::{
         Activity, Agreement, Body, BodyMeeting, CalendarEntry, CitizenPromise, CollaborationForm,
         CommitmentPlan, CommitmentStatus, CommunicationPlan, Coordinator, EarlierAgreement, JOINT,
-        Party, PartyKind, PlanStatus, Signatory, deadlines,
+        LawDecision, Party, PartyKind, PlanStatus, Signatory, deadlines, with_decisions,
     },
 };
 
@@ -42,6 +42,7 @@ mod commitment_plans;
 mod commitments;
 mod communication_plan;
 mod governance;
+mod law_decisions;
 
 use agreement::*;
 use citizen_promises::*;
@@ -50,6 +51,7 @@ use commitment_plans::*;
 use commitments::*;
 use communication_plan::*;
 use governance::*;
+use law_decisions::*;
 
 /// `Ok` when the user may change the partnership's records now (the policy, and their
 /// organisation a party to the current agreement, or to `new` when none is stored).
@@ -97,6 +99,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/samverkan/atagandeplan/{year}/status",
             post(set_plan_status),
         )
+        .route(
+            "/samverkan/beslut",
+            get(law_decisions).post(add_law_decision),
+        )
         .route("/samverkan/medborgarloften", get(promises))
         .route("/samverkan/kommunikation", get(communication))
         .route("/lofte", get(public_promises))
@@ -119,6 +125,10 @@ fn subnav(me: &SignedIn) -> Markup {
         (
             "/samverkan/atagandeplan",
             l.t("Åtagandeplaner", "Commitment plans"),
+        ),
+        (
+            "/samverkan/beslut",
+            l.t("Lagens beslut", "The law's decisions"),
         ),
         (
             "/samverkan/medborgarloften",
@@ -190,7 +200,11 @@ fn calendar_list(l: Lang, entries: &[CalendarEntry], today: Date) -> Markup {
 
 /// What the start page reminds of on `today`: the agreement's and the law's deadlines whose
 /// reminder period has begun, and whether the agreement's period is over (a new one is due).
-pub(crate) fn reminders_on(agreement: &Agreement, today: Date) -> (Vec<CalendarEntry>, bool) {
+pub(crate) fn reminders_on(
+    agreement: &Agreement,
+    decisions: &[LawDecision],
+    today: Date,
+) -> (Vec<CalendarEntry>, bool) {
     let mut entries = deadlines(agreement);
     // The law's deadlines go on after the agreement ends: count them through next year.
     if today.year() >= agreement.to_year {
@@ -205,8 +219,21 @@ pub(crate) fn reminders_on(agreement: &Agreement, today: Date) -> (Vec<CalendarE
             )
         }));
     }
+    let entries = with_decisions(agreement, entries, decisions);
     let due = entries.into_iter().filter(|e| e.due_soon(today)).collect();
     (due, today.year() > agreement.to_year)
+}
+
+/// The decisions on the law's documents the principal reads.
+async fn law_decisions_of(
+    state: &AppState,
+    who: &trygg_app::Principal,
+) -> Result<Vec<LawDecision>, AppError> {
+    Ok(cases::list::<LawDecision>(state, who)
+        .await?
+        .into_iter()
+        .map(|d| d.data)
+        .collect())
 }
 
 /// The start page's reminders for the current agreement (see [`reminders_on`]).
@@ -215,7 +242,8 @@ pub(crate) async fn reminders(
     who: &trygg_app::Principal,
 ) -> Option<(Agreement, Vec<CalendarEntry>, bool)> {
     let a = cases::current_agreement(state, who).await.ok()??;
-    let (due, ended) = reminders_on(&a.data, state.today());
+    let decisions = law_decisions_of(state, who).await.unwrap_or_default();
+    let (due, ended) = reminders_on(&a.data, &decisions, state.today());
     Some((a.data, due, ended))
 }
 
@@ -252,6 +280,10 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
     };
     let a = a.data;
     let today = state.today();
+    let decisions = law_decisions_of(&state, &me.user)
+        .await
+        .map_err(store_err(l))?;
+    let calendar = with_decisions(&a, deadlines(&a), &decisions);
     let body = html! {
         @if me.may(Permission::WritePartnership) {
             p.actions {
@@ -300,7 +332,8 @@ async fn overview(State(state): State<AppState>, me: SignedIn) -> Result<Markup,
                 "Överenskommelsens och lagens tidpunkter. Åtgärdsplanen ska vara beslutad senast 31 december samma år som lägesbilden (trygg:s planeringsregel).",
                 "The agreement's and the law's deadlines. The action plan is to be decided by 31 December of the situation picture's year (trygg's planning rule).",
             )) }
-            (calendar_list(l, &deadlines(&a), today))
+            (calendar_list(l, &calendar, today))
+            p.hint { a href="/samverkan/beslut" { (l.t("Beslut om lägesbild och åtgärdsplan", "Decisions on the situation picture and action plan")) } }
         }
     };
     Ok(page(
@@ -381,29 +414,29 @@ mod tests {
     #[test]
     fn reminders_during_and_after_the_agreement() {
         let a = agreement();
-        let (due, ended) = reminders_on(&a, date(2020, 10, 15));
+        let (due, ended) = reminders_on(&a, &[], date(2020, 10, 15));
         assert!(!ended);
         assert_eq!(
             due.iter().map(|e| e.kind).collect::<Vec<_>>(),
             vec![CalendarKind::CompilationToSteeringGroup]
         );
-        let (due, _) = reminders_on(&a, date(2020, 11, 20));
+        let (due, _) = reminders_on(&a, &[], date(2020, 11, 20));
         assert_eq!(
             due.iter().map(|e| e.kind).collect::<Vec<_>>(),
             vec![CalendarKind::CompilationToKsau]
         );
-        let (due, ended) = reminders_on(&a, date(2023, 11, 1));
+        let (due, ended) = reminders_on(&a, &[], date(2023, 11, 1));
         assert!(!ended);
         assert!(due.iter().any(|e| e.kind == CalendarKind::FinalFollowUp));
         assert!(due.iter().any(|e| e.kind == CalendarKind::Atgardsplan));
         // After the period: the agreement has ended, and the law's deadlines go on.
-        let (due, ended) = reminders_on(&a, date(2025, 5, 1));
+        let (due, ended) = reminders_on(&a, &[], date(2025, 5, 1));
         assert!(ended);
         assert_eq!(
             due.iter().map(|e| (e.kind, e.deadline)).collect::<Vec<_>>(),
             vec![(CalendarKind::Lagesbild, date(2025, 7, 1))]
         );
-        let (due, _) = reminders_on(&a, date(2026, 11, 24));
+        let (due, _) = reminders_on(&a, &[], date(2026, 11, 24));
         assert!(due.is_empty(), "{due:?}");
     }
 }
