@@ -6,13 +6,14 @@
 //! complete ISO weeks, the incidents each organisation filed (every channel but Polisen's
 //! feed) and Polisen's events, in the principal's scope, and raises a
 //! [`CoverageAlert::Silent`] for an organisation that used to report and has filed nothing
-//! for [`CoverageQuery::silent_weeks`] weeks.
+//! for [`CoverageQuery::silent_weeks`] weeks. Per district it counts the filed incidents the
+//! same way, so a district without reports shows as a row of zeros.
 
 use jiff::Span;
 use jiff::civil::{Date, ISOWeekDate};
 use serde::Serialize;
 use trygg_analysis::snapshot::PeriodKey;
-use trygg_domain::{Channel, IncidentFilter, OrganisationId, Permission, Scope};
+use trygg_domain::{AreaId, AreaKind, Channel, IncidentFilter, OrganisationId, Permission, Scope};
 
 use crate::{App, AppError, Principal};
 
@@ -46,6 +47,17 @@ pub struct OrganisationWeeks {
     /// Its name.
     pub name: String,
     /// Incidents per week, oldest first (as [`Coverage::weeks`]).
+    pub counts: Vec<u32>,
+}
+
+/// One district's filed incidents per week.
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaWeeks {
+    /// The area.
+    pub area_id: AreaId,
+    /// Its name.
+    pub name: String,
+    /// Incidents filed in it per week, oldest first (as [`Coverage::weeks`]).
     pub counts: Vec<u32>,
 }
 
@@ -108,6 +120,8 @@ pub struct Coverage {
     pub weeks: Vec<Date>,
     /// Per organisation that filed anything in the weeks counted, or is silent.
     pub organisations: Vec<OrganisationWeeks>,
+    /// Per district (every one, also those without reports: a blind spot is visible here).
+    pub areas: Vec<AreaWeeks>,
     /// Polisen's events per week.
     pub polisen: Vec<u32>,
     /// The blind spots.
@@ -203,9 +217,23 @@ pub async fn coverage_until(
             counts,
         });
     }
+    let mut areas = Vec::new();
+    for a in app.store.list_areas().await? {
+        if a.kind != AreaKind::District {
+            continue;
+        }
+        let mut f = base(filing.clone(), vec![]);
+        f.areas = vec![a.id];
+        areas.push(AreaWeeks {
+            area_id: a.id,
+            name: a.name,
+            counts: per_week(f),
+        });
+    }
     Ok(Coverage {
         weeks,
         organisations,
+        areas,
         polisen,
         alerts,
     })

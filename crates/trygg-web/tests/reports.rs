@@ -235,7 +235,15 @@ async fn weekly_numbers_equal_the_seed() {
     assert!(t.contains("(figur: Händelser per ISO-vecka"), "{t}");
     assert!(t.contains("(figur: Händelser vecka 10"), "{t}");
     assert!(t.contains("Nära upprepning prövas inte"), "{t}");
-    // Coverage: weeks 5–10 per organisation, nobody silent.
+    // Coverage: weeks 5–10 per organisation and district, nobody silent.
+    assert!(
+        t.contains(&format!("| Väster | 0 | 0 | 0 | 0 | {prev} | {west} |")),
+        "per district: {t}"
+    );
+    assert!(
+        t.contains(&format!("| Öster | 0 | 0 | 0 | 0 | 0 | {east} |")),
+        "{t}"
+    );
     assert!(
         t.contains(&format!("| Testkommun | 0 | 0 | 0 | 0 | {prev} | {now} |")),
         "{t}"

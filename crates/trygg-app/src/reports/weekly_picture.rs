@@ -268,6 +268,18 @@ async fn coverage_blocks(state: &App, scope: Scope, next: Date, w: i8) -> Result
         rows,
         total: None,
     })];
+    if !c.areas.is_empty() {
+        let mut columns = vec![Column::text("Område")];
+        columns.extend(c.weeks.iter().map(|d| Column::number(label(d))));
+        b.push(Block::Table(Table {
+            caption: format!(
+                "Rapporterade händelser per stadsdel (utom Polisens), de sex veckorna till och med vecka {w}"
+            ),
+            columns,
+            rows: c.areas.iter().map(|a| row(&a.name, &a.counts)).collect(),
+            total: None,
+        }));
+    }
     b.push(if c.alerts.is_empty() {
         Block::text("Ingen organisation som brukar rapportera har tystnat.")
     } else {
