@@ -47,6 +47,11 @@ pub struct WebConfig {
     /// Identity providers (OpenID Connect), one per organisation that signs in through its
     /// own directory (`[[web.oidc]]`).
     pub oidc: Vec<ui::oidc::OidcProvider>,
+    /// Who stands behind the site, for the accessibility statement ("Exempel kommun och
+    /// lokalpolisområde Exempel").
+    pub publisher: String,
+    /// Where to report an accessibility problem: an e-mail address or a web address.
+    pub accessibility_contact: String,
 }
 
 impl Default for WebConfig {
@@ -57,6 +62,8 @@ impl Default for WebConfig {
             secure_cookies: false,
             trust_forwarded_for: false,
             oidc: Vec::new(),
+            publisher: "Kommunen och lokalpolisområdet".into(),
+            accessibility_contact: String::new(),
         }
     }
 }

@@ -1325,3 +1325,80 @@ async fn coordinator_opens_the_compilation_and_final_follow_up() {
     assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     c.close().await.unwrap();
 }
+
+/// axe-core's WCAG 2.1 A and AA rules on the page now: `(rule id, impact, nodes, help)` for
+/// each violation.
+async fn axe(c: &Client) -> Vec<(String, String, usize, String)> {
+    const AXE: &str = include_str!("vendor/axe.min.js");
+    c.execute(AXE, vec![]).await.expect("axe loads");
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})\
+               .then(r => done(r.violations.map(v => [v.id, v.impact || '', v.nodes.length, v.help + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')])))\
+               .catch(e => done([['axe-error', 'critical', 0, String(e)]]));",
+            vec![],
+        )
+        .await
+        .expect("axe runs");
+    serde_json::from_value(v).expect("violations")
+}
+
+/// Every public page and the main pages of each signed-in role, on a phone and a desktop,
+/// pass axe-core's WCAG 2.1 AA rules with no serious or critical violation (DOS-lagen).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_pass_axe_on_a_phone_and_a_desktop() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("axe");
+    let public = ["/login", "/lofte", "/tillganglighet"];
+    let signed_in: [(&str, &[&str]); 3] = [
+        (
+            "rapportor@demo",
+            &["/", "/rapportera", "/mina-rapporter", "/konto"],
+        ),
+        (
+            "samordnare@demo",
+            &[
+                "/",
+                "/lagesbild",
+                "/problem",
+                "/insatser",
+                "/moten",
+                "/samverkan",
+                "/samverkan/atagandeplan",
+                "/samverkan/beslut",
+                "/rapporter",
+            ],
+        ),
+        ("admin@demo", &["/admin", "/admin/kategorier"]),
+    ];
+    let mut report = Vec::new();
+    for (width, height) in [(390, 844), (1400, 1000)] {
+        let (_webdriver, c) = start_browser(&chromium, &driver, width, height).await;
+        let mut visit = async |path: &str| {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            wait_for(&c, "document.readyState === 'complete'", path).await;
+            for (id, impact, nodes, help) in axe(&c).await {
+                report.push(format!("{width}px {path}: {impact} {id} ×{nodes} — {help}"));
+            }
+        };
+        for path in public {
+            visit(path).await;
+        }
+        for (who, paths) in signed_in {
+            sign_in(&c, &base, who).await;
+            for path in paths {
+                visit(path).await;
+            }
+            sign_out(&c).await;
+        }
+    }
+    eprintln!("axe: {} violations\n{}", report.len(), report.join("\n"));
+    let serious: Vec<&String> = report
+        .iter()
+        .filter(|r| r.contains(": serious ") || r.contains(": critical "))
+        .collect();
+    assert!(serious.is_empty(), "serious or critical: {serious:#?}");
+}

@@ -842,6 +842,11 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/tillganglighet",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
         path: "/lofte",
         access: Public,
     },

@@ -9,6 +9,7 @@
 //! is the session's token. Errors render as a page with the right status
 //! ([`PageError`](extract::PageError)).
 
+mod accessibility;
 mod account;
 mod admin;
 mod cycle;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login/oidc/{name}/callback", get(oidc::callback))
         .route("/konto", get(account::account))
         .route("/konto/losenord", post(account::change_password))
+        .route("/tillganglighet", get(accessibility::statement))
         .route("/rapportera", get(report::form))
         .route("/mina-rapporter", get(report::mine))
         .route("/handelser/{id}", get(report::incident))
