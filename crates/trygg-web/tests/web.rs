@@ -966,3 +966,105 @@ async fn an_admin_stores_category_synonyms_that_imports_read() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
 }
+
+/// An administrator adds an own category on `/admin/kategorier` (refused input shown again with
+/// what was typed), renames it, and it is offered with the standard ones; nothing removes it.
+#[tokio::test]
+async fn an_admin_adds_and_renames_own_categories_on_the_page() {
+    let app = spawn().await;
+    let admin = app.login(&role_email(Role::Admin)).await;
+    let (_, html) = app.get(&admin, "/admin/kategorier").await;
+    assert!(html.contains("Inga egna kategorier"), "{html}");
+    assert!(
+        html.contains("kan inte tas bort"),
+        "says why there is no removal"
+    );
+    let add = |group: &'static str, sv: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let res = app
+                .post_form(
+                    admin,
+                    "/admin/kategorier/ny",
+                    &[
+                        ("csrf", &admin.csrf),
+                        ("group", group),
+                        ("code", ""),
+                        ("label_sv", sv),
+                        ("label_en", "Loitering at the page"),
+                    ],
+                )
+                .await;
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = add("ordning", "Av 19121212-1212").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("personnummer"), "{html}");
+    assert!(
+        html.contains("value=\"Loitering at the page\""),
+        "what was typed is kept: {html}"
+    );
+    let (status, html) = add("samling", "Häng vid sidan").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("samling.hang-vid-sidan"), "{html}");
+    let (status, _) = add("samling", "Häng vid sidan").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "exists");
+
+    let stored = app.store.list_records("category").await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let id = stored[0].meta.id;
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/kategorier/egen/{id}"),
+            &[
+                ("csrf", &admin.csrf),
+                ("label_sv", "Häng vid sidorna"),
+                ("label_en", "Loitering"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("value=\"Häng vid sidorna\""), "{html}");
+    assert_eq!(
+        trygg_domain::Taxonomy
+            .get("samling.hang-vid-sidan")
+            .unwrap()
+            .label_sv,
+        "Häng vid sidorna"
+    );
+    // Without the CSRF token nothing changes.
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/kategorier/ny",
+            &[
+                ("group", "ordning"),
+                ("label_sv", "Utan"),
+                ("label_en", "Without"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Offered in the synonym form like every category.
+    assert!(
+        html.contains("option value=\"samling.hang-vid-sidan\""),
+        "{html}"
+    );
+    let analyst = app.login(&role_email(Role::Analyst)).await;
+    let res = app
+        .post_form(
+            &analyst,
+            "/admin/kategorier/ny",
+            &[
+                ("csrf", &analyst.csrf),
+                ("group", "ordning"),
+                ("label_sv", "A"),
+                ("label_en", "A"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -11,6 +11,7 @@
 
 mod account;
 mod admin;
+mod categories;
 mod cycle;
 pub mod dashboard;
 pub mod extract;
@@ -52,11 +53,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/token", post(admin::new_token))
         .route(
             "/admin/kategorier",
-            get(admin::synonyms).post(admin::add_synonym),
+            get(categories::page).post(categories::add_synonym),
+        )
+        .route("/admin/kategorier/ny", post(categories::add_category))
+        .route(
+            "/admin/kategorier/egen/{id}",
+            post(categories::relabel_category),
         )
         .route(
             "/admin/kategorier/{id}/ta-bort",
-            post(admin::remove_synonym),
+            post(categories::remove_synonym),
         )
         .route("/admin/token/{id}/aterkalla", post(admin::revoke_token))
         .route("/admin/anvandare/{id}", get(admin::user_page))
