@@ -17,7 +17,7 @@ use trygg_import::{
     polisen::PolisenOptions,
 };
 
-pub use trygg_import::{ImportErrors, UnknownCategory};
+pub use trygg_import::{ImportErrors, Location, UnknownCategory};
 
 mod uploads;
 pub use uploads::{Upload, Uploads};
@@ -72,19 +72,30 @@ pub async fn import_incidents(
     bytes: impl AsRef<[u8]> + Send + 'static,
 ) -> Result<BatchImport, AppError> {
     who.check(Permission::Import)?;
+    let batch = parse_incidents(app, who, kind, params, bytes).await?;
+    file(app, who, batch, Filing::Organisation(who.organisation())).await
+}
+
+/// Parses a CSV or GeoJSON file with its options and the stored synonyms, storing nothing.
+async fn parse_incidents(
+    app: &App,
+    who: &Principal,
+    kind: IncidentFile,
+    params: &[(String, String)],
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> Result<ImportBatch, AppError> {
     let mut options = file_options(who, params)?;
     // The partnership's stored synonyms, under what the request maps itself.
     options
         .category_map
         .extend_missing(&crate::synonyms::stored_map(app.store.as_ref()).await?);
-    let batch = parse(move || match kind {
+    parse(move || match kind {
         IncidentFile::Csv => trygg_import::csv::parse_csv(bytes.as_ref(), &options),
         IncidentFile::GeoJson => {
             trygg_import::geojson::parse_geojson_points(bytes.as_ref(), &options)
         }
     })
-    .await?;
-    file(app, who, batch, Filing::Organisation(who.organisation())).await
+    .await
 }
 
 async fn file(
@@ -116,6 +127,15 @@ pub fn held(app: &App, who: &Principal, id: &str) -> Result<Upload, AppError> {
                     .into(),
             )
         })
+}
+
+/// Reads the held file `id` as its import would, storing nothing: `Ok` when it would import,
+/// else [`AppError::ImportFailed`] with every problem (and its unknown category values).
+pub async fn check_held(app: &App, who: &Principal, id: &str) -> Result<(), AppError> {
+    let upload = held(app, who, id)?;
+    parse_incidents(app, who, upload.kind, &upload.params, upload.bytes)
+        .await
+        .map(|_| ())
 }
 
 /// What one unknown category value of a held file is read as.

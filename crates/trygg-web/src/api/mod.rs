@@ -9,6 +9,8 @@ mod partnership;
 mod stats;
 mod transfer;
 
+pub(crate) use transfer::MAX_UPLOAD;
+
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
 

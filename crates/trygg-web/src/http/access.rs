@@ -677,6 +677,21 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/importera",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "POST",
+        path: "/importera",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "POST",
+        path: "/importera/{id}",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "GET",
         path: "/admin/kategorier",
         access: Signed(&[Permission::ManageAccounts]),
     },

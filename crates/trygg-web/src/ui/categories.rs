@@ -168,7 +168,7 @@ fn synonym_section(
                 (me.ctx.csrf_field())
                 label { (l.t("Värde i filen", "Value in the file")) input type="text" name="value" maxlength=(trygg_domain::category::MAP_VALUE_MAX_CHARS) required placeholder="Ordningsstörning"; }
                 label { (l.t("Kategori i trygg", "Category in trygg"))
-                    (category_select(l, "code", None))
+                    (category_select(l, "code", &[], html! {}))
                 }
                 button.primary type="submit" { (l.t("Lägg till", "Add")) }
             }
@@ -176,10 +176,9 @@ fn synonym_section(
     }
 }
 
-/// A select of every category, `first` codes offered at the top (suggestions), `name` its
-/// field name.
-pub(crate) fn category_select(l: Lang, name: &str, first: Option<&[&str]>) -> Markup {
-    let first = first.unwrap_or_default();
+/// A select of every category named `name`: the `first` codes at the top (suggestions), then
+/// every category, then the options in `more`.
+pub(crate) fn category_select(l: Lang, name: &str, first: &[&str], more: Markup) -> Markup {
     html! {
         select name=(name) required {
             @if !first.is_empty() {
@@ -192,6 +191,7 @@ pub(crate) fn category_select(l: Lang, name: &str, first: Option<&[&str]>) -> Ma
             @for c in Taxonomy.all() {
                 option value=(c.code) { (c.code) " — " (l.t(c.label_sv, c.label_en)) }
             }
+            (more)
         }
     }
 }

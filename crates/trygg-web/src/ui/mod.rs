@@ -17,6 +17,7 @@ pub mod dashboard;
 pub mod extract;
 mod form;
 mod home;
+mod import;
 pub mod layout;
 pub mod oidc;
 mod partnership;
@@ -47,6 +48,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/mina-rapporter", get(report::mine))
         .route("/handelser/{id}", get(report::incident))
         .route("/lagesbild", get(lagesbild))
+        .route(
+            "/importera",
+            get(import::form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
+        )
+        .route("/importera/{id}", post(import::map))
         .route("/admin", get(admin::index))
         .route("/admin/anvandare", post(admin::add_user))
         .route("/admin/organisation", post(admin::add_organisation))
