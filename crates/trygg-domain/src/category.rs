@@ -461,14 +461,14 @@ pub fn polisen_type(event_type: &str) -> PolisenType {
 /// (see [`crate::own_category`] for why it is process-wide and append-only).
 static REGISTRY: std::sync::RwLock<&'static [Category]> = std::sync::RwLock::new(CATEGORIES);
 
-/// Adds the own sub-category `code` under the seeded group `group`, or gives the one already
-/// there its new labels; answers it. Nothing is removed and no index moves: each change leaks
+/// Adds the own sub-category `code` under the seeded group `group` (offered in the EST form
+/// when the group is), or gives the one already there its new labels; answers it. Nothing is removed and no index moves: each change leaks
 /// a new slice (own categories are few and rarely added), so every `&'static Category` handed
 /// out stays valid. The caller has validated the category
 /// ([`crate::own_category::register`]).
 pub(crate) fn register_own(
     code: &str,
-    group: &'static str,
+    group: &'static Category,
     label_sv: &str,
     label_en: &str,
 ) -> &'static Category {
@@ -483,10 +483,10 @@ pub(crate) fn register_own(
     let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
     let category = Category {
         code: at.map_or_else(|| leak(code), |i| all[i].code),
-        parent: Some(group),
+        parent: Some(group.code),
         label_sv: leak(label_sv),
         label_en: leak(label_en),
-        est: false,
+        est: group.est,
         own: true,
     };
     let mut next: Vec<Category> = all.to_vec();

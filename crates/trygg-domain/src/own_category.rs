@@ -171,7 +171,6 @@ pub fn register(own: &OwnCategory) -> Result<&'static Category, ValidationError>
     let group = CATEGORIES
         .iter()
         .find(|c| c.parent.is_none() && c.code == own.group())
-        .map(|g| g.code)
         .expect("validated: the group is a seeded one");
     Ok(crate::category::register_own(
         &own.code,

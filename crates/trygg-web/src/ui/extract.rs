@@ -177,6 +177,16 @@ pub struct Posted<T> {
     pub form: T,
 }
 
+/// The signed-in user of a posted request, and the request to read the body from.
+async fn signed_in(
+    req: axum::extract::Request,
+    state: &AppState,
+) -> Result<(SignedIn, axum::extract::Request), PageError> {
+    let (mut parts, body) = req.into_parts();
+    let me = SignedIn::from_request_parts(&mut parts, state).await?;
+    Ok((me, axum::extract::Request::from_parts(parts, body)))
+}
+
 impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Posted<T> {
     type Rejection = PageError;
 
@@ -184,10 +194,8 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Posted<T> {
         req: axum::extract::Request,
         state: &AppState,
     ) -> Result<Self, PageError> {
-        let (mut parts, body) = req.into_parts();
-        let me = SignedIn::from_request_parts(&mut parts, state).await?;
+        let (me, req) = signed_in(req, state).await?;
         let lang = me.ctx.lang;
-        let req = axum::extract::Request::from_parts(parts, body);
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| PageError::Page {
@@ -245,10 +253,8 @@ impl FromRequest<AppState> for PostedFile {
         req: axum::extract::Request,
         state: &AppState,
     ) -> Result<Self, PageError> {
-        let (mut parts, body) = req.into_parts();
-        let me = SignedIn::from_request_parts(&mut parts, state).await?;
+        let (me, req) = signed_in(req, state).await?;
         let lang = me.ctx.lang;
-        let req = axum::extract::Request::from_parts(parts, body);
         let unreadable = |status: StatusCode| {
             PageError::Page {
             status,
