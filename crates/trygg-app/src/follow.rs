@@ -8,7 +8,9 @@
 //! On PostgreSQL a trigger on the audit log notifies every listening server at commit, so a
 //! round starts at once; the one-second poll stays as the floor (SQLite, a lost connection).
 //!
-//! Incident writes refresh the written incidents; a large import, a change of areas, or a
+//! A `category` record (an own category added or relabelled) reloads the taxonomy first, so
+//! the incidents of the same round that carry it are indexed. Incident writes refresh the
+//! written incidents; a large import, a change of areas, or a
 //! retention run that deleted incidents (`retention` on `incident`), rebuilds. Own writes come
 //! back through the feed too: refreshing them again is cheap, and an import this process
 //! already applied is recognised and skipped. On PostgreSQL audit ids are
@@ -20,7 +22,7 @@
 
 use std::{collections::BTreeSet, time::Duration};
 
-use trygg_domain::IncidentId;
+use trygg_domain::{IncidentId, cycle::Record, own_category::OwnCategory};
 
 use crate::{App, AppError};
 
@@ -94,6 +96,7 @@ impl Follower {
         let mut ids: Vec<IncidentId> = Vec::new();
         let mut rebuild = false;
         let mut areas = false;
+        let mut categories = false;
         for c in &fresh {
             match (c.entity.as_str(), c.action.as_str()) {
                 ("incident", "import") => match c.id_range {
@@ -114,9 +117,14 @@ impl Follower {
                     }
                 }
                 // Areas changed, or a whole database was restored underneath.
-                ("area" | "incident_areas", _) | ("database", "restore") => areas = true,
+                ("area" | "incident_areas", _) => areas = true,
+                ("database", "restore") => (areas, categories) = (true, true),
+                (kind, _) if kind == OwnCategory::KIND => categories = true,
                 _ => {}
             }
+        }
+        if categories {
+            crate::categories::load(app.store.as_ref()).await?;
         }
         if areas {
             app.ingest.reload_areas().await?;

@@ -109,8 +109,11 @@ pub struct Ingest {
 }
 
 impl Ingest {
-    /// Loads the stored areas and builds the area index and the analysis snapshot.
+    /// Loads the partnership's own categories into the taxonomy and the stored areas, and
+    /// builds the area index and the analysis snapshot.
     pub async fn load(store: Arc<dyn Store>, tz: jiff::tz::TimeZone) -> Result<Self, StoreError> {
+        // The partnership's own categories first: the snapshot indexes incidents by category.
+        crate::categories::load(store.as_ref()).await?;
         let assigner = AreaAssigner::new(&store.list_areas().await?);
         tracing::info!(areas = assigner.len(), "area index ready");
         let live = crate::snapshot::Live::load(store.as_ref(), tz).await?;

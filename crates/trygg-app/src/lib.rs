@@ -7,6 +7,7 @@
 //! input and their [`AppError`]. There is no HTTP and no SQL here.
 
 pub mod accounts;
+pub mod categories;
 pub mod coverage;
 pub mod credentials;
 pub mod cycle;
@@ -84,6 +85,8 @@ pub struct App {
     /// Organisations (by name) whose people sign in only through their identity provider:
     /// local passwords are refused for them.
     pub passwords_off: Arc<Vec<String>>,
+    /// Files uploaded on the web import page, held for their mapping step.
+    pub uploads: Arc<transfer::Uploads>,
 }
 
 impl App {
@@ -112,6 +115,7 @@ impl App {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             passwords_off: Arc::default(),
+            uploads: Arc::default(),
         })
     }
 

@@ -23,6 +23,8 @@ pub struct Category {
     pub label_en: &'static str,
     /// Offered in the EST report form.
     pub est: bool,
+    /// The partnership's own category ([`crate::own_category`]), not one of the seeded ones.
+    pub own: bool,
 }
 
 const fn group(code: &'static str, sv: &'static str, en: &'static str, est: bool) -> Category {
@@ -32,6 +34,7 @@ const fn group(code: &'static str, sv: &'static str, en: &'static str, est: bool
         label_sv: sv,
         label_en: en,
         est,
+        own: false,
     }
 }
 
@@ -48,6 +51,7 @@ const fn sub(
         label_sv: sv,
         label_en: en,
         est,
+        own: false,
     }
 }
 
@@ -453,19 +457,74 @@ pub fn polisen_type(event_type: &str) -> PolisenType {
         })
 }
 
+/// The taxonomy as it stands: the seeded categories, then the own ones in the order registered
+/// (see [`crate::own_category`] for why it is process-wide and append-only).
+static REGISTRY: std::sync::RwLock<&'static [Category]> = std::sync::RwLock::new(CATEGORIES);
+
+/// Adds the own sub-category `code` under the seeded group `group` (offered in the EST form
+/// when the group is), or gives the one already there its new labels; answers it. Nothing is removed and no index moves: each change leaks
+/// a new slice (own categories are few and rarely added), so every `&'static Category` handed
+/// out stays valid. The caller has validated the category
+/// ([`crate::own_category::register`]).
+pub(crate) fn register_own(
+    code: &str,
+    group: &'static Category,
+    label_sv: &str,
+    label_en: &str,
+) -> &'static Category {
+    let mut all = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    let at = all.iter().position(|c| c.code == code);
+    if let Some(had) = at.map(|i| &all[i])
+        && had.label_sv == label_sv
+        && had.label_en == label_en
+    {
+        return had;
+    }
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let category = Category {
+        code: at.map_or_else(|| leak(code), |i| all[i].code),
+        parent: Some(group.code),
+        label_sv: leak(label_sv),
+        label_en: leak(label_en),
+        est: group.est,
+        own: true,
+    };
+    let mut next: Vec<Category> = all.to_vec();
+    let i = match at {
+        Some(i) => {
+            next[i] = category;
+            i
+        }
+        None => {
+            next.push(category);
+            next.len() - 1
+        }
+    };
+    let leaked: &'static [Category] = Box::leak(next.into_boxed_slice());
+    *all = leaked;
+    &leaked[i]
+}
+
 /// Lookups over the taxonomy.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Taxonomy;
 
 impl Taxonomy {
-    /// Every category, groups before their sub-categories.
+    /// Every category: the seeded ones (groups before their sub-categories), then the
+    /// partnership's own ones in the order they were added ([`crate::own_category`]). A
+    /// category's index never changes while the process runs.
     pub fn all(self) -> &'static [Category] {
-        CATEGORIES
+        *REGISTRY.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The category with exactly this code.
     pub fn get(self, code: &str) -> Option<&'static Category> {
-        CATEGORIES.iter().find(|c| c.code == code)
+        self.all().iter().find(|c| c.code == code)
+    }
+
+    /// The top-level groups (an own category goes under one of them).
+    pub fn groups(self) -> impl Iterator<Item = &'static Category> {
+        self.all().iter().filter(|c| c.parent.is_none())
     }
 
     /// Finds a category by code or by Swedish or English label, ignoring case and surrounding
@@ -482,14 +541,14 @@ impl Taxonomy {
         }
         let by_label =
             |c: &&Category| c.label_sv.to_lowercase() == t || c.label_en.to_lowercase() == t;
-        if let Some(c) = CATEGORIES.iter().find(by_label) {
+        if let Some(c) = self.all().iter().find(by_label) {
             return Some(c);
         }
         for sep in [" / ", ":", " - ", ">"] {
             if let Some((g, s)) = t.split_once(sep) {
                 let group = self.resolve(g)?;
                 let (g, s) = (group.code, s.trim());
-                return CATEGORIES.iter().find(|c| {
+                return self.all().iter().find(|c| {
                     c.parent == Some(g)
                         && (c.label_sv.to_lowercase() == s || c.label_en.to_lowercase() == s)
                 });
@@ -500,7 +559,7 @@ impl Taxonomy {
 
     /// The codes a filter on `code` covers: itself and, for a group, all its sub-categories.
     pub fn expand(self, code: &str) -> Vec<&'static str> {
-        CATEGORIES
+        self.all()
             .iter()
             .filter(|c| c.code == code || c.parent == Some(code))
             .map(|c| c.code)
@@ -527,22 +586,35 @@ impl Taxonomy {
     /// The `n` codes nearest to `text` (by edit distance to each category's code and labels,
     /// ignoring case), nearest first, ties in table order: what to suggest for a misspelt code.
     pub fn nearest(self, text: &str, n: usize) -> Vec<&'static str> {
-        let t = text.trim().to_lowercase();
-        let mut scored: Vec<(usize, usize, &'static str)> = CATEGORIES
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let d = [c.code, c.label_sv, c.label_en]
-                    .iter()
-                    .map(|s| edit_distance(&t, &s.to_lowercase()))
-                    .min()
-                    .unwrap_or(usize::MAX);
-                (d, i, c.code)
-            })
-            .collect();
-        scored.sort();
-        scored.into_iter().take(n).map(|(_, _, c)| c).collect()
+        nearest_of(self.all().iter(), text, n)
     }
+
+    /// The `n` group codes nearest to `text`, as [`Taxonomy::nearest`].
+    pub fn nearest_group(self, text: &str, n: usize) -> Vec<&'static str> {
+        nearest_of(self.groups(), text, n)
+    }
+}
+
+/// The codes of `categories` nearest to `text`, nearest first, ties in their order.
+fn nearest_of<'a>(
+    categories: impl Iterator<Item = &'a Category>,
+    text: &str,
+    n: usize,
+) -> Vec<&'static str> {
+    let t = text.trim().to_lowercase();
+    let mut scored: Vec<(usize, usize, &'static str)> = categories
+        .enumerate()
+        .map(|(i, c)| {
+            let d = [c.code, c.label_sv, c.label_en]
+                .iter()
+                .map(|s| edit_distance(&t, &s.to_lowercase()))
+                .min()
+                .unwrap_or(usize::MAX);
+            (d, i, c.code)
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, _, c)| c).collect()
 }
 
 /// Levenshtein distance in characters.

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod incident;
 pub mod number;
 pub mod organisation;
+pub mod own_category;
 pub mod partnership;
 pub mod pnr;
 pub mod policy;

@@ -18,6 +18,7 @@ use trygg_domain::cycle::{
     MeetingAction, Method, Origin, OriginKind, PartyResources, Perspectives, Problem,
     ProblemDefinition, ProblemStatus, Record, Responsible, Triangle,
 };
+use trygg_domain::own_category::OwnCategory;
 use trygg_domain::partnership::{
     Activity, Agreement, BasisKind, Body, BodyKind, BodyMeeting, CitizenPromise, CollaborationForm,
     Commitment, CommitmentPlan, CommitmentStatus, CommunicationActivity, CommunicationPlan,
@@ -605,6 +606,15 @@ fn every_text_of_every_record_kind_is_guarded() {
         }])
         .checked,
     );
+    checked.insert(
+        OwnCategory::KIND,
+        record(&[OwnCategory {
+            code: "ordning.ordningsstorning".into(),
+            label_sv: "Ordningsstörning".into(),
+            label_en: "Disorder".into(),
+        }])
+        .checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -630,6 +640,9 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("law_decision", "decided_by"),
         ("law_decision", "diarienummer"),
         ("law_decision", "note"),
+        ("category", "code"),
+        ("category", "label_sv"),
+        ("category", "label_en"),
     ] {
         assert!(
             checked[kind].contains(field),

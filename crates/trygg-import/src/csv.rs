@@ -260,7 +260,7 @@ fn parse_csv_in(
             *summary.by_category.entry(c).or_default() += n;
         }
     }
-    errors.prepend_file_errors(unknown.messages(options.map_syntax));
+    errors.prepend_unknown(unknown.listed(), unknown.messages(options.map_syntax));
     if incidents.is_empty() && errors.is_empty() {
         errors.push(
             Location::File,

@@ -155,7 +155,7 @@ pub fn parse_geojson_points(
             }
         }
     }
-    errors.prepend_file_errors(unknown.messages(options.map_syntax));
+    errors.prepend_unknown(unknown.listed(), unknown.messages(options.map_syntax));
     summary.mapped_categories = categories.mapped();
     summary.imported = incidents.len();
     errors.into_result(ImportBatch {

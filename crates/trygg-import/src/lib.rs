@@ -24,6 +24,7 @@ mod rows;
 mod when;
 
 pub use report::{
-    ImportBatch, ImportErrors, ImportSummary, Location, MAX_LISTED_ERRORS, MappedCategory, RowError,
+    ImportBatch, ImportErrors, ImportSummary, Location, MAX_LISTED_ERRORS, MappedCategory,
+    RowError, UnknownCategory,
 };
 pub use rows::{Crs, Field};

@@ -170,6 +170,21 @@ pub struct ImportErrors {
     pub errors: Vec<RowError>,
     /// Problems found beyond the listed ones.
     pub more: usize,
+    /// The category values that are neither a category nor mapped, in the order they first
+    /// appear (each is also one of `errors`): what a mapping step asks about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_categories: Vec<UnknownCategory>,
+}
+
+/// A category value of a file that is neither a category nor mapped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownCategory {
+    /// The value as first written.
+    pub value: String,
+    /// How many rows carry it (ignoring case and spaces).
+    pub rows: usize,
+    /// Where it first appears.
+    pub first: Location,
 }
 
 impl ImportErrors {
@@ -181,6 +196,7 @@ impl ImportErrors {
                 message: message.into(),
             }],
             more: 0,
+            unknown_categories: Vec::new(),
         }
     }
 
@@ -214,6 +230,7 @@ impl fmt::Display for ImportErrors {
 pub(crate) struct Errors {
     listed: Vec<RowError>,
     more: usize,
+    unknown: Vec<UnknownCategory>,
 }
 
 impl Errors {
@@ -240,9 +257,14 @@ impl Errors {
         self.more += later.more;
     }
 
-    /// Puts whole-file errors first (one per unknown category), every one of them listed even
-    /// beyond [`MAX_LISTED_ERRORS`]; row errors make room for them.
-    pub(crate) fn prepend_file_errors(&mut self, messages: Vec<String>) {
+    /// Puts one whole-file error per unknown category first, every one of them listed even
+    /// beyond [`MAX_LISTED_ERRORS`] (row errors make room for them), and keeps the values.
+    pub(crate) fn prepend_unknown(&mut self, unknown: Vec<UnknownCategory>, messages: Vec<String>) {
+        self.unknown = unknown;
+        self.prepend_file_errors(messages);
+    }
+
+    fn prepend_file_errors(&mut self, messages: Vec<String>) {
         let keep = MAX_LISTED_ERRORS.max(messages.len());
         let mut listed: Vec<RowError> = messages
             .into_iter()
@@ -266,6 +288,7 @@ impl Errors {
             Err(ImportErrors {
                 errors: self.listed,
                 more: self.more,
+                unknown_categories: self.unknown,
             })
         }
     }

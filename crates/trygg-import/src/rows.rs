@@ -713,13 +713,30 @@ impl UnknownCategories {
         }
     }
 
+    /// Every unknown value, in the order they first appear.
+    fn ordered(&self) -> Vec<&(String, usize, Location)> {
+        let mut listed: Vec<&(String, usize, Location)> = self.counts.values().collect();
+        listed.sort_by_key(|(v, _, at)| (*at, v));
+        listed
+    }
+
+    /// Every unknown value with its count and first place, in the order they first appear.
+    pub fn listed(&self) -> Vec<crate::report::UnknownCategory> {
+        self.ordered()
+            .into_iter()
+            .map(|(value, rows, first)| crate::report::UnknownCategory {
+                value: value.clone(),
+                rows: *rows,
+                first: *first,
+            })
+            .collect()
+    }
+
     /// One sentence per unknown value, in the order they first appear: its count, where it is
     /// first, how to map it (in the syntax of the door the file came through) and the nearest
     /// codes.
     pub fn messages(&self, syntax: MapSyntax) -> Vec<String> {
-        let mut listed: Vec<&(String, usize, Location)> = self.counts.values().collect();
-        listed.sort_by_key(|(v, _, at)| (*at, v));
-        listed
+        self.ordered()
             .into_iter()
             .map(|(v, n, first)| {
                 format!(

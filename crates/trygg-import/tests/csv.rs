@@ -235,6 +235,19 @@ fn unknown_categories_are_one_error_each_with_count_and_first_line() {
         m[1].contains("\"Bus\" (1 row, first on line 3)"),
         "in order of first appearance; case and spaces do not make another value: {e}"
     );
+    // The same values as data, for a mapping step.
+    let listed: Vec<_> = e
+        .unknown_categories
+        .iter()
+        .map(|u| (u.value.as_str(), u.rows, u.first))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("Klottr", 3, Location::Line(2)),
+            ("Bus", 1, Location::Line(3))
+        ]
+    );
     // The API's door names its own parameter.
     let mut o = opts();
     o.map_syntax = MapSyntax::Query;
@@ -378,4 +391,24 @@ fn a_time_span_or_an_absurd_year_is_refused_with_a_sentence_not_a_panic() {
         &opts(),
     );
     assert!(e.errors[0].message.contains("from 1970 to 2100"), "{e}");
+}
+
+#[test]
+fn an_own_category_code_is_read_like_a_standard_one() {
+    trygg_domain::own_category::register(&trygg_domain::own_category::OwnCategory {
+        code: "ordning.import-egen".into(),
+        label_sv: "Egen importkategori".into(),
+        label_en: "Own import category".into(),
+    })
+    .unwrap();
+    let text = "Datum;Kategori;Lat;Lon\n2023-05-01;ordning.import-egen;59.858;17.639\n\
+                2023-05-02;Egen importkategori;59.858;17.639\n";
+    let b = parse_csv(text.as_bytes(), &opts()).unwrap();
+    assert_eq!(b.incidents.len(), 2);
+    assert!(
+        b.incidents
+            .iter()
+            .all(|i| i.category == "ordning.import-egen"),
+        "by code and by label"
+    );
 }

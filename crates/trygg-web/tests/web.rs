@@ -966,3 +966,294 @@ async fn an_admin_stores_category_synonyms_that_imports_read() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
 }
+
+/// An administrator adds an own category on `/admin/kategorier` (refused input shown again with
+/// what was typed), renames it, and it is offered with the standard ones; nothing removes it.
+#[tokio::test]
+async fn an_admin_adds_and_renames_own_categories_on_the_page() {
+    let app = spawn().await;
+    let admin = app.login(&role_email(Role::Admin)).await;
+    let (_, html) = app.get(&admin, "/admin/kategorier").await;
+    assert!(html.contains("Inga egna kategorier"), "{html}");
+    assert!(
+        html.contains("kan inte tas bort"),
+        "says why there is no removal"
+    );
+    let add = |group: &'static str, sv: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let res = app
+                .post_form(
+                    admin,
+                    "/admin/kategorier/ny",
+                    &[
+                        ("csrf", &admin.csrf),
+                        ("group", group),
+                        ("code", ""),
+                        ("label_sv", sv),
+                        ("label_en", "Loitering at the page"),
+                    ],
+                )
+                .await;
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = add("ordning", "Av 19121212-1212").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("personnummer"), "{html}");
+    assert!(
+        html.contains("value=\"Loitering at the page\""),
+        "what was typed is kept: {html}"
+    );
+    let (status, html) = add("samling", "Häng vid sidan").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("samling.hang-vid-sidan"), "{html}");
+    let (status, _) = add("samling", "Häng vid sidan").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "exists");
+
+    let stored = app.store.list_records("category").await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let id = stored[0].meta.id;
+    let res = app
+        .post_form(
+            &admin,
+            &format!("/admin/kategorier/egen/{id}"),
+            &[
+                ("csrf", &admin.csrf),
+                ("label_sv", "Häng vid sidorna"),
+                ("label_en", "Loitering"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("value=\"Häng vid sidorna\""), "{html}");
+    assert_eq!(
+        trygg_domain::Taxonomy
+            .get("samling.hang-vid-sidan")
+            .unwrap()
+            .label_sv,
+        "Häng vid sidorna"
+    );
+    // Without the CSRF token nothing changes.
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/kategorier/ny",
+            &[
+                ("group", "ordning"),
+                ("label_sv", "Utan"),
+                ("label_en", "Without"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Offered in the synonym form like every category.
+    assert!(
+        html.contains("option value=\"samling.hang-vid-sidan\""),
+        "{html}"
+    );
+    let analyst = app.login(&role_email(Role::Analyst)).await;
+    let res = app
+        .post_form(
+            &analyst,
+            "/admin/kategorier/ny",
+            &[
+                ("csrf", &analyst.csrf),
+                ("group", "ordning"),
+                ("label_sv", "A"),
+                ("label_en", "A"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+impl App {
+    /// Posts a `multipart/form-data` form with one file, as a browser's upload form does.
+    async fn post_file(
+        &self,
+        b: &Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str),
+    ) -> (StatusCode, String) {
+        let boundary = "----trygg-test-boundary";
+        let mut body = String::new();
+        for (k, v) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            ));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\n\
+             Content-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+            file.0, file.1
+        ));
+        let res = self
+            .http
+            .post(self.url(path))
+            .header(header::COOKIE, format!("trygg_session={}", b.cookie))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.text().await.unwrap())
+    }
+}
+
+/// The mapping step's form address (`/importera/{id}`) in a page.
+fn mapping_action(html: &str) -> String {
+    let marker = "action=\"/importera/";
+    let start = html.find(marker).expect("mapping step") + "action=\"".len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn categories_stored(app: &App) -> Vec<String> {
+    app.store
+        .list_incidents(&trygg_domain::IncidentFilter {
+            scope: trygg_domain::Scope::All,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| i.category)
+        .collect()
+}
+
+/// `/importera`: an analyst uploads a file with a value trygg does not know, maps it on the
+/// mapping step without choosing the file again, and it is imported; an administrator maps a
+/// value to a new category and remembers it; errors are shown with their lines.
+#[tokio::test]
+async fn the_import_page_maps_unknown_categories_without_a_second_upload() {
+    let app = spawn().await;
+    let analyst = app.login(&role_email(Role::Analyst)).await;
+    let (status, html) = app.get(&analyst, "/importera").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/importera\""), "in the menu");
+    assert!(html.contains("enctype=\"multipart/form-data\""), "{html}");
+    let reporter = app.login(&role_email(Role::Reporter)).await;
+    let (status, html) = app.get(&reporter, "/importera").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{html}");
+
+    let csv = "Datum;Kategori;X;Y\n2024-05-01;Ordningsstörning;648000;6638000\n\
+               2024-05-02;ordningsstörning ;648100;6638100\n";
+    let (status, _) = app
+        .post_file(&analyst, "/importera", &[("crs", "3006")], ("f.csv", csv))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, nothing read");
+    let fields = [("csrf", analyst.csrf.as_str()), ("crs", "3006")];
+    let (status, html) = app
+        .post_file(&analyst, "/importera", &fields, ("f.csv", csv))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Okända kategorier"), "{html}");
+    assert!(
+        html.contains("<td class=\"num\">2</td>"),
+        "its count: {html}"
+    );
+    assert!(html.contains("rad 2"), "its first line: {html}");
+    assert!(
+        !html.contains("value=\"ny:"),
+        "new categories are for admins"
+    );
+    let action = mapping_action(&html);
+    let res = app
+        .post_form(
+            &analyst,
+            &action,
+            &[
+                ("csrf", &analyst.csrf),
+                ("value_0", "Ordningsstörning"),
+                ("code_0", "ordning.ovrigt"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("2 händelser importerade"), "{html}");
+    assert!(html.contains("href=\"/lagesbild\""), "{html}");
+    assert_eq!(categories_stored(&app).await, ["ordning.ovrigt"; 2]);
+    // Imported: the held file is gone.
+    let res = app
+        .post_form(
+            &analyst,
+            &action,
+            &[
+                ("csrf", &analyst.csrf),
+                ("value_0", "Ordningsstörning"),
+                ("code_0", "ordning"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("välj den igen"));
+
+    // An administrator creates a category on the step and remembers the value.
+    let admin = app.login(&role_email(Role::Admin)).await;
+    let csv = "Datum;Kategori;X;Y\n2024-05-03;Webbhäng;648000;6638000\n";
+    let fields = [("csrf", admin.csrf.as_str()), ("crs", "3006")];
+    let (_, html) = app
+        .post_file(&admin, "/importera", &fields, ("g.csv", csv))
+        .await;
+    assert!(html.contains("value=\"ny:samling\""), "{html}");
+    let action = mapping_action(&html);
+    let step = |label_sv: &'static str| {
+        let (app, admin, action) = (&app, &admin, &action);
+        async move {
+            let res = app
+                .post_form(
+                    admin,
+                    action,
+                    &[
+                        ("csrf", &admin.csrf),
+                        ("value_0", "Webbhäng"),
+                        ("code_0", "ny:samling"),
+                        ("label_sv_0", label_sv),
+                        ("label_en_0", "Web loitering"),
+                        ("remember_0", "1"),
+                    ],
+                )
+                .await;
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = step("").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an empty label");
+    assert!(
+        html.contains("label_sv") && html.contains("Okända kategorier"),
+        "{html}"
+    );
+    let (status, html) = step("Webbhäng").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("1 händelser importerade"), "{html}");
+    assert!(
+        categories_stored(&app)
+            .await
+            .contains(&"samling.webbhang".to_string())
+    );
+    let synonyms = app.store.list_records("category_synonym").await.unwrap();
+    assert_eq!(synonyms[0].data["code"], "samling.webbhang");
+
+    // Other errors are listed with their lines; nothing is stored.
+    let csv =
+        "Datum;Kategori;X;Y\n2024-05-01;Bråk;648000;6638000\n2024-02-30;Bråk;648000;6638000\n";
+    let (status, html) = app
+        .post_file(
+            &analyst,
+            "/importera",
+            &[("csrf", &analyst.csrf)],
+            ("h.csv", csv),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("rad 3"), "{html}");
+    assert!(html.contains("Inget importerades"), "{html}");
+    assert_eq!(categories_stored(&app).await.len(), 3);
+}

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backup;
+mod categories;
 mod config;
 mod demo;
 mod poller;
@@ -46,6 +47,22 @@ enum Command {
     Token {
         #[command(subcommand)]
         what: accounts::TokenCommand,
+        /// Database URL.
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
+    /// The partnership's own categories: list the taxonomy, add one under a standard group.
+    Categories {
+        #[command(subcommand)]
+        what: categories::CategoryCommand,
+        /// Database URL.
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
+    /// Category synonyms (values in your files and the category each means): list, add, remove.
+    Synonyms {
+        #[command(subcommand)]
+        what: categories::SynonymCommand,
         /// Database URL.
         #[arg(long, global = true)]
         database: Option<String>,
@@ -200,6 +217,14 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         Command::Token { what, database } => {
             let app = open_app(database, &mut config).await?;
             accounts::token(&app, what).await
+        }
+        Command::Categories { what, database } => {
+            let app = open_app(database, &mut config).await?;
+            categories::categories(&app, what).await
+        }
+        Command::Synonyms { what, database } => {
+            let app = open_app(database, &mut config).await?;
+            categories::synonyms(&app, what).await
         }
         Command::Retention(args) => {
             let app = open_app(args.database.clone(), &mut config).await?;

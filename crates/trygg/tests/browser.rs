@@ -1370,6 +1370,7 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
                 "/samverkan/atagandeplan",
                 "/samverkan/beslut",
                 "/rapporter",
+                "/importera",
             ],
         ),
         ("admin@demo", &["/admin", "/admin/kategorier"]),
@@ -1401,4 +1402,97 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
         .filter(|r| r.contains(": serious ") || r.contains(": critical "))
         .collect();
     assert!(serious.is_empty(), "serious or critical: {serious:#?}");
+}
+
+/// The kommun's own Excel export (Windows-1252, `;`, decimal comma, SWEREF 99 TM) with its own
+/// category "Ordningsstörning": the analyst uploads it on `/importera`, maps the value on the
+/// mapping step without choosing the file again, and the rows are stored with that category.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyst_imports_an_excel_file_through_the_mapping_step() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("import");
+    let (webdriver, c) = start_browser(&chromium, &driver, 1280, 900).await;
+    sign_in(&c, &base, "analytiker@demo").await;
+    click(&c, "nav a[href='/importera']").await;
+    wait_for(
+        &c,
+        "document.querySelector('input[type=file]')",
+        "the import page",
+    )
+    .await;
+
+    // As Excel saves it in Sweden: Windows-1252 (ö is one byte), `;`, decimal comma.
+    let text = "Datum;Klockslag;Kategori;X;Y;Plats\r\n\
+                1999-03-01;21:30;Ordningsstörning;647812,5;6638102,25;Stora torget\r\n\
+                1999-03-01;22:10;Ordningsstörning;647830,0;6638110,75;Stora torget\r\n\
+                1999-03-02;01:05;ordningsstörning;647790,5;6638090,0;Stora torget\r\n";
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|ch| match ch {
+            'ö' => 0xF6,
+            c => u8::try_from(c).expect("ASCII or ö"),
+        })
+        .collect();
+    let file = std::env::temp_dir().join(format!("trygg-kommun-{}.csv", std::process::id()));
+    std::fs::write(&file, bytes).unwrap();
+    c.find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    set_value(&c, "select[name=crs]", "3006").await;
+    click(&c, "form[action='/importera'] button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.body.innerText.includes('Okända kategorier')",
+        "the mapping step",
+    )
+    .await;
+    let row = c
+        .find(Locator::Css("table.mapping tbody tr"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row.contains("Ordningsstörning") && row.contains("3") && row.contains("rad 2"),
+        "the value, its count and first line: {row}"
+    );
+    screenshot(&c, "import-mapping.png").await;
+    set_value(&c, "select[name=code_0]", "ordning.ovrigt").await;
+    click(&c, "form[action^='/importera/'] button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.body.innerText.includes('3 händelser importerade')",
+        "the import's result",
+    )
+    .await;
+    assert!(
+        c.find(Locator::Css("main a[href='/lagesbild']"))
+            .await
+            .is_ok()
+    );
+    screenshot(&c, "import-done.png").await;
+
+    let stored = api_json(
+        &c,
+        "/api/v1/incidents?category=ordning.ovrigt&from=1999-03-01&to=1999-03-03",
+    )
+    .await;
+    assert_eq!(stored["total"], 3, "{stored}");
+    assert!(
+        stored["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["category"] == "ordning.ovrigt" && i["place"] == "Stora torget"),
+        "{stored}"
+    );
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+    std::fs::remove_file(&file).ok();
+    c.close().await.unwrap();
 }

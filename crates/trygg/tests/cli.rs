@@ -684,3 +684,81 @@ fn a_category_map_file_maps_like_the_flag() {
         "{out:?}"
     );
 }
+
+/// `trygg categories add` stores an own category that a later `trygg import csv` (another
+/// process) reads by its code; `trygg synonyms` maps a value to it; both list what is stored.
+#[test]
+fn own_categories_and_synonyms_from_the_console_are_read_by_imports() {
+    let db = Db::new("categories");
+    db.ok(&[
+        "user",
+        "add",
+        "--email",
+        "admin@test",
+        "--name",
+        "Admin",
+        "--organisation",
+        "Uppsala kommun",
+        "--role",
+        "admin",
+    ]);
+    let out = db.run(&[
+        "categories",
+        "add",
+        "--group",
+        "ordnin",
+        "--sv",
+        "X",
+        "--en",
+        "X",
+        "--organisation",
+        "Uppsala kommun",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Nearest groups: ordning"), "{err}");
+    let out = db.ok(&[
+        "categories",
+        "add",
+        "--group",
+        "ordning",
+        "--sv",
+        "Ordningsstörning i konsolen",
+        "--en",
+        "Disorder at the console",
+        "--organisation",
+        "Uppsala kommun",
+    ]);
+    assert!(out.contains("ordning.ordningsstorning-i-konsolen"), "{out}");
+    let listed = db.ok(&["categories", "list"]);
+    assert!(
+        listed.contains("ordning.ordningsstorning-i-konsolen\tordning\tOrdningsstörning i konsolen\tDisorder at the console\town"),
+        "{listed}"
+    );
+    let out = db.ok(&[
+        "synonyms",
+        "add",
+        "--value",
+        "Konsolbus",
+        "--code",
+        "ordning.ordningsstorning-i-konsolen",
+        "--organisation",
+        "Uppsala kommun",
+    ]);
+    assert!(out.contains("Stored synonym"), "{out}");
+    assert!(db.ok(&["synonyms", "list"]).contains("Konsolbus"));
+    let csv = db.file(
+        "egen.csv",
+        "Datum;Kategori;Lat;Lon\n2024-05-01;ordning.ordningsstorning-i-konsolen;59,8586;17,6389\n\
+         2024-05-02;Konsolbus;59,8586;17,6389\n"
+            .as_bytes(),
+    );
+    let out = db.ok(&["import", "csv", &csv]);
+    assert_eq!(stored(&out), (2, 0, 0), "{out}");
+    let rows = db.exported(&["--category", "ordning"]);
+    assert_eq!(rows.len(), 2, "under its group: {rows:?}");
+    let id = db.ok(&["synonyms", "list"]);
+    let id = id.split('\t').next().unwrap();
+    assert!(db.ok(&["synonyms", "remove", id]).contains("Removed"));
+    assert_eq!(db.ok(&["synonyms", "list"]), "");
+}

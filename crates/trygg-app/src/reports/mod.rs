@@ -294,3 +294,28 @@ pub(super) fn method_bullets() -> Vec<String> {
         "Förändring i procent = (antal nu / antal i jämförelseperioden − 1). Små tal ger stora procentsatser: läs procent tillsammans med antalen.".into(),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_own_category_is_counted_under_its_group() {
+        let own = trygg_domain::own_category::register(&trygg_domain::own_category::OwnCategory {
+            code: "skadegorelse.rapportens-egen".into(),
+            label_sv: "Rapportens egen".into(),
+            label_en: "The report's own".into(),
+        })
+        .unwrap();
+        let i = Taxonomy
+            .all()
+            .iter()
+            .position(|c| c.code == own.code)
+            .unwrap();
+        assert_eq!(group_of_index(u16::try_from(i).unwrap()), "skadegorelse");
+        assert!(
+            category_groups().iter().all(|(code, _)| *code != own.code),
+            "not a group of its own"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`. Every route needs a [`Caller`](crate::auth::Caller).
 
 mod accounts;
+mod categories;
 pub(crate) mod cycle;
 mod dashboard;
 mod incidents;
@@ -8,15 +9,16 @@ mod partnership;
 mod stats;
 mod transfer;
 
+pub(crate) use transfer::MAX_UPLOAD;
+
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};
-use trygg_domain::{Permission, Taxonomy};
 
 use crate::{AppState, auth::Caller};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/categories", get(categories))
+        .merge(categories::routes())
         .route("/areas", get(areas))
         .merge(incidents::routes())
         .merge(stats::routes())
@@ -26,12 +28,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(partnership::routes())
         .merge(accounts::routes())
         .fallback(unknown)
-}
-
-/// The taxonomy, for clients building forms and filters.
-async fn categories(caller: Caller) -> Result<Json<Value>, crate::ApiError> {
-    caller.principal().check(Permission::ReadReference)?;
-    Ok(Json(json!({ "items": Taxonomy.all() })))
 }
 
 /// `?kind=` of `GET /api/v1/areas`.

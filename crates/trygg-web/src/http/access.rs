@@ -221,6 +221,26 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::ReadReference]),
     },
     Rule {
+        method: "POST",
+        path: "/api/v1/categories",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/category-synonyms",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/category-synonyms",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "DELETE",
+        path: "/api/v1/category-synonyms/{id}",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
         method: "GET",
         path: "/api/v1/areas",
         access: Signed(&[Permission::ReadReference]),
@@ -687,12 +707,37 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/importera",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "POST",
+        path: "/importera",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "POST",
+        path: "/importera/{id}",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "GET",
         path: "/admin/kategorier",
         access: Signed(&[Permission::ManageAccounts]),
     },
     Rule {
         method: "POST",
         path: "/admin/kategorier",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/kategorier/ny",
+        access: Signed(&[Permission::ManageAccounts]),
+    },
+    Rule {
+        method: "POST",
+        path: "/admin/kategorier/egen/{id}",
         access: Signed(&[Permission::ManageAccounts]),
     },
     Rule {

@@ -142,7 +142,35 @@ pub const OPERATIONS: &[Operation] = &[
         "get",
         "/categories",
         "reference",
-        "The category taxonomy (groups and sub-categories, Swedish and English labels)."
+        "The category taxonomy (groups and sub-categories, Swedish and English labels); the partnership's own categories carry \"own\": true."
+    ),
+    op!(
+        "post",
+        "/categories",
+        "reference",
+        "Add an own category {\"group\", \"code\"?, \"label_sv\", \"label_en\"} under a standard group; the code (GROUP.NAME, a-z, 0-9, -) is derived from label_sv when left out. 409 for a code that exists, 422 naming the field and the nearest groups (admins of a party to the current agreement).",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/category-synonyms",
+        "reference",
+        "The stored category synonyms {\"value\", \"code\"}, which every CSV/GeoJSON import reads (admins)."
+    ),
+    op!(
+        "post",
+        "/category-synonyms",
+        "reference",
+        "Store a synonym {\"value\", \"code\"}; an unknown code answers 422 naming the nearest, a value stored already 409 (admins of a party to the current agreement).",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/category-synonyms/{id}",
+        "reference",
+        "Remove a stored synonym (admins of a party to the current agreement)."
     ),
     op!(
         "get",

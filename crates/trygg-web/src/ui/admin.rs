@@ -47,7 +47,7 @@ async fn page(
         l.t("Administration", "Administration"),
         html! {
             h1 { (l.t("Administration", "Administration")) }
-            p { a href="/admin/kategorier" { (l.t("Egna kategorinamn för import", "Own category names for imports")) } }
+            p { a href="/admin/kategorier" { (l.t("Egna kategorier och kategorinamn för import", "Own categories and category names for imports")) } }
             @if let Some((class, text)) = notice {
                 div class={ "notice " (class) } role="alert" { (text) }
             }
@@ -586,126 +586,6 @@ pub(crate) async fn revoke_token(
         .map_err(|e| PageError::from_app(l, e))?;
     let text = l.t("API-nyckeln är återkallad.", "The API token is revoked.");
     Ok(page(&state, &me, Some(("ok", html! { (text) })))
-        .await?
-        .into_response())
-}
-
-/// `GET /admin/kategorier`: the partnership's category synonyms, which every import reads.
-pub(crate) async fn synonyms(
-    State(state): State<AppState>,
-    me: SignedIn,
-) -> Result<Markup, PageError> {
-    me.check(trygg_domain::Permission::ManageAccounts)?;
-    synonyms_page(&state, &me, None).await
-}
-
-async fn synonyms_page(
-    state: &AppState,
-    me: &SignedIn,
-    notice: Option<(&str, String)>,
-) -> Result<Markup, PageError> {
-    let l = me.ctx.lang;
-    let stored = trygg_app::synonyms::list(state, &me.user)
-        .await
-        .map_err(|e| PageError::from_app(l, e))?;
-    let label = |code: &str| {
-        trygg_domain::Taxonomy
-            .get(code)
-            .map_or(String::new(), |c| l.t(c.label_sv, c.label_en).to_string())
-    };
-    Ok(layout(
-        &me.ctx,
-        l.t("Egna kategorinamn", "Own category names"),
-        html! {
-            h1 { (l.t("Egna kategorinamn", "Own category names")) }
-            p { a href="/admin" { (l.t("← Administration", "← Administration")) } }
-            @if let Some((class, text)) = notice {
-                div class={ "notice " (class) } role="alert" { (text) }
-            }
-            section.card {
-                p { (l.t(
-                    "Värden i era egna filers kategorikolumn och den kategori i trygg de betyder. Varje import av CSV och GeoJSON läser dem, som om de getts med --category-map.",
-                    "Values in your own files' category column and the trygg category each means. Every CSV and GeoJSON import reads them, as if given with --category-map."
-                )) }
-                @if stored.is_empty() {
-                    p { (l.t("Inga egna kategorinamn än.", "No own category names yet.")) }
-                } @else {
-                    table.list {
-                        thead { tr { th { (l.t("Värde i filen", "Value in the file")) } th { (l.t("Kategori", "Category")) } th {} } }
-                        tbody {
-                            @for s in &stored {
-                                tr {
-                                    td { (s.data.value) }
-                                    td { code { (s.data.code) } " " (label(&s.data.code)) }
-                                    td {
-                                        form method="post" action={ "/admin/kategorier/" (s.meta.id) "/ta-bort" } {
-                                            (me.ctx.csrf_field())
-                                            button.link type="submit" { (l.t("Ta bort", "Remove")) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            section.card {
-                h2 { (l.t("Lägg till", "Add")) }
-                form.grid method="post" action="/admin/kategorier" {
-                    (me.ctx.csrf_field())
-                    label { (l.t("Värde i filen", "Value in the file")) input type="text" name="value" maxlength=(trygg_domain::category::MAP_VALUE_MAX_CHARS) required placeholder="Ordningsstörning"; }
-                    label { (l.t("Kategori i trygg", "Category in trygg"))
-                        select name="code" required {
-                            @for c in trygg_domain::Taxonomy.all() {
-                                option value=(c.code) { (c.code) " — " (l.t(c.label_sv, c.label_en)) }
-                            }
-                        }
-                    }
-                    button.primary type="submit" { (l.t("Lägg till", "Add")) }
-                }
-            }
-        },
-    ))
-}
-
-/// `POST /admin/kategorier`.
-pub(crate) async fn add_synonym(
-    State(state): State<AppState>,
-    Posted { me, form: f }: Posted<Pairs>,
-) -> Result<Response, PageError> {
-    me.check(trygg_domain::Permission::ManageAccounts)?;
-    let l = me.ctx.lang;
-    match trygg_app::synonyms::add(&state, &me.user, field(&f, "value"), field(&f, "code")).await {
-        Ok(s) => {
-            let text = match l {
-                Lang::Sv => format!("Sparat: \"{}\" läses som {}.", s.data.value, s.data.code),
-                Lang::En => format!("Saved: \"{}\" is read as {}.", s.data.value, s.data.code),
-            };
-            Ok(synonyms_page(&state, &me, Some(("ok", text)))
-                .await?
-                .into_response())
-        }
-        Err(e @ (trygg_app::AppError::Invalid(_) | trygg_app::AppError::Conflict(_))) => {
-            let body = synonyms_page(&state, &me, Some(("error", e.to_string()))).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-        }
-        Err(e) => Err(PageError::from_app(l, e)),
-    }
-}
-
-/// `POST /admin/kategorier/{id}/ta-bort`.
-pub(crate) async fn remove_synonym(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Posted { me, .. }: Posted<Pairs>,
-) -> Result<Response, PageError> {
-    me.check(trygg_domain::Permission::ManageAccounts)?;
-    let l = me.ctx.lang;
-    trygg_app::synonyms::remove(&state, &me.user, id)
-        .await
-        .map_err(|e| PageError::from_app(l, e))?;
-    let text = l.t("Borttaget.", "Removed.").to_string();
-    Ok(synonyms_page(&state, &me, Some(("ok", text)))
         .await?
         .into_response())
 }

@@ -177,6 +177,16 @@ pub struct Posted<T> {
     pub form: T,
 }
 
+/// The signed-in user of a posted request, and the request to read the body from.
+async fn signed_in(
+    req: axum::extract::Request,
+    state: &AppState,
+) -> Result<(SignedIn, axum::extract::Request), PageError> {
+    let (mut parts, body) = req.into_parts();
+    let me = SignedIn::from_request_parts(&mut parts, state).await?;
+    Ok((me, axum::extract::Request::from_parts(parts, body)))
+}
+
 impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Posted<T> {
     type Rejection = PageError;
 
@@ -184,10 +194,8 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Posted<T> {
         req: axum::extract::Request,
         state: &AppState,
     ) -> Result<Self, PageError> {
-        let (mut parts, body) = req.into_parts();
-        let me = SignedIn::from_request_parts(&mut parts, state).await?;
+        let (me, req) = signed_in(req, state).await?;
         let lang = me.ctx.lang;
-        let req = axum::extract::Request::from_parts(parts, body);
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| PageError::Page {
@@ -221,6 +229,86 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for Posted<T> {
             )
         })?;
         Ok(Posted { me, form })
+    }
+}
+
+/// A form with a file (`multipart/form-data`) posted by a signed-in user, taken only when its
+/// `csrf` field is this session's token: [`Posted`] for uploads. The whole body is read first
+/// (under the route's body limit, after the access guard has checked the route's permission),
+/// then the token is checked, so no field is acted on without it.
+#[derive(Debug)]
+pub struct PostedFile {
+    /// Who posted.
+    pub me: SignedIn,
+    /// The text fields, in order (the `csrf` field included; it has been checked).
+    pub fields: Vec<(String, String)>,
+    /// The first file field: its file name and bytes (none when no file was chosen).
+    pub file: Option<(String, axum::body::Bytes)>,
+}
+
+impl FromRequest<AppState> for PostedFile {
+    type Rejection = PageError;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, PageError> {
+        let (me, req) = signed_in(req, state).await?;
+        let lang = me.ctx.lang;
+        let unreadable = |status: StatusCode| {
+            PageError::Page {
+            status,
+            lang,
+            title: lang
+                .t("Filen kunde inte tas emot", "The file could not be accepted")
+                .into(),
+            message: lang
+                .t(
+                    "Filen är för stor eller kom inte fram helt. Dela upp den i mindre filer, eller importera den på servern med trygg import.",
+                    "The file is too large or did not arrive whole. Split it into smaller files, or import it on the server with trygg import.",
+                )
+                .into(),
+        }
+        };
+        // Not multipart at all: no token could be read from it, so it is refused as any form
+        // without one (a body too large says so).
+        let mut multipart = match axum::extract::Multipart::from_request(req, state).await {
+            Ok(m) => m,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(unreadable(e.status()));
+            }
+            Err(e) => {
+                me.check_csrf("")?;
+                return Err(unreadable(e.status()));
+            }
+        };
+        let mut fields = Vec::new();
+        let mut file = None;
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| unreadable(e.status()))?
+        {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(|e| unreadable(e.status()))?;
+                    if file.is_none() && !file_name.is_empty() {
+                        file = Some((file_name, bytes));
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|e| unreadable(e.status()))?;
+                    fields.push((name, text));
+                }
+            }
+        }
+        let given = fields
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map_or("", |(_, v)| v.as_str());
+        me.check_csrf(given)?;
+        Ok(PostedFile { me, fields, file })
     }
 }
 

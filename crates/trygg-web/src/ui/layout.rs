@@ -107,6 +107,7 @@ const NAV: &[(&str, &str, &str, Permission)] = &[
         "Report",
         Permission::FileReport,
     ),
+    ("/importera", "Importera", "Import", Permission::Import),
     (
         "/mina-rapporter",
         "Mina rapporter",

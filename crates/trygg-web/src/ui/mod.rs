@@ -12,11 +12,13 @@
 mod accessibility;
 mod account;
 mod admin;
+mod categories;
 mod cycle;
 pub mod dashboard;
 pub mod extract;
 mod form;
 mod home;
+mod import;
 pub mod layout;
 pub mod oidc;
 mod partnership;
@@ -48,17 +50,29 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/mina-rapporter", get(report::mine))
         .route("/handelser/{id}", get(report::incident))
         .route("/lagesbild", get(lagesbild))
+        .route(
+            "/importera",
+            get(import::form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
+        )
+        .route("/importera/{id}", post(import::map))
         .route("/admin", get(admin::index))
         .route("/admin/anvandare", post(admin::add_user))
         .route("/admin/organisation", post(admin::add_organisation))
         .route("/admin/token", post(admin::new_token))
         .route(
             "/admin/kategorier",
-            get(admin::synonyms).post(admin::add_synonym),
+            get(categories::page).post(categories::add_synonym),
+        )
+        .route("/admin/kategorier/ny", post(categories::add_category))
+        .route(
+            "/admin/kategorier/egen/{id}",
+            post(categories::relabel_category),
         )
         .route(
             "/admin/kategorier/{id}/ta-bort",
-            post(admin::remove_synonym),
+            post(categories::remove_synonym),
         )
         .route("/admin/token/{id}/aterkalla", post(admin::revoke_token))
         .route("/admin/anvandare/{id}", get(admin::user_page))

@@ -17,7 +17,10 @@ use trygg_import::{
     polisen::PolisenOptions,
 };
 
-pub use trygg_import::ImportErrors;
+pub use trygg_import::{ImportErrors, Location, UnknownCategory};
+
+mod uploads;
+pub use uploads::{Upload, Uploads};
 
 use crate::{
     App, AppError, Principal,
@@ -69,19 +72,30 @@ pub async fn import_incidents(
     bytes: impl AsRef<[u8]> + Send + 'static,
 ) -> Result<BatchImport, AppError> {
     who.check(Permission::Import)?;
+    let batch = parse_incidents(app, who, kind, params, bytes).await?;
+    file(app, who, batch, Filing::Organisation(who.organisation())).await
+}
+
+/// Parses a CSV or GeoJSON file with its options and the stored synonyms, storing nothing.
+async fn parse_incidents(
+    app: &App,
+    who: &Principal,
+    kind: IncidentFile,
+    params: &[(String, String)],
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> Result<ImportBatch, AppError> {
     let mut options = file_options(who, params)?;
     // The partnership's stored synonyms, under what the request maps itself.
     options
         .category_map
         .extend_missing(&crate::synonyms::stored_map(app.store.as_ref()).await?);
-    let batch = parse(move || match kind {
+    parse(move || match kind {
         IncidentFile::Csv => trygg_import::csv::parse_csv(bytes.as_ref(), &options),
         IncidentFile::GeoJson => {
             trygg_import::geojson::parse_geojson_points(bytes.as_ref(), &options)
         }
     })
-    .await?;
-    file(app, who, batch, Filing::Organisation(who.organisation())).await
+    .await
 }
 
 async fn file(
@@ -91,6 +105,93 @@ async fn file(
     filing: Filing,
 ) -> Result<BatchImport, AppError> {
     Ok(app.ingest.import_batch(&who.actor(), batch, filing).await?)
+}
+
+/// Holds an uploaded file for the web import's mapping step ([`Uploads`]) and answers its id.
+pub fn hold(app: &App, who: &Principal, upload: Upload) -> Result<String, AppError> {
+    who.check(Permission::Import)?;
+    Ok(app
+        .uploads
+        .hold(who.id(), upload, std::time::Instant::now()))
+}
+
+/// The held file `id`, if the principal uploaded it and it is still held.
+pub fn held(app: &App, who: &Principal, id: &str) -> Result<Upload, AppError> {
+    who.check(Permission::Import)?;
+    app.uploads
+        .get(who.id(), id, std::time::Instant::now())
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "The uploaded file is no longer held (after 30 minutes, or the server restarted): \
+                 choose it again (filen finns inte kvar; välj den igen)."
+                    .into(),
+            )
+        })
+}
+
+/// Reads the held file `id` as its import would, storing nothing: `Ok` when it would import,
+/// else [`AppError::ImportFailed`] with every problem (and its unknown category values).
+pub async fn check_held(app: &App, who: &Principal, id: &str) -> Result<(), AppError> {
+    let upload = held(app, who, id)?;
+    parse_incidents(app, who, upload.kind, &upload.params, upload.bytes)
+        .await
+        .map(|_| ())
+}
+
+/// What one unknown category value of a held file is read as.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// The value as in the file.
+    pub value: String,
+    /// An existing category, or a new one to add first.
+    pub to: MapTo,
+    /// Also store it as a synonym, so later imports read it without asking.
+    pub remember: bool,
+}
+
+/// The category a value is mapped to.
+#[derive(Debug, Clone)]
+pub enum MapTo {
+    /// An existing category or group code.
+    Code(String),
+    /// A new own category, added before the import (administrators only).
+    New(crate::categories::NewCategory),
+}
+
+/// Imports the held file `id` with `mappings` for its unknown category values, all or nothing
+/// as every import. New categories are added first (they stay if the import then fails:
+/// they were asked for); synonyms to remember are checked first and stored only once the file
+/// is imported. The file is forgotten once imported.
+pub async fn import_held(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    mappings: &[Mapping],
+) -> Result<BatchImport, AppError> {
+    let upload = held(app, who, id)?;
+    let remembered: Vec<&Mapping> = mappings.iter().filter(|m| m.remember).collect();
+    if !remembered.is_empty() {
+        crate::categories::check_write(app, who).await?;
+    }
+    let mut params = upload.params.clone();
+    let mut codes = Vec::with_capacity(mappings.len());
+    for m in mappings {
+        let code = match &m.to {
+            MapTo::Code(code) => code.trim().to_string(),
+            MapTo::New(new) => crate::categories::add(app, who, new).await?.data.code,
+        };
+        if m.remember {
+            crate::synonyms::check(&m.value, &code)?;
+        }
+        params.push(("category_map".into(), format!("{}={code}", m.value)));
+        codes.push(code);
+    }
+    let done = import_incidents(app, who, upload.kind, &params, upload.bytes).await?;
+    app.uploads.forget(id);
+    for (m, code) in mappings.iter().zip(&codes).filter(|(m, _)| m.remember) {
+        crate::synonyms::add(app, who, &m.value, code).await?;
+    }
+    Ok(done)
 }
 
 /// Checks the principal may import, before any upload is read.
