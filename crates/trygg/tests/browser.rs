@@ -812,6 +812,44 @@ async fn analyst_sees_the_survey_layer_and_rates_per_1000() {
         "{note}"
     );
     screenshot(&c, "lagesbild-per-1000.png").await;
+
+    // The planted intervention's follow-up shows the survey before and after its start, and
+    // its problem's page the survey values of its areas.
+    let list = api_json(&c, "/api/v1/interventions").await;
+    let planted = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["data"]["title"] == "Trygg i Gottsunda centrum")
+        .expect("the demo's planted intervention")
+        .clone();
+    c.goto(&format!("{base}/insatser/{}/uppfoljning", planted["id"]))
+        .await
+        .unwrap();
+    let surveys = c
+        .find(Locator::Css("#fu-surveys"))
+        .await
+        .expect("enkät före/efter")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        surveys.contains("Andel otrygga") && surveys.contains("n = "),
+        "{surveys}"
+    );
+    let problem = planted["data"]["problem_ids"][0].as_i64().unwrap();
+    c.goto(&format!("{base}/problem/{problem}")).await.unwrap();
+    let size = c
+        .find(Locator::Css("#size #surveys"))
+        .await
+        .expect("the survey values in the problem's size")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        size.contains("Andel otrygga") && size.contains("n = "),
+        "{size}"
+    );
     assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     c.close().await.unwrap();
 }
