@@ -17,6 +17,7 @@ use trygg_domain::cycle::{
     Method, Origin, OriginKind, PartyResources, Perspectives, Problem, ProblemDefinition,
     ProblemStatus, Record, Responsible, Triangle,
 };
+use trygg_domain::indicator::{Indicator, IndicatorValue, Period, Unit};
 use trygg_domain::partnership::{
     Activity, Agreement, BasisKind, Body, BodyKind, BodyMeeting, CitizenPromise, CollaborationForm,
     Commitment, CommitmentPlan, CommitmentStatus, CommunicationActivity, CommunicationPlan,
@@ -589,6 +590,21 @@ fn every_text_of_every_record_kind_is_guarded() {
         }])
         .checked,
     );
+    checked.insert(
+        IndicatorValue::KIND,
+        record(&[IndicatorValue {
+            indicator: Indicator::named("Andel otrygga kvällstid"),
+            source: "Polisens trygghetsmätning".into(),
+            area: trygg_domain::AreaId(1),
+            period: Period::year(2024),
+            value: 32.0,
+            ci_low: Some(28.0),
+            ci_high: Some(36.0),
+            n: Some(812),
+            unit: Unit::Percent,
+        }])
+        .checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -611,6 +627,8 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("follow_up", "evaluation.verdict"),
         ("category_synonym", "value"),
         ("category_synonym", "code"),
+        ("indicator_value", "indicator.name"),
+        ("indicator_value", "source"),
     ] {
         assert!(
             checked[kind].contains(field),
