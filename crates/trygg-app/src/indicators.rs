@@ -542,8 +542,9 @@ pub async fn before_after(
     start: jiff::civil::Date,
 ) -> Result<Vec<BeforeAfter>, AppError> {
     let year = start.year();
-    let mut by: BTreeMap<(String, String, AreaId), (Option<ShownValue>, Option<ShownValue>)> =
-        BTreeMap::new();
+    // Per (indicator, source, area): the latest value before and the latest after.
+    type Sides = (Option<ShownValue>, Option<ShownValue>);
+    let mut by: BTreeMap<(String, String, AreaId), Sides> = BTreeMap::new();
     // Newest first: the first seen of each side is the latest.
     for v in surveys_of(app, who, areas).await? {
         let e = by
@@ -552,7 +553,7 @@ pub async fn before_after(
         if v.period.last < year {
             e.0.get_or_insert(v);
         } else if v.period.first >= year {
-            e.1 = Some(v);
+            e.1.get_or_insert(v);
         }
     }
     Ok(by

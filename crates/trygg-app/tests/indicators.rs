@@ -200,6 +200,7 @@ async fn population_rates_surveys_and_who_may() {
     let survey = "indikator;källa;område;period;värde;ki_låg;ki_hög;n;enhet\n\
                   Andel otrygga;Enkät;0380A0010;2022;40;35;45;300;procent\n\
                   Andel otrygga;Enkät;0380A0010;2023;38;33;43;300;procent\n\
+                  Andel otrygga;Enkät;0380A0010;2024;30;26;34;305;procent\n\
                   Andel otrygga;Enkät;0380A0010;2025;25;21;29;310;procent\n";
     indicators::import(&app, &analyst, IndicatorFormat::Long, survey.as_bytes())
         .await
@@ -209,14 +210,14 @@ async fn population_rates_surveys_and_who_may() {
         .unwrap();
     assert_eq!(ba.len(), 1);
     assert_eq!(ba[0].before.period.to_string(), "2023", "the latest before");
-    assert_eq!(ba[0].after.period.to_string(), "2025");
+    assert_eq!(ba[0].after.period.to_string(), "2025", "the latest after");
     assert!(ba[0].intervals_apart);
     assert_eq!(
         indicators::surveys_of(&app, &reporter, &[a10])
             .await
             .unwrap()
             .len(),
-        3,
+        4,
         "population is not a survey"
     );
 
@@ -229,7 +230,7 @@ async fn population_rates_surveys_and_who_may() {
         indicators::delete_dataset(&app, &analyst, "andel-otrygga", "Enkät")
             .await
             .unwrap(),
-        3
+        4
     );
     assert_eq!(
         indicators::list(&app, &analyst, &IndicatorQuery::default())

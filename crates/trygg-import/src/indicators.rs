@@ -34,7 +34,7 @@ use trygg_domain::indicator::{
 
 use crate::report::{Errors, ImportErrors, Location};
 use crate::rows::parse_number;
-use crate::table::{self, Table};
+use crate::table::{self, Table, TableRow};
 
 /// The source written by the trygghetsmätning format.
 pub const TRYGGHETSMATNING: &str = "Polisens trygghetsmätning";
@@ -251,7 +251,7 @@ const INTERVAL: &[&str] = &[
 ];
 
 /// The header (the first row) and the rows after it.
-fn split(table: &Table) -> Result<(Header<'_>, &[(u64, Vec<String>)]), ImportErrors> {
+fn split(table: &Table) -> Result<(Header<'_>, &[TableRow]), ImportErrors> {
     let Some(((line, cells), rest)) = table.rows.split_first() else {
         return Err(ImportErrors::file("The file is empty."));
     };
@@ -542,6 +542,8 @@ fn scb_population(table: &Table, out: &mut Out) -> Result<(), ImportErrors> {
     let dimensions: Vec<usize> = (1..header.len())
         .filter(|i| !years.iter().any(|(j, _)| j == i))
         .collect();
+    // A "header" starting with a region code is a data row of a file without a header, whose
+    // population happens to look like a year.
     if code_of(&header[0]) != "region" && area_code(&header[0]).is_some() {
         return Err(ImportErrors::file(format!(
             "line {hline}: the first column must be the region; the header starts with {:?}",

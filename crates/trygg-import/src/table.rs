@@ -4,11 +4,14 @@
 
 use crate::report::{Errors, ImportErrors, Location};
 
+/// A row's line (from 1) and its cells.
+pub(crate) type TableRow = (u64, Vec<String>);
+
 /// The rows of a table: cells trimmed, blank rows left out, each with its line (from 1).
 #[derive(Debug)]
 pub(crate) struct Table {
     /// Rows in file order.
-    pub rows: Vec<(u64, Vec<String>)>,
+    pub rows: Vec<TableRow>,
     /// Rows that could not be read as CSV, with their lines.
     pub errors: Errors,
     /// How the file was decoded, when it was not UTF-8.
