@@ -22,6 +22,7 @@ pub mod grid;
 pub mod kde;
 pub mod knox;
 pub mod points;
+pub mod rates;
 pub mod repeats;
 pub mod rng;
 pub mod snapshot;

@@ -15,6 +15,9 @@
 //!   both the treated and the buffer area (Wheeler & Ratcliffe allow one shared control; the
 //!   variance then counts the control twice, which makes the test a little conservative).
 //! - **Monthly series** of the three area sets over both periods, for the chart.
+//! - **Survey before/after** (the follow-up page, beside the counts): the treated areas' survey
+//!   values nearest before the start year and from it on, with their intervals, by
+//!   [`crate::indicators::before_after`]; not part of the stored evaluation.
 //! - **Control suggestion**: other areas of the treated area's kind, not the treated area, the
 //!   buffer, nor any area touching the treated area (a vertex within 250 m), ranked by
 //!   `level similarity × (1 + r)/2` of their monthly counts over up to 36 months before the

@@ -4,8 +4,10 @@
 //! data agree: `from`, `to` (dates, `to` exclusive, as `GET /incidents`), `category`, `area`,
 //! `source` — each repeatable (`category=a&category=b`) or comma-separated — parsed by
 //! [`IncidentQuery::filter`] exactly as the incident list. Panel options (`kind`, `cell`, `radius`,
-//! `fdr`, `snap`, `n`, `limit`) are ignored by the panels that do not use them, and `lang` and
-//! `layers` (the page's own state) are accepted and ignored. Anything else is a 400.
+//! `fdr`, `snap`, `n`, `limit`, `indicator`) are ignored by the panels that do not use them, and
+//! `lang`, `layers` and `choropleth` (the page's own state) are accepted and ignored. Anything
+//! else is a 400. The panels that read indicator values (`areas`' rates, `survey`) put a
+//! fingerprint of the values they read into their cache key, so an import is seen at once.
 //!
 //! Scope: always the principal's ([`Principal::scope`]). Who may: `read_picture`. Point statistics use point-usable incidents
 //! only; area-precision positions (Polisen's kommun centroids) are counted and reported as
@@ -112,6 +114,8 @@ pub struct DashboardQuery {
     pub limit: Option<usize>,
     /// Knox permutations (99 by default, 9–999).
     pub permutations: Option<usize>,
+    /// The survey layer's series, `CODE|SOURCE` (the first survey series when omitted).
+    pub indicator: Option<String>,
     /// The normalised query (sorted pairs), the cache key.
     key: String,
 }
@@ -187,12 +191,13 @@ impl DashboardQuery {
                     }
                     q.permutations = Some(n);
                 }
-                "lang" | "layers" => continue,
+                "indicator" => q.indicator = Some(v.to_string()),
+                "lang" | "layers" | "choropleth" => continue,
                 other => {
                     return Err(AppError::param(
                         other,
                         format!(
-                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n, limit and permutations."
+                            "Unknown parameter {other:?}. The lägesbild takes from, to, category, area, source, kind, cell, radius, fdr, snap, n, limit, permutations and indicator."
                         ),
                     ));
                 }
@@ -690,16 +695,31 @@ fn parse_kind(kind: Option<&str>) -> Result<AreaKind, AppError> {
 /// that kind (properties `id`, `name`, `code`, `count`), plus `total` (matching incidents),
 /// `in_areas` (sum over the areas; an incident counts in each of its areas) and `max`.
 /// Area-precision incidents count for kommun/county areas only (never for districts).
+///
+/// Rates (`trygg_analysis::rates`): each feature also has `per_1000` (incidents per 1 000
+/// inhabitants, null without a usable population), `population`, `population_year` (the
+/// period's last year, or the nearest earlier year with a population), `rate_status`
+/// (`computed`, `no_population`, `small_population` — under
+/// [`trygg_analysis::rates::MIN_POPULATION`]) and the risk-adjusted hot spot of Gi* on the rates
+/// over the areas' interior points with the smallest distance band that gives every area a
+/// neighbour (`rate_z`, `rate_class`, null where not computed). `rate_year`, `max_per_1000`
+/// and `rate_note` (a Swedish sentence on what was left out and why) describe them.
 pub async fn areas(
     app: &App,
     who: &Principal,
     pairs: &[(String, String)],
 ) -> Result<Panel, AppError> {
-    let ctx = prepare(app.clone(), who, pairs)?;
+    let mut ctx = prepare(app.clone(), who, pairs)?;
     let kind = parse_kind(ctx.q.kind.as_deref())?;
+    let populations = crate::indicators::populations(app).await?;
+    ctx.q.key.push_str(&format!(
+        "#population={:x}",
+        fingerprint(populations.iter().map(|(a, y)| format!("{}:{y:?}", a.0)))
+    ));
     if let Some(r) = ctx.hit("areas") {
         return Ok(r);
     }
+    let year = rate_year(app, &ctx.filter);
     let all = ctx.state.store.list_areas().await?;
     heavy(ctx, "areas", move |ctx| {
         let live = ctx.state.ingest.live();
@@ -718,25 +738,290 @@ pub async fn areas(
             for row in snapshot.counts(filter, Granularity::Year, false, false) {
                 total += u64::from(row.count);
             }
-            let mut max = 0u64;
-            let mut in_areas = 0u64;
+            let counts: Vec<u64> = shown
+                .iter()
+                .map(|(_, idx)| idx.and_then(|i| per_area.get(&i).copied()).unwrap_or(0))
+                .collect();
+            let rates = area_rates(&shown, &counts, &populations, year)?;
+            let max = counts.iter().copied().max().unwrap_or(0);
+            let in_areas: u64 = counts.iter().sum();
             let features: Vec<Value> = shown
-            .iter()
-            .map(|(a, idx)| {
-                let count = idx.and_then(|i| per_area.get(&i).copied()).unwrap_or(0);
-                max = max.max(count);
-                in_areas += count;
-                json!({
-                    "type": "Feature", "geometry": a.geometry,
-                    "properties": {"id": a.id.0, "name": a.name, "code": a.code, "count": count},
+                .iter()
+                .zip(&counts)
+                .zip(&rates.per_area)
+                .map(|(((a, _), count), r)| {
+                    json!({
+                        "type": "Feature", "geometry": a.geometry,
+                        "properties": {
+                            "id": a.id.0, "name": a.name, "code": a.code, "count": count,
+                            "per_1000": r.rate.per_1000.map(|v| (v * 100.0).round() / 100.0),
+                            "population": r.rate.population,
+                            "population_year": r.rate.population_year,
+                            "rate_status": r.rate.status,
+                            "rate_z": r.z, "rate_class": r.class,
+                        },
+                    })
                 })
-            })
-            .collect();
+                .collect();
             Ok(json!({
                 "type": "FeatureCollection", "kind": kind.as_str(), "features": features,
                 "total": total, "in_areas": in_areas, "max": max,
+                "rate_year": year, "max_per_1000": rates.max, "rate_note": rates.note,
             }))
         })
+    })
+    .await
+}
+
+/// A short fingerprint of what a panel read besides the snapshot (FNV-1a over its debug
+/// form), for its cache key.
+fn fingerprint<T: std::fmt::Debug + Ord>(items: impl Iterator<Item = T>) -> u64 {
+    let mut items: Vec<T> = items.collect();
+    items.sort();
+    format!("{items:?}")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+/// The year whose population a period's rates use: the year of its last day (local time), or
+/// this year without an end.
+fn rate_year(app: &App, filter: &IncidentFilter) -> i16 {
+    filter
+        .to
+        .map(|t| {
+            (t - jiff::SignedDuration::from_secs(1))
+                .to_zoned(app.tz.clone())
+                .year()
+        })
+        .unwrap_or_else(|| app.today().year())
+}
+
+/// One area's rate and its risk-adjusted Gi*.
+struct AreaRate {
+    rate: trygg_analysis::rates::Rate,
+    z: Option<f64>,
+    class: Option<i8>,
+}
+
+/// The rates of the shown areas and what to say about them.
+struct AreaRates {
+    per_area: Vec<AreaRate>,
+    max: Option<f64>,
+    note: String,
+}
+
+fn area_rates(
+    shown: &[(&trygg_domain::Area, Option<u16>)],
+    counts: &[u64],
+    populations: &HashMap<trygg_domain::AreaId, Vec<(i16, f64)>>,
+    year: i16,
+) -> Result<AreaRates, AppError> {
+    use trygg_analysis::rates::{self, AreaWeights, RateStatus};
+    let counts: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    let pops: Vec<Vec<(i16, f64)>> = shown
+        .iter()
+        .map(|(a, _)| populations.get(&a.id).cloned().unwrap_or_default())
+        .collect();
+    let computed = rates::per_1000(&counts, &pops, year, rates::MIN_POPULATION)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    // Interior points in SWEREF 99 TM; an area without one takes no part in Gi*.
+    let points: Vec<Option<[f64; 2]>> = shown
+        .iter()
+        .map(|(a, _)| {
+            trygg_geo::MultiPolygon::from_geojson_wgs84(&a.geometry)
+                .ok()
+                .and_then(|m| m.interior_point())
+        })
+        .collect();
+    let usable: Vec<usize> = (0..shown.len()).filter(|&i| points[i].is_some()).collect();
+    let sub: Vec<rates::Rate> = usable.iter().map(|&i| computed[i].clone()).collect();
+    let xs: Vec<f64> = usable
+        .iter()
+        .filter_map(|&i| points[i].map(|p| p[0]))
+        .collect();
+    let ys: Vec<f64> = usable
+        .iter()
+        .filter_map(|&i| points[i].map(|p| p[1]))
+        .collect();
+    let mut z = vec![None; shown.len()];
+    let mut class = vec![None; shown.len()];
+    let mut gi_note = String::new();
+    match rates::rate_hot_spots(
+        &sub,
+        &xs,
+        &ys,
+        &AreaWeights::MinimumBand,
+        &GiStarOptions::default(),
+    ) {
+        Ok(hs) => {
+            for (k, &j) in hs.areas.iter().enumerate() {
+                z[usable[j]] = Some((hs.gistar.z[k] * 1000.0).round() / 1000.0);
+                class[usable[j]] = Some(hs.gistar.class[k]);
+            }
+            gi_note = format!(
+                " Gi* på takten över {} områden, avståndsband {} m (minsta som ger varje område en granne).",
+                hs.areas.len(),
+                crate::sv_number(hs.band.unwrap_or(0.0), 0, true)
+            );
+        }
+        Err(e) => {
+            if computed.iter().any(|r| r.per_1000.is_some()) {
+                gi_note = format!(" Ingen Gi* på takten: {e}.");
+            }
+        }
+    }
+    let count = |s: RateStatus| computed.iter().filter(|r| r.status == s).count();
+    let earlier: Vec<i16> = {
+        let mut y: Vec<i16> = computed
+            .iter()
+            .filter_map(|r| {
+                r.population_year
+                    .filter(|&p| p != year && r.per_1000.is_some())
+            })
+            .collect();
+        y.sort_unstable();
+        y.dedup();
+        y
+    };
+    let mut note = if count(RateStatus::Computed) == 0 {
+        format!(
+            "Ingen folkmängd för {year} eller tidigare finns för dessa områden: importera SCB:s folkmängd för att se händelser per 1 000 invånare."
+        )
+    } else {
+        format!(
+            "Händelser per 1 000 invånare med folkmängden {year}{}.",
+            if earlier.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (närmast tidigare år där {year} saknas: {})",
+                    earlier
+                        .iter()
+                        .map(i16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        )
+    };
+    let (none, small) = (
+        count(RateStatus::NoPopulation),
+        count(RateStatus::SmallPopulation),
+    );
+    if none > 0 && none < computed.len() {
+        note.push_str(&format!(
+            " {none} områden saknar folkmängd och har ingen takt."
+        ));
+    }
+    if small > 0 {
+        note.push_str(&format!(
+            " {small} områden med färre än {} invånare har ingen takt (för osäker).",
+            rates::MIN_POPULATION as u32
+        ));
+    }
+    note.push_str(&gi_note);
+    let max = computed
+        .iter()
+        .filter_map(|r| r.per_1000)
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    Ok(AreaRates {
+        per_area: computed
+            .into_iter()
+            .zip(z.into_iter().zip(class))
+            .map(|(rate, (z, class))| AreaRate { rate, z, class })
+            .collect(),
+        max: max.map(|v| (v * 100.0).round() / 100.0),
+        note,
+    })
+}
+
+/// `GET /lagesbild/survey?indicator=CODE|SOURCE`: the survey layer and panel. `series` lists
+/// every stored survey series (`key` = `CODE|SOURCE`, `name`, `source`, `unit`); `indicator` is
+/// the one shown (the asked one, or the first); `features` are the areas with a value of it,
+/// coloured by the value of their latest period (properties `id`, `name`, `period`, `value`,
+/// `ci_low`, `ci_high`, `n`, `text` — the value always with its interval, "32 % (28–36),
+/// n = 812"); `rows` list every value of the series by area and period, newest first. The
+/// incident filter does not apply: a survey is its own period.
+pub async fn survey(
+    app: &App,
+    who: &Principal,
+    pairs: &[(String, String)],
+) -> Result<Panel, AppError> {
+    let mut ctx = prepare(app.clone(), who, pairs)?;
+    let stored =
+        trygg_store::records::list::<trygg_domain::indicator::IndicatorValue>(app.store.as_ref())
+            .await?;
+    ctx.q.key.push_str(&format!(
+        "#values={:x}",
+        fingerprint(stored.iter().map(|s| (s.meta.id, s.meta.version)))
+    ));
+    if let Some(r) = ctx.hit("survey") {
+        return Ok(r);
+    }
+    let areas = ctx.state.store.list_areas().await?;
+    heavy(ctx, "survey", move |ctx| {
+        use trygg_domain::indicator::Unit;
+        let surveys: Vec<_> = stored
+            .into_iter()
+            .map(|s| s.data)
+            .filter(|v| v.unit != Unit::Count)
+            .collect();
+        let key = |v: &trygg_domain::indicator::IndicatorValue| {
+            format!("{}|{}", v.indicator.code, v.source)
+        };
+        let mut series: Vec<(String, String, String, Unit)> = surveys
+            .iter()
+            .map(|v| (key(v), v.indicator.name.clone(), v.source.clone(), v.unit))
+            .collect();
+        series.sort_by(|a, b| (&a.1, &a.2).cmp(&(&b.1, &b.2)));
+        series.dedup_by(|a, b| a.0 == b.0);
+        let chosen = match ctx.q.indicator.as_deref() {
+            Some(k) => Some(series.iter().find(|s| s.0 == k).ok_or_else(|| {
+                AppError::param(
+                    "indicator",
+                    format!(
+                        "No survey series {k:?} is stored; the series are {}.",
+                        series.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?),
+            None => series.first(),
+        };
+        let by_id: HashMap<trygg_domain::AreaId, &trygg_domain::Area> =
+            areas.iter().map(|a| (a.id, a)).collect();
+        let mut values: Vec<(&trygg_domain::Area, &trygg_domain::indicator::IndicatorValue)> =
+            match chosen {
+                Some(c) => surveys
+                    .iter()
+                    .filter(|v| key(v) == c.0)
+                    .filter_map(|v| by_id.get(&v.area).map(|a| (*a, v)))
+                    .collect(),
+                None => Vec::new(),
+            };
+        values.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(b.1.period.cmp(&a.1.period)));
+        let props = |a: &trygg_domain::Area, v: &trygg_domain::indicator::IndicatorValue| {
+            json!({
+                "id": a.id.0, "name": a.name, "period": v.period, "value": v.value,
+                "ci_low": v.ci_low, "ci_high": v.ci_high, "n": v.n,
+                "text": crate::indicators::describe(v),
+            })
+        };
+        let mut latest_seen = std::collections::HashSet::new();
+        let features: Vec<Value> = values
+            .iter()
+            .filter(|(a, _)| latest_seen.insert(a.id))
+            .map(|(a, v)| json!({"type": "Feature", "geometry": a.geometry, "properties": props(a, v)}))
+            .collect();
+        let rows: Vec<Value> = values.iter().map(|(a, v)| props(a, v)).collect();
+        let value = json!({
+            "series": series.iter().map(|s| json!({"key": s.0, "name": s.1, "source": s.2, "unit": s.3})).collect::<Vec<_>>(),
+            "indicator": chosen.map(|c| json!({"key": c.0, "name": c.1, "source": c.2, "unit": c.3})),
+            "type": "FeatureCollection", "features": features, "rows": rows,
+        });
+        let generation = ctx.state.ingest.live().generation();
+        ctx.store(ctx.cache_key("survey"), generation, value)
     })
     .await
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod follow;
 pub mod followup;
 pub mod incidents;
+pub mod indicators;
 pub mod ingest;
 pub mod lagesbild;
 pub mod partnership;

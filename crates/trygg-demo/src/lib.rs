@@ -33,6 +33,7 @@
 pub mod cycle;
 mod generate;
 mod geo;
+pub mod indicators;
 pub mod partnership;
 mod profile;
 

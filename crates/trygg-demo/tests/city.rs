@@ -630,3 +630,37 @@ fn the_emerging_problem_stands_out_against_its_own_history() {
     let usual = (count(2020) + count(2021) + count(2022)) / 3.0;
     assert!(surge > 4.0 * usual && surge > 20.0, "{surge} vs {usual}");
 }
+
+#[test]
+fn the_invented_indicators_are_valid_labelled_and_bracket_the_planted_intervention() {
+    let c = city();
+    let values = trygg_demo::indicators::indicators(c, 2024);
+    assert!(
+        values.iter().all(|v| v.check().is_ok()),
+        "every value valid"
+    );
+    assert!(
+        values.iter().all(|v| v.source.contains("påhittad")),
+        "labelled as invented"
+    );
+    let start = c.planted.start.year();
+    let treated: Vec<_> = values
+        .iter()
+        .filter(|v| {
+            v.area == c.planted.treated_district && v.unit == trygg_domain::indicator::Unit::Percent
+        })
+        .collect();
+    assert!(
+        treated.iter().any(|v| v.period.last < start),
+        "a survey before"
+    );
+    assert!(
+        treated.iter().any(|v| v.period.first >= start),
+        "a survey after"
+    );
+    let populated = values
+        .iter()
+        .filter(|v| v.indicator.code == trygg_domain::indicator::POPULATION)
+        .count();
+    assert_eq!(populated, 2 * c.districts.len(), "two years per district");
+}

@@ -13,6 +13,7 @@ pub mod cycle;
 pub mod error;
 pub mod ids;
 pub mod incident;
+pub mod indicator;
 pub mod number;
 pub mod organisation;
 pub mod own_category;

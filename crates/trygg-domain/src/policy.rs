@@ -14,7 +14,7 @@ use crate::{OrganisationId, Role};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
     /// Read the reference data every form needs: the category taxonomy, the areas, the 25
-    /// techniques.
+    /// techniques, and the indicators (surveys, population) per area.
     ReadReference,
     /// Change one's own password and sign out.
     ManageOwnAccount,

@@ -18,6 +18,7 @@ use trygg_domain::cycle::{
     MeetingAction, Method, Origin, OriginKind, PartyResources, Perspectives, Problem,
     ProblemDefinition, ProblemStatus, Record, Responsible, Triangle,
 };
+use trygg_domain::indicator::{Indicator, IndicatorValue, Period, Unit};
 use trygg_domain::own_category::OwnCategory;
 use trygg_domain::partnership::{
     Activity, Agreement, BasisKind, Body, BodyKind, BodyMeeting, CitizenPromise, CollaborationForm,
@@ -615,6 +616,21 @@ fn every_text_of_every_record_kind_is_guarded() {
         }])
         .checked,
     );
+    checked.insert(
+        IndicatorValue::KIND,
+        record(&[IndicatorValue {
+            indicator: Indicator::named("Andel otrygga kvällstid"),
+            source: "Polisens trygghetsmätning".into(),
+            area: trygg_domain::AreaId(1),
+            period: Period::year(2024),
+            value: 32.0,
+            ci_low: Some(28.0),
+            ci_high: Some(36.0),
+            n: Some(812),
+            unit: Unit::Percent,
+        }])
+        .checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -643,6 +659,8 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("category", "code"),
         ("category", "label_sv"),
         ("category", "label_en"),
+        ("indicator_value", "indicator.name"),
+        ("indicator_value", "source"),
     ] {
         assert!(
             checked[kind].contains(field),

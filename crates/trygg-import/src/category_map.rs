@@ -14,7 +14,7 @@
 
 use trygg_domain::{CategoryMap, Taxonomy};
 
-use crate::report::{Errors, ImportErrors, Location};
+use crate::report::{ImportErrors, Location};
 
 /// First-line cells that make it a header: the value's column…
 const VALUE_HEADERS: &[&str] = &[
@@ -52,48 +52,21 @@ const CODE_HEADERS: &[&str] = &[
 /// Reads a map file into `map` (entries already in it, e.g. from `--category-map` flags, must
 /// agree with the file's). Returns how many lines it read; on any problem `map` is unchanged.
 pub fn read_category_map(bytes: &[u8], map: &mut CategoryMap) -> Result<usize, ImportErrors> {
-    let (text, _) = crate::csv::decode(bytes)?;
-    let delimiter = if text.contains(';') {
-        b';'
-    } else if text.contains(',') {
-        b','
-    } else {
-        b'\t'
-    };
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let line_of = |byte: u64| -> u64 {
-        let bytes = text.as_bytes();
-        let mut at = (byte as usize).min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-            at += 1;
+    let table = crate::table::read(bytes, |text| {
+        if text.contains(';') {
+            b';'
+        } else if text.contains(',') {
+            b','
+        } else {
+            b'\t'
         }
-        bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-    };
+    })?;
     let mut read = map.clone();
-    let mut errors = Errors::default();
+    let mut errors = table.errors;
     let mut lines = 0;
     let mut first = true;
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(p.byte()));
-                errors.push(
-                    Location::Line(line),
-                    format!("this line cannot be read as CSV ({e}); check its quotes"),
-                );
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| line_of(p.byte()));
-        let cells: Vec<&str> = record.iter().map(str::trim).collect();
-        if cells.iter().all(|c| c.is_empty()) {
-            continue;
-        }
+    for (line, cells) in &table.rows {
+        let line = *line;
         let is_first = std::mem::replace(&mut first, false);
         let filled = cells
             .iter()
@@ -109,7 +82,7 @@ pub fn read_category_map(bytes: &[u8], map: &mut CategoryMap) -> Result<usize, I
             );
             continue;
         }
-        let (value, code) = (cells[0], cells[1]);
+        let (value, code) = (cells[0].as_str(), cells[1].as_str());
         let heading = |c: &str, words: &[&str]| words.contains(&c.to_lowercase().as_str());
         if is_first
             && Taxonomy.get(code).is_none()

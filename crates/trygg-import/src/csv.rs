@@ -128,10 +128,15 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Option<String>), Imp
 
 /// Picks the delimiter that splits the header line into the most columns (outside quotes).
 fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    sniff_delimiter_of(text.lines().next().unwrap_or("")).unwrap_or(b',')
+}
+
+/// The delimiter (`;`, tab or `,`) that splits `line` into the most columns outside quotes, if
+/// any does.
+pub(crate) fn sniff_delimiter_of(line: &str) -> Option<u8> {
     let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0)];
     let mut quoted = false;
-    for b in header.bytes() {
+    for b in line.bytes() {
         if b == b'"' {
             quoted = !quoted;
         } else if !quoted {
@@ -146,7 +151,7 @@ fn sniff_delimiter(text: &str) -> u8 {
         .iter()
         .max_by_key(|c| c.1)
         .filter(|c| c.1 > 0)
-        .map_or(b',', |c| c.0)
+        .map(|c| c.0)
 }
 
 /// Parses a CSV file of incidents. All-or-nothing: on any problem nothing is returned and every

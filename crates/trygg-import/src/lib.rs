@@ -9,6 +9,8 @@
 //! - [`csv`]: spreadsheets exported as CSV, Swedish or English headers.
 //! - [`geojson`]: point features.
 //! - [`category_map`]: a partnership's own category values mapped to trygg's codes, from a file.
+//! - [`indicators`]: survey and population values per area (long CSV, Polisens
+//!   trygghetsmätning, Brå NTU, SCB's population table).
 //! - [`areas`]: area boundaries from GeoJSON or GeoPackage.
 //! - [`export`]: CSV for Swedish Excel, and GeoJSON.
 
@@ -17,10 +19,12 @@ pub mod category_map;
 pub mod csv;
 pub mod export;
 pub mod geojson;
+pub mod indicators;
 pub mod kommuner;
 pub mod polisen;
 mod report;
 mod rows;
+mod table;
 mod when;
 
 pub use report::{

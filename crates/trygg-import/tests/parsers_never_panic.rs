@@ -15,6 +15,7 @@ use trygg_import::areas::{read_areas_geojson, read_areas_geoparquet};
 use trygg_import::category_map::read_category_map;
 use trygg_import::csv::{CsvOptions, parse_csv};
 use trygg_import::geojson::parse_geojson_points;
+use trygg_import::indicators::{IndicatorFormat, parse_indicators};
 use trygg_import::polisen::{PolisenOptions, parse_polisen};
 
 /// Cases per property: enough to reach the odd corners, few enough for a debug build.
@@ -43,6 +44,11 @@ const POINTS: &str = r#"{"type": "FeatureCollection", "features": [
      "properties": {"Datum": "2023-05-01", "Klockslag": "22:15", "Kategori": "Glaskross", "Ärendenr": 4711}},
     {"type": "Feature", "geometry": null,
      "properties": {"Datum": "2023-05-02", "Kategori": "otrygg-plats.belysning", "Plats": "Tunneln"}}]}"#;
+
+const INDICATORS_LONG: &[u8] = include_bytes!("fixtures/indicators_long.csv");
+const TRYGGHETSMATNING: &[u8] = include_bytes!("fixtures/indicators_trygghetsmatning.csv");
+const NTU: &[u8] = include_bytes!("fixtures/indicators_ntu.csv");
+const SCB_POPULATION: &[u8] = include_bytes!("fixtures/scb_population_deso_cp1252.csv");
 
 const AREAS: &[u8] = include_bytes!("fixtures/scb_uppsala_kommun_0380_wgs84.geojson");
 const POLISEN: &[u8] = include_bytes!("fixtures/events_fixture_small.json");
@@ -251,6 +257,9 @@ fn all_parsers(bytes: &[u8]) {
     let _ = read_areas_geojson(bytes, None, None, None);
     let _ = parse_polisen(bytes, POLISEN_OPTS);
     let _ = read_category_map(bytes, &mut trygg_domain::CategoryMap::new());
+    for format in IndicatorFormat::ALL {
+        let _ = parse_indicators(bytes, format);
+    }
 }
 
 #[test]
@@ -261,6 +270,14 @@ fn the_valid_inputs_parse() {
     assert!(read_areas_geojson(AREAS, None, None, None).is_ok());
     assert!(parse_polisen(POLISEN, POLISEN_OPTS).is_ok());
     assert!(read_areas_geoparquet(PARQUET, None, None, None).is_ok());
+    for (bytes, format) in [
+        (INDICATORS_LONG, IndicatorFormat::Long),
+        (TRYGGHETSMATNING, IndicatorFormat::Trygghetsmatning),
+        (NTU, IndicatorFormat::Ntu),
+        (SCB_POPULATION, IndicatorFormat::ScbPopulation),
+    ] {
+        assert!(parse_indicators(bytes, format).is_ok(), "{format:?}");
+    }
 }
 
 proptest! {
@@ -299,6 +316,18 @@ proptest! {
     #[test]
     fn mutated_geojson_areas(bytes in mutated(AREAS)) {
         let _ = read_areas_geojson(&bytes, None, None, None);
+    }
+
+    #[test]
+    fn mutated_indicator_files(
+        (bytes, format) in prop_oneof![
+            mutated(INDICATORS_LONG).prop_map(|b| (b, IndicatorFormat::Long)),
+            mutated(TRYGGHETSMATNING).prop_map(|b| (b, IndicatorFormat::Trygghetsmatning)),
+            mutated(NTU).prop_map(|b| (b, IndicatorFormat::Ntu)),
+            mutated(SCB_POPULATION).prop_map(|b| (b, IndicatorFormat::ScbPopulation)),
+        ]
+    ) {
+        let _ = parse_indicators(&bytes, format);
     }
 
     #[test]

@@ -28,7 +28,7 @@
   };
 
   // ---- query string: the form's fields, repeated keys for lists, plus the visible layers ----
-  const LAYERS = ["omraden", "punkter", "tathet", "hotspots"];
+  const LAYERS = ["omraden", "punkter", "tathet", "hotspots", "enkat"];
   const initial = new URLSearchParams(location.search);
   let visible = new Set((initial.get("layers") || "omraden,hotspots").split(",").filter((l) => LAYERS.includes(l)));
 
@@ -37,9 +37,14 @@
     for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") q.append(k, v);
     return q;
   }
+  // The choropleth's measure (count or per 1 000 inhabitants) and the survey series shown.
+  let choroBy = initial.get("choropleth") === "per1000" ? "per1000" : "count";
+  let surveyKey = initial.get("indicator") || "";
   function pageQuery() {
     const q = filterQuery();
     q.set("layers", [...visible].join(","));
+    if (choroBy === "per1000") q.set("choropleth", "per1000");
+    if (surveyKey) q.set("indicator", surveyKey);
     if (initial.get("lang")) q.set("lang", initial.get("lang"));
     return q;
   }
@@ -78,12 +83,14 @@
     punkter: L.layerGroup(),
     tathet: L.layerGroup(),
     hotspots: L.layerGroup(),
+    enkat: L.layerGroup(),
   };
   const names = {
     omraden: t("Områden (antal)", "Areas (count)"),
     punkter: t("Händelser (punkter)", "Incidents (points)"),
     tathet: t("Täthet (KDE)", "Density (KDE)"),
     hotspots: t("Hot spots (Gi*)", "Hot spots (Gi*)"),
+    enkat: t("Enkät (trygghet)", "Survey (safety)"),
   };
   const overlays = {};
   for (const k of LAYERS) {
@@ -108,7 +115,10 @@
   const CHORO = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
   const HOT = { 3: "#d62f27", 2: "#ed7551", 1: "#fab984", "-1": "#c0ccbe", "-2": "#849eba", "-3": "#4575b5" };
   const HEAT = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
+  const SURVEY = ["#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"];
   let choroBreaks = [];
+  let lastAreas = null;
+  let surveyInfo = null;
   let heatMax = 0;
   let hotInfo = null;
 
@@ -122,12 +132,26 @@
       const lab = { 3: t("Hot spot 99 %", "Hot spot 99%"), 2: "Hot spot 95 %", 1: "Hot spot 90 %", "-1": "Cold spot 90 %", "-2": "Cold spot 95 %", "-3": "Cold spot 99 %" };
       for (const c of ["3", "2", "1", "-1", "-2", "-3"]) box.append(swatch(HOT[c], lab[c] + " (" + nf.format(hotInfo.classes[c] || 0) + ")"));
     }
-    if (visible.has("omraden") && choroBreaks.length) {
+    if (visible.has("omraden") && choroBreaks.length && choroBy === "per1000") {
+      box.append(el("strong", { text: t(`Händelser per 1 000 invånare (${lastAreas.rate_year})`, `Incidents per 1,000 inhabitants (${lastAreas.rate_year})`) }));
+      let lo = 0;
+      for (let i = 0; i < CHORO.length; i++) {
+        const hi = choroBreaks[i];
+        if (i === 0 || hi > lo) box.append(swatch(CHORO[i], nf1.format(lo) + "–" + nf1.format(hi)));
+        lo = hi;
+      }
+      box.append(swatch(NO_RATE, t("ingen folkmängd", "no population")));
+    } else if (visible.has("omraden") && choroBreaks.length) {
       box.append(el("strong", { text: t("Händelser per område", "Incidents per area") }));
       for (let i = 0; i < CHORO.length; i++) {
         const lo = i === 0 ? 0 : choroBreaks[i - 1] + 1, hi = choroBreaks[i];
         if (hi >= lo) box.append(swatch(CHORO[i], nf.format(lo) + "–" + nf.format(hi)));
       }
+    }
+    if (visible.has("enkat") && surveyInfo && surveyInfo.breaks.length) {
+      box.append(el("strong", { text: surveyInfo.name }));
+      let lo = surveyInfo.min;
+      surveyInfo.breaks.forEach((hi, i) => { if (i === 0 || hi > lo) box.append(swatch(SURVEY[i], nf1.format(lo) + "–" + nf1.format(hi))); lo = hi; });
     }
     if (visible.has("tathet") && heatMax > 0) {
       box.append(el("strong", { text: t("Täthet (förväntat antal per ruta)", "Density (expected count per cell)") }));
@@ -150,23 +174,67 @@
         map.invalidateSize();
         if (b.isValid() && map.getSize().x > 0) { map.fitBounds(b, { padding: [10, 10] }); fitted = true; }
       }
+      lastAreas = districts;
       drawChoropleth(districts);
       $("lb-summary").dataset.total = districts.total;
       return districts;
     } catch (e) { fail("lb-map-note", e); }
   }
 
+  // Quantile breaks over the values (5 classes), so a few big areas do not flatten the map.
+  const quantiles = (values, k) => {
+    const v = values.filter((x) => x != null).sort((a, b) => a - b);
+    return v.length ? Array.from({ length: k }, (_, i) => v[Math.min(v.length - 1, Math.ceil(((i + 1) * v.length) / k) - 1)]) : [];
+  };
+  const NO_RATE = "#d9d9d9";
   function drawChoropleth(fc) {
+    if (!fc) return;
     layers.omraden.clearLayers();
-    const counts = fc.features.map((f) => f.properties.count).sort((a, b) => a - b);
-    // Quantile breaks over the areas (5 classes), so a few big areas do not flatten the map.
-    choroBreaks = CHORO.map((_, i) => counts.length ? counts[Math.min(counts.length - 1, Math.ceil(((i + 1) * counts.length) / CHORO.length) - 1)] : 0);
-    const colour = (n) => CHORO[Math.max(0, choroBreaks.findIndex((b) => n <= b))];
+    const rate = choroBy === "per1000";
+    const value = (f) => (rate ? f.properties.per_1000 : f.properties.count);
+    choroBreaks = quantiles(fc.features.map(value), CHORO.length);
+    const colour = (n) => (n == null ? NO_RATE : CHORO[Math.max(0, choroBreaks.findIndex((b) => n <= b))]);
+    const tip = (p) => {
+      if (!rate) return p.name + ": " + nf.format(p.count);
+      if (p.per_1000 == null) return p.name + ": " + nf.format(p.count) + " " + t("händelser", "incidents") + (p.rate_status === "small_population" ? t(" (för få invånare för en takt)", " (too few inhabitants for a rate)") : t(" (ingen folkmängd)", " (no population)"));
+      return `${p.name}: ${nf1.format(p.per_1000)} ${t("per 1 000 invånare", "per 1,000 inhabitants")} (${nf.format(p.count)} / ${nf.format(p.population)}, ${p.population_year})` + (p.rate_class ? `, Gi* z = ${nf.format(p.rate_z)}` : "");
+    };
     L.geoJSON(fc, {
-      style: (f) => ({ color: "#34495e", weight: 1, fillColor: colour(f.properties.count), fillOpacity: 0.55 }),
-      onEachFeature: (f, l) => l.bindTooltip(f.properties.name + ": " + nf.format(f.properties.count), { sticky: true }),
+      style: (f) => ({ color: "#34495e", weight: rate && f.properties.rate_class >= 2 ? 3 : 1, fillColor: colour(value(f)), fillOpacity: 0.55 }),
+      onEachFeature: (f, l) => l.bindTooltip(tip(f.properties), { sticky: true }),
     }).addTo(layers.omraden);
+    notes.omraden = rate ? fc.rate_note || "" : "";
+    note("omraden", notes.omraden);
     drawLegend();
+  }
+
+  // ---- survey layer and panel ----
+  async function loadSurvey() {
+    const g = generation;
+    const body = $("lb-survey").querySelector("tbody");
+    try {
+      const r = await get("survey", surveyKey ? { indicator: surveyKey } : {});
+      if (g !== generation) return;
+      const select = $("lb-indicator");
+      select.replaceChildren(...r.series.map((s) => el("option", { value: s.key, text: `${s.name} (${s.source})` })));
+      select.disabled = !r.series.length;
+      if (r.indicator) select.value = r.indicator.key;
+      body.replaceChildren(...r.rows.map((row) => el("tr", {}, el("td", { text: row.name }), el("td", { text: String(row.period) }), el("td", { class: "lb-num", text: row.text }))));
+      if (!r.series.length) body.append(el("tr", {}, el("td", { colspan: "3", text: t("Inga enkätvärden är importerade (trygg import indicators, eller POST /api/v1/indicators/import).", "No survey values are imported (trygg import indicators, or POST /api/v1/indicators/import).") })));
+      layers.enkat.clearLayers();
+      const values = r.features.map((f) => f.properties.value);
+      surveyInfo = r.indicator ? { name: `${r.indicator.name} (${r.indicator.source})`, breaks: quantiles(values, SURVEY.length), min: Math.min(...values) } : null;
+      if (surveyInfo) {
+        const colour = (v) => SURVEY[Math.max(0, surveyInfo.breaks.findIndex((b) => v <= b))];
+        L.geoJSON(r, {
+          style: (f) => ({ color: "#7f2704", weight: 1, fillColor: colour(f.properties.value), fillOpacity: 0.6 }),
+          onEachFeature: (f, l) => l.bindTooltip(`${f.properties.name} ${f.properties.period}: ${f.properties.text}`, { sticky: true }),
+        }).addTo(layers.enkat);
+      }
+      loaded.enkat = g;
+      drawLegend();
+      root.dataset.survey = String(g);
+    } catch (e) { fail("lb-survey-note", e); }
   }
 
   async function loadLayer(k) {
@@ -205,6 +273,8 @@
         note("hotspots", r.message || t(`Getis-Ord Gi* på antal per ruta om ${r.cell} m (queen, ${nf.format(r.units)} rutor).`, `Getis-Ord Gi* on counts per ${r.cell} m cell (queen, ${nf.format(r.units)} cells).`), r.excluded_area_precision);
       } else if (k === "omraden") {
         await loadOutlines();
+      } else if (k === "enkat") {
+        await loadSurvey();
       }
       loaded[k] = g;
       drawLegend();
@@ -371,11 +441,24 @@
     updateCounts();
     updateExports();
     history.replaceState(null, "", "?" + pageQuery().toString());
-    const jobs = [loadOutlines().then(() => summary()), loadTrend(), loadHours(), loadPlaces(), loadKnox()];
-    for (const k of LAYERS) if (k !== "omraden" && visible.has(k)) jobs.push(loadLayer(k));
+    const jobs = [loadOutlines().then(() => summary()), loadTrend(), loadHours(), loadPlaces(), loadKnox(), loadSurvey()];
+    for (const k of LAYERS) if (k !== "omraden" && k !== "enkat" && visible.has(k)) jobs.push(loadLayer(k));
     await Promise.allSettled(jobs);
     root.dataset.ready = String(generation);
   }
+
+  const choropleth = $("lb-choropleth");
+  choropleth.value = choroBy;
+  choropleth.addEventListener("change", () => {
+    choroBy = choropleth.value === "per1000" ? "per1000" : "count";
+    history.replaceState(null, "", "?" + pageQuery().toString());
+    drawChoropleth(lastAreas);
+  });
+  $("lb-indicator").addEventListener("change", (e) => {
+    surveyKey = e.target.value;
+    history.replaceState(null, "", "?" + pageQuery().toString());
+    loadSurvey();
+  });
 
   form.addEventListener("submit", (e) => { e.preventDefault(); reload(); });
   let timer = null;

@@ -223,9 +223,33 @@ async fn fill(ingest: &Ingest, actor: &Actor, scale: f64) -> anyhow::Result<Vec<
         .await?;
     tracing::info!(generated = total, polisen = imported, planted = %city.planted.name, "demo city stored");
 
+    store_indicators(store.as_ref(), actor, orgs[0].id, &city, config.end.year()).await?;
     let gottsunda = store_worked_example(ingest, actor, &city, &config).await?;
     store_partnership(store.as_ref(), actor, orgs[0].id, gottsunda).await?;
     Ok(orgs)
+}
+
+/// The demo's invented, labelled indicators (population per district, a survey share for two
+/// years) as records, each district named by its demo code.
+async fn store_indicators(
+    store: &dyn trygg_store::Store,
+    actor: &Actor,
+    kommun: trygg_domain::OrganisationId,
+    city: &trygg_demo::DemoCity,
+    end_year: i16,
+) -> anyhow::Result<()> {
+    let areas = store.list_areas().await?;
+    for v in trygg_demo::indicators::indicators(city, end_year) {
+        let Some(area) = areas
+            .iter()
+            .find(|a| a.code.as_deref() == Some(v.area.as_str()))
+        else {
+            anyhow::bail!("the demo district {} is missing", v.area);
+        };
+        let id = area.id;
+        trygg_store::records::create(store, actor, kommun, &v.with_area(id)).await?;
+    }
+    Ok(())
 }
 
 /// The planted intervention as a worked example of the cycle: problem, cause analysis,

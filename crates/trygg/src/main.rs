@@ -181,8 +181,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             trygg_analyze_cli::run(cmd, &mut stdout.lock())
         }
         Command::Import { what, database } => {
-            let ingest = open_ingest(database, &mut config).await?;
-            transfer::import(&ingest, what).await
+            let app = open_app(database, &mut config).await?;
+            transfer::import(&app, what).await
         }
         Command::Export { args, database } => {
             let ingest = open_ingest(database, &mut config).await?;

@@ -48,6 +48,48 @@ pub enum ImportCommand {
     Csv(FileArgs),
     /// Incidents from GeoJSON points.
     Geojson(FileArgs),
+    /// Indicator values (safety surveys, population) per area and period; the areas must be
+    /// stored already (matched by code or exact name). Importing the same file again changes
+    /// nothing.
+    Indicators(IndicatorArgs),
+}
+
+/// `trygg import indicators FILE --format …`.
+#[derive(Debug, Args)]
+pub struct IndicatorArgs {
+    /// The file (CSV: `;`, `,` or tab; UTF-8 or Windows-1252).
+    file: PathBuf,
+    /// long (indikator;källa;område;period;värde;ki_låg;ki_hög;n;enhet), trygghetsmatning
+    /// (Polisens trygghetsmätning: areas × indicators with KI nedre/KI övre), ntu (Brå NTU:
+    /// one indicator per row, the interval in one cell) or scb-population (SCB's PxWeb table
+    /// of population per region).
+    #[arg(long, value_parser = parse_indicator_format)]
+    format: trygg_import::indicators::IndicatorFormat,
+    /// Organisation the values are filed under (created if missing).
+    #[arg(long, default_value = "Import")]
+    source: String,
+}
+
+fn parse_indicator_format(s: &str) -> Result<trygg_import::indicators::IndicatorFormat, String> {
+    trygg_import::indicators::IndicatorFormat::parse(s)
+}
+
+/// Runs `trygg import indicators`.
+async fn import_indicators(app: &trygg_app::App, args: IndicatorArgs) -> anyhow::Result<()> {
+    let actor = Actor::system("cli import");
+    let bytes = read(&args.file)?;
+    let (organisation, _) = app
+        .ingest
+        .organisation(&actor, &args.source, OrgKind::Partner)
+        .await?;
+    match trygg_app::indicators::import_as(app, &actor, organisation.id, args.format, bytes).await {
+        Ok(report) => {
+            print!("{report}");
+            Ok(())
+        }
+        Err(trygg_app::AppError::ImportFailed(e)) => Err(print_errors(&e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Options shared by the CSV and GeoJSON importers.
@@ -113,7 +155,8 @@ fn print_errors(errors: &ImportErrors) -> anyhow::Error {
 }
 
 /// Runs an import.
-pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<()> {
+pub async fn import(app: &trygg_app::App, command: ImportCommand) -> anyhow::Result<()> {
+    let ingest = &app.ingest;
     let actor = Actor::system("cli import");
     match command {
         ImportCommand::Areas {
@@ -226,6 +269,7 @@ pub async fn import(ingest: &Ingest, command: ImportCommand) -> anyhow::Result<(
             )
             .await
         }
+        ImportCommand::Indicators(args) => import_indicators(app, args).await,
     }
 }
 

@@ -721,6 +721,139 @@ async fn api_json(c: &Client, path: &str) -> serde_json::Value {
     serde_json::from_str(r["text"].as_str().unwrap()).unwrap()
 }
 
+/// The lägesbild's indicators, as the analyst: the survey layer switched on in the map's layer
+/// control colours the districts and the panel lists every value with its interval and n; the
+/// choropleth per 1 000 inhabitants uses the demo's (invented) population.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyst_sees_the_survey_layer_and_rates_per_1000() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("survey");
+    let (webdriver, c) = start_browser(&chromium, &driver, 1400, 1000).await;
+    sign_in(&c, &base, "analytiker@demo").await;
+    c.goto(&format!("{base}/lagesbild?layers=omraden"))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('lagesbild').dataset.ready && document.getElementById('lagesbild').dataset.survey",
+        "the dashboard panels and the survey panel",
+    )
+    .await;
+    // Switch the survey layer on in Leaflet's layer control, as a person would.
+    click(
+        &c,
+        ".leaflet-control-layers-overlays label:nth-child(5) input",
+    )
+    .await;
+    wait_for(
+        &c,
+        "location.search.includes('enkat')",
+        "the survey layer in the URL",
+    )
+    .await;
+    let label = js(
+        &c,
+        "return document.querySelector('.leaflet-control-layers-overlays label:nth-child(5)').textContent",
+    )
+    .await;
+    assert!(label.as_str().unwrap().contains("Enkät"), "{label}");
+    wait_for(
+        &c,
+        "document.querySelector('.lb-legend') && document.querySelector('.lb-legend').textContent.includes('Andel otrygga')",
+        "the survey layer's legend",
+    )
+    .await;
+    let rows = js(
+        &c,
+        "return [...document.querySelectorAll('#lb-survey tbody tr')].map(r => r.textContent)",
+    )
+    .await;
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    assert!(rows.len() >= 2, "{rows:?}");
+    // Never a value without its interval: "32 % (28–36), n = 812".
+    let shape = |r: &str| {
+        let r = r.replace('\u{a0}', " ");
+        r.contains(" % (") && r.contains('–') && r.contains("), n = ")
+    };
+    assert!(rows.iter().all(|r| shape(r)), "{rows:?}");
+    let drawn = js(&c, "let n = 0; window.lbMap.eachLayer(l => { if (l.feature && l.feature.properties && l.feature.properties.text) n++; }); return n;").await;
+    assert!(
+        drawn.as_u64().unwrap() > 0,
+        "survey areas on the map: {drawn}"
+    );
+    screenshot(&c, "lagesbild-survey.png").await;
+
+    // The choropleth per 1 000 inhabitants.
+    set_value(&c, "#lb-choropleth", "per1000").await;
+    wait_for(
+        &c,
+        "location.search.includes('choropleth=per1000') && document.querySelector('.lb-legend').textContent.includes('per 1 000 invånare')",
+        "the legend per 1 000 inhabitants",
+    )
+    .await;
+    let areas = api_json(&c, "/api/v1/lagesbild/areas?kind=district").await;
+    assert!(
+        areas["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["properties"]["per_1000"].as_f64().is_some()),
+        "rates from the demo's population: {areas}"
+    );
+    let note = js(
+        &c,
+        "return document.getElementById('lb-map-note').textContent",
+    )
+    .await;
+    assert!(
+        note.as_str().unwrap().contains("per 1 000 invånare"),
+        "{note}"
+    );
+    screenshot(&c, "lagesbild-per-1000.png").await;
+
+    // The planted intervention's follow-up shows the survey before and after its start, and
+    // its problem's page the survey values of its areas.
+    let list = api_json(&c, "/api/v1/interventions").await;
+    let planted = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["data"]["title"] == "Trygg i Gottsunda centrum")
+        .expect("the demo's planted intervention")
+        .clone();
+    c.goto(&format!("{base}/insatser/{}/uppfoljning", planted["id"]))
+        .await
+        .unwrap();
+    let surveys = c
+        .find(Locator::Css("#fu-surveys"))
+        .await
+        .expect("enkät före/efter")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        surveys.contains("Andel otrygga") && surveys.contains("n = "),
+        "{surveys}"
+    );
+    let problem = planted["data"]["problem_ids"][0].as_i64().unwrap();
+    c.goto(&format!("{base}/problem/{problem}")).await.unwrap();
+    let size = c
+        .find(Locator::Css("#size #surveys"))
+        .await
+        .expect("the survey values in the problem's size")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        size.contains("Andel otrygga") && size.contains("n = "),
+        "{size}"
+    );
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+    c.close().await.unwrap();
+}
+
 /// The knowledge-based cycle end to end, as the coordinator: a Gottsunda hot spot on the
 /// lägesbild becomes a problem, gets a cause analysis and an intervention; the planted demo
 /// intervention's follow-up shows its effect and the displacement into Valsätra.

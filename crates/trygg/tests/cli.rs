@@ -199,6 +199,43 @@ fn geoparquet_areas_import_by_extension_and_by_magic_bytes() {
     assert_eq!(area_id(&again, "03"), area_id(&out, "03"));
 }
 
+#[test]
+fn indicators_import_by_area_code_twice_changes_nothing_and_a_bad_file_names_its_line() {
+    let db = Db::new("indicators");
+    db.ok(&[
+        "import",
+        "areas",
+        &fixture("scb_uppsala_kommun_0380_wgs84.geojson"),
+    ]);
+    let file = db.file(
+        "ntu.csv",
+        "Område;Period;Indikator;Andel (%);Konfidensintervall;Antal svar\n\
+         0380 Uppsala;2021-2023;Utsatt för brott mot person;11,2;9,8–12,6;2 310\n"
+            .as_bytes(),
+    );
+    let out = db.ok(&["import", "indicators", &file, "--format", "ntu"]);
+    assert!(out.contains("Read 1 indicator values: 1 new"), "{out}");
+    let again = db.ok(&["import", "indicators", &file, "--format", "ntu"]);
+    assert!(
+        again.contains("0 new, 0 updated, 1 already stored unchanged"),
+        "{again}"
+    );
+    let bad = db.file(
+        "bad.csv",
+        "Område;Period;Indikator;Andel (%);Konfidensintervall\n0380;2024;Otrygg;40;21,9–26,3\n"
+            .as_bytes(),
+    );
+    let out = db.run(&["import", "indicators", &bad, "--format", "ntu"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2:") && err.contains("outside its confidence interval"),
+        "{err}"
+    );
+    let out = db.run(&["import", "indicators", &file, "--format", "excel"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scb-population"));
+}
+
 /// Swedish Excel, "CSV UTF-8": BOM, `;`, decimal comma, CRLF.
 const UTF8_CSV: &str = "\u{feff}Datum;Klockslag;Kategori;Lat;Lon;Plats;Beskrivning;Ärendenr\r\n\
     2024-05-01;20:15;Klotter;59,8586;17,6389;Stora torget;Nytt klotter på elskåpet;U-1\r\n\

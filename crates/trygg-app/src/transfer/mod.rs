@@ -37,7 +37,7 @@ pub enum IncidentFile {
 }
 
 /// Runs a parser on the blocking pool: a large file is seconds of CPU work.
-async fn parse<T: Send + 'static>(
+pub(crate) async fn parse<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ImportErrors> + Send + 'static,
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)

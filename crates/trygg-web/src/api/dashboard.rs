@@ -19,6 +19,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/lagesbild/kde", get(kde))
         .route("/lagesbild/hotspots", get(hotspots))
         .route("/lagesbild/areas", get(areas))
+        .route("/lagesbild/survey", get(survey))
         .route("/lagesbild/trend", get(trend))
         .route("/lagesbild/hour-weekday", get(hour_weekday))
         .route("/lagesbild/top-places", get(top_places))
@@ -66,6 +67,7 @@ panel!(points);
 panel!(kde);
 panel!(hotspots);
 panel!(areas);
+panel!(survey);
 panel!(trend);
 panel!(hour_weekday);
 panel!(top_places);

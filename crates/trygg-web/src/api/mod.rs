@@ -5,6 +5,7 @@ mod categories;
 pub(crate) mod cycle;
 mod dashboard;
 mod incidents;
+mod indicators;
 mod partnership;
 mod stats;
 mod transfer;
@@ -23,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(stats::routes())
         .merge(transfer::routes())
+        .merge(indicators::routes())
         .merge(dashboard::routes())
         .merge(cycle::routes())
         .merge(partnership::routes())

@@ -51,16 +51,17 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// Query parameters as name/value pairs, so that `map` and `category_map` can repeat.
-type Params = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
+pub(super) type Params =
+    Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
 
-fn params(p: Params) -> Result<Vec<(String, String)>, ApiError> {
+pub(super) fn params(p: Params) -> Result<Vec<(String, String)>, ApiError> {
     p.map(|Query(v)| v)
         .map_err(|e| ApiError::param("query", e.body_text()))
 }
 
 /// A caller who may import (the policy's `import`). Checked from the headers alone, so that a
 /// refused caller is answered before any upload is read.
-struct Importer(Caller);
+pub(super) struct Importer(pub(super) Caller);
 
 impl FromRequestParts<AppState> for Importer {
     type Rejection = ApiError;
@@ -72,7 +73,7 @@ impl FromRequestParts<AppState> for Importer {
     }
 }
 
-fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+pub(super) fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     b.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge(format!(

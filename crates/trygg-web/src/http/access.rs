@@ -172,6 +172,11 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/api/v1/lagesbild/survey",
+        access: Signed(&[Permission::ReadPicture]),
+    },
+    Rule {
+        method: "GET",
         path: "/api/v1/lagesbild/trend",
         access: Signed(&[Permission::ReadPicture]),
     },
@@ -448,6 +453,21 @@ pub const RULES: &[Rule] = &[
     Rule {
         method: "POST",
         path: "/api/v1/import/areas",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/indicators",
+        access: Signed(&[Permission::ReadReference]),
+    },
+    Rule {
+        method: "DELETE",
+        path: "/api/v1/indicators",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/indicators/import",
         access: Signed(&[Permission::Import]),
     },
     Rule {

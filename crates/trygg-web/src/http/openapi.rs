@@ -68,6 +68,18 @@ pub const PARAMETERS: &[(&str, &str)] = &[
         "precision",
         "exact (default) or address (positions are geocoded addresses).",
     ),
+    (
+        "format",
+        "The indicator file's shape: long (indikator;källa;område;period;värde;ki_låg;ki_hög;n;enhet), trygghetsmatning (Polisens trygghetsmätning: an area per row, each indicator column followed by KI nedre and KI övre), ntu (Brå NTU: one indicator per row, the interval in one cell) or scb-population (SCB's PxWeb CSV of population per region, summed over the other dimensions).",
+    ),
+    (
+        "indicator",
+        "An indicator's code (as GET /api/v1/indicators lists it, e.g. andel-otrygga-i-sitt-bostadsomrade-kvallstid, folkmangd).",
+    ),
+    (
+        "period",
+        "A year (2024) or a range of years (2021-2023): values whose period overlaps it.",
+    ),
 ];
 const JSON: Option<&str> = Some("application/json");
 
@@ -255,8 +267,15 @@ pub const OPERATIONS: &[Operation] = &[
         "get",
         "/lagesbild/areas",
         "lägesbild",
-        "Counts per area of a kind, with polygons (choropleth).",
+        "Counts and incidents per 1 000 inhabitants per area of a kind, with polygons (choropleth) and Gi* on the rates.",
         &["from", "to", "category", "area", "source", "kind"]
+    ),
+    op!(
+        "get",
+        "/lagesbild/survey",
+        "lägesbild",
+        "A survey indicator per area with its confidence intervals (the survey layer and panel).",
+        &["indicator"]
     ),
     op!(
         "get",
@@ -684,6 +703,28 @@ pub const OPERATIONS: &[Operation] = &[
         "Import areas: GeoJSON, GeoPackage or GeoParquet.",
         &["name_property", "code_property", "kind"],
         Some("application/octet-stream")
+    ),
+    op!(
+        "get",
+        "/indicators",
+        "indicators",
+        "Stored indicator values (surveys, population) with their intervals, and every series.",
+        &["indicator", "source", "area", "period"]
+    ),
+    op!(
+        "post",
+        "/indicators/import",
+        "indicators",
+        "Import indicator values, all or nothing; the same file again changes nothing.",
+        &["format"],
+        Some("application/octet-stream")
+    ),
+    op!(
+        "delete",
+        "/indicators",
+        "indicators",
+        "Delete a dataset: every value of one indicator from one source.",
+        &["indicator", "source"]
     ),
     op!(
         "get",

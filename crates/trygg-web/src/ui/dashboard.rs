@@ -158,8 +158,34 @@ pub fn body(ctx: &PageCtx, q: &DashboardQuery, areas: &[Area], config: &Dashboar
             div.lb-grid {
                 div.lb-panel.lb-map-panel {
                     h2 { (ctx.t("Karta", "Map")) }
+                    div.lb-map-options {
+                        label for="lb-choropleth" { (ctx.t("Färga områdena efter", "Colour the areas by")) }
+                        select #lb-choropleth {
+                            option value="count" { (ctx.t("antal händelser", "number of incidents")) }
+                            option value="per1000" { (ctx.t("per 1 000 invånare", "per 1,000 inhabitants")) }
+                        }
+                    }
                     div #lb-map .lb-map role="region" aria-label=(ctx.t("Karta över händelserna", "Map of the incidents")) {}
                     p #lb-map-note .lb-note {}
+                }
+                div.lb-panel #lb-survey-panel {
+                    h2 { (ctx.t("Trygghetsmätningar och enkäter", "Safety surveys")) }
+                    div.lb-field {
+                        label for="lb-indicator" { (ctx.t("Indikator", "Indicator")) }
+                        select #lb-indicator {}
+                    }
+                    table #lb-survey .lb-survey {
+                        thead { tr {
+                            th scope="col" { (ctx.t("Område", "Area")) }
+                            th scope="col" { (ctx.t("Period", "Period")) }
+                            th scope="col" { (ctx.t("Värde (95 % konfidensintervall)", "Value (95% confidence interval)")) }
+                        } }
+                        tbody {}
+                    }
+                    p #lb-survey-note .lb-note { (ctx.t(
+                        "Varje värde visas med sitt konfidensintervall och antalet svarande (n). Överlappar två intervall kan skillnaden vara slump.",
+                        "Every value is shown with its confidence interval and the number of respondents (n). Where two intervals overlap, the difference may be chance."
+                    )) }
                 }
                 div.lb-panel {
                     h2 { (ctx.t("Händelser per vecka", "Incidents per week")) }

@@ -796,6 +796,14 @@ pub(crate) async fn follow_up(
     let l = me.ctx.lang;
     let names = Names::load(&state, &me.user, l).await?;
     let (i, approved, live, suggestions) = evaluations(&state, &me, id).await?;
+    let surveys = trygg_app::indicators::before_after(
+        &state,
+        &me.user,
+        &area_ids(&live["treated_areas"]),
+        i.data.start,
+    )
+    .await
+    .map_err(|e| PageError::from_app(l, e))?;
     let may_approve = me
         .user
         .has_any(&[trygg_domain::Role::Coordinator, trygg_domain::Role::Admin]);
@@ -829,6 +837,28 @@ pub(crate) async fn follow_up(
                         h2 { (l.t("Beräknad nu ur dagens data (inte godkänd)", "Computed now from today's data (not approved)")) }
                         (evaluation_view(l, &names, id, &live, "live"))
                     }
+                }
+            }
+            @if !surveys.is_empty() {
+                section.card #fu-surveys {
+                    h2 { (l.t("Enkät före/efter", "Survey before/after")) }
+                    p.hint { (l.t("Åtgärdsområdets enkätvärden närmast före insatsens startår och från startåret, bredvid antalen ovan.", "The treated area's survey values nearest before the intervention's start year and from that year on, beside the counts above.")) }
+                    div.scroll { table.list {
+                        thead { tr { th { (l.t("Indikator", "Indicator")) } th { (l.t("Före", "Before")) } th { (l.t("Efter", "After")) } th { (l.t("Skillnad", "Difference")) } } }
+                        tbody { @for s in &surveys {
+                            tr {
+                                td { (s.indicator.name) br; span.hint { (s.source) ", " (s.area_name) } }
+                                td { (s.before.period.to_string()) ": " (s.before.text) }
+                                td { (s.after.period.to_string()) ": " (s.after.text) }
+                                td { @if s.intervals_apart {
+                                    (l.t("Intervallen överlappar inte: skillnaden är troligen inte slump.", "The intervals do not overlap: the difference is unlikely to be chance."))
+                                } @else {
+                                    (l.t("Intervallen överlappar: skillnaden kan vara slump.", "The intervals overlap: the difference may be chance."))
+                                } }
+                            }
+                        } }
+                    } }
+                    p.hint { (l.t("En enkät visar upplevd trygghet, inte händelser; den kan inte ensam visa att insatsen gav skillnaden.", "A survey shows perceived safety, not incidents; on its own it cannot show that the intervention made the difference.")) }
                 }
             }
             @if !suggestions.is_empty() {

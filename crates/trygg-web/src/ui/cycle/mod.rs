@@ -338,3 +338,18 @@ fn date_time(state: &AppState, t: jiff::Timestamp) -> String {
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
 }
+
+/// Survey values (each with its interval and n) of a problem's or an intervention's areas.
+fn survey_table(l: Lang, values: &[trygg_app::indicators::ShownValue]) -> Markup {
+    html! {
+        div.scroll { table.list #surveys {
+            thead { tr {
+                th { (l.t("Indikator", "Indicator")) } th { (l.t("Område", "Area")) }
+                th { (l.t("Period", "Period")) } th { (l.t("Värde (konfidensintervall)", "Value (confidence interval)")) }
+            } }
+            tbody { @for v in values {
+                tr { td { (v.indicator.name) br; span.hint { (v.source) } } td { (v.area_name) } td { (v.period.to_string()) } td { (v.text) } }
+            } }
+        } }
+    }
+}

@@ -334,6 +334,9 @@ pub(crate) async fn show(
     let p = load::<Problem>(&state, &me, id).await?;
     let names = Names::load(&state, &me.user, l).await?;
     let size = cycle::problem_size(&state, &me.user, &p.data.definition);
+    let surveys = trygg_app::indicators::surveys_of(&state, &me.user, &p.data.definition.areas)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
     let analysis = cycle::find_analysis(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
@@ -372,6 +375,11 @@ pub(crate) async fn show(
                         img.chart src={ "/problem/" (id) "/trend.png" } alt=(l.t("Antal händelser per månad", "Incidents per month"));
                     }
                     p { a href={ "/lagesbild?" (dashboard_query(d, today)) "&layers=omraden,punkter" } { (l.t("Öppna i lägesbilden", "Open in the situation picture")) } }
+                    @if !surveys.is_empty() {
+                        h3 { (l.t("Enkäter i området", "Surveys in the area")) }
+                        (super::survey_table(l, &surveys))
+                        p.hint { (l.t("Trygghetsmätningar och enkäter för problemets områden, med konfidensintervall och antal svarande.", "Safety surveys of the problem's areas, with confidence intervals and respondents.")) }
+                    }
                 }
                 section.card {
                     h2 { (l.t("Karta", "Map")) }
