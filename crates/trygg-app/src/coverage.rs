@@ -76,12 +76,54 @@ pub enum CoverageAlert {
         /// Its mean per week in the weeks before.
         usual_per_week: f64,
     },
+    /// An area whose survey otrygghet is clearly above the areas' mean, but whose reports are
+    /// few: under half the areas' median (per 1 000 inhabitants when every compared area has
+    /// a population, else in number).
+    InsecureButQuiet {
+        /// The area.
+        area_id: AreaId,
+        /// Its name.
+        name: String,
+        /// The survey value with its interval ("32 % (28–36), n = 812").
+        survey: String,
+        /// Which survey and when ("Polisens trygghetsmätning 2023").
+        source: String,
+        /// The mean of the areas' survey values.
+        mean: f64,
+        /// Its reports in the weeks counted (per 1 000 inhabitants when `per_1000`).
+        reports: f64,
+        /// The areas' median of the same.
+        median: f64,
+        /// Whether `reports` and `median` are per 1 000 inhabitants.
+        per_1000: bool,
+    },
 }
 
 impl CoverageAlert {
     /// The alert in Swedish.
     pub fn message_sv(&self) -> String {
+        let n = |x: f64| crate::sv_number(x, usize::from(x.fract() != 0.0), false);
         match self {
+            CoverageAlert::InsecureButQuiet {
+                name,
+                survey,
+                mean,
+                reports,
+                median,
+                per_1000,
+                source,
+                ..
+            } => format!(
+                "I {name} känner sig {survey} otrygga enligt {source}, över områdenas medel {} %, men bara {} rapporter{} kom in under veckorna (median {}): otryggheten syns inte i rapporterna.",
+                crate::sv_number(*mean, 0, false),
+                n((reports * 10.0).round() / 10.0),
+                if *per_1000 {
+                    " per 1 000 invånare"
+                } else {
+                    ""
+                },
+                n((median * 10.0).round() / 10.0)
+            ),
             CoverageAlert::Silent {
                 name,
                 weeks,
@@ -101,6 +143,23 @@ impl CoverageAlert {
     /// The alert in English.
     pub fn message_en(&self) -> String {
         match self {
+            CoverageAlert::InsecureButQuiet {
+                name,
+                survey,
+                mean,
+                reports,
+                median,
+                per_1000,
+                source,
+                ..
+            } => format!(
+                "In {name}, {survey} feel unsafe according to {source}, above the areas' mean of {mean:.0} %, but only {reports:.1} reports{} came in over the weeks counted (median {median:.1}): the insecurity does not show in the reports.",
+                if *per_1000 {
+                    " per 1,000 inhabitants"
+                } else {
+                    ""
+                }
+            ),
             CoverageAlert::Silent {
                 name,
                 weeks,
@@ -230,6 +289,7 @@ pub async fn coverage_until(
             counts: per_week(f),
         });
     }
+    alerts.extend(insecure_but_quiet(app, &areas, until).await?);
     Ok(Coverage {
         weeks,
         organisations,
@@ -237,4 +297,75 @@ pub async fn coverage_until(
         polisen,
         alerts,
     })
+}
+
+/// Indicators whose code holds this are survey otrygghet ("andel otrygga …", "otrygghet i …").
+const INSECURITY: &str = "otrygg";
+
+/// The [`CoverageAlert::InsecureButQuiet`] alerts: for every survey otrygghet indicator (a
+/// share whose code holds "otrygg"), each area's latest value up to `until`'s year; with three
+/// or more areas, an area whose interval lies wholly above the areas' mean and whose filed
+/// reports in the weeks counted are under half the areas' median.
+async fn insecure_but_quiet(
+    app: &App,
+    areas: &[AreaWeeks],
+    until: Date,
+) -> Result<Vec<CoverageAlert>, AppError> {
+    use trygg_domain::indicator::Unit;
+    let values = crate::indicators::shown(app, &Default::default()).await?;
+    let population = crate::indicators::population(app, until.year()).await?;
+    let mut by_indicator: std::collections::BTreeMap<&str, Vec<&crate::indicators::ShownValue>> =
+        Default::default();
+    for v in &values {
+        if v.unit != Unit::Percent
+            || !v.indicator.code.contains(INSECURITY)
+            || v.period.first > until.year()
+            || !areas.iter().any(|a| a.area_id == v.area)
+        {
+            continue;
+        }
+        let rows = by_indicator.entry(v.indicator.code.as_str()).or_default();
+        // `values` are newest first per area: keep each area's latest.
+        if !rows.iter().any(|r| r.area == v.area) {
+            rows.push(v);
+        }
+    }
+    let mut out = Vec::new();
+    for rows in by_indicator.values().filter(|r| r.len() >= 3) {
+        let mean = rows.iter().map(|r| r.value).sum::<f64>() / rows.len() as f64;
+        let per_1000 = rows.iter().all(|r| population.contains_key(&r.area));
+        let reports = |r: &crate::indicators::ShownValue| {
+            let n: u32 = areas
+                .iter()
+                .find(|a| a.area_id == r.area)
+                .map_or(0, |a| a.counts.iter().sum());
+            match population.get(&r.area) {
+                Some(p) if per_1000 && p.inhabitants > 0.0 => f64::from(n) * 1000.0 / p.inhabitants,
+                _ => f64::from(n),
+            }
+        };
+        let mut all: Vec<f64> = rows.iter().map(|r| reports(r)).collect();
+        all.sort_by(f64::total_cmp);
+        let median = if all.len() % 2 == 1 {
+            all[all.len() / 2]
+        } else {
+            (all[all.len() / 2 - 1] + all[all.len() / 2]) / 2.0
+        };
+        for r in rows {
+            let mine = reports(r);
+            if r.ci_low.is_some_and(|low| low > mean) && mine < median / 2.0 {
+                out.push(CoverageAlert::InsecureButQuiet {
+                    area_id: r.area,
+                    name: r.area_name.clone(),
+                    survey: r.text.clone(),
+                    source: format!("{} {}", r.source, r.period),
+                    mean,
+                    reports: mine,
+                    median,
+                    per_1000,
+                });
+            }
+        }
+    }
+    Ok(out)
 }

@@ -7,7 +7,6 @@
 use jiff::{Timestamp, civil::Date};
 use serde::{Deserialize, Serialize};
 
-use crate::cause::CauseFactor;
 use crate::{
     AreaId, ErrorCode, IncidentId, OrganisationId, ReportId, Taxonomy, ValidationError,
     incident::check_text,
@@ -400,6 +399,113 @@ pub struct Triangle {
     pub guardian: String,
     /// Manager of the place (platsansvarig).
     pub manager: String,
+}
+
+/// Where a cause lies: a side of the problem analysis triangle or one of its controllers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CauseFactor {
+    /// The offender: motivation, opportunity seen, excuses (gärningspersonen).
+    Offender,
+    /// The target or victim (målet/offret).
+    Target,
+    /// The place: design, light, sight lines (platsen).
+    Place,
+    /// Whoever has influence over the offender: parents, teachers, youth workers (handledaren).
+    Handler,
+    /// Whoever watches over the target: guards, staff, passers-by (väktaren).
+    Guardian,
+    /// Whoever is responsible for the place: owner, caretaker (platsansvarig).
+    Manager,
+}
+
+/// Brå's three perspectives, into which the triangle's six factors fall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Perspective {
+    /// Situational (situationellt): the place, its guardians and managers.
+    Situational,
+    /// The victim's (offrets).
+    Victim,
+    /// The offender's (gärningspersonens), with the handlers.
+    Offender,
+}
+
+impl CauseFactor {
+    /// Every factor, in the triangle's order.
+    pub const ALL: [CauseFactor; 6] = [
+        CauseFactor::Offender,
+        CauseFactor::Target,
+        CauseFactor::Place,
+        CauseFactor::Handler,
+        CauseFactor::Guardian,
+        CauseFactor::Manager,
+    ];
+
+    /// Stable text form (as in JSON and forms).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CauseFactor::Offender => "offender",
+            CauseFactor::Target => "target",
+            CauseFactor::Place => "place",
+            CauseFactor::Handler => "handler",
+            CauseFactor::Guardian => "guardian",
+            CauseFactor::Manager => "manager",
+        }
+    }
+
+    /// Parses the stable text form.
+    pub fn parse(s: &str) -> Option<CauseFactor> {
+        CauseFactor::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.trim())
+    }
+
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            CauseFactor::Offender => "Gärningspersonen",
+            CauseFactor::Target => "Målet/offret",
+            CauseFactor::Place => "Platsen",
+            CauseFactor::Handler => "Handledare (inflytande över gärningspersonen)",
+            CauseFactor::Guardian => "Väktare (tillsyn över målet)",
+            CauseFactor::Manager => "Platsansvarig",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            CauseFactor::Offender => "Offender",
+            CauseFactor::Target => "Target/victim",
+            CauseFactor::Place => "Place",
+            CauseFactor::Handler => "Handler (influence over the offender)",
+            CauseFactor::Guardian => "Guardian (watch over the target)",
+            CauseFactor::Manager => "Place manager",
+        }
+    }
+
+    /// The Brå perspective the factor belongs to.
+    pub fn perspective(self) -> Perspective {
+        match self {
+            CauseFactor::Offender | CauseFactor::Handler => Perspective::Offender,
+            CauseFactor::Target => Perspective::Victim,
+            CauseFactor::Place | CauseFactor::Guardian | CauseFactor::Manager => {
+                Perspective::Situational
+            }
+        }
+    }
+}
+
+impl Perspective {
+    /// Swedish label.
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            Perspective::Situational => "situationellt perspektiv",
+            Perspective::Victim => "offerperspektiv",
+            Perspective::Offender => "gärningspersonsperspektiv",
+        }
+    }
 }
 
 /// Brå's three perspectives.

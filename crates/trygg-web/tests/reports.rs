@@ -388,6 +388,75 @@ async fn tertial_and_lagesbild() {
         t.contains("Lägesbilden 2024 är inte beslutad i trygg ännu."),
         "{t}"
     );
+    assert!(t.contains("Inga enkätresultat är inlagda"), "{t}");
+    assert!(t.contains("- Befolkning per område saknas"), "{t}");
+    // With a survey (2023, the latest before the year) and SCB's population, part 2 shows
+    // both, every value with its interval, and rates per 1 000.
+    let areas = state.store.list_areas().await.unwrap();
+    let area = |name: &str| areas.iter().find(|a| a.name == name).unwrap().id;
+    use trygg_domain::indicator::{Indicator, IndicatorValue, Period, Unit};
+    for (name, value, low, high, n) in [
+        ("Väster", 32.0, 28.0, 36.0, 812),
+        ("Öster", 18.0, 15.0, 21.0, 640),
+    ] {
+        trygg_store::records::create(
+            state.store.as_ref(),
+            &Actor::system("test"),
+            OrganisationId(1),
+            &IndicatorValue {
+                indicator: Indicator::named("Andel otrygga kvällstid"),
+                source: "Polisens trygghetsmätning".into(),
+                area: area(name),
+                period: Period::year(2023),
+                value,
+                ci_low: Some(low),
+                ci_high: Some(high),
+                n: Some(n),
+                unit: Unit::Percent,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    trygg_store::records::create(
+        state.store.as_ref(),
+        &Actor::system("test"),
+        OrganisationId(1),
+        &IndicatorValue {
+            indicator: Indicator::named("Folkmängd"),
+            source: trygg_domain::indicator::SCB.into(),
+            area: area("Väster"),
+            period: Period::year(2024),
+            value: 2500.0,
+            ci_low: None,
+            ci_high: None,
+            n: None,
+            unit: Unit::Count,
+        },
+    )
+    .await
+    .unwrap();
+    let t = text(
+        &reports::lagesbild(&state, 2024, Scope::Shared)
+            .await
+            .unwrap(),
+    );
+    let west_2024 = shared_in(date(2024, 1, 1), date(2025, 1, 1), Some(true));
+    assert!(
+        t.contains("| Väster | 2023 | 32 % (28–36), n = 812 |"),
+        "{t}"
+    );
+    assert!(
+        t.contains("| Öster | 2023 | 18 % (15–21), n = 640 |"),
+        "{t}"
+    );
+    let rate = format!("{:.1}", west_2024 as f64 * 1000.0 / 2500.0).replace('.', ",");
+    assert!(
+        t.contains(&format!("| Väster | 2 500 | {west_2024} | {rate} |")),
+        "{t}"
+    );
+    assert!(t.contains("- Polisens trygghetsmätning (Andel otrygga kvällstid) har inga värden för 2024; de senaste (2023) visas."), "{t}");
+    assert!(t.contains("- Några områden saknar folkmängd"), "{t}");
     // Once decided, the lägesbild names its decision and the next one's latest date.
     trygg_store::records::create(
         state.store.as_ref(),

@@ -253,7 +253,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     ));
 
     b.push(Block::heading(1, "2. Annan information av betydelse"));
-    let other = other_information(state, year).await?;
+    let other = other_information(&ctx, year, &now).await?;
     let other_sources = other.sources.clone();
     b.extend(other.blocks);
 
@@ -313,16 +313,151 @@ struct OtherInformation {
     missing: Vec<String>,
 }
 
-/// Part 2 of the law's lägesbild: the other information the partnership holds for `year`.
-async fn other_information(_state: &App, _year: i16) -> Result<OtherInformation> {
+/// Part 2 of the law's lägesbild: the other information the partnership holds for `year` —
+/// every survey indicator (its value for the year, or the latest before it, per area, always
+/// with its interval) and the population with the incidents per 1 000 inhabitants per district.
+async fn other_information(
+    ctx: &Ctx<'_>,
+    year: i16,
+    now: &PeriodStats,
+) -> Result<OtherInformation> {
+    use trygg_domain::indicator::Unit;
+    let values = crate::indicators::shown(ctx.state, &Default::default())
+        .await
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let mut blocks = Vec::new();
+    let mut sources = Vec::new();
+    let mut missing = Vec::new();
+    // Per (indicator, source): per area the value whose period holds the year, else the latest
+    // before it (`values` are newest first within an area).
+    let mut series: BTreeMap<(String, String), Vec<&crate::indicators::ShownValue>> =
+        BTreeMap::new();
+    for v in values.iter().filter(|v| v.unit != Unit::Count) {
+        let rows = series
+            .entry((v.indicator.name.clone(), v.source.clone()))
+            .or_default();
+        if v.period.first <= year && !rows.iter().any(|r| r.area == v.area) {
+            rows.push(v);
+        }
+    }
+    series.retain(|_, rows| !rows.is_empty());
+    if series.is_empty() {
+        blocks.push(Block::text(
+            "Upplevd otrygghet och utsatthet mäts i enkäter – Polisens trygghetsmätning, Brås Nationella trygghetsundersökning (NTU) och kommunens egna mätningar. Inga enkätresultat är inlagda i trygg för året eller åren före.",
+        ));
+        missing.push("Enkätresultat (trygghetsmätning, NTU) saknas: lägesbilden visar inte upplevd otrygghet eller utsatthet som inte anmäls.".into());
+    } else {
+        blocks.push(Block::heading(
+            2,
+            "Enkäter: upplevd otrygghet och utsatthet",
+        ));
+        blocks.push(Block::text(
+            "Enkätresultaten visar konsekvenserna av brottsligheten för invånarna, också det som inte anmäls. Varje värde anges med sitt konfidensintervall och antalet svarande: skillnader inom intervallen kan bero på slumpen.",
+        ));
+        for ((indicator, source), rows) in &series {
+            let mut rows = rows.clone();
+            rows.sort_by(|a, b| a.area_name.cmp(&b.area_name));
+            let periods: std::collections::BTreeSet<String> =
+                rows.iter().map(|r| r.period.to_string()).collect();
+            let periods: Vec<String> = periods.into_iter().collect();
+            blocks.push(Block::Table(Table {
+                caption: format!("{indicator} ({source}, {})", periods.join(", ")),
+                columns: vec![
+                    Column::text("Område"),
+                    Column::text("Period"),
+                    Column::text("Värde (konfidensintervall), antal svarande"),
+                ],
+                rows: rows
+                    .iter()
+                    .map(|r| vec![r.area_name.clone(), r.period.to_string(), r.text.clone()])
+                    .collect(),
+                total: None,
+            }));
+            sources.push(format!(
+                "{source}: {indicator}, {} för {} områden.",
+                periods.join(", "),
+                rows.len()
+            ));
+            if !periods.iter().any(|p| p.contains(&year.to_string())) {
+                missing.push(format!(
+                    "{source} ({indicator}) har inga värden för {year}; de senaste ({}) visas.",
+                    periods.join(", ")
+                ));
+            }
+        }
+    }
+    // Population and rates per district.
+    let population = crate::indicators::population(ctx.state, year)
+        .await
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    let mut rows = Vec::new();
+    let mut years = std::collections::BTreeSet::new();
+    for d in &ctx.districts {
+        let Some(p) = population.get(&d.id) else {
+            continue;
+        };
+        let n = d
+            .index
+            .and_then(|i| now.by_area.get(&i))
+            .copied()
+            .unwrap_or(0);
+        years.insert(p.year);
+        let rate = if p.inhabitants >= trygg_analysis::rates::MIN_POPULATION {
+            fmt_sv(f64::from(n) * 1000.0 / p.inhabitants, 1)
+        } else {
+            "–".into()
+        };
+        rows.push(vec![
+            d.name.clone(),
+            fmt_int_sv(p.inhabitants.round() as i64),
+            fmt_int_sv(i64::from(n)),
+            rate,
+        ]);
+    }
+    if rows.is_empty() {
+        missing.push("Befolkning per område saknas: händelserna kan inte räknas per 1 000 invånare, och stora områden ser ut att ha mest.".into());
+    } else {
+        let years: Vec<String> = years.iter().map(i16::to_string).collect();
+        blocks.push(Block::heading(
+            2,
+            "Befolkning och händelser per 1 000 invånare",
+        ));
+        blocks.push(Block::text(format!(
+            "Ett stort område har ofta flest händelser. Per 1 000 invånare går områden att jämföra: antalet händelser {year} delat med folkmängden ({}), gånger 1 000. Områden med färre än 100 invånare får ingen kvot.",
+            years.join(", ")
+        )));
+        blocks.push(Block::Table(Table {
+            caption: format!("Folkmängd och händelser per 1 000 invånare {year}"),
+            columns: vec![
+                Column::text("Område"),
+                Column::number("Invånare"),
+                Column::number("Händelser"),
+                Column::number("Per 1 000"),
+            ],
+            rows,
+            total: None,
+        }));
+        sources.push(format!(
+            "SCB:s folkmängd per område ({}).",
+            years.join(", ")
+        ));
+        if ctx
+            .districts
+            .iter()
+            .any(|d| !population.contains_key(&d.id))
+        {
+            missing.push(
+                "Några områden saknar folkmängd och har ingen kvot per 1 000 invånare.".into(),
+            );
+        }
+    }
+    if sources.is_empty() {
+        sources.push("Enkäter och befolkning: inga inlagda.".into());
+    }
     Ok(OtherInformation {
-        blocks: vec![Block::text(
-            "Upplevd otrygghet och utsatthet mäts i enkäter – Polisens trygghetsmätning, Brås Nationella trygghetsundersökning (NTU) och kommunens egna mätningar. Inga enkätresultat är inlagda i trygg för året.",
-        )],
-        sources: vec!["Enkäter och befolkning: inga inlagda.".into()],
-        missing: vec![
-            "Enkätresultat (trygghetsmätning, NTU) saknas: lägesbilden visar inte upplevd otrygghet eller utsatthet som inte anmäls.".into(),
-        ],
+        blocks,
+        sources,
+        missing,
     })
 }
 
