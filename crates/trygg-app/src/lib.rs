@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod lagesbild;
 pub mod partnership;
 pub mod principal;
+pub mod public;
 pub mod reference;
 pub mod reports;
 pub mod retention;
@@ -84,6 +85,8 @@ pub struct App {
     /// Organisations (by name) whose people sign in only through their identity provider:
     /// local passwords are refused for them.
     pub passwords_off: Arc<Vec<String>>,
+    /// The public map's settings and its cached publication.
+    pub public: Arc<public::Publisher>,
 }
 
 impl App {
@@ -112,7 +115,14 @@ impl App {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             passwords_off: Arc::default(),
+            public: Arc::default(),
         })
+    }
+
+    /// The same application with these public map settings (`[public]`).
+    pub fn with_public(mut self, config: public::PublicConfig) -> Self {
+        self.public = Arc::new(public::Publisher::new(config));
+        self
     }
 
     /// The same application with another clock.
