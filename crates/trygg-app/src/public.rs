@@ -380,6 +380,47 @@ impl Publication {
         self.groups.iter().position(|g| g.code == code)
     }
 
+    /// The month (default the latest) and group (default every group; empty = every group)
+    /// a page or the API asks for, as indices; an unknown one is refused naming the choices.
+    pub fn select(
+        &self,
+        month: Option<&str>,
+        group: Option<&str>,
+    ) -> Result<(usize, Option<usize>), AppError> {
+        let m = match month.map(str::trim).filter(|m| !m.is_empty()) {
+            None => self.months.len() - 1,
+            Some(text) => Month::parse(text)
+                .and_then(|m| self.month_index(m))
+                .ok_or_else(|| {
+                    AppError::param(
+                        "month",
+                        format!(
+                            "{text:?} is not a published month; give YYYY-MM from {} to {}.",
+                            self.months[0],
+                            self.months[self.months.len() - 1]
+                        ),
+                    )
+                })?,
+        };
+        let g = match group.map(str::trim).filter(|g| !g.is_empty()) {
+            None => None,
+            Some(code) => Some(self.group_index(code).ok_or_else(|| {
+                AppError::param(
+                    "group",
+                    format!(
+                        "{code:?} is not a published group; give one of {}, or leave it out for all.",
+                        self.groups
+                            .iter()
+                            .map(|g| g.code)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?),
+        };
+        Ok((m, g))
+    }
+
     /// The publication as CSV for Swedish Excel (`;`, UTF-8 with BOM): one line per cell, a
     /// suppressed count empty with "ja" in the column that says so.
     pub fn to_csv(&self) -> Vec<u8> {

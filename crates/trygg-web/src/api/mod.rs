@@ -6,7 +6,7 @@ mod dashboard;
 mod incidents;
 mod partnership;
 mod stats;
-mod transfer;
+pub(crate) mod transfer;
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Value, json};

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod extract;
 mod form;
 mod home;
+mod karta;
 pub mod layout;
 pub mod oidc;
 mod partnership;
@@ -46,6 +47,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/mina-rapporter", get(report::mine))
         .route("/handelser/{id}", get(report::incident))
         .route("/lagesbild", get(lagesbild))
+        .route("/karta", get(karta::map))
+        .route("/karta/om", get(karta::about))
         .route("/admin", get(admin::index))
         .route("/admin/anvandare", post(admin::add_user))
         .route("/admin/organisation", post(admin::add_organisation))
