@@ -42,6 +42,9 @@
   function drawLegend(b, counts) {
     const box = document.querySelector(".karta-legend");
     box.replaceChildren();
+    const title = document.createElement("strong");
+    title.textContent = t("Antal händelser", "Incidents");
+    box.append(title);
     const row = (fill, text) => {
       const r = document.createElement("div");
       const sw = document.createElement("span");
