@@ -611,8 +611,12 @@ async fn compute(app: &App, config: &PublicConfig, today: Date) -> Result<Public
         scope: Scope::Shared,
         ..Default::default()
     };
+    // One pass over the snapshot: on the blocking pool, so cheap requests do not wait.
+    let reader = app.clone();
+    let rows =
+        crate::lagesbild::blocking(move || Ok(reader.live().monthly_area_counts(&filter))).await?;
     let mut counts = Counts::default();
-    for (period, code, area, n) in app.live().monthly_area_counts(&filter) {
+    for (period, code, area, n) in rows {
         let trygg_analysis::snapshot::PeriodKey::Month { year, month } = period else {
             continue;
         };

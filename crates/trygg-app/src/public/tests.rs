@@ -32,11 +32,12 @@ fn rank(mut rows: Vec<Vec<f64>>) -> usize {
             continue;
         };
         rows.swap(rank, p);
-        for r in 0..rows.len() {
-            if r != rank && rows[r][col].abs() > 1e-9 {
-                let f = rows[r][col] / rows[rank][col];
-                for c in 0..width {
-                    rows[r][c] -= f * rows[rank][c];
+        let pivot = rows[rank].clone();
+        for (r, row) in rows.iter_mut().enumerate() {
+            if r != rank && row[col].abs() > 1e-9 {
+                let f = row[col] / pivot[col];
+                for (x, p) in row.iter_mut().zip(&pivot) {
+                    *x -= f * p;
                 }
             }
         }
