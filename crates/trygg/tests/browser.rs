@@ -1384,6 +1384,14 @@ async fn a_citizen_reads_the_public_map_on_a_phone_and_a_desktop() {
         js(&c, "window.scrollTo(0, 0); return true").await;
         let png = c.screenshot().await.expect("screenshot");
         std::fs::write(shots.join(name), png).unwrap();
+        // And the table, the map's non-map twin.
+        js(
+            &c,
+            "document.querySelector('.karta-table').scrollIntoView(); return true",
+        )
+        .await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(shots.join(name.replace(".png", "-table.png")), png).unwrap();
         c.close().await.unwrap();
     }
 }

@@ -135,7 +135,7 @@ fn table(l: Lang, p: &Publication, m: usize, g: Option<usize>) -> Markup {
                 thead { tr {
                     th scope="col" { (l.t("Område", "Area")) }
                     th.num scope="col" { (l.t("Antal", "Count")) }
-                    th scope="col" { (l.t("Utveckling, ", "Trend, ")) (p.months.len()) (l.t(" månader", " months")) }
+                    th scope="col" title=(format!("{} {} – {}", l.t("Varje månad", "Each month"), p.months[0].label(l == Lang::En), p.months[p.months.len() - 1].label(l == Lang::En))) { (l.t("Utveckling", "Trend")) }
                 } }
                 tbody {
                     @for (a, area) in p.areas.iter().enumerate() {
