@@ -184,6 +184,7 @@ impl Live {
                         inner.snapshot.upsert(row).map_err(analysis_error)?;
                     }
                 }
+                self.bump();
                 return Ok(());
             }
         }
