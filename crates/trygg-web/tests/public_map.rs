@@ -25,6 +25,42 @@ async fn serve(state: &trygg_web::AppState, config: PublicConfig) -> String {
     base
 }
 
+/// Noon on the first day of `month`, Swedish time.
+fn cell_time(month: Month) -> jiff::Timestamp {
+    month
+        .first_day()
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
+        .unwrap()
+        .timestamp()
+}
+
+/// A shared incident at latitude 59.805 (inside both test districts' band) and `lon`.
+fn incident(
+    org: trygg_domain::OrganisationId,
+    lon: f64,
+    category: &str,
+    when: jiff::Timestamp,
+    key: &str,
+) -> NewIncident {
+    NewIncident {
+        occurred_from: when,
+        occurred_to: None,
+        reported_at: None,
+        category: category.into(),
+        place_type: None,
+        position: Some(Position::from_wgs84(59.805, lon, Precision::Exact).unwrap()),
+        place: None,
+        source_org: org,
+        channel: trygg_domain::Channel::Api,
+        external_id: Some(key.into()),
+        description: None,
+        visibility: Visibility::Shared,
+        report_id: None,
+        created_by: None,
+    }
+}
+
 struct Fixture {
     base: String,
     month: Month,
@@ -48,37 +84,19 @@ async fn fixture() -> Fixture {
         )
         .await
         .unwrap();
-    let today = Zoned::now().date();
-    let month = Month::of(today).previous().previous();
-    let at = month
-        .first_day()
-        .at(12, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
-        .unwrap()
-        .timestamp();
+    let month = Month::of(Zoned::now().date()).previous().previous();
+    let at = cell_time(month);
     let mut n = 0;
     let mut add = |lon: f64, category: &str, count: u32, visibility: Visibility, when| {
-        let mut v = Vec::new();
-        for _ in 0..count {
-            n += 1;
-            v.push(NewIncident {
-                occurred_from: when,
-                occurred_to: None,
-                reported_at: None,
-                category: category.into(),
-                place_type: None,
-                position: Some(Position::from_wgs84(59.805, lon, Precision::Exact).unwrap()),
-                place: None,
-                source_org: org,
-                channel: trygg_domain::Channel::Api,
-                external_id: Some(format!("x{n}")),
-                description: None,
-                visibility,
-                report_id: None,
-                created_by: None,
-            });
-        }
-        v
+        (0..count)
+            .map(|_| {
+                n += 1;
+                NewIncident {
+                    visibility,
+                    ..incident(org, lon, category, when, &format!("x{n}"))
+                }
+            })
+            .collect::<Vec<_>>()
     };
     let (norr, syd) = (17.605, 17.625);
     let mut all = Vec::new();
@@ -281,6 +299,33 @@ async fn the_public_map_answers_everyone_with_the_published_cuts_only() {
     for says in ["färre än 5", "Sexualbrott", "7 dagar", "Inga platser"] {
         assert!(about.contains(says), "/karta/om says {says}");
     }
+
+    // A write changes the snapshot: the next answer is a new publication.
+    let org = f.state.store.list_organisations().await.unwrap()[0].id;
+    let at = cell_time(f.month);
+    let more: Vec<NewIncident> = (0..5)
+        .map(|i| incident(org, 17.605, "skadegorelse.klotter", at, &format!("more{i}")))
+        .collect();
+    f.state
+        .ingest
+        .write(
+            &Actor::system("test"),
+            more,
+            trygg_store::BatchAudit::Batch(serde_json::json!({})),
+        )
+        .await
+        .unwrap();
+    let p: Value = get("/api/public/v1/karta")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        cell(&p, &m, norr, Some("skadegorelse"))["count"],
+        17,
+        "recomputed"
+    );
 
     // Turned off: not found, page and API.
     let off = serve(
