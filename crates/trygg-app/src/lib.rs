@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod lagesbild;
 pub mod partnership;
 pub mod principal;
+pub mod public;
 pub mod reference;
 pub mod reports;
 pub mod retention;
@@ -88,6 +89,8 @@ pub struct App {
     pub passwords_off: Arc<Vec<String>>,
     /// Files uploaded on the web import page, held for their mapping step.
     pub uploads: Arc<transfer::Uploads>,
+    /// The public map's settings and its cached publication.
+    pub public: Arc<public::Publisher>,
 }
 
 impl App {
@@ -117,7 +120,14 @@ impl App {
             )),
             passwords_off: Arc::default(),
             uploads: Arc::default(),
+            public: Arc::default(),
         })
+    }
+
+    /// The same application with these public map settings (`[public]`).
+    pub fn with_public(mut self, config: public::PublicConfig) -> Self {
+        self.public = Arc::new(public::Publisher::new(config));
+        self
     }
 
     /// The same application with another clock.

@@ -184,6 +184,7 @@ impl Live {
                         inner.snapshot.upsert(row).map_err(analysis_error)?;
                     }
                 }
+                self.bump();
                 return Ok(());
             }
         }
@@ -223,6 +224,31 @@ impl Live {
         let inner = self.inner.read().expect("snapshot lock");
         let flt = to_filter(&inner, filter);
         f(&inner.snapshot, &flt)
+    }
+
+    /// Counts per calendar month (local time) × category code × area for a store-style filter
+    /// (scope included), an incident once in each of its areas in `filter.areas`: the public
+    /// map's cuts. Read under one lock, so the areas cannot be renumbered meanwhile.
+    pub fn monthly_area_counts(
+        &self,
+        filter: &IncidentFilter,
+    ) -> Vec<(PeriodKey, &'static str, AreaId, u32)> {
+        let inner = self.inner.read().expect("snapshot lock");
+        let f = to_filter(&inner, filter);
+        let area_of: HashMap<u16, AreaId> = filter
+            .areas
+            .iter()
+            .filter_map(|a| Some((*inner.areas.get(a)?, *a)))
+            .collect();
+        inner
+            .snapshot
+            .counts(&f, trygg_analysis::snapshot::Granularity::Month, true, true)
+            .into_iter()
+            .filter_map(|r| {
+                let code = Taxonomy.all().get(usize::from(r.category?))?.code;
+                Some((r.period, code, *area_of.get(&r.area?)?, r.count))
+            })
+            .collect()
     }
 
     /// The snapshot's area index for a stored area, if any incident lies in it.

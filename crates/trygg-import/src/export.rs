@@ -49,35 +49,47 @@ pub fn swedish_label(code: &str) -> Option<String> {
 /// Writes incidents as CSV for Swedish Excel: UTF-8 with BOM, `;`-separated, decimal comma,
 /// Europe/Stockholm local times. `label` gives a category's display label (e.g. Swedish).
 pub fn incidents_to_csv(incidents: &[Incident], label: &dyn Fn(&str) -> Option<String>) -> Vec<u8> {
+    let rows = incidents.iter().map(|i| {
+        let pos = i.position.as_ref();
+        [
+            i.id.to_string(),
+            local(i.occurred_from),
+            local(i.occurred_to),
+            local(i.reported_at),
+            i.category.clone(),
+            label(&i.category).unwrap_or_default(),
+            i.place.clone().unwrap_or_default(),
+            pos.map(|p| decimal_comma(p.lat, 6)).unwrap_or_default(),
+            pos.map(|p| decimal_comma(p.lon, 6)).unwrap_or_default(),
+            pos.map(|p| decimal_comma(p.n, 1)).unwrap_or_default(),
+            pos.map(|p| decimal_comma(p.e, 1)).unwrap_or_default(),
+            pos.map(|p| p.precision.as_str().to_string())
+                .unwrap_or_default(),
+            i.channel.as_str().to_string(),
+            i.external_id.clone().unwrap_or_default(),
+            i.description.clone().unwrap_or_default(),
+            i.visibility.as_str().to_string(),
+        ]
+    });
+    excel_csv(&CSV_HEADERS, rows)
+}
+
+/// CSV for Swedish Excel: a byte-order mark, `headers`, then `rows`, `;`-separated with CRLF
+/// line ends (fields quoted where needed). The one writer of every CSV export.
+pub fn excel_csv<R, F>(headers: &[&str], rows: impl IntoIterator<Item = R>) -> Vec<u8>
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = ::csv::WriterBuilder::new()
             .delimiter(b';')
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut out);
-        w.write_record(CSV_HEADERS).expect("writing to memory");
-        for i in incidents {
-            let pos = i.position.as_ref();
-            let record: [String; 16] = [
-                i.id.to_string(),
-                local(i.occurred_from),
-                local(i.occurred_to),
-                local(i.reported_at),
-                i.category.clone(),
-                label(&i.category).unwrap_or_default(),
-                i.place.clone().unwrap_or_default(),
-                pos.map(|p| decimal_comma(p.lat, 6)).unwrap_or_default(),
-                pos.map(|p| decimal_comma(p.lon, 6)).unwrap_or_default(),
-                pos.map(|p| decimal_comma(p.n, 1)).unwrap_or_default(),
-                pos.map(|p| decimal_comma(p.e, 1)).unwrap_or_default(),
-                pos.map(|p| p.precision.as_str().to_string())
-                    .unwrap_or_default(),
-                i.channel.as_str().to_string(),
-                i.external_id.clone().unwrap_or_default(),
-                i.description.clone().unwrap_or_default(),
-                i.visibility.as_str().to_string(),
-            ];
-            w.write_record(&record).expect("writing to memory");
+        w.write_record(headers).expect("writing to memory");
+        for row in rows {
+            w.write_record(row).expect("writing to memory");
         }
         w.flush().expect("writing to memory");
     }

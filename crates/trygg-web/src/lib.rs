@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod http;
+pub mod public;
 pub mod ui;
 
 pub use http::{access, assets, auth, error, headers, openapi, session};
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::routes())
         .merge(assets::routes())
         .merge(openapi::routes())
+        .merge(public::routes())
         .nest("/api/v1", api::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

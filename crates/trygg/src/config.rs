@@ -25,6 +25,8 @@ pub struct Config {
     pub web: trygg_web::WebConfig,
     /// Retention (gallring) rules (`[retention]`), all off by default.
     pub retention: trygg_app::retention::Rules,
+    /// The public safety map (`[public]`): on by default, k = 5, a 7-day delay, districts.
+    pub public: trygg_app::public::PublicConfig,
 }
 
 impl Default for Config {
@@ -37,6 +39,7 @@ impl Default for Config {
             polisen: crate::poller::PollerConfig::default(),
             web: trygg_web::WebConfig::default(),
             retention: trygg_app::retention::Rules::default(),
+            public: trygg_app::public::PublicConfig::default(),
         }
     }
 }
@@ -51,6 +54,7 @@ impl std::fmt::Debug for Config {
             .field("polisen", &self.polisen)
             .field("web", &self.web)
             .field("retention", &self.retention)
+            .field("public", &self.public)
             .finish()
     }
 }
@@ -129,6 +133,14 @@ impl Config {
                 "RETENTION_EXPIRED_TOKENS_DAYS" => {
                     config.retention.expired_tokens_days = optional_number(&key, &value)?
                 }
+                "PUBLIC_ENABLED" => {
+                    config.public.enabled = matches!(value.as_str(), "1" | "true" | "yes")
+                }
+                "PUBLIC_K" => {
+                    config.public.k = value.trim().parse().with_context(|| {
+                        format!("TRYGG_PUBLIC_K must be a whole number, not {value:?}")
+                    })?
+                }
                 _ => {}
             }
         }
@@ -158,6 +170,7 @@ impl Config {
             );
         }
         self.retention.check().map_err(anyhow::Error::msg)?;
+        self.public.check().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -290,6 +303,41 @@ passwords = false
             format!("{e:#}").contains("est_free_text_years = 0"),
             "{e:#}"
         );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_public_map_is_on_by_default_and_reads_from_the_file_and_the_environment() {
+        let c = Config::load(None, vars(&[])).unwrap();
+        assert!(c.public.enabled);
+        assert_eq!(
+            (c.public.k, c.public.delay_days, c.public.months),
+            (5, 7, 24)
+        );
+        assert_eq!(c.public.area_kind, trygg_domain::AreaKind::District);
+        assert_eq!(c.public.sensitive, ["brott.sexualbrott"]);
+        let dir = std::env::temp_dir().join(format!("trygg-config-pub-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.toml");
+        std::fs::write(
+            &file,
+            "[public]\nk = 10\ndelay_days = 14\narea_kind = \"deso\"\nmonths = 12\nsensitive = [\"brott.sexualbrott\", \"ordning.vald\"]\ncategories = [\"skadegorelse\", \"ordning\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), vars(&[("TRYGG_PUBLIC_ENABLED", "false")])).unwrap();
+        assert!(!c.public.enabled);
+        assert_eq!(
+            (c.public.k, c.public.delay_days, c.public.months),
+            (10, 14, 12)
+        );
+        assert_eq!(c.public.area_kind, trygg_domain::AreaKind::Deso);
+        assert!(c.public.is_sensitive("ordning.vald"));
+        assert_eq!(c.public.groups().len(), 2);
+        let e = Config::load(Some(&file), vars(&[("TRYGG_PUBLIC_K", "2")])).unwrap_err();
+        assert!(format!("{e:#}").contains("k = 2"), "{e:#}");
+        std::fs::write(&file, "[public]\nsensitive = [\"sexualbrott\"]\n").unwrap();
+        let e = Config::load(Some(&file), vars(&[])).unwrap_err();
+        assert!(format!("{e:#}").contains("brott.sexualbrott"), "{e:#}");
         std::fs::remove_dir_all(&dir).ok();
     }
 

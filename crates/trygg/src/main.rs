@@ -302,7 +302,9 @@ async fn serve(
              [web] secure_cookies = true (or TRYGG_SECURE_COOKIES=true)"
         );
     }
-    let app = trygg_app::App::load(store, config.tz()).await?;
+    let app = trygg_app::App::load(store, config.tz())
+        .await?
+        .with_public(config.public.clone());
     let state = trygg_web::AppState::new(app).with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // Other servers' and CLI runs' writes reach this server's snapshot within a second or two.

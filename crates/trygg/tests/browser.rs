@@ -1485,7 +1485,7 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
         return;
     };
     let (_server, base) = start_demo("axe");
-    let public = ["/login", "/lofte", "/tillganglighet"];
+    let public = ["/login", "/lofte", "/tillganglighet", "/karta", "/karta/om"];
     let signed_in: [(&str, &[&str]); 3] = [
         (
             "rapportor@demo",
@@ -1628,4 +1628,74 @@ async fn analyst_imports_an_excel_file_through_the_mapping_step() {
     assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     std::fs::remove_file(&file).ok();
     c.close().await.unwrap();
+}
+
+/// A citizen opens the public safety map without signing in, on a phone and on a desktop: the
+/// demo city's districts are drawn on the map, the table under it has a row per district, and
+/// choosing another month in the select shows that month (map and table). Screenshots of
+/// both go to `target/screenshots/karta-phone.png` and `karta-desktop.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_reads_the_public_map_on_a_phone_and_a_desktop() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("karta");
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let drawn = "document.getElementById('karta-map') && document.getElementById('karta-map').dataset.ready === 'true' \
+                 && document.querySelectorAll('#karta-map path.leaflet-interactive').length > 1";
+    for (name, width, height) in [
+        ("karta-phone.png", 390, 844),
+        ("karta-desktop.png", 1280, 900),
+    ] {
+        let (webdriver, c) = start_browser(&chromium, &driver, width, height).await;
+        c.goto(&format!("{base}/karta")).await.unwrap();
+        wait_for(&c, drawn, "the districts on the map").await;
+        let rows = js(
+            &c,
+            "return document.querySelectorAll('.karta-table tbody tr').length",
+        )
+        .await;
+        assert!(rows.as_u64().unwrap() >= 2, "a row per district: {rows}");
+        let caption = js(
+            &c,
+            "return document.querySelector('.karta-table caption').textContent",
+        )
+        .await;
+        let other = js(
+            &c,
+            "return document.querySelector('#karta-month').options[1].value",
+        )
+        .await;
+        let other = other.as_str().unwrap().to_string();
+        set_value(&c, "#karta-month", &other).await;
+        wait_for(
+            &c,
+            &format!("location.search.includes('month={other}') && ({drawn})"),
+            "the other month",
+        )
+        .await;
+        let now = js(
+            &c,
+            "return document.querySelector('.karta-table caption').textContent",
+        )
+        .await;
+        assert_ne!(caption, now, "the table follows the chosen month");
+        let chosen = js(&c, "return document.querySelector('#karta-month').value").await;
+        assert_eq!(chosen, other.as_str());
+        assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+        // The top of the page (the choice and the map) is what a citizen sees first.
+        js(&c, "window.scrollTo(0, 0); return true").await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(shots.join(name), png).unwrap();
+        // And the table, the map's non-map twin.
+        js(
+            &c,
+            "document.querySelector('.karta-table').scrollIntoView(); return true",
+        )
+        .await;
+        let png = c.screenshot().await.expect("screenshot");
+        std::fs::write(shots.join(name.replace(".png", "-table.png")), png).unwrap();
+        c.close().await.unwrap();
+    }
 }

@@ -8,7 +8,7 @@ mod incidents;
 mod indicators;
 mod partnership;
 mod stats;
-mod transfer;
+pub(crate) mod transfer;
 
 pub(crate) use transfer::MAX_UPLOAD;
 

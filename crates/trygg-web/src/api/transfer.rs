@@ -172,7 +172,8 @@ fn filter(
     Ok(q.filter(&state.tz, caller.scope())?)
 }
 
-fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
+/// A file download: `bytes` as `content_type`, saved as `filename`.
+pub(crate) fn attachment(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),

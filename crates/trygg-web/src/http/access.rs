@@ -24,7 +24,7 @@ use crate::{
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone, signed in or not (sign-in, health, assets, the public promises).
+    /// Anyone, signed in or not (sign-in, health, assets, the public promises, the public map).
     Public,
     /// A signed-in person holding any of these permissions.
     Signed(&'static [Permission]),
@@ -913,6 +913,31 @@ pub const RULES: &[Rule] = &[
     Rule {
         method: "GET",
         path: "/lofte",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/karta",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/karta/om",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/api/public/v1/karta",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/api/public/v1/karta.csv",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/api/public/v1/karta.geojson",
         access: Public,
     },
 ];

@@ -1,8 +1,10 @@
 //! The OpenAPI 3.1 document of the JSON API, served at `/api/openapi.json`.
 //!
-//! It is built from one table, [`OPERATIONS`], which a test walks against the running router:
-//! every documented operation exists and answers 401 without credentials, so the document
-//! cannot drift from the routes without a test failing.
+//! It is built from two tables, [`OPERATIONS`] (`/api/v1`, signed in) and
+//! [`PUBLIC_OPERATIONS`] (`/api/public/v1`, the public map, no sign-in), which tests walk
+//! against the running router: every documented signed-in operation exists and answers 401
+//! without credentials, every public one answers 200 without them, so the document cannot drift
+//! from the routes without a test failing.
 
 use axum::{Json, Router, routing::get};
 use serde_json::{Map, Value, json};
@@ -15,7 +17,8 @@ use crate::AppState;
 pub struct Operation {
     /// `get`, `post`, `put` or `delete`.
     pub method: &'static str,
-    /// Path under `/api/v1`, with `{id}`-style parameters.
+    /// Path under `/api/v1` (or `/api/public/v1` in [`PUBLIC_OPERATIONS`]), with `{id}`-style
+    /// parameters.
     pub path: &'static str,
     /// Group in the document.
     pub tag: &'static str,
@@ -79,6 +82,14 @@ pub const PARAMETERS: &[(&str, &str)] = &[
     (
         "period",
         "A year (2024) or a range of years (2021-2023): values whose period overlaps it.",
+    ),
+    (
+        "month",
+        "A published month, YYYY-MM (default the latest); the publication's months lists them.",
+    ),
+    (
+        "group",
+        "A published category group's code (default, or empty: every published group).",
     ),
 ];
 const JSON: Option<&str> = Some("application/json");
@@ -742,10 +753,36 @@ pub const OPERATIONS: &[Operation] = &[
     ),
 ];
 
+/// Every operation of the public API, `/api/public/v1`: the public map's publication, for
+/// everyone without signing in (answers carry `Cache-Control: public`).
+pub const PUBLIC_OPERATIONS: &[Operation] = &[
+    op!(
+        "get",
+        "/karta",
+        "public",
+        "The public map's publication: months, groups, areas and every published cell (count, or suppressed: fewer than k). No sign-in."
+    ),
+    op!(
+        "get",
+        "/karta.csv",
+        "public",
+        "Every published cell as Excel CSV (; UTF-8 BOM); a suppressed count is empty and flagged. No sign-in."
+    ),
+    op!(
+        "get",
+        "/karta.geojson",
+        "public",
+        "The areas' boundaries (WGS84) with one month's and group's published count each: the map's layer. No sign-in.",
+        &["month", "group"]
+    ),
+];
+
 /// The whole document.
 pub fn document() -> Value {
     let mut paths = Map::new();
-    for op in OPERATIONS {
+    let signed = OPERATIONS.iter().map(|op| ("/api/v1", op));
+    let public = PUBLIC_OPERATIONS.iter().map(|op| ("/api/public/v1", op));
+    for (prefix, op) in signed.chain(public) {
         let mut params: Vec<Value> = op
             .path
             .split('/')
@@ -767,7 +804,7 @@ pub fn document() -> Value {
         let mut operation = json!({
             "tags": [op.tag],
             "summary": op.summary,
-            "operationId": format!("{}{}", op.method, op.path.replace(['/', '{', '}', '.', '-'], "_")),
+            "operationId": format!("{}{}{}", op.method, if prefix == "/api/v1" { "" } else { "_public" }, op.path.replace(['/', '{', '}', '.', '-'], "_")),
             "parameters": params,
             "responses": {
                 "200": { "description": "OK" },
@@ -782,8 +819,11 @@ pub fn document() -> Value {
         if let Some(media) = op.body {
             operation["requestBody"] = json!({ "required": true, "content": { media: {} } });
         }
+        if prefix != "/api/v1" {
+            operation["security"] = json!([]);
+        }
         let item = paths
-            .entry(format!("/api/v1{}", op.path))
+            .entry(format!("{prefix}{}", op.path))
             .or_insert_with(|| json!({}));
         item[op.method] = operation;
     }
@@ -792,7 +832,7 @@ pub fn document() -> Value {
         "info": {
             "title": "trygg API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The JSON API of trygg, the working platform of a municipality–police crime-prevention partnership. Authenticate with 'Authorization: Bearer TOKEN' (an API token) or a browser session; session writes need the X-CSRF-Token header. Without either, every /api/v1 path answers 401. Errors are {\"error\": {\"code\", \"message\", \"field\"?}}.",
+            "description": "The JSON API of trygg, the working platform of a municipality–police crime-prevention partnership. Authenticate with 'Authorization: Bearer TOKEN' (an API token) or a browser session; session writes need the X-CSRF-Token header. Without either, every /api/v1 path answers 401; the public map's /api/public/v1 paths need neither. Errors are {\"error\": {\"code\", \"message\", \"field\"?}}.",
         },
         "servers": [{ "url": "/" }],
         "security": [{ "bearer": [] }, { "session": [] }],

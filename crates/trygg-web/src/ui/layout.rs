@@ -195,6 +195,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                 }
                 main class=[ctx.wide.then_some("wide")] { (body) }
                 footer.site {
+                    a href="/karta" { (ctx.t("Trygghetskarta", "Safety map")) }
                     a href="/lofte" { (ctx.t("Medborgarlöften", "Citizen promises")) }
                     a href="/tillganglighet" { (ctx.t("Tillgänglighet", "Accessibility")) }
                 }

@@ -19,6 +19,7 @@ pub mod extract;
 mod form;
 mod home;
 mod import;
+mod karta;
 pub mod layout;
 pub mod oidc;
 mod partnership;
@@ -57,6 +58,8 @@ pub(crate) fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
         )
         .route("/importera/{id}", post(import::map))
+        .route("/karta", get(karta::map))
+        .route("/karta/om", get(karta::about))
         .route("/admin", get(admin::index))
         .route("/admin/anvandare", post(admin::add_user))
         .route("/admin/organisation", post(admin::add_organisation))
