@@ -337,6 +337,22 @@ pub struct Cell {
     pub suppressed: bool,
 }
 
+/// A citizen promise's area before and after the promise, in published numbers
+/// ([`Publication::before_after`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct BeforeAfter {
+    /// The area's name as published.
+    pub area: String,
+    /// The area's monthly totals before the promise, oldest first.
+    pub before: Vec<Cell>,
+    /// Its monthly totals since.
+    pub after: Vec<Cell>,
+    /// Mean per month before, when every month before is published.
+    pub before_mean: Option<f64>,
+    /// Mean per month since, when every month since is published.
+    pub after_mean: Option<f64>,
+}
+
 /// The public map's numbers: everything pages and the public API show.
 #[derive(Debug, Clone, Serialize)]
 pub struct Publication {
@@ -368,6 +384,42 @@ impl Publication {
         let r = a.unwrap_or(rows);
         let c = g.unwrap_or(cols);
         &self.cells[m * (rows + 1) * (cols + 1) + r * (cols + 1) + c]
+    }
+
+    /// The published totals (every group) of the area named `area` for up to `n` published
+    /// months before `from`, and for the published months from `from`'s month to `to`'s — the
+    /// figures a citizen promise is followed up with on `/lofte`. None when no area has the
+    /// name. A mean is given only when every month of its side is published (a mean of
+    /// published numbers reveals nothing the cells do not).
+    pub fn before_after(&self, area: &str, from: Date, to: Date, n: usize) -> Option<BeforeAfter> {
+        let a = self
+            .areas
+            .iter()
+            .position(|x| x.name.eq_ignore_ascii_case(area.trim()))?;
+        let (start, end) = (Month::of(from), Month::of(to));
+        let side = |keep: &dyn Fn(Month) -> bool| -> Vec<Cell> {
+            self.months
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| keep(**m))
+                .map(|(i, _)| *self.cell(i, Some(a), None))
+                .collect()
+        };
+        let mut before = side(&|m| m < start);
+        before.drain(..before.len().saturating_sub(n));
+        let after = side(&|m| m >= start && m <= end);
+        let mean = |cells: &[Cell]| -> Option<f64> {
+            let counts: Option<Vec<u32>> = cells.iter().map(|c| c.count).collect();
+            let counts = counts.filter(|c| !c.is_empty())?;
+            Some(f64::from(counts.iter().sum::<u32>()) / counts.len() as f64)
+        };
+        Some(BeforeAfter {
+            area: self.areas[a].name.clone(),
+            before_mean: mean(&before),
+            after_mean: mean(&after),
+            before,
+            after,
+        })
     }
 
     /// The index of `month` among the months covered.

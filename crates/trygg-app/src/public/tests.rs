@@ -283,3 +283,61 @@ fn sensitive_categories_are_left_out_and_settings_are_checked() {
         "nothing would be published",
     );
 }
+
+#[test]
+fn a_promise_is_followed_up_in_published_numbers_only() {
+    let config = config(2, 5);
+    let months: Vec<Month> = (1..=6)
+        .map(|m| Month {
+            year: 2026,
+            month: m,
+        })
+        .collect();
+    let group = config.groups()[0].code;
+    let mut counts = Counts::default();
+    // Område 0: 10 a month before April, 6 from April; May has 2 (suppressed).
+    for (m, n) in [(1, 10), (2, 10), (3, 10), (4, 6), (5, 2), (6, 6)] {
+        counts.add(
+            Month {
+                year: 2026,
+                month: m,
+            },
+            AreaId(1),
+            group,
+            n,
+        );
+        counts.add(
+            Month {
+                year: 2026,
+                month: m,
+            },
+            AreaId(2),
+            group,
+            20,
+        );
+    }
+    let p = publish(&config, months, areas(2), &counts, Timestamp::UNIX_EPOCH);
+    let f = p
+        .before_after("område 0", date(2026, 4, 1), date(2026, 12, 31), 6)
+        .expect("the area by name");
+    assert_eq!(f.before.len(), 3);
+    assert_eq!(f.before_mean, Some(10.0));
+    assert_eq!(f.after.len(), 3);
+    assert_eq!(
+        f.after_mean, None,
+        "May is suppressed: no mean that would reveal it"
+    );
+    // Only the last n months before.
+    let f = p
+        .before_after("Område 0", date(2026, 4, 1), date(2026, 4, 30), 2)
+        .unwrap();
+    assert_eq!(
+        f.before.iter().map(|c| c.month.month).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    assert_eq!(f.after_mean, Some(6.0));
+    assert!(
+        p.before_after("Okänt", date(2026, 4, 1), date(2026, 4, 30), 2)
+            .is_none()
+    );
+}

@@ -50,6 +50,13 @@ pub(crate) async fn public_promises(
         .await
         .map_err(store_err(l))?;
     promises.sort_by_key(|p| std::cmp::Reverse(p.data.from));
+    // The published figures of each promise's area (none when the public map is off).
+    let publication = trygg_app::public::publication(&state).await.ok();
+    let figures = |p: &CitizenPromise| {
+        publication
+            .as_ref()
+            .and_then(|x| x.before_after(&p.area, p.from, p.to, 6))
+    };
     let body = html! {
         h1 { (l.t("Medborgarlöften", "Citizen promises")) }
         p { (l.t(
@@ -69,6 +76,7 @@ pub(crate) async fn public_promises(
                     }
                 }
                 p.hint { (l.t("Löftena bygger på: ", "The promises rest on: ")) (p.data.basis.iter().map(|b| b.description.as_str()).collect::<Vec<_>>().join(" ")) }
+                @if let Some(f) = figures(&p.data) { (promise_figures(l, &f)) }
             }
         }
     };
@@ -77,4 +85,44 @@ pub(crate) async fn public_promises(
         l.t("Medborgarlöften", "Citizen promises"),
         body,
     ))
+}
+
+/// A promise's area before and after, in the public map's published numbers.
+fn promise_figures(l: Lang, f: &trygg_app::public::BeforeAfter) -> Markup {
+    let mean = |m: Option<f64>, cells: &[trygg_app::public::Cell]| -> String {
+        match m {
+            Some(x) => format!(
+                "{} {}",
+                trygg_app::sv_number(x, 1, false),
+                l.t("per månad", "a month")
+            ),
+            None if cells.is_empty() => l
+                .t("inga publicerade månader", "no published months")
+                .into(),
+            None => l
+                .t(
+                    "kan inte räknas: några månader har för få händelser för att visas",
+                    "cannot be given: some months have too few events to be shown",
+                )
+                .into(),
+        }
+    };
+    let span = |cells: &[trygg_app::public::Cell]| match (cells.first(), cells.last()) {
+        (Some(a), Some(b)) => format!(
+            " ({} – {})",
+            a.month.label(l == Lang::En),
+            b.month.label(l == Lang::En)
+        ),
+        _ => String::new(),
+    };
+    html! {
+        div.promise-figures {
+            h3 { (l.t("Händelser i ", "Events in ")) (f.area) }
+            ul {
+                li { (l.t("Före löftet", "Before the promise")) (span(&f.before)) ": " (mean(f.before_mean, &f.before)) }
+                li { (l.t("Sedan löftet", "Since the promise")) (span(&f.after)) ": " (mean(f.after_mean, &f.after)) }
+            }
+            p.hint { (l.t("Samma siffror som på trygghetskartan: hela månader, inga enskilda händelser. ", "The same figures as on the safety map: whole months, no single events. ")) a href="/karta" { (l.t("Till kartan", "To the map")) } }
+        }
+    }
 }
