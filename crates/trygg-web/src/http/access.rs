@@ -850,6 +850,46 @@ pub const RULES: &[Rule] = &[
         path: "/lofte",
         access: Public,
     },
+    Rule {
+        method: "GET",
+        path: "/tipsa",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
+        path: "/tipsa",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/tipsa/tack",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/tips",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "GET",
+        path: "/tips/lank",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/godkann",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/sla-ihop",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/avvisa",
+        access: Signed(&[Permission::ModerateTips]),
+    },
 ];
 
 /// The rule of `method` on the route `path`, if there is one.
