@@ -620,7 +620,9 @@ pub async fn expired(
 }
 
 /// Deletes tips decided more than `keep_days` ago and blanks the e-mail addresses of those
-/// decided more than `email_days` ago; returns how many of each.
+/// decided more than `email_days` ago; returns how many of each. Not yet a rule of
+/// `[retention]`: it writes through the record store, whose audit events keep copies of the
+/// tip (and its address) until a store `Purge` for tips removes them with their source.
 pub async fn purge(app: &App, keep_days: u32, email_days: u32) -> Result<(usize, usize), AppError> {
     let now = app.now();
     let days = |n: u32| now - SignedDuration::from_hours(24 * i64::from(n));

@@ -1352,7 +1352,13 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
         return;
     };
     let (_server, base) = start_demo("axe");
-    let public = ["/login", "/lofte", "/tillganglighet", "/tipsa", "/tipsa?lang=en"];
+    let public = [
+        "/login",
+        "/lofte",
+        "/tillganglighet",
+        "/tipsa",
+        "/tipsa?lang=en",
+    ];
     let signed_in: [(&str, &[&str]); 3] = [
         (
             "rapportor@demo",
@@ -1409,17 +1415,31 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
 /// reachable by keyboard, in tab order.
 async fn tab_to(c: &Client, css: &str) {
     for _ in 0..60 {
-        let here = js(c, &format!("return !!document.activeElement.matches({css:?});")).await;
+        let here = js(
+            c,
+            &format!("return !!document.activeElement.matches({css:?});"),
+        )
+        .await;
         if here.as_bool() == Some(true) {
             return;
         }
-        c.active_element().await.unwrap().send_keys("\u{e004}").await.unwrap();
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{e004}")
+            .await
+            .unwrap();
     }
     panic!("{css} is not reachable with Tab");
 }
 
 async fn keys(c: &Client, keys: &str) {
-    c.active_element().await.unwrap().send_keys(keys).await.unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
 }
 
 /// A citizen on a phone opens a QR link of an area, fills the tip form with the keyboard only
@@ -1436,18 +1456,40 @@ async fn a_citizen_tips_by_keyboard_and_a_coordinator_accepts_it() {
     sign_in(&c, &base, "samordnare@demo").await;
     let areas = api_json(&c, "/api/v1/areas?kind=district").await;
     let area = &areas["features"][0];
-    let (id, name) = (area["id"].as_i64().unwrap(), area["properties"]["name"].as_str().unwrap().to_string());
+    let (id, name) = (
+        area["id"].as_i64().unwrap(),
+        area["properties"]["name"].as_str().unwrap().to_string(),
+    );
     sign_out(&c).await;
 
     c.goto(&format!("{base}/tipsa?omrade={id}")).await.unwrap();
-    wait_for(&c, "window.L && document.querySelector('#tip-map.leaflet-container')", "the map").await;
-    assert_eq!(js(&c, "return document.querySelector('input[name=place]').value").await, name.as_str());
+    wait_for(
+        &c,
+        "window.L && document.querySelector('#tip-map.leaflet-container')",
+        "the map",
+    )
+    .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('input[name=place]').value"
+        )
+        .await,
+        name.as_str()
+    );
     let started = Instant::now();
     screenshot(&c, "tips-form-phone.png").await;
 
     tab_to(&c, "input[name=category]").await;
     keys(&c, "\u{e015}\u{e015}").await; // ArrowDown twice: Klotter eller skadegörelse.
-    assert_eq!(js(&c, "return document.querySelector('input[name=category]:checked').value").await, "klotter");
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('input[name=category]:checked').value"
+        )
+        .await,
+        "klotter"
+    );
     tab_to(&c, "input[name=place]").await;
     tab_to(&c, "textarea[name=description]").await;
     keys(&c, "Nytt klotter på gångtunneln under vägen.").await;
@@ -1458,7 +1500,11 @@ async fn a_citizen_tips_by_keyboard_and_a_coordinator_accepts_it() {
     }
     keys(&c, "\u{e007}").await; // Enter.
     wait_for(&c, "location.pathname === '/tipsa/tack'", "the receipt").await;
-    let reference = js(&c, "return document.getElementById('tip-reference').textContent").await;
+    let reference = js(
+        &c,
+        "return document.getElementById('tip-reference').textContent",
+    )
+    .await;
     let reference = reference.as_str().unwrap().to_string();
     assert!(reference.starts_with("T-"), "{reference}");
     screenshot(&c, "tips-receipt-phone.png").await;
@@ -1467,7 +1513,11 @@ async fn a_citizen_tips_by_keyboard_and_a_coordinator_accepts_it() {
     c.goto(&format!("{base}/tips")).await.unwrap();
     wait_for(&c, "document.querySelector('article.tip')", "the queue").await;
     screenshot(&c, "tips-queue-phone.png").await;
-    click(&c, &format!("article.tip[data-ref='{reference}'] form[action$='/godkann'] button")).await;
+    click(
+        &c,
+        &format!("article.tip[data-ref='{reference}'] form[action$='/godkann'] button"),
+    )
+    .await;
     wait_for(&c, &format!("location.pathname === '/tips' && !document.querySelector(\"article.tip[data-ref='{reference}']\")"), "the decision").await;
     let tips = api_json(&c, "/api/v1/incidents?source=tips").await;
     assert_eq!(tips["total"], 1, "{tips}");

@@ -194,6 +194,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                 }
                 main class=[ctx.wide.then_some("wide")] { (body) }
                 footer.site {
+                    a href="/tipsa" { (ctx.t("Tipsa om en plats", "Tell us about a place")) }
                     a href="/lofte" { (ctx.t("Medborgarlöften", "Citizen promises")) }
                     a href="/tillganglighet" { (ctx.t("Tillgänglighet", "Accessibility")) }
                 }

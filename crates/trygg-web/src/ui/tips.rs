@@ -348,7 +348,7 @@ pub(crate) async fn queue(
             article.card.tip data-lat=(t.position.lat) data-lon=(t.position.lon) data-ref=(q.reference) {
                 h2 { (q.reference) ": " (l.t(sv, en)) }
                 p.hint {
-                    (t.occurred_from.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M"))
+                    (when(l, t, &tz))
                     @if let Some(p) = &t.place { " · " (p) }
                     " · " (format!("{:.5}, {:.5}", t.position.lat, t.position.lon))
                 }
@@ -380,6 +380,16 @@ pub(crate) async fn queue(
         p { a href="/tips/lank" { (l.t("Länkar och QR-koder till formuläret", "Links and QR codes to the form")) } }
     };
     Ok(layout_with_head(&me.ctx, l.t("Tips", "Tips"), head(), body))
+}
+
+/// When a tip's event happened: the moment, or the day when no time was given.
+fn when(l: Lang, t: &trygg_domain::tip::Tip, tz: &jiff::tz::TimeZone) -> String {
+    let from = t.occurred_from.to_zoned(tz.clone());
+    if t.occurred_from == t.occurred_to {
+        from.strftime("%Y-%m-%d %H:%M").to_string()
+    } else {
+        format!("{} ({})", from.date(), l.t("tid okänd", "time unknown"))
+    }
 }
 
 fn decided(
