@@ -101,6 +101,7 @@ const NAV: &[(&str, &str, &str, Permission)] = &[
         Permission::ReadCycle,
     ),
     ("/moten", "EST-möten", "EST meetings", Permission::ReadCycle),
+    ("/tips", "Tips", "Tips", Permission::ModerateTips),
     (
         "/rapportera",
         "Rapportera",
