@@ -103,6 +103,7 @@ async fn refused_tips_store_nothing_and_say_why() {
         (input("Ring 070-123 45 67"), "telefonnummer"),
         (input("Mejla kalle@example.se"), "e-postadress"),
         (input("Det var 19121212-1212"), "personnummer"),
+        (input("Född 010101-0007"), "personnummer"),
         (
             TipInput {
                 position: Some((59.33, 18.07)),
