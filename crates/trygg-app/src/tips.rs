@@ -250,13 +250,19 @@ async fn build(
             "Choose what the tip is about.",
         )));
     };
-    let Some((lat, lon)) = input.position else {
-        return Ok(Err(refusal(
-            "Välj platsen: klicka på kartan, använd din position eller skriv en adress och sök.",
-            "Choose the place: click the map, use your position or type an address and search.",
-        )));
+    let (lat, lon, precision) = match input.position {
+        Some((lat, lon)) => (lat, lon, Precision::Exact),
+        None => match named_place(app, &input.place).await? {
+            Some(p) => (p.lat, p.lon, Precision::Area),
+            None => {
+                return Ok(Err(refusal(
+                    "Välj platsen: klicka på kartan, använd din position eller skriv namnet på ett område i listan.",
+                    "Choose the place: click the map, use your position or type the name of an area in the list.",
+                )));
+            }
+        },
     };
-    let position = match Position::from_wgs84(lat, lon, Precision::Exact) {
+    let position = match Position::from_wgs84(lat, lon, precision) {
         Ok(p) => p,
         Err(e) => return Ok(Err(explain(&e))),
     };
@@ -667,25 +673,49 @@ pub async fn area_prefill(
     app: &App,
     id: trygg_domain::AreaId,
 ) -> Result<Option<Prefill>, AppError> {
-    let Some(area) = app
+    let areas = app.store.list_areas().await?;
+    Ok(areas.into_iter().find(|a| a.id == id).and_then(prefill_of))
+}
+
+/// The kommun's and districts' names, for the form's list of places to type.
+pub async fn place_names(app: &App) -> Result<Vec<String>, AppError> {
+    let mut names: Vec<String> = app
         .store
         .list_areas()
         .await?
         .into_iter()
-        .find(|a| a.id == id)
-    else {
+        .filter(|a| matches!(a.kind, AreaKind::Kommun | AreaKind::District))
+        .map(|a| a.name)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// The area named `name` (any but a county, ignoring case) as a place: the keyboard's way to
+/// say where without a map or a position, and a QR link's area. The tip's position is then a
+/// point inside the area of precision `area`, never point data.
+async fn named_place(app: &App, name: &str) -> Result<Option<Prefill>, AppError> {
+    let name = name.trim().to_lowercase();
+    if name.is_empty() {
         return Ok(None);
-    };
-    let Some(p) = trygg_geo::MultiPolygon::from_geojson_wgs84(&area.geometry)
-        .ok()
-        .and_then(|m| m.interior_point())
-    else {
-        return Ok(None);
-    };
+    }
+    let areas = app.store.list_areas().await?;
+    Ok(areas
+        .into_iter()
+        .filter(|a| a.kind != AreaKind::County)
+        .find(|a| a.name.to_lowercase() == name)
+        .and_then(prefill_of))
+}
+
+fn prefill_of(area: trygg_domain::Area) -> Option<Prefill> {
+    let p = trygg_geo::MultiPolygon::from_geojson_wgs84(&area.geometry)
+        .ok()?
+        .interior_point()?;
     let w = trygg_geo::sweref99tm_to_wgs84(Sweref99Tm { n: p[1], e: p[0] });
-    Ok(Some(Prefill {
+    Some(Prefill {
         name: area.name,
         lat: w.lat,
         lon: w.lon,
-    }))
+    })
 }

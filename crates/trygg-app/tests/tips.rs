@@ -328,3 +328,29 @@ async fn decided_tips_are_purged_and_their_e_mail_blanked_first() {
     assert_eq!(tips::purge(&much_later, 90, 30).await.unwrap(), (2, 0));
     assert!(stored(&app).await.is_empty());
 }
+
+#[tokio::test]
+async fn an_area_typed_by_name_is_the_place_without_a_point() {
+    let app = app().await;
+    user(&app, "k@kommun.test", &[Role::Coordinator]).await;
+    assert_eq!(tips::place_names(&app).await.unwrap(), ["Uppsala"]);
+    let typed = TipInput {
+        position: None,
+        place: " uppsala ".into(),
+        ..input("Mörkt överallt")
+    };
+    send(&app, &typed).await.unwrap();
+    let tip = &stored(&app).await[0].data;
+    assert_eq!(
+        tip.position.precision,
+        trygg_domain::Precision::Area,
+        "never point data"
+    );
+    let unknown = TipInput {
+        position: None,
+        place: "Storgatan 1".into(),
+        ..input("Mörkt")
+    };
+    let r = send(&app, &unknown).await.unwrap_err();
+    assert!(r.sv.contains("Välj platsen"), "{}", r.sv);
+}

@@ -23,7 +23,8 @@
     mapEl.dataset.tiles = form.dataset.tiles;
     mapEl.dataset.attribution = form.dataset.attribution;
     const have = lat.value && lon.value;
-    const start = have ? [+lat.value, +lon.value] : CENTER;
+    const centre = mapEl.dataset.lat ? [+mapEl.dataset.lat, +mapEl.dataset.lon] : null;
+    const start = have ? [+lat.value, +lon.value] : centre || CENTER;
     let map = null;
     let marker = null;
     function set(a, b, label) {
@@ -36,7 +37,7 @@
       }
     }
     if (window.L) {
-      map = baseMap(mapEl, start, have ? 15 : 12);
+      map = baseMap(mapEl, start, have ? 15 : centre ? 14 : 12);
       map.on("click", (e) => set(e.latlng.lat, e.latlng.lng, t("Vald plats", "Chosen place")));
       if (have) set(start[0], start[1], t("Vald plats", "Chosen place"));
     }

@@ -78,7 +78,21 @@ fn parse_plats(s: &str) -> Option<(f64, f64)> {
     Some((lat.trim().parse().ok()?, lon.trim().parse().ok()?))
 }
 
-fn tip_form(state: &AppState, ctx: &PageCtx, f: &TipForm, error: Option<&str>) -> Markup {
+/// What the form shows besides the fields: the map's centre (a QR link's area) and the
+/// names of places to type.
+#[derive(Debug, Default)]
+struct Around {
+    centre: Option<(f64, f64)>,
+    places: Vec<String>,
+}
+
+fn tip_form(
+    state: &AppState,
+    ctx: &PageCtx,
+    f: &TipForm,
+    around: &Around,
+    error: Option<&str>,
+) -> Markup {
     let l = ctx.lang;
     let stamp = tips::stamp(state.now());
     let today = state.today().to_string();
@@ -109,14 +123,18 @@ fn tip_form(state: &AppState, ctx: &PageCtx, f: &TipForm, error: Option<&str>) -
                 fieldset {
                     legend { (l.t("Var?", "Where?")) }
                     label { (l.t("Plats eller adress", "Place or address"))
-                        input type="text" name="place" value=(f.place) maxlength="200" autocomplete="street-address";
+                        input type="text" name="place" value=(f.place) maxlength="200" list="tip-places" autocomplete="off";
                     }
+                    datalist #tip-places { @for p in &around.places { option value=(p) {} } }
                     p.hint { (l.t(
                         "Klicka på kartan, använd din position eller skriv namnet på ett område.",
                         "Click the map, use your position or write the name of an area.",
                     )) }
                     button type="button" #tip-gps { (l.t("Använd min position", "Use my position")) }
-                    div #tip-map .pick-map role="application" aria-label=(l.t("Karta: klicka för att välja plats", "Map: click to choose the place")) {}
+                    div #tip-map .pick-map
+                        data-lat=[around.centre.map(|c| format!("{:.6}", c.0))]
+                        data-lon=[around.centre.map(|c| format!("{:.6}", c.1))]
+                        role="application" aria-label=(l.t("Karta: klicka för att välja plats", "Map: click to choose the place")) {}
                     output #tip-pos aria-live="polite" {
                         @if !f.lat.is_empty() { (l.t("Vald plats: ", "Chosen place: ")) (f.lat) ", " (f.lon) }
                     }
@@ -164,18 +182,25 @@ fn with_tip_cookie(status: StatusCode, token: &str, body: Markup) -> Response {
     res
 }
 
-fn render_form(
+async fn render_form(
     state: &AppState,
     ctx: &PageCtx,
     mut f: TipForm,
+    centre: Option<(f64, f64)>,
     status: StatusCode,
     error: Option<&str>,
-) -> Response {
+) -> Result<Response, PageError> {
     let token = generate_token();
     f.csrf.clone_from(&token);
+    let around = Around {
+        centre,
+        places: tips::place_names(state)
+            .await
+            .map_err(|e| PageError::from_app(ctx.lang, e))?,
+    };
     let title = ctx.lang.t("Tipsa", "Send a tip");
-    let body = layout_with_head(ctx, title, head(), tip_form(state, ctx, &f, error));
-    with_tip_cookie(status, &token, body)
+    let body = layout_with_head(ctx, title, head(), tip_form(state, ctx, &f, &around, error));
+    Ok(with_tip_cookie(status, &token, body))
 }
 
 /// `GET /tipsa`: the public form, the place pre-filled from a QR link.
@@ -185,24 +210,34 @@ pub(crate) async fn form(
     Query(q): Query<TipQuery>,
 ) -> Result<Response, PageError> {
     let l = page.ctx.lang;
-    let prefill = match (q.omrade, q.plats.as_deref().and_then(parse_plats)) {
-        (Some(id), _) => tips::area_prefill(&state, AreaId(id))
+    // An area's link names the area and centres the map on it, but leaves the point to the
+    // citizen (unpicked, the tip stands for the whole area); a place's link is that point.
+    let (f, centre) = match (q.omrade, q.plats.as_deref().and_then(parse_plats)) {
+        (Some(id), _) => match tips::area_prefill(&state, AreaId(id))
             .await
-            .map_err(|e| PageError::from_app(l, e))?,
-        (None, Some((lat, lon))) => Some(Prefill {
-            name: q.namn.clone().unwrap_or_default(),
-            lat,
-            lon,
-        }),
-        _ => None,
+            .map_err(|e| PageError::from_app(l, e))?
+        {
+            Some(Prefill { name, lat, lon }) => (
+                TipForm {
+                    place: name,
+                    ..TipForm::default()
+                },
+                Some((lat, lon)),
+            ),
+            None => (TipForm::default(), None),
+        },
+        (None, Some((lat, lon))) => (
+            TipForm {
+                place: q.namn.clone().unwrap_or_default(),
+                lat: format!("{lat:.6}"),
+                lon: format!("{lon:.6}"),
+                ..TipForm::default()
+            },
+            Some((lat, lon)),
+        ),
+        _ => (TipForm::default(), None),
     };
-    let f = prefill.map_or_else(TipForm::default, |p| TipForm {
-        place: p.name,
-        lat: format!("{:.6}", p.lat),
-        lon: format!("{:.6}", p.lon),
-        ..TipForm::default()
-    });
-    Ok(render_form(&state, &page.ctx, f, StatusCode::OK, None))
+    render_form(&state, &page.ctx, f, centre, StatusCode::OK, None).await
 }
 
 /// `POST /tipsa`.
@@ -254,13 +289,15 @@ pub(crate) async fn submit(
                 Lang::Sv => refusal.sv,
                 Lang::En => refusal.en,
             };
-            Ok(render_form(
+            render_form(
                 &state,
                 &page.ctx,
                 f,
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(&message),
-            ))
+            )
+            .await
         }
     }
 }
