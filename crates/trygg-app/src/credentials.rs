@@ -22,6 +22,23 @@ pub fn hash_token(token: &str) -> String {
     hex(&Sha256::digest(token.trim().as_bytes()))
 }
 
+/// HMAC-SHA-256 (RFC 2104) of `message` under `key` (at most 64 bytes), in hex: a value a
+/// page hands out and takes back unchanged (the tip form's render time).
+pub fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    assert!(key.len() <= 64, "an HMAC key of at most one block");
+    let mut block = [0u8; 64];
+    block[..key.len()].copy_from_slice(key);
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    hex(&Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize())
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -93,6 +110,15 @@ pub fn verify_nobody(password: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 of RFC 4231.
+        assert_eq!(
+            hmac_hex(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
 
     #[test]
     fn tokens_are_random_and_hashes_stable() {

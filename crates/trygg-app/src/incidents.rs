@@ -87,7 +87,7 @@ impl IncidentQuery {
                 return Err(AppError::param(
                     "source",
                     format!(
-                        "{s:?} is neither a channel (est, polisen, import, api) nor an organisation id."
+                        "{s:?} is neither a channel (est, polisen, import, api, tips) nor an organisation id."
                     ),
                 ));
             }

@@ -27,6 +27,7 @@ pub mod retention;
 pub mod snapshot;
 pub mod synonyms;
 pub mod time;
+pub mod tips;
 pub mod transfer;
 
 use std::sync::Arc;

@@ -119,7 +119,7 @@ impl Rules {
             let source = r.source.trim();
             if source.is_empty() {
                 return Err(
-                    "retention: a [[retention.incidents]] rule has an empty source; name a channel (est, polisen, import, api) or an organisation".into(),
+                    "retention: a [[retention.incidents]] rule has an empty source; name a channel (est, polisen, import, api, tips) or an organisation".into(),
                 );
             }
             years(
@@ -186,7 +186,7 @@ pub async fn purges(app: &App, rules: &Rules) -> Result<Vec<(String, Purge)>, Ap
                 return Err(AppError::param(
                     "retention.incidents",
                     format!(
-                        "retention: [[retention.incidents]] source = {source:?} is neither a channel (est, polisen, import, api) nor an organisation's name; the organisations are {}. Fix the name in trygg.toml",
+                        "retention: [[retention.incidents]] source = {source:?} is neither a channel (est, polisen, import, api, tips) nor an organisation's name; the organisations are {}. Fix the name in trygg.toml",
                         if names.is_empty() {
                             "none yet".to_string()
                         } else {

@@ -546,7 +546,7 @@ fn channels_sources_and_ids_look_like_the_real_thing() {
                 let est_code = trygg_domain::Taxonomy.get(&i.category).unwrap().est;
                 assert!(est_code, "{} is not an EST category", i.category);
             }
-            Channel::Api => panic!("the demo has no API incidents"),
+            Channel::Api | Channel::Tips => panic!("the demo has no API incidents and no tips"),
         }
         if i.visibility == Visibility::Internal {
             assert_eq!(i.source_org, ORGS.housing);

@@ -274,15 +274,18 @@ pub enum Channel {
     Import,
     /// The JSON API.
     Api,
+    /// A citizen's tip (`/tipsa`), accepted by a coordinator.
+    Tips,
 }
 
 impl Channel {
     /// Every channel.
-    pub const ALL: [Channel; 4] = [
+    pub const ALL: [Channel; 5] = [
         Channel::Est,
         Channel::Polisen,
         Channel::Import,
         Channel::Api,
+        Channel::Tips,
     ];
     /// Stable text form.
     pub fn as_str(self) -> &'static str {
@@ -291,6 +294,7 @@ impl Channel {
             Channel::Polisen => "polisen",
             Channel::Import => "import",
             Channel::Api => "api",
+            Channel::Tips => "tips",
         }
     }
     /// Parses the stable text form.

@@ -23,6 +23,7 @@ pub mod policy;
 pub mod report;
 pub mod synonym;
 pub mod text;
+pub mod tip;
 pub mod user;
 pub mod week;
 

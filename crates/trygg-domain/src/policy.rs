@@ -50,11 +50,13 @@ pub enum Permission {
     ReadReports,
     /// Manage users, organisations and API tokens.
     ManageAccounts,
+    /// Moderate citizens' tips (`/tips`): accept, merge or reject them, and make their QR links.
+    ModerateTips,
 }
 
 impl Permission {
     /// Every permission, in the order of [`POLICY`].
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ReadReference,
         Permission::ManageOwnAccount,
         Permission::FileReport,
@@ -72,6 +74,7 @@ impl Permission {
         Permission::WritePartnership,
         Permission::ReadReports,
         Permission::ManageAccounts,
+        Permission::ModerateTips,
     ];
 
     /// Stable text form (`read_picture`).
@@ -94,6 +97,7 @@ impl Permission {
             Permission::WritePartnership => "write_partnership",
             Permission::ReadReports => "read_reports",
             Permission::ManageAccounts => "manage_accounts",
+            Permission::ModerateTips => "moderate_tips",
         }
     }
 
@@ -137,6 +141,7 @@ impl Permission {
                 "manage users, organisations and tokens",
                 "hantera användare, organisationer och nycklar",
             ),
+            Permission::ModerateTips => ("moderate citizens' tips", "granska invånarnas tips"),
         }
     }
 }
@@ -171,7 +176,7 @@ const V: Role = Role::Viewer;
 /// The policy: each permission, the roles that hold it, and its reach. An administrator may,
 /// besides managing accounts, do what a coordinator of their organisation may (in a small
 /// kommun they are often the same person); ownership and agreement rules bind them too.
-pub const POLICY: [(Permission, &[Role], Reach); 17] = [
+pub const POLICY: [(Permission, &[Role], Reach); 18] = [
     (Permission::ReadReference, &[A, C, N, R, S, V], Reach::Scope),
     (
         Permission::ManageOwnAccount,
@@ -197,6 +202,7 @@ pub const POLICY: [(Permission, &[Role], Reach); 17] = [
     (Permission::WritePartnership, &[A, C], Reach::AgreementParty),
     (Permission::ReadReports, &[A, C, N, S], Reach::Scope),
     (Permission::ManageAccounts, &[A], Reach::Scope),
+    (Permission::ModerateTips, &[A, C], Reach::Scope),
 ];
 
 /// The roles that hold `p`.

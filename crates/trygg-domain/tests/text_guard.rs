@@ -208,6 +208,39 @@ fn variants<T>(examples: &[T], index: fn(&T) -> usize, count: usize) {
     assert_eq!(seen, (0..count).collect(), "every variant needs an example");
 }
 
+fn tips() -> Vec<trygg_domain::tip::Tip> {
+    use trygg_domain::tip::{Tip, TipCategory, TipStatus};
+    let t: jiff::Timestamp = "2026-12-01T18:00:00Z".parse().unwrap();
+    let new = Tip {
+        category: TipCategory::Belysning,
+        position: trygg_domain::Position::from_wgs84(
+            59.8586,
+            17.6389,
+            trygg_domain::Precision::Exact,
+        )
+        .unwrap(),
+        place: Some("Stora torget".into()),
+        occurred_from: t,
+        occurred_to: t,
+        description: "Lampan vid trappan är trasig.".into(),
+        email: Some("anna@example.se".into()),
+        submitted_at: t,
+        status: TipStatus::New,
+        decided_at: None,
+        decided_by: None,
+        notify_pending: false,
+    };
+    let rejected = Tip {
+        status: TipStatus::Rejected {
+            reason: "Gäller inte kommunen.".into(),
+        },
+        decided_at: Some(t),
+        decided_by: Some(trygg_domain::UserId(3)),
+        ..new.clone()
+    };
+    vec![new, rejected]
+}
+
 fn problems() -> Vec<Problem> {
     let areas = Problem {
         title: "Otrygghet i Gottsunda centrum".into(),
@@ -631,6 +664,7 @@ fn every_text_of_every_record_kind_is_guarded() {
         }])
         .checked,
     );
+    checked.insert(trygg_domain::tip::Tip::KIND, record(&tips()).checked);
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -661,6 +695,10 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("category", "label_en"),
         ("indicator_value", "indicator.name"),
         ("indicator_value", "source"),
+        ("tip", "description"),
+        ("tip", "place"),
+        ("tip", "email"),
+        ("tip", "status.reason"),
     ] {
         assert!(
             checked[kind].contains(field),

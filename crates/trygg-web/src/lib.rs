@@ -53,6 +53,44 @@ pub struct WebConfig {
     pub publisher: String,
     /// Where to report an accessibility problem: an e-mail address or a web address.
     pub accessibility_contact: String,
+    /// The site's address as citizens reach it (`https://trygg.example.se`), for the tip
+    /// form's QR links; empty: the links are shown without it.
+    pub public_url: String,
+    /// The public tip form's limits (`[web.tips]`).
+    pub tips: TipsConfig,
+}
+
+/// The public tip form's limits (`[web.tips]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TipsConfig {
+    /// Tips taken from one client address within `window_minutes`.
+    pub per_client: u32,
+    /// The window they are counted in, in minutes.
+    pub window_minutes: u32,
+    /// A form sent sooner than this many seconds after it was shown is refused as automated.
+    pub min_fill_seconds: u32,
+}
+
+impl Default for TipsConfig {
+    fn default() -> Self {
+        Self {
+            per_client: 5,
+            window_minutes: 10,
+            min_fill_seconds: 3,
+        }
+    }
+}
+
+impl TipsConfig {
+    /// As the use case takes them.
+    pub fn limits(&self) -> trygg_app::tips::TipLimits {
+        trygg_app::tips::TipLimits {
+            per_client: self.per_client,
+            window: jiff::SignedDuration::from_mins(i64::from(self.window_minutes)),
+            min_fill: jiff::SignedDuration::from_secs(i64::from(self.min_fill_seconds)),
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -65,6 +103,8 @@ impl Default for WebConfig {
             oidc: Vec::new(),
             publisher: "Kommunen och lokalpolisområdet".into(),
             accessibility_contact: String::new(),
+            public_url: String::new(),
+            tips: TipsConfig::default(),
         }
     }
 }

@@ -30,7 +30,7 @@ Rules are off until the kommun decides them; add them to trygg.toml, for example
   sessions = true            # delete expired sessions
   expired_tokens_days = 90   # delete API tokens 90 days after they expired or were revoked
   [[retention.incidents]]
-  source = \"polisen\"         # a channel (est, polisen, import, api) or an organisation's name
+  source = \"polisen\"         # a channel (est, polisen, import, api, tips) or an organisation's name
   years = 5
 
 See \"Retention (gallring)\" in the README.";

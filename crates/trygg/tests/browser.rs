@@ -1485,7 +1485,15 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
         return;
     };
     let (_server, base) = start_demo("axe");
-    let public = ["/login", "/lofte", "/tillganglighet", "/karta", "/karta/om"];
+    let public = [
+        "/login",
+        "/lofte",
+        "/tillganglighet",
+        "/karta",
+        "/karta/om",
+        "/tipsa",
+        "/tipsa?lang=en",
+    ];
     let signed_in: [(&str, &[&str]); 3] = [
         (
             "rapportor@demo",
@@ -1504,6 +1512,8 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
                 "/samverkan/beslut",
                 "/rapporter",
                 "/importera",
+                "/tips",
+                "/tips/lank",
             ],
         ),
         ("admin@demo", &["/admin", "/admin/kategorier"]),
@@ -1698,4 +1708,117 @@ async fn a_citizen_reads_the_public_map_on_a_phone_and_a_desktop() {
         std::fs::write(shots.join(name.replace(".png", "-table.png")), png).unwrap();
         c.close().await.unwrap();
     }
+}
+
+/// Presses Tab until the focused element matches `css` (at most 60 times): the element is
+/// reachable by keyboard, in tab order.
+async fn tab_to(c: &Client, css: &str) {
+    for _ in 0..60 {
+        let here = js(
+            c,
+            &format!("return !!document.activeElement.matches({css:?});"),
+        )
+        .await;
+        if here.as_bool() == Some(true) {
+            return;
+        }
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{e004}")
+            .await
+            .unwrap();
+    }
+    panic!("{css} is not reachable with Tab");
+}
+
+async fn keys(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// A citizen on a phone opens a QR link of an area, fills the tip form with the keyboard only
+/// (the place pre-filled), sends it and gets a reference; a coordinator accepts it on /tips and
+/// the incident is there, of channel tips.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_tips_by_keyboard_and_a_coordinator_accepts_it() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("tips");
+    let (_webdriver, c) = start_browser(&chromium, &driver, 390, 844).await;
+
+    sign_in(&c, &base, "samordnare@demo").await;
+    let areas = api_json(&c, "/api/v1/areas?kind=district").await;
+    let area = &areas["features"][0];
+    let (id, name) = (
+        area["id"].as_i64().unwrap(),
+        area["properties"]["name"].as_str().unwrap().to_string(),
+    );
+    sign_out(&c).await;
+
+    c.goto(&format!("{base}/tipsa?omrade={id}")).await.unwrap();
+    wait_for(
+        &c,
+        "window.L && document.querySelector('#tip-map.leaflet-container')",
+        "the map",
+    )
+    .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('input[name=place]').value"
+        )
+        .await,
+        name.as_str()
+    );
+    let started = Instant::now();
+    screenshot(&c, "tips-form-phone.png").await;
+
+    tab_to(&c, "input[name=category]").await;
+    keys(&c, "\u{e015}\u{e015}").await; // ArrowDown twice: Klotter eller skadegörelse.
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('input[name=category]:checked').value"
+        )
+        .await,
+        "klotter"
+    );
+    tab_to(&c, "input[name=place]").await;
+    tab_to(&c, "textarea[name=description]").await;
+    keys(&c, "Nytt klotter på gångtunneln under vägen.").await;
+    tab_to(&c, "#tip-form button[type=submit]").await;
+    screenshot(&c, "tips-filled-phone.png").await;
+    if let Some(wait) = Duration::from_millis(3500).checked_sub(started.elapsed()) {
+        tokio::time::sleep(wait).await;
+    }
+    keys(&c, "\u{e007}").await; // Enter.
+    wait_for(&c, "location.pathname === '/tipsa/tack'", "the receipt").await;
+    let reference = js(
+        &c,
+        "return document.getElementById('tip-reference').textContent",
+    )
+    .await;
+    let reference = reference.as_str().unwrap().to_string();
+    assert!(reference.starts_with("T-"), "{reference}");
+    screenshot(&c, "tips-receipt-phone.png").await;
+
+    sign_in(&c, &base, "samordnare@demo").await;
+    c.goto(&format!("{base}/tips")).await.unwrap();
+    wait_for(&c, "document.querySelector('article.tip')", "the queue").await;
+    screenshot(&c, "tips-queue-phone.png").await;
+    click(
+        &c,
+        &format!("article.tip[data-ref='{reference}'] form[action$='/godkann'] button"),
+    )
+    .await;
+    wait_for(&c, &format!("location.pathname === '/tips' && !document.querySelector(\"article.tip[data-ref='{reference}']\")"), "the decision").await;
+    let tips = api_json(&c, "/api/v1/incidents?source=tips").await;
+    assert_eq!(tips["total"], 1, "{tips}");
+    assert_eq!(tips["items"][0]["external_id"], reference.as_str());
 }

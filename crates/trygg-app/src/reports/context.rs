@@ -762,7 +762,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// The incident channels as the reports name them.
-const CHANNEL_LABELS: [(Channel, &str); 4] = [
+const CHANNEL_LABELS: [(Channel, &str); 5] = [
     (Channel::Est, "EST-rapporter från utbildade rapportörer"),
     (Channel::Polisen, "Polisens händelser (polisen.se)"),
     (
@@ -770,4 +770,5 @@ const CHANNEL_LABELS: [(Channel, &str); 4] = [
         "Importerade filer (polisens och kommunens system)",
     ),
     (Channel::Api, "Andra system via API"),
+    (Channel::Tips, "Invånarnas tips, granskade av samordnarna"),
 ];

@@ -917,6 +917,46 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/tipsa",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
+        path: "/tipsa",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/tipsa/tack",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/tips",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "GET",
+        path: "/tips/lank",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/godkann",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/sla-ihop",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/avvisa",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
+        method: "GET",
         path: "/karta",
         access: Public,
     },

@@ -77,6 +77,7 @@ pub fn body(ctx: &PageCtx, q: &DashboardQuery, areas: &[Area], config: &Dashboar
         ("polisen", "Polisens händelser", "Police events"),
         ("import", "Importerade", "Imported"),
         ("api", "API", "API"),
+        ("tips", "Invånarnas tips", "Citizens' tips"),
     ];
     let count_label = |n: usize| -> String {
         if n == 0 {

@@ -101,6 +101,7 @@ const NAV: &[(&str, &str, &str, Permission)] = &[
         Permission::ReadCycle,
     ),
     ("/moten", "EST-möten", "EST meetings", Permission::ReadCycle),
+    ("/tips", "Tips", "Tips", Permission::ModerateTips),
     (
         "/rapportera",
         "Rapportera",
@@ -196,6 +197,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                 main class=[ctx.wide.then_some("wide")] { (body) }
                 footer.site {
                     a href="/karta" { (ctx.t("Trygghetskarta", "Safety map")) }
+                    a href="/tipsa" { (ctx.t("Tipsa om en plats", "Tell us about a place")) }
                     a href="/lofte" { (ctx.t("Medborgarlöften", "Citizen promises")) }
                     a href="/tillganglighet" { (ctx.t("Tillgänglighet", "Accessibility")) }
                 }

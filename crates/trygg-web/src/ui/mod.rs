@@ -26,6 +26,7 @@ mod partnership;
 mod pwa;
 mod report;
 mod reports;
+mod tips;
 
 use axum::{
     Router,
@@ -89,6 +90,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sw.js", get(pwa::service_worker))
         .merge(cycle::routes())
         .merge(partnership::routes())
+        .route("/tipsa", get(tips::form).post(tips::submit))
+        .route("/tipsa/tack", get(tips::receipt))
+        .route("/tips", get(tips::queue))
+        .route("/tips/lank", get(tips::links))
+        .route("/tips/{id}/godkann", post(tips::accept))
+        .route("/tips/{id}/sla-ihop", post(tips::merge))
+        .route("/tips/{id}/avvisa", post(tips::reject))
         .route("/rapporter", get(reports::index))
         .route("/rapporter/rapport", get(reports::report))
 }

@@ -1,0 +1,202 @@
+//! Citizens' tips over real HTTP: the public form without signing in (its CSRF cookie, a QR
+//! link's pre-filled place, a refusal in the page's language with the text kept), the
+//! receipt, and the moderation queue, refused to a reporter and used by a coordinator.
+
+mod common;
+
+use reqwest::{StatusCode, header};
+use trygg_domain::Role;
+use trygg_store::NewSession;
+
+fn cookie(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next()?.strip_prefix(&format!("{name}=")))
+        .expect("cookie")
+        .to_string()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).expect("hidden field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// A session for `email`: the cookie value and its CSRF token.
+async fn session(app: &common::Spawned, email: &str) -> (String, String) {
+    let user = app
+        .store
+        .user_credentials(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let token = format!("s-{email}");
+    app.store
+        .create_session(
+            user.id,
+            &NewSession {
+                token_hash: trygg_app::credentials::hash_token(&token),
+                csrf: "c".into(),
+                expires_at: jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1),
+            },
+        )
+        .await
+        .unwrap();
+    (format!("trygg_session={token}"), "c".into())
+}
+
+#[tokio::test]
+async fn a_citizen_sends_a_tip_without_signing_in_and_a_coordinator_accepts_it() {
+    let mut config = trygg_web::WebConfig::default();
+    config.tips.min_fill_seconds = 0;
+    let app = common::spawn_with(
+        &[
+            ("Uppsala kommun", "samordnare@test", Role::Coordinator),
+            ("Uppsala kommun", "rapportor@test", Role::Reporter),
+        ],
+        config,
+    )
+    .await;
+    app.state
+        .ingest
+        .import_areas(
+            &trygg_domain::Actor::system("test"),
+            vec![common::square("Gottsunda", "D1", 17.63)],
+        )
+        .await
+        .unwrap();
+    let area = app.store.list_areas().await.unwrap()[0].id.0;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    let res = http
+        .get(format!("{}/tipsa?omrade={area}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csrf_cookie = cookie(&res, "trygg_tip");
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"value="Gottsunda""#), "the area is named");
+    let (csrf, stamp, lat, lon) = (
+        hidden(&html, "csrf"),
+        hidden(&html, "stamp"),
+        hidden(&html, "lat"),
+        hidden(&html, "lon"),
+    );
+    assert!(
+        lat.is_empty(),
+        "an area's link leaves the point to the citizen"
+    );
+    assert!(
+        html.contains(r#"data-lat="59.80"#),
+        "the map is centred on the area"
+    );
+    let form = |description: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("stamp", stamp.clone()),
+            ("category", "klotter".to_string()),
+            ("lat", lat.clone()),
+            ("lon", lon.clone()),
+            ("place", "Gottsunda".into()),
+            ("date", "2026-01-10".into()),
+            ("time", String::new()),
+            ("description", description.into()),
+            ("email", String::new()),
+            ("website", String::new()),
+        ]
+    };
+    let post = |f: Vec<(&'static str, String)>, with_cookie: bool, lang: &'static str| {
+        let mut r = http.post(format!("{}/tipsa{lang}", app.base)).form(&f);
+        if with_cookie {
+            r = r.header(header::COOKIE, format!("trygg_tip={csrf_cookie}"));
+        }
+        r.send()
+    };
+
+    let no_cookie = post(form("Klotter"), false, "").await.unwrap();
+    assert_eq!(
+        no_cookie.status(),
+        StatusCode::FORBIDDEN,
+        "CSRF without a session"
+    );
+
+    let refused = post(form("Ring 070-123 45 67"), true, "?lang=en")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("The text contains a phone number"), "{page}");
+    assert!(
+        page.contains("Ring 070-123 45 67"),
+        "the text is kept to be fixed"
+    );
+
+    let sent = post(form("Klotter på muren vid skolan"), true, "")
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let to = sent.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(to.starts_with("/tipsa/tack?ref=T-"), "{to}");
+    let receipt = http.get(format!("{}{to}", app.base)).send().await.unwrap();
+    let receipt = receipt.text().await.unwrap();
+    assert!(receipt.contains("Ditt referensnummer är"));
+    assert!(receipt.contains("Spara numret"), "no mail is sent yet");
+
+    let (reporter, _) = session(&app, "rapportor@test").await;
+    let refused = http
+        .get(format!("{}/tips", app.base))
+        .header(header::COOKIE, reporter)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let (coordinator, csrf) = session(&app, "samordnare@test").await;
+    let queue = http
+        .get(format!("{}/tips", app.base))
+        .header(header::COOKIE, &coordinator)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("Klotter på muren vid skolan"));
+    let action = queue
+        .split(r#"action="/tips/"#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(action.ends_with("/godkann"), "{action}");
+    let accepted = http
+        .post(format!("{}/tips/{action}", app.base))
+        .header(header::COOKIE, &coordinator)
+        .form(&[("csrf", csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let (status, body) = app
+        .call(
+            &http,
+            reqwest::Method::GET,
+            "/incidents?source=tips",
+            &app.tokens[0],
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["items"][0]["category"], "skadegorelse.klotter");
+}
