@@ -698,4 +698,15 @@ async fn a_measure_that_does_not_answer_its_concluded_cause_is_warned_about() {
         body.contains("Åtgärden anger inte vad den verkar på"),
         "{body}"
     );
+    // Without resources the totals read 0, never "−0".
+    let mut form = app.intervention_form(&p, &months_ago(2));
+    form.retain(|(k, _)| !k.starts_with("res_") || k == "res_org");
+    let (status, to) = app.post(&coord, "/insatser/ny", &pairs(&form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (_, body) = app.get(&coord, &to).await;
+    assert!(!body.contains("−0"), "{body}");
+    // Browsers' own /favicon.ico finds the icon.
+    let res = app.http.get(app.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(res.headers()[header::LOCATION], "/assets/icon.svg");
 }

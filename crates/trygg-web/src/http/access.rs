@@ -797,6 +797,11 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/favicon.ico",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
         path: "/sw.js",
         access: Public,
     },

@@ -87,6 +87,11 @@ pub(crate) fn routes() -> Router<AppState> {
             post(admin::reset_password),
         )
         .route("/manifest.webmanifest", get(pwa::manifest))
+        // Browsers ask for /favicon.ico on their own: point them at the icon.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/assets/icon.svg") }),
+        )
         .route("/sw.js", get(pwa::service_worker))
         .merge(cycle::routes())
         .merge(partnership::routes())

@@ -588,7 +588,8 @@ pub(crate) async fn show(
         causes.push((h, found));
     }
     let works_on = trygg_domain::cause::measure_factors(d);
-    let sum = |g: fn(&PartyResources) -> f64| d.resources.iter().map(g).sum::<f64>();
+    // `+ 0.0`: the sum of no resources is −0.0, which would print as "−0".
+    let sum = |g: fn(&PartyResources) -> f64| d.resources.iter().map(g).sum::<f64>() + 0.0;
     let n = |v: f64| trygg_app::sv_number(v, 0, true);
     Ok(layout(
         &me.ctx,
