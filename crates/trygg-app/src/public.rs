@@ -224,20 +224,6 @@ impl Month {
 
     /// The month's name in Swedish or English ("oktober 2026").
     pub fn label(self, english: bool) -> String {
-        const SV: [&str; 12] = [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ];
         const EN: [&str; 12] = [
             "January",
             "February",
@@ -252,7 +238,11 @@ impl Month {
             "November",
             "December",
         ];
-        let names = if english { EN } else { SV };
+        let names = if english {
+            EN
+        } else {
+            trygg_domain::week::MONTHS_SV
+        };
         format!("{} {}", names[(self.month - 1) as usize], self.year)
     }
 }

@@ -9,7 +9,7 @@
 
 pub mod cases;
 
-use trygg_domain::cycle::{Intervention, Problem};
+use trygg_domain::cycle::{Intervention, Problem, Record};
 use trygg_domain::partnership::{Agreement, CommitmentPlan, EarlierAgreement};
 use trygg_domain::{Actor, ErrorCode, OrganisationId, ValidationError};
 use trygg_store::records::{self, Stored};
@@ -150,6 +150,16 @@ pub async fn commitments(store: &dyn Store) -> Result<Vec<CommitmentRef>, StoreE
         .collect())
 }
 
+/// Every record of kind `T` the whole partnership reads (shared, not internal): what the
+/// partnership's plans and reports count.
+pub async fn shared<T: Record>(store: &dyn Store) -> Result<Vec<Stored<T>>, StoreError> {
+    Ok(records::list::<T>(store)
+        .await?
+        .into_iter()
+        .filter(|r| r.meta.visibility == trygg_domain::Visibility::Shared)
+        .collect())
+}
+
 /// The plans with every commitment's interventions completed from the interventions'
 /// `commitment_ref` (the link can be made from either side), and the interventions linked.
 /// Internal interventions are left out: a plan is the partnership's.
@@ -157,12 +167,7 @@ pub async fn linked(
     store: &dyn Store,
     mut plans: Vec<CommitmentPlan>,
 ) -> Result<(Vec<CommitmentPlan>, Vec<Stored<Intervention>>), StoreError> {
-    // The partnership's plans and reports count only what the whole partnership reads.
-    let all: Vec<_> = records::list::<Intervention>(store)
-        .await?
-        .into_iter()
-        .filter(|i| i.meta.visibility == trygg_domain::Visibility::Shared)
-        .collect();
+    let all = shared::<Intervention>(store).await?;
     for c in plans.iter_mut().flat_map(|p| &mut p.commitments) {
         for i in &all {
             let id = i.meta.id.to_string();

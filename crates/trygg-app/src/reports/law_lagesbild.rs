@@ -466,17 +466,8 @@ async fn other_information(
 async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
     use trygg_domain::cycle::{CauseAnalysis, HypothesisStatus, Problem};
     let store = state.store.as_ref();
-    let shared = |m: &trygg_store::RecordMeta| m.visibility == trygg_domain::Visibility::Shared;
-    let problems: Vec<_> = trygg_store::records::list::<Problem>(store)
-        .await?
-        .into_iter()
-        .filter(|p| shared(&p.meta))
-        .collect();
-    let analyses: Vec<_> = trygg_store::records::list::<CauseAnalysis>(store)
-        .await?
-        .into_iter()
-        .filter(|a| shared(&a.meta))
-        .collect();
+    let problems = crate::partnership::shared::<Problem>(store).await?;
+    let analyses = crate::partnership::shared::<CauseAnalysis>(store).await?;
     if problems.is_empty() {
         return Ok(vec![Block::text(
             "Inga gemensamma problembilder är registrerade i trygg.",

@@ -255,17 +255,8 @@ async fn measures_and_causes(
 ) -> Result<Vec<Block>> {
     use trygg_domain::cause::{check_measure, measure_factors};
     use trygg_domain::cycle::{CauseAnalysis, Problem};
-    let shared = |v: &trygg_store::RecordMeta| v.visibility == trygg_domain::Visibility::Shared;
-    let analyses: Vec<Stored<CauseAnalysis>> = trygg_store::records::list::<CauseAnalysis>(store)
-        .await?
-        .into_iter()
-        .filter(|a| shared(&a.meta))
-        .collect();
-    let problems: Vec<Stored<Problem>> = trygg_store::records::list::<Problem>(store)
-        .await?
-        .into_iter()
-        .filter(|p| shared(&p.meta))
-        .collect();
+    let analyses = partnership::shared::<CauseAnalysis>(store).await?;
+    let problems = partnership::shared::<Problem>(store).await?;
     let problem_title = |id: trygg_domain::cycle::ProblemId| {
         problems
             .iter()
