@@ -17,8 +17,10 @@ use std::time::Duration;
 
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
+use trygg_domain::cycle::Record;
+use trygg_domain::tip::Tip;
 use trygg_domain::{Actor, Channel};
-use trygg_store::retention::Purge;
+use trygg_store::retention::{ID_CHUNK, Purge};
 
 use crate::{App, AppError};
 
@@ -40,6 +42,12 @@ pub struct Rules {
     pub sessions: bool,
     /// Delete API tokens expired or revoked more than this many days ago.
     pub expired_tokens_days: Option<u32>,
+    /// Delete citizens' tips decided (accepted, merged or rejected) more than this many days
+    /// ago, with their audit events. An accepted tip's incident stays, under the incident rules.
+    pub tips_days: Option<u32>,
+    /// Remove the e-mail address from tips decided more than this many days ago, in the tip and
+    /// in every audit copy (the address is only there to send the decision).
+    pub tip_email_days: Option<u32>,
 }
 
 /// Incidents of one source go after `years`.
@@ -66,7 +74,7 @@ pub struct Step {
 
 impl Step {
     /// The information class (`incident_text`, `incident`, `audit_event`, `session`,
-    /// `sign_in_failure`, `api_token`).
+    /// `sign_in_failure`, `api_token`, `tip_email`, `tip`).
     pub fn class(&self) -> &'static str {
         self.purge.class()
     }
@@ -88,6 +96,8 @@ impl Rules {
             && self.audit_years.is_none()
             && !self.sessions
             && self.expired_tokens_days.is_none()
+            && self.tips_days.is_none()
+            && self.tip_email_days.is_none()
     }
 
     /// Checks what can be checked without the database; the sentence says what to fix.
@@ -107,12 +117,26 @@ impl Rules {
         if let Some(v) = self.audit_years {
             years("audit_years", v)?;
         }
-        if let Some(v) = self.expired_tokens_days
-            && (v == 0 || v > MAX_YEARS * 366)
-        {
-            return Err(format!(
-                "retention: expired_tokens_days = {v} is not a period; give whole days from 1, or leave the key out to keep expired tokens"
-            ));
+        for (key, value, keeps) in [
+            (
+                "expired_tokens_days",
+                self.expired_tokens_days,
+                "expired tokens",
+            ),
+            ("tips_days", self.tips_days, "decided tips"),
+            (
+                "tip_email_days",
+                self.tip_email_days,
+                "the tips' e-mail addresses",
+            ),
+        ] {
+            if let Some(v) = value
+                && (v == 0 || v > MAX_YEARS * 366)
+            {
+                return Err(format!(
+                    "retention: {key} = {v} is not a period; give whole days from 1, or leave the key out to keep {keeps}"
+                ));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for r in &self.incidents {
@@ -222,6 +246,42 @@ pub async fn purges(app: &App, rules: &Rules) -> Result<Vec<(String, Purge)>, Ap
                 before: back(i64::from(d).days())?,
             },
         ));
+    }
+    // The address first: a tip whose both rules have come due loses its address, then itself.
+    if let Some(d) = rules.tip_email_days {
+        let before = back(i64::from(d).days())?;
+        for ids in crate::tips::decided_before(app, before, true)
+            .await?
+            .chunks(ID_CHUNK)
+        {
+            out.push((
+                format!("tip_email_days = {d}"),
+                Purge::BlankRecordField {
+                    class: "tip_email",
+                    kind: Tip::KIND,
+                    field: "email",
+                    ids: ids.to_vec(),
+                    before,
+                },
+            ));
+        }
+    }
+    if let Some(d) = rules.tips_days {
+        let before = back(i64::from(d).days())?;
+        for ids in crate::tips::decided_before(app, before, false)
+            .await?
+            .chunks(ID_CHUNK)
+        {
+            out.push((
+                format!("tips_days = {d}"),
+                Purge::DeleteRecords {
+                    class: "tip",
+                    kind: Tip::KIND,
+                    ids: ids.to_vec(),
+                    before,
+                },
+            ));
+        }
     }
     Ok(out)
 }

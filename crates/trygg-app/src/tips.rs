@@ -604,55 +604,21 @@ pub async fn reject(
     .await
 }
 
-/// Tips decided before `cutoff` (deleted by retention), and those whose e-mail address was
-/// given before `blank_before` and is still there.
-pub async fn expired(
+/// The ids of the tips decided before `before` (with an e-mail address still on them, when
+/// `with_email`): what the retention rules `tips_days` and `tip_email_days` hand the store. A
+/// tip not yet decided is kept whatever its age: it waits for a coordinator.
+pub async fn decided_before(
     app: &App,
-    delete_before: Timestamp,
-    blank_before: Timestamp,
-) -> Result<(Vec<i64>, Vec<Stored<Tip>>), AppError> {
-    let all = records::list::<Tip>(app.store.as_ref()).await?;
-    let decided =
-        |t: &Stored<Tip>, before: Timestamp| t.data.decided_at.is_some_and(|d| d < before);
-    let delete = all
-        .iter()
-        .filter(|t| decided(t, delete_before))
-        .map(|t| t.meta.id)
-        .collect();
-    let blank = all
+    before: Timestamp,
+    with_email: bool,
+) -> Result<Vec<i64>, AppError> {
+    Ok(records::list::<Tip>(app.store.as_ref())
+        .await?
         .into_iter()
-        .filter(|t| {
-            t.data.email.is_some() && decided(t, blank_before) && !decided(t, delete_before)
-        })
-        .collect();
-    Ok((delete, blank))
-}
-
-/// Deletes tips decided more than `keep_days` ago and blanks the e-mail addresses of those
-/// decided more than `email_days` ago; returns how many of each. Not yet a rule of
-/// `[retention]`: it writes through the record store, whose audit events keep copies of the
-/// tip (and its address) until a store `Purge` for tips removes them with their source.
-pub async fn purge(app: &App, keep_days: u32, email_days: u32) -> Result<(usize, usize), AppError> {
-    let now = app.now();
-    let days = |n: u32| now - SignedDuration::from_hours(24 * i64::from(n));
-    let (delete, blank) = expired(app, days(keep_days), days(email_days)).await?;
-    let actor = Actor::system("retention");
-    for id in &delete {
-        records::delete::<Tip>(app.store.as_ref(), &actor, *id).await?;
-    }
-    for mut t in blank.iter().cloned() {
-        t.data.email = None;
-        t.data.notify_pending = false;
-        records::update(
-            app.store.as_ref(),
-            &actor,
-            t.meta.id,
-            t.meta.version,
-            &t.data,
-        )
-        .await?;
-    }
-    Ok((delete.len(), blank.len()))
+        .filter(|t| t.data.decided_at.is_some_and(|d| d < before))
+        .filter(|t| !with_email || t.data.email.is_some())
+        .map(|t| t.meta.id)
+        .collect())
 }
 
 /// A place a QR link pre-fills: a name and a point.

@@ -7,6 +7,7 @@ use std::{net::IpAddr, sync::Arc};
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
+use trygg_app::retention;
 use trygg_app::tips::{self, TipInput, TipLimits};
 use trygg_app::{App, AppError, Clock, Principal, accounts::console, credentials::Password};
 use trygg_domain::tip::{Duplicate, Tip, TipStatus};
@@ -320,13 +321,55 @@ async fn decided_tips_are_purged_and_their_e_mail_blanked_first() {
         let id = Tip::id_of_reference(&r.reference).unwrap();
         tips::reject(&app, &c, id, "Dubblett").await.unwrap();
     }
-    assert_eq!(tips::purge(&app, 90, 30).await.unwrap(), (0, 0));
+    let rules = trygg_app::retention::Rules {
+        tips_days: Some(90),
+        tip_email_days: Some(30),
+        ..Default::default()
+    };
+    let went = |steps: Vec<trygg_app::retention::Step>| -> Vec<(&'static str, u64)> {
+        steps.iter().map(|s| (s.class(), s.count)).collect()
+    };
+    assert_eq!(went(retention::run(&app, &rules).await.unwrap()), vec![]);
     let later = at(app.clone(), 40 * 86_400);
-    assert_eq!(tips::purge(&later, 90, 30).await.unwrap(), (0, 2));
+    assert_eq!(
+        went(retention::plan(&later, &rules).await.unwrap()),
+        vec![("tip_email", 2)],
+        "the dry run counts the addresses"
+    );
+    assert_eq!(
+        went(retention::run(&later, &rules).await.unwrap()),
+        vec![("tip_email", 2)]
+    );
     assert!(stored(&app).await.iter().all(|t| t.data.email.is_none()));
+    let audit = app
+        .store
+        .list_audit(&trygg_store::AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        !format!("{audit:?}").contains("anna@example.se"),
+        "no audit copy keeps the address"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.entity == "tip_email" && e.action == "retention"),
+        "the blanking is recorded, with its count"
+    );
     let much_later = at(app.clone(), 100 * 86_400);
-    assert_eq!(tips::purge(&much_later, 90, 30).await.unwrap(), (2, 0));
+    assert_eq!(
+        went(retention::run(&much_later, &rules).await.unwrap()),
+        vec![("tip", 2)]
+    );
     assert!(stored(&app).await.is_empty());
+    assert_eq!(
+        went(retention::run(&much_later, &rules).await.unwrap()),
+        vec![],
+        "a second run removes nothing"
+    );
 }
 
 #[tokio::test]

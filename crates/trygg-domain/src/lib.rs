@@ -14,6 +14,7 @@ pub mod error;
 pub mod ids;
 pub mod incident;
 pub mod indicator;
+pub mod lang;
 pub mod number;
 pub mod organisation;
 pub mod own_category;
@@ -36,6 +37,7 @@ pub use incident::{
     Channel, Incident, IncidentFilter, NewIncident, Page, PlaceType, Position, Precision, Scope,
     Visibility,
 };
+pub use lang::Lang;
 pub use organisation::{NewOrganisation, OrgKind, Organisation};
 pub use policy::{Permission, Refusal};
 pub use report::Report;

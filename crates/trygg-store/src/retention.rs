@@ -73,6 +73,34 @@ pub enum Purge {
         /// Expired or revoked before this.
         before: Timestamp,
     },
+    /// Delete these records of `kind`, with the audit events about them. The app chooses the
+    /// ids by its rule (a tip decided before the cutoff), since the dates that decide live in
+    /// the records' JSON; at most [`ID_CHUNK`] ids per purge.
+    DeleteRecords {
+        /// The information class recorded (`tip`).
+        class: &'static str,
+        /// The record kind.
+        kind: &'static str,
+        /// The records.
+        ids: Vec<i64>,
+        /// The rule's cutoff, for the retention record.
+        before: Timestamp,
+    },
+    /// Remove the top-level `field` from these records' data, and from the copies of it in the
+    /// audit events about them (`before`/`after` hold `{"data": …}`). A record whose data
+    /// holds no such field is left alone and not counted. At most [`ID_CHUNK`] ids per purge.
+    BlankRecordField {
+        /// The information class recorded (`tip_email`).
+        class: &'static str,
+        /// The record kind.
+        kind: &'static str,
+        /// The field of the record's data (`email`).
+        field: &'static str,
+        /// The records.
+        ids: Vec<i64>,
+        /// The rule's cutoff, for the retention record.
+        before: Timestamp,
+    },
 }
 
 /// The rows a purge selects: `SELECT … FROM {table} WHERE {condition}` with `values` bound to
@@ -98,6 +126,7 @@ impl Purge {
             Purge::DeleteSessions { .. } => "session",
             Purge::DeleteSignInFailures { .. } => "sign_in_failure",
             Purge::DeleteTokens { .. } => "api_token",
+            Purge::DeleteRecords { class, .. } | Purge::BlankRecordField { class, .. } => class,
         }
     }
 
@@ -108,7 +137,9 @@ impl Purge {
             | Purge::DeleteIncidents { before, .. }
             | Purge::DeleteAudit { before }
             | Purge::DeleteSignInFailures { before }
-            | Purge::DeleteTokens { before } => before,
+            | Purge::DeleteTokens { before }
+            | Purge::DeleteRecords { before, .. }
+            | Purge::BlankRecordField { before, .. } => before,
             Purge::DeleteSessions { now } => now,
         }
     }
@@ -117,6 +148,13 @@ impl Purge {
     pub fn selection(&self) -> Selection {
         let secs = |t: Timestamp| Value::Int(Some(t.as_second()));
         match *self {
+            Purge::DeleteRecords { kind, ref ids, .. } => records_selection(kind, ids, None),
+            Purge::BlankRecordField {
+                kind,
+                field,
+                ref ids,
+                ..
+            } => records_selection(kind, ids, Some(field)),
             Purge::BlankIncidentText { channel, before } => Selection {
                 table: "incidents",
                 condition: "channel = $1 AND occurred_to < $2 AND description IS NOT NULL".into(),
@@ -171,6 +209,58 @@ impl Purge {
     pub fn record(&self, rule: &str, count: u64) -> Json {
         json!({ "rule": rule, "count": count, "cutoff": self.cutoff().to_string() })
     }
+}
+
+/// `kind = $1 AND id IN ($2, …)` over `records` (no id: nothing), and, for a field, only the
+/// records whose data holds it. The field is a constant of the code, checked to be a plain name.
+fn records_selection(kind: &'static str, ids: &[i64], field: Option<&'static str>) -> Selection {
+    let mut values = vec![Value::Text(Some(kind))];
+    let list: Vec<String> = ids
+        .iter()
+        .map(|&id| {
+            values.push(Value::Int(Some(id)));
+            format!("${}", values.len())
+        })
+        .collect();
+    let mut condition = if list.is_empty() {
+        "kind = $1 AND 1 = 0".to_string()
+    } else {
+        format!("kind = $1 AND id IN ({})", list.join(", "))
+    };
+    if let Some(f) = field {
+        assert!(
+            f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "a record field to blank is a plain name"
+        );
+        // The JSON text holds `"field":"` exactly when the top-level object has the key with a
+        // text value (record data is serialised compactly by serde_json, a quote inside a text
+        // is escaped, and no nested object of a kind that is blanked has a key of that name).
+        // A blanked record loses the key, so it is not selected again.
+        condition.push_str(&format!(" AND data LIKE '%\"{f}\":\"%'"));
+    }
+    Selection {
+        table: "records",
+        condition,
+        values,
+    }
+}
+
+/// A JSON text without the top-level key `field`: `None` when there was none to remove.
+pub fn without_key(text: &str, field: &str) -> Option<String> {
+    let mut v: Json = serde_json::from_str(text).ok()?;
+    v.as_object_mut()?.remove(field)?;
+    Some(v.to_string())
+}
+
+/// An audit copy of a record (`{"data": {…}, …}`) without `data.field`: `None` when there was
+/// none to remove.
+pub fn without_data_key(text: &str, field: &str) -> Option<String> {
+    let mut v: Json = serde_json::from_str(text).ok()?;
+    v.as_object_mut()?
+        .get_mut("data")?
+        .as_object_mut()?
+        .remove(field)?;
+    Some(v.to_string())
 }
 
 /// An audit snapshot (`before`/`after` text) without its `description`: `None` when there was
@@ -327,6 +417,79 @@ macro_rules! impl_retention {
                         extra = Some(("reports", gone));
                     }
                     ids.len() as u64
+                }
+                Purge::DeleteRecords { kind, ids, .. } => {
+                    let mut n = 0;
+                    for chunk in ids.chunks(ID_CHUNK) {
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new("DELETE FROM audit_events WHERE entity = ");
+                        qb.push_bind(*kind);
+                        qb.push(" AND entity_id IN (");
+                        let mut list = qb.separated(", ");
+                        for id in chunk {
+                            list.push_bind(id.to_string());
+                        }
+                        qb.push(")");
+                        qb.build().execute(&mut **tx).await?;
+                        let mut qb = ::sqlx::QueryBuilder::<$db>::new("DELETE FROM records WHERE kind = ");
+                        qb.push_bind(*kind);
+                        qb.push(" AND id IN (");
+                        let mut list = qb.separated(", ");
+                        for &id in chunk {
+                            list.push_bind(id);
+                        }
+                        qb.push(")");
+                        n += qb.build().execute(&mut **tx).await?.rows_affected();
+                    }
+                    n
+                }
+                Purge::BlankRecordField { kind, field, .. } => {
+                    let text = format!("SELECT id, data, version FROM {} WHERE {} ORDER BY id", s.table, s.condition);
+                    let rows = ::sqlx::query_with::<$db, _>(&text, retention_args(&s)?)
+                        .fetch_all(&mut **tx)
+                        .await?;
+                    let at = Timestamp::now().as_microsecond();
+                    let mut n = 0;
+                    for r in &rows {
+                        let id: i64 = r.try_get("id")?;
+                        let data: String = r.try_get("data")?;
+                        let version: i64 = r.try_get("version")?;
+                        let Some(blank) = $crate::retention::without_key(&data, field) else {
+                            continue;
+                        };
+                        // A new version, so an edit begun before the blanking cannot write the
+                        // field back (it meets a conflict and is read again).
+                        ::sqlx::query("UPDATE records SET data = $1, version = $2, updated_at = $3 WHERE kind = $4 AND id = $5")
+                            .bind(blank)
+                            .bind(version + 1)
+                            .bind(at)
+                            .bind(*kind)
+                            .bind(id)
+                            .execute(&mut **tx)
+                            .await?;
+                        n += 1;
+                        let copies = ::sqlx::query("SELECT id, before, after FROM audit_events WHERE entity = $1 AND entity_id = $2")
+                            .bind(*kind)
+                            .bind(id.to_string())
+                            .fetch_all(&mut **tx)
+                            .await?;
+                        for c in &copies {
+                            let event: i64 = c.try_get("id")?;
+                            let before: Option<String> = c.try_get("before")?;
+                            let after: Option<String> = c.try_get("after")?;
+                            let b = before.as_deref().and_then(|t| $crate::retention::without_data_key(t, field));
+                            let a = after.as_deref().and_then(|t| $crate::retention::without_data_key(t, field));
+                            if b.is_none() && a.is_none() {
+                                continue;
+                            }
+                            ::sqlx::query("UPDATE audit_events SET before = $1, after = $2 WHERE id = $3")
+                                .bind(b.or(before))
+                                .bind(a.or(after))
+                                .bind(event)
+                                .execute(&mut **tx)
+                                .await?;
+                        }
+                    }
+                    n
                 }
                 _ => {
                     let text = format!("DELETE FROM {} WHERE {}", s.table, s.condition);

@@ -200,3 +200,65 @@ async fn a_citizen_sends_a_tip_without_signing_in_and_a_coordinator_accepts_it()
     assert_eq!(body["total"], 1, "{body}");
     assert_eq!(body["items"][0]["category"], "skadegorelse.klotter");
 }
+
+#[tokio::test]
+async fn each_area_has_a_qr_code_of_its_tip_link() {
+    let app = common::spawn_with(
+        &[("Uppsala kommun", "samordnare@test", Role::Coordinator)],
+        trygg_web::WebConfig {
+            public_url: "https://trygg.uppsala.se".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.state
+        .ingest
+        .import_areas(
+            &trygg_domain::Actor::system("test"),
+            vec![common::square("Gottsunda", "D1", 17.63)],
+        )
+        .await
+        .unwrap();
+    let area = app.store.list_areas().await.unwrap()[0].id.0;
+    let (cookie, _) = session(&app, "samordnare@test").await;
+    let get = |path: String| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", app.base))
+            .header(header::COOKIE, cookie.clone())
+            .send()
+    };
+    let page = get("/tips/lank".into())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let src = format!("/tips/lank/{area}/qr.svg");
+    assert!(page.contains(&format!(r#"src="{src}""#)), "{page}");
+    assert!(page.contains("https://trygg.uppsala.se/tipsa?omrade="));
+    let res = get(src).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    let svg = res.text().await.unwrap();
+    let link = format!("https://trygg.uppsala.se/tipsa?omrade={area}");
+    let expected = qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M)
+        .unwrap()
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(256, 256)
+        .build();
+    assert_eq!(svg, expected, "the code holds the area's link");
+    let other = qrcode::QrCode::new(b"https://trygg.uppsala.se/tipsa?omrade=999")
+        .unwrap()
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(256, 256)
+        .build();
+    assert_ne!(svg, other, "and not another");
+    assert_eq!(
+        get(format!("/tips/lank/{}/qr.svg", area + 1000))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND,
+        "no code for an area that does not exist"
+    );
+}

@@ -133,6 +133,12 @@ impl Config {
                 "RETENTION_EXPIRED_TOKENS_DAYS" => {
                     config.retention.expired_tokens_days = optional_number(&key, &value)?
                 }
+                "RETENTION_TIPS_DAYS" => {
+                    config.retention.tips_days = optional_number(&key, &value)?
+                }
+                "RETENTION_TIP_EMAIL_DAYS" => {
+                    config.retention.tip_email_days = optional_number(&key, &value)?
+                }
                 "PUBLIC_ENABLED" => {
                     config.public.enabled = matches!(value.as_str(), "1" | "true" | "yes")
                 }

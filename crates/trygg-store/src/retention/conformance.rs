@@ -512,4 +512,133 @@ pub async fn run(store: &dyn Store) {
         vec![live],
         "a revoked token goes once its time has passed; a live one never"
     );
+
+    // 7. Records chosen by the app's rule (citizens' tips): the e-mail address leaves the
+    //    record and every audit copy first; later the records go with their audit events.
+    let tip = |text: &str, email: Option<&str>| json!({"description": text, "email": email, "status": "rejected"});
+    let mut tips = Vec::new();
+    for (text, email) in [
+        ("Trasig lampa", Some("anna@example.se")),
+        ("Mörk gångtunnel", Some("bo@example.se")),
+        ("Klotter", None),
+    ] {
+        let meta = store
+            .create_record(
+                &actor,
+                "tip",
+                kommun.id,
+                Visibility::Shared,
+                tip(text, email),
+            )
+            .await
+            .unwrap();
+        store
+            .update_record(&actor, "tip", meta.id, meta.version, {
+                let mut d = tip(text, email);
+                d["status"] = json!("accepted");
+                d
+            })
+            .await
+            .unwrap();
+        tips.push(meta.id);
+    }
+    let other = store
+        .create_record(
+            &actor,
+            "problem",
+            kommun.id,
+            Visibility::Shared,
+            json!({"email": "x@y.se"}),
+        )
+        .await
+        .unwrap();
+    let cutoff = t("2026-01-01T00:00:00Z");
+    let blank = Purge::BlankRecordField {
+        class: "tip_email",
+        kind: "tip",
+        field: "email",
+        ids: vec![tips[0], tips[1], tips[2], other.id],
+        before: cutoff,
+    };
+    purge_once(store, &blank, "tip_email_days = 30", 2).await;
+    for &id in &tips {
+        let r = store.get_record("tip", id).await.unwrap().expect("kept");
+        assert!(
+            !r.data.get("email").is_some_and(|e| e.is_string()),
+            "the address left tip {id}: {}",
+            r.data
+        );
+        assert_eq!(r.data["status"], "accepted", "the rest of the tip stays");
+    }
+    assert_eq!(
+        store
+            .get_record("tip", tips[0])
+            .await
+            .unwrap()
+            .unwrap()
+            .meta
+            .version,
+        3,
+        "blanking makes a new version"
+    );
+    let copies: Vec<AuditEvent> = audit(store)
+        .await
+        .into_iter()
+        .filter(|e| e.entity == "tip" && e.entity_id.is_some())
+        .collect();
+    assert_eq!(copies.len(), 6, "create and update of three tips");
+    for e in &copies {
+        let text = format!("{:?}{:?}", e.before, e.after);
+        assert!(
+            !text.contains("example.se"),
+            "no audit copy keeps an address: {text}"
+        );
+    }
+    assert!(
+        copies.iter().any(|e| e
+            .after
+            .as_ref()
+            .is_some_and(|a| a["data"]["description"] == "Trasig lampa")),
+        "the copies keep the rest"
+    );
+    assert_eq!(
+        store
+            .get_record("problem", other.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .data["email"],
+        "x@y.se",
+        "another kind with the same ids is not touched"
+    );
+    let delete = Purge::DeleteRecords {
+        class: "tip",
+        kind: "tip",
+        ids: vec![tips[0], tips[1], other.id],
+        before: cutoff,
+    };
+    purge_once(store, &delete, "tips_days = 90", 2).await;
+    assert!(store.get_record("tip", tips[0]).await.unwrap().is_none());
+    assert!(
+        store.get_record("tip", tips[2]).await.unwrap().is_some(),
+        "one not named stays"
+    );
+    assert!(
+        store
+            .get_record("problem", other.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let left: Vec<Option<String>> = audit(store)
+        .await
+        .into_iter()
+        .filter(|e| e.entity == "tip" && e.action != "retention")
+        .map(|e| e.entity_id)
+        .collect();
+    assert_eq!(
+        left,
+        vec![Some(tips[2].to_string()); 2],
+        "the deleted tips' audit events went with them"
+    );
 }

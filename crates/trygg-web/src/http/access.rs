@@ -946,6 +946,11 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::ModerateTips]),
     },
     Rule {
+        method: "GET",
+        path: "/tips/lank/{area}/qr.svg",
+        access: Signed(&[Permission::ModerateTips]),
+    },
+    Rule {
         method: "POST",
         path: "/tips/{id}/godkann",
         access: Signed(&[Permission::ModerateTips]),

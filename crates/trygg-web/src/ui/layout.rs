@@ -3,42 +3,7 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use trygg_domain::{Permission, User, policy};
 
-/// The interface language. Swedish unless the user picked English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Svenska.
-    #[default]
-    Sv,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// The text in this language: `l.t("Logga in", "Sign in")`.
-    pub fn t<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Sv => sv,
-            Lang::En => en,
-        }
-    }
-
-    /// The `lang` attribute / cookie value.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
-    }
-
-    /// From a cookie or query value; anything else is Swedish.
-    pub fn parse(s: &str) -> Lang {
-        if s.eq_ignore_ascii_case("en") {
-            Lang::En
-        } else {
-            Lang::Sv
-        }
-    }
-}
+pub use trygg_domain::Lang;
 
 /// What the frame needs to know about the request.
 #[derive(Debug, Clone, Default)]

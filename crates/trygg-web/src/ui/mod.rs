@@ -99,6 +99,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/tipsa/tack", get(tips::receipt))
         .route("/tips", get(tips::queue))
         .route("/tips/lank", get(tips::links))
+        .route("/tips/lank/{area}/qr.svg", get(tips::qr))
         .route("/tips/{id}/godkann", post(tips::accept))
         .route("/tips/{id}/sla-ihop", post(tips::merge))
         .route("/tips/{id}/avvisa", post(tips::reject))

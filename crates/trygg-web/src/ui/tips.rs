@@ -487,8 +487,16 @@ pub(crate) async fn reject(
     )
 }
 
-/// `GET /tips/lank`: the form's link for each area, to print as a QR code. (No QR image is
-/// drawn here yet: the link is shown for any QR generator.)
+/// The tip form's link for area `id`: the QR code's content.
+fn area_link(state: &AppState, id: i64) -> String {
+    format!(
+        "{}/tipsa?omrade={id}",
+        state.config.public_url.trim_end_matches('/')
+    )
+}
+
+/// `GET /tips/lank`: the form's link for each area, with its QR code to print on signs and
+/// safety walks' maps.
 pub(crate) async fn links(
     State(state): State<AppState>,
     me: SignedIn,
@@ -498,21 +506,58 @@ pub(crate) async fn links(
     let areas = trygg_app::reference::areas(&state, &me.user)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    let base = state.config.public_url.trim_end_matches('/').to_string();
     let body = html! {
-        h1 { (l.t("Länkar till tipsformuläret", "Links to the tip form")) }
+        h1 { (l.t("Länkar och QR-koder till tipsformuläret", "Links and QR codes to the tip form")) }
         p { (l.t(
-            "Varje länk fyller i områdets namn och mitt. Gör en QR-kod av länken för skyltar och trygghetsvandringar; för en egen plats: /tipsa?plats=lat,lon&namn=Namn.",
-            "Each link fills in the area's name and centre. Make a QR code of the link for signs and safety walks; for a place of your own: /tipsa?plats=lat,lon&namn=Name.",
+            "Varje länk fyller i områdets namn och visar området på kartan; den som tipsar sätter själv ut platsen. Skriv ut QR-koden på skyltar och trygghetsvandringarnas kartor (spara bilden: SVG, skarp i alla storlekar). För en egen plats: /tipsa?plats=lat,lon&namn=Namn.",
+            "Each link fills in the area's name and shows the area on the map; the citizen places the point. Print the QR code on signs and safety walks' maps (save the image: SVG, sharp at any size). For a place of your own: /tipsa?plats=lat,lon&namn=Name.",
         )) }
-        table {
-            thead { tr { th { (l.t("Område", "Area")) } th { (l.t("Länk", "Link")) } } }
+        table.qr-links {
+            thead { tr { th { (l.t("Område", "Area")) } th { (l.t("Länk", "Link")) } th { (l.t("QR-kod", "QR code")) } } }
             tbody {
                 @for a in &areas {
-                    tr { td { (a.name) } td { code { (base) "/tipsa?omrade=" (a.id.0) } } }
+                    @let src = format!("/tips/lank/{}/qr.svg", a.id.0);
+                    tr {
+                        td { (a.name) }
+                        td { code { (area_link(&state, a.id.0)) } }
+                        td {
+                            a href=(src) download=(format!("tipsa-{}.svg", a.id.0)) {
+                                img.qr src=(src) width="96" height="96" loading="lazy"
+                                    alt=(format!("{} {}", l.t("QR-kod till tipsformuläret för", "QR code to the tip form for"), a.name));
+                            }
+                        }
+                    }
                 }
             }
         }
     };
     Ok(super::layout(&me.ctx, l.t("Tipslänkar", "Tip links"), body))
+}
+
+/// `GET /tips/lank/{area}/qr.svg`: the QR code of the area's tip link, as SVG (error
+/// correction M, which survives a scuffed sign). 404 for an area the reader cannot see.
+pub(crate) async fn qr(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path(area): Path<i64>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    me.check(trygg_domain::Permission::ModerateTips)?;
+    let areas = trygg_app::reference::areas(&state, &me.user)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
+    if !areas.iter().any(|a| a.id.0 == area) {
+        return Err(PageError::not_found(l));
+    }
+    let code = qrcode::QrCode::with_error_correction_level(
+        area_link(&state, area).as_bytes(),
+        qrcode::EcLevel::M,
+    )
+    .map_err(|e| PageError::internal(l, format!("QR code: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .build();
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
