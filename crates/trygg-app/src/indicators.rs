@@ -26,7 +26,7 @@ use trygg_import::indicators::{area_code, parse_indicators};
 pub use trygg_import::indicators::IndicatorFormat;
 use trygg_import::{ImportErrors, Location, MAX_LISTED_ERRORS, RowError};
 use trygg_report::fmt_sv;
-use trygg_store::records::{self, Stored};
+use trygg_store::records::{self, Stored, Write};
 
 use crate::{App, AppError, Principal};
 
@@ -138,19 +138,24 @@ pub async fn import_as(
         notes: file.notes,
         ..Default::default()
     };
-    for value in &values {
+    // One transaction for the whole file: a failure half-way (a value changed by someone else
+    // since it was read) writes nothing.
+    let mut writes = Vec::new();
+    for value in values {
         match stored.get(&value.key()) {
-            Some(s) if s.data == *value => report.unchanged += 1,
+            Some(s) if s.data == value => report.unchanged += 1,
             Some(s) => {
-                records::update(app.store.as_ref(), actor, s.meta.id, s.meta.version, value)
-                    .await?;
+                writes.push(Write::Update(s.meta.id, s.meta.version, value));
                 report.updated += 1;
             }
             None => {
-                records::create(app.store.as_ref(), actor, organisation, value).await?;
+                writes.push(Write::Create(organisation, value));
                 report.created += 1;
             }
         }
+    }
+    if !writes.is_empty() {
+        records::write_all(app.store.as_ref(), actor, &writes).await?;
     }
     Ok(report)
 }

@@ -1201,14 +1201,73 @@ pub async fn check_records(store: &dyn Store, kommun: OrganisationId, polis: Org
         "no audit event for failed writes"
     );
 
+    // A batch is one transaction: a stale update in it writes none of the others.
+    let batch = |n: i64, version: i64| {
+        vec![
+            crate::RecordWrite::Create {
+                organisation: kommun,
+                visibility: Visibility::Shared,
+                data: json!({"title": "Ny", "n": n}),
+            },
+            crate::RecordWrite::Update {
+                id: a.id,
+                expected_version: version,
+                data: json!({"title": "Klotter", "n": n}),
+            },
+        ]
+    };
+    let refused = store.write_records(&actor, "problem", batch(9, 1)).await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "a stale version in a batch: {refused:?}"
+    );
+    assert_eq!(
+        store.list_records("problem").await.unwrap().len(),
+        1,
+        "the batch's create went back with it"
+    );
+    assert_eq!(audit_len(store).await, audits_before, "and its audit event");
+    let written = store
+        .write_records(&actor, "problem", batch(2, 2))
+        .await
+        .expect("a batch at the current versions");
+    assert_eq!(
+        written.iter().map(|m| m.version).collect::<Vec<_>>(),
+        vec![1, 3],
+        "metadata in the order of the writes"
+    );
+    assert_eq!(
+        audit_len(store).await,
+        audits_before + 2,
+        "one event per write"
+    );
+    store
+        .delete_record(&actor, "problem", written[0].id)
+        .await
+        .unwrap();
+    let v2 = store
+        .update_record(
+            &actor,
+            "problem",
+            a.id,
+            3,
+            json!({"title": "Klotter", "n": 2}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2.version, 4);
+
     // The audit trail: create, update with before/after.
+    // (Newest first: the single update, the batch's, the first update, the create.)
     let trail = store.list_audit(&audit_for(a.id)).await.unwrap();
-    assert_eq!(trail.len(), 2, "{trail:?}");
-    assert_eq!(trail[0].action, "update");
-    assert_eq!(trail[0].before.as_ref().unwrap()["data"]["n"], 1);
-    assert_eq!(trail[0].after.as_ref().unwrap()["data"]["n"], 2);
-    assert_eq!(trail[0].after.as_ref().unwrap()["version"], 2);
-    assert_eq!(trail[1].action, "create");
+    assert_eq!(trail.len(), 4, "{trail:?}");
+    assert_eq!(trail[0].after.as_ref().unwrap()["version"], 4);
+    assert_eq!(trail[1].after.as_ref().unwrap()["version"], 3);
+    assert_eq!(trail[2].action, "update");
+    assert_eq!(trail[2].before.as_ref().unwrap()["data"]["n"], 1);
+    assert_eq!(trail[2].after.as_ref().unwrap()["data"]["n"], 2);
+    assert_eq!(trail[2].after.as_ref().unwrap()["version"], 2);
+    assert_eq!(trail[3].action, "create");
 
     // Delete.
     store

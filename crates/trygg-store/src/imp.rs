@@ -467,6 +467,91 @@ macro_rules! impl_store {
                 })
             }
 
+            /// Creates a record inside `tx`, with its audit event.
+            async fn record_create_in(
+                tx: &mut Tx,
+                actor: &Actor,
+                kind: &str,
+                organisation: $crate::__private::trygg_domain::OrganisationId,
+                visibility: $crate::__private::trygg_domain::Visibility,
+                data: serde_json::Value,
+            ) -> Result<$crate::RecordMeta> {
+                let at = Timestamp::now();
+                    let text = data.to_string();
+                                        let id: i64 = ::sqlx::query_scalar(
+                        "INSERT INTO records (kind, organisation_id, visibility, data, version, created_at, updated_at, created_by) \
+                         VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
+                    )
+                    .bind(kind)
+                    .bind(organisation.0)
+                    .bind(visibility.as_str())
+                    .bind(&text)
+                    .bind(at.as_microsecond())
+                    .bind(at.as_microsecond())
+                    .bind(actor.to_storage())
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(|e| sql::classify("record", e))?;
+                    let stored = $crate::StoredRecord {
+                        meta: $crate::RecordMeta {
+                            kind: kind.to_string(),
+                            id,
+                            organisation_id: organisation,
+                            visibility,
+                            version: 1,
+                            created_at: micros(at.as_microsecond())?,
+                            updated_at: micros(at.as_microsecond())?,
+                            created_by: actor.to_storage(),
+                        },
+                        data,
+                    };
+                    audit(tx, actor, "create", kind, Some(id.to_string()), None, Some(record_audit(&stored))).await?;
+                Ok(stored.meta)
+            }
+
+            /// Updates a record inside `tx` if its version is still `expected_version`, with its
+            /// audit event.
+            async fn record_update_in(
+                tx: &mut Tx,
+                actor: &Actor,
+                kind: &str,
+                id: i64,
+                expected_version: i64,
+                data: serde_json::Value,
+            ) -> Result<$crate::RecordMeta> {
+                let at = Timestamp::now();
+                                        let before = locked_record(tx, kind, id).await?;
+                    let stale = || StoreError::Conflict(format!(
+                        "{kind} {id} has been changed by someone else since you read it (you edited version {expected_version}, the stored one is newer). Reload it and make your change again."
+                    ));
+                    if before.meta.version != expected_version {
+                        return Err(stale());
+                    }
+                    let changed = ::sqlx::query(
+                        "UPDATE records SET data = $1, version = $2, updated_at = $3 \
+                         WHERE kind = $4 AND id = $5 AND version = $6",
+                    )
+                    .bind(data.to_string())
+                    .bind(expected_version + 1)
+                    .bind(at.as_microsecond())
+                    .bind(kind)
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected();
+                    if changed != 1 {
+                        return Err(stale());
+                    }
+                    let mut after = before.clone();
+                    after.meta.version = expected_version + 1;
+                    after.meta.updated_at = micros(at.as_microsecond())?;
+                    after.data = data;
+                    audit(tx, actor, "update", kind, Some(id.to_string()),
+                        Some(record_audit(&before)), Some(record_audit(&after))).await?;
+                Ok(after.meta)
+            }
+
             async fn locked_record(tx: &mut Tx, kind: &str, id: i64) -> Result<$crate::StoredRecord> {
                 let row = ::sqlx::query(&format!(
                     "SELECT {RECORD_COLUMNS} FROM records WHERE kind = $1 AND id = $2"
@@ -1336,39 +1421,10 @@ macro_rules! impl_store {
                     visibility: $crate::__private::trygg_domain::Visibility,
                     data: serde_json::Value,
                 ) -> Result<$crate::RecordMeta> {
-                    let at = Timestamp::now();
-                    let text = data.to_string();
                     let mut tx = self.begin_write().await?;
-                    let id: i64 = ::sqlx::query_scalar(
-                        "INSERT INTO records (kind, organisation_id, visibility, data, version, created_at, updated_at, created_by) \
-                         VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
-                    )
-                    .bind(kind)
-                    .bind(organisation.0)
-                    .bind(visibility.as_str())
-                    .bind(&text)
-                    .bind(at.as_microsecond())
-                    .bind(at.as_microsecond())
-                    .bind(actor.to_storage())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| sql::classify("record", e))?;
-                    let stored = $crate::StoredRecord {
-                        meta: $crate::RecordMeta {
-                            kind: kind.to_string(),
-                            id,
-                            organisation_id: organisation,
-                            visibility,
-                            version: 1,
-                            created_at: micros(at.as_microsecond())?,
-                            updated_at: micros(at.as_microsecond())?,
-                            created_by: actor.to_storage(),
-                        },
-                        data,
-                    };
-                    audit(&mut tx, actor, "create", kind, Some(id.to_string()), None, Some(record_audit(&stored))).await?;
+                    let meta = record_create_in(&mut tx, actor, kind, organisation, visibility, data).await?;
                     tx.commit().await?;
-                    Ok(stored.meta)
+                    Ok(meta)
                 }
 
                 async fn update_record(
@@ -1379,39 +1435,32 @@ macro_rules! impl_store {
                     expected_version: i64,
                     data: serde_json::Value,
                 ) -> Result<$crate::RecordMeta> {
-                    let at = Timestamp::now();
                     let mut tx = self.begin_write().await?;
-                    let before = locked_record(&mut tx, kind, id).await?;
-                    let stale = || StoreError::Conflict(format!(
-                        "{kind} {id} has been changed by someone else since you read it (you edited version {expected_version}, the stored one is newer). Reload it and make your change again."
-                    ));
-                    if before.meta.version != expected_version {
-                        return Err(stale());
-                    }
-                    let changed = ::sqlx::query(
-                        "UPDATE records SET data = $1, version = $2, updated_at = $3 \
-                         WHERE kind = $4 AND id = $5 AND version = $6",
-                    )
-                    .bind(data.to_string())
-                    .bind(expected_version + 1)
-                    .bind(at.as_microsecond())
-                    .bind(kind)
-                    .bind(id)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if changed != 1 {
-                        return Err(stale());
-                    }
-                    let mut after = before.clone();
-                    after.meta.version = expected_version + 1;
-                    after.meta.updated_at = micros(at.as_microsecond())?;
-                    after.data = data;
-                    audit(&mut tx, actor, "update", kind, Some(id.to_string()),
-                        Some(record_audit(&before)), Some(record_audit(&after))).await?;
+                    let meta = record_update_in(&mut tx, actor, kind, id, expected_version, data).await?;
                     tx.commit().await?;
-                    Ok(after.meta)
+                    Ok(meta)
+                }
+
+                async fn write_records(
+                    &self,
+                    actor: &Actor,
+                    kind: &str,
+                    writes: Vec<$crate::RecordWrite>,
+                ) -> Result<Vec<$crate::RecordMeta>> {
+                    let mut tx = self.begin_write().await?;
+                    let mut out = Vec::with_capacity(writes.len());
+                    for w in writes {
+                        out.push(match w {
+                            $crate::RecordWrite::Create { organisation, visibility, data } => {
+                                record_create_in(&mut tx, actor, kind, organisation, visibility, data).await?
+                            }
+                            $crate::RecordWrite::Update { id, expected_version, data } => {
+                                record_update_in(&mut tx, actor, kind, id, expected_version, data).await?
+                            }
+                        });
+                    }
+                    tx.commit().await?;
+                    Ok(out)
                 }
 
                 async fn get_record(&self, kind: &str, id: i64) -> Result<Option<$crate::StoredRecord>> {

@@ -228,6 +228,29 @@ pub struct Session {
     pub expires_at: jiff::Timestamp,
 }
 
+/// One write of [`Store::write_records`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordWrite {
+    /// A new record.
+    Create {
+        /// The owner.
+        organisation: OrganisationId,
+        /// Who may read it.
+        visibility: trygg_domain::Visibility,
+        /// Its data.
+        data: serde_json::Value,
+    },
+    /// New data for a stored record, if its version is still `expected_version`.
+    Update {
+        /// The record.
+        id: i64,
+        /// The version read.
+        expected_version: i64,
+        /// Its new data.
+        data: serde_json::Value,
+    },
+}
+
 /// What the store keeps about a record besides its data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordMeta {
@@ -459,6 +482,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         expected_version: i64,
         data: serde_json::Value,
     ) -> Result<RecordMeta>;
+    /// Creates and updates records of `kind` in one transaction, each with its audit event as
+    /// [`create_record`](Store::create_record) and [`update_record`](Store::update_record) do:
+    /// all are written or, on the first error (a stale version, an unknown organisation), none.
+    /// Returns the metadata in the order of `writes`.
+    async fn write_records(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        writes: Vec<RecordWrite>,
+    ) -> Result<Vec<RecordMeta>>;
     /// A record of `kind`, if it exists.
     async fn get_record(&self, kind: &str, id: i64) -> Result<Option<StoredRecord>>;
     /// Every record of `kind`, by id.

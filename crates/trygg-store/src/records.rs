@@ -100,6 +100,56 @@ pub async fn update<T: Record + Clone>(
     })
 }
 
+/// One typed write of [`write_all`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write<T> {
+    /// A new, shared record owned by the organisation.
+    Create(OrganisationId, T),
+    /// New data for the record with this id, read at this version.
+    Update(i64, i64, T),
+}
+
+/// Validates every value, then creates and updates them all in one transaction (each audited):
+/// all or none. The first invalid value stops it before anything is written.
+pub async fn write_all<T: Record + Clone>(
+    store: &dyn Store,
+    actor: &Actor,
+    writes: &[Write<T>],
+) -> Result<Vec<Stored<T>>> {
+    let mut raw = Vec::with_capacity(writes.len());
+    for w in writes {
+        raw.push(match w {
+            Write::Create(organisation, value) => {
+                value.validate()?;
+                crate::RecordWrite::Create {
+                    organisation: *organisation,
+                    visibility: Visibility::Shared,
+                    data: encode(value)?,
+                }
+            }
+            Write::Update(id, expected_version, value) => {
+                value.validate()?;
+                crate::RecordWrite::Update {
+                    id: *id,
+                    expected_version: *expected_version,
+                    data: encode(value)?,
+                }
+            }
+        });
+    }
+    let metas = store.write_records(actor, T::KIND, raw).await?;
+    Ok(metas
+        .into_iter()
+        .zip(writes)
+        .map(|(meta, w)| Stored {
+            meta,
+            data: match w {
+                Write::Create(_, v) | Write::Update(_, _, v) => v.clone(),
+            },
+        })
+        .collect())
+}
+
 /// Deletes a record of kind `T`.
 pub async fn delete<T: Record>(store: &dyn Store, actor: &Actor, id: i64) -> Result<()> {
     store.delete_record(actor, T::KIND, id).await
