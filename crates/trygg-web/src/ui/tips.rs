@@ -269,6 +269,7 @@ pub(crate) async fn submit(
         email: f.email.clone(),
         honeypot: f.website.clone(),
         stamp: f.stamp.clone(),
+        lang: l,
     };
     let limits = state.config.tips.limits();
     match tips::submit(&state, &input, from, &limits)
