@@ -472,6 +472,6 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
 /// Every notice with its delivery, newest first (for tests and the operator's look).
 pub async fn notices(app: &App) -> Result<Vec<Stored<Notice>>, AppError> {
     let mut all = records::list::<Notice>(app.store.as_ref()).await?;
-    all.sort_by(|a, b| b.meta.id.cmp(&a.meta.id));
+    all.sort_by_key(|n| std::cmp::Reverse(n.meta.id));
     Ok(all)
 }
