@@ -18,6 +18,7 @@ pub mod incidents;
 pub mod indicators;
 pub mod ingest;
 pub mod lagesbild;
+pub mod notify;
 pub mod partnership;
 pub mod principal;
 pub mod public;
@@ -92,6 +93,8 @@ pub struct App {
     pub uploads: Arc<transfer::Uploads>,
     /// The public map's settings and its cached publication.
     pub public: Arc<public::Publisher>,
+    /// The e-mail notices' mailer (none when SMTP is not configured) and worker's bell.
+    pub notify: Arc<notify::Notifier>,
 }
 
 impl App {
@@ -122,7 +125,14 @@ impl App {
             passwords_off: Arc::default(),
             uploads: Arc::default(),
             public: Arc::default(),
+            notify: Arc::default(),
         })
+    }
+
+    /// The same application sending e-mail notices through `mailer` (`[smtp]`).
+    pub fn with_mailer(mut self, mailer: Arc<dyn notify::Mailer>) -> Self {
+        self.notify = Arc::new(notify::Notifier::new(mailer));
+        self
     }
 
     /// The same application with these public map settings (`[public]`).

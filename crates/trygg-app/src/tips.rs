@@ -15,8 +15,8 @@
 //! see the queue ([`queue`]) with each tip's possible duplicates within [`DUPLICATE_METRES`],
 //! and [`accept`] (an incident of channel `tips` through `Ingest`; a safe place is *noted*
 //! and never becomes one), [`merge`] (linked to a duplicate, no second incident) or [`reject`]
-//! it with a reason. A decision on a tip with an e-mail address sets `notify_pending`, the
-//! outbox of issue #13, which sends it.
+//! it with a reason. A decision on a tip with an e-mail address is queued as an e-mail notice in
+//! the citizen's language ([`crate::notify`], when SMTP is configured; `notify_pending` says so).
 
 use std::net::IpAddr;
 use std::sync::OnceLock;
@@ -83,6 +83,8 @@ pub struct TipInput {
     pub honeypot: String,
     /// The signed render time from [`stamp`].
     pub stamp: String,
+    /// The form's language: the decision is e-mailed in it.
+    pub lang: trygg_domain::Lang,
 }
 
 /// A stored tip: what the receipt shows.
@@ -310,6 +312,7 @@ async fn build(
         decided_at: None,
         decided_by: None,
         notify_pending: false,
+        lang: input.lang,
     };
     Ok(tip.validate().map(|()| tip).map_err(|e| explain(&e)))
 }
@@ -492,15 +495,21 @@ async fn decide(
     tip.data.status = status;
     tip.data.decided_at = Some(app.now());
     tip.data.decided_by = Some(who.id());
-    tip.data.notify_pending = tip.data.email.is_some();
-    Ok(records::update(
+    tip.data.notify_pending = tip.data.email.is_some() && app.notify.is_on();
+    let decided = records::update(
         app.store.as_ref(),
         &who.actor(),
         tip.meta.id,
         tip.meta.version,
         &tip.data,
     )
-    .await?)
+    .await?;
+    // The decision stands whatever the mail does: a failure to queue is logged.
+    crate::notify::log_failure(
+        "tip decided",
+        crate::notify::tip_decided(app, &decided).await.map(|_| ()),
+    );
+    Ok(decided)
 }
 
 /// Accepts tip `id`: an incident of channel `tips` through `Ingest` (the tip's category code,

@@ -5,7 +5,10 @@
 //! reference and the English is written from the same numbers.
 
 /// The interface and report language. Swedish unless the user picked English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Svenska.
     #[default]

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod incident;
 pub mod indicator;
 pub mod lang;
+pub mod notice;
 pub mod number;
 pub mod organisation;
 pub mod own_category;

@@ -184,9 +184,13 @@ pub struct Tip {
     /// Who decided it.
     #[serde(default)]
     pub decided_by: Option<UserId>,
-    /// The decision waits to be e-mailed (issue #13 sends it and clears this).
+    /// The decision was queued to be e-mailed (a `notice` record of [`crate::notice`], sent
+    /// by `trygg_app::notify`): set when a decided tip has an address and SMTP is configured.
     #[serde(default)]
     pub notify_pending: bool,
+    /// The language of the form the citizen used: the decision is e-mailed in it.
+    #[serde(default)]
+    pub lang: crate::Lang,
 }
 
 impl Tip {
@@ -383,6 +387,7 @@ mod tests {
             decided_at: None,
             decided_by: None,
             notify_pending: false,
+            lang: Default::default(),
         }
     }
 

@@ -229,6 +229,7 @@ fn tips() -> Vec<trygg_domain::tip::Tip> {
         decided_at: None,
         decided_by: None,
         notify_pending: false,
+        lang: Default::default(),
     };
     let rejected = Tip {
         status: TipStatus::Rejected {
@@ -239,6 +240,55 @@ fn tips() -> Vec<trygg_domain::tip::Tip> {
         ..new.clone()
     };
     vec![new, rejected]
+}
+
+fn notices() -> Vec<trygg_domain::notice::Notice> {
+    use trygg_domain::notice::{About, Delivery, FixNotice, Notice, Recipient};
+    let t: jiff::Timestamp = "2026-12-01T18:00:00Z".parse().unwrap();
+    let tip = Notice {
+        about: About::TipDecision { tip: 4 },
+        to: Recipient::Citizen,
+        lang: trygg_domain::Lang::En,
+        queued_at: t,
+        delivery: Delivery::Pending {
+            attempts: 1,
+            next_at: t,
+            last_error: Some("transient SMTP error 451".into()),
+        },
+    };
+    let feedback = Notice {
+        about: About::Feedback {
+            meeting: 2,
+            fingerprint: "0a1b2c3d4e5f6a7b".into(),
+        },
+        to: Recipient::User(UserId(5)),
+        delivery: Delivery::Failed {
+            at: t,
+            attempts: 6,
+            error: "permanent SMTP error 550".into(),
+        },
+        ..tip.clone()
+    };
+    let fix = Notice {
+        about: About::Fix(FixNotice {
+            reference: "F-2026-000042".into(),
+            category_code: "otrygg-plats.belysning".into(),
+            category_sv: "Belysning".into(),
+            category_en: "Lighting".into(),
+            status: "sent".into(),
+            place: "Stora torget".into(),
+            due: Some(date(2026, 12, 15)),
+            link: "https://trygg.example.se/atgarder/42".into(),
+            reason: Some("Ingår i nästa års plan.".into()),
+        }),
+        to: Recipient::User(UserId(6)),
+        delivery: Delivery::Dropped {
+            at: t,
+            why: "the account is disabled".into(),
+        },
+        ..tip.clone()
+    };
+    vec![tip, feedback, fix]
 }
 
 fn problems() -> Vec<Problem> {
@@ -665,6 +715,10 @@ fn every_text_of_every_record_kind_is_guarded() {
         .checked,
     );
     checked.insert(trygg_domain::tip::Tip::KIND, record(&tips()).checked);
+    checked.insert(
+        trygg_domain::notice::Notice::KIND,
+        record(&notices()).checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -699,6 +753,10 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("tip", "place"),
         ("tip", "email"),
         ("tip", "status.reason"),
+        ("notice", "about.place"),
+        ("notice", "about.reason"),
+        ("notice", "about.link"),
+        ("notice", "delivery.error"),
     ] {
         assert!(
             checked[kind].contains(field),

@@ -383,6 +383,10 @@ async fn the_cycle_pages_work_for_coordinators_and_refuse_reporters() {
     );
     let (_, body) = app.get(&coord, &format!("/moten/{meeting}")).await;
     assert!(body.contains("Sanera klottret") && body.contains("Stängd"));
+    assert!(
+        body.contains("E-post är inte konfigurerat — inget skickas."),
+        "the feedback says no mail is sent"
+    );
     // An alert opens the form pre-filled; nothing is stored until it is saved.
     let before = app.count::<Problem>().await;
     let (status, body) = app

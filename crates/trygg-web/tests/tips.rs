@@ -1,8 +1,11 @@
 //! Citizens' tips over real HTTP: the public form without signing in (its CSRF cookie, a QR
 //! link's pre-filled place, a refusal in the page's language with the text kept), the
-//! receipt, and the moderation queue, refused to a reporter and used by a coordinator.
+//! receipt, and the moderation queue, refused to a reporter and used by a coordinator; with
+//! SMTP configured, the decision reaches a real SMTP server in the form's language.
 
 mod common;
+#[path = "../../trygg-app/tests/smtp/mod.rs"]
+mod smtp;
 
 use reqwest::{StatusCode, header};
 use trygg_domain::Role;
@@ -172,6 +175,10 @@ async fn a_citizen_sends_a_tip_without_signing_in_and_a_coordinator_accepts_it()
         .await
         .unwrap();
     assert!(queue.contains("Klotter på muren vid skolan"));
+    assert!(
+        queue.contains("E-post är inte konfigurerat — inget skickas."),
+        "the page says no mail is sent"
+    );
     let action = queue
         .split(r#"action="/tips/"#)
         .nth(1)
@@ -260,5 +267,123 @@ async fn each_area_has_a_qr_code_of_its_tip_link() {
             .status(),
         StatusCode::NOT_FOUND,
         "no code for an area that does not exist"
+    );
+}
+
+#[tokio::test]
+async fn with_smtp_the_citizen_hears_of_the_rejection_in_the_forms_language() {
+    let Some(server) = smtp::SmtpSink::start() else {
+        return;
+    };
+    let mailer = trygg_app::notify::SmtpMailer::new(&trygg_app::notify::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(server.port),
+        tls: trygg_app::notify::TlsMode::None,
+        user: None,
+        password: None,
+        from: "trygg@uppsala.test".into(),
+        reply_to: None,
+    })
+    .unwrap();
+    let mut config = trygg_web::WebConfig::default();
+    config.tips.min_fill_seconds = 0;
+    let app = common::spawn_mailing(
+        &[("Uppsala kommun", "samordnare@test", Role::Coordinator)],
+        config,
+        Some(std::sync::Arc::new(mailer)),
+    )
+    .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .get(format!("{}/tipsa?lang=en", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csrf_cookie = cookie(&res, "trygg_tip");
+    let html = res.text().await.unwrap();
+    let sent = http
+        .post(format!("{}/tipsa?lang=en", app.base))
+        .header(header::COOKIE, format!("trygg_tip={csrf_cookie}"))
+        .form(&[
+            ("csrf", hidden(&html, "csrf")),
+            ("stamp", hidden(&html, "stamp")),
+            ("category", "belysning".into()),
+            ("lat", "59.8586".into()),
+            ("lon", "17.6389".into()),
+            ("place", "Stora torget".into()),
+            ("date", "2026-01-10".into()),
+            ("time", "18:30".into()),
+            ("description", "The lamp by the stairs is out.".into()),
+            ("email", "visitor@example.com".into()),
+            ("website", String::new()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let to = sent.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let reference = to
+        .split("ref=")
+        .nth(1)
+        .and_then(|r| r.split('&').next())
+        .unwrap()
+        .to_string();
+    let receipt = http
+        .get(format!("{}{to}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        receipt.contains("You will hear by e-mail"),
+        "mail is on: {receipt}"
+    );
+
+    let (coordinator, csrf) = session(&app, "samordnare@test").await;
+    let queue = http
+        .get(format!("{}/tips", app.base))
+        .header(header::COOKIE, &coordinator)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("får beslutet per e-post"), "{queue}");
+    assert!(!queue.contains("inget skickas"));
+    let id = trygg_domain::tip::Tip::id_of_reference(&reference).unwrap();
+    let rejected = http
+        .post(format!("{}/tips/{id}/avvisa", app.base))
+        .header(header::COOKIE, &coordinator)
+        .form(&[
+            ("csrf", csrf),
+            ("reason", "Belysningen är redan anmäld.".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rejected.status(), StatusCode::SEE_OTHER);
+    // The worker's round (trygg serve runs it when woken; here the test runs it).
+    let round = trygg_app::notify::run_once(&app.state).await.unwrap();
+    assert_eq!(round.sent, 1, "{round:?}");
+    let mails = server.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].rcpt_tos, ["visitor@example.com"]);
+    assert_eq!(
+        mails[0].subject,
+        format!("Your tip {reference} has not been included")
+    );
+    let body = mails[0].body.as_deref().unwrap();
+    assert!(
+        body.contains("Reason: Belysningen är redan anmäld.") && body.contains("Thank you"),
+        "{body}"
     );
 }

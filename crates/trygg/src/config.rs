@@ -27,6 +27,8 @@ pub struct Config {
     pub retention: trygg_app::retention::Rules,
     /// The public safety map (`[public]`): on by default, k = 5, a 7-day delay, districts.
     pub public: trygg_app::public::PublicConfig,
+    /// The mail server for e-mail notices (`[smtp]`); none, and nothing is sent.
+    pub smtp: Option<trygg_app::notify::SmtpConfig>,
 }
 
 impl Default for Config {
@@ -40,6 +42,7 @@ impl Default for Config {
             web: trygg_web::WebConfig::default(),
             retention: trygg_app::retention::Rules::default(),
             public: trygg_app::public::PublicConfig::default(),
+            smtp: None,
         }
     }
 }
@@ -55,6 +58,7 @@ impl std::fmt::Debug for Config {
             .field("web", &self.web)
             .field("retention", &self.retention)
             .field("public", &self.public)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }
@@ -147,6 +151,13 @@ impl Config {
                         format!("TRYGG_PUBLIC_K must be a whole number, not {value:?}")
                     })?
                 }
+                "SMTP_PASSWORD" => match config.smtp.as_mut() {
+                    Some(smtp) => smtp.password = Some(value).filter(|p| !p.is_empty()),
+                    None => bail!(
+                        "TRYGG_SMTP_PASSWORD is set but there is no [smtp] section in the \
+                         configuration file: add one (host, from) or unset the variable"
+                    ),
+                },
                 _ => {}
             }
         }
@@ -177,6 +188,9 @@ impl Config {
         }
         self.retention.check().map_err(anyhow::Error::msg)?;
         self.public.check().map_err(anyhow::Error::msg)?;
+        if let Some(smtp) = &self.smtp {
+            smtp.check().map_err(anyhow::Error::msg)?;
+        }
         Ok(())
     }
 
@@ -344,6 +358,46 @@ passwords = false
         std::fs::write(&file, "[public]\nsensitive = [\"sexualbrott\"]\n").unwrap();
         let e = Config::load(Some(&file), vars(&[])).unwrap_err();
         assert!(format!("{e:#}").contains("brott.sexualbrott"), "{e:#}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn smtp_is_off_by_default_and_its_password_comes_from_the_environment() {
+        assert!(Config::load(None, vars(&[])).unwrap().smtp.is_none());
+        let e = Config::load(None, vars(&[("TRYGG_SMTP_PASSWORD", "x")])).unwrap_err();
+        assert!(format!("{e:#}").contains("no [smtp] section"), "{e:#}");
+        let dir = std::env::temp_dir().join(format!("trygg-config-smtp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("t.toml");
+        std::fs::write(
+            &file,
+            "[smtp]\nhost = \"smtp.uppsala.se\"\ntls = \"tls\"\nuser = \"trygg\"\nfrom = \"Trygg <trygg@uppsala.se>\"\nreply_to = \"samordnare@uppsala.se\"\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(&file), vars(&[])).unwrap_err();
+        assert!(format!("{e:#}").contains("TRYGG_SMTP_PASSWORD"), "{e:#}");
+        let c = Config::load(
+            Some(&file),
+            vars(&[("TRYGG_SMTP_PASSWORD", "hemligt-lösen")]),
+        )
+        .unwrap();
+        let smtp = c.smtp.as_ref().unwrap();
+        assert_eq!(
+            (smtp.port(), smtp.tls),
+            (465, trygg_app::notify::TlsMode::Tls)
+        );
+        assert_eq!(smtp.password.as_deref(), Some("hemligt-lösen"));
+        assert!(
+            !format!("{c:?}").contains("hemligt"),
+            "the password never prints"
+        );
+        std::fs::write(
+            &file,
+            "[smtp]\nhost = \"smtp.uppsala.se\"\nfrom = \"trygg\"\n",
+        )
+        .unwrap();
+        let e = Config::load(Some(&file), vars(&[])).unwrap_err();
+        assert!(format!("{e:#}").contains("trygg@kommun.se"), "{e:#}");
         std::fs::remove_dir_all(&dir).ok();
     }
 

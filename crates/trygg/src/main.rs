@@ -302,9 +302,17 @@ async fn serve(
              [web] secure_cookies = true (or TRYGG_SECURE_COOKIES=true)"
         );
     }
-    let app = trygg_app::App::load(store, config.tz())
+    let mut app = trygg_app::App::load(store, config.tz())
         .await?
         .with_public(config.public.clone());
+    match &config.smtp {
+        Some(smtp) => {
+            let mailer = trygg_app::notify::SmtpMailer::new(smtp).map_err(anyhow::Error::msg)?;
+            tracing::info!(host = %smtp.host, port = smtp.port(), tls = ?smtp.tls, "e-mail notices on");
+            app = app.with_mailer(Arc::new(mailer));
+        }
+        None => tracing::info!("e-mail notices off: no [smtp] configured, nothing is sent"),
+    }
     let state = trygg_web::AppState::new(app).with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // Other servers' and CLI runs' writes reach this server's snapshot within a second or two.
@@ -320,6 +328,8 @@ async fn serve(
         config.retention.clone(),
         stop_rx.clone(),
     ));
+    // E-mail notices: sent as they are queued, retried with backoff; nothing without [smtp].
+    let mail = tokio::spawn(trygg_app::notify::run(state.app.clone(), stop_rx.clone()));
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
             state.ingest.clone(),
@@ -336,6 +346,7 @@ async fn serve(
     stop_tx.send(true).ok();
     follower.await.ok();
     retention.await.ok();
+    mail.await.ok();
     if let Some(p) = poller {
         p.await.ok();
     }

@@ -139,7 +139,9 @@ pub async fn create_meeting(
     let carried = previous.map_or(0, |p| {
         m.carry_over_from(trygg_domain::cycle::Id::new(p.meta.id), &p.data)
     });
-    Ok((create(app, who, visibility, &m).await?, carried))
+    let stored = create(app, who, visibility, &m).await?;
+    feedback_to_reporters(app, &stored).await;
+    Ok((stored, carried))
 }
 
 /// Checks and writes a changed meeting of one's own organisation (`version`: the one read).
@@ -162,7 +164,20 @@ pub async fn save_meeting(
     .await?;
     data.assign_action_keys();
     data.validate()?;
-    Ok(records::update(app.store.as_ref(), &who.actor(), id, version, &data).await?)
+    let stored = records::update(app.store.as_ref(), &who.actor(), id, version, &data).await?;
+    feedback_to_reporters(app, &stored).await;
+    Ok(stored)
+}
+
+/// E-mails the meeting's new feedback to the reporters it concerns (when SMTP is configured);
+/// the meeting is written whatever the mail does.
+async fn feedback_to_reporters(app: &App, meeting: &Stored<Meeting>) {
+    crate::notify::log_failure(
+        "meeting written",
+        crate::notify::feedback_given(app, meeting)
+            .await
+            .map(|_| ()),
+    );
 }
 
 /// One piece of feedback from an EST meeting to reporters.

@@ -171,6 +171,18 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
     }
 }
 
+/// Whether a page's decisions are e-mailed: `when_on` (sv, en) says to whom when `[smtp]` is
+/// configured; otherwise the page says that nothing is sent.
+pub fn mail_status(l: Lang, on: bool, when_on: (&str, &str)) -> Markup {
+    html! {
+        @if on {
+            p.hint #mail-status { (l.t(when_on.0, when_on.1)) }
+        } @else {
+            p.hint #mail-status { (l.t("E-post är inte konfigurerat — inget skickas.", "E-mail is not configured — nothing is sent.")) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

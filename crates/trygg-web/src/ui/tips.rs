@@ -18,16 +18,12 @@ use trygg_domain::{AreaId, IncidentId};
 use super::{
     Lang, PageCtx,
     extract::{Page, PageError, Posted, SignedIn},
-    layout::layout_with_head,
+    layout::{layout_with_head, mail_status},
 };
 use crate::{AppState, auth::generate_token, http::client::ClientAddr, session};
 
 /// The cookie that carries the public form's CSRF token (there is no session).
 const TIP_CSRF_COOKIE: &str = "trygg_tip";
-
-/// Whether decisions are e-mailed: not yet (issue #13 sends the tips whose `notify_pending`
-/// is set), so the receipt tells the citizen to keep the reference number.
-const MAIL_SENDING: bool = false;
 
 fn head() -> Markup {
     html! {
@@ -269,6 +265,7 @@ pub(crate) async fn submit(
         email: f.email.clone(),
         honeypot: f.website.clone(),
         stamp: f.stamp.clone(),
+        lang: l,
     };
     let limits = state.config.tips.limits();
     match tips::submit(&state, &input, from, &limits)
@@ -312,6 +309,7 @@ pub(crate) struct ReceiptQuery {
 
 /// `GET /tipsa/tack`: the receipt with the reference number.
 pub(crate) async fn receipt(
+    State(state): State<AppState>,
     page: Page,
     Query(q): Query<ReceiptQuery>,
 ) -> Result<Markup, PageError> {
@@ -324,7 +322,7 @@ pub(crate) async fn receipt(
             h1 { (l.t("Tack för ditt tips", "Thank you for your tip")) }
             p { (l.t("Ditt referensnummer är", "Your reference number is")) }
             p.reference { strong #tip-reference { (q.reference) } }
-            @if q.svar.is_some() && MAIL_SENDING {
+            @if q.svar.is_some() && state.notify.is_on() {
                 p { (l.t(
                     "Du får besked via e-post när kommunen eller polisen har tagit ställning till tipset.",
                     "You will hear by e-mail when the municipality or the police have decided on the tip.",
@@ -373,6 +371,10 @@ pub(crate) async fn queue(
             "Nya tips väntar på beslut. Godkänt blir ett tips en händelse (kanal tips; en trygg plats noteras bara). Ett tips inom 50 m från ett annat eller en händelse kan slås ihop med den.",
             "New tips wait for a decision. Accepted, a tip becomes an incident (channel tips; a safe place is only noted). A tip within 50 m of another or of an incident can be merged with it.",
         )) }
+        (mail_status(l, state.notify.is_on(), (
+            "Den som lämnat sin e-postadress får beslutet per e-post, på det språk tipset skickades på (ett avvisat tips med skälet).",
+            "Whoever left an e-mail address gets the decision by e-mail, in the language the tip was sent in (a rejected tip with the reason).",
+        )))
         @if queue.is_empty() { p { (l.t("Inga tips väntar.", "No tips are waiting.")) } }
         @else {
             div #tips-map .pick-map data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)

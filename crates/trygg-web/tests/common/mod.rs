@@ -134,6 +134,16 @@ pub async fn spawn(users: &[(&str, &str, Role)]) -> Spawned {
 
 /// [`spawn`] with these web settings.
 pub async fn spawn_with(users: &[(&str, &str, Role)], config: trygg_web::WebConfig) -> Spawned {
+    spawn_mailing(users, config, None).await
+}
+
+/// [`spawn_with`], sending e-mail notices through `mailer` (`None`: SMTP not configured).
+#[allow(dead_code)]
+pub async fn spawn_mailing(
+    users: &[(&str, &str, Role)],
+    config: trygg_web::WebConfig,
+    mailer: Option<Arc<dyn trygg_app::notify::Mailer>>,
+) -> Spawned {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
     let actor = Actor::system("test");
     let mut tokens = Vec::new();
@@ -184,8 +194,11 @@ pub async fn spawn_with(users: &[(&str, &str, Role)], config: trygg_web::WebConf
         tokens.push(token);
     }
     let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap();
-    let state = trygg_web::AppState::new(trygg_app::App::load(store.clone(), tz).await.unwrap())
-        .with_config(config);
+    let mut app = trygg_app::App::load(store.clone(), tz).await.unwrap();
+    if let Some(mailer) = mailer {
+        app = app.with_mailer(mailer);
+    }
+    let state = trygg_web::AppState::new(app).with_config(config);
     let router = trygg_web::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -28,6 +28,12 @@ use trygg_app::cycle;
 /// Rows of actions and focus places offered blank in a new meeting's form.
 const BLANK_ROWS: usize = 3;
 
+/// What the feedback's e-mail does, when `[smtp]` is configured.
+const FEEDBACK_MAILED: (&str, &str) = (
+    "När mötet sparas e-postas ny återkoppling till de rapportörer den gäller: alla som läser mötet, eller de som lämnade rapporterna den svarar på.",
+    "When the meeting is saved, new feedback is e-mailed to the reporters it concerns: all who read the meeting, or those who filed the reports it answers.",
+);
+
 fn lines(s: &str) -> Vec<String> {
     s.lines()
         .map(str::trim)
@@ -252,6 +258,7 @@ async fn meeting_form(
                     }
                 }
                 label { (l.t("Återkoppling till rapportörerna (en per rad; syns under Mina rapporter)", "Feedback to the reporters (one per line; shown under My reports)")) textarea name="feedback" rows="3" { (f.get("feedback")) } }
+                (crate::ui::layout::mail_status(l, state.notify.is_on(), FEEDBACK_MAILED))
                 (visibility_picker(l, f))
                 button.primary type="submit" { (l.t("Spara mötet", "Save the meeting")) }
             }
@@ -325,6 +332,7 @@ pub(crate) async fn show(
             section.card {
                 h2 { (l.t("Återkoppling till rapportörerna", "Feedback to the reporters")) }
                 ul.feedback { @for f in &d.feedback { li { (f.text) } } }
+                (crate::ui::layout::mail_status(l, state.notify.is_on(), FEEDBACK_MAILED))
             }
         },
     ))

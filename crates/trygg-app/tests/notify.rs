@@ -1,0 +1,423 @@
+//! E-mail notices against a real SMTP server (aiosmtpd, started per test): a tip's decision
+//! reaches the citizen in the form's language, an EST meeting's feedback the reporters it
+//! concerns (once, however often the meeting is saved), a server that is down is tried again
+//! after the backoff, and nothing is queued or sent when SMTP is not configured. The audit log
+//! records each notice by kind and reference, never the address.
+
+mod smtp;
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp, civil::date};
+use serde_json::json;
+use smtp::SmtpSink;
+use trygg_app::notify::{self, Round, SmtpConfig, SmtpMailer, TlsMode};
+use trygg_app::tips::{self, TipInput, TipLimits};
+use trygg_app::{App, Clock, Principal, accounts::console, cycle};
+use trygg_domain::cycle::{Feedback, Meeting};
+use trygg_domain::notice::Delivery;
+use trygg_domain::{
+    Actor, AreaKind, Channel, Lang, NewArea, NewIncident, NewUser, OrgKind, OrganisationId,
+    Position, Precision, Role, Visibility,
+};
+use trygg_store::{AuditFilter, Store};
+use trygg_store_sqlite::SqliteStore;
+
+const T0: &str = "2026-12-01T12:00:00Z";
+
+fn t0() -> Timestamp {
+    T0.parse().unwrap()
+}
+
+fn mailer(port: u16) -> Arc<SmtpMailer> {
+    Arc::new(
+        SmtpMailer::new(&SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            tls: TlsMode::None,
+            user: None,
+            password: None,
+            from: "Trygg Uppsala <trygg@uppsala.test>".into(),
+            reply_to: Some("samordnare@uppsala.test".into()),
+        })
+        .unwrap(),
+    )
+}
+
+/// The application over an in-memory store with a kommun area, sending through `port` (none:
+/// SMTP off), at T0 + 10 s.
+async fn app(port: Option<u16>) -> App {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    let mut app = App::load(store, jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
+        .await
+        .unwrap();
+    if let Some(port) = port {
+        app = app.with_mailer(mailer(port));
+    }
+    let square = json!({"type": "Polygon", "coordinates": [[
+        [17.55, 59.82], [17.75, 59.82], [17.75, 59.90], [17.55, 59.90], [17.55, 59.82]
+    ]]});
+    app.ingest
+        .import_areas(
+            &Actor::system("test"),
+            vec![NewArea {
+                name: "Uppsala".into(),
+                code: Some("0380".into()),
+                kind: AreaKind::Kommun,
+                geometry: square,
+            }],
+        )
+        .await
+        .unwrap();
+    app.with_clock(Clock::Fixed(t0() + SignedDuration::from_secs(10)))
+}
+
+async fn user(app: &App, email: &str, org: (&str, OrgKind), roles: &[Role]) -> Principal {
+    console::add_user(
+        app,
+        &Actor::system("test"),
+        NewUser {
+            email: email.into(),
+            display_name: email.into(),
+            organisation_id: OrganisationId(0),
+            roles: roles.to_vec(),
+        },
+        org.0,
+        org.1,
+        None,
+    )
+    .await
+    .unwrap()
+    .0
+    .into()
+}
+
+const KOMMUN: (&str, OrgKind) = ("Uppsala kommun", OrgKind::Kommun);
+const POLICE: (&str, OrgKind) = ("LPO Uppsala", OrgKind::Lokalpolisomrade);
+
+/// Sends a tip with `email` from a form in `lang`; its record id.
+async fn tip(app: &App, email: &str, lang: Lang, from: u8) -> i64 {
+    let input = TipInput {
+        category: "klotter".into(),
+        position: Some((59.8586, 17.6389)),
+        place: "Stora torget".into(),
+        date: "2026-12-01".into(),
+        time: "08:30".into(),
+        description: "Nytt klotter på trappan.".into(),
+        email: email.into(),
+        honeypot: String::new(),
+        stamp: tips::stamp(t0()),
+        lang,
+    };
+    let receipt = tips::submit(
+        app,
+        &input,
+        Some([10, 0, 0, from].into()),
+        &TipLimits::default(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    trygg_domain::tip::Tip::id_of_reference(&receipt.reference).unwrap()
+}
+
+#[tokio::test]
+async fn a_tips_decision_arrives_in_the_citizens_language_and_the_audit_holds_no_address() {
+    let Some(server) = SmtpSink::start() else {
+        return;
+    };
+    let app = app(Some(server.port)).await;
+    let coordinator = user(&app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    let swedish = tip(&app, "anna@example.se", Lang::Sv, 1).await;
+    let english = tip(&app, "john@example.com", Lang::En, 2).await;
+    let silent = tip(&app, "", Lang::Sv, 3).await;
+    let rejected = tips::reject(&app, &coordinator, swedish, "Platsen är privat mark.")
+        .await
+        .unwrap();
+    assert!(rejected.data.notify_pending, "queued for the citizen");
+    tips::accept(&app, &coordinator, english).await.unwrap();
+    let quiet = tips::reject(&app, &coordinator, silent, "Dubblett.")
+        .await
+        .unwrap();
+    assert!(!quiet.data.notify_pending, "no address, no notice");
+
+    let round = notify::run_once(&app).await.unwrap();
+    assert_eq!(round.sent, 2, "{round:?}");
+    let mails = server.received();
+    assert_eq!(mails.len(), 2, "{mails:#?}");
+    let sv = mails
+        .iter()
+        .find(|m| m.rcpt_tos == ["anna@example.se"])
+        .unwrap();
+    assert_eq!(
+        sv.subject,
+        format!("Ditt tips T-2026-{swedish:06} har inte tagits med")
+    );
+    let body = sv.body.as_deref().unwrap();
+    assert!(body.contains("Skäl: Platsen är privat mark."), "{body}");
+    assert!(body.contains("Ring 112 vid nödläge"), "Swedish: {body}");
+    assert_eq!(sv.from, "Trygg Uppsala <trygg@uppsala.test>");
+    assert_eq!(sv.mail_from, "trygg@uppsala.test");
+    assert_eq!(sv.reply_to.as_deref(), Some("samordnare@uppsala.test"));
+    assert_eq!(
+        (sv.content_type.as_str(), sv.charset.as_deref()),
+        ("text/plain", Some("utf-8"))
+    );
+    let en = mails
+        .iter()
+        .find(|m| m.rcpt_tos == ["john@example.com"])
+        .unwrap();
+    assert_eq!(
+        en.subject,
+        format!("Your tip T-2026-{english:06} is now part of the situational picture")
+    );
+    let body = en.body.as_deref().unwrap();
+    assert!(body.contains("Call 112 in an emergency"), "English: {body}");
+    assert!(!body.contains("Skäl"), "{body}");
+
+    // Sent once: a second round sends nothing more.
+    assert_eq!(notify::run_once(&app).await.unwrap(), Round::default());
+    assert_eq!(server.received().len(), 2);
+    let notices = notify::notices(&app).await.unwrap();
+    assert_eq!(notices.len(), 2);
+    assert!(
+        notices
+            .iter()
+            .all(|n| matches!(n.data.delivery, Delivery::Sent { attempts: 1, .. }))
+    );
+    // The audit log: each notice queued, taken and sent, by kind and reference only.
+    let audit = app
+        .store
+        .list_audit(&AuditFilter {
+            entity: Some("notice".into()),
+            entity_id: None,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 6, "create, sending, sent × 2");
+    let text = serde_json::to_string(&audit).unwrap();
+    assert!(text.contains("tip_decision") && text.contains("\"sent\""));
+    for secret in [
+        "anna@example.se",
+        "john@example.com",
+        "privat mark",
+        "Ring 112",
+    ] {
+        assert!(!text.contains(secret), "{secret} in the audit log");
+    }
+}
+
+fn meeting(feedback: Vec<Feedback>) -> Meeting {
+    Meeting {
+        date: date(2026, 11, 30),
+        briefing_week: None,
+        participants: vec![],
+        observations: vec![],
+        actions: vec![],
+        focus_places: vec![],
+        feedback,
+    }
+}
+
+fn said(text: &str) -> Feedback {
+    Feedback {
+        text: text.into(),
+        report_ids: vec![],
+        incident_ids: vec![],
+    }
+}
+
+#[tokio::test]
+async fn feedback_reaches_the_reporters_it_concerns_once() {
+    let Some(server) = SmtpSink::start() else {
+        return;
+    };
+    let app = app(Some(server.port)).await;
+    let coordinator = user(&app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    let fritid = user(&app, "fritid@uppsala.test", KOMMUN, &[Role::Reporter]).await;
+    user(&app, "vakt@polisen.test", POLICE, &[Role::Reporter]).await;
+    user(&app, "analys@uppsala.test", KOMMUN, &[Role::Analyst]).await;
+
+    // An internal meeting: its feedback to all goes to the kommun's reporters only.
+    let (m, _) = cycle::create_meeting(
+        &app,
+        &coordinator,
+        Visibility::Internal,
+        meeting(vec![said("Tack för rapporterna från Gottsunda!")]),
+    )
+    .await
+    .unwrap();
+    notify::run_once(&app).await.unwrap();
+    let mails = server.received();
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+    assert_eq!(mails[0].rcpt_tos, ["fritid@uppsala.test"]);
+    assert_eq!(mails[0].subject, "Återkoppling från EST-mötet 2026-11-30");
+    assert!(
+        mails[0]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains("Tack för rapporterna från Gottsunda!")
+    );
+
+    // Saved again with one more piece: only the new one goes out.
+    let mut data = m.data.clone();
+    data.feedback
+        .push(said("Belysningen vid Valsätra är lagad."));
+    cycle::save_meeting(&app, &coordinator, m.meta.id, m.meta.version, data)
+        .await
+        .unwrap();
+    notify::run_once(&app).await.unwrap();
+    let mails = server.received();
+    assert_eq!(mails.len(), 2, "{mails:#?}");
+    assert!(
+        mails[1]
+            .body
+            .as_deref()
+            .unwrap()
+            .contains("Belysningen vid Valsätra är lagad.")
+    );
+
+    // Feedback on one incident, in a shared meeting: only the one who filed it.
+    let incident = app
+        .ingest
+        .create(
+            &Actor::system("test"),
+            NewIncident {
+                occurred_from: t0() - SignedDuration::from_hours(30),
+                occurred_to: None,
+                reported_at: None,
+                category: "skadegorelse.klotter".into(),
+                place_type: None,
+                position: Some(Position::from_wgs84(59.8586, 17.6389, Precision::Exact).unwrap()),
+                place: None,
+                source_org: fritid.organisation(),
+                channel: Channel::Est,
+                external_id: None,
+                description: None,
+                visibility: Visibility::Shared,
+                report_id: None,
+                created_by: Some(fritid.id()),
+            },
+        )
+        .await
+        .unwrap();
+    cycle::create_meeting(
+        &app,
+        &coordinator,
+        Visibility::Shared,
+        Meeting {
+            date: date(2026, 12, 7),
+            ..meeting(vec![Feedback {
+                text: "Klottret är sanerat.".into(),
+                report_ids: vec![],
+                incident_ids: vec![incident.id],
+            }])
+        },
+    )
+    .await
+    .unwrap();
+    notify::run_once(&app).await.unwrap();
+    let mails = server.received();
+    assert_eq!(mails.len(), 3, "{mails:#?}");
+    assert_eq!(mails[2].rcpt_tos, ["fritid@uppsala.test"]);
+    assert_eq!(mails[2].subject, "Återkoppling från EST-mötet 2026-12-07");
+}
+
+#[tokio::test]
+async fn a_mail_server_that_is_down_is_tried_again_after_the_backoff() {
+    let port = smtp::free_port();
+    let app = app(Some(port)).await;
+    let coordinator = user(&app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    let id = tip(&app, "anna@example.se", Lang::Sv, 1).await;
+    tips::accept(&app, &coordinator, id).await.unwrap();
+    let round = notify::run_once(&app).await.unwrap();
+    assert_eq!(round.retried, 1, "nothing listens yet: {round:?}");
+    let n = &notify::notices(&app).await.unwrap()[0].data;
+    let Delivery::Pending {
+        attempts,
+        next_at,
+        last_error,
+    } = &n.delivery
+    else {
+        panic!("{:?}", n.delivery)
+    };
+    assert_eq!(*attempts, 1);
+    assert_eq!(*next_at, app.now() + notify::BACKOFF[0]);
+    assert!(
+        last_error.as_deref().is_some_and(|e| !e.contains('@')),
+        "{last_error:?}"
+    );
+
+    let Some(server) = SmtpSink::start_on(port) else {
+        return;
+    };
+    assert_eq!(
+        notify::run_once(&app).await.unwrap(),
+        Round::default(),
+        "not before its time"
+    );
+    let later = app.with_clock(Clock::Fixed(*next_at));
+    assert_eq!(notify::run_once(&later).await.unwrap().sent, 1);
+    assert_eq!(server.received()[0].rcpt_tos, ["anna@example.se"]);
+    assert!(matches!(
+        notify::notices(&later).await.unwrap()[0].data.delivery,
+        Delivery::Sent { attempts: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn nothing_is_queued_or_sent_when_smtp_is_not_configured() {
+    let Some(server) = SmtpSink::start() else {
+        return;
+    };
+    let app = app(None).await;
+    let coordinator = user(&app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    user(&app, "fritid@uppsala.test", KOMMUN, &[Role::Reporter]).await;
+    let id = tip(&app, "anna@example.se", Lang::Sv, 1).await;
+    let decided = tips::reject(&app, &coordinator, id, "Gäller inte kommunen.")
+        .await
+        .unwrap();
+    assert!(!decided.data.notify_pending);
+    cycle::create_meeting(
+        &app,
+        &coordinator,
+        Visibility::Shared,
+        meeting(vec![said("Tack!")]),
+    )
+    .await
+    .unwrap();
+    assert!(!app.notify.is_on());
+    assert_eq!(notify::run_once(&app).await.unwrap(), Round::default());
+    assert!(notify::notices(&app).await.unwrap().is_empty());
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_tip_whose_address_was_blanked_is_dropped_not_sent() {
+    let Some(server) = SmtpSink::start() else {
+        return;
+    };
+    let app = app(Some(server.port)).await;
+    let coordinator = user(&app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    let id = tip(&app, "anna@example.se", Lang::Sv, 1).await;
+    tips::accept(&app, &coordinator, id).await.unwrap();
+    // Retention blanks the address before the worker gets to it.
+    app.store
+        .purge(
+            &Actor::system("test"),
+            &trygg_store::retention::Purge::BlankRecordField {
+                class: "tip_email",
+                kind: "tip",
+                field: "email",
+                ids: vec![id],
+                before: app.now(),
+            },
+            "tip_email_days",
+        )
+        .await
+        .unwrap();
+    assert_eq!(notify::run_once(&app).await.unwrap().dropped, 1);
+    assert!(server.received().is_empty());
+}
