@@ -18,6 +18,7 @@ use std::time::Duration;
 use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use trygg_domain::cycle::Record;
+use trygg_domain::notice::Notice;
 use trygg_domain::tip::Tip;
 use trygg_domain::{Actor, Channel};
 use trygg_store::retention::{ID_CHUNK, Purge};
@@ -48,6 +49,9 @@ pub struct Rules {
     /// Remove the e-mail address from tips decided more than this many days ago, in the tip and
     /// in every audit copy (the address is only there to send the decision).
     pub tip_email_days: Option<u32>,
+    /// Delete e-mail notices (which name their recipient by reference, never by address) whose
+    /// delivery ended — sent, failed or dropped — more than this many days ago.
+    pub notices_days: Option<u32>,
 }
 
 /// Incidents of one source go after `years`.
@@ -74,7 +78,7 @@ pub struct Step {
 
 impl Step {
     /// The information class (`incident_text`, `incident`, `audit_event`, `session`,
-    /// `sign_in_failure`, `api_token`, `tip_email`, `tip`).
+    /// `sign_in_failure`, `api_token`, `tip_email`, `tip`, `notice`).
     pub fn class(&self) -> &'static str {
         self.purge.class()
     }
@@ -98,6 +102,7 @@ impl Rules {
             && self.expired_tokens_days.is_none()
             && self.tips_days.is_none()
             && self.tip_email_days.is_none()
+            && self.notices_days.is_none()
     }
 
     /// Checks what can be checked without the database; the sentence says what to fix.
@@ -277,6 +282,23 @@ pub async fn purges(app: &App, rules: &Rules) -> Result<Vec<(String, Purge)>, Ap
                 Purge::DeleteRecords {
                     class: "tip",
                     kind: Tip::KIND,
+                    ids: ids.to_vec(),
+                    before,
+                },
+            ));
+        }
+    }
+    if let Some(d) = rules.notices_days {
+        let before = back(i64::from(d).days())?;
+        for ids in crate::notify::ended_before(app, before)
+            .await?
+            .chunks(ID_CHUNK)
+        {
+            out.push((
+                format!("notices_days = {d}"),
+                Purge::DeleteRecords {
+                    class: "notice",
+                    kind: Notice::KIND,
                     ids: ids.to_vec(),
                     before,
                 },

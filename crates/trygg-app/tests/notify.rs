@@ -206,6 +206,36 @@ async fn a_tips_decision_arrives_in_the_citizens_language_and_the_audit_holds_no
     ] {
         assert!(!text.contains(secret), "{secret} in the audit log");
     }
+
+    // Retention: sent notices go after `notices_days`, with their audit events.
+    let rules = trygg_app::retention::Rules {
+        notices_days: Some(90),
+        ..Default::default()
+    };
+    let steps = trygg_app::retention::run(&app, &rules).await.unwrap();
+    assert!(steps.is_empty(), "nothing is 90 days old yet: {steps:?}");
+    let later = app
+        .clone()
+        .with_clock(Clock::Fixed(t0() + SignedDuration::from_hours(24 * 91)));
+    let steps = trygg_app::retention::run(&later, &rules).await.unwrap();
+    assert_eq!(
+        steps.iter().map(|s| (s.class(), s.count)).collect::<Vec<_>>(),
+        vec![("notice", 2)]
+    );
+    assert!(notify::notices(&app).await.unwrap().is_empty());
+    let left = app
+        .store
+        .list_audit(&AuditFilter {
+            entity: Some("notice".into()),
+            entity_id: None,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert!(
+        left.iter().all(|e| e.action == "retention"),
+        "only the retention record is left: {left:?}"
+    );
 }
 
 fn meeting(feedback: Vec<Feedback>) -> Meeting {

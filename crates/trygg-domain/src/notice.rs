@@ -143,6 +143,16 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// When delivery ended (sent, failed or dropped); `None` while it is still to be tried.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        match self {
+            Delivery::Sent { at, .. } | Delivery::Failed { at, .. } | Delivery::Dropped { at, .. } => {
+                Some(*at)
+            }
+            Delivery::Pending { .. } | Delivery::Sending { .. } => None,
+        }
+    }
+
     /// Stable text form.
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -143,6 +143,9 @@ impl Config {
                 "RETENTION_TIP_EMAIL_DAYS" => {
                     config.retention.tip_email_days = optional_number(&key, &value)?
                 }
+                "RETENTION_NOTICES_DAYS" => {
+                    config.retention.notices_days = optional_number(&key, &value)?
+                }
                 "PUBLIC_ENABLED" => {
                     config.public.enabled = matches!(value.as_str(), "1" | "true" | "yes")
                 }

@@ -31,6 +31,7 @@ Rules are off until the kommun decides them; add them to trygg.toml, for example
   expired_tokens_days = 90   # delete API tokens 90 days after they expired or were revoked
   tip_email_days = 30        # remove a citizen's e-mail address 30 days after their tip's decision
   tips_days = 365            # delete citizens' tips a year after their decision
+  notices_days = 90          # delete e-mail notices 90 days after they were sent (or given up)
   [[retention.incidents]]
   source = \"polisen\"         # a channel (est, polisen, import, api, tips) or an organisation's name
   years = 5

@@ -469,6 +469,17 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     }
 }
 
+/// The ids of the notices whose delivery ended (sent, failed or dropped) before `before`: what
+/// the retention rule `notices_days` hands the store. A notice still to be tried is kept.
+pub async fn ended_before(app: &App, before: jiff::Timestamp) -> Result<Vec<i64>, AppError> {
+    Ok(records::list::<Notice>(app.store.as_ref())
+        .await?
+        .into_iter()
+        .filter(|n| n.data.delivery.ended_at().is_some_and(|at| at < before))
+        .map(|n| n.meta.id)
+        .collect())
+}
+
 /// Every notice with its delivery, newest first (for tests and the operator's look).
 pub async fn notices(app: &App) -> Result<Vec<Stored<Notice>>, AppError> {
     let mut all = records::list::<Notice>(app.store.as_ref()).await?;
