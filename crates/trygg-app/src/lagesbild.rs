@@ -31,7 +31,7 @@ use trygg_analysis::{
     GridSpec,
     gistar::{GiStarOptions, GridWeights, gistar_grid},
     kde::{self as density, KdeOptions},
-    knox::{KnoxConfig, SwedishNoun, knox},
+    knox::{EnglishNoun, KnoxConfig, SwedishNoun, knox},
     repeats::{RepeatOptions, repeat_places},
     snapshot::{Granularity, PeriodKey},
 };
@@ -62,10 +62,13 @@ const POINTS_DEFAULT: usize = 5_000;
 const POINTS_MAX: usize = 50_000;
 /// Knox runs on at most this many events (the most recent ones).
 pub const KNOX_MAX_EVENTS: usize = 10_000;
-/// Permutations of the dashboard's Knox test unless `permutations` asks for more (up to 999,
-/// ANALYSIS.md's default): 99 keeps a fresh answer near 200 ms at a million incidents; the
-/// smallest p it can give is 0.01.
-const KNOX_PERMUTATIONS: usize = 99;
+/// Permutations of the dashboard's Knox test unless `permutations` asks for another number
+/// (9–999; 999 is ANALYSIS.md's default). 299 is the fewest round number with which a lone
+/// cell can be named in the headline: the smallest p it gives, 1/300, is below 0,05/12, what
+/// the Benjamini–Hochberg correction over the 12 finite cells asks of one cell alone
+/// ([`trygg_analysis::knox::KnoxResult::notable_cells`]). About 0.6 s fresh at a million
+/// incidents (the Knox runs on the latest [`KNOX_MAX_EVENTS`]), then cached.
+const KNOX_PERMUTATIONS: usize = 299;
 /// KDE cells below this share of the maximum are not sent.
 const KDE_SHOWN_SHARE: f64 = 0.05;
 /// Most KDE cells sent (the highest).
@@ -477,6 +480,7 @@ pub async fn points(
                             "id": r.id,
                             "category": c.map(|c| c.code),
                             "label": c.map(|c| c.label_sv),
+                            "label_en": c.map(|c| c.label_en),
                             "time": r.start,
                         }
                     })
@@ -1144,11 +1148,18 @@ pub async fn hour_weekday(
     .await
 }
 
+/// Incidents read per top place to name it: the nearest to the cell's centre first.
+const PLACE_NAME_READS: usize = 25;
+
 /// `GET /lagesbild/top-places?n=10&snap=100`: the places with the most incidents. Places are
-/// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM — the snapshot holds no place
-/// text — named by the district that contains the cell centre:
-/// `{"places": [{"rank", "count", "share", "lat", "lon", "area", "area_id"}], "events", "places_with_events",
-/// "top_percent", "share_at_top", "snap", "method", "excluded_area_precision"}`.
+/// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM, each named by the most frequent
+/// place name (`place` of the incidents, as the principal may read them) among the cell's
+/// incidents, else by the nearest named incident's place (`place_near`: true; among the
+/// [`PLACE_NAME_READS`] incidents nearest the cell's centre), and by the district that contains
+/// the cell centre:
+/// `{"places": [{"rank", "count", "share", "lat", "lon", "place", "place_near", "area",
+/// "area_id"}], "events", "places_with_events", "top_percent", "share_at_top", "snap", "method",
+/// "excluded_area_precision"}`.
 pub async fn top_places(
     app: &App,
     who: &Principal,
@@ -1160,11 +1171,24 @@ pub async fn top_places(
         return Ok(r);
     }
     let districts = district_polygons(&ctx.state.store.list_areas().await?);
-    let state = ctx.state.clone();
-    heavy(ctx, "top-places", move |ctx| ctx.cached_points("top-places", move |(x, y, _, excluded)| {
-        if x.is_empty() {
-            return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
+    let turn = ctx.state.heavy.clone().acquire_owned().await;
+    if let Some(r) = ctx.hit("top-places") {
+        return Ok(r);
+    }
+    // The statistic on the blocking pool: the places, and for each the incidents nearest its
+    // centre (id, inside the cell) to read its name from.
+    let (ctx, generation, mut value, candidates) = blocking(move || {
+        let live = ctx.state.ingest.live();
+        let (generation, rows) =
+            live.with(&ctx.filter, |snapshot, filter| (live.generation(), snapshot.select(filter)));
+        let excluded = rows.iter().filter(|r| !r.point_usable).count();
+        let rows: Vec<_> = rows.into_iter().filter(|r| r.point_usable).collect();
+        if rows.is_empty() {
+            let value = json!({"places": [], "events": 0, "excluded_area_precision": excluded});
+            return Ok((ctx, generation, value, Vec::new()));
         }
+        let x: Vec<f64> = rows.iter().map(|r| r.x).collect();
+        let y: Vec<f64> = rows.iter().map(|r| r.y).collect();
         let report = repeat_places(
             &x,
             &y,
@@ -1175,40 +1199,100 @@ pub async fn top_places(
             },
         )
         .map_err(|e| AppError::param("snap", e.to_string()))?;
+        let mut candidates: Vec<Vec<(i64, bool)>> = Vec::new();
         let places: Vec<Value> = report
             .repeat_places
             .iter()
             .take(n)
             .enumerate()
             .map(|(i, p)| {
-                let centre: trygg_geo::XyMetres = [p.x, p.y];
-                let area = district_at(&state, &districts, centre);
+                let mut near: Vec<(f64, i64, bool)> = rows
+                    .iter()
+                    .map(|r| {
+                        let (dx, dy) = (r.x - p.x, r.y - p.y);
+                        let inside = dx.abs() <= snap / 2.0 && dy.abs() <= snap / 2.0;
+                        (dx.hypot(dy), r.id, inside)
+                    })
+                    .collect();
+                let k = PLACE_NAME_READS.min(near.len());
+                if k < near.len() {
+                    near.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0));
+                    near.truncate(k);
+                }
+                near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                candidates.push(near.iter().map(|c| (c.1, c.2)).collect());
+                let area = district_at(&ctx.state, &districts, [p.x, p.y]);
                 let [lon, lat] = wgs(p.x, p.y);
                 json!({
                     "rank": i + 1, "count": p.count,
                     "share": f64::from(p.count) / report.events as f64,
-                    "lat": lat, "lon": lon, "area": area.map(|a| a.1.as_str()),
-                    "area_id": area.map(|a| a.0),
+                    "lat": lat, "lon": lon, "place": null, "place_near": false,
+                    "area": area.map(|a| a.1.as_str()), "area_id": area.map(|a| a.0),
                 })
             })
             .collect();
-        Ok(json!({
+        let value = json!({
             "places": places, "events": report.events, "places_with_events": report.places,
             "top_percent": report.top_percent, "share_at_top": report.share_at_top,
             "snap": snap, "excluded_area_precision": excluded,
-            "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter stadsdelen som innehåller rutans mitt"),
-        }))
-    }))
-    .await
+            "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter det vanligaste platsnamnet bland rutans händelser, annars det närmaste, och stadsdelen som innehåller rutans mitt"),
+        });
+        Ok((ctx, generation, value, candidates))
+    })
+    .await?;
+    drop(turn);
+    // The names, read in the principal's scope.
+    let scope = ctx.filter.scope;
+    for (i, near) in candidates.iter().enumerate() {
+        let mut names: HashMap<String, u32> = HashMap::new();
+        let mut nearest: Option<String> = None;
+        for &(id, inside) in near {
+            if !inside && nearest.is_some() {
+                continue; // the nearest named one outside is known; only the cell's count now
+            }
+            let Some(incident) = ctx
+                .state
+                .store
+                .get_incident(trygg_domain::IncidentId(id), scope)
+                .await?
+            else {
+                continue;
+            };
+            let Some(name) = incident
+                .place
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+            else {
+                continue;
+            };
+            if inside {
+                *names.entry(name).or_default() += 1;
+            } else {
+                nearest = Some(name);
+            }
+        }
+        let chosen = names
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(name, _)| (name, false))
+            .or(nearest.map(|name| (name, true)));
+        if let (Some((name, near)), Some(place)) = (chosen, value["places"].get_mut(i)) {
+            place["place"] = json!(name);
+            place["place_near"] = json!(near);
+        }
+    }
+    ctx.store(ctx.cache_key("top-places"), generation, value)
 }
 
 /// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
-/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 99 permutations (seed 1; `permutations`
-/// up to 999), on at most
+/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, [`KNOX_PERMUTATIONS`] permutations
+/// (seed 1; `permutations` 9–999), on at most
 /// [`KNOX_MAX_EVENTS`] events (the most recent matching ones; `capped` says when). Cached per
-/// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "space_labels",
-/// "time_labels", "observed", "expected", "ratio", "p", "events", "events_matching", "capped",
-/// "permutations", "excluded_area_precision"}`.
+/// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "sentence_en": "Within 200 m
+/// …", "space_labels", "time_labels", "time_labels_en", "observed", "expected", "ratio", "p",
+/// "notable" (the cells the headline may name: significant after the Benjamini–Hochberg
+/// correction and a ratio ≥ 1,2), "events", "events_matching", "capped", "permutations",
+/// "excluded_area_precision"}`.
 pub async fn near_repeat(
     app: &App,
     who: &Principal,
@@ -1231,6 +1315,7 @@ pub async fn near_repeat(
             if x.len() < 2 {
                 return Ok(json!({
                     "sentence": "För få händelser med punktposition för en upprepningsanalys.",
+                    "sentence_en": "Too few incidents with a point position for a near-repeat analysis.",
                     "events": x.len(), "events_matching": matching, "capped": false,
                     "excluded_area_precision": excluded, "observed": [],
                 }));
@@ -1250,9 +1335,13 @@ pub async fn near_repeat(
                 knox(&x, &y, &t, &config).map_err(|e| AppError::param("query", e.to_string()))?;
             Ok(json!({
                 "sentence": r.swedish_summary(&SwedishNoun::default()),
+                "sentence_en": r.english_summary(&EnglishNoun::default()),
                 "space_labels": r.space_labels, "time_labels": r.time_labels,
+                "time_labels_en": ["0–7 days", "7–14 days", "14–21 days", "> 21 days"],
                 "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
-                "p": r.p_value, "events": x.len(), "events_matching": matching,
+                "p": r.p_value, "notable": r.notable_cells(),
+                "min_ratio": trygg_analysis::knox::HEADLINE_MIN_RATIO,
+                "events": x.len(), "events_matching": matching,
                 "capped": matching > x.len(), "permutations": r.permutations,
                 "metric": "manhattan", "excluded_area_precision": excluded,
             }))
