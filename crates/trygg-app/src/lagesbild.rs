@@ -119,6 +119,9 @@ pub struct DashboardQuery {
     pub permutations: Option<usize>,
     /// The survey layer's series, `CODE|SOURCE` (the first survey series when omitted).
     pub indicator: Option<String>,
+    /// The map's layers on the page (`omraden,punkter,tathet,hotspots,enkat`), drawn by the
+    /// map PNG; `None`: the page's default, areas and hot spots.
+    pub layers: Option<Vec<String>>,
     /// The normalised query (sorted pairs), the cache key.
     key: String,
 }
@@ -195,7 +198,17 @@ impl DashboardQuery {
                     q.permutations = Some(n);
                 }
                 "indicator" => q.indicator = Some(v.to_string()),
-                "lang" | "layers" | "choropleth" => continue,
+                "layers" => {
+                    q.layers = Some(
+                        v.split(',')
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(String::from)
+                            .collect(),
+                    );
+                    continue;
+                }
+                "lang" | "choropleth" => continue,
                 other => {
                     return Err(AppError::param(
                         other,
@@ -438,6 +451,62 @@ fn grid_for(x: &[f64], y: &[f64], cell: Option<f64>, pad: f64) -> Result<GridSpe
     }
 }
 
+/// The KDE layer's surface: the radius asked for or the ArcGIS default, the cell asked for or
+/// the extent / 250 (at least three cells per radius when we pick it).
+fn kde_surface(
+    x: &[f64],
+    y: &[f64],
+    cell: Option<f64>,
+    radius: Option<f64>,
+) -> Result<(GridSpec, trygg_analysis::kde::KdeResult), AppError> {
+    let r = match radius {
+        Some(r) => r,
+        None => trygg_analysis::kde::default_radius(x, y)
+            .map_err(|e| AppError::param("radius", e.to_string()))?,
+    };
+    let mut grid = grid_for(x, y, cell, r)?;
+    if cell.is_none() && r < 3.0 * grid.cell {
+        // Keep the surface smooth: at least three cells per radius when we pick the cell.
+        grid = grid_for(x, y, Some((r / 3.0).max(10.0)), r)?;
+    }
+    let result = density::kde(
+        x,
+        y,
+        None,
+        &grid,
+        &KdeOptions {
+            radius: Some(r),
+            threads: 0,
+        },
+    )
+    .map_err(|e| AppError::param("radius", e.to_string()))?;
+    Ok((grid, result))
+}
+
+/// The Gi* grid, its counts, and the Gi* result or why it could not be computed.
+type GiStarCells = (
+    GridSpec,
+    Vec<f64>,
+    Result<trygg_analysis::gistar::GiStarResult, trygg_analysis::AnalysisError>,
+);
+
+/// The hot spot layer's Gi*: counts per `cell` over the points' extent plus one cell, queen
+/// contiguity, Benjamini–Hochberg when `fdr`.
+fn gistar_cells(x: &[f64], y: &[f64], cell: f64, fdr: bool) -> Result<GiStarCells, AppError> {
+    let grid = grid_for(x, y, Some(cell), cell)?;
+    let (counts, _) = grid.counts(x, y);
+    let result = gistar_grid(
+        &grid,
+        &counts,
+        GridWeights::Queen,
+        &GiStarOptions {
+            fdr,
+            ..Default::default()
+        },
+    );
+    Ok((grid, counts, result))
+}
+
 /// Incidents matching but without a point position (kommun centroids).
 fn too_few(n: usize, excluded: usize, what: &str) -> Value {
     json!({
@@ -517,27 +586,7 @@ pub async fn kde(
         if x.len() < 2 {
             return Ok(too_few(x.len(), excluded, "en täthetsyta"));
         }
-        let r = match radius {
-            Some(r) => r,
-            None => trygg_analysis::kde::default_radius(&x, &y)
-                .map_err(|e| AppError::param("radius", e.to_string()))?,
-        };
-        let mut grid = grid_for(&x, &y, cell, r)?;
-        if cell.is_none() && r < 3.0 * grid.cell {
-            // Keep the surface smooth: at least three cells per radius when we pick the cell.
-            grid = grid_for(&x, &y, Some((r / 3.0).max(10.0)), r)?;
-        }
-        let result = density::kde(
-            &x,
-            &y,
-            None,
-            &grid,
-            &KdeOptions {
-                radius: Some(r),
-                threads: 0,
-            },
-        )
-        .map_err(|e| AppError::param("radius", e.to_string()))?;
+        let (grid, result) = kde_surface(&x, &y, cell, radius)?;
         let max = result.density.iter().copied().fold(0.0, f64::max) * result.cell_area;
         let mut shown: Vec<(f64, usize)> = Vec::new();
         let mut left_out = 0usize;
@@ -593,17 +642,8 @@ pub async fn hotspots(
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
         }
-        let grid = grid_for(&x, &y, Some(cell), cell)?;
-        let (counts, _) = grid.counts(&x, &y);
-        let result = match gistar_grid(
-            &grid,
-            &counts,
-            GridWeights::Queen,
-            &GiStarOptions {
-                fdr,
-                ..Default::default()
-            },
-        ) {
+        let (grid, counts, result) = gistar_cells(&x, &y, cell, fdr)?;
+        let result = match result {
             Ok(r) => r,
             Err(e) => {
                 return Ok(json!({
@@ -1350,22 +1390,200 @@ pub async fn near_repeat(
     .await
 }
 
-/// `GET /lagesbild/map.png`: the filter's map as a PNG (districts coloured by count, points),
-/// drawn on the server without tiles, for reports and slides.
+/// `GET /lagesbild/map.png`: the map on the dashboard's screen as a PNG, drawn on the server
+/// without tiles, for reports and slides: the layers of `layers` (as the page's query; areas
+/// and hot spots by default) — districts coloured by count (`omraden`), points (`punkter`, told
+/// apart by category when the filter names categories), the KDE surface (`tathet`) and the Gi*
+/// cells (`hotspots`, with `cell` and `fdr` as the layer) — a title with the period, the filter in
+/// words, and the source and date under the map. The survey layer is not drawn (its values are
+/// in the survey panel). The PNG's `Description` text holds the title, legend and source.
 pub async fn map_png(
     app: &App,
     who: &Principal,
     pairs: &[(String, String)],
 ) -> Result<Vec<u8>, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
+    let layers: Vec<String> = ctx
+        .q
+        .layers
+        .clone()
+        .unwrap_or_else(|| vec!["omraden".into(), "hotspots".into()]);
+    let on = |l: &str| layers.iter().any(|x| x == l);
+    let (choropleth, points, hot, dense) =
+        (on("omraden"), on("punkter"), on("hotspots"), on("tathet"));
+    let areas = ctx.state.store.list_areas().await?;
+    let (title, subtitle) = map_titles(&ctx, &areas);
+    let (cell, fdr, kde_cell, radius) = (
+        ctx.q.cell.unwrap_or(250.0),
+        ctx.q.fdr,
+        ctx.q.cell,
+        ctx.q.radius,
+    );
+    let today = ctx.state.today();
     app.heavy_work(async move {
-        crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild").await
+        let live = ctx.state.ingest.live();
+        let (selected, (x, y, _, excluded)) = live.with(&ctx.filter, |s, f| {
+            (
+                s.counts(f, Granularity::Year, false, false)
+                    .iter()
+                    .map(|r| u64::from(r.count))
+                    .sum::<u64>(),
+                s.points(f),
+            )
+        });
+        let sv = trygg_domain::Lang::Sv;
+        let mut method = Vec::new();
+        let hotspots = if hot && x.len() >= 3 {
+            let (grid, _, result) = gistar_cells(&x, &y, cell, fdr)?;
+            result.ok().map(|gi| {
+                method.push(format!(
+                    "Gi*: antal per ruta om {} m, queen, {}",
+                    fmt_metres(grid.cell),
+                    if gi.fdr { "med FDR" } else { "utan FDR" }
+                ));
+                trygg_report::map::HotSpots {
+                    x0: grid.x0,
+                    y0: grid.y0,
+                    cell: grid.cell,
+                    rows: grid.rows,
+                    cols: grid.cols,
+                    class: gi.class,
+                }
+            })
+        } else {
+            None
+        };
+        let kde = if dense && x.len() >= 2 {
+            let (grid, result) = kde_surface(&x, &y, kde_cell, radius)?;
+            method.push(format!(
+                "täthet: kvartisk kärna, sökradie {} m",
+                fmt_metres(result.radius)
+            ));
+            Some(trygg_report::map::Raster {
+                x0: grid.x0,
+                y0: grid.y0,
+                cell: grid.cell,
+                rows: grid.rows,
+                cols: grid.cols,
+                values: result
+                    .density
+                    .iter()
+                    .map(|d| d * result.cell_area)
+                    .collect(),
+                label: "Täthet (förväntat antal per ruta)".into(),
+            })
+        } else {
+            None
+        };
+        let mut footer = format!(
+            "Källa: trygg, {} i urvalet, {} med punktposition",
+            sv.count(selected as i64, ("händelse", "händelser"), ("", "")),
+            sv.int(x.len() as i64),
+        );
+        if excluded > 0 {
+            footer += &format!(
+                " ({} med bara områdesposition ingår inte i punkterna)",
+                sv.int(excluded as i64)
+            );
+        }
+        for m in &method {
+            footer += "; ";
+            footer += m;
+        }
+        footer += &format!(". Skapad {today}. Ingen bakgrundskarta.");
+        let what = crate::reports::FilterMap {
+            title,
+            subtitle,
+            footer,
+            choropleth,
+            points,
+            hotspots,
+            kde,
+        };
+        crate::reports::filter_map_png(&ctx.state, &ctx.filter, what)
+            .await
+            .map_err(|e| AppError::Internal(format!("map: {e}")))
     })
-    .await?
-    .map_err(|e| AppError::Internal(format!("map: {e}")))?
+    .await??
     .ok_or_else(|| {
         AppError::NotFound("There are no areas to draw a map of; import areas first.".into())
     })
+}
+
+fn fmt_metres(v: f64) -> String {
+    trygg_domain::Lang::Sv.int(v.round() as i64)
+}
+
+/// The PNG's title (the period, `to` exclusive shown as its last day) and the filter in words.
+fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area]) -> (String, String) {
+    let tz = &ctx.state.tz;
+    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).date();
+    let period = match (ctx.filter.from, ctx.filter.to) {
+        (Some(a), Some(b)) => format!(
+            "{} – {}",
+            day(a),
+            (b.to_zoned(tz.clone()) - 1.second()).date()
+        ),
+        (Some(a), None) => format!("från {}", day(a)),
+        (None, Some(b)) => format!(
+            "till och med {}",
+            (b.to_zoned(tz.clone()) - 1.second()).date()
+        ),
+        (None, None) => "alla datum".into(),
+    };
+    let all = Taxonomy.all();
+    let list = |items: Vec<String>, none: &str| {
+        if items.is_empty() {
+            none.to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    let categories: Vec<String> = ctx
+        .filter
+        .categories
+        .iter()
+        .map(|c| {
+            all.iter()
+                .find(|t| t.code == c)
+                .map_or_else(|| c.clone(), |t| t.label_sv.to_string())
+        })
+        .collect();
+    let chosen: Vec<String> = ctx
+        .filter
+        .areas
+        .iter()
+        .map(|id| {
+            areas
+                .iter()
+                .find(|a| a.id == *id)
+                .map_or_else(|| id.0.to_string(), |a| a.name.clone())
+        })
+        .collect();
+    let sources: Vec<String> = ctx
+        .filter
+        .channels
+        .iter()
+        .map(|c| {
+            match c {
+                trygg_domain::Channel::Est => "EST-rapporter",
+                trygg_domain::Channel::Polisen => "Polisens händelser",
+                trygg_domain::Channel::Import => "importerade",
+                trygg_domain::Channel::Api => "API",
+                trygg_domain::Channel::Tips => "invånarnas tips",
+            }
+            .to_string()
+        })
+        .collect();
+    (
+        format!("Lägesbild {period}"),
+        format!(
+            "Kategorier: {} · Områden: {} · Källor: {}",
+            list(categories, "alla"),
+            list(chosen, "alla"),
+            list(sources, "alla")
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@
   function updateCounts() {
     for (const d of form.querySelectorAll("details.lb-multi")) {
       const n = d.querySelectorAll("input:checked").length;
-      d.querySelector(".lb-count").textContent = n ? n + " " + t("valda", "selected") : t("alla", "all");
+      d.querySelector(".lb-count").textContent = n ? count(n, ["vald", "valda"], ["selected", "selected"]) : t("alla", "all");
     }
   }
 
@@ -175,7 +175,9 @@
     const switcher = document.querySelector(".leaflet-control-layers");
     if (!box || !switcher) return;
     const mapBox = $("lb-map").getBoundingClientRect();
-    const room = mapBox.bottom - switcher.getBoundingClientRect().bottom - 48;
+    let room = mapBox.bottom - switcher.getBoundingClientRect().bottom - 48;
+    // On a phone the map is small: the legend takes at most 40 % of it and scrolls.
+    if (mapBox.width < 600) room = Math.min(room, mapBox.height * 0.4);
     box.style.maxHeight = Math.max(60, Math.floor(room)) + "px";
   }
 
@@ -390,7 +392,7 @@
     let text = t(
       `${count(r.total, ...INCIDENTS)} under ${span} (hela ISO-veckor), mot ${nf.format(r.total_last_year)} samma veckor i fjol${pct}.`,
       `${count(r.total, ...INCIDENTS)} in ${span} (whole ISO weeks), against ${nf.format(r.total_last_year)} in the same weeks last year${pct}.`);
-    if (running.length) text += " " + t(`${running.map(weekName).join(", ")} pågår och ingår inte i jämförelsen.`, `${running.map(weekName).join(", ")} is still running and is left out of the comparison.`);
+    if (running.length) text += " " + t(`${running.map(weekName).join(", ")} pågår och ingår inte i jämförelsen.`, `${running.map((w) => "Week " + w.week + " " + w.year).join(", ")} is still running and is left out of the comparison.`);
     const selected = Number($("lb-summary").dataset.total);
     const from = form.elements.from.value, to = form.elements.to.value;
     if (done.length && Number.isFinite(selected) && selected !== r.total && from && to) {
@@ -454,7 +456,9 @@
       box.replaceChildren();
       for (const p of r.places) {
         const district = p.area || t("utanför stadsdelarna", "outside the districts");
-        const name = p.place ? (p.place_near ? t("nära ", "near ") + p.place : p.place) + ", " + district : district;
+        // The place name, then the district (once, when the place is the district's name).
+        const same = p.place && district.toLowerCase().startsWith(p.place.toLowerCase());
+        const name = p.place && !same ? (p.place_near ? t("nära ", "near ") + p.place : p.place) + ", " + district : district;
         const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: name }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + t(" %", "%") + ") · " + p.lat.toFixed(4) + " N " + p.lon.toFixed(4) + " E" }));
         li.querySelector("button").addEventListener("click", () => {
           map.setView([p.lat, p.lon], 16);
@@ -517,7 +521,6 @@
     $("lb-export-geojson").href = "/api/v1/export/incidents.geojson?" + q;
     const png = new URLSearchParams([...joined]);
     png.set("layers", [...visible].join(","));
-    if (en) png.set("lang", "en");
     $("lb-export-png").href = "/api/v1/lagesbild/map.png?" + png.toString();
   }
 
