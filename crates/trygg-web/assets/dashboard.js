@@ -105,7 +105,15 @@
   switcher.getContainer().addEventListener("mouseleave", () => setTimeout(fitLegend, 0));
   L.control.scale({ imperial: false }).addTo(map);
   const legend = L.control({ position: "bottomright" });
-  legend.onAdd = () => L.DomUtil.create("div", "lb-legend");
+  legend.onAdd = () => {
+    // It may scroll (fitLegend), so it takes focus for the keyboard and keeps the wheel.
+    const d = L.DomUtil.create("div", "lb-legend");
+    d.tabIndex = 0;
+    d.setAttribute("role", "region");
+    d.setAttribute("aria-label", t("Teckenförklaring", "Legend"));
+    L.DomEvent.disableScrollPropagation(d);
+    return d;
+  };
   legend.addTo(map);
   const loaded = {};
   map.on("overlayadd overlayremove", (e) => {
@@ -353,9 +361,10 @@
         scales: { x: { time: true } },
         axes: [
           {
-            // One tick per ISO week (thinned to about 14 labels), labelled "v. 47"; the year
+            // One tick per ISO week (thinned to what fits), labelled "v. 47"; the year
             // under the first week and under each week 1.
-            splits: () => { const step = Math.max(1, Math.ceil(xs.length / 14)); return xs.filter((_, i) => i % step === 0); },
+            // As many labels as fit: about one per 60 px.
+            splits: () => { const step = Math.max(1, Math.ceil(xs.length / Math.max(3, Math.min(14, Math.floor(width / 60))))); return xs.filter((_, i) => i % step === 0); },
             values: (u, vals) => vals.map((v, i) => { const w = byX.get(v); return w ? t("v. ", "w. ") + w.week + (i === 0 || w.week === 1 ? "\n" + w.year : "") : ""; }),
             size: 52,
           },
