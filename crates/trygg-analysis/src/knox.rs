@@ -235,13 +235,70 @@ impl KnoxResult {
         best.map(|(r, c, _, _)| (r, c))
     }
 
-    /// A plain-language Swedish sentence of the strongest significant finding at p ≤ 0.05, e.g.
-    /// "Inom 200 m och 7 dagar efter ett inbrott är risken för ett nytt 1,8 gånger förhöjd
-    /// (p = 0,001)." or a sentence saying there is no finding.
+    /// Which finite cells are worth a headline: significant at [`HEADLINE_FDR`] after the
+    /// Benjamini–Hochberg correction for the number of finite cells tested (those with a
+    /// p-value), and with a mean-based Knox ratio of at least [`HEADLINE_MIN_RATIO`].
+    /// `[space band][time band]`, finite bands only. With 12 cells a lone cell needs
+    /// p ≤ 0,05/12 ≈ 0,0042, so at least 239 permutations.
+    pub fn notable_cells(&self) -> Vec<Vec<bool>> {
+        let rows = self.space_edges.len() - 1;
+        let cols = self.time_edges.len() - 1;
+        let tested: Vec<f64> = (0..rows)
+            .flat_map(|r| (0..cols).filter_map(move |c| self.p_value[r][c]))
+            .collect();
+        let threshold = crate::gistar::bh_threshold(&tested, HEADLINE_FDR);
+        (0..rows)
+            .map(|r| {
+                (0..cols)
+                    .map(|c| match (self.knox_ratio[r][c], self.p_value[r][c]) {
+                        (Some(ratio), Some(p)) => {
+                            threshold > 0.0 && p <= threshold && ratio >= HEADLINE_MIN_RATIO
+                        }
+                        _ => false,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The cell the sentence names: of the [notable cells](Self::notable_cells), the one with
+    /// the highest ratio, then the lowest p, as (row, col); `None` when no cell is notable.
+    pub fn headline_finding(&self) -> Option<(usize, usize)> {
+        let notable = self.notable_cells();
+        let mut best: Option<(usize, usize, f64, f64)> = None;
+        for (r, row) in notable.iter().enumerate() {
+            for (c, _) in row.iter().enumerate().filter(|(_, n)| **n) {
+                let (ratio, p) = (
+                    self.knox_ratio[r][c].unwrap_or(0.0),
+                    self.p_value[r][c].unwrap_or(1.0),
+                );
+                if best.is_none_or(|(_, _, br, bp)| ratio > br || (ratio == br && p < bp)) {
+                    best = Some((r, c, ratio, p));
+                }
+            }
+        }
+        best.map(|(r, c, _, _)| (r, c))
+    }
+
+    /// Finite cells with a p-value: how many the correction counts.
+    fn cells_tested(&self) -> usize {
+        let rows = self.space_edges.len() - 1;
+        let cols = self.time_edges.len() - 1;
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .filter(|&(r, c)| self.p_value[r][c].is_some())
+            .count()
+    }
+
+    /// A plain-language Swedish sentence of the [headline finding](Self::headline_finding),
+    /// e.g. "Inom 200 m och 7 dagar efter ett inbrott är risken för ett nytt 1,8 gånger förhöjd
+    /// (p = 0,001).", or a sentence saying that no near-repeat pattern stands out.
     pub fn swedish_summary(&self, noun: &SwedishNoun) -> String {
-        let Some((r, c)) = self.strongest_finding(0.05) else {
+        let Some((r, c)) = self.headline_finding() else {
             return format!(
-                "Inget tydligt upprepningsmönster: inget avstånds- och tidsintervall har signifikant fler par än slumpen ger (p ≤ 0,05, {} permutationer). Det utesluter inte svagare mönster.",
+                "Inget upprepningsmönster sticker ut: inget avstånds- och tidsintervall har minst {} gånger så många par som slumpen ger och är signifikant efter korrektion för {} prövade intervall (Benjamini–Hochberg, 5 %, {} permutationer). Det utesluter inte svagare mönster.",
+                sv_number(HEADLINE_MIN_RATIO, 1, false),
+                self.cells_tested(),
                 self.permutations
             );
         };
@@ -276,6 +333,67 @@ impl KnoxResult {
             sv_number(ratio, 1, false),
             sv_number(p, 3, false)
         )
+    }
+
+    /// The English twin of [`swedish_summary`](Self::swedish_summary), from the same cell and
+    /// numbers: "Within 200 m and 7 days of a burglary, the risk of another is 1.8 times
+    /// higher (p = 0.001)."
+    pub fn english_summary(&self, noun: &EnglishNoun) -> String {
+        let en = |v: f64, d: usize, trim: bool| sv_number(v, d, trim).replace(',', ".");
+        let Some((r, c)) = self.headline_finding() else {
+            return format!(
+                "No near-repeat pattern stands out: no distance and time band has at least {} times as many pairs as chance gives and is significant after the correction for {} bands tested (Benjamini–Hochberg, 5%, {} permutations). Weaker patterns are not ruled out.",
+                en(HEADLINE_MIN_RATIO, 1, false),
+                self.cells_tested(),
+                self.permutations
+            );
+        };
+        let (s0, s1) = (self.space_edges[r], self.space_edges[r + 1]);
+        let (t0, t1) = (self.time_edges[c], self.time_edges[c + 1]);
+        let space = if s1 <= 1.0 {
+            "At the same place".to_string()
+        } else if s0 < 1.0 {
+            format!("Within {} m", en(s1, 1, true))
+        } else {
+            format!("At {}–{} m", en(s0, 1, true), en(s1, 1, true))
+        };
+        let time = if t0 == 0.0 {
+            format!("within {} days", en(t1, 1, true))
+        } else {
+            format!("{}–{} days", en(t0, 1, true), en(t1, 1, true))
+        };
+        let ratio = self.knox_ratio[r][c].unwrap_or(1.0);
+        let p = self.p_value[r][c].unwrap_or(1.0);
+        format!(
+            "{space} and {time} of {}, the risk of {} is {} times higher (p = {}).",
+            noun.indefinite,
+            noun.another,
+            en(ratio, 1, false),
+            en(p, 3, false)
+        )
+    }
+}
+
+/// The smallest mean-based Knox ratio the sentence names (an elevation worth saying).
+pub const HEADLINE_MIN_RATIO: f64 = 1.2;
+/// The false discovery rate of the Benjamini–Hochberg correction over the finite cells.
+pub const HEADLINE_FDR: f64 = 0.05;
+
+/// A noun for the English sentence: indefinite ("a burglary") and "another" ("another one").
+#[derive(Debug, Clone)]
+pub struct EnglishNoun {
+    /// e.g. "a burglary", "an incident".
+    pub indefinite: String,
+    /// e.g. "another".
+    pub another: String,
+}
+
+impl Default for EnglishNoun {
+    fn default() -> Self {
+        Self {
+            indefinite: "an incident".into(),
+            another: "another".into(),
+        }
     }
 }
 
@@ -884,10 +1002,14 @@ mod tests {
         let mut cfg = KnoxConfig::new(vec![0.0, 100.0], vec![0.0, 1.0]);
         cfg.permutations = 99;
         let r = knox(&x, &y, &t, &cfg).unwrap();
-        if r.strongest_finding(0.05).is_none() {
+        if r.headline_finding().is_none() {
             assert!(
                 r.swedish_summary(&SwedishNoun::default())
-                    .starts_with("Inget tydligt")
+                    .starts_with("Inget upprepningsmönster sticker ut")
+            );
+            assert!(
+                r.english_summary(&EnglishNoun::default())
+                    .starts_with("No near-repeat pattern stands out")
             );
         }
     }
@@ -956,15 +1078,50 @@ mod tests {
             r.swedish_summary(&noun),
             "Inom 200 m och 7 dagar efter ett inbrott är risken för ett nytt 1,8 gånger förhöjd (p = 0,001)."
         );
+        assert_eq!(
+            r.english_summary(&EnglishNoun {
+                indefinite: "a burglary".into(),
+                another: "another".into(),
+            }),
+            "Within 200 m and within 7 days of a burglary, the risk of another is 1.8 times higher (p = 0.001)."
+        );
+        // p = 0,02 in one cell of twelve is not significant after the correction
+        // (Benjamini–Hochberg needs 0,05/12 for a lone cell) ...
         r.p_value[1][0] = Some(0.2);
+        assert!(
+            r.swedish_summary(&noun)
+                .starts_with("Inget upprepningsmönster sticker ut"),
+            "{}",
+            r.swedish_summary(&noun)
+        );
+        // ... but is when enough cells are strong together: five cells at p ≤ 0,02 pass
+        // (0,02 ≤ 5 · 0,05/12).
+        for (i, j) in [(0, 0), (2, 0), (3, 0), (0, 1)] {
+            r.knox_ratio[i][j] = Some(1.25);
+            r.p_value[i][j] = Some(0.01);
+        }
         assert_eq!(
             r.swedish_summary(&noun),
             "På 200–400 m avstånd och 7–14 dagar efter ett inbrott är risken för ett nytt 1,3 gånger förhöjd (p = 0,020)."
         );
-        r.p_value[2][1] = Some(0.06);
+        // A significant ratio of 1,0 is not worth a headline, however small its p.
+        let mut flat = r.clone();
+        for row in flat.knox_ratio.iter_mut() {
+            for v in row.iter_mut() {
+                *v = Some(1.01);
+            }
+        }
+        for row in flat.p_value.iter_mut() {
+            for v in row.iter_mut() {
+                *v = Some(0.001);
+            }
+        }
+        assert!(flat.notable_cells().iter().flatten().all(|n| !n));
         assert!(
-            r.swedish_summary(&noun)
-                .starts_with("Inget tydligt upprepningsmönster")
+            flat.swedish_summary(&noun)
+                .starts_with("Inget upprepningsmönster sticker ut: inget avstånds- och tidsintervall har minst 1,2 gånger så många par som slumpen ger och är signifikant efter korrektion för 12 prövade intervall"),
+            "{}",
+            flat.swedish_summary(&noun)
         );
     }
 

@@ -294,12 +294,16 @@ pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
         wdd_value.as_ref(),
     );
     let note_sv = format!(
-        "Räknat ur lägesbilden: {} kategorier, {} månader före ({} – {}) mot {} månader efter ({} – {}), händelser som läsaren får se, efter tidsfönstrets start. Perioderna är lika långa: 12 månader var när data räcker, så att årstidsvariationen tar ut sig.",
-        input.categories.len(),
-        months,
+        "Räknat ur lägesbilden: {}, {} före ({} – {}) mot {} efter ({} – {}), händelser som läsaren får se, efter tidsfönstrets start. Perioderna är lika långa: 12 månader var när data räcker, så att årstidsvariationen tar ut sig.",
+        trygg_domain::Lang::Sv.count(
+            input.categories.len() as i64,
+            ("kategori", "kategorier"),
+            ("", "")
+        ),
+        trygg_domain::Lang::Sv.count(months, ("månad", "månader"), ("", "")),
         before.from,
         before.to,
-        months,
+        trygg_domain::Lang::Sv.count(months, ("månad", "månader"), ("", "")),
         after.from,
         after.to,
     );

@@ -31,7 +31,7 @@ use trygg_analysis::{
     GridSpec,
     gistar::{GiStarOptions, GridWeights, gistar_grid},
     kde::{self as density, KdeOptions},
-    knox::{KnoxConfig, SwedishNoun, knox},
+    knox::{EnglishNoun, KnoxConfig, SwedishNoun, knox},
     repeats::{RepeatOptions, repeat_places},
     snapshot::{Granularity, PeriodKey},
 };
@@ -62,10 +62,13 @@ const POINTS_DEFAULT: usize = 5_000;
 const POINTS_MAX: usize = 50_000;
 /// Knox runs on at most this many events (the most recent ones).
 pub const KNOX_MAX_EVENTS: usize = 10_000;
-/// Permutations of the dashboard's Knox test unless `permutations` asks for more (up to 999,
-/// ANALYSIS.md's default): 99 keeps a fresh answer near 200 ms at a million incidents; the
-/// smallest p it can give is 0.01.
-const KNOX_PERMUTATIONS: usize = 99;
+/// Permutations of the dashboard's Knox test unless `permutations` asks for another number
+/// (9–999; 999 is ANALYSIS.md's default). 299 is the fewest round number with which a lone
+/// cell can be named in the headline: the smallest p it gives, 1/300, is below 0,05/12, what
+/// the Benjamini–Hochberg correction over the 12 finite cells asks of one cell alone
+/// ([`trygg_analysis::knox::KnoxResult::notable_cells`]). About 0.6 s fresh at a million
+/// incidents (the Knox runs on the latest [`KNOX_MAX_EVENTS`]), then cached.
+const KNOX_PERMUTATIONS: usize = 299;
 /// KDE cells below this share of the maximum are not sent.
 const KDE_SHOWN_SHARE: f64 = 0.05;
 /// Most KDE cells sent (the highest).
@@ -116,6 +119,9 @@ pub struct DashboardQuery {
     pub permutations: Option<usize>,
     /// The survey layer's series, `CODE|SOURCE` (the first survey series when omitted).
     pub indicator: Option<String>,
+    /// The map's layers on the page (`omraden,punkter,tathet,hotspots,enkat`), drawn by the
+    /// map PNG; `None`: the page's default, areas and hot spots.
+    pub layers: Option<Vec<String>>,
     /// The normalised query (sorted pairs), the cache key.
     key: String,
 }
@@ -192,7 +198,17 @@ impl DashboardQuery {
                     q.permutations = Some(n);
                 }
                 "indicator" => q.indicator = Some(v.to_string()),
-                "lang" | "layers" | "choropleth" => continue,
+                "layers" => {
+                    q.layers = Some(
+                        v.split(',')
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(String::from)
+                            .collect(),
+                    );
+                    continue;
+                }
+                "lang" | "choropleth" => continue,
                 other => {
                     return Err(AppError::param(
                         other,
@@ -435,6 +451,62 @@ fn grid_for(x: &[f64], y: &[f64], cell: Option<f64>, pad: f64) -> Result<GridSpe
     }
 }
 
+/// The KDE layer's surface: the radius asked for or the ArcGIS default, the cell asked for or
+/// the extent / 250 (at least three cells per radius when we pick it).
+fn kde_surface(
+    x: &[f64],
+    y: &[f64],
+    cell: Option<f64>,
+    radius: Option<f64>,
+) -> Result<(GridSpec, trygg_analysis::kde::KdeResult), AppError> {
+    let r = match radius {
+        Some(r) => r,
+        None => trygg_analysis::kde::default_radius(x, y)
+            .map_err(|e| AppError::param("radius", e.to_string()))?,
+    };
+    let mut grid = grid_for(x, y, cell, r)?;
+    if cell.is_none() && r < 3.0 * grid.cell {
+        // Keep the surface smooth: at least three cells per radius when we pick the cell.
+        grid = grid_for(x, y, Some((r / 3.0).max(10.0)), r)?;
+    }
+    let result = density::kde(
+        x,
+        y,
+        None,
+        &grid,
+        &KdeOptions {
+            radius: Some(r),
+            threads: 0,
+        },
+    )
+    .map_err(|e| AppError::param("radius", e.to_string()))?;
+    Ok((grid, result))
+}
+
+/// The Gi* grid, its counts, and the Gi* result or why it could not be computed.
+type GiStarCells = (
+    GridSpec,
+    Vec<f64>,
+    Result<trygg_analysis::gistar::GiStarResult, trygg_analysis::AnalysisError>,
+);
+
+/// The hot spot layer's Gi*: counts per `cell` over the points' extent plus one cell, queen
+/// contiguity, Benjamini–Hochberg when `fdr`.
+fn gistar_cells(x: &[f64], y: &[f64], cell: f64, fdr: bool) -> Result<GiStarCells, AppError> {
+    let grid = grid_for(x, y, Some(cell), cell)?;
+    let (counts, _) = grid.counts(x, y);
+    let result = gistar_grid(
+        &grid,
+        &counts,
+        GridWeights::Queen,
+        &GiStarOptions {
+            fdr,
+            ..Default::default()
+        },
+    );
+    Ok((grid, counts, result))
+}
+
 /// Incidents matching but without a point position (kommun centroids).
 fn too_few(n: usize, excluded: usize, what: &str) -> Value {
     json!({
@@ -477,6 +549,7 @@ pub async fn points(
                             "id": r.id,
                             "category": c.map(|c| c.code),
                             "label": c.map(|c| c.label_sv),
+                            "label_en": c.map(|c| c.label_en),
                             "time": r.start,
                         }
                     })
@@ -513,27 +586,7 @@ pub async fn kde(
         if x.len() < 2 {
             return Ok(too_few(x.len(), excluded, "en täthetsyta"));
         }
-        let r = match radius {
-            Some(r) => r,
-            None => trygg_analysis::kde::default_radius(&x, &y)
-                .map_err(|e| AppError::param("radius", e.to_string()))?,
-        };
-        let mut grid = grid_for(&x, &y, cell, r)?;
-        if cell.is_none() && r < 3.0 * grid.cell {
-            // Keep the surface smooth: at least three cells per radius when we pick the cell.
-            grid = grid_for(&x, &y, Some((r / 3.0).max(10.0)), r)?;
-        }
-        let result = density::kde(
-            &x,
-            &y,
-            None,
-            &grid,
-            &KdeOptions {
-                radius: Some(r),
-                threads: 0,
-            },
-        )
-        .map_err(|e| AppError::param("radius", e.to_string()))?;
+        let (grid, result) = kde_surface(&x, &y, cell, radius)?;
         let max = result.density.iter().copied().fold(0.0, f64::max) * result.cell_area;
         let mut shown: Vec<(f64, usize)> = Vec::new();
         let mut left_out = 0usize;
@@ -589,17 +642,8 @@ pub async fn hotspots(
         if x.len() < 3 {
             return Ok(too_few(x.len(), excluded, "Gi*"));
         }
-        let grid = grid_for(&x, &y, Some(cell), cell)?;
-        let (counts, _) = grid.counts(&x, &y);
-        let result = match gistar_grid(
-            &grid,
-            &counts,
-            GridWeights::Queen,
-            &GiStarOptions {
-                fdr,
-                ..Default::default()
-            },
-        ) {
+        let (grid, counts, result) = gistar_cells(&x, &y, cell, fdr)?;
+        let result = match result {
             Ok(r) => r,
             Err(e) => {
                 return Ok(json!({
@@ -1144,11 +1188,18 @@ pub async fn hour_weekday(
     .await
 }
 
+/// Incidents read per top place to name it: the nearest to the cell's centre first.
+const PLACE_NAME_READS: usize = 25;
+
 /// `GET /lagesbild/top-places?n=10&snap=100`: the places with the most incidents. Places are
-/// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM — the snapshot holds no place
-/// text — named by the district that contains the cell centre:
-/// `{"places": [{"rank", "count", "share", "lat", "lon", "area", "area_id"}], "events", "places_with_events",
-/// "top_percent", "share_at_top", "snap", "method", "excluded_area_precision"}`.
+/// grid cells of `snap` metres (default 100 m) on SWEREF 99 TM, each named by the most frequent
+/// place name (`place` of the incidents, as the principal may read them) among the cell's
+/// incidents, else by the nearest named incident's place (`place_near`: true; among the
+/// [`PLACE_NAME_READS`] incidents nearest the cell's centre), and by the district that contains
+/// the cell centre:
+/// `{"places": [{"rank", "count", "share", "lat", "lon", "place", "place_near", "area",
+/// "area_id"}], "events", "places_with_events", "top_percent", "share_at_top", "snap", "method",
+/// "excluded_area_precision"}`.
 pub async fn top_places(
     app: &App,
     who: &Principal,
@@ -1160,11 +1211,24 @@ pub async fn top_places(
         return Ok(r);
     }
     let districts = district_polygons(&ctx.state.store.list_areas().await?);
-    let state = ctx.state.clone();
-    heavy(ctx, "top-places", move |ctx| ctx.cached_points("top-places", move |(x, y, _, excluded)| {
-        if x.is_empty() {
-            return Ok(json!({"places": [], "events": 0, "excluded_area_precision": excluded}));
+    let turn = ctx.state.heavy.clone().acquire_owned().await;
+    if let Some(r) = ctx.hit("top-places") {
+        return Ok(r);
+    }
+    // The statistic on the blocking pool: the places, and for each the incidents nearest its
+    // centre (id, inside the cell) to read its name from.
+    let (ctx, generation, mut value, candidates) = blocking(move || {
+        let live = ctx.state.ingest.live();
+        let (generation, rows) =
+            live.with(&ctx.filter, |snapshot, filter| (live.generation(), snapshot.select(filter)));
+        let excluded = rows.iter().filter(|r| !r.point_usable).count();
+        let rows: Vec<_> = rows.into_iter().filter(|r| r.point_usable).collect();
+        if rows.is_empty() {
+            let value = json!({"places": [], "events": 0, "excluded_area_precision": excluded});
+            return Ok((ctx, generation, value, Vec::new()));
         }
+        let x: Vec<f64> = rows.iter().map(|r| r.x).collect();
+        let y: Vec<f64> = rows.iter().map(|r| r.y).collect();
         let report = repeat_places(
             &x,
             &y,
@@ -1175,40 +1239,100 @@ pub async fn top_places(
             },
         )
         .map_err(|e| AppError::param("snap", e.to_string()))?;
+        let mut candidates: Vec<Vec<(i64, bool)>> = Vec::new();
         let places: Vec<Value> = report
             .repeat_places
             .iter()
             .take(n)
             .enumerate()
             .map(|(i, p)| {
-                let centre: trygg_geo::XyMetres = [p.x, p.y];
-                let area = district_at(&state, &districts, centre);
+                let mut near: Vec<(f64, i64, bool)> = rows
+                    .iter()
+                    .map(|r| {
+                        let (dx, dy) = (r.x - p.x, r.y - p.y);
+                        let inside = dx.abs() <= snap / 2.0 && dy.abs() <= snap / 2.0;
+                        (dx.hypot(dy), r.id, inside)
+                    })
+                    .collect();
+                let k = PLACE_NAME_READS.min(near.len());
+                if k < near.len() {
+                    near.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0));
+                    near.truncate(k);
+                }
+                near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                candidates.push(near.iter().map(|c| (c.1, c.2)).collect());
+                let area = district_at(&ctx.state, &districts, [p.x, p.y]);
                 let [lon, lat] = wgs(p.x, p.y);
                 json!({
                     "rank": i + 1, "count": p.count,
                     "share": f64::from(p.count) / report.events as f64,
-                    "lat": lat, "lon": lon, "area": area.map(|a| a.1.as_str()),
-                    "area_id": area.map(|a| a.0),
+                    "lat": lat, "lon": lon, "place": null, "place_near": false,
+                    "area": area.map(|a| a.1.as_str()), "area_id": area.map(|a| a.0),
                 })
             })
             .collect();
-        Ok(json!({
+        let value = json!({
             "places": places, "events": report.events, "places_with_events": report.places,
             "top_percent": report.top_percent, "share_at_top": report.share_at_top,
             "snap": snap, "excluded_area_precision": excluded,
-            "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter stadsdelen som innehåller rutans mitt"),
-        }))
-    }))
-    .await
+            "method": format!("rutor om {snap} m (SWEREF 99 TM), namngivna efter det vanligaste platsnamnet bland rutans händelser, annars det närmaste, och stadsdelen som innehåller rutans mitt"),
+        });
+        Ok((ctx, generation, value, candidates))
+    })
+    .await?;
+    drop(turn);
+    // The names, read in the principal's scope.
+    let scope = ctx.filter.scope;
+    for (i, near) in candidates.iter().enumerate() {
+        let mut names: HashMap<String, u32> = HashMap::new();
+        let mut nearest: Option<String> = None;
+        for &(id, inside) in near {
+            if !inside && nearest.is_some() {
+                continue; // the nearest named one outside is known; only the cell's count now
+            }
+            let Some(incident) = ctx
+                .state
+                .store
+                .get_incident(trygg_domain::IncidentId(id), scope)
+                .await?
+            else {
+                continue;
+            };
+            let Some(name) = incident
+                .place
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+            else {
+                continue;
+            };
+            if inside {
+                *names.entry(name).or_default() += 1;
+            } else {
+                nearest = Some(name);
+            }
+        }
+        let chosen = names
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(name, _)| (name, false))
+            .or(nearest.map(|name| (name, true)));
+        if let (Some((name, near)), Some(place)) = (chosen, value["places"].get_mut(i)) {
+            place["place"] = json!(name);
+            place["place_near"] = json!(near);
+        }
+    }
+    ctx.store(ctx.cache_key("top-places"), generation, value)
 }
 
 /// `GET /lagesbild/near-repeat`: the Knox test, Manhattan distance, space bands 0–100, 100–200,
-/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, 99 permutations (seed 1; `permutations`
-/// up to 999), on at most
+/// 200–400, 400–600 m, time bands 0–7, 7–14, 14–21 days, [`KNOX_PERMUTATIONS`] permutations
+/// (seed 1; `permutations` 9–999), on at most
 /// [`KNOX_MAX_EVENTS`] events (the most recent matching ones; `capped` says when). Cached per
-/// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "space_labels",
-/// "time_labels", "observed", "expected", "ratio", "p", "events", "events_matching", "capped",
-/// "permutations", "excluded_area_precision"}`.
+/// filter and snapshot. `{"sentence": "Inom 200 m och 7 dagar …", "sentence_en": "Within 200 m
+/// …", "space_labels", "time_labels", "time_labels_en", "observed", "expected", "ratio", "p",
+/// "notable" (the cells the headline may name: significant after the Benjamini–Hochberg
+/// correction and a ratio ≥ 1,2), "events", "events_matching", "capped", "permutations",
+/// "excluded_area_precision"}`.
 pub async fn near_repeat(
     app: &App,
     who: &Principal,
@@ -1231,6 +1355,7 @@ pub async fn near_repeat(
             if x.len() < 2 {
                 return Ok(json!({
                     "sentence": "För få händelser med punktposition för en upprepningsanalys.",
+                    "sentence_en": "Too few incidents with a point position for a near-repeat analysis.",
                     "events": x.len(), "events_matching": matching, "capped": false,
                     "excluded_area_precision": excluded, "observed": [],
                 }));
@@ -1250,9 +1375,13 @@ pub async fn near_repeat(
                 knox(&x, &y, &t, &config).map_err(|e| AppError::param("query", e.to_string()))?;
             Ok(json!({
                 "sentence": r.swedish_summary(&SwedishNoun::default()),
+                "sentence_en": r.english_summary(&EnglishNoun::default()),
                 "space_labels": r.space_labels, "time_labels": r.time_labels,
+                "time_labels_en": ["0–7 days", "7–14 days", "14–21 days", "> 21 days"],
                 "observed": r.observed, "expected": r.expected_mean, "ratio": r.knox_ratio,
-                "p": r.p_value, "events": x.len(), "events_matching": matching,
+                "p": r.p_value, "notable": r.notable_cells(),
+                "min_ratio": trygg_analysis::knox::HEADLINE_MIN_RATIO,
+                "events": x.len(), "events_matching": matching,
                 "capped": matching > x.len(), "permutations": r.permutations,
                 "metric": "manhattan", "excluded_area_precision": excluded,
             }))
@@ -1261,22 +1390,200 @@ pub async fn near_repeat(
     .await
 }
 
-/// `GET /lagesbild/map.png`: the filter's map as a PNG (districts coloured by count, points),
-/// drawn on the server without tiles, for reports and slides.
+/// `GET /lagesbild/map.png`: the map on the dashboard's screen as a PNG, drawn on the server
+/// without tiles, for reports and slides: the layers of `layers` (as the page's query; areas
+/// and hot spots by default) — districts coloured by count (`omraden`), points (`punkter`, told
+/// apart by category when the filter names categories), the KDE surface (`tathet`) and the Gi*
+/// cells (`hotspots`, with `cell` and `fdr` as the layer) — a title with the period, the filter in
+/// words, and the source and date under the map. The survey layer is not drawn (its values are
+/// in the survey panel). The PNG's `Description` text holds the title, legend and source.
 pub async fn map_png(
     app: &App,
     who: &Principal,
     pairs: &[(String, String)],
 ) -> Result<Vec<u8>, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
+    let layers: Vec<String> = ctx
+        .q
+        .layers
+        .clone()
+        .unwrap_or_else(|| vec!["omraden".into(), "hotspots".into()]);
+    let on = |l: &str| layers.iter().any(|x| x == l);
+    let (choropleth, points, hot, dense) =
+        (on("omraden"), on("punkter"), on("hotspots"), on("tathet"));
+    let areas = ctx.state.store.list_areas().await?;
+    let (title, subtitle) = map_titles(&ctx, &areas);
+    let (cell, fdr, kde_cell, radius) = (
+        ctx.q.cell.unwrap_or(250.0),
+        ctx.q.fdr,
+        ctx.q.cell,
+        ctx.q.radius,
+    );
+    let today = ctx.state.today();
     app.heavy_work(async move {
-        crate::reports::filter_map_png(&ctx.state, &ctx.filter, "Lägesbild").await
+        let live = ctx.state.ingest.live();
+        let (selected, (x, y, _, excluded)) = live.with(&ctx.filter, |s, f| {
+            (
+                s.counts(f, Granularity::Year, false, false)
+                    .iter()
+                    .map(|r| u64::from(r.count))
+                    .sum::<u64>(),
+                s.points(f),
+            )
+        });
+        let sv = trygg_domain::Lang::Sv;
+        let mut method = Vec::new();
+        let hotspots = if hot && x.len() >= 3 {
+            let (grid, _, result) = gistar_cells(&x, &y, cell, fdr)?;
+            result.ok().map(|gi| {
+                method.push(format!(
+                    "Gi*: antal per ruta om {} m, queen, {}",
+                    fmt_metres(grid.cell),
+                    if gi.fdr { "med FDR" } else { "utan FDR" }
+                ));
+                trygg_report::map::HotSpots {
+                    x0: grid.x0,
+                    y0: grid.y0,
+                    cell: grid.cell,
+                    rows: grid.rows,
+                    cols: grid.cols,
+                    class: gi.class,
+                }
+            })
+        } else {
+            None
+        };
+        let kde = if dense && x.len() >= 2 {
+            let (grid, result) = kde_surface(&x, &y, kde_cell, radius)?;
+            method.push(format!(
+                "täthet: kvartisk kärna, sökradie {} m",
+                fmt_metres(result.radius)
+            ));
+            Some(trygg_report::map::Raster {
+                x0: grid.x0,
+                y0: grid.y0,
+                cell: grid.cell,
+                rows: grid.rows,
+                cols: grid.cols,
+                values: result
+                    .density
+                    .iter()
+                    .map(|d| d * result.cell_area)
+                    .collect(),
+                label: "Täthet (förväntat antal per ruta)".into(),
+            })
+        } else {
+            None
+        };
+        let mut footer = format!(
+            "Källa: trygg, {} i urvalet, {} med punktposition",
+            sv.count(selected as i64, ("händelse", "händelser"), ("", "")),
+            sv.int(x.len() as i64),
+        );
+        if excluded > 0 {
+            footer += &format!(
+                " ({} med bara områdesposition ingår inte i punkterna)",
+                sv.int(excluded as i64)
+            );
+        }
+        for m in &method {
+            footer += "; ";
+            footer += m;
+        }
+        footer += &format!(". Skapad {today}. Ingen bakgrundskarta.");
+        let what = crate::reports::FilterMap {
+            title,
+            subtitle,
+            footer,
+            choropleth,
+            points,
+            hotspots,
+            kde,
+        };
+        crate::reports::filter_map_png(&ctx.state, &ctx.filter, what)
+            .await
+            .map_err(|e| AppError::Internal(format!("map: {e}")))
     })
-    .await?
-    .map_err(|e| AppError::Internal(format!("map: {e}")))?
+    .await??
     .ok_or_else(|| {
         AppError::NotFound("There are no areas to draw a map of; import areas first.".into())
     })
+}
+
+fn fmt_metres(v: f64) -> String {
+    trygg_domain::Lang::Sv.int(v.round() as i64)
+}
+
+/// The PNG's title (the period, `to` exclusive shown as its last day) and the filter in words.
+fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area]) -> (String, String) {
+    let tz = &ctx.state.tz;
+    let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).date();
+    let period = match (ctx.filter.from, ctx.filter.to) {
+        (Some(a), Some(b)) => format!(
+            "{} – {}",
+            day(a),
+            (b.to_zoned(tz.clone()) - 1.second()).date()
+        ),
+        (Some(a), None) => format!("från {}", day(a)),
+        (None, Some(b)) => format!(
+            "till och med {}",
+            (b.to_zoned(tz.clone()) - 1.second()).date()
+        ),
+        (None, None) => "alla datum".into(),
+    };
+    let all = Taxonomy.all();
+    let list = |items: Vec<String>, none: &str| {
+        if items.is_empty() {
+            none.to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    let categories: Vec<String> = ctx
+        .filter
+        .categories
+        .iter()
+        .map(|c| {
+            all.iter()
+                .find(|t| t.code == c)
+                .map_or_else(|| c.clone(), |t| t.label_sv.to_string())
+        })
+        .collect();
+    let chosen: Vec<String> = ctx
+        .filter
+        .areas
+        .iter()
+        .map(|id| {
+            areas
+                .iter()
+                .find(|a| a.id == *id)
+                .map_or_else(|| id.0.to_string(), |a| a.name.clone())
+        })
+        .collect();
+    let sources: Vec<String> = ctx
+        .filter
+        .channels
+        .iter()
+        .map(|c| {
+            match c {
+                trygg_domain::Channel::Est => "EST-rapporter",
+                trygg_domain::Channel::Polisen => "Polisens händelser",
+                trygg_domain::Channel::Import => "importerade",
+                trygg_domain::Channel::Api => "API",
+                trygg_domain::Channel::Tips => "invånarnas tips",
+            }
+            .to_string()
+        })
+        .collect();
+    (
+        format!("Lägesbild {period}"),
+        format!(
+            "Kategorier: {} · Områden: {} · Källor: {}",
+            list(categories, "alla"),
+            list(chosen, "alla"),
+            list(sources, "alla")
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ impl U {
 pub struct MapSpec {
     /// The title above the map.
     pub title: String,
+    /// A line under the title (what was chosen: the filter), empty for none.
+    pub subtitle: String,
+    /// A line under the map (source, date, method), empty for none.
+    pub footer: String,
     /// Image width in pixels (at least 400; 1 600 suits a report page).
     pub width: u32,
     /// Image height in pixels (at least 300).
@@ -67,6 +71,8 @@ impl Default for MapSpec {
     fn default() -> Self {
         Self {
             title: String::new(),
+            subtitle: String::new(),
+            footer: String::new(),
             width: 1600,
             height: 1200,
             areas: Vec::new(),
@@ -383,7 +389,7 @@ fn extent(spec: &MapSpec) -> Option<(f64, f64, f64, f64)> {
 
 /// Renders the map as PNG bytes of `spec.width × spec.height` pixels.
 pub fn render(spec: &MapSpec) -> Result<Vec<u8>> {
-    draw(spec)?.png()
+    draw(spec)?.png_described(&describe(spec))
 }
 
 /// Renders the map as an [`Image`] with a generated alt text, for a [`crate::Figure`].
@@ -448,12 +454,21 @@ fn layout(spec: &MapSpec) -> Result<(Transform, Frame, Vec<Legend>, U)> {
         u.px(16.0)
     } else {
         u.px(60.0)
+    } + if spec.subtitle.is_empty() {
+        0
+    } else {
+        u.px(30.0)
+    };
+    let footer_h = if spec.footer.is_empty() {
+        0
+    } else {
+        u.px(34.0)
     };
     let region = (
         u.px(16.0),
         title_h,
         w as i32 - u.px(16.0) - legend_w,
-        h as i32 - u.px(16.0),
+        h as i32 - u.px(16.0) - footer_h,
     );
     let (rw, rh) = (
         f64::from(region.2 - region.0),
@@ -521,7 +536,7 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
     for area in &spec.areas {
         let fill = match area.value {
             Some(v) if v.is_finite() => {
-                let (r, g, b) = colour(class_of(v, vmin, vmax));
+                let (r, g, b) = colour(class_of(v, vmin, vmax, spec.choropleth_decimals));
                 RGBColor(r, g, b)
             }
             _ => RGBColor(AREA_FILL.0, AREA_FILL.1, AREA_FILL.2),
@@ -681,6 +696,31 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
                 )
                 .map_err(render_err)?;
         }
+        if !spec.subtitle.is_empty() {
+            let style = font(18.0 * u.0, false, MUTED);
+            let y = if spec.title.is_empty() {
+                u.px(12.0)
+            } else {
+                u.px(52.0)
+            };
+            texts
+                .draw_text(
+                    &ellipsize(&spec.subtitle, &style, w - u.px(32.0) as u32),
+                    &style,
+                    (u.px(16.0), y),
+                )
+                .map_err(render_err)?;
+        }
+        if !spec.footer.is_empty() {
+            let style = font(15.0 * u.0, false, MUTED);
+            texts
+                .draw_text(
+                    &ellipsize(&spec.footer, &style, w - u.px(32.0) as u32),
+                    &style,
+                    (u.px(16.0), region.3 + u.px(9.0)),
+                )
+                .map_err(render_err)?;
+        }
         scale_bar(u, root, texts, &t, region)?;
         north_arrow(u, root, texts, region)?;
         // The largest legend type that fits next to the map.
@@ -756,11 +796,73 @@ fn is_positive(v: f64) -> bool {
     v > 0.0
 }
 
-fn class_of(v: f64, min: f64, max: f64) -> usize {
+/// The choropleth's classes: [`CLASSES`] equal intervals over `[min, max]`, their bounds
+/// rounded up to the legend's precision (`decimals`), so that every value shown is in exactly
+/// one class: class i holds the values that round to `b_i ≤ v < b_(i+1)` (the last class up to
+/// `max`), and its legend reads "b_i – b_(i+1) − one unit" ("54 – 71", "72 – 90"; never "54 – 72",
+/// "72 – 90"). A class can be empty (two bounds equal when the range is small); its legend entry
+/// is left out.
+struct Classes {
+    bounds: [f64; CLASSES],
+    max: f64,
+    decimals: usize,
+}
+
+impl Classes {
+    fn new(min: f64, max: f64, decimals: usize) -> Self {
+        let unit = 10f64.powi(decimals as i32);
+        let up = |v: f64| (v * unit - 1e-9).ceil() / unit;
+        let mut bounds = [round_to(min, decimals); CLASSES];
+        for (i, b) in bounds.iter_mut().enumerate().skip(1) {
+            *b = up(min + (max - min) * i as f64 / CLASSES as f64).max(round_to(min, decimals));
+        }
+        Self {
+            bounds,
+            max: round_to(max, decimals),
+            decimals,
+        }
+    }
+
+    /// The class of value `v`.
+    fn of(&self, v: f64) -> usize {
+        let v = round_to(v, self.decimals);
+        self.bounds.iter().rposition(|b| v >= *b).unwrap_or(0)
+    }
+
+    /// The legend's text of class `i`, or `None` for an empty class.
+    fn label(&self, i: usize) -> Option<String> {
+        let unit = 10f64.powi(-(self.decimals as i32));
+        let lo = self.bounds[i];
+        let hi = if i + 1 < CLASSES {
+            (self.bounds[i + 1] - unit).min(self.max)
+        } else {
+            self.max
+        };
+        if hi < lo - unit / 2.0 {
+            return None;
+        }
+        Some(if (hi - lo).abs() < unit / 2.0 {
+            fmt_sv(lo, self.decimals)
+        } else {
+            format!(
+                "{} – {}",
+                fmt_sv(lo, self.decimals),
+                fmt_sv(hi, self.decimals)
+            )
+        })
+    }
+}
+
+fn round_to(v: f64, decimals: usize) -> f64 {
+    let unit = 10f64.powi(decimals as i32);
+    (v * unit).round() / unit
+}
+
+fn class_of(v: f64, min: f64, max: f64, decimals: usize) -> usize {
     if !is_positive(max - min) {
         return CLASSES - 1;
     }
-    (((v - min) / (max - min) * CLASSES as f64).floor() as usize).min(CLASSES - 1)
+    Classes::new(min, max, decimals).of(v)
 }
 
 /// The bounding box of an area's outer rings (min x, min y, max x, max y).
@@ -862,6 +964,90 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
     out
 }
 
+/// The choropleth's legend entries, highest class first.
+fn choropleth_entries(
+    diverging: bool,
+    (vmin, vmax): (f64, f64),
+    decimals: usize,
+) -> Vec<(LegendKey, String)> {
+    let colour = |i: usize| {
+        let (r, g, b) = if diverging {
+            diverging_colour(i)
+        } else {
+            choropleth_colour(i, CLASSES)
+        };
+        RGBColor(r, g, b)
+    };
+    if !is_positive(vmax - vmin) {
+        return vec![(
+            LegendKey::Swatch(colour(CLASSES - 1)),
+            fmt_sv(vmin, decimals),
+        )];
+    }
+    let classes = Classes::new(vmin, vmax, decimals);
+    (0..CLASSES)
+        .rev()
+        .filter_map(|i| classes.label(i).map(|l| (LegendKey::Swatch(colour(i)), l)))
+        .collect()
+}
+
+/// The choropleth's value range as drawn: the areas' values, symmetric around 0 when diverging.
+fn value_range(spec: &MapSpec) -> Option<(f64, f64)> {
+    let values: Vec<f64> = spec
+        .areas
+        .iter()
+        .filter_map(|a| a.value)
+        .filter(|v| v.is_finite())
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    let (mut vmin, mut vmax) = (
+        values.iter().copied().fold(f64::INFINITY, f64::min),
+        values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    if spec.diverging {
+        let m = vmin.abs().max(vmax.abs());
+        (vmin, vmax) = (-m, m);
+    }
+    Some((vmin, vmax))
+}
+
+/// What the map shows in words: its title, subtitle, every legend with its entries, and its
+/// footer — the text [`render`] puts in the PNG's `Description`.
+pub fn describe(spec: &MapSpec) -> String {
+    let mut parts: Vec<String> = vec![spec.title.clone()];
+    if !spec.subtitle.is_empty() {
+        parts.push(spec.subtitle.clone());
+    }
+    for legend in legends(spec) {
+        let entries: Vec<String> = if legend.entries.is_empty() {
+            value_range(spec)
+                .map(|r| choropleth_entries(legend.diverging, r, spec.choropleth_decimals))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, l)| l)
+                .collect()
+        } else {
+            legend
+                .entries
+                .iter()
+                .map(|(_, l)| l.clone())
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        parts.push(if entries.is_empty() {
+            legend.title
+        } else {
+            format!("{}: {}", legend.title, entries.join("; "))
+        });
+    }
+    if !spec.footer.is_empty() {
+        parts.push(spec.footer.clone());
+    }
+    parts.join(". ")
+}
+
 #[allow(clippy::too_many_arguments)]
 fn draw_legends(
     u: U,
@@ -896,24 +1082,7 @@ fn draw_legends(
         let mut entries: Vec<(LegendKey, String)> = Vec::new();
         let is_choropleth = legend.entries.is_empty();
         if is_choropleth {
-            for i in (0..CLASSES).rev() {
-                let (r, g, b) = if legend.diverging {
-                    diverging_colour(i)
-                } else {
-                    choropleth_colour(i, CLASSES)
-                };
-                let lo = vmin + (vmax - vmin) * i as f64 / CLASSES as f64;
-                let hi = vmin + (vmax - vmin) * (i + 1) as f64 / CLASSES as f64;
-                let label = if is_positive(vmax - vmin) {
-                    format!("{} – {}", fmt_sv(lo, decimals), fmt_sv(hi, decimals))
-                } else {
-                    fmt_sv(vmin, decimals)
-                };
-                entries.push((LegendKey::Swatch(RGBColor(r, g, b)), label));
-                if !is_positive(vmax - vmin) {
-                    break;
-                }
-            }
+            entries = choropleth_entries(legend.diverging, (vmin, vmax), decimals);
         }
         for (key, label) in legend
             .entries
@@ -1122,6 +1291,97 @@ fn north_arrow(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parses a legend label back into its shown range.
+    fn range(label: &str) -> (f64, f64) {
+        let num = |t: &str| t.trim().replace(',', ".").parse::<f64>().unwrap();
+        match label.split_once(" – ") {
+            Some((a, b)) => (num(a), num(b)),
+            None => (num(label), num(label)),
+        }
+    }
+
+    #[test]
+    fn choropleth_classes_never_overlap_and_every_value_is_in_its_labelled_class() {
+        for (min, max, decimals) in [
+            (1.0, 90.0, 0),
+            (0.0, 52.0, 0),
+            (3.0, 7.0, 0),
+            (0.12, 4.87, 1),
+            (-12.5, 12.5, 1),
+            (40.0, 41.0, 0),
+        ] {
+            let c = Classes::new(min, max, decimals);
+            let labels: Vec<Option<String>> = (0..CLASSES).map(|i| c.label(i)).collect();
+            let ranges: Vec<Option<(f64, f64)>> =
+                labels.iter().map(|l| l.as_deref().map(range)).collect();
+            let shown: Vec<(f64, f64)> = ranges.iter().flatten().copied().collect();
+            for w in shown.windows(2) {
+                assert!(w[0].1 < w[1].0, "{min}–{max}: classes overlap: {labels:?}");
+            }
+            assert_eq!(shown[0].0, round_to(min, decimals), "{labels:?}");
+            assert_eq!(
+                shown.last().unwrap().1,
+                round_to(max, decimals),
+                "{labels:?}"
+            );
+            let step = 10f64.powi(-(decimals as i32));
+            let mut v = round_to(min, decimals);
+            while v <= max + 1e-9 {
+                let i = c.of(v);
+                let (lo, hi) = ranges[i].unwrap_or_else(|| panic!("{v} in an empty class"));
+                assert!(
+                    lo - 1e-9 <= v && v <= hi + 1e-9,
+                    "{v} in class {i} labelled {labels:?}"
+                );
+                v = round_to(v + step, decimals);
+            }
+        }
+        // The example: no "54 – 72", "72 – 90".
+        let c = Classes::new(0.0, 90.0, 0);
+        let labels: Vec<String> = (0..CLASSES).filter_map(|i| c.label(i)).collect();
+        assert_eq!(
+            labels,
+            ["0 – 17", "18 – 35", "36 – 53", "54 – 71", "72 – 90"]
+        );
+    }
+
+    #[test]
+    fn the_png_describes_its_title_legend_and_footer() {
+        let spec = MapSpec {
+            title: "Lägesbild 1–7 december 2026".into(),
+            subtitle: "Inbrott".into(),
+            footer: "Källa: trygg".into(),
+            areas: vec![MapArea {
+                name: "A".into(),
+                polygons: vec![MapPolygon {
+                    exterior: square(0.0, 0.0, 1000.0),
+                    holes: vec![],
+                }],
+                value: Some(3.0),
+            }],
+            point_classes: vec!["Inbrott".into()],
+            points: vec![MapPoint {
+                x: 500.0,
+                y: 500.0,
+                class: 0,
+            }],
+            ..Default::default()
+        };
+        let text = describe(&spec);
+        assert!(
+            text.starts_with("Lägesbild 1–7 december 2026. Inbrott.")
+                && text.contains("Händelser: Inbrott")
+                && text.ends_with("Källa: trygg"),
+            "{text}"
+        );
+        let png = render(&spec).unwrap();
+        let at = png
+            .windows(b"iTXtDescription".len())
+            .position(|w| w == b"iTXtDescription")
+            .expect("a Description chunk");
+        assert!(at > 8);
+    }
 
     fn square(x: f64, y: f64, s: f64) -> Vec<(f64, f64)> {
         vec![(x, y), (x + s, y), (x + s, y + s), (x, y + s)]

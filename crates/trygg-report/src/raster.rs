@@ -284,12 +284,18 @@ impl Canvas {
     }
 
     pub fn png(&self) -> Result<Vec<u8>> {
-        encode_png(&self.rgb, self.w, self.h)
+        encode_png(&self.rgb, self.w, self.h, None)
+    }
+
+    /// As [`png`](Self::png), with `description` in the PNG's `Description` text chunk (iTXt,
+    /// UTF-8): what the image shows, for screen readers, search and tests.
+    pub fn png_described(&self, description: &str) -> Result<Vec<u8>> {
+        encode_png(&self.rgb, self.w, self.h, Some(description))
     }
 }
 
 /// Encodes 8-bit RGB as PNG.
-pub(crate) fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+pub(crate) fn encode_png(rgb: &[u8], w: u32, h: u32, description: Option<&str>) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
@@ -302,6 +308,10 @@ pub(crate) fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
             yppu: 7559,
             unit: png::Unit::Meter,
         }));
+        if let Some(text) = description {
+            enc.add_itxt_chunk("Description".into(), text.into())
+                .map_err(render_err)?;
+        }
         let mut writer = enc.write_header().map_err(render_err)?;
         writer.write_image_data(rgb).map_err(render_err)?;
         writer.finish().map_err(render_err)?;

@@ -14,6 +14,9 @@
   const nf1 = new Intl.NumberFormat(en ? "en-GB" : "sv-SE", { maximumFractionDigits: 1 });
   const nf3 = new Intl.NumberFormat(en ? "en-GB" : "sv-SE", { maximumFractionDigits: 3 });
   const $ = (id) => document.getElementById(id);
+  // A count with its noun, as trygg_domain::Lang::count: the singular for exactly one.
+  const count = (n, sv, e) => nf.format(n) + " " + (en ? e : sv)[Math.abs(n) === 1 ? 0 : 1];
+  const INCIDENTS = [["händelse", "händelser"], ["incident", "incidents"]];
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -51,7 +54,7 @@
   function updateCounts() {
     for (const d of form.querySelectorAll("details.lb-multi")) {
       const n = d.querySelectorAll("input:checked").length;
-      d.querySelector(".lb-count").textContent = n ? n + " " + t("valda", "selected") : t("alla", "all");
+      d.querySelector(".lb-count").textContent = n ? count(n, ["vald", "valda"], ["selected", "selected"]) : t("alla", "all");
     }
   }
 
@@ -97,10 +100,20 @@
     overlays[names[k]] = layers[k];
     if (visible.has(k)) layers[k].addTo(map);
   }
-  L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
+  const switcher = L.control.layers(null, overlays, { collapsed: window.innerWidth < 900 }).addTo(map);
+  switcher.getContainer().addEventListener("mouseenter", () => setTimeout(fitLegend, 0));
+  switcher.getContainer().addEventListener("mouseleave", () => setTimeout(fitLegend, 0));
   L.control.scale({ imperial: false }).addTo(map);
   const legend = L.control({ position: "bottomright" });
-  legend.onAdd = () => L.DomUtil.create("div", "lb-legend");
+  legend.onAdd = () => {
+    // It may scroll (fitLegend), so it takes focus for the keyboard and keeps the wheel.
+    const d = L.DomUtil.create("div", "lb-legend");
+    d.tabIndex = 0;
+    d.setAttribute("role", "region");
+    d.setAttribute("aria-label", t("Teckenförklaring", "Legend"));
+    L.DomEvent.disableScrollPropagation(d);
+    return d;
+  };
   legend.addTo(map);
   const loaded = {};
   map.on("overlayadd overlayremove", (e) => {
@@ -108,6 +121,7 @@
     if (!k) return;
     if (e.type === "overlayadd") visible.add(k); else visible.delete(k);
     history.replaceState(null, "", "?" + pageQuery().toString());
+    updateExports();
     if (e.type === "overlayadd" && loaded[k] !== generation) loadLayer(k);
     drawLegend();
   });
@@ -155,9 +169,24 @@
     }
     if (visible.has("tathet") && heatMax > 0) {
       box.append(el("strong", { text: t("Täthet (förväntat antal per ruta)", "Density (expected count per cell)") }));
-      HEAT.forEach((c, i) => box.append(swatch(c, "≥ " + nf1.format((heatMax * i) / HEAT.length))));
+      const digits = heatMax >= 10 ? 1 : heatMax >= 1 ? 2 : 3;
+      const nfHeat = new Intl.NumberFormat(en ? "en-GB" : "sv-SE", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+      HEAT.forEach((c, i) => box.append(swatch(c, "≥ " + nfHeat.format((heatMax * i) / HEAT.length))));
     }
     if (visible.has("punkter")) box.append(swatch("#1d4f73", t("Händelse", "Incident")));
+    fitLegend();
+  }
+  // The legend (bottom right) gets the height the layer switcher (top right) leaves, and
+  // scrolls within it, so that it never grows over the switcher.
+  function fitLegend() {
+    const box = document.querySelector(".lb-legend");
+    const switcher = document.querySelector(".leaflet-control-layers");
+    if (!box || !switcher) return;
+    const mapBox = $("lb-map").getBoundingClientRect();
+    let room = mapBox.bottom - switcher.getBoundingClientRect().bottom - 48;
+    // On a phone the map is small: the legend takes at most 40 % of it and scrolls.
+    if (mapBox.width < 600) room = Math.min(room, mapBox.height * 0.4);
+    box.style.maxHeight = Math.max(60, Math.floor(room)) + "px";
   }
 
   let fitted = false;
@@ -177,8 +206,22 @@
       lastAreas = districts;
       drawChoropleth(districts);
       $("lb-summary").dataset.total = districts.total;
+      trendNote();
+      zoomToChosen(districts);
       return districts;
     } catch (e) { fail("lb-map-note", e); }
+  }
+
+  // Choosing areas in the filter zooms the map to them (and clearing the choice back out).
+  let zoomedTo = null;
+  function zoomToChosen(districts) {
+    const chosen = [...form.querySelectorAll("input[name=area]:checked")].map((i) => i.value);
+    const key = chosen.join(",");
+    if (key === zoomedTo || !districts.features.length) return;
+    const features = chosen.length ? districts.features.filter((f) => chosen.includes(String(f.properties.id))) : districts.features;
+    const b = L.geoJSON({ type: "FeatureCollection", features: features.length ? features : districts.features }).getBounds();
+    map.invalidateSize();
+    if (b.isValid() && map.getSize().x > 0) { map.fitBounds(b, { padding: [10, 10] }); zoomedTo = key; fitted = true; }
   }
 
   // Quantile breaks over the values (5 classes), so a few big areas do not flatten the map.
@@ -246,7 +289,7 @@
         layers.punkter.clearLayers();
         L.geoJSON(fc, {
           pointToLayer: (f, ll) => L.circleMarker(ll, { renderer: canvas, radius: 3, weight: 0.5, color: "#fff", fillColor: "#1d4f73", fillOpacity: 0.8 }),
-          onEachFeature: (f, l) => l.bindPopup(f.properties.label + "<br>" + new Date(f.properties.time * 1000).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16)),
+          onEachFeature: (f, l) => l.bindPopup(((en && f.properties.label_en) || f.properties.label) + "<br>" + new Date(f.properties.time * 1000).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16)),
         }).addTo(layers.punkter);
         note("punkter", fc.left_out ? t(`Visar de ${nf.format(fc.returned)} senaste av ${nf.format(fc.total)} punkter.`, `Showing the latest ${nf.format(fc.returned)} of ${nf.format(fc.total)} points.`) : "", fc.excluded_area_precision);
       } else if (k === "tathet") {
@@ -281,51 +324,93 @@
     } catch (e) { fail("lb-map-note", e); }
   }
   const notes = {};
+  // Every point layer has the same incidents without a point position: say it once.
+  const excludedBy = {};
   function note(k, text, excluded) {
-    notes[k] = text + (excluded ? " " + t(`${nf.format(excluded)} händelser med bara områdesposition (t.ex. Polisens kommunpunkt) ingår inte i punktstatistiken.`, `${nf.format(excluded)} incidents with an area-only position (e.g. the police feed's kommun point) are left out of point statistics.`) : "");
-    $("lb-map-note").textContent = LAYERS.filter((l) => visible.has(l) && notes[l]).map((l) => notes[l]).join(" ");
+    notes[k] = text;
+    if (excluded !== undefined) excludedBy[k] = excluded;
+    const shown = LAYERS.filter((l) => visible.has(l));
+    const left = Math.max(0, ...shown.map((l) => excludedBy[l] || 0));
+    $("lb-map-note").textContent = shown.filter((l) => notes[l]).map((l) => notes[l])
+      .concat(left ? [count(left, ...INCIDENTS) + t(" med bara områdesposition (t.ex. Polisens kommunpunkt) ingår inte i punktstatistiken.", ` with an area-only position (e.g. the police feed's kommun point) ${left === 1 ? "is" : "are"} left out of point statistics.`)] : [])
+      .join(" ");
   }
   notes.omraden = "";
 
   // ---- weekly trend (uPlot) ----
   let plot = null;
+  let lastTrend = null;
   async function loadTrend() {
     const box = $("lb-trend");
     try {
       const r = await get("trend");
+      lastTrend = r;
       const xs = r.weeks.map((w) => Date.parse(w.monday + "T00:00:00Z") / 1000);
-      const cur = r.weeks.map((w) => w.count);
+      // The week in progress is not a fall: it is drawn dashed, from the last whole week on.
+      const lastDone = r.weeks.map((w) => !w.partial).lastIndexOf(true);
+      const cur = r.weeks.map((w) => (w.partial ? null : w.count));
+      const ongoing = r.weeks.map((w, i) => (w.partial || (i === lastDone && r.weeks.some((x) => x.partial)) ? w.count : null));
       const prev = r.weeks.map((w) => w.last_year);
       const byX = new Map(r.weeks.map((w, i) => [xs[i], w]));
       if (plot) plot.destroy();
       box.replaceChildren();
       const width = Math.max(240, box.clientWidth || 600);
+      const num = (u, v) => (v == null ? "–" : nf.format(v));
       plot = new uPlot({
         width, height: Math.round(Math.min(320, Math.max(200, width * 0.45))),
         scales: { x: { time: true } },
         axes: [
           {
-            // One tick per ISO week (thinned to about 14 labels), labelled "v. 47".
-            splits: () => { const step = Math.max(1, Math.ceil(xs.length / 14)); return xs.filter((_, i) => i % step === 0); },
-            values: (u, vals) => vals.map((v) => { const w = byX.get(v); return w ? "v. " + w.week : ""; }),
+            // One tick per ISO week (thinned to what fits), labelled "v. 47"; the year
+            // under the first week and under each week 1.
+            // As many labels as fit: about one per 60 px.
+            splits: () => { const step = Math.max(1, Math.ceil(xs.length / Math.max(3, Math.min(14, Math.floor(width / 60))))); return xs.filter((_, i) => i % step === 0); },
+            values: (u, vals) => vals.map((v, i) => { const w = byX.get(v); return w ? t("v. ", "w. ") + w.week + (i === 0 || w.week === 1 ? "\n" + w.year : "") : ""; }),
+            size: 52,
           },
           { values: (u, vals) => vals.map((v) => nf.format(v)) },
         ],
         series: [
-          { label: t("Vecka", "Week"), value: (u, v) => { const w = byX.get(v); return w ? `v. ${w.week} ${w.year}` + (w.partial ? t(" (pågår)", " (ongoing)") : "") : "–"; } },
-          { label: t("Denna period", "This period"), stroke: "#1d4f73", width: 3, fill: "rgba(29,79,115,0.08)", value: (u, v) => (v == null ? "–" : nf.format(v)) },
-          { label: t("Samma veckor i fjol", "Same weeks last year"), stroke: "#c0392b", width: 2, dash: [6, 4], value: (u, v) => (v == null ? "–" : nf.format(v)) },
+          { label: t("Vecka", "Week"), value: (u, v) => { const w = byX.get(v); return w ? weekName(w) + (w.partial ? t(" (pågår)", " (ongoing)") : "") : "–"; } },
+          { label: t("Denna period", "This period"), stroke: "#1d4f73", width: 3, fill: "rgba(29,79,115,0.08)", value: num },
+          { label: t("Veckan som pågår", "Week in progress"), stroke: "#1d4f73", width: 2, dash: [3, 5], value: num, show: ongoing.some((v) => v != null) },
+          { label: t("Samma veckor i fjol", "Same weeks last year"), stroke: "#c0392b", width: 2, dash: [6, 4], value: num },
         ],
-      }, [xs, cur, prev], box);
-      const change = r.total_last_year ? (r.total / r.total_last_year - 1) * 100 : null;
-      const done = r.weeks.filter((w) => !w.partial);
-      const ongoing = r.weeks.filter((w) => w.partial).map((w) => "v. " + w.week).join(", ");
-      const span = done.length ? `${done[0].week}–${done[done.length - 1].week}` : "–";
-      $("lb-trend-note").textContent = t(
-        `${nf.format(r.total)} händelser v. ${span} (hela ISO-veckor), mot ${nf.format(r.total_last_year)} samma veckor i fjol` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))} %).`) + (ongoing ? ` ${ongoing} pågår och ingår inte i jämförelsen.` : ""),
-        `${nf.format(r.total)} incidents in weeks ${span} (whole ISO weeks), against ${nf.format(r.total_last_year)} in the same weeks last year` + (change == null ? "." : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))}%).`) + (ongoing ? ` ${ongoing} is still running and left out of the comparison.` : ""));
+      }, [xs, cur, ongoing, prev], box);
+      trendNote();
       return r;
     } catch (e) { fail(box, e); }
+  }
+  const weekName = (w) => t("v. ", "week ") + w.week + " " + w.year;
+  const dayName = (iso) => new Date(iso + "T12:00:00Z").toLocaleDateString(en ? "en-GB" : "sv-SE", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  const addDays = (iso, n) => new Date(Date.parse(iso + "T12:00:00Z") + n * 86400000).toISOString().slice(0, 10);
+  // The trend's sentence: whole ISO weeks with their years, the change, and why its total may
+  // differ from the selection's (whole weeks from a Monday, the week in progress left out).
+  function trendNote() {
+    const r = lastTrend;
+    if (!r) return;
+    const done = r.weeks.filter((w) => !w.partial);
+    const running = r.weeks.filter((w) => w.partial);
+    let span = "–";
+    if (done.length) {
+      const a = done[0], b = done[done.length - 1];
+      span = a === b ? weekName(a) : a.year === b.year ? `${t("v. ", "weeks ")}${a.week}–${b.week} ${a.year}` : `${weekName(a)} – ${weekName(b)}`;
+    }
+    const change = r.total_last_year ? (r.total / r.total_last_year - 1) * 100 : null;
+    const pct = change == null ? "" : ` (${change >= 0 ? "+" : "−"}${nf1.format(Math.abs(change))}${t(" %", "%")})`;
+    let text = t(
+      `${count(r.total, ...INCIDENTS)} under ${span} (hela ISO-veckor), mot ${nf.format(r.total_last_year)} samma veckor i fjol${pct}.`,
+      `${count(r.total, ...INCIDENTS)} in ${span} (whole ISO weeks), against ${nf.format(r.total_last_year)} in the same weeks last year${pct}.`);
+    if (running.length) text += " " + t(`${running.map(weekName).join(", ")} pågår och ingår inte i jämförelsen.`, `${running.map((w) => "Week " + w.week + " " + w.year).join(", ")} is still running and is left out of the comparison.`);
+    const selected = Number($("lb-summary").dataset.total);
+    const from = form.elements.from.value, to = form.elements.to.value;
+    if (done.length && Number.isFinite(selected) && selected !== r.total && from && to) {
+      const firstDay = done[0].monday, lastDay = addDays(done[done.length - 1].monday, 6);
+      text += " " + t(
+        `Urvalet har ${nf.format(selected)}: det gäller ${dayName(from)}–${dayName(addDays(to, -1))}, medan diagrammet räknar hela veckor från måndag ${dayName(firstDay)} till söndag ${dayName(lastDay)}` + (running.length ? " och inte veckan som pågår." : "."),
+        `The selection has ${nf.format(selected)}: it covers ${dayName(from)}–${dayName(addDays(to, -1))}, while the chart counts whole weeks from Monday ${dayName(firstDay)} to Sunday ${dayName(lastDay)}` + (running.length ? " and not the week in progress." : "."));
+    }
+    $("lb-trend-note").textContent = text;
   }
 
   // ---- hour × weekday ----
@@ -335,12 +420,12 @@
       const r = await get("hour-weekday");
       const max = r.max || 1;
       const days = en ? ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] : r.weekdays;
-      const head = el("tr", {}, el("th", {}));
+      const head = el("tr", {}, el("th", { class: "lb-day" }));
       for (let h = 0; h < 24; h++) head.append(el("th", { scope: "col", text: h % 3 === 0 ? String(h).padStart(2, "0") : "" }));
       head.append(el("th", { text: t("Summa", "Total") }));
       const tbody = el("tbody");
       r.values.forEach((row, d) => {
-        const tr = el("tr", {}, el("th", { scope: "row", text: days[d] }));
+        const tr = el("tr", {}, el("th", { scope: "row", class: "lb-day", text: days[d] }));
         row.forEach((v, h) => {
           const a = v / max;
           tr.append(el("td", { style: `background:rgba(189,0,38,${(0.04 + 0.96 * a).toFixed(3)})`, title: `${days[d]} ${String(h).padStart(2, "0")}–${String(h + 1).padStart(2, "0")}: ${nf1.format(v)}` }));
@@ -348,7 +433,11 @@
         tr.append(el("td", { class: "lb-sum", text: nf.format(Math.round(row.reduce((s, v) => s + v, 0))) }));
         tbody.append(tr);
       });
-      box.replaceChildren(el("table", { class: "lb-heat" }, el("thead", {}, head), tbody));
+      // The colour scale: five steps from 0 to the busiest hour's weight.
+      const scale = el("div", { class: "lb-heat-scale", "aria-hidden": "true" }, el("span", { text: t("Färre", "Fewer") + " (0)" }));
+      for (let i = 0; i < 5; i++) scale.append(el("span", { class: "lb-sw", style: `background:rgba(189,0,38,${(0.04 + 0.96 * (i / 4)).toFixed(3)})` }));
+      scale.append(el("span", { text: t("Fler", "More") + ` (${nf1.format(max)} ${t("per timme och veckodag", "per hour and weekday")})` }));
+      box.replaceChildren(el("table", { class: "lb-heat" }, el("thead", {}, head), tbody), scale);
     } catch (e) { fail(box, e); }
   }
 
@@ -375,17 +464,21 @@
       const r = await get("top-places", { n: 10 });
       box.replaceChildren();
       for (const p of r.places) {
-        const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: (p.area || t("Utanför stadsdelarna", "Outside the districts")) }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + " %) · " + p.lat.toFixed(4) + " N " + p.lon.toFixed(4) + " E" }));
+        const district = p.area || t("utanför stadsdelarna", "outside the districts");
+        // The place name, then the district (once, when the place is the district's name).
+        const same = p.place && district.toLowerCase().startsWith(p.place.toLowerCase());
+        const name = p.place && !same ? (p.place_near ? t("nära ", "near ") + p.place : p.place) + ", " + district : district;
+        const li = el("li", {}, el("button", { type: "button", class: "lb-link", text: name }), " ", el("span", { class: "lb-num", text: nf.format(p.count) }), el("span", { class: "lb-muted", text: " (" + nf1.format(p.share * 100) + t(" %", "%") + ") · " + p.lat.toFixed(4) + " N " + p.lon.toFixed(4) + " E" }));
         li.querySelector("button").addEventListener("click", () => {
           map.setView([p.lat, p.lon], 16);
-          const text = `${nf.format(p.count)} ${t("händelser", "incidents")}`;
-          L.popup().setLatLng([p.lat, p.lon]).setContent(p.area_id != null ? problemPopup(p.area, p.area_id, text) : `${p.area || ""}: ${text}`).openOn(map);
+          const text = count(p.count, ...INCIDENTS);
+          L.popup().setLatLng([p.lat, p.lon]).setContent(p.area_id != null ? problemPopup(name, p.area_id, text) : `${name}: ${text}`).openOn(map);
         });
         box.append(li);
       }
       $("lb-places-note").textContent = r.events ? t(
-        `Platser = rutor om ${r.snap} m. De ${r.top_percent} % mest drabbade rutorna har ${nf1.format(r.share_at_top * 100)} % av ${nf.format(r.events)} händelser med punktposition.`,
-        `Places = ${r.snap} m cells. The top ${r.top_percent}% of cells hold ${nf1.format(r.share_at_top * 100)}% of ${nf.format(r.events)} point incidents.`) : t("Inga händelser med punktposition.", "No incidents with a point position.");
+        `Platser = rutor om ${r.snap} m, namngivna efter det vanligaste platsnamnet bland rutans händelser (annars det närmaste) och stadsdelen. De ${r.top_percent} % mest drabbade rutorna har ${nf1.format(r.share_at_top * 100)} % av ${count(r.events, ...INCIDENTS)} med punktposition.`,
+        `Places = ${r.snap} m cells, named by the most frequent place name among the cell's incidents (else the nearest one) and the district. The top ${r.top_percent}% of cells hold ${nf1.format(r.share_at_top * 100)}% of ${count(r.events, ...INCIDENTS)} with a point position.`) : t("Inga händelser med punktposition.", "No incidents with a point position.");
     } catch (e) { fail(box, e); }
   }
 
@@ -395,17 +488,19 @@
     $("lb-knox-sentence").textContent = t("Beräknar …", "Computing …");
     try {
       const r = await get("near-repeat");
-      $("lb-knox-sentence").textContent = r.sentence;
+      $("lb-knox-sentence").textContent = en ? r.sentence_en : r.sentence;
       if (!r.observed || !r.observed.length) { box.replaceChildren(); return; }
       const head = el("tr", {}, el("th", { text: t("Avstånd \\ tid", "Distance \\ time") }));
-      for (const l of r.time_labels) head.append(el("th", { scope: "col", text: l }));
+      for (const l of en ? r.time_labels_en : r.time_labels) head.append(el("th", { scope: "col", text: l }));
       const tbody = el("tbody");
       r.space_labels.forEach((sl, i) => {
         const tr = el("tr", {}, el("th", { scope: "row", text: sl }));
         r.time_labels.forEach((_, j) => {
           const ratio = r.ratio[i][j], p = r.p[i][j];
-          const sig = p != null && p <= 0.05 && ratio != null && ratio > 1;
-          const td = el("td", { class: sig ? "lb-sig" : "" }, el("strong", { text: ratio == null ? "–" : nf.format(Math.round(ratio * 100) / 100) }), el("br"), el("small", { text: `${nf.format(r.observed[i][j])} ${t("par", "pairs")}, p = ${p == null ? "–" : nf3.format(p)}` }));
+          // Shaded: the cells the headline may name (significant after the correction for
+          // the number of cells, and a ratio worth saying), as the server decides.
+          const sig = !!(r.notable && r.notable[i] && r.notable[i][j]);
+          const td = el("td", { class: sig ? "lb-sig" : "" }, el("strong", { text: ratio == null ? "–" : nf.format(Math.round(ratio * 100) / 100) }), el("br"), el("small", { text: `${count(r.observed[i][j], ["par", "par"], ["pair", "pairs"])}, p = ${p == null ? "–" : nf3.format(p)}` }));
           if (sig) td.style.background = `rgba(214,47,39,${Math.min(0.6, 0.15 + (ratio - 1) * 0.5).toFixed(2)})`;
           tr.append(td);
         });
@@ -413,8 +508,8 @@
       });
       box.replaceChildren(el("table", { class: "lb-knoxtab" }, el("thead", {}, head), tbody));
       $("lb-knox-note").textContent = t(
-        `Knox-kvot = observerade par / förväntade vid slumpvis omfördelade tider (${r.permutations} permutationer, Manhattanavstånd). ${nf.format(r.events)} händelser` + (r.capped ? ` (de senaste av ${nf.format(r.events_matching)})` : "") + ".",
-        `Knox ratio = observed pairs / expected with shuffled times (${r.permutations} permutations, Manhattan distance). ${nf.format(r.events)} incidents` + (r.capped ? ` (the latest of ${nf.format(r.events_matching)})` : "") + ".");
+        `Knox-kvot = observerade par / förväntade vid slumpvis omfördelade tider (${r.permutations} permutationer, Manhattanavstånd). Färgade rutor är signifikanta efter korrektion för antalet rutor (Benjamini–Hochberg, 5 %) och har en kvot på minst ${nf1.format(r.min_ratio)}. ${count(r.events, ...INCIDENTS)}` + (r.capped ? ` (de senaste av ${nf.format(r.events_matching)})` : "") + ".",
+        `Knox ratio = observed pairs / expected with shuffled times (${r.permutations} permutations, Manhattan distance). Shaded cells are significant after the correction for the number of cells (Benjamini–Hochberg, 5%) and have a ratio of at least ${nf1.format(r.min_ratio)}. ${count(r.events, ...INCIDENTS)}` + (r.capped ? ` (the latest of ${nf.format(r.events_matching)})` : "") + ".");
     } catch (e) { $("lb-knox-sentence").textContent = ""; fail(box, e); }
   }
 
@@ -433,7 +528,9 @@
     const q = new URLSearchParams([...joined]).toString();
     $("lb-export-csv").href = "/api/v1/export/incidents.csv?" + q;
     $("lb-export-geojson").href = "/api/v1/export/incidents.geojson?" + q;
-    $("lb-export-png").href = "/api/v1/lagesbild/map.png?" + q;
+    const png = new URLSearchParams([...joined]);
+    png.set("layers", [...visible].join(","));
+    $("lb-export-png").href = "/api/v1/lagesbild/map.png?" + png.toString();
   }
 
   async function reload() {

@@ -13,7 +13,7 @@
     .then((r) => r.json().then((j) => ({ ok: r.ok, j })))
     .then(({ ok, j }) => {
       if (!ok) throw new Error((j.error && j.error.message) || "fel");
-      note.textContent = j.summary_sv || "";
+      note.textContent = (sv ? j.summary_sv : j.summary_en) || "";
       if (!j.items.length) {
         list.replaceChildren(Object.assign(document.createElement("li"), {
           textContent: t("Inga nya problem de senaste veckorna.", "No emerging problems in recent weeks."),
@@ -23,7 +23,7 @@
       list.replaceChildren(...j.items.map((a) => {
         const li = document.createElement("li");
         const text = document.createElement("span");
-        text.textContent = a.text_sv + " ";
+        text.textContent = (sv ? a.text_sv : a.text_en) + " ";
         const b = document.createElement("button");
         b.type = "button";
         b.className = "secondary";

@@ -61,22 +61,36 @@ async fn a_planted_cluster_is_a_hot_spot_and_a_top_place() {
     let app = spawn_app().await;
     seed_background(&app, 80).await;
     for i in 0..30 {
-        post_as(
-            &app,
-            &app.token,
-            incident(
-                &format!("2024-05-{:02} 22:00", 1 + i % 28),
-                TORGET.0 + 0.0001 * (i % 3) as f64,
-                TORGET.1 + 0.0001 * (i % 5) as f64,
-                "skadegorelse.klotter",
-            ),
-        )
-        .await;
+        let mut body = incident(
+            &format!("2024-05-{:02} 22:00", 1 + i % 28),
+            TORGET.0 + 0.0001 * (i % 3) as f64,
+            TORGET.1 + 0.0001 * (i % 5) as f64,
+            "skadegorelse.klotter",
+        );
+        // Most of the cluster names its place; some name it otherwise, some not at all.
+        if i % 3 != 0 {
+            body["place"] = json!("Stora torget");
+        } else if i % 2 == 0 {
+            body["place"] = json!("Torget vid Gamla torget");
+        }
+        post_as(&app, &app.token, body).await;
     }
+    // A lone incident 2 km away, with no place of its own, takes the nearest name.
+    let mut lone = incident(
+        "2024-05-03 12:00",
+        TORGET.0 + 0.018,
+        TORGET.1,
+        "skadegorelse.klotter",
+    );
+    lone["place"] = json!("Ekebyvägen");
+    post_as(&app, &app.token, lone.clone()).await;
+    lone["place"] = Value::Null;
+    lone["position"]["lon"] = json!(TORGET.1 + 0.002);
+    post_as(&app, &app.token, lone).await;
     let q = "from=2024-05-01&to=2024-06-01";
     let (s, hot) = get(&app, &format!("/api/v1/lagesbild/hotspots?{q}")).await;
     assert_eq!(s, StatusCode::OK, "{hot}");
-    assert_eq!(hot["events"], 110);
+    assert_eq!(hot["events"], 112);
     assert_eq!(hot["weights"], "queen");
     // The cell holding the cluster is a 99 % hot spot, and its ring contains Stora torget.
     let best = hot["cells"]
@@ -108,6 +122,17 @@ async fn a_planted_cluster_is_a_hot_spot_and_a_top_place() {
     assert!(first["count"].as_u64().unwrap() >= 30, "{top}");
     assert!((first["lat"].as_f64().unwrap() - TORGET.0).abs() < 0.002);
     assert_eq!(top["snap"], 100.0);
+    // Named by the most frequent place name among its incidents, not only by its district.
+    assert_eq!(first["place"], "Stora torget", "{top}");
+    assert_eq!(first["place_near"], false, "{top}");
+    // A place whose incidents name no place takes the nearest named incident's place.
+    let (_, all) = get(&app, &format!("/api/v1/lagesbild/top-places?{q}&n=100")).await;
+    let unnamed_neighbour = all["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["place_near"] == true && p["place"] == "Ekebyvägen");
+    assert!(unnamed_neighbour.is_some(), "{all}");
 
     let (s, kde) = get(&app, &format!("/api/v1/lagesbild/kde?{q}")).await;
     assert_eq!(s, StatusCode::OK, "{kde}");
@@ -118,9 +143,9 @@ async fn a_planted_cluster_is_a_hot_spot_and_a_top_place() {
     let (s, pts) = get(&app, &format!("/api/v1/lagesbild/points?{q}&limit=50")).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(pts["type"], "FeatureCollection");
-    assert_eq!(pts["total"], 110);
+    assert_eq!(pts["total"], 112);
     assert_eq!(pts["returned"], 50);
-    assert_eq!(pts["left_out"], 60);
+    assert_eq!(pts["left_out"], 62);
     assert_eq!(
         pts["features"][0]["properties"]["category"],
         "skadegorelse.klotter"
@@ -129,8 +154,14 @@ async fn a_planted_cluster_is_a_hot_spot_and_a_top_place() {
     let (s, nr) = get(&app, &format!("/api/v1/lagesbild/near-repeat?{q}")).await;
     assert_eq!(s, StatusCode::OK, "{nr}");
     assert!(nr["sentence"].as_str().unwrap().len() > 20, "{nr}");
+    assert!(nr["sentence_en"].as_str().unwrap().len() > 20, "{nr}");
     assert_eq!(nr["observed"].as_array().unwrap().len(), 5);
-    assert_eq!(nr["permutations"], 99);
+    assert_eq!(
+        nr["notable"].as_array().unwrap().len(),
+        4,
+        "finite space bands"
+    );
+    assert_eq!(nr["permutations"], 299);
 
     // The second answer for the same view comes from the cache; a write invalidates it.
     let r = app
@@ -160,7 +191,7 @@ async fn a_planted_cluster_is_a_hot_spot_and_a_top_place() {
         .await
         .unwrap();
     assert_eq!(r.headers()["x-trygg-cache"], "miss");
-    assert_eq!(r.json::<Value>().await.unwrap()["events"], 111);
+    assert_eq!(r.json::<Value>().await.unwrap()["events"], 113);
 }
 
 #[tokio::test]

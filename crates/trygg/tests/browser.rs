@@ -1822,3 +1822,208 @@ async fn a_citizen_tips_by_keyboard_and_a_coordinator_accepts_it() {
     assert_eq!(tips["total"], 1, "{tips}");
     assert_eq!(tips["items"][0]["external_id"], reference.as_str());
 }
+
+/// The `Description` text of a PNG (its iTXt or tEXt chunk), which trygg's maps carry as their
+/// alt text: the title and every legend entry.
+fn png_description(png: &[u8]) -> Option<String> {
+    let mut at = 8;
+    while at + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+        let kind = &png[at + 4..at + 8];
+        let data = png.get(at + 8..at + 8 + len)?;
+        if (kind == b"iTXt" || kind == b"tEXt") && data.starts_with(b"Description\0") {
+            let rest = &data[b"Description\0".len()..];
+            // iTXt: compression flag, method, language tag\0, translated keyword\0, text.
+            let text = if kind == b"iTXt" {
+                let rest = &rest[2..];
+                let rest = &rest[rest.iter().position(|b| *b == 0)? + 1..];
+                &rest[rest.iter().position(|b| *b == 0)? + 1..]
+            } else {
+                rest
+            };
+            return String::from_utf8(text.to_vec()).ok();
+        }
+        at += 12 + len;
+    }
+    None
+}
+
+/// The analyst on a phone and on a desktop: the lägesbild filtered to burglaries with every
+/// layer on keeps its filter, layers and path when the language is switched (and back), the
+/// map's legend stays clear of the layer switcher, the note about area-only positions is said
+/// once, and the PNG export is the filtered map: its legend names the burglaries, not their
+/// group, and its title the period. Screenshots: `target/browser/lagesbild-filter-*.png` and
+/// the exported maps `target/browser/lagesbild-export-*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("lang-switch");
+    let ready = "document.getElementById('lagesbild') && document.getElementById('lagesbild').dataset.ready \
+                 && document.querySelector('#lb-knox-sentence').textContent.length > 20";
+    for (size, width, height) in [("phone", 390, 844), ("desktop", 1400, 1000)] {
+        let (webdriver, c) = start_browser(&chromium, &driver, width, height).await;
+        sign_in(&c, &base, "analytiker@demo").await;
+        c.goto(&format!(
+            "{base}/lagesbild?category=ordning.inbrott&layers=omraden,punkter,tathet,hotspots,enkat"
+        ))
+        .await
+        .unwrap();
+        wait_for(&c, ready, "the dashboard").await;
+        wait_for(
+            &c,
+            "document.querySelector('.lb-legend') && document.querySelector('.lb-legend').textContent.includes('Gi*')",
+            "the legend of every layer",
+        )
+        .await;
+        js(
+            &c,
+            "document.getElementById('lb-map').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&c, &format!("lagesbild-filter-{size}-sv.png")).await;
+        js(
+            &c,
+            "document.getElementById('lb-trend').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&c, &format!("lagesbild-filter-{size}-sv-panels.png")).await;
+        js(
+            &c,
+            "document.getElementById('lb-knox').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&c, &format!("lagesbild-filter-{size}-sv-knox.png")).await;
+
+        // The legend and the layer switcher do not overlap, however many layers are on.
+        let overlap = js(
+            &c,
+            "const a = document.querySelector('.leaflet-control-layers').getBoundingClientRect(), \
+                   b = document.querySelector('.lb-legend').getBoundingClientRect(); \
+             return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;",
+        )
+        .await;
+        assert_eq!(
+            overlap,
+            json!(false),
+            "the legend covers the layer switcher ({size})"
+        );
+        // The note about area-only positions is said once, not once per layer.
+        let note = js(
+            &c,
+            "return document.getElementById('lb-map-note').textContent",
+        )
+        .await;
+        let note = note.as_str().unwrap();
+        assert!(
+            note.matches("bara områdesposition").count() <= 1,
+            "{size}: {note}"
+        );
+
+        // The PNG export is the map on the screen: the filtered category in its legend.
+        let href = js(
+            &c,
+            "return document.getElementById('lb-export-png').getAttribute('href')",
+        )
+        .await;
+        let href = href.as_str().unwrap().to_string();
+        assert!(
+            href.contains("category=ordning.inbrott") && href.contains("hotspots"),
+            "{href}"
+        );
+        let bytes = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 fetch(arguments[0], {credentials: 'same-origin'}) \
+                   .then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+                vec![json!(href)],
+            )
+            .await
+            .expect("the exported PNG");
+        let png: Vec<u8> = serde_json::from_value(bytes).unwrap();
+        std::fs::write(
+            screenshots().join(format!("lagesbild-export-{size}.png")),
+            &png,
+        )
+        .unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        let described = png_description(&png).expect("the map's description in the PNG");
+        assert!(
+            described.contains("Inbrott") && !described.contains("Annat otrygghetsskapande"),
+            "the legend names the filtered category: {described}"
+        );
+        assert!(
+            described.contains("Hot spot") && described.contains("Källa"),
+            "the Gi* cells and the source are on the export: {described}"
+        );
+
+        // Switching the language keeps the path, the filter and the layers.
+        click(&c, "a.lang").await;
+        wait_for(
+            &c,
+            &format!("document.documentElement.lang === 'en' && ({ready})"),
+            "the dashboard in English",
+        )
+        .await;
+        let search = js(&c, "return location.pathname + location.search").await;
+        let search = search.as_str().unwrap();
+        assert!(
+            search.starts_with("/lagesbild?")
+                && search.contains("category=ordning.inbrott")
+                && search.contains("hotspots"),
+            "{size}: {search}"
+        );
+        let checked = js(
+            &c,
+            "return document.querySelector('input[name=category][value=\"ordning.inbrott\"]').checked",
+        )
+        .await;
+        assert_eq!(
+            checked,
+            json!(true),
+            "{size}: the filter form keeps burglary"
+        );
+        let knox = js(
+            &c,
+            "return document.getElementById('lb-knox-sentence').textContent",
+        )
+        .await;
+        let knox = knox.as_str().unwrap();
+        assert!(
+            !knox.contains("gånger") && !knox.contains("händelser"),
+            "{size}: the near-repeat sentence in English: {knox}"
+        );
+        js(
+            &c,
+            "document.getElementById('lb-map').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&c, &format!("lagesbild-filter-{size}-en.png")).await;
+        js(
+            &c,
+            "document.getElementById('lb-trend').scrollIntoView(); return true",
+        )
+        .await;
+        screenshot(&c, &format!("lagesbild-filter-{size}-en-panels.png")).await;
+
+        // And back to Swedish, still filtered.
+        click(&c, "a.lang").await;
+        wait_for(
+            &c,
+            &format!("document.documentElement.lang === 'sv' && ({ready})"),
+            "the dashboard in Swedish again",
+        )
+        .await;
+        let search = js(&c, "return location.search").await;
+        assert!(
+            search
+                .as_str()
+                .unwrap()
+                .contains("category=ordning.inbrott"),
+            "{size}: {search}"
+        );
+        assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+        c.close().await.unwrap();
+    }
+}

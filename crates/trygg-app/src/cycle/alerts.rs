@@ -3,6 +3,7 @@
 use jiff::{Span, civil::Date};
 use serde_json::{Value, json};
 use trygg_analysis::emerging::{EmergingOptions, detect};
+use trygg_domain::Lang;
 use trygg_domain::{
     Area, AreaId, IncidentFilter, Permission, Taxonomy,
     cycle::{Origin, OriginKind, Problem, ProblemDefinition, ProblemStatus},
@@ -92,9 +93,19 @@ pub async fn alerts(app: &App, who: &Principal, q: &AlertQuery) -> Result<Value,
                 "p": flag.p,
                 "model": flag.model,
                 "text_sv": format!(
-                    "{} i {}: {} händelser vecka {} mot normalt omkring {} (övre kontrollgräns {}).",
-                    category.label_sv, area.name, flag.observed, iso.week(),
+                    "{} i {}: {} vecka {} {} mot normalt omkring {} (övre kontrollgräns {}).",
+                    category.label_sv, area.name,
+                    Lang::Sv.count(i64::from(flag.observed), EVENTS.0, EVENTS.1),
+                    iso.week(), iso.year(),
                     trygg_analysis::special::sv_number(flag.baseline_mean, 1, true), flag.ucl
+                ),
+                "text_en": format!(
+                    "{} in {}: {} in week {} {} against about {} normally (upper control limit {}).",
+                    category.label_en, area.name,
+                    Lang::En.count(i64::from(flag.observed), EVENTS.0, EVENTS.1),
+                    iso.week(), iso.year(),
+                    format!("{:.1}", flag.baseline_mean).trim_end_matches('0').trim_end_matches('.'),
+                    flag.ucl
                 ),
             }))
         })
@@ -117,8 +128,32 @@ pub async fn alerts(app: &App, who: &Principal, q: &AlertQuery) -> Result<Value,
         "series_tested": report.series_tested,
         "weeks_tested": report.weeks_tested,
         "expected_false_alerts": report.expected_false_flags,
-        "summary_sv": report.swedish_summary(),
+        "summary_sv": summary(Lang::Sv, &report),
+        "summary_en": summary(Lang::En, &report),
     }))
+}
+
+/// ("händelse", "händelser"), ("incident", "incidents").
+const EVENTS: ((&str, &str), (&str, &str)) = (("händelse", "händelser"), ("incident", "incidents"));
+
+/// What was tested and what stood out, in `l`, from the report's numbers.
+fn summary(l: Lang, r: &trygg_analysis::emerging::EmergingReport) -> String {
+    let chance = trygg_analysis::special::sv_number(r.expected_false_flags, 1, true);
+    match l {
+        Lang::Sv => format!(
+            "{} i {} (kategori × område) har prövats mot sin egen säsongshistorik; {} över kontrollgränsen (slumpen ensam ger omkring {chance}).",
+            l.count(r.weeks_tested as i64, ("vecka", "veckor"), ("", "")),
+            l.count(r.series_tested as i64, ("serie", "serier"), ("", "")),
+            l.count(r.flags.len() as i64, ("sticker ut", "sticker ut"), ("", "")),
+        ),
+        Lang::En => format!(
+            "{} in {} (category × area) have been tested against their own seasonal history; {} above the control limit (chance alone gives about {}).",
+            l.count(r.weeks_tested as i64, ("", ""), ("week", "weeks")),
+            l.count(r.series_tested as i64, ("", ""), ("series", "series")),
+            l.count(r.flags.len() as i64, ("", ""), ("stands out", "stand out")),
+            chance.replace(',', ".")
+        ),
+    }
 }
 
 /// The draft problem an alert key (`category:area:week-start`) turns into, not yet stored.

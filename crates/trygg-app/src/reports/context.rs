@@ -653,23 +653,35 @@ impl<'a> Ctx<'a> {
                     ..f.clone()
                 })
             });
-            let groups = category_groups();
+            // Told apart by category when the filter names categories (its legend then names
+            // them: "Inbrott", not their group), else by category group.
+            let all = Taxonomy.all();
+            let mut leaves: Vec<u16> = rows.iter().map(|r| r.category).collect();
+            leaves.sort_unstable();
+            leaves.dedup();
+            let by_category = !f.categories.is_empty() && leaves.len() <= POINT_CLASSES;
+            let key = |c: u16| -> &'static str {
+                if by_category {
+                    all.get(usize::from(c)).map_or("", |c| c.code)
+                } else {
+                    group_of_index(c)
+                }
+            };
             let mut used: Vec<&str> = Vec::new();
             for r in &rows {
-                let g = group_of_index(r.category);
+                let g = key(r.category);
                 if !used.contains(&g) {
                     used.push(g);
                 }
             }
-            used.sort_by_key(|g| groups.iter().position(|(c, _)| c == g));
-            used.truncate(7);
+            used.sort_by_key(|g| all.iter().position(|c| c.code == *g));
+            used.truncate(POINT_CLASSES);
             spec.point_classes = used
                 .iter()
                 .map(|g| {
-                    groups
-                        .iter()
-                        .find(|(c, _)| c == g)
-                        .map_or(*g, |(_, l)| l)
+                    all.iter()
+                        .find(|c| c.code == *g)
+                        .map_or(*g, |c| c.label_sv)
                         .to_string()
                 })
                 .collect();
@@ -677,7 +689,7 @@ impl<'a> Ctx<'a> {
             spec.points = rows
                 .iter()
                 .filter_map(|r| {
-                    let class = used.iter().position(|g| *g == group_of_index(r.category))?;
+                    let class = used.iter().position(|g| *g == key(r.category))?;
                     Some(MapPoint {
                         x: r.x + ox,
                         y: r.y + oy,
@@ -760,6 +772,9 @@ impl<'a> Ctx<'a> {
         ))
     }
 }
+
+/// Most point classes a map tells apart (its palette's colours).
+const POINT_CLASSES: usize = map::POINT_COLOURS.len();
 
 /// The incident channels as the reports name them.
 const CHANNEL_LABELS: [(Channel, &str); 5] = [

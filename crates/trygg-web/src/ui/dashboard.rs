@@ -83,7 +83,8 @@ pub fn body(ctx: &PageCtx, q: &DashboardQuery, areas: &[Area], config: &Dashboar
         if n == 0 {
             ctx.t("alla", "all").to_string()
         } else {
-            format!("{n} {}", ctx.t("valda", "selected"))
+            ctx.lang
+                .count(n as i64, ("vald", "valda"), ("selected", "selected"))
         }
     };
     html! {

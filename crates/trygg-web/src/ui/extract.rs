@@ -39,6 +39,16 @@ fn path(parts: &Parts) -> String {
         .map_or_else(|| parts.uri.path().to_string(), |u| u.path().to_string())
 }
 
+/// The request's query string (without `?`), for the language link that keeps it.
+fn query(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.query(), |u| u.query())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Any page: the user if signed in.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -73,6 +83,7 @@ impl FromRequestParts<AppState> for Page {
             user: None,
             csrf: None,
             path: path(parts),
+            query: query(parts),
             wide: false,
         };
         let expired = matches!(found, CookieSession::Expired);
@@ -151,6 +162,7 @@ impl FromRequestParts<AppState> for SignedIn {
                     user: Some(s.user.clone()),
                     csrf: Some(s.csrf),
                     path: path(parts),
+                    query: query(parts),
                     wide: false,
                 },
                 user: s.user.into(),

@@ -104,13 +104,13 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
                 }
                 a.card.action href="/mina-rapporter" {
                     h2 { (l.t("Mina rapporter", "My reports")) }
-                    p { (mine) " " (l.t("händelser rapporterade av dig.", "events reported by you.")) }
+                    p { (l.count(mine as i64, ("händelse rapporterad av dig.", "händelser rapporterade av dig."), ("event reported by you.", "events reported by you."))) }
                 }
             }
             @if analyst {
                 a.card.action href="/lagesbild" {
                     h2 { (l.t("Lägesbild", "Situation picture")) }
-                    p { (last_week) " " (l.t("händelser de senaste sju dagarna.", "events in the last seven days.")) }
+                    p { (l.count(last_week as i64, ("händelse de senaste sju dagarna.", "händelser de senaste sju dagarna."), ("event in the last seven days.", "events in the last seven days."))) }
                 }
             }
             @if policy::allows(&user.roles, Permission::ReadPartnership) {

@@ -16,6 +16,8 @@ pub struct PageCtx {
     pub csrf: Option<String>,
     /// The request path, to mark the current navigation item.
     pub path: String,
+    /// The request's query string (without `?`), kept by the language link.
+    pub query: String,
     /// Use the whole screen width (the dashboard on the meeting room's screen).
     pub wide: bool,
 }
@@ -41,6 +43,24 @@ impl PageCtx {
                     .path
                     .strip_prefix(path)
                     .is_some_and(|rest| rest.starts_with('/')))
+    }
+
+    /// This page in the other language: the same path and query, `lang` set to the other one
+    /// (`assets/nav.js` does the same with the address bar's query, which a page's script
+    /// may have changed since).
+    pub fn other_language_href(&self) -> String {
+        let other = match self.lang {
+            Lang::Sv => Lang::En,
+            Lang::En => Lang::Sv,
+        };
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in form_urlencoded::parse(self.query.as_bytes()) {
+            if k != "lang" {
+                q.append_pair(&k, &v);
+            }
+        }
+        q.append_pair("lang", other.code());
+        format!("{}?{}", self.path, q.finish())
     }
 
     /// The hidden CSRF field for a form.
@@ -151,7 +171,7 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                             }
                         }
                     }
-                    a.lang href={ "?lang=" (if ctx.lang == Lang::Sv { "en" } else { "sv" }) }
+                    a.lang href=(ctx.other_language_href())
                         lang=(if ctx.lang == Lang::Sv { "en" } else { "sv" }) {
                         span.long { (if ctx.lang == Lang::Sv { "English" } else { "Svenska" }) }
                         abbr.short title=(if ctx.lang == Lang::Sv { "English" } else { "Svenska" }) {
@@ -195,6 +215,32 @@ mod tests {
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains("&lt;b&gt;"));
         assert!(page.contains(r#"<html lang="sv">"#));
+    }
+
+    #[test]
+    fn the_language_link_keeps_the_path_and_the_query() {
+        let ctx = PageCtx {
+            path: "/lagesbild".into(),
+            query: "category=ordning.inbrott&lang=sv&area=3&area=4&layers=omraden%2Chotspots"
+                .into(),
+            ..PageCtx::default()
+        };
+        assert_eq!(
+            ctx.other_language_href(),
+            "/lagesbild?category=ordning.inbrott&area=3&area=4&layers=omraden%2Chotspots&lang=en"
+        );
+        let en = PageCtx {
+            lang: Lang::En,
+            path: "/tipsa".into(),
+            query: "omrade=7&lang=en".into(),
+            ..PageCtx::default()
+        };
+        assert_eq!(en.other_language_href(), "/tipsa?omrade=7&lang=sv");
+        let page = layout(&en, "t", html! {}).into_string();
+        assert!(
+            page.contains(r#"href="/tipsa?omrade=7&amp;lang=sv""#),
+            "{page}"
+        );
     }
 
     #[test]
