@@ -219,7 +219,10 @@ async fn a_tips_decision_arrives_in_the_citizens_language_and_the_audit_holds_no
         .with_clock(Clock::Fixed(t0() + SignedDuration::from_hours(24 * 91)));
     let steps = trygg_app::retention::run(&later, &rules).await.unwrap();
     assert_eq!(
-        steps.iter().map(|s| (s.class(), s.count)).collect::<Vec<_>>(),
+        steps
+            .iter()
+            .map(|s| (s.class(), s.count))
+            .collect::<Vec<_>>(),
         vec![("notice", 2)]
     );
     assert!(notify::notices(&app).await.unwrap().is_empty());

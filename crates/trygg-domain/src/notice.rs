@@ -146,9 +146,9 @@ impl Delivery {
     /// When delivery ended (sent, failed or dropped); `None` while it is still to be tried.
     pub fn ended_at(&self) -> Option<Timestamp> {
         match self {
-            Delivery::Sent { at, .. } | Delivery::Failed { at, .. } | Delivery::Dropped { at, .. } => {
-                Some(*at)
-            }
+            Delivery::Sent { at, .. }
+            | Delivery::Failed { at, .. }
+            | Delivery::Dropped { at, .. } => Some(*at),
             Delivery::Pending { .. } | Delivery::Sending { .. } => None,
         }
     }
