@@ -47,6 +47,12 @@ pub struct RatioCi {
     pub upper: f64,
 }
 
+/// What the numbers of a follow-up cannot show: the verdict's closing sentence.
+pub const CAVEAT_SV: &str = "Siffrorna visar vad som hände samtidigt som insatsen, inte att insatsen orsakade det: de kan inte utesluta andra förändringar under perioden (andra insatser, ändrad anmälningsbenägenhet, återgång mot det normala efter en topp) och säger inget om brott som inte anmäls.";
+
+/// [`CAVEAT_SV`] in English.
+pub const CAVEAT_EN: &str = "The numbers show what happened while the intervention ran, not that it caused it: they cannot rule out other changes in the period (other interventions, a change in the willingness to report, a return to normal after a peak) and say nothing of crimes that are not reported.";
+
 /// The evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
@@ -133,9 +139,8 @@ pub fn evaluate(c: BeforeAfter) -> Result<Evaluation> {
                 "Buffertzonen följde kontrollområdet (WDQ = 0): varken förflyttning eller spridning av nytta syns.".to_string()
             });
     }
-    verdict.push_str(
-        " Siffrorna visar vad som hände samtidigt som insatsen, inte att insatsen orsakade det: de kan inte utesluta andra förändringar under perioden (andra insatser, ändrad anmälningsbenägenhet, återgång mot det normala efter en topp) och säger inget om brott som inte anmäls.",
-    );
+    verdict.push(' ');
+    verdict.push_str(CAVEAT_SV);
     Ok(Evaluation {
         counts: c,
         relative_effect,

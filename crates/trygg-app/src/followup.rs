@@ -34,7 +34,7 @@ use trygg_analysis::{
     snapshot::{Filter, Granularity, PeriodKey, Snapshot},
     special::sv_number,
 };
-use trygg_domain::{Area, AreaId, IncidentFilter, Scope};
+use trygg_domain::{Area, AreaId, IncidentFilter, Lang, Scope};
 
 use crate::snapshot::Live;
 
@@ -119,6 +119,8 @@ pub struct FollowUpResult {
     pub series: Vec<MonthRow>,
     /// The verdict in Swedish.
     pub verdict_sv: String,
+    /// The same verdict in English, written from the same numbers.
+    pub verdict_en: String,
     /// What was counted, in whose view, computed when.
     pub note_sv: String,
     /// When it was computed.
@@ -180,17 +182,26 @@ fn months_between(from: Date, to: Date) -> Vec<(i16, i8)> {
 
 /// "minskade med 37 % (755 → 476)".
 fn change_sv(before: u64, after: u64) -> String {
+    change(Lang::Sv, before, after)
+}
+
+/// How a count changed, in words: `minskade med 37 % (711 → 449)` / `fell by 37% (711 → 449)`.
+fn change(l: Lang, before: u64, after: u64) -> String {
     if before == 0 {
-        return format!("gick från 0 till {after}");
+        return match l {
+            Lang::Sv => format!("gick från 0 till {after}"),
+            Lang::En => format!("went from 0 to {after}"),
+        };
     }
     let r = after as f64 / before as f64 - 1.0;
     let pct = sv_number((r * 100.0).abs(), 0, false);
-    if pct == "0" {
-        format!("var oförändrat ({before} → {after})")
-    } else if r < 0.0 {
-        format!("minskade med {pct} % ({before} → {after})")
-    } else {
-        format!("ökade med {pct} % ({before} → {after})")
+    match (l, pct == "0", r < 0.0) {
+        (Lang::Sv, true, _) => format!("var oförändrat ({before} → {after})"),
+        (Lang::Sv, false, true) => format!("minskade med {pct} % ({before} → {after})"),
+        (Lang::Sv, false, false) => format!("ökade med {pct} % ({before} → {after})"),
+        (Lang::En, true, _) => format!("was unchanged ({before} → {after})"),
+        (Lang::En, false, true) => format!("fell by {pct}% ({before} → {after})"),
+        (Lang::En, false, false) => format!("rose by {pct}% ({before} → {after})"),
     }
 }
 
@@ -285,14 +296,18 @@ pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
             .ok()
         })
         .flatten();
-    let verdict_sv = verdict(
-        months,
-        &counts,
-        has_control,
-        has_buffer,
-        evaluation.as_ref(),
-        wdd_value.as_ref(),
-    );
+    let verdict_of = |l| {
+        verdict(
+            l,
+            months,
+            &counts,
+            has_control,
+            has_buffer,
+            evaluation.as_ref(),
+            wdd_value.as_ref(),
+        )
+    };
+    let (verdict_sv, verdict_en) = (verdict_of(Lang::Sv), verdict_of(Lang::En));
     let note_sv = format!(
         "Räknat ur lägesbilden: {}, {} före ({} – {}) mot {} efter ({} – {}), händelser som läsaren får se, efter tidsfönstrets start. Perioderna är lika långa: 12 månader var när data räcker, så att årstidsvariationen tar ut sig.",
         trygg_domain::Lang::Sv.count(
@@ -320,12 +335,14 @@ pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
         wdd: wdd_value,
         series,
         verdict_sv,
+        verdict_en,
         note_sv,
         computed_at: input.now,
     }
 }
 
 fn verdict(
+    l: Lang,
     months: i64,
     c: &BeforeAfter,
     has_control: bool,
@@ -333,29 +350,45 @@ fn verdict(
     evaluation: Option<&Evaluation>,
     w: Option<&Wdd>,
 ) -> String {
+    // Numbers as each language writes them: a decimal comma in Swedish, a point in English.
+    let num = |v: f64, d: usize| match l {
+        Lang::Sv => sv_number(v, d, false),
+        Lang::En => format!("{v:.d$}"),
+    };
     if months == 0 {
-        return "För tidigt att följa upp: insatsen har pågått kortare än en månad, så det finns ingen jämförbar period efter starten än.".into();
+        return l.t(
+            "För tidigt att följa upp: insatsen har pågått kortare än en månad, så det finns ingen jämförbar period efter starten än.",
+            "Too early to follow up: the intervention has run for less than a month, so there is no comparable period after the start yet.",
+        ).into();
     }
     let mut out = String::new();
-    let treated = change_sv(c.treated_before, c.treated_after);
+    let treated = change(l, c.treated_before, c.treated_after);
     let headline = match treated.split_once(' ') {
-        Some(("minskade", _)) => "Minskning",
-        Some(("ökade", _)) => "Ökning",
-        _ => "Ingen förändring",
+        Some(("minskade" | "fell", _)) => l.t("Minskning", "A fall"),
+        Some(("ökade" | "rose", _)) => l.t("Ökning", "A rise"),
+        _ => l.t("Ingen förändring", "No change"),
     };
-    out.push_str(&format!(
-        "{headline} i åtgärdsområdet: antalet {treated} under {months} månader efter starten jämfört med lika lång tid före"
-    ));
+    out.push_str(&match l {
+        Lang::Sv => format!(
+            "{headline} i åtgärdsområdet: antalet {treated} under {months} månader efter starten jämfört med lika lång tid före"
+        ),
+        Lang::En => format!(
+            "{headline} in the treated area: the number {treated} in the {} after the start compared with as long before",
+            l.count(months, ("", ""), ("month", "months"))
+        ),
+    });
     if has_control {
         out.push_str(&format!(
-            ", medan kontrollområdet {}",
-            change_sv(c.control_before, c.control_after)
+            "{}{}",
+            l.t(", medan kontrollområdet ", ", while the control area "),
+            change(l, c.control_before, c.control_after)
         ));
     }
     if has_buffer {
         out.push_str(&format!(
-            "; buffertzonen {}",
-            change_sv(c.buffer_before, c.buffer_after)
+            "{}{}",
+            l.t("; buffertzonen ", "; the buffer zone "),
+            change(l, c.buffer_before, c.buffer_after)
         ));
         let ratio = |b: u64, a: u64| (b > 0).then(|| a as f64 / b as f64);
         if let (Some(rb), Some(cb), Some(tb)) = (
@@ -365,48 +398,87 @@ fn verdict(
         ) && tb < cb
         {
             if rb > cb * 1.05 {
-                out.push_str(": tecken på undanträngning till buffertzonen");
+                out.push_str(l.t(
+                    ": tecken på undanträngning till buffertzonen",
+                    ": a sign of displacement into the buffer zone",
+                ));
             } else if rb < cb * 0.95 {
-                out.push_str(": tecken på spridning av nytta till buffertzonen");
+                out.push_str(l.t(
+                    ": tecken på spridning av nytta till buffertzonen",
+                    ": a sign of benefits spreading into the buffer zone",
+                ));
             }
         }
     }
     out.push_str(". ");
     if !has_control {
-        out.push_str("Utan kontrollområde går det inte att skilja insatsens effekt från det som hände i hela kommunen: välj ett kontrollområde (trygg föreslår områden med liknande historik).");
+        out.push_str(l.t(
+            "Utan kontrollområde går det inte att skilja insatsens effekt från det som hände i hela kommunen: välj ett kontrollområde (trygg föreslår områden med liknande historik).",
+            "Without a control area the intervention's effect cannot be told apart from what happened across the kommun: choose a control area (trygg suggests areas with a similar history).",
+        ));
         return out;
     }
     match evaluation {
         Some(e) => {
             let re = &e.relative_effect;
             let significant = re.upper < 1.0 || re.lower > 1.0;
-            out.push_str(&format!(
-                "Relativ effekt {} (95 % KI {}–{}): effekten är {}. ",
-                sv_number(re.estimate, 2, false),
-                sv_number(re.lower, 2, false),
-                sv_number(re.upper, 2, false),
-                if significant {
-                    "statistiskt säkerställd"
-                } else {
-                    "inte statistiskt säkerställd, eftersom intervallet omfattar 1 (ingen skillnad)"
-                }
-            ));
+            out.push_str(&match l {
+                Lang::Sv => format!(
+                    "Relativ effekt {} (95 % KI {}–{}): effekten är {}. ",
+                    num(re.estimate, 2),
+                    num(re.lower, 2),
+                    num(re.upper, 2),
+                    if significant {
+                        "statistiskt säkerställd"
+                    } else {
+                        "inte statistiskt säkerställd, eftersom intervallet omfattar 1 (ingen skillnad)"
+                    }
+                ),
+                Lang::En => format!(
+                    "Relative effect {} (95% CI {}–{}): the effect is {}. ",
+                    num(re.estimate, 2),
+                    num(re.lower, 2),
+                    num(re.upper, 2),
+                    if significant {
+                        "statistically significant"
+                    } else {
+                        "not statistically significant, since the interval includes 1 (no difference)"
+                    }
+                ),
+            });
         }
-        None => out.push_str("Den relativa effekten kan inte beräknas eftersom något område saknar händelser i en av perioderna. "),
+        None => out.push_str(l.t(
+            "Den relativa effekten kan inte beräknas eftersom något område saknar händelser i en av perioderna. ",
+            "The relative effect cannot be computed because an area has no events in one of the periods. ",
+        )),
     }
     if let Some(w) = w {
         let sig = w.ci_upper < 0.0 || w.ci_lower > 0.0;
+        let said = match (sig, w.wdd < 0.0) {
+            (true, true) if has_buffer => l.t(
+                "åtgärdsområdet och buffertzonen fick sammantaget färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                "the treated area and the buffer zone together had fewer events than the control led one to expect, statistically significant.",
+            ),
+            (true, true) => l.t(
+                "åtgärdsområdet fick färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                "the treated area had fewer events than the control led one to expect, statistically significant.",
+            ),
+            (true, false) => l.t(
+                "fler händelser än kontrollen lät vänta, statistiskt säkerställt.",
+                "more events than the control led one to expect, statistically significant.",
+            ),
+            (false, _) => l.t(
+                "skillnaden mot kontrollen är inte statistiskt säkerställd (intervallet omfattar 0).",
+                "the difference from the control is not statistically significant (the interval includes 0).",
+            ),
+        };
         out.push_str(&format!(
-            "WDD = {} (95 % KI {} till {}): {} ",
-            sv_number(w.wdd, 0, false),
-            sv_number(w.ci_lower, 0, false),
-            sv_number(w.ci_upper, 0, false),
-            match (sig, w.wdd < 0.0) {
-                (true, true) if has_buffer => "åtgärdsområdet och buffertzonen fick sammantaget färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
-                (true, true) => "åtgärdsområdet fick färre händelser än kontrollen lät vänta, statistiskt säkerställt.",
-                (true, false) => "fler händelser än kontrollen lät vänta, statistiskt säkerställt.",
-                (false, _) => "skillnaden mot kontrollen är inte statistiskt säkerställd (intervallet omfattar 0).",
-            }
+            "WDD = {} ({} {} {} {}): {said} ",
+            num(w.wdd, 0),
+            l.t("95 % KI", "95% CI"),
+            num(w.ci_lower, 0),
+            l.t("till", "to"),
+            num(w.ci_upper, 0),
         ));
     }
     if let Some(e) = evaluation {
@@ -414,18 +486,24 @@ fn verdict(
             && let Some(q) = e.wdq
             && e.success < 0.0
         {
-            let q_sv = sv_number(q, 2, false);
-            out.push_str(&if q > 0.0 {
-                format!("WDQ = {q_sv}: buffertzonen minskade också jämfört med kontrollen, tecken på spridning av nytta snarare än undanträngning. ")
-            } else if q > -1.0 {
-                format!("WDQ = {q_sv}: en del av minskningen kan ha flyttat till buffertzonen (undanträngning), men mindre än vad som vanns i åtgärdsområdet: nettoeffekten är positiv. ")
-            } else {
-                format!("WDQ = {q_sv}: undanträngningen till buffertzonen är minst lika stor som minskningen i åtgärdsområdet: ingen nettovinst. ")
+            let q_n = num(q, 2);
+            out.push_str(&match (l, q > 0.0, q > -1.0) {
+                (Lang::Sv, true, _) => format!("WDQ = {q_n}: buffertzonen minskade också jämfört med kontrollen, tecken på spridning av nytta snarare än undanträngning. "),
+                (Lang::Sv, false, true) => format!("WDQ = {q_n}: en del av minskningen kan ha flyttat till buffertzonen (undanträngning), men mindre än vad som vanns i åtgärdsområdet: nettoeffekten är positiv. "),
+                (Lang::Sv, false, false) => format!("WDQ = {q_n}: undanträngningen till buffertzonen är minst lika stor som minskningen i åtgärdsområdet: ingen nettovinst. "),
+                (Lang::En, true, _) => format!("WDQ = {q_n}: the buffer zone also fell compared with the control, a sign of benefits spreading rather than displacement. "),
+                (Lang::En, false, true) => format!("WDQ = {q_n}: part of the fall may have moved into the buffer zone (displacement), but less than was gained in the treated area: the net effect is positive. "),
+                (Lang::En, false, false) => format!("WDQ = {q_n}: the displacement into the buffer zone is at least as large as the fall in the treated area: no net gain. "),
             });
         }
         // What the numbers cannot show (the evaluation's own closing sentence).
-        if let Some(k) = e.verdict_sv.find("Siffrorna visar") {
-            out.push_str(&e.verdict_sv[k..]);
+        match l {
+            Lang::Sv => {
+                if let Some(k) = e.verdict_sv.find("Siffrorna visar") {
+                    out.push_str(&e.verdict_sv[k..]);
+                }
+            }
+            Lang::En => out.push_str(trygg_analysis::evaluation::CAVEAT_EN),
         }
     }
     out.trim_end().to_string()
@@ -613,7 +691,7 @@ mod tests {
             p(c.control_before, c.control_after),
         )
         .unwrap();
-        verdict(12, &c, true, true, Some(&e), Some(&w))
+        verdict(Lang::Sv, 12, &c, true, true, Some(&e), Some(&w))
     }
 
     #[test]
@@ -644,8 +722,59 @@ mod tests {
             "{v}"
         );
         assert!(
-            verdict(0, &counts((1, 1), (1, 1), (1, 1)), true, true, None, None)
-                .starts_with("För tidigt")
+            verdict(
+                Lang::Sv,
+                0,
+                &counts((1, 1), (1, 1), (1, 1)),
+                true,
+                true,
+                None,
+                None
+            )
+            .starts_with("För tidigt")
+        );
+    }
+
+    #[test]
+    fn the_english_verdict_says_the_same_from_the_same_numbers() {
+        let c = counts((100, 50), (100, 150), (100, 100));
+        let e = evaluate(c).unwrap();
+        let p = |b, a| Pair {
+            before: b,
+            after: a,
+        };
+        let w = wdd(p(100, 50), p(100, 100), p(100, 150), p(100, 100)).unwrap();
+        let sv = verdict(Lang::Sv, 12, &c, true, true, Some(&e), Some(&w));
+        let en = verdict(Lang::En, 12, &c, true, true, Some(&e), Some(&w));
+        assert!(
+            en.starts_with("A fall in the treated area: the number fell by 50% (100 → 50) in the 12 months after the start"),
+            "{en}"
+        );
+        assert!(
+            en.contains("the control area was unchanged (100 → 100)"),
+            "{en}"
+        );
+        assert!(
+            en.contains("rose by 50% (100 → 150): a sign of displacement"),
+            "{en}"
+        );
+        assert!(en.contains("WDQ = -1.00: the displacement"), "{en}");
+        assert!(en.ends_with(trygg_analysis::evaluation::CAVEAT_EN), "{en}");
+        for swedish in ["minskade", "Siffrorna", "KI", "buffertzonen", " till "] {
+            assert!(!en.contains(swedish), "{swedish:?} in {en}");
+        }
+        // The same figures in the same order, whatever the decimal mark.
+        let figures = |t: &str| -> Vec<String> {
+            t.replace('−', "-")
+                .replace(',', ".")
+                .split(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == '-'))
+                .filter(|w| w.chars().any(|ch| ch.is_ascii_digit()))
+                .map(|w| w.trim_matches('.').to_string())
+                .collect()
+        };
+        assert_eq!(figures(&sv), figures(&en), "{sv}\n{en}");
+        assert!(
+            verdict(Lang::En, 0, &c, true, true, None, None).starts_with("Too early to follow up")
         );
     }
 

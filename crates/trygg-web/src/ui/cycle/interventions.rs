@@ -750,8 +750,10 @@ fn evaluation_view(l: Lang, names: &Names, id: i64, v: &Value, which: &str) -> M
                 dd #fu-wdd { @if w.is_object() { (num(&w["wdd"], 0)) " (z = " (num(&w["z"], 2)) ", p = " (num(&w["p"], 3)) ")" } @else { "–" } }
             }
             h3 { (l.t("Bedömning", "Verdict")) }
-            p #fu-verdict .verdict { (v["verdict_sv"].as_str().unwrap_or("")) }
-            @if l == Lang::En { p.verdict-en { "In short: " (words.join("; ")) "." } }
+            @let verdict_en = v["verdict_en"].as_str().filter(|_| l == Lang::En);
+            p #fu-verdict .verdict { (verdict_en.or(v["verdict_sv"].as_str()).unwrap_or("")) }
+            // A follow-up approved before the verdict had an English twin keeps its Swedish one.
+            @if l == Lang::En && verdict_en.is_none() { p.verdict-en { "In short: " (words.join("; ")) "." } }
             p.hint { (v["note_sv"].as_str().unwrap_or("")) }
             div.cycle-grid {
                 img.chart src={ "/insatser/" (id) "/uppfoljning/fore-efter.png?v=" (which) } alt=(l.t("Åtgärdsområdet och kontrollområdet per månad, före och efter starten", "Treated and control area per month, before and after the start"));
