@@ -631,11 +631,25 @@ async fn role_by_page_matrix() {
             )
             .await;
         let expected = if role == Role::Admin {
-            StatusCode::OK
+            StatusCode::SEE_OTHER
         } else {
             StatusCode::FORBIDDEN
         };
         assert_eq!(res.status(), expected, "{} adding a user", role.as_str());
+        if role == Role::Admin {
+            // Redirect after POST: the new user's page, which says what was done.
+            let to = res.headers()[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(
+                to.starts_with("/admin/anvandare/") && to.ends_with("?sparat=anvandare"),
+                "{to}"
+            );
+            let (status, html) = app.get(&b, &to).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("Användaren har lagts till."), "{html}");
+        }
         let (status, _) = app.get(&b, "/api/v1/incidents").await;
         assert_eq!(
             status,
@@ -813,7 +827,8 @@ async fn admins_make_and_revoke_tokens_and_disable_users() {
             &[("csrf", &admin.csrf)],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/admin?sparat=nyckel");
     assert_eq!(
         api(token).await,
         StatusCode::UNAUTHORIZED,
@@ -829,8 +844,14 @@ async fn admins_make_and_revoke_tokens_and_disable_users() {
             &[("csrf", &admin.csrf), ("disabled", "1")],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("Kontot är avstängt"));
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(to, format!("/admin/anvandare/{analyst_id}?sparat=avstangt"));
+    let (_, html) = app.get(&admin, &to).await;
+    assert!(html.contains("Kontot är avstängt"));
     let (status, _) = app.get(&analyst, "/rapportera").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the session has ended");
     let res = app.try_login(&analyst_email, PASSWORD).await;

@@ -912,6 +912,41 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        path: "/samverkan/medborgarloften/ny",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/medborgarloften/ny",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/samverkan/medborgarloften/{id}",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/medborgarloften/{id}",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/medborgarloften/{id}/ta-bort",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/samverkan/kommunikation/andra",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/kommunikation/andra",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
         path: "/tillganglighet",
         access: Public,
     },

@@ -88,9 +88,11 @@ pub(super) async fn copy_plan(
         ));
     };
     match cases::copy_last_years_plan(&state, &me.user, year).await {
-        Ok(p) => {
-            Ok(Redirect::to(&format!("/samverkan/atagandeplan/{}", p.data.year)).into_response())
-        }
+        Ok(p) => Ok(Redirect::to(&saved(
+            &format!("/samverkan/atagandeplan/{}", p.data.year),
+            Saved::Any,
+        ))
+        .into_response()),
         Err(AppError::NotFound(_)) => {
             let msg = format!(
                 "{} {}.",
@@ -311,9 +313,11 @@ pub(super) async fn update_commitment(
     }
     let version = field("version").parse::<i64>().unwrap_or(0);
     match cases::update_plan(&state, &me.user, stored.meta.id, version, &plan).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/samverkan/atagandeplan/{year}#c-{cid}")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&saved(
+            &format!("/samverkan/atagandeplan/{year}#c-{cid}"),
+            Saved::Any,
+        ))
+        .into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => again(msg).await,
             None => Err(PageError::from_app(l, e)),
