@@ -90,7 +90,7 @@ fn start_demo(name: &str) -> (Guard, String) {
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     let url = line
         .trim()
-        .strip_prefix("trygg listening on ")
+        .strip_prefix("trygg serving ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .trim_end_matches('/')
         .to_string();
