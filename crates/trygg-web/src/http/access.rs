@@ -551,6 +551,11 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::WriteIntervention]),
     },
     Rule {
+        method: "GET",
+        path: "/insatser/kontrollforslag",
+        access: Signed(&[Permission::WriteIntervention]),
+    },
+    Rule {
         method: "POST",
         path: "/insatser/ny",
         access: Signed(&[Permission::WriteIntervention]),
@@ -588,6 +593,11 @@ pub const RULES: &[Rule] = &[
     Rule {
         method: "GET",
         path: "/moten",
+        access: Signed(&[Permission::ReadCycle]),
+    },
+    Rule {
+        method: "GET",
+        path: "/moten/lagesbild",
         access: Signed(&[Permission::ReadCycle]),
     },
     Rule {
