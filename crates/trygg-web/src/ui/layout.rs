@@ -45,10 +45,12 @@ pub enum Saved {
     TokenRevoked,
     /// An organisation was added.
     Organisation,
+    /// The user changed their own password.
+    OwnPassword,
 }
 
 impl Saved {
-    const CODES: [(Saved, &'static str); 9] = [
+    const CODES: [(Saved, &'static str); 10] = [
         (Saved::Any, "1"),
         (Saved::Removed, "borttaget"),
         (Saved::UserAdded, "anvandare"),
@@ -58,6 +60,7 @@ impl Saved {
         (Saved::Password, "losenord"),
         (Saved::TokenRevoked, "nyckel"),
         (Saved::Organisation, "organisation"),
+        (Saved::OwnPassword, "eget-losenord"),
     ];
 
     /// The code in the query.
@@ -94,6 +97,10 @@ impl Saved {
             ),
             Saved::TokenRevoked => l.t("API-nyckeln är återkallad.", "The API token is revoked."),
             Saved::Organisation => l.t("Organisationen har lagts till.", "The organisation was added."),
+            Saved::OwnPassword => l.t(
+                "Lösenordet är bytt. Andra inloggningar med det gamla lösenordet har avslutats.",
+                "The password is changed. Other sessions have been signed out.",
+            ),
         }
     }
 }
