@@ -178,7 +178,8 @@ fn actions_table(
 ) -> Markup {
     let l = me.ctx.lang;
     html! {
-        div.scroll { table.list.actions {
+        // Focusable, so a keyboard can scroll it on a phone (it may hold no button).
+        div.scroll tabindex="0" role="region" aria-label=(l.t("Åtgärder", "Actions")) { table.list.actions {
             thead { tr { th { (l.t("Åtgärd", "Action")) } th { (l.t("Ansvarig", "Owner")) } th { (l.t("Klart senast", "Deadline")) } th { (l.t("Status", "Status")) } } }
             tbody { @for a in actions { tr data-key=(a.key) data-status=(if a.status == ActionStatus::Open { "open" } else { "closed" }) {
                 td { (a.text) @if a.carried_from.is_some() { " " span.tag { (l.t("överförd", "carried over")) } } }
