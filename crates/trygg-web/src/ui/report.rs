@@ -178,7 +178,7 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
                 p { (l.t("Du har inte rapporterat något ännu.", "You have not reported anything yet.")) " "
                     a href="/rapportera" { (l.t("Gör en rapport", "File a report")) } }
             } @else {
-                p { (page.total) " " (l.t("händelser", "events")) }
+                p { (l.count(page.total as i64, ("händelse", "händelser"), ("event", "events"))) }
                 div.scroll {
                 table.list {
                     thead { tr {
