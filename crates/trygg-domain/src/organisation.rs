@@ -37,6 +37,16 @@ impl OrgKind {
         }
     }
 
+    /// What it is called in `l`.
+    pub fn label(self, l: crate::Lang) -> &'static str {
+        match self {
+            OrgKind::Kommun => l.t("Kommun", "Municipality"),
+            OrgKind::Forvaltning => l.t("Förvaltning", "Municipal department"),
+            OrgKind::Lokalpolisomrade => l.t("Lokalpolisområde", "Local police area"),
+            OrgKind::Partner => l.t("Samverkanspart", "Partner"),
+        }
+    }
+
     /// Parses the stable text form.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {

@@ -13,8 +13,8 @@ use plotters::element::{Circle, Rectangle};
 
 use crate::fmt::WEEKDAYS_SV;
 use crate::raster::{
-    ACCENT, Canvas, GRID, HPos, INK, MUTED, VPos, YL_OR_RD, anchored, ellipsize, font, nice_ticks,
-    polyline, ramp, render_err, rotated, text_size,
+    ACCENT, Canvas, GRID, HPos, INK, MUTED, TextStyle, VPos, YL_OR_RD, anchored, ellipsize, font,
+    nice_ticks, polyline, ramp, render_err, rotated, text_size,
 };
 use crate::{Image, ReportError, Result, fmt_sv};
 
@@ -194,7 +194,9 @@ pub fn before_after(chart: &BeforeAfterChart) -> Result<Image> {
         ));
     }
     let series = [chart.treated.clone(), chart.control.clone()];
-    let styles = [SERIES_STYLES[0], (RGBColor(214, 96, 77), 2.5, None)];
+    // The control area looks as it does in every line chart of the three areas (the second
+    // series: grey, dashed), so a colour means the same area in both of a follow-up's charts.
+    let styles = [SERIES_STYLES[0], SERIES_STYLES[1]];
     let png = draw_line_chart(
         &chart.title,
         &chart.y_label,
@@ -277,10 +279,32 @@ fn draw_line_chart(
             )
             .map_err(render_err)?;
 
-        // Legend under the title.
-        let mut lx = px(24.0);
-        let ly = px(66.0);
-        for (s, (color, width, dash)) in series.iter().zip(styles) {
+        // Legend under the title, on as many rows as it needs: an entry that does not fit
+        // on the row starts the next one, and one wider than the chart is shortened.
+        let means_style = font(17.0 * S, false, MUTED);
+        let mut entries: Vec<(String, LineStyle, &TextStyle)> = series
+            .iter()
+            .zip(styles)
+            .map(|(s, st)| (s.label.clone(), *st, &legend_style))
+            .collect();
+        if start.is_some() {
+            entries.push((
+                "medelvärde före och efter".to_string(),
+                (MUTED, 1.5, Some((5.0, 4.0))),
+                &means_style,
+            ));
+        }
+        let (left_edge, right_edge) = (px(24.0), w as i32 - px(24.0));
+        let row_h = px(30.0);
+        let mut lx = left_edge;
+        let mut ly = px(66.0);
+        for (label, (color, width, dash), style) in &entries {
+            let label = ellipsize(label, style, (right_edge - left_edge - px(38.0)) as u32);
+            let item = px(38.0) + text_size(&label, style).0 as i32;
+            if lx > left_edge && lx + item > right_edge {
+                lx = left_edge;
+                ly += row_h;
+            }
             polyline(
                 root,
                 &[(lx, ly), (lx + px(30.0), ly)],
@@ -288,25 +312,13 @@ fn draw_line_chart(
                 (width * S) as u32,
                 dash.map(|(a, b)| (a * S, b * S)),
             )?;
-            let style = anchored(&legend_style, HPos::Left, VPos::Center);
+            let anchored_style = anchored(style, HPos::Left, VPos::Center);
             texts
-                .draw_text(&s.label, &style, (lx + px(38.0), ly))
+                .draw_text(&label, &anchored_style, (lx + px(38.0), ly))
                 .map_err(render_err)?;
-            lx += px(38.0) + text_size(&s.label, &legend_style).0 as i32 + px(28.0);
+            lx += item + px(28.0);
         }
-        if start.is_some() {
-            let style = anchored(&font(17.0 * S, false, MUTED), HPos::Left, VPos::Center);
-            polyline(
-                root,
-                &[(lx, ly), (lx + px(30.0), ly)],
-                MUTED,
-                (1.5 * S) as u32,
-                Some((5.0 * S, 4.0 * S)),
-            )?;
-            texts
-                .draw_text("medelvärde före och efter", &style, (lx + px(38.0), ly))
-                .map_err(render_err)?;
-        }
+        let legend_rows = (ly - px(66.0)) / row_h;
 
         // Plot frame.
         let tick_w = ticks
@@ -316,7 +328,7 @@ fn draw_line_chart(
             .unwrap_or(0) as i32;
         let left = px(24.0 + 26.0) + tick_w + px(10.0);
         let right = w as i32 - px(28.0);
-        let top = px(98.0);
+        let top = px(98.0) + legend_rows * row_h;
         let bottom = h as i32 - px(74.0);
         let xpx = |i: f64| f64::from(left) + (i + 0.5) / n as f64 * f64::from(right - left);
         let ypx = |v: f64| f64::from(bottom) - (v - y0) / (y1 - y0) * f64::from(bottom - top);

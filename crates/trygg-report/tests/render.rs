@@ -720,3 +720,70 @@ fn invalid_documents_are_refused_with_a_reason() {
         Err(ReportError::InvalidImage { .. })
     ));
 }
+
+/// A follow-up's two charts (#20): the control area has one colour in both (grey, as the
+/// second series of every line chart; red is the buffer zone's), and a legend too long for one
+/// row wraps onto a second instead of running off the image.
+#[test]
+fn follow_up_charts_share_colours_and_wrap_their_legend() {
+    let ba = common::before_after();
+    let before_after = decode(&chart::before_after(&ba).unwrap().png);
+    assert!(
+        count(&before_after, [140, 140, 140]) > 1000,
+        "the control area is grey"
+    );
+    assert_eq!(
+        count(&before_after, [214, 96, 77]),
+        0,
+        "no red: red is the buffer zone"
+    );
+    let long = |role: &str| {
+        format!(
+            "{role}: Gottsunda (ungefärlig), Valsätra (ungefärlig), Sävja (ungefärlig), Stenhagen (ungefärlig)"
+        )
+    };
+    let three = chart::LineChart {
+        title: "Effekt och förflyttning: alla tre områdena".into(),
+        y_label: "Händelser per månad".into(),
+        x_label: "Månad".into(),
+        x_labels: ba.months.clone(),
+        series: vec![
+            chart::Series::new(long("Åtgärdsområde"), ba.treated.values.clone()),
+            chart::Series::new(long("Kontrollområde"), ba.control.values.clone()),
+            chart::Series::new(
+                long("Buffertzon"),
+                ba.control.values.iter().map(|v| v + 5.0).collect(),
+            ),
+        ],
+    };
+    let png = chart::line(&three).unwrap().png;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/charts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("follow-up-three-areas.png"), &png).unwrap();
+    let lines = decode(&png);
+    assert!(
+        count(&lines, [140, 140, 140]) > 1000,
+        "the control area is grey here too"
+    );
+    assert!(
+        count(&lines, [214, 96, 77]) > 1000,
+        "the buffer zone is red"
+    );
+    // The legend's keys: each series' colour in the strip at the left edge, one per row.
+    let (w, _, px) = &lines;
+    let near = |p: [u8; 3], c: [u8; 3]| p.iter().zip(c).all(|(a, b)| a.abs_diff(b) < 24);
+    let key_rows = |c: [u8; 3]| -> Vec<u32> {
+        let mut rows: Vec<u32> = (60..300u32)
+            .filter(|y| (50..100u32).any(|x| near(px[(y * w + x) as usize], c)))
+            .collect();
+        rows.dedup_by(|a, b| a.abs_diff(*b) <= 8);
+        rows
+    };
+    let (blue, red) = (key_rows([31, 95, 168]), key_rows([214, 96, 77]));
+    assert_eq!(blue.len(), 1, "{blue:?}");
+    assert_eq!(red.len(), 1, "{red:?}");
+    assert!(
+        red[0] > blue[0] + 20,
+        "the third entry starts a row of its own: {blue:?} {red:?}"
+    );
+}

@@ -58,6 +58,7 @@
     fs.querySelector('input[name="lon"]').value = lon.toFixed(6);
     fs.querySelector("output.pos").textContent =
       (label ? label + ": " : "") + lat.toFixed(5) + ", " + lon.toFixed(5);
+    clearField(fs.querySelector(".pick-map"));
     if (fs._map) {
       if (!fs._marker) fs._marker = L.marker([lat, lon]).addTo(fs._map);
       fs._marker.setLatLng([lat, lon]);
@@ -74,14 +75,41 @@
       }
       districtOutlines().then((gj) => {
         if (gj && gj.features && gj.features.length) {
-          L.geoJSON(gj, {
+          // Drawing only: no tooltips, no focus, so keyboard users do not tab through the
+          // outlines on their way to the zoom buttons.
+          const outlines = L.geoJSON(gj, {
             style: { color: "#1d4f73", weight: 1, fillOpacity: 0.04 },
-            onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name, { sticky: true }),
             interactive: false,
           }).addTo(map);
+          outlines.eachLayer((layer) => {
+            const el = layer.getElement && layer.getElement();
+            if (el) {
+              el.setAttribute("tabindex", "-1");
+              el.setAttribute("focusable", "false");
+              el.setAttribute("aria-hidden", "true");
+            }
+          });
         }
       });
       map.on("click", (e) => setPosition(fs, e.latlng.lat, e.latlng.lng, t("Vald plats", "Picked")));
+      // By keyboard: the arrow keys move the map (Leaflet), + and − zoom, and Enter or Space
+      // picks the place under the cross in the middle.
+      const box = map.getContainer();
+      box.setAttribute("role", "application");
+      box.setAttribute("aria-roledescription", t("karta", "map"));
+      box.setAttribute(
+        "aria-label",
+        t(
+          "Karta för att välja plats. Flytta kartan med piltangenterna, zooma med plus och minus, tryck Enter för att välja platsen vid korset.",
+          "Map to pick the place. Move the map with the arrow keys, zoom with plus and minus, press Enter to pick the place at the cross."
+        )
+      );
+      box.addEventListener("keydown", (e) => {
+        if (e.target !== box || (e.key !== "Enter" && e.key !== " ")) return;
+        e.preventDefault();
+        const c = map.getCenter();
+        setPosition(fs, c.lat, c.lng, t("Vald plats", "Picked"));
+      });
       fs._map = map;
     }
     fs.querySelector("button.gps").addEventListener("click", () => {
@@ -138,8 +166,8 @@
   function collect() {
     const events = [];
     const problems = [];
+    clearInvalid();
     eventsEl.querySelectorAll("fieldset.event").forEach((fs, k) => {
-      fs.classList.remove("invalid");
       const v = (n) => fs.querySelector(`[name="${n}"]`).value.trim();
       const e = {
         category: v("category"),
@@ -151,19 +179,69 @@
       if (v("description")) e.description = v("description");
       if (v("lat") && v("lon")) e.position = { lat: +v("lat"), lon: +v("lon") };
       const n = k + 1;
-      if (!e.category) problems.push([fs, t(`Händelse ${n}: välj en kategori.`, `Event ${n}: choose a category.`)]);
-      if (!e.occurred_from) problems.push([fs, t(`Händelse ${n}: ange när.`, `Event ${n}: say when.`)]);
+      if (!e.category) problems.push([fs, "category", t(`Händelse ${n}: välj en kategori.`, `Event ${n}: choose a category.`)]);
+      if (!e.occurred_from) problems.push([fs, "occurred_from", t(`Händelse ${n}: ange när.`, `Event ${n}: say when.`)]);
       else if (new Date(e.occurred_from).getTime() > Date.now() + AHEAD_MS)
-        problems.push([fs, t(`Händelse ${n}: tiden ligger i framtiden. Ange när det hände.`, `Event ${n}: the time is in the future. Say when it happened.`)]);
+        problems.push([fs, "occurred_from", t(`Händelse ${n}: tiden ligger i framtiden. Ange när det hände.`, `Event ${n}: the time is in the future. Say when it happened.`)]);
       if (e.occurred_to && e.occurred_from && new Date(e.occurred_to) < new Date(e.occurred_from))
-        problems.push([fs, t(`Händelse ${n}: sluttiden är före starttiden.`, `Event ${n}: the end is before the start.`)]);
+        problems.push([fs, "occurred_to", t(`Händelse ${n}: sluttiden är före starttiden.`, `Event ${n}: the end is before the start.`)]);
       if (!e.position && !e.place)
-        problems.push([fs, t(`Händelse ${n}: välj en plats på kartan eller skriv platsens namn.`, `Event ${n}: pick a place on the map or type its name.`)]);
+        problems.push([fs, "position", t(`Händelse ${n}: välj en plats på kartan eller skriv platsens namn.`, `Event ${n}: pick a place on the map or type its name.`)]);
       if (e.description && hasPnr(e.description))
-        problems.push([fs, t(`Händelse ${n}: texten innehåller ett personnummer. Ta bort det.`, `Event ${n}: the text holds a personal identity number. Remove it.`)]);
+        problems.push([fs, "description", t(`Händelse ${n}: texten innehåller ett personnummer. Ta bort det.`, `Event ${n}: the text holds a personal identity number. Remove it.`)]);
       events.push(e);
     });
     return { events, problems };
+  }
+
+  // The element a field's problem is shown at: the map for the position.
+  function fieldElement(fs, field) {
+    if (field === "position" || field === "lat" || field === "lon") return fs.querySelector(".pick-map");
+    return fs.querySelector(`[name="${field}"]`);
+  }
+  let errorIds = 0;
+  // Marks a field invalid (aria-invalid) with its message right after it, tied to it by
+  // aria-describedby; returns the element.
+  function markInvalid(fs, field, message) {
+    fs.classList.add("invalid");
+    const el = fieldElement(fs, field);
+    if (!el) return null;
+    const note = document.createElement("small");
+    note.className = "field-error";
+    note.id = "est-error-" + ++errorIds;
+    note.textContent = message;
+    el.setAttribute("aria-invalid", "true");
+    el.setAttribute("aria-describedby", note.id);
+    el.insertAdjacentElement("afterend", note);
+    return el;
+  }
+  // A field's mark and message go as soon as it is changed.
+  function clearField(el) {
+    if (!el || !el.hasAttribute("aria-invalid")) return;
+    const note = document.getElementById(el.getAttribute("aria-describedby"));
+    if (note) note.remove();
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
+    const fs = el.closest("fieldset.event");
+    if (fs && !fs.querySelector("[aria-invalid]")) fs.classList.remove("invalid");
+  }
+  eventsEl.addEventListener("input", (e) => clearField(e.target));
+  eventsEl.addEventListener("change", (e) => clearField(e.target));
+  function clearInvalid() {
+    eventsEl.querySelectorAll(".field-error").forEach((n) => n.remove());
+    eventsEl.querySelectorAll("[aria-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+    eventsEl.querySelectorAll("fieldset.event.invalid").forEach((fs) => fs.classList.remove("invalid"));
+  }
+  // The confirmation or the summary of problems, focused so a screen reader and a keyboard
+  // user land on it.
+  function announce(className, text) {
+    status.className = className;
+    status.textContent = text;
+    status.setAttribute("tabindex", "-1");
+    status.focus();
   }
 
   function read(key) {
@@ -276,9 +354,10 @@
     ev.preventDefault();
     const { events, problems } = collect();
     if (problems.length) {
-      problems.forEach(([fs]) => fs.classList.add("invalid"));
+      const first = problems.map(([fs, field, message]) => markInvalid(fs, field, message)).find((el) => el);
       status.className = "notice error";
-      status.textContent = problems.map((p) => p[1]).join(" ");
+      status.textContent = problems.map((p) => p[2]).join(" ");
+      if (first) first.focus();
       return;
     }
     const body = { events };
@@ -287,31 +366,35 @@
     try {
       const { res, json } = await send(body);
       if (res.ok) {
-        status.className = "notice ok";
-        status.textContent = t(
-          `Tack! Rapport #${json.report.id} med ${json.events.length} händelse(r) är mottagen.`,
-          `Thank you! Report #${json.report.id} with ${json.events.length} event(s) was received.`
-        );
         resetForm();
+        const n = json.events.length;
+        announce(
+          "notice ok",
+          t(
+            `Tack! Rapport #${json.report.id} med ${n} ${n === 1 ? "händelse" : "händelser"} är mottagen.`,
+            `Thank you! Report #${json.report.id} with ${n} ${n === 1 ? "event" : "events"} was received.`
+          )
+        );
         return;
       }
       const err = (json && json.error) || {};
-      const m = /^events\[(\d+)\]/.exec(err.field || "");
-      if (m) {
-        const fs = eventsEl.querySelectorAll("fieldset.event")[+m[1]];
-        if (fs) fs.classList.add("invalid");
-      }
+      const m = /^events\[(\d+)\]\.?(\w*)/.exec(err.field || "");
+      const fs = m && eventsEl.querySelectorAll("fieldset.event")[+m[1]];
+      const el = fs ? markInvalid(fs, m[2], explain(err)) : null;
       status.className = "notice error";
       status.textContent = explain(err);
       if (res.status === 401) status.textContent += " " + t("Logga in igen och skicka på nytt.", "Sign in again and send once more.");
+      if (el) el.focus();
     } catch (_) {
       saveQueue(queue().concat([{ body, queued_at: new Date().toISOString() }]));
       // Cleared, so a second tap cannot queue the same report twice.
       resetForm();
-      status.className = "notice info";
-      status.textContent = t(
-        "Ingen uppkoppling: rapporten är sparad i telefonen och skickas automatiskt när du är online igen.",
-        "No connection: the report is saved on this phone and will be sent automatically when you are back online."
+      announce(
+        "notice info",
+        t(
+          "Ingen uppkoppling: rapporten är sparad i telefonen och skickas automatiskt när du är online igen.",
+          "No connection: the report is saved on this phone and will be sent automatically when you are back online."
+        )
       );
     }
   });

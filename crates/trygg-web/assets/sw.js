@@ -2,10 +2,17 @@
 // Pages are fetched from the network first (so they are current) and fall back to the cached
 // copy; assets are served from the cache first. Reports written offline are queued by est.js
 // in localStorage and sent when the phone is back online.
+// The manifest and the district outlines the report form's map draws (reference data, no
+// personal data) are kept too, network first, so the form works offline as it does online.
 // The server fills in the assets' fingerprint, so a new deployment gets a new cache.
 const CACHE = "trygg-ASSETS_VERSION";
+const OUTLINES = "/api/v1/areas?kind=district";
 const SHELL = [
   "/rapportera",
+  "/mina-rapporter",
+  "/manifest.webmanifest",
+  OUTLINES,
+  "/assets/mine.js",
   "/assets/app.css",
   "/assets/nav.js",
   "/assets/est.js",
@@ -31,6 +38,17 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const req = event.request;
   const url = new URL(req.url);
+  const offline = [OUTLINES, "/manifest.webmanifest"];
+  if (req.method === "GET" && url.origin === self.location.origin && offline.includes(url.pathname + url.search)) {
+    const key = url.pathname + url.search;
+    event.respondWith(
+      fetch(req).then((res) => {
+        if (res.ok && !res.redirected) caches.open(CACHE).then((c) => c.put(key, res.clone()));
+        return res;
+      }).catch(() => caches.match(key))
+    );
+    return;
+  }
   if (req.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
     return;
   }

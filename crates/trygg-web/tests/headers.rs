@@ -467,9 +467,20 @@ async fn no_page_holds_what_the_policy_refuses() {
         "{body}"
     );
 
-    // The embedded reports link their style sheet instead of carrying one.
+    // The embedded reports link their style sheet instead of carrying one (a meeting's
+    // lägesbild is read by its page from /moten/lagesbild).
+    let meeting = admin
+        .page(&format!("/moten/{}", ids.2))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        meeting.contains(r#"data-src="/moten/lagesbild?ar="#) && !meeting.contains("data:image"),
+        "{meeting}"
+    );
     for path in [
-        format!("/moten/{}", ids.2),
+        "/moten/lagesbild?ar=2024&vecka=19".to_string(),
         "/rapporter/rapport?kind=weekly&week=2024-W19&format=web".into(),
     ] {
         let body = admin.page(&path).await.text().await.unwrap();

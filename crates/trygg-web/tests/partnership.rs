@@ -432,7 +432,12 @@ async fn copy_last_years_plan_and_follow_a_commitment_up() {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(to, "/samverkan/atagandeplan/2021");
+    assert_eq!(to, "/samverkan/atagandeplan/2021?sparat=1");
+    let (_, html) = app.page(&b, &to).await;
+    assert!(
+        html.contains(r#"role="status">Sparat.<"#),
+        "the page says it was saved"
+    );
     let copy = app.plan(2021).await.unwrap();
     assert_eq!(copy.data.status, PlanStatus::Draft);
     assert_eq!(copy.data.commitments.len(), 5);
@@ -861,7 +866,7 @@ async fn register_a_new_agreement_and_change_the_current_one() {
         .post(&b, "/samverkan/overenskommelse", &pairs(&form))
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
-    assert_eq!(to, "/samverkan");
+    assert_eq!(to, "/samverkan?sparat=1");
     let all = agreements().await;
     assert_eq!(all.len(), 2);
     let current = trygg_app::partnership::require_agreement(app.store.as_ref())
@@ -1121,4 +1126,211 @@ async fn decisions_on_the_law_documents_move_the_renewal_in_the_calendar() {
         body.contains("\"date\""),
         "a decision before its year: {body}"
     );
+}
+
+/// A coordinator writes a citizen promise on its page, changes what is done, is told what to
+/// fix for a bad date (nothing stored), and removes it; the communication plan's messages and
+/// activities are changed on theirs. Every save lands on a page that says "Sparat".
+#[tokio::test]
+async fn edit_citizen_promises_and_the_communication_plan_on_their_pages() {
+    let app = spawn().await;
+    let b = app.login(Role::Coordinator).await;
+    let promises = || async {
+        records::list::<CitizenPromise>(app.store.as_ref())
+            .await
+            .unwrap()
+    };
+    let before = promises().await.len();
+    let (status, html) = app.page(&b, "/samverkan/medborgarloften").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"href="/samverkan/medborgarloften/ny""#));
+    let (status, html) = app.page(&b, "/samverkan/medborgarloften/ny").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"name="promise_text_0""#), "{html}");
+
+    let mut form = vec![
+        ("csrf", b.csrf.as_str()),
+        ("area", "Sävja"),
+        ("from", "2024-01-01"),
+        ("to", "2024-12-31"),
+        ("basis_kind_0", "dialog"),
+        ("basis_text_0", "Medborgardialog i Sävja hösten 2023"),
+        ("basis_kind_1", "lagesbild"),
+        ("basis_text_1", ""),
+        ("promise_text_0", "Vi ska lysa upp gångtunneln vid skolan."),
+        ("promise_status_0", "ongoing"),
+        (
+            "promise_done_0",
+            "2024-03-01: Trygghetsvandring\nBelysning beställd",
+        ),
+        ("promise_follow_up_0", "Trygghetsmätning hösten 2024."),
+        ("promise_text_1", ""),
+        ("promise_status_1", "not_started"),
+    ];
+    // A bad date: the form again with what was typed and what to fix, nothing stored.
+    form[2].1 = "1 januari";
+    let (status, html) = app.post(&b, "/samverkan/medborgarloften/ny", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Ange periodens första dag som ÅÅÅÅ-MM-DD."),
+        "{html}"
+    );
+    assert!(html.contains("Vi ska lysa upp gångtunneln vid skolan."));
+    assert_eq!(promises().await.len(), before);
+    // No basis: the domain's rule, named.
+    form[2].1 = "2024-01-01";
+    let mut no_basis = form.clone();
+    no_basis[5].1 = "";
+    let (status, html) = app
+        .post(&b, "/samverkan/medborgarloften/ny", &no_basis)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Ändringen sparades inte:") && html.contains("(basis)"),
+        "{html}"
+    );
+    assert_eq!(promises().await.len(), before);
+
+    let (status, to) = app.post(&b, "/samverkan/medborgarloften/ny", &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let all = promises().await;
+    assert_eq!(all.len(), before + 1);
+    let stored = all.iter().find(|p| p.data.area == "Sävja").unwrap();
+    assert_eq!(
+        to,
+        format!(
+            "/samverkan/medborgarloften?sparat=1#lofte-{}",
+            stored.meta.id
+        )
+    );
+    assert_eq!(stored.data.basis.len(), 1, "the empty row is left out");
+    assert_eq!(stored.data.promises.len(), 1);
+    let p = &stored.data.promises[0];
+    assert_eq!(p.status, CommitmentStatus::Ongoing);
+    assert_eq!(p.activities.len(), 2);
+    assert_eq!(p.activities[0].date, Some(jiff::civil::date(2024, 3, 1)));
+    assert_eq!(p.activities[0].text, "Trygghetsvandring");
+    assert_eq!(p.activities[1].date, None);
+    let (_, html) = app.page(&b, &to).await;
+    assert!(html.contains("Sparat."), "{html}");
+    assert!(html.contains("Vi ska lysa upp gångtunneln vid skolan."));
+
+    // Edit: the form holds the stored values; a new status and follow-up are saved.
+    let edit = format!("/samverkan/medborgarloften/{}", stored.meta.id);
+    let (status, html) = app.page(&b, &edit).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2024-03-01: Trygghetsvandring"), "{html}");
+    let version = stored.meta.version.to_string();
+    let mut changed = form.clone();
+    changed.push(("version", &version));
+    changed[9].1 = "done";
+    changed[11].1 = "Fler känner sig trygga i tunneln.";
+    let (status, _) = app.post(&b, &edit, &changed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let after = records::get::<CitizenPromise>(app.store.as_ref(), stored.meta.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.data.promises[0].status, CommitmentStatus::Done);
+    assert_eq!(
+        after.data.promises[0].follow_up.as_deref(),
+        Some("Fler känner sig trygga i tunneln.")
+    );
+    // The same version again is stale: refused, saying so.
+    let (status, html) = app.post(&b, &edit, &changed).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("någon annan har ändrat"), "{html}");
+    // A reporter cannot open the form.
+    let reporter = app.login(Role::Reporter).await;
+    assert_eq!(app.page(&reporter, &edit).await.0, StatusCode::FORBIDDEN);
+    // Removed.
+    let (status, to) = app
+        .post(&b, &format!("{edit}/ta-bort"), &[("csrf", &b.csrf)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(to, "/samverkan/medborgarloften?sparat=borttaget");
+    assert_eq!(promises().await.len(), before);
+
+    // The communication plan: a message and an activity added, another activity removed.
+    let plan = records::list::<CommunicationPlan>(app.store.as_ref())
+        .await
+        .unwrap()
+        .remove(0);
+    let (status, html) = app.page(&b, "/samverkan/kommunikation/andra").await;
+    assert_eq!(status, StatusCode::OK);
+    let n = plan.data.activities.len();
+    assert!(
+        n >= 1 && html.contains(&format!(r#"name="activity_text_{n}""#)),
+        "{html}"
+    );
+    let version = plan.meta.version.to_string();
+    let messages = format!(
+        "{}\nVi finns i Sävja varje tisdag.",
+        plan.data.key_messages.join("\n")
+    );
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), b.csrf.clone()),
+        ("version".into(), version),
+        ("purpose".into(), plan.data.purpose.clone()),
+        ("key_messages".into(), messages),
+        ("promise_plans".into(), String::new()),
+    ];
+    for (k, a) in plan.data.activities.iter().enumerate() {
+        form.push((
+            format!("activity_date_{k}"),
+            a.date.map(|d| d.to_string()).unwrap_or_default(),
+        ));
+        form.push((format!("activity_text_{k}"), a.text.clone()));
+        form.push((format!("activity_channel_{k}"), a.channel.clone()));
+    }
+    form.push(("activity_remove_0".into(), "1".into()));
+    form.push((format!("activity_date_{n}"), "2024-05-14".into()));
+    form.push((format!("activity_text_{n}"), "Öppet hus i Sävja".into()));
+    form.push((format!("activity_channel_{n}"), "Affisch".into()));
+    let (status, to) = app
+        .post(&b, "/samverkan/kommunikation/andra", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    assert_eq!(to, "/samverkan/kommunikation?sparat=1");
+    let after = records::get::<CommunicationPlan>(app.store.as_ref(), plan.meta.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.data.key_messages.len(),
+        plan.data.key_messages.len() + 1
+    );
+    assert_eq!(after.data.activities.len(), n);
+    assert!(
+        after
+            .data
+            .activities
+            .iter()
+            .any(|a| a.text == "Öppet hus i Sävja" && a.channel == "Affisch")
+    );
+    assert!(
+        !after
+            .data
+            .activities
+            .iter()
+            .any(|a| a.text == plan.data.activities[0].text)
+    );
+    // A bad date names the activity; nothing is stored.
+    let version = after.meta.version.to_string();
+    form[1].1 = version;
+    form.push((format!("activity_date_{}", n + 1), "i maj".into()));
+    form.push((format!("activity_text_{}", n + 1), "Pressmeddelande".into()));
+    let (status, html) = app
+        .post(&b, "/samverkan/kommunikation/andra", &pairs(&form))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("Ange datumet som ÅÅÅÅ-MM-DD för aktiviteten"),
+        "{html}"
+    );
+    let again = records::get::<CommunicationPlan>(app.store.as_ref(), plan.meta.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.meta.version, after.meta.version);
 }

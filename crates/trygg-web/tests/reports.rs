@@ -484,3 +484,49 @@ async fn tertial_and_lagesbild() {
     );
     assert_eq!(reports::data_years(&state, Scope::Shared), vec![2023, 2024]);
 }
+
+/// The header names the partnership: the kommun's organisation before an agreement is stored,
+/// then the agreement's parties as written, and never an organisation added later (#20).
+#[tokio::test]
+async fn the_header_names_the_agreements_parties() {
+    let state = state().await;
+    let week = reports::parse_iso_week("2024-W10").unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    assert_eq!(doc.meta.organisation, "Testkommun");
+    let actor = Actor::system("test");
+    let agreement: trygg_domain::partnership::Agreement =
+        serde_json::from_value(serde_json::json!({
+            "title": "Samverkansöverenskommelse",
+            "parties": [
+                {"name": "Testkommun", "kind": "kommun"},
+                {"name": "Lokalpolisområde Test", "kind": "lokalpolisomrade"}
+            ],
+            "from_year": 2024, "to_year": 2027, "signatories": [],
+            "purpose": "Tryggare.",
+            "coordinators": [
+                {"role": "Utvecklingsledare", "party": "Testkommun"},
+                {"role": "Kommunpolis", "party": "Lokalpolisområde Test"}
+            ]
+        }))
+        .unwrap();
+    trygg_store::records::create(state.store.as_ref(), &actor, OrganisationId(1), &agreement)
+        .await
+        .unwrap();
+    state
+        .store
+        .create_organisation(
+            &actor,
+            NewOrganisation {
+                name: "Nyköpings kommun".into(),
+                kind: OrgKind::Kommun,
+                parent_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    assert_eq!(
+        doc.meta.organisation,
+        "Testkommun och Lokalpolisområde Test"
+    );
+}

@@ -206,6 +206,20 @@ impl App {
             .unwrap()
     }
 
+    /// A form's answer as the browser ends up seeing it: a redirect after POST must go to a
+    /// page of this site, which is fetched; anything else is the answer itself.
+    async fn followed(&self, b: &Browser, res: reqwest::Response) -> (StatusCode, String) {
+        if res.status() != StatusCode::SEE_OTHER {
+            return (res.status(), res.text().await.unwrap());
+        }
+        let to = res.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(to.starts_with('/') && to.contains("sparat="), "{to}");
+        self.get(b, &to).await
+    }
+
     async fn post_json(
         &self,
         b: &Browser,
@@ -298,8 +312,10 @@ async fn sign_in_change_password_and_sign_out() {
             ],
         )
         .await;
-    assert_eq!(ok.status(), StatusCode::OK);
-    assert!(ok.text().await.unwrap().contains("Lösenordet är bytt"));
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER, "redirect after POST");
+    let (status, html) = app.followed(&b, ok).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Lösenordet är bytt"), "{html}");
     assert_eq!(
         app.try_login("analyst@kommun.test", PASSWORD)
             .await
@@ -631,11 +647,25 @@ async fn role_by_page_matrix() {
             )
             .await;
         let expected = if role == Role::Admin {
-            StatusCode::OK
+            StatusCode::SEE_OTHER
         } else {
             StatusCode::FORBIDDEN
         };
         assert_eq!(res.status(), expected, "{} adding a user", role.as_str());
+        if role == Role::Admin {
+            // Redirect after POST: the new user's page, which says what was done.
+            let to = res.headers()[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(
+                to.starts_with("/admin/anvandare/") && to.ends_with("?sparat=anvandare"),
+                "{to}"
+            );
+            let (status, html) = app.get(&b, &to).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("Användaren har lagts till."), "{html}");
+        }
         let (status, _) = app.get(&b, "/api/v1/incidents").await;
         assert_eq!(
             status,
@@ -813,7 +843,8 @@ async fn admins_make_and_revoke_tokens_and_disable_users() {
             &[("csrf", &admin.csrf)],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[header::LOCATION], "/admin?sparat=nyckel");
     assert_eq!(
         api(token).await,
         StatusCode::UNAUTHORIZED,
@@ -829,8 +860,14 @@ async fn admins_make_and_revoke_tokens_and_disable_users() {
             &[("csrf", &admin.csrf), ("disabled", "1")],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("Kontot är avstängt"));
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(to, format!("/admin/anvandare/{analyst_id}?sparat=avstangt"));
+    let (_, html) = app.get(&admin, &to).await;
+    assert!(html.contains("Kontot är avstängt"));
     let (status, _) = app.get(&analyst, "/rapportera").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the session has ended");
     let res = app.try_login(&analyst_email, PASSWORD).await;
@@ -885,7 +922,7 @@ async fn an_admin_stores_category_synonyms_that_imports_read() {
                     &[("csrf", &admin.csrf), ("value", value), ("code", code)],
                 )
                 .await;
-            (res.status(), res.text().await.unwrap())
+            app.followed(admin, res).await
         }
     };
     let (status, html) = add("Ordningsstörning", "ordning.ovrig").await;
@@ -950,7 +987,11 @@ async fn an_admin_stores_category_synonyms_that_imports_read() {
             &[("csrf", &admin.csrf)],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/admin/kategorier?sparat=borttaget"
+    );
     assert!(
         app.store
             .list_records("category_synonym")
@@ -995,7 +1036,7 @@ async fn an_admin_adds_and_renames_own_categories_on_the_page() {
                     ],
                 )
                 .await;
-            (res.status(), res.text().await.unwrap())
+            app.followed(admin, res).await
         }
     };
     let (status, html) = add("ordning", "Av 19121212-1212").await;
@@ -1025,8 +1066,8 @@ async fn an_admin_adds_and_renames_own_categories_on_the_page() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
+    let (status, html) = app.followed(&admin, res).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("value=\"Häng vid sidorna\""), "{html}");
     assert_eq!(
         trygg_domain::Taxonomy

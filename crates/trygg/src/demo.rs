@@ -28,6 +28,7 @@ const ACCOUNTS: &[(&str, &str, usize, &[Role])] = &[
     ),
     ("analytiker@demo", "Analytiker", 0, &[Role::Analyst]),
     ("rapportor@demo", "Fältassistent", 0, &[Role::Reporter]),
+    ("styrgrupp@demo", "Styrgruppsledamot", 0, &[Role::Steering]),
 ];
 
 /// Makes sure the demo data is there; returns the text to print for the newcomer.
@@ -317,7 +318,13 @@ async fn store_worked_example(
         let stored = records::create(store, actor, kommun, &meeting).await?;
         previous = Some((stored.meta.id, meeting));
     }
-    tracing::info!(verdict = %result.verdict_sv, "demo worked example stored");
+    // One line at info; the verdict is a paragraph, for whoever asks for debug.
+    tracing::info!(
+        months = result.months,
+        meetings = example.meetings.len(),
+        "demo worked example stored"
+    );
+    tracing::debug!(verdict = %result.verdict_sv, "demo worked example's verdict");
     Ok(intervention.meta.id)
 }
 

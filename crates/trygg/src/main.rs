@@ -143,7 +143,14 @@ fn init_tracing(config: &Config, default_filter: &str) {
     use tracing_subscriber::{EnvFilter, fmt};
     let filter =
         EnvFilter::try_from_env("TRYGG_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal (and not under NO_COLOR): a log written to a file or a
+    // journal carries no escape codes.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -337,8 +344,10 @@ async fn serve(
             stop_rx,
         ))
     });
+    // Said once everything is ready (data stored, snapshot built, jobs started): the line
+    // scripts and tests wait for.
     tracing::info!(%addr, database = %redact(&config.database), "serving");
-    println!("trygg listening on http://{addr}/");
+    println!("trygg serving http://{addr}/");
     if let Some(banner) = banner {
         println!("{banner}");
     }

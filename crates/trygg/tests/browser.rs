@@ -90,7 +90,7 @@ fn start_demo(name: &str) -> (Guard, String) {
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     let url = line
         .trim()
-        .strip_prefix("trygg listening on ")
+        .strip_prefix("trygg serving ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .trim_end_matches('/')
         .to_string();
@@ -389,7 +389,7 @@ async fn reporter_files_two_events_on_a_phone() {
         .text()
         .await
         .unwrap();
-    assert!(status.contains("med 2 händelse(r)"), "{status}");
+    assert!(status.contains("med 2 händelser"), "{status}");
     screenshot(&c, "est-sent-phone.png").await;
 
     // A time in the future is refused on the phone, in Swedish.
@@ -1239,6 +1239,32 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
         .await
         .unwrap();
     assert!(!carried.is_empty());
+    // On a phone the page comes without the week's report (a few kB, not half a megabyte);
+    // opening its section loads it.
+    let size = js(
+        &c,
+        "return performance.getEntriesByType('navigation')[0].decodedBodySize",
+    )
+    .await;
+    assert!(
+        size.as_f64().unwrap() < 60_000.0,
+        "/moten/ny is {size} bytes"
+    );
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelectorAll('.briefing img').length"
+        )
+        .await,
+        json!(0)
+    );
+    click(&c, "details.lazy-briefing summary").await;
+    wait_for(
+        &c,
+        "document.querySelectorAll('.briefing img').length > 0 && [...document.querySelectorAll('.briefing img')].every(i => i.complete && i.naturalWidth > 0)",
+        "the week's lägesbild, loaded when opened",
+    )
+    .await;
     screenshot(&c, "cycle-6-meeting-phone.png").await;
     c.goto(&format!("{base}{problem_path}")).await.unwrap();
     wait_for(
@@ -1251,6 +1277,48 @@ async fn coordinator_walks_the_knowledge_based_cycle() {
     c.goto(&format!("{base}/insatser/ny?problem={problem_id}"))
         .await
         .unwrap();
+    wait_for(
+        &c,
+        "document.querySelector('.pick-search') && document.querySelector('#control-suggestions button.suggestion')",
+        "the area search and the control suggestions",
+    )
+    .await;
+    let before = js(
+        &c,
+        "return document.getElementById('control-suggestions').innerText",
+    )
+    .await;
+    // Search the treated list for Sävja, tick it with Enter: the suggestions follow.
+    let search = c
+        .find(Locator::Css(".pick-list.areas[data-name=treated]"))
+        .await
+        .unwrap();
+    let search_id = search.attr("id").await.unwrap().unwrap();
+    type_into(
+        &c,
+        &format!("input.pick-search[aria-controls={search_id}]"),
+        "sävja",
+    )
+    .await;
+    assert_eq!(
+        js(&c, "return [...document.querySelectorAll('.pick-list.areas[data-name=treated] label.check')].filter(l => !l.hidden).length").await,
+        json!(1),
+        "one area left in the list"
+    );
+    keys(&c, "\u{e007}").await;
+    wait_for(
+        &c,
+        &format!("document.getElementById('control-suggestions').innerText !== {before} && document.querySelector('#control-suggestions button.suggestion')"),
+        "suggestions for the new treated area",
+    )
+    .await;
+    assert!(js(&c, "return document.querySelector('.pick-list.areas[data-name=treated] input:checked').closest('label').textContent").await.as_str().unwrap().contains("Sävja"));
+    // A suggestion's button ticks it as the control area.
+    click(&c, "#control-suggestions button.suggestion").await;
+    assert_eq!(
+        js(&c, "return document.querySelector('#control-suggestions button.suggestion').dataset.area === document.querySelector('.pick-list.areas[data-name=control] input:checked')?.value").await,
+        json!(true)
+    );
     screenshot(&c, "cycle-8-intervention-form-phone.png").await;
     assert_nothing_refused_by_the_csp(&webdriver, &c).await;
     c.close().await.unwrap();
@@ -1510,6 +1578,12 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
                 "/samverkan",
                 "/samverkan/atagandeplan",
                 "/samverkan/beslut",
+                "/samverkan/atagandeplan/2022",
+                "/samverkan/medborgarloften",
+                "/samverkan/medborgarloften/ny",
+                "/samverkan/kommunikation/andra",
+                "/moten/ny",
+                "/insatser/ny?problem=1",
                 "/rapporter",
                 "/importera",
                 "/tips",
@@ -2023,6 +2097,350 @@ async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map()
                 .contains("category=ordning.inbrott"),
             "{size}: {search}"
         );
+        assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+        c.close().await.unwrap();
+    }
+}
+
+/// Types `text` into the field `css` (after clearing it), as a person would.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"));
+    el.clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    el.send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// The text of the first element matching `css`.
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A coordinator, on a phone and on a desktop, writes a citizen promise on its page and edits
+/// it, adds an activity to the communication plan, and follows a commitment up (status and
+/// progress) — each save lands on its page with the "Sparat" notice and shows what was saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_edits_promises_the_communication_plan_and_a_commitment() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("samverkan");
+    for (device, (w, h), progress) in [("phone", (390, 844), "55"), ("desktop", (1280, 900), "70")]
+    {
+        let (webdriver, c) = start_browser(&chromium, &driver, w, h).await;
+        sign_in(&c, &base, "samordnare@demo").await;
+
+        // A new citizen promise.
+        c.goto(&format!("{base}/samverkan/medborgarloften"))
+            .await
+            .unwrap();
+        click(&c, "a[href='/samverkan/medborgarloften/ny']").await;
+        wait_for(&c, "document.getElementById('lofte')", "the promise form").await;
+        let area = format!("Sävja ({device})");
+        type_into(&c, "#lofte input[name=area]", &area).await;
+        set_value(&c, "#lofte input[name=from]", "2025-01-01").await;
+        set_value(&c, "#lofte input[name=to]", "2025-12-31").await;
+        set_value(&c, "#lofte select[name=basis_kind_0]", "dialog").await;
+        type_into(
+            &c,
+            "#lofte input[name=basis_text_0]",
+            "Medborgardialog i Sävja hösten 2024",
+        )
+        .await;
+        type_into(
+            &c,
+            "#lofte textarea[name=promise_text_0]",
+            "Vi lyser upp gångtunneln vid skolan.",
+        )
+        .await;
+        screenshot(&c, &format!("samverkan-promise-form-{device}.png")).await;
+        click(&c, "#lofte button[type=submit]").await;
+        wait_for(
+            &c,
+            "location.pathname === '/samverkan/medborgarloften' && document.querySelector('.notice.saved')",
+            "the promises with the saved notice",
+        )
+        .await;
+        assert_eq!(text_of(&c, ".notice.saved").await, "Sparat.");
+        let id = js(
+            &c,
+            &format!("return [...document.querySelectorAll('section.card[id^=lofte-]')].find(s => s.querySelector('h2').textContent.includes({area:?})).id.slice(6)"),
+        )
+        .await;
+        let id = id.as_str().expect("the new promise is listed").to_string();
+
+        // Edited: what is done, the status and the follow-up.
+        click(&c, &format!("#lofte-{id} a.button")).await;
+        wait_for(&c, "document.getElementById('lofte')", "the promise's form").await;
+        set_value(&c, "#lofte select[name=promise_status_0]", "ongoing").await;
+        type_into(
+            &c,
+            "#lofte textarea[name=promise_done_0]",
+            "2025-03-01: Trygghetsvandring med skolan",
+        )
+        .await;
+        type_into(
+            &c,
+            "#lofte textarea[name=promise_follow_up_0]",
+            "Trygghetsmätning hösten 2025.",
+        )
+        .await;
+        click(&c, "#lofte button[type=submit]").await;
+        wait_for(
+            &c,
+            &format!("location.pathname === '/samverkan/medborgarloften' && document.querySelector('.notice.saved') && document.getElementById('lofte-{id}')"),
+            "the edited promise",
+        )
+        .await;
+        let card = text_of(&c, &format!("#lofte-{id}")).await;
+        assert!(card.contains("Pågår"), "{card}");
+        assert!(
+            card.contains("2025-03-01: Trygghetsvandring med skolan"),
+            "{card}"
+        );
+        assert!(card.contains("Trygghetsmätning hösten 2025."), "{card}");
+        js(
+            &c,
+            &format!("document.getElementById('lofte-{id}').scrollIntoView()"),
+        )
+        .await;
+        screenshot(&c, &format!("samverkan-promise-saved-{device}.png")).await;
+
+        // The communication plan: a new activity in its last (empty) row.
+        c.goto(&format!("{base}/samverkan/kommunikation"))
+            .await
+            .unwrap();
+        click(&c, "a[href='/samverkan/kommunikation/andra']").await;
+        wait_for(
+            &c,
+            "document.getElementById('kommunikation')",
+            "the plan's form",
+        )
+        .await;
+        let row = js(
+            &c,
+            "return document.querySelectorAll('#kommunikation fieldset.activity').length - 1",
+        )
+        .await;
+        let row = row.as_i64().unwrap();
+        let what = format!("Öppet hus i Sävja ({device})");
+        set_value(
+            &c,
+            &format!("#kommunikation input[name=activity_date_{row}]"),
+            "2025-05-14",
+        )
+        .await;
+        type_into(
+            &c,
+            &format!("#kommunikation input[name=activity_text_{row}]"),
+            &what,
+        )
+        .await;
+        type_into(
+            &c,
+            &format!("#kommunikation input[name=activity_channel_{row}]"),
+            "Affisch",
+        )
+        .await;
+        screenshot(&c, &format!("samverkan-communication-form-{device}.png")).await;
+        click(&c, "#kommunikation button[type=submit]").await;
+        wait_for(
+            &c,
+            "location.pathname === '/samverkan/kommunikation' && document.querySelector('.notice.saved')",
+            "the plan with the saved notice",
+        )
+        .await;
+        let plan = text_of(&c, "main").await;
+        assert!(
+            plan.contains(&what) && plan.contains("2025-05-14"),
+            "{plan}"
+        );
+        screenshot(&c, &format!("samverkan-communication-saved-{device}.png")).await;
+
+        // A commitment followed up: status and progress beside it, the form one click away.
+        let commitment = format!("#c-{}", trygg_demo::partnership::GOTTSUNDA_COMMITMENT);
+        c.goto(&format!("{base}/samverkan/atagandeplan/2022"))
+            .await
+            .unwrap();
+        wait_for(
+            &c,
+            &format!("document.querySelector('{commitment} .follow-status')"),
+            "the commitment",
+        )
+        .await;
+        click(&c, &format!("{commitment} details.follow-up summary")).await;
+        set_value(&c, &format!("{commitment} select[name=status]"), "ongoing").await;
+        type_into(&c, &format!("{commitment} input[name=progress]"), progress).await;
+        screenshot(&c, &format!("samverkan-commitment-form-{device}.png")).await;
+        click(
+            &c,
+            &format!("{commitment} form.commitment-edit button[type=submit]"),
+        )
+        .await;
+        wait_for(
+            &c,
+            &format!("location.search.includes('sparat=1') && document.querySelector('{commitment} .pct').textContent.trim() === '{progress} %'"),
+            "the saved progress beside the commitment",
+        )
+        .await;
+        let shown = text_of(&c, &format!("{commitment} .follow-status")).await;
+        assert!(
+            shown.contains("Pågår") && shown.contains(&format!("{progress} %")),
+            "{shown}"
+        );
+        assert_eq!(
+            js(
+                &c,
+                &format!("return document.querySelector('{commitment} progress').value")
+            )
+            .await,
+            json!(progress.parse::<i64>().unwrap())
+        );
+        screenshot(&c, &format!("samverkan-commitment-saved-{device}.png")).await;
+        assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+        c.close().await.unwrap();
+    }
+}
+
+/// A reporter files a report with the keyboard only, on a phone-sized and a desktop window:
+/// the district outlines are not in the tab order (from the map, Tab goes to the zoom
+/// buttons), an empty send marks the fields with `aria-invalid` and the message beside them,
+/// the arrow keys and Enter place the point, the confirmation gets the focus, and *Mina
+/// rapporter* names the place chosen on the map by its district.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reporter_files_a_report_with_the_keyboard_only() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("keyboard");
+    for (device, (w, h)) in [("phone", (390, 844)), ("desktop", (1280, 900))] {
+        let (webdriver, c) = start_browser(&chromium, &driver, w, h).await;
+        sign_in(&c, &base, "rapportor@demo").await;
+        c.goto(&format!("{base}/rapportera")).await.unwrap();
+        wait_for(
+            &c,
+            "window.L && document.querySelectorAll('.pick-map path').length >= 21",
+            "the map with the district outlines",
+        )
+        .await;
+
+        // From the map, Tab reaches the zoom buttons, not the outlines.
+        tab_to(&c, ".pick-map").await;
+        keys(&c, "\u{e004}").await;
+        assert_eq!(
+            js(
+                &c,
+                "return document.activeElement.classList.contains('leaflet-control-zoom-in')"
+            )
+            .await,
+            json!(true),
+            "Tab from the map goes to the zoom buttons"
+        );
+        let tabbable = js(
+            &c,
+            "return [...document.querySelectorAll('.pick-map path')].filter(p => p.tabIndex >= 0).length",
+        )
+        .await;
+        assert_eq!(tabbable, json!(0));
+
+        // Sent empty: the category is marked invalid, its message beside it, focus on it.
+        tab_to(&c, "#est-form button[type=submit]").await;
+        keys(&c, "\u{e007}").await;
+        wait_for(
+            &c,
+            "document.querySelector('select[name=category][aria-invalid=true]')",
+            "the invalid category",
+        )
+        .await;
+        let marked = js(
+            &c,
+            "const s = document.querySelector('select[name=category]');\
+             const note = document.getElementById(s.getAttribute('aria-describedby'));\
+             return {focused: document.activeElement === s, note: note && note.textContent,\
+                     beside: s.nextElementSibling === note,\
+                     map: document.querySelector('.pick-map').getAttribute('aria-invalid')};",
+        )
+        .await;
+        assert_eq!(marked["focused"], json!(true), "{marked}");
+        assert_eq!(marked["beside"], json!(true), "{marked}");
+        assert!(
+            marked["note"]
+                .as_str()
+                .unwrap()
+                .contains("välj en kategori"),
+            "{marked}"
+        );
+        assert_eq!(
+            marked["map"],
+            json!("true"),
+            "the place is marked too: {marked}"
+        );
+        screenshot(&c, &format!("report-keyboard-invalid-{device}.png")).await;
+
+        // The category by arrow key (focus is on it), the place by arrows and Enter.
+        keys(&c, "\u{e015}").await; // ArrowDown: the first category.
+        assert_ne!(
+            js(
+                &c,
+                "return document.querySelector('select[name=category]').value"
+            )
+            .await,
+            json!("")
+        );
+        assert_eq!(
+            js(&c, "return document.querySelector('select[name=category]').hasAttribute('aria-invalid') || !!document.querySelector('select[name=category] + .field-error')").await,
+            json!(false),
+            "a changed field loses its mark and message"
+        );
+        tab_to(&c, ".pick-map").await;
+        keys(&c, "\u{e013}\u{e013}\u{e014}").await; // ArrowUp twice, ArrowRight: pan.
+        keys(&c, "\u{e007}").await; // Enter: the place at the cross.
+        wait_for(
+            &c,
+            "document.querySelector('input[name=lat]').value !== '' && document.querySelector('.pick-map .leaflet-marker-icon')",
+            "the point placed by keyboard",
+        )
+        .await;
+        screenshot(&c, &format!("report-keyboard-placed-{device}.png")).await;
+        tab_to(&c, "#est-form button[type=submit]").await;
+        keys(&c, "\u{e007}").await;
+        wait_for(
+            &c,
+            "document.getElementById('est-status').textContent.includes('Tack!') && document.activeElement === document.getElementById('est-status')",
+            "the confirmation, focused",
+        )
+        .await;
+        let status = text_of(&c, "#est-status").await;
+        assert!(status.contains("med 1 händelse "), "{status}");
+        assert_eq!(
+            js(
+                &c,
+                "return document.querySelectorAll('[aria-invalid]').length"
+            )
+            .await,
+            json!(0),
+            "no field is left marked"
+        );
+        screenshot(&c, &format!("report-keyboard-sent-{device}.png")).await;
+
+        // Mina rapporter: the newest row names the district the point lies in.
+        c.goto(&format!("{base}/mina-rapporter")).await.unwrap();
+        let place = text_of(&c, "table.list tbody tr:first-child td:last-child").await;
+        assert!(
+            place.ends_with("(vald på kartan)") && place.len() > "(vald på kartan)".len() + 2,
+            "{place}"
+        );
+        screenshot(&c, &format!("report-keyboard-mine-{device}.png")).await;
         assert_nothing_refused_by_the_csp(&webdriver, &c).await;
         c.close().await.unwrap();
     }

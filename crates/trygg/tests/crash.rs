@@ -41,7 +41,7 @@ fn start_server(database: &str) -> (Child, String) {
         .unwrap();
     let url = line
         .trim()
-        .strip_prefix("trygg listening on ")
+        .strip_prefix("trygg serving ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .trim_end_matches('/')
         .to_string();

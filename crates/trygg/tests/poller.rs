@@ -150,7 +150,7 @@ async fn the_poller_backs_off_then_stores_the_feed_with_our_user_agent() {
     stdout.read_line(&mut line).unwrap();
     let url = line
         .trim()
-        .strip_prefix("trygg listening on ")
+        .strip_prefix("trygg serving ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .trim_end_matches('/')
         .to_string();

@@ -387,8 +387,10 @@ async fn compilation_and_final_follow_up_docx() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// `trygg demo` at a small scale on a fresh SQLite file, stopped once it listens (the demo is
-/// stored before the server starts); returns the database URL.
+/// `trygg demo` at a small scale on a fresh SQLite file, stopped once it says it is serving
+/// (the demo is stored before the server starts); returns the database URL. Its log, written
+/// to a pipe, has no colour codes, says the demo was stored before it serves, and keeps the
+/// follow-up's verdict paragraph out of info (#20).
 fn small_demo(dir: &std::path::Path) -> String {
     use std::io::BufRead;
     let url = format!("sqlite://{}", dir.join("demo.db").display());
@@ -402,10 +404,12 @@ fn small_demo(dir: &std::path::Path) -> String {
             "--scale",
             "0.1",
         ])
-        .env("TRYGG_LOG", "warn")
+        .env("TRYGG_LOG", "info,sqlx=warn")
         .env_remove("TRYGG_DATABASE")
         .env_remove("TRYGG_CONFIG")
+        .env_remove("NO_COLOR")
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -414,7 +418,31 @@ fn small_demo(dir: &std::path::Path) -> String {
         .unwrap();
     child.kill().ok();
     child.wait().ok();
-    assert!(line.starts_with("trygg listening on"), "{line}");
+    assert!(
+        line.starts_with("trygg serving http://127.0.0.1:"),
+        "{line}"
+    );
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a piped log: {log}"
+    );
+    let stored = log
+        .find("demo city stored")
+        .expect("the demo's data is logged");
+    let serving = log.find(" serving ").expect("the server says it serves");
+    assert!(stored < serving, "{log}");
+    assert!(log.contains("demo worked example stored"), "{log}");
+    assert!(
+        !log.contains("Relativ effekt"),
+        "the verdict paragraph is not at info: {log}"
+    );
     url
 }
 

@@ -41,19 +41,29 @@ impl<'a> Ctx<'a> {
             .filter(|a| a.kind == AreaKind::Kommun)
             .map(info)
             .collect();
-        let orgs = state.store.list_organisations().await?;
-        let mut names: Vec<String> = orgs
-            .iter()
-            .filter(|o| {
-                matches!(
-                    o.kind,
-                    trygg_domain::OrgKind::Kommun | trygg_domain::OrgKind::Lokalpolisomrade
-                ) && o.name != trygg_import::polisen::FEED_ORGANISATION
-            })
-            .map(|o| o.name.clone())
-            .collect();
-        // The kommun first, then the police.
-        names.sort_by_key(|n| (!n.to_lowercase().contains("kommun"), n.clone()));
+        // The header names the agreement's parties, as the agreement writes them; before an
+        // agreement is stored, the kommun's and the police's organisations (the kommun first).
+        let parties: Vec<String> = crate::partnership::agreement(state.store.as_ref())
+            .await?
+            .map(|a| a.data.parties.into_iter().map(|p| p.name).collect())
+            .unwrap_or_default();
+        let mut names = if parties.is_empty() {
+            let orgs = state.store.list_organisations().await?;
+            let mut names: Vec<String> = orgs
+                .iter()
+                .filter(|o| {
+                    matches!(
+                        o.kind,
+                        trygg_domain::OrgKind::Kommun | trygg_domain::OrgKind::Lokalpolisomrade
+                    ) && o.name != trygg_import::polisen::FEED_ORGANISATION
+                })
+                .map(|o| o.name.clone())
+                .collect();
+            names.sort_by_key(|n| (!n.to_lowercase().contains("kommun"), n.clone()));
+            names
+        } else {
+            parties
+        };
         names.dedup();
         let organisation = match names.len() {
             0 => "Kommunen och polisen i samverkan".to_string(),

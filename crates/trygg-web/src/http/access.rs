@@ -551,6 +551,11 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::WriteIntervention]),
     },
     Rule {
+        method: "GET",
+        path: "/insatser/kontrollforslag",
+        access: Signed(&[Permission::WriteIntervention]),
+    },
+    Rule {
         method: "POST",
         path: "/insatser/ny",
         access: Signed(&[Permission::WriteIntervention]),
@@ -588,6 +593,11 @@ pub const RULES: &[Rule] = &[
     Rule {
         method: "GET",
         path: "/moten",
+        access: Signed(&[Permission::ReadCycle]),
+    },
+    Rule {
+        method: "GET",
+        path: "/moten/lagesbild",
         access: Signed(&[Permission::ReadCycle]),
     },
     Rule {
@@ -909,6 +919,41 @@ pub const RULES: &[Rule] = &[
         method: "GET",
         path: "/samverkan/kommunikation",
         access: Signed(&[Permission::ReadPartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/samverkan/medborgarloften/ny",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/medborgarloften/ny",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/samverkan/medborgarloften/{id}",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/medborgarloften/{id}",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/medborgarloften/{id}/ta-bort",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "GET",
+        path: "/samverkan/kommunikation/andra",
+        access: Signed(&[Permission::WritePartnership]),
+    },
+    Rule {
+        method: "POST",
+        path: "/samverkan/kommunikation/andra",
+        access: Signed(&[Permission::WritePartnership]),
     },
     Rule {
         method: "GET",

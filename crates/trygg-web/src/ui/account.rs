@@ -389,18 +389,10 @@ pub(crate) async fn change_password(
             ));
         }
     }
-    Ok(account_page(
-        &me,
-        &org,
-        Some((
-            "ok",
-            l.t(
-                "Lösenordet är bytt. Andra inloggningar med det gamla lösenordet har avslutats.",
-                "The password is changed. Other sessions have been signed out.",
-            )
-            .into(),
-        )),
-    )
+    Ok(Redirect::to(&super::layout::saved(
+        "/konto",
+        super::layout::Saved::OwnPassword,
+    ))
     .into_response())
 }
 

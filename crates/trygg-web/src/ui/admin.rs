@@ -5,7 +5,7 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 use maud::{Markup, html};
 use trygg_domain::{NewUser, OrgKind, Role, User, UserId};
@@ -14,6 +14,7 @@ use super::{
     Lang,
     extract::{PageError, Posted, SignedIn},
     layout,
+    layout::{Saved, saved},
 };
 use trygg_app::accounts;
 use trygg_app::credentials::{PASSWORD_MIN_CHARS, Password};
@@ -125,13 +126,13 @@ async fn page(
             }
             section.card {
                 h2 { (l.t("Organisationer", "Organisations")) }
-                ul { @for o in &orgs { li { (o.name) " (" (o.kind.as_str()) ")" } } }
+                ul { @for o in &orgs { li { (o.name) " (" (o.kind.label(l)) ")" } } }
                 form.inline method="post" action="/admin/organisation" {
                     (me.ctx.csrf_field())
                     label { (l.t("Namn", "Name")) input type="text" name="name" maxlength="200" required; }
                     label { (l.t("Slag", "Kind"))
                         select name="kind" {
-                            @for k in OrgKind::ALL { option value=(k.as_str()) { (k.as_str()) } }
+                            @for k in OrgKind::ALL { option value=(k.as_str()) { (k.label(l)) } }
                         }
                     }
                     button type="submit" { (l.t("Lägg till organisation", "Add organisation")) }
@@ -247,16 +248,11 @@ pub(crate) async fn add_user(
     )
     .await;
     match created {
-        Ok(u) => {
-            let text = format!(
-                "{} {}",
-                l.t("Användaren har lagts till:", "The user was added:"),
-                u.email
-            );
-            Ok(page(&state, &me, Some(("ok", html! { (text) })))
-                .await?
-                .into_response())
-        }
+        Ok(u) => Ok(Redirect::to(&saved(
+            &format!("/admin/anvandare/{}", u.id.0),
+            Saved::UserAdded,
+        ))
+        .into_response()),
         Err(e) => refused(&state, &me, e.to_string()).await,
     }
 }
@@ -281,7 +277,7 @@ pub(crate) async fn add_organisation(
         .await;
     };
     match accounts::create_organisation(&state, &me.user, field(&f, "name"), kind).await {
-        Ok(_) => Ok(page(&state, &me, None).await?.into_response()),
+        Ok(_) => Ok(Redirect::to(&saved("/admin", Saved::Organisation)).into_response()),
         Err(e) => refused(&state, &me, e.to_string()).await,
     }
 }
@@ -413,22 +409,15 @@ async fn after_change(
     me: &SignedIn,
     id: i64,
     outcome: Result<(), trygg_app::AppError>,
-    done: &str,
+    done: Saved,
 ) -> Result<Response, PageError> {
     let l = me.ctx.lang;
+    let Err(e) = outcome else {
+        return Ok(Redirect::to(&saved(&format!("/admin/anvandare/{id}"), done)).into_response());
+    };
     let user = user_of(state, me, id).await?;
-    match outcome {
-        Ok(()) => {
-            user_view(
-                state,
-                me,
-                &user,
-                StatusCode::OK,
-                Some(("ok", html! { (done) })),
-            )
-            .await
-        }
-        Err(trygg_app::AppError::Forbidden(r)) => {
+    match e {
+        trygg_app::AppError::Forbidden(r) => {
             let text = match l {
                 Lang::Sv => r.sv,
                 Lang::En => r.en,
@@ -442,8 +431,8 @@ async fn after_change(
             )
             .await
         }
-        Err(e @ trygg_app::AppError::Internal(_)) => Err(PageError::internal(l, e)),
-        Err(e) => {
+        e @ trygg_app::AppError::Internal(_) => Err(PageError::internal(l, e)),
+        e => {
             let text = e.to_string();
             refused_for(state, me, &user, &text).await
         }
@@ -468,14 +457,7 @@ pub(crate) async fn set_roles(
         return refused_for(&state, &me, &user, text).await;
     }
     let outcome = accounts::set_roles(&state, &me.user, UserId(id), &roles).await;
-    after_change(
-        &state,
-        &me,
-        id,
-        outcome,
-        l.t("Rollerna är sparade.", "The roles are saved."),
-    )
-    .await
+    after_change(&state, &me, id, outcome, Saved::Roles).await
 }
 
 /// `POST /admin/anvandare/{id}/status`: `disabled` = 1 (disable) or 0 (enable).
@@ -500,12 +482,9 @@ pub(crate) async fn set_status(
     };
     let outcome = accounts::set_disabled(&state, &me.user, UserId(id), disabled).await;
     let done = if disabled {
-        l.t(
-            "Kontot är avstängt: dess sessioner har avslutats och dess API-nycklar återkallats.",
-            "The account is disabled: its sessions have ended and its API tokens are revoked.",
-        )
+        Saved::Disabled
     } else {
-        l.t("Kontot är aktiverat.", "The account is enabled.")
+        Saved::Enabled
     };
     after_change(&state, &me, id, outcome, done).await
 }
@@ -527,11 +506,7 @@ pub(crate) async fn reset_password(
         return refused_for(&state, &me, &user, &text).await;
     };
     let outcome = accounts::reset_password(&state, &me.user, UserId(id), &password).await;
-    let done = l.t(
-        "Lösenordet är satt. Användarens sessioner har avslutats och API-nycklar återkallats.",
-        "The password is set. The user's sessions have ended and their API tokens are revoked.",
-    );
-    after_change(&state, &me, id, outcome, done).await
+    after_change(&state, &me, id, outcome, Saved::Password).await
 }
 
 /// `POST /admin/token`: a new API token (`name`, `days`) for `user_id`, shown once.
@@ -570,7 +545,7 @@ pub(crate) async fn new_token(
             };
             user_view(&state, &me, &user, StatusCode::OK, Some(("ok", notice))).await
         }
-        Err(e) => after_change(&state, &me, id, Err(e), "").await,
+        Err(e) => after_change(&state, &me, id, Err(e), Saved::Any).await,
     }
 }
 
@@ -584,8 +559,5 @@ pub(crate) async fn revoke_token(
     accounts::revoke_token(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    let text = l.t("API-nyckeln är återkallad.", "The API token is revoked.");
-    Ok(page(&state, &me, Some(("ok", html! { (text) })))
-        .await?
-        .into_response())
+    Ok(Redirect::to(&saved("/admin", Saved::TokenRevoked)).into_response())
 }

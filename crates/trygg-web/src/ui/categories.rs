@@ -6,7 +6,7 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 use maud::{Markup, html};
 use trygg_app::{AppError, categories::NewCategory};
@@ -17,6 +17,7 @@ use super::{
     extract::{PageError, Posted, SignedIn},
     form::Fields,
     layout,
+    layout::{Saved, saved},
 };
 use crate::AppState;
 
@@ -196,19 +197,16 @@ pub(crate) fn category_select(l: Lang, name: &str, first: &[&str], more: Markup)
     }
 }
 
-/// A use case's answer as the page after a change: the page with `ok`, or, for input it
-/// refused, the page with the reason (422) and what was typed.
+/// A use case's answer as the page after a change: back to the page with "Sparat" (redirect
+/// after POST), or, for input it refused, the page with the reason (422) and what was typed.
 async fn after<T>(
     state: &AppState,
     me: &SignedIn,
     done: Result<T, AppError>,
-    ok: impl FnOnce(T) -> String,
     typed: &Fields,
 ) -> Result<Response, PageError> {
     match done {
-        Ok(v) => Ok(render(state, me, Some(("ok", ok(v))), &Fields::default())
-            .await?
-            .into_response()),
+        Ok(_) => Ok(Redirect::to(&saved("/admin/kategorier", Saved::Any)).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::BadParameter { .. })) => {
             let body = render(state, me, Some(("error", e.to_string())), typed).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
@@ -231,18 +229,7 @@ pub(crate) async fn add_category(
         label_en: f.get("label_en").to_string(),
     };
     let done = trygg_app::categories::add(&state, &me.user, &new).await;
-    let l = me.ctx.lang;
-    let ok = |c: trygg_app::Stored<trygg_domain::own_category::OwnCategory>| match l {
-        Lang::Sv => format!(
-            "Kategorin {} ({}) är tillagd.",
-            c.data.label_sv, c.data.code
-        ),
-        Lang::En => format!(
-            "The category {} ({}) is added.",
-            c.data.label_en, c.data.code
-        ),
-    };
-    after(&state, &me, done, ok, &f).await
+    after(&state, &me, done, &f).await
 }
 
 /// `POST /admin/kategorier/egen/{id}`: new labels for an own category.
@@ -256,12 +243,7 @@ pub(crate) async fn relabel_category(
     let done =
         trygg_app::categories::relabel(&state, &me.user, id, f.get("label_sv"), f.get("label_en"))
             .await;
-    let l = me.ctx.lang;
-    let ok = |c: trygg_app::Stored<trygg_domain::own_category::OwnCategory>| match l {
-        Lang::Sv => format!("Sparat: {} heter {}.", c.data.code, c.data.label_sv),
-        Lang::En => format!("Saved: {} is called {}.", c.data.code, c.data.label_en),
-    };
-    after(&state, &me, done, ok, &Fields::default()).await
+    after(&state, &me, done, &Fields::default()).await
 }
 
 /// `POST /admin/kategorier`: a new synonym.
@@ -272,12 +254,7 @@ pub(crate) async fn add_synonym(
     me.check(Permission::ManageAccounts)?;
     let f = Fields(form);
     let done = trygg_app::synonyms::add(&state, &me.user, f.get("value"), f.get("code")).await;
-    let l = me.ctx.lang;
-    let ok = |s: trygg_app::Stored<trygg_domain::synonym::CategorySynonym>| match l {
-        Lang::Sv => format!("Sparat: \"{}\" läses som {}.", s.data.value, s.data.code),
-        Lang::En => format!("Saved: \"{}\" is read as {}.", s.data.value, s.data.code),
-    };
-    after(&state, &me, done, ok, &Fields::default()).await
+    after(&state, &me, done, &Fields::default()).await
 }
 
 /// `POST /admin/kategorier/{id}/ta-bort`: removes a synonym.
@@ -291,8 +268,5 @@ pub(crate) async fn remove_synonym(
     trygg_app::synonyms::remove(&state, &me.user, id)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    let text = l.t("Borttaget.", "Removed.").to_string();
-    Ok(render(&state, &me, Some(("ok", text)), &Fields::default())
-        .await?
-        .into_response())
+    Ok(Redirect::to(&saved("/admin/kategorier", Saved::Removed)).into_response())
 }

@@ -23,6 +23,17 @@ pub fn lang(parts: &Parts) -> Lang {
         .unwrap_or_default()
 }
 
+/// What a redirect after a save says was done (`?sparat=…`).
+fn saved(parts: &Parts) -> Option<super::layout::Saved> {
+    parts
+        .uri
+        .query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "sparat")
+        .and_then(|(_, v)| super::layout::Saved::parse(v))
+}
+
 /// The language a request asks for with `?lang=`, if it does.
 fn query_lang(uri: &axum::http::Uri) -> Option<Lang> {
     uri.query()?
@@ -85,6 +96,7 @@ impl FromRequestParts<AppState> for Page {
             path: path(parts),
             query: query(parts),
             wide: false,
+            saved: saved(parts),
         };
         let expired = matches!(found, CookieSession::Expired);
         if let CookieSession::Live(s, _) = found {
@@ -164,6 +176,7 @@ impl FromRequestParts<AppState> for SignedIn {
                     path: path(parts),
                     query: query(parts),
                     wide: false,
+                    saved: saved(parts),
                 },
                 user: s.user.into(),
                 session_hash: hash,

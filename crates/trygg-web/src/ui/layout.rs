@@ -20,6 +20,102 @@ pub struct PageCtx {
     pub query: String,
     /// Use the whole screen width (the dashboard on the meeting room's screen).
     pub wide: bool,
+    /// What a redirect after a save says was done (`?sparat=…`, see [`saved`]); the frame
+    /// shows it as a notice.
+    pub saved: Option<Saved>,
+}
+
+/// What a save that redirected did, carried in the query (`?sparat=user`) so that the page it
+/// lands on can say so, and a reload of it submits nothing (redirect after POST).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// "Sparat." — any change.
+    Any,
+    /// A record was removed.
+    Removed,
+    /// A user was added.
+    UserAdded,
+    /// A user's roles were saved.
+    Roles,
+    /// An account was disabled (its sessions and tokens ended).
+    Disabled,
+    /// An account was enabled.
+    Enabled,
+    /// A password was set by an administrator.
+    Password,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// An organisation was added.
+    Organisation,
+    /// The user changed their own password.
+    OwnPassword,
+}
+
+impl Saved {
+    const CODES: [(Saved, &'static str); 10] = [
+        (Saved::Any, "1"),
+        (Saved::Removed, "borttaget"),
+        (Saved::UserAdded, "anvandare"),
+        (Saved::Roles, "roller"),
+        (Saved::Disabled, "avstangt"),
+        (Saved::Enabled, "aktiverat"),
+        (Saved::Password, "losenord"),
+        (Saved::TokenRevoked, "nyckel"),
+        (Saved::Organisation, "organisation"),
+        (Saved::OwnPassword, "eget-losenord"),
+    ];
+
+    /// The code in the query.
+    pub fn code(self) -> &'static str {
+        Self::CODES
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("1", |(_, c)| c)
+    }
+
+    /// The code read back from a query value.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::CODES
+            .iter()
+            .find(|(_, c)| *c == code)
+            .map(|(s, _)| *s)
+    }
+
+    /// The notice, in the page's language.
+    pub fn text(self, l: Lang) -> &'static str {
+        match self {
+            Saved::Any => l.t("Sparat.", "Saved."),
+            Saved::Removed => l.t("Borttaget.", "Removed."),
+            Saved::UserAdded => l.t("Användaren har lagts till.", "The user was added."),
+            Saved::Roles => l.t("Rollerna är sparade.", "The roles are saved."),
+            Saved::Disabled => l.t(
+                "Kontot är avstängt: dess sessioner har avslutats och dess API-nycklar återkallats.",
+                "The account is disabled: its sessions have ended and its API tokens are revoked.",
+            ),
+            Saved::Enabled => l.t("Kontot är aktiverat.", "The account is enabled."),
+            Saved::Password => l.t(
+                "Lösenordet är satt. Användarens sessioner har avslutats och API-nycklar återkallats.",
+                "The password is set. The user's sessions have ended and their API tokens are revoked.",
+            ),
+            Saved::TokenRevoked => l.t("API-nyckeln är återkallad.", "The API token is revoked."),
+            Saved::Organisation => l.t("Organisationen har lagts till.", "The organisation was added."),
+            Saved::OwnPassword => l.t(
+                "Lösenordet är bytt. Andra inloggningar med det gamla lösenordet har avslutats.",
+                "The password is changed. Other sessions have been signed out.",
+            ),
+        }
+    }
+}
+
+/// The address `to` (which may end in a `#fragment`) with `sparat=<what>` in its query: where
+/// a form's POST redirects, so the page says what was saved.
+pub fn saved(to: &str, what: Saved) -> String {
+    let (path, fragment) = match to.find('#') {
+        Some(i) => (&to[..i], &to[i..]),
+        None => (to, ""),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}sparat={}{fragment}", what.code())
 }
 
 impl PageCtx {
@@ -179,7 +275,12 @@ pub fn layout_with_head(ctx: &PageCtx, title: &str, head: Markup, body: Markup) 
                         }
                     }
                 }
-                main class=[ctx.wide.then_some("wide")] { (body) }
+                main class=[ctx.wide.then_some("wide")] {
+                    @if let Some(s) = ctx.saved {
+                        div.notice.ok.saved role="status" { (s.text(ctx.lang)) }
+                    }
+                    (body)
+                }
                 footer.site {
                     a href="/karta" { (ctx.t("Trygghetskarta", "Safety map")) }
                     a href="/tipsa" { (ctx.t("Tipsa om en plats", "Tell us about a place")) }
@@ -254,5 +355,34 @@ mod tests {
         assert!(!at("/problemx").in_section("/problem"));
         assert!(!at("/problem").in_section("/"));
         assert!(at("/").in_section("/"));
+    }
+
+    #[test]
+    fn a_save_redirects_with_its_notice() {
+        assert_eq!(
+            saved("/samverkan/kommunikation", Saved::Any),
+            "/samverkan/kommunikation?sparat=1"
+        );
+        assert_eq!(
+            saved("/samverkan/atagandeplan/2022#c-2.3", Saved::Any),
+            "/samverkan/atagandeplan/2022?sparat=1#c-2.3"
+        );
+        assert_eq!(
+            saved("/admin?x=1", Saved::Roles),
+            "/admin?x=1&sparat=roller"
+        );
+        for (s, code) in Saved::CODES {
+            assert_eq!(Saved::parse(code), Some(s));
+        }
+        assert_eq!(Saved::parse("<script>"), None);
+        let ctx = PageCtx {
+            saved: Some(Saved::Any),
+            ..PageCtx::default()
+        };
+        let page = layout(&ctx, "x", html! {}).into_string();
+        assert!(
+            page.contains(r#"<div class="notice ok saved" role="status">Sparat.</div>"#),
+            "{page}"
+        );
     }
 }

@@ -71,6 +71,10 @@ fn event_fields(lang: Lang) -> Markup {
                     button.gps type="button" { (lang.t("Använd min position", "Use my position")) }
                     output.pos { (lang.t("Tryck på kartan för att välja plats.", "Tap the map to pick the place.")) }
                 }
+                small.hint { (lang.t(
+                    "Med tangentbordet: flytta kartan med piltangenterna och tryck Enter för att välja platsen vid korset i mitten.",
+                    "By keyboard: move the map with the arrow keys and press Enter to pick the place at the cross in the middle.",
+                )) }
                 input type="hidden" name="lat";
                 input type="hidden" name="lon";
                 label { (lang.t("Platsnamn (frivilligt)", "Place name (optional)"))
@@ -126,6 +130,9 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
     let page = trygg_app::incidents::list(&state, &me.user, filter)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
+    let areas = trygg_app::reference::areas(&state, &me.user)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
     let mut items = page.items;
     items.sort_by(|a, b| b.reported_at.cmp(&a.reported_at).then(b.id.0.cmp(&a.id.0)));
     // Feedback from the weekly EST meetings: to all reporters, or on one of my reports/events.
@@ -171,7 +178,7 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
                 p { (l.t("Du har inte rapporterat något ännu.", "You have not reported anything yet.")) " "
                     a href="/rapportera" { (l.t("Gör en rapport", "File a report")) } }
             } @else {
-                p { (page.total) " " (l.t("händelser", "events")) }
+                p { (l.count(page.total as i64, ("händelse", "händelser"), ("event", "events"))) }
                 div.scroll {
                 table.list {
                     thead { tr {
@@ -186,7 +193,7 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
                                 td { @if let Some(r) = i.report_id { "#" (r.0) } }
                                 td { a href={ "/handelser/" (i.id.0) } { (fmt_time(&state, i.occurred_from)) } }
                                 td { (category_label(l, &i.category)) }
-                                td { (i.place.as_deref().unwrap_or("")) }
+                                td { (place_shown(l, i, &areas)) }
                             }
                         }
                     }
@@ -195,6 +202,39 @@ pub(crate) async fn mine(State(state): State<AppState>, me: SignedIn) -> Result<
             }
         },
     ))
+}
+
+/// Where an incident happened, for a list: its place name; else the district its position lies
+/// in; else the position rounded to about 100 m; else a dash.
+pub(crate) fn place_shown(
+    l: Lang,
+    i: &trygg_domain::Incident,
+    areas: &[trygg_domain::Area],
+) -> String {
+    if let Some(p) = i.place.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        return p.to_string();
+    }
+    use trygg_domain::AreaKind;
+    let district = areas
+        .iter()
+        .filter(|a| i.areas.contains(&a.id))
+        .filter_map(|a| match a.kind {
+            AreaKind::District => Some((0, a)),
+            AreaKind::Deso => Some((1, a)),
+            AreaKind::Custom => Some((2, a)),
+            AreaKind::County | AreaKind::Kommun => None,
+        })
+        .min_by_key(|(rank, _)| *rank)
+        .map(|(_, a)| a);
+    match (district, &i.position) {
+        (Some(a), _) => format!(
+            "{} ({})",
+            a.name,
+            l.t("vald på kartan", "picked on the map")
+        ),
+        (None, Some(p)) => format!("{:.3}, {:.3}", p.lat, p.lon),
+        (None, None) => "–".into(),
+    }
 }
 
 /// A time in the local zone, `2024-03-01 14:05`.

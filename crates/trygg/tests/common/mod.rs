@@ -61,7 +61,7 @@ pub fn serve(dir: &std::path::Path, database: &str) -> (std::process::Child, Str
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let base = line
         .trim()
-        .strip_prefix("trygg listening on ")
+        .strip_prefix("trygg serving ")
         .unwrap_or_else(|| panic!("trygg serve said {line:?}"))
         .trim_end_matches('/')
         .to_string();

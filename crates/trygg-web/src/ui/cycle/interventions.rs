@@ -262,6 +262,52 @@ fn parse_intervention<'a>(l: Lang, f: &'a Fields) -> Result<Intervention, FormEr
     })
 }
 
+/// Control suggestions for what the form says now: its problems, its treated areas (the
+/// problem's areas when none is ticked) and its start; none while the form cannot say.
+async fn suggestions_for(state: &AppState, me: &SignedIn, f: &Fields) -> Vec<ControlSuggestion> {
+    match parse_intervention(me.ctx.lang, f) {
+        Ok(i) if !i.problem_ids.is_empty() => {
+            cycle::evaluate(state, &me.user, &i, &Default::default())
+                .await
+                .map(|(_, s)| s)
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The suggestions as the form shows them: each a button that ticks the area as a control
+/// (`assets/intervention.js`); the box is live, so a new list is read out.
+fn suggestions_box(l: Lang, suggestions: &[ControlSuggestion]) -> Markup {
+    html! {
+        div.hint #control-suggestions aria-live="polite" {
+            @if !suggestions.is_empty() {
+                (l.t("Förslag för det valda åtgärdsområdet (liknande historik, inte granne); välj ett för att kryssa i det:", "Suggestions for the chosen treated area (similar history, not a neighbour); choose one to tick it:"))
+                ul.suggestions {
+                    @for s in suggestions {
+                        li { button.link.suggestion type="button" data-area=(s.area_id.0) {
+                            strong { (s.name) } " (" (l.t("likhet", "similarity")) " " (trygg_app::sv_number(s.score, 2, false)) ")"
+                        } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /insatser/kontrollforslag?…`: the control suggestions for the intervention form's
+/// fields as they are now (the form's own field names), as the fragment that replaces the
+/// form's `#control-suggestions` when the treated areas change.
+pub(crate) async fn control_suggestions(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Markup, PageError> {
+    require(&me)?;
+    let suggestions = suggestions_for(&state, &me, &Fields(q)).await;
+    Ok(suggestions_box(me.ctx.lang, &suggestions))
+}
+
 struct FormCtx<'a> {
     names: &'a Names,
     problems: &'a [Stored<Problem>],
@@ -293,16 +339,7 @@ async fn form_ctx<'a>(
             );
         }
     }
-    // Control suggestions for what the form says now (the problem's areas when none is set).
-    let suggestions = match parse_intervention(l, f) {
-        Ok(i) if !i.problem_ids.is_empty() => {
-            cycle::evaluate(state, &me.user, &i, &Default::default())
-                .await
-                .map(|(_, s)| s)
-                .unwrap_or_default()
-        }
-        _ => Vec::new(),
-    };
+    let suggestions = suggestions_for(state, me, f).await;
     let commitments = trygg_app::partnership::cases::commitments(state, &me.user)
         .await
         .map_err(|e| PageError::from((l, e)))?;
@@ -426,20 +463,14 @@ fn intervention_form(
                 }
                 fieldset { legend { (l.t("Åtgärdsområde (tomt: problemets områden)", "Treated area (empty: the problem's areas)")) } (area_picker(names, "treated", f)) }
                 fieldset { legend { (l.t("Kontrollområde", "Control area")) }
-                    @if !c.suggestions.is_empty() {
-                        p.hint #control-suggestions { (l.t("Förslag (liknande historik, inte granne):", "Suggestions (similar history, not a neighbour):")) " "
-                            @for (k, s) in c.suggestions.iter().enumerate() {
-                                @if k > 0 { ", " }
-                                strong { (s.name) } " (" (l.t("likhet", "similarity")) " " (trygg_app::sv_number(s.score, 2, false)) ")"
-                            }
-                        }
-                    }
+                    (suggestions_box(l, &c.suggestions))
                     (area_picker(names, "control", f))
                 }
                 fieldset { legend { (l.t("Buffertzon (för förflyttning)", "Buffer zone (for displacement)")) } (area_picker(names, "buffer", f)) }
                 @if action.ends_with("/ny") { (visibility_picker(l, f)) }
                 button.primary type="submit" { (l.t("Spara insatsen", "Save the intervention")) }
             }
+            script src="/assets/pick.js" defer {}
         },
     )
 }

@@ -1,9 +1,11 @@
 //! The weekly EST meeting (*EST-möte*): `/moten`, `/moten/ny` (opens with last week's
 //! lägesbild and the open actions that will be carried over), `/moten/{id}` (closing and
-//! reopening actions).
+//! reopening actions). The week's lägesbild is not in those pages: `assets/meeting.js` reads
+//! it from `/moten/lagesbild` when its section is opened (on a wide screen at once), so the
+//! pages stay small on a phone.
 
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
 };
 use jiff::civil::{ISOWeekDate, Weekday};
@@ -58,6 +60,38 @@ async fn briefing(state: &AppState, me: &SignedIn, (y, w): (i16, i8)) -> Markup 
             html! { p.notice.error { (l.t("Veckans lägesbild kunde inte tas fram.", "The week's situation picture could not be made.")) } }
         }
     }
+}
+
+/// Where the page's week's lägesbild will be: `assets/meeting.js` fills it from
+/// `/moten/lagesbild` when the `details` around it opens; without scripts, a link to the report.
+fn briefing_slot(l: Lang, (y, w): (i16, i8)) -> Markup {
+    html! {
+        div.briefing data-src={ "/moten/lagesbild?ar=" (y) "&vecka=" (w) } {
+            p.hint {
+                (l.t("Lägesbilden hämtas när avsnittet öppnas. ", "The situation picture is loaded when the section opens. "))
+                a href={ "/rapporter/rapport?kind=weekly&week=" (y) "-W" (format!("{w:02}")) } { (l.t("Öppna den som rapport", "Open it as a report")) }
+            }
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct BriefingQuery {
+    #[serde(default)]
+    ar: i16,
+    #[serde(default)]
+    vecka: i8,
+}
+
+/// `GET /moten/lagesbild?ar=…&vecka=…`: the weekly lägesbild of that ISO week as the fragment
+/// the meeting pages put in their briefing section (under the reader's scope).
+pub(crate) async fn briefing_fragment(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Query(q): Query<BriefingQuery>,
+) -> Result<Markup, PageError> {
+    require(&me)?;
+    Ok(briefing(&state, &me, (q.ar, q.vecka)).await)
 }
 
 fn action_status_label(l: Lang, s: ActionStatus) -> &'static str {
@@ -150,7 +184,8 @@ fn actions_table(
 ) -> Markup {
     let l = me.ctx.lang;
     html! {
-        div.scroll { table.list.actions {
+        // Focusable, so a keyboard can scroll it on a phone (it may hold no button).
+        div.scroll tabindex="0" role="region" aria-label=(l.t("Åtgärder", "Actions")) { table.list.actions {
             thead { tr { th { (l.t("Åtgärd", "Action")) } th { (l.t("Ansvarig", "Owner")) } th { (l.t("Klart senast", "Deadline")) } th { (l.t("Status", "Status")) } } }
             tbody { @for a in actions { tr data-key=(a.key) data-status=(if a.status == ActionStatus::Open { "open" } else { "closed" }) {
                 td { (a.text) @if a.carried_from.is_some() { " " span.tag { (l.t("överförd", "carried over")) } } }
@@ -222,9 +257,9 @@ async fn meeting_form(
             p.crumbs { a href="/moten" { (l.t("EST-möten", "EST meetings")) } }
             h1 { (l.t("Nytt EST-möte", "New EST meeting")) }
             (notice(error))
-            details.card open {
+            details.card.lazy-briefing data-open-wide="1" {
                 summary { strong { (l.t("Lägesbild vecka ", "Situation picture week ")) (w) " " (y) } }
-                (briefing(state, me, (y, w)).await)
+                (briefing_slot(l, (y, w)))
             }
             @if !open.is_empty() {
                 section.card #carried {
@@ -262,6 +297,7 @@ async fn meeting_form(
                 (visibility_picker(l, f))
                 button.primary type="submit" { (l.t("Spara mötet", "Save the meeting")) }
             }
+            script src="/assets/meeting.js" defer {}
         },
     ))
 }
@@ -311,9 +347,9 @@ pub(crate) async fn show(
             p.crumbs { a href="/moten" { (l.t("EST-möten", "EST meetings")) } }
             h1 { (l.t("EST-möte", "EST meeting")) " " (d.date) }
             @if !d.participants.is_empty() { p.hint { (l.t("Deltagare: ", "Participants: ")) (d.participants.join(", ")) } }
-            details.card {
+            details.card.lazy-briefing {
                 summary { strong { (l.t("Lägesbild vecka ", "Situation picture week ")) (w) " " (y) } }
-                (briefing(&state, &me, (y, w)).await)
+                (briefing_slot(l, (y, w)))
             }
             section.card {
                 h2 { (l.t("Iakttagelser", "Observations")) }
@@ -334,6 +370,7 @@ pub(crate) async fn show(
                 ul.feedback { @for f in &d.feedback { li { (f.text) } } }
                 (crate::ui::layout::mail_status(l, state.notify.is_on(), FEEDBACK_MAILED))
             }
+            script src="/assets/meeting.js" defer {}
         },
     ))
 }

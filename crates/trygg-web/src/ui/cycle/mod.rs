@@ -50,6 +50,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/insatser/ny",
             get(interventions::new_form).post(interventions::create),
         )
+        .route(
+            "/insatser/kontrollforslag",
+            get(interventions::control_suggestions),
+        )
         .route("/insatser/{id}", get(interventions::show))
         .route(
             "/insatser/{id}/andra",
@@ -65,6 +69,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/moten", get(meetings::list))
         .route("/moten/ny", get(meetings::new_form).post(meetings::create))
+        .route("/moten/lagesbild", get(meetings::briefing_fragment))
         .route("/moten/{id}", get(meetings::show))
         .route("/moten/{id}/atgard", post(meetings::set_action))
 }
@@ -240,7 +245,8 @@ impl Names {
 /// Check boxes for areas (`name` repeats), in a scrolling list.
 fn area_picker(names: &Names, name: &str, f: &Fields) -> Markup {
     html! {
-        div.pick-list {
+        // `assets/intervention.js` puts a search field above the list and the chosen areas first.
+        div.pick-list.areas data-name=(name) {
             @for a in names.pickable() {
                 @let id = a.id.0.to_string();
                 label.check { input type="checkbox" name=(name) value=(id) checked[f.has(name, &id)]; " " (a.name) }

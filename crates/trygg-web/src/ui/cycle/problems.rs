@@ -221,6 +221,7 @@ fn problem_form(
                 (visibility_picker(l, f))
                 button.primary type="submit" { (l.t("Spara problemet", "Save the problem")) }
             }
+            script src="/assets/pick.js" defer {}
         },
     )
 }

@@ -371,7 +371,7 @@ pub(super) async fn save_agreement(
     };
     may_write(&state, &me, Some(&a)).await?;
     match cases::put_agreement(&state, &me.user, version, &a).await {
-        Ok(_) => Ok(Redirect::to("/samverkan").into_response()),
+        Ok(_) => Ok(Redirect::to(&saved("/samverkan", Saved::Any)).into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => Ok(again(msg)),
             None => Err(PageError::from_app(l, e)),

@@ -106,9 +106,11 @@ pub(super) async fn add_activity(
         done: f.done.is_some(),
     });
     match cases::update(&state, &me.user, id, f.version, &form).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/samverkan/samverkansformer#form-{id}")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&saved(
+            &format!("/samverkan/samverkansformer#form-{id}"),
+            Saved::Any,
+        ))
+        .into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => Ok(refused(
                 forms_page(&state, &me, Some(("error", msg))).await?,

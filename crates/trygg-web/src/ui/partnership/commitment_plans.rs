@@ -88,9 +88,11 @@ pub(super) async fn copy_plan(
         ));
     };
     match cases::copy_last_years_plan(&state, &me.user, year).await {
-        Ok(p) => {
-            Ok(Redirect::to(&format!("/samverkan/atagandeplan/{}", p.data.year)).into_response())
-        }
+        Ok(p) => Ok(Redirect::to(&saved(
+            &format!("/samverkan/atagandeplan/{}", p.data.year),
+            Saved::Any,
+        ))
+        .into_response()),
         Err(AppError::NotFound(_)) => {
             let msg = format!(
                 "{} {}.",
@@ -161,7 +163,17 @@ pub(super) async fn plan_page(
                         p {
                             strong { (l.t("Ansvarig: ", "Responsible: ")) }
                             (if c.responsible == JOINT { l.t("Gemensamt (båda parterna)", "Joint (both parties)") } else { c.responsible.as_str() })
-                            " · " strong { (l.t("Status: ", "Status: ")) } (status_label(l, c.status)) " (" (c.progress) " %)"
+                        }
+                        div.follow-status {
+                            span class={ "status-badge " (STATUSES.iter().find(|(s, _)| *s == c.status).map_or("", |(_, v)| *v)) } { (status_label(l, c.status)) }
+                            progress value=(c.progress) max="100" aria-label=(l.t("Genomfört", "Progress")) { (c.progress) " %" }
+                            span.pct { (c.progress) " %" }
+                            @for r in &c.resources {
+                                span.used { (r.party) ": "
+                                    (trygg_report::fmt_sv(r.used_hours, 0)) " " (l.t("av", "of")) " " (trygg_report::fmt_sv(r.planned_hours, 0)) " h, "
+                                    (trygg_report::fmt_sv(r.used_sek, 0)) " " (l.t("av", "of")) " " (trygg_report::fmt_sv(r.planned_sek, 0)) " kr"
+                                }
+                            }
                         }
                         @if !c.collaboration_forms.is_empty() {
                             p { strong { (l.t("Samverkansformer: ", "Collaboration forms: ")) } (c.collaboration_forms.join(", ")) }
@@ -311,9 +323,11 @@ pub(super) async fn update_commitment(
     }
     let version = field("version").parse::<i64>().unwrap_or(0);
     match cases::update_plan(&state, &me.user, stored.meta.id, version, &plan).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/samverkan/atagandeplan/{year}#c-{cid}")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&saved(
+            &format!("/samverkan/atagandeplan/{year}#c-{cid}"),
+            Saved::Any,
+        ))
+        .into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => again(msg).await,
             None => Err(PageError::from_app(l, e)),

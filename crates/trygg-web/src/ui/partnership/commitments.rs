@@ -122,7 +122,7 @@ pub(super) async fn save_plan_change(
 ) -> Result<Response, PageError> {
     let l = me.ctx.lang;
     match cases::update_plan(state, &me.user, id, version, plan).await {
-        Ok(_) => Ok(Redirect::to(&to).into_response()),
+        Ok(_) => Ok(Redirect::to(&saved(&to, Saved::Any)).into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => plan_refused(state, me, plan.year, msg).await,
             None => Err(PageError::from_app(l, e)),

@@ -146,7 +146,7 @@ pub(super) async fn add_meeting(
             .collect(),
     };
     match cases::create(&state, &me.user, &meeting).await {
-        Ok(_) => Ok(Redirect::to("/samverkan/organisation").into_response()),
+        Ok(_) => Ok(Redirect::to(&saved("/samverkan/organisation", Saved::Any)).into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => again(msg).await,
             None => Err(PageError::from_app(l, e)),

@@ -124,7 +124,7 @@ pub(super) async fn add_law_decision(
         note: f.get("note").trim().to_string(),
     };
     match cases::create(&state, &me.user, &decision).await {
-        Ok(_) => Ok(Redirect::to("/samverkan/beslut").into_response()),
+        Ok(_) => Ok(Redirect::to(&saved("/samverkan/beslut", Saved::Any)).into_response()),
         Err(e) => match refusal(l, &e) {
             Some(msg) => again(msg).await,
             None => Err(PageError::from_app(l, e)),

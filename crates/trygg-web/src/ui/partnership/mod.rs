@@ -30,6 +30,7 @@ use super::{
     extract::{PageError, Posted, SignedIn},
     form::Fields,
     layout,
+    layout::{Saved, saved},
 };
 use crate::AppState;
 use trygg_app::partnership::{self, cases};
@@ -104,7 +105,23 @@ pub(crate) fn routes() -> Router<AppState> {
             get(law_decisions).post(add_law_decision),
         )
         .route("/samverkan/medborgarloften", get(promises))
+        .route(
+            "/samverkan/medborgarloften/ny",
+            get(new_promise).post(create_promise),
+        )
+        .route(
+            "/samverkan/medborgarloften/{id}",
+            get(edit_promise).post(update_promise),
+        )
+        .route(
+            "/samverkan/medborgarloften/{id}/ta-bort",
+            post(remove_promise),
+        )
         .route("/samverkan/kommunikation", get(communication))
+        .route(
+            "/samverkan/kommunikation/andra",
+            get(edit_communication).post(save_communication),
+        )
         .route("/lofte", get(public_promises))
 }
 
