@@ -181,10 +181,6 @@ fn months_between(from: Date, to: Date) -> Vec<(i16, i8)> {
 }
 
 /// "minskade med 37 % (755 → 476)".
-fn change_sv(before: u64, after: u64) -> String {
-    change(Lang::Sv, before, after)
-}
-
 /// How a count changed, in words: `minskade med 37 % (711 → 449)` / `fell by 37% (711 → 449)`.
 fn change(l: Lang, before: u64, after: u64) -> String {
     if before == 0 {
