@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod credentials;
 pub mod cycle;
 pub mod error;
+pub mod fixes;
 pub mod follow;
 pub mod followup;
 pub mod incidents;
