@@ -697,3 +697,63 @@ pub async fn set_level(
         }
     })
 }
+
+/// Who made a history entry, for the fix's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum By {
+    /// A user of the partnership, by name.
+    User(String),
+    /// An outside party's link: its number and the owner it answers for.
+    Link {
+        /// The link's number within the fix.
+        number: u32,
+        /// The owner's name.
+        owner: String,
+    },
+    /// A part of the system.
+    System(String),
+}
+
+/// The audit actor of an outside party's link `number` of fix `fix`: it names the link, not a
+/// person.
+pub fn link_actor(fix: i64, number: u32) -> Actor {
+    Actor::system(format!("{LINK_ACTOR}:{fix}:{number}"))
+}
+
+/// The prefix of a link's audit actor.
+pub const LINK_ACTOR: &str = "atgardslank";
+
+/// Who made each of the fix's history entries, in order.
+pub async fn history_by(app: &App, fix: &Fix) -> Result<Vec<By>, AppError> {
+    let users = app.store.list_users().await?;
+    Ok(fix
+        .history
+        .iter()
+        .map(|e| match &e.by {
+            Actor::User { id } => By::User(
+                users
+                    .iter()
+                    .find(|u| u.id == *id)
+                    .map_or_else(|| format!("{id}"), |u| u.display_name.clone()),
+            ),
+            Actor::System { name } => {
+                let number = name
+                    .strip_prefix(LINK_ACTOR)
+                    .and_then(|rest| rest.rsplit(':').next())
+                    .and_then(|n| n.parse::<u32>().ok());
+                match number {
+                    Some(number) => By::Link {
+                        number,
+                        owner: fix
+                            .links
+                            .iter()
+                            .find(|k| k.number == number)
+                            .and_then(|k| fix.owners.get(k.owner))
+                            .map_or_else(String::new, |o| o.responsible.name().to_string()),
+                    },
+                    None => By::System(name.clone()),
+                }
+            }
+        })
+        .collect())
+}

@@ -16,6 +16,7 @@ mod categories;
 mod cycle;
 pub mod dashboard;
 pub mod extract;
+mod fixes;
 mod form;
 mod home;
 mod import;
@@ -103,6 +104,23 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/tips/{id}/godkann", post(tips::accept))
         .route("/tips/{id}/sla-ihop", post(tips::merge))
         .route("/tips/{id}/avvisa", post(tips::reject))
+        .route("/tips/{id}/atgard", post(fixes::from_tip))
+        .route("/atgarder", get(fixes::list))
+        .route("/atgarder/ny", get(fixes::new_page).post(fixes::create))
+        .route("/atgarder/regler", get(fixes::rules).post(fixes::add_rule))
+        .route("/atgarder/regler/{id}/ta-bort", post(fixes::remove_rule))
+        .route("/atgarder/serviceniva", post(fixes::set_level))
+        .route("/atgarder/{id}", get(fixes::show))
+        .route("/atgarder/{id}/status", post(fixes::set_status))
+        .route("/atgarder/{id}/datum", post(fixes::set_due))
+        .route("/atgarder/{id}/dirigera", post(fixes::reroute))
+        .route("/atgarder/{id}/agare", post(fixes::add_owner))
+        .route("/atgarder/{id}/agare/{n}/huvud", post(fixes::make_lead))
+        .route(
+            "/atgarder/{id}/agare/{n}/ta-bort",
+            post(fixes::remove_owner),
+        )
+        .route("/handelser/{id}/atgard", post(fixes::from_incident))
         .route("/rapporter", get(reports::index))
         .route("/rapporter/rapport", get(reports::report))
 }
