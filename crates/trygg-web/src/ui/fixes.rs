@@ -456,6 +456,22 @@ async fn show_page(
                 dt { (l.t("Källa", "Source")) } dd { (source_link(l, &f.source)) }
                 dt { (l.t("Hanteras av", "Managed by")) } dd { (owner_org) }
                 dt { (l.t("Skapat", "Created")) } dd { (when(state, f.created_at)) }
+                @if let Some(n) = fixes::nearby(state, f, me.user.scope(), state.now()) {
+                    dt { (l.t("Händelser i närheten", "Incidents nearby")) }
+                    dd #fix-nearby {
+                        @if n.days == 0 {
+                            (l.t("Åtgärdat i dag: jämförelsen börjar i morgon.", "Done today: the comparison starts tomorrow."))
+                        } @else {
+                            (l.count(i64::from(n.before), ("händelse", "händelser"), ("incident", "incidents"))) " "
+                            (l.t("före", "before")) ", "
+                            (l.count(i64::from(n.after), ("händelse", "händelser"), ("incident", "incidents"))) " "
+                            (l.t("efter", "after"))
+                            br;
+                            span.hint { (l.t("Samma kategorigrupp inom", "The same category group within")) " " (n.metres) " m, "
+                                (l.count(n.days, ("dag", "dagar"), ("day", "days"))) " " (l.t("före och efter dagen det åtgärdades.", "before and after the day it was done.")) }
+                        }
+                    }
+                }
             }
             div #fix-map .pick-map.small data-lat=(f.position.lat) data-lon=(f.position.lon)
                 data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
