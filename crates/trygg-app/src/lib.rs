@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod credentials;
 pub mod cycle;
 pub mod error;
+pub mod fixes;
 pub mod follow;
 pub mod followup;
 pub mod incidents;
@@ -20,6 +21,7 @@ pub mod ingest;
 pub mod lagesbild;
 pub mod notify;
 pub mod partnership;
+pub mod photos;
 pub mod principal;
 pub mod public;
 pub mod reference;
@@ -95,6 +97,8 @@ pub struct App {
     pub public: Arc<public::Publisher>,
     /// The e-mail notices' mailer (none when SMTP is not configured) and worker's bell.
     pub notify: Arc<notify::Notifier>,
+    /// The fixes' settings: outside parties' links and photos (`[fixes]`, `[photos]`).
+    pub fixes: Arc<fixes::FixesConfig>,
 }
 
 impl App {
@@ -126,12 +130,19 @@ impl App {
             uploads: Arc::default(),
             public: Arc::default(),
             notify: Arc::default(),
+            fixes: Arc::default(),
         })
     }
 
     /// The same application sending e-mail notices through `mailer` (`[smtp]`).
     pub fn with_mailer(mut self, mailer: Arc<dyn notify::Mailer>) -> Self {
         self.notify = Arc::new(notify::Notifier::new(mailer));
+        self
+    }
+
+    /// The same application with these settings of fixes' links and photos.
+    pub fn with_fixes(mut self, config: fixes::FixesConfig) -> Self {
+        self.fixes = Arc::new(config);
         self
     }
 

@@ -11,6 +11,7 @@ pub mod category;
 pub mod cause;
 pub mod cycle;
 pub mod error;
+pub mod fix;
 pub mod ids;
 pub mod incident;
 pub mod indicator;

@@ -52,11 +52,16 @@ pub enum Permission {
     ManageAccounts,
     /// Moderate citizens' tips (`/tips`): accept, merge or reject them, and make their QR links.
     ModerateTips,
+    /// Read the fixes (*åtgärdsärenden*), their routing rules and service levels.
+    ReadFixes,
+    /// Make and manage fixes of one's own organisation (owners, status, links to outside
+    /// parties, photos), and the routing rules and service levels.
+    ManageFixes,
 }
 
 impl Permission {
     /// Every permission, in the order of [`POLICY`].
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ReadReference,
         Permission::ManageOwnAccount,
         Permission::FileReport,
@@ -75,6 +80,8 @@ impl Permission {
         Permission::ReadReports,
         Permission::ManageAccounts,
         Permission::ModerateTips,
+        Permission::ReadFixes,
+        Permission::ManageFixes,
     ];
 
     /// Stable text form (`read_picture`).
@@ -98,6 +105,8 @@ impl Permission {
             Permission::ReadReports => "read_reports",
             Permission::ManageAccounts => "manage_accounts",
             Permission::ModerateTips => "moderate_tips",
+            Permission::ReadFixes => "read_fixes",
+            Permission::ManageFixes => "manage_fixes",
         }
     }
 
@@ -142,6 +151,8 @@ impl Permission {
                 "hantera användare, organisationer och nycklar",
             ),
             Permission::ModerateTips => ("moderate citizens' tips", "granska invånarnas tips"),
+            Permission::ReadFixes => ("read the fixes", "läsa åtgärdsärendena"),
+            Permission::ManageFixes => ("manage fixes", "hantera åtgärdsärenden"),
         }
     }
 }
@@ -176,7 +187,7 @@ const V: Role = Role::Viewer;
 /// The policy: each permission, the roles that hold it, and its reach. An administrator may,
 /// besides managing accounts, do what a coordinator of their organisation may (in a small
 /// kommun they are often the same person); ownership and agreement rules bind them too.
-pub const POLICY: [(Permission, &[Role], Reach); 18] = [
+pub const POLICY: [(Permission, &[Role], Reach); 20] = [
     (Permission::ReadReference, &[A, C, N, R, S, V], Reach::Scope),
     (
         Permission::ManageOwnAccount,
@@ -203,6 +214,8 @@ pub const POLICY: [(Permission, &[Role], Reach); 18] = [
     (Permission::ReadReports, &[A, C, N, S], Reach::Scope),
     (Permission::ManageAccounts, &[A], Reach::Scope),
     (Permission::ModerateTips, &[A, C], Reach::Scope),
+    (Permission::ReadFixes, &[A, C, N, S], Reach::Scope),
+    (Permission::ManageFixes, &[A, C], Reach::OwnOrganisation),
 ];
 
 /// The roles that hold `p`.
@@ -364,7 +377,8 @@ mod tests {
                 ReadPicture,
                 ReadCycle,
                 ReadPartnership,
-                ReadReports
+                ReadReports,
+                ReadFixes
             ]
         );
         assert!(allows(&[Role::Analyst], WriteProblem));

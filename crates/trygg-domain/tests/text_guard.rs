@@ -291,6 +291,160 @@ fn notices() -> Vec<trygg_domain::notice::Notice> {
     vec![tip, feedback, fix]
 }
 
+fn fixes() -> Vec<trygg_domain::fix::Fix> {
+    use trygg_domain::Actor;
+    use trygg_domain::fix::{
+        Fix, FixChange, FixEvent, FixOwner, FixSource, FixStatus, OutsideLink, Responsible as Owner,
+    };
+    let t: jiff::Timestamp = "2026-12-01T18:00:00Z".parse().unwrap();
+    let by = Actor::User { id: UserId(3) };
+    let link = Actor::system("atgardslank:1:1");
+    let event = |by: &Actor, change: FixChange| FixEvent {
+        at: t,
+        by: by.clone(),
+        change,
+    };
+    let owners = vec![
+        FixOwner {
+            responsible: Owner::Unit {
+                organisation: OrganisationId(1),
+                unit: "Gatu- och parkförvaltningen".into(),
+            },
+            lead: true,
+            part: Some("Byt armaturen".into()),
+            status: FixStatus::Done,
+        },
+        FixOwner {
+            responsible: Owner::Outside {
+                name: "Uppsalahem".into(),
+                contact: Some("forvaltning@uppsalahem.example".into()),
+            },
+            lead: false,
+            part: Some("Klipp buskarna".into()),
+            status: FixStatus::WontDo,
+        },
+    ];
+    let history = vec![
+        event(&by, FixChange::Created),
+        event(
+            &by,
+            FixChange::Owners {
+                owners: vec!["Gatu- och parkförvaltningen".into()],
+                rule: Some(4),
+            },
+        ),
+        event(
+            &link,
+            FixChange::Status {
+                from: FixStatus::New,
+                to: FixStatus::WontDo,
+                reason: Some("Privat mark".into()),
+                owner: Some("Uppsalahem".into()),
+            },
+        ),
+        event(
+            &by,
+            FixChange::Due {
+                due: Some(date(2026, 12, 31)),
+            },
+        ),
+        event(
+            &by,
+            FixChange::LinkMade {
+                owner: "Uppsalahem".into(),
+                expires_at: t,
+            },
+        ),
+        event(
+            &by,
+            FixChange::LinkRevoked {
+                owner: "Uppsalahem".into(),
+            },
+        ),
+        event(
+            &link,
+            FixChange::Answer {
+                owner: "Uppsalahem".into(),
+                text: "Buskarna står på vår mark men klipps i vår.".into(),
+                photo: Some(2),
+            },
+        ),
+        event(&by, FixChange::Photo { photo: 2 }),
+        event(
+            &by,
+            FixChange::PhotoApproval {
+                photo: 2,
+                approved: true,
+            },
+        ),
+    ];
+    let done = Fix {
+        category: "otrygg-plats.belysning".into(),
+        position: Position::from_wgs84(59.8586, 17.6389, Precision::Exact).unwrap(),
+        place: Some("Stora torget".into()),
+        description: "Byt armaturen vid trappan.".into(),
+        reporter_text: Some("Lampan vid trappan är trasig.".into()),
+        source: FixSource::Walk {
+            walk: 3,
+            finding: Some(2),
+        },
+        areas: vec![AreaId(1)],
+        owners,
+        status: FixStatus::WontDo,
+        reason: Some("Marken är privat.".into()),
+        due: Some(date(2026, 12, 31)),
+        created_at: t,
+        closed_at: Some(t),
+        history,
+        links: vec![OutsideLink {
+            number: 1,
+            owner: 1,
+            token_sha256: vec![0x9f, 0x86, 0xd0, 0x81],
+            created_at: t,
+            expires_at: t,
+            revoked: true,
+        }],
+        photos: vec![trygg_domain::fix::FixPhoto {
+            number: 1,
+            sha256: vec![0x9f, 0x86],
+            kind: trygg_domain::fix::PhotoKind::Jpeg,
+            bytes: 1234,
+            added_at: t,
+            from_owner: Some("Uppsalahem".into()),
+            approved_for_public: true,
+        }],
+    };
+    let sources = [
+        FixSource::Manual,
+        FixSource::Est {
+            incident: IncidentId(4),
+        },
+        FixSource::Tip { tip: 5 },
+        FixSource::Open311 {
+            request: "638344".into(),
+        },
+    ];
+    let mut out = vec![done.clone()];
+    for source in sources {
+        out.push(Fix {
+            source,
+            ..done.clone()
+        });
+    }
+    variants(
+        &out,
+        |f| match f.source {
+            FixSource::Manual => 0,
+            FixSource::Est { .. } => 1,
+            FixSource::Tip { .. } => 2,
+            FixSource::Walk { .. } => 3,
+            FixSource::Open311 { .. } => 4,
+        },
+        5,
+    );
+    out
+}
+
 fn problems() -> Vec<Problem> {
     let areas = Problem {
         title: "Otrygghet i Gottsunda centrum".into(),
@@ -719,6 +873,37 @@ fn every_text_of_every_record_kind_is_guarded() {
         trygg_domain::notice::Notice::KIND,
         record(&notices()).checked,
     );
+    checked.insert(trygg_domain::fix::Fix::KIND, record(&fixes()).checked);
+    checked.insert(
+        trygg_domain::fix::FixRoutingRule::KIND,
+        record(&[
+            trygg_domain::fix::FixRoutingRule {
+                area: Some(AreaId(1)),
+                category: Some("otrygg-plats".into()),
+                owner: trygg_domain::fix::Responsible::Outside {
+                    name: "Uppsalahem".into(),
+                    contact: Some("forvaltning@uppsalahem.example".into()),
+                },
+            },
+            trygg_domain::fix::FixRoutingRule {
+                area: None,
+                category: None,
+                owner: trygg_domain::fix::Responsible::Unit {
+                    organisation: OrganisationId(1),
+                    unit: "Gatukontoret".into(),
+                },
+            },
+        ])
+        .checked,
+    );
+    checked.insert(
+        trygg_domain::fix::FixServiceLevel::KIND,
+        record(&[trygg_domain::fix::FixServiceLevel {
+            category: "otrygg-plats.belysning".into(),
+            days: 14,
+        }])
+        .checked,
+    );
     // The texts the issue named as unchecked before, among them those shown on /lofte.
     for (kind, field) in [
         ("agreement", "title"),
@@ -757,6 +942,20 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("notice", "about.reason"),
         ("notice", "about.link"),
         ("notice", "delivery.error"),
+        ("fix", "description"),
+        ("fix", "reporter_text"),
+        ("fix", "place"),
+        ("fix", "reason"),
+        ("fix", "owners[1].responsible.name"),
+        ("fix", "owners[0].responsible.unit"),
+        ("fix", "owners[0].part"),
+        ("fix", "history[6].change.text"),
+        ("fix", "history[2].change.reason"),
+        ("fix", "source.request"),
+        ("fix", "photos[0].from_owner"),
+        ("fix_routing_rule", "owner.name"),
+        ("fix_routing_rule", "owner.unit"),
+        ("fix_service_level", "category"),
     ] {
         assert!(
             checked[kind].contains(field),

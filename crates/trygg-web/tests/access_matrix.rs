@@ -167,6 +167,8 @@ fn concrete(path: &str) -> String {
         .replace("{chart}", "trend.png")
         .replace("{year}", "2099")
         .replace("{commitment}", "x")
+        .replace("{n}", "0")
+        .replace("{token}", "x")
 }
 
 async fn send(
@@ -357,6 +359,27 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let bid = b["id"].as_i64().unwrap();
 
+    // A fix and a routing rule of the kommun.
+    let (s, f) = call(
+        Method::POST,
+        "/fixes".into(),
+        own_coord.clone(),
+        json!({"source": {"kind": "manual"}, "category": "otrygg-plats.belysning",
+            "position": [59.8586, 17.6389], "description": "Byt armaturen."}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    let fid = f["id"].as_i64().unwrap();
+    let (s, r) = call(
+        Method::POST,
+        "/fix-rules".into(),
+        own_coord.clone(),
+        json!({"category": "otrygg-plats", "owner": {"kind": "outside", "name": "Gatukontoret"}}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let rid = r["id"].as_i64().unwrap();
+
     // Each write of the kommun's records by the other organisation's coordinator or analyst.
     let get = |path: String| call(Method::GET, path, own_coord.clone(), Value::Null);
     let again = |v: Value| json!({"version": v["version"], "data": v["data"]});
@@ -432,6 +455,32 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
             "not a party",
         ),
     ];
+    let cases: Vec<(Method, String, String, Value, &str)> = cases
+        .into_iter()
+        .chain([
+            (
+                Method::POST,
+                "/api/v1/fixes/{id}/status".into(),
+                format!("/fixes/{fid}/status"),
+                json!({"status": "sent"}),
+                "belongs to Uppsala kommun",
+            ),
+            (
+                Method::PUT,
+                "/api/v1/fixes/{id}/owners".into(),
+                format!("/fixes/{fid}/owners"),
+                json!({"owners": [{"responsible": {"kind": "outside", "name": "Bo"}, "lead": true}]}),
+                "belongs to Uppsala kommun",
+            ),
+            (
+                Method::DELETE,
+                "/api/v1/fix-rules/{id}".into(),
+                format!("/fix-rules/{rid}"),
+                Value::Null,
+                "belongs to Uppsala kommun",
+            ),
+        ])
+        .collect();
     for (method, route, path, body, says) in &cases {
         for token in [&other_coord, &other_analyst] {
             let (s, v) = call(method.clone(), path.clone(), token.clone(), body.clone()).await;
@@ -507,6 +556,10 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
     // The refused writes changed nothing.
     let (_, p) = get(format!("/problems/{pid}")).await;
     assert_eq!(p["version"], 1);
+    let (_, f) = get(format!("/fixes/{fid}")).await;
+    assert_eq!(f["version"], 1);
+    let (_, r) = get("/fix-rules".into()).await;
+    assert_eq!(r["items"].as_array().unwrap().len(), 1);
     let (_, e) = get(format!("/interventions/{iid}/evaluation")).await;
     assert_eq!(e["approved"], Value::Null);
     let _ = Permission::ALL;

@@ -29,6 +29,45 @@ pub struct Config {
     pub public: trygg_app::public::PublicConfig,
     /// The mail server for e-mail notices (`[smtp]`); none, and nothing is sent.
     pub smtp: Option<trygg_app::notify::SmtpConfig>,
+    /// Fixes (`[fixes]`): how long an outside party's link works.
+    pub fixes: FixesSection,
+    /// Photos of fixes (`[photos]`): where they are kept and how large they may be.
+    pub photos: PhotosSection,
+}
+
+/// `[fixes]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FixesSection {
+    /// Days an outside party's link works (1–365).
+    pub link_days: i64,
+}
+
+impl Default for FixesSection {
+    fn default() -> Self {
+        Self {
+            link_days: trygg_domain::fix::DEFAULT_LINK_DAYS,
+        }
+    }
+}
+
+/// `[photos]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhotosSection {
+    /// A directory for the photos' files; empty: the database.
+    pub dir: String,
+    /// The largest photo taken, in MiB (1–64).
+    pub max_mib: u32,
+}
+
+impl Default for PhotosSection {
+    fn default() -> Self {
+        Self {
+            dir: String::new(),
+            max_mib: 8,
+        }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +82,8 @@ impl Default for Config {
             retention: trygg_app::retention::Rules::default(),
             public: trygg_app::public::PublicConfig::default(),
             smtp: None,
+            fixes: FixesSection::default(),
+            photos: PhotosSection::default(),
         }
     }
 }
@@ -59,6 +100,8 @@ impl std::fmt::Debug for Config {
             .field("retention", &self.retention)
             .field("public", &self.public)
             .field("smtp", &self.smtp)
+            .field("fixes", &self.fixes)
+            .field("photos", &self.photos)
             .finish()
     }
 }
@@ -168,6 +211,19 @@ impl Config {
         Ok(config)
     }
 
+    /// The fixes' settings for the application.
+    pub fn fixes_config(&self) -> trygg_app::fixes::FixesConfig {
+        trygg_app::fixes::FixesConfig {
+            link_days: self.fixes.link_days,
+            photos: trygg_app::photos::PhotoConfig {
+                dir: Some(self.photos.dir.trim())
+                    .filter(|d| !d.is_empty())
+                    .map(Into::into),
+                max_bytes: self.photos.max_mib as usize * 1024 * 1024,
+            },
+        }
+    }
+
     fn from_file(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
@@ -193,6 +249,18 @@ impl Config {
         self.public.check().map_err(anyhow::Error::msg)?;
         if let Some(smtp) = &self.smtp {
             smtp.check().map_err(anyhow::Error::msg)?;
+        }
+        if !(1..=365).contains(&self.fixes.link_days) {
+            bail!(
+                "[fixes] link_days must be 1 to 365 days, not {}",
+                self.fixes.link_days
+            );
+        }
+        if !(1..=64).contains(&self.photos.max_mib) {
+            bail!(
+                "[photos] max_mib must be 1 to 64 MiB, not {}",
+                self.photos.max_mib
+            );
         }
         Ok(())
     }
@@ -410,5 +478,27 @@ passwords = false
         assert!(format!("{e:#}").contains("cannot read the configuration file"));
         let e = Config::load(None, vars(&[("TRYGG_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(format!("{e:#}").contains("IANA"));
+    }
+
+    #[test]
+    fn fixes_and_photos_have_defaults_and_limits() {
+        let c = Config::default();
+        let f = c.fixes_config();
+        assert_eq!(f.link_days, 14);
+        assert_eq!(f.photos.max_bytes, 8 * 1024 * 1024);
+        assert_eq!(f.photos.dir, None);
+        let c: Config = toml::from_str(
+            "[fixes]\nlink_days = 30\n[photos]\ndir = \"/var/lib/trygg/foton\"\nmax_mib = 4\n",
+        )
+        .unwrap();
+        c.check().unwrap();
+        let f = c.fixes_config();
+        assert_eq!(f.link_days, 30);
+        assert_eq!(f.photos.max_bytes, 4 * 1024 * 1024);
+        assert_eq!(f.photos.dir, Some("/var/lib/trygg/foton".into()));
+        let c: Config = toml::from_str("[fixes]\nlink_days = 0\n").unwrap();
+        assert!(c.check().unwrap_err().to_string().contains("link_days"));
+        let c: Config = toml::from_str("[photos]\nmax_mib = 100\n").unwrap();
+        assert!(c.check().unwrap_err().to_string().contains("max_mib"));
     }
 }

@@ -311,7 +311,8 @@ async fn serve(
     }
     let mut app = trygg_app::App::load(store, config.tz())
         .await?
-        .with_public(config.public.clone());
+        .with_public(config.public.clone())
+        .with_fixes(config.fixes_config());
     match &config.smtp {
         Some(smtp) => {
             let mailer = trygg_app::notify::SmtpMailer::new(smtp).map_err(anyhow::Error::msg)?;

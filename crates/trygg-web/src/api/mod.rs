@@ -4,6 +4,7 @@ mod accounts;
 mod categories;
 pub(crate) mod cycle;
 mod dashboard;
+mod fixes;
 mod incidents;
 mod indicators;
 mod partnership;
@@ -27,6 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(indicators::routes())
         .merge(dashboard::routes())
         .merge(cycle::routes())
+        .merge(fixes::routes())
         .merge(partnership::routes())
         .merge(accounts::routes())
         .fallback(unknown)

@@ -46,6 +46,176 @@ use Access::{Public, Signed};
 /// Every route of the router and who may use it.
 pub const RULES: &[Rule] = &[
     Rule {
+        method: "POST",
+        path: "/atgarder/{id}/foto",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgarder/{id}/foto/{n}",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/foto/{n}/godkann",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/lank",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/lank/{n}/aterkalla",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgard/{token}",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
+        path: "/atgard/{token}",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/atgard/{token}/foto/{n}",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
+        path: "/tips/{id}/atgard",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgarder",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgarder/ny",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/ny",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgarder/regler",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/regler",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/regler/{id}/ta-bort",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/serviceniva",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgarder/{id}",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/status",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/datum",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/dirigera",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/agare",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/agare/{n}/huvud",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/agare/{n}/ta-bort",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/handelser/{id}/atgard",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/fixes",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/fixes",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/fixes/{id}",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/fixes/{id}/status",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "PUT",
+        path: "/api/v1/fixes/{id}/owners",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/fix-rules",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/fix-rules",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "DELETE",
+        path: "/api/v1/fix-rules/{id}",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/api/v1/fix-service-levels",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "PUT",
+        path: "/api/v1/fix-service-levels",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
         method: "GET",
         path: "/api/v1/techniques",
         access: Signed(&[Permission::ReadReference]),

@@ -91,6 +91,15 @@ pub const PARAMETERS: &[(&str, &str)] = &[
         "group",
         "A published category group's code (default, or empty: every published group).",
     ),
+    ("overdue", "true: only open fixes past their due date."),
+    (
+        "open",
+        "true: only open fixes (not done, not will-not-be-done).",
+    ),
+    (
+        "owner",
+        "Only fixes one of whose owners' names contains this text (case ignored).",
+    ),
 ];
 const JSON: Option<&str> = Some("application/json");
 
@@ -335,6 +344,77 @@ pub const OPERATIONS: &[Operation] = &[
         "/alerts/{key}/problem",
         "cycle",
         "Turn an alert into a draft problem."
+    ),
+    op!(
+        "get",
+        "/fixes",
+        "fixes",
+        "Fixes (åtgärdsärenden), newest first.",
+        &["status", "owner", "overdue", "open"]
+    ),
+    op!(
+        "post",
+        "/fixes",
+        "fixes",
+        "Create a fix from an incident, a tip, a walk, Open311 or by hand; the rules route it unless an owner is given.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/fixes/{id}",
+        "fixes",
+        "One fix with its owners and history."
+    ),
+    op!(
+        "post",
+        "/fixes/{id}/status",
+        "fixes",
+        "Move a fix (or one owner's part) to a status; wont_do and reopening need a reason.",
+        &[],
+        JSON
+    ),
+    op!(
+        "put",
+        "/fixes/{id}/owners",
+        "fixes",
+        "Set a fix's owners: the coordinator's choice, or a split with exactly one lead.",
+        &[],
+        JSON
+    ),
+    op!(
+        "get",
+        "/fix-rules",
+        "fixes",
+        "The routing rules (area × category → owner)."
+    ),
+    op!(
+        "post",
+        "/fix-rules",
+        "fixes",
+        "Add a routing rule.",
+        &[],
+        JSON
+    ),
+    op!(
+        "delete",
+        "/fix-rules/{id}",
+        "fixes",
+        "Remove a routing rule."
+    ),
+    op!(
+        "get",
+        "/fix-service-levels",
+        "fixes",
+        "The service levels in days per category."
+    ),
+    op!(
+        "put",
+        "/fix-service-levels",
+        "fixes",
+        "Set (days) or remove (days null) a category's service level.",
+        &[],
+        JSON
     ),
     op!("get", "/problems", "cycle", "Problems (problembilder)."),
     op!(

@@ -183,6 +183,7 @@ const NAV: &[(&str, &str, &str, Permission)] = &[
     ),
     ("/moten", "EST-möten", "EST meetings", Permission::ReadCycle),
     ("/tips", "Tips", "Tips", Permission::ModerateTips),
+    ("/atgarder", "Åtgärder", "Fixes", Permission::ReadFixes),
     (
         "/rapportera",
         "Rapportera",

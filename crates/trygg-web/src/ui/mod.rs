@@ -16,12 +16,14 @@ mod categories;
 mod cycle;
 pub mod dashboard;
 pub mod extract;
+mod fixes;
 mod form;
 mod home;
 mod import;
 mod karta;
 pub mod layout;
 pub mod oidc;
+mod outside;
 mod partnership;
 mod pwa;
 mod report;
@@ -36,6 +38,10 @@ use axum::{
 pub use layout::{Lang, PageCtx, layout};
 
 use crate::AppState;
+
+/// The body limit of the forms that carry a photo: above the largest `[photos] max_mib`, so
+/// that the use case, not the body limit, says a photo is too large and by how much.
+const PHOTO_BODY_LIMIT: usize = 65 * 1024 * 1024;
 
 /// Every page of the web app.
 pub(crate) fn routes() -> Router<AppState> {
@@ -103,6 +109,44 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/tips/{id}/godkann", post(tips::accept))
         .route("/tips/{id}/sla-ihop", post(tips::merge))
         .route("/tips/{id}/avvisa", post(tips::reject))
+        .route("/tips/{id}/atgard", post(fixes::from_tip))
+        .route("/atgarder", get(fixes::list))
+        .route("/atgarder/ny", get(fixes::new_page).post(fixes::create))
+        .route("/atgarder/regler", get(fixes::rules).post(fixes::add_rule))
+        .route("/atgarder/regler/{id}/ta-bort", post(fixes::remove_rule))
+        .route("/atgarder/serviceniva", post(fixes::set_level))
+        .route("/atgarder/{id}", get(fixes::show))
+        .route("/atgarder/{id}/status", post(fixes::set_status))
+        .route("/atgarder/{id}/datum", post(fixes::set_due))
+        .route("/atgarder/{id}/dirigera", post(fixes::reroute))
+        .route("/atgarder/{id}/agare", post(fixes::add_owner))
+        .route("/atgarder/{id}/agare/{n}/huvud", post(fixes::make_lead))
+        .route(
+            "/atgarder/{id}/agare/{n}/ta-bort",
+            post(fixes::remove_owner),
+        )
+        .route("/handelser/{id}/atgard", post(fixes::from_incident))
+        .route(
+            "/atgarder/{id}/foto",
+            post(fixes::add_photo).layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+        )
+        .route("/atgarder/{id}/foto/{n}", get(fixes::photo))
+        .route(
+            "/atgarder/{id}/foto/{n}/godkann",
+            post(fixes::approve_photo),
+        )
+        .route("/atgarder/{id}/lank", post(fixes::make_link))
+        .route(
+            "/atgarder/{id}/lank/{n}/aterkalla",
+            post(fixes::revoke_link),
+        )
+        .route(
+            "/atgard/{token}",
+            get(outside::show)
+                .post(outside::answer)
+                .layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+        )
+        .route("/atgard/{token}/foto/{n}", get(outside::photo))
         .route("/rapporter", get(reports::index))
         .route("/rapporter/rapport", get(reports::report))
 }

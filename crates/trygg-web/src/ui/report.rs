@@ -279,6 +279,9 @@ pub(crate) async fn incident(
                     @if let Some(d) = &i.description { dt { (l.t("Beskrivning", "Description")) } dd { (d) } }
                 }
             }
+            @if me.may(trygg_domain::Permission::ManageFixes) && i.position.is_some() {
+                (super::fixes::incident_form(&me.ctx, id))
+            }
         },
     ))
 }

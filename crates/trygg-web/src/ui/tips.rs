@@ -396,6 +396,19 @@ pub(crate) async fn queue(
                     (me.ctx.csrf_field())
                     button.primary type="submit" { (l.t("Godkänn", "Accept")) " " (q.reference) }
                 }
+                @if t.category.code().is_some() && me.may(trygg_domain::Permission::ManageFixes) {
+                    details {
+                        summary { (l.t("Godkänn och skapa åtgärdsärende", "Accept and create a fix")) }
+                        form method="post" action={ "/tips/" (id) "/atgard" } {
+                            (me.ctx.csrf_field())
+                            label { (l.t("Vad ska ägaren göra?", "What should the owner do?"))
+                                span.hint { (l.t("Visas för ägaren; tipsarens text visas aldrig för externa parter.", "Shown to the owner; the citizen's text is never shown to outside parties.")) }
+                                textarea name="description" rows="3" required maxlength="4000" {}
+                            }
+                            button type="submit" { (l.t("Godkänn och skapa", "Accept and create")) }
+                        }
+                    }
+                }
                 @if !q.nearby.is_empty() {
                     form method="post" action={ "/tips/" (id) "/sla-ihop" } {
                         (me.ctx.csrf_field())
