@@ -19,6 +19,7 @@ pub mod incidents;
 pub mod indicators;
 pub mod ingest;
 pub mod lagesbild;
+pub mod open311;
 pub mod partnership;
 pub mod photos;
 pub mod principal;

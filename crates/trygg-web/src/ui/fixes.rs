@@ -187,6 +187,7 @@ fn owner_from(f: &Fields) -> Option<Responsible> {
         Responsible::Outside {
             name: name.into(),
             contact: Some(f.get("contact").to_string()).filter(|c| !c.is_empty()),
+            open311: Some(f.get("open311").trim().to_string()).filter(|c| !c.is_empty()),
         }
     } else {
         Responsible::Unit {
