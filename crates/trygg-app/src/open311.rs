@@ -358,6 +358,14 @@ pub struct Outgoing {
 pub async fn outgoing(app: &App, who: &Principal, id: i64) -> Result<Outgoing, AppError> {
     who.check(Permission::ManageFixes)?;
     let fix = fixes::get(app, who, id).await?;
+    crate::cycle::check_owner(
+        app,
+        who,
+        Permission::ManageFixes,
+        &format!("Fix {id}"),
+        fix.meta.organisation_id,
+    )
+    .await?;
     let d = &fix.data;
     if let Some(r) = &d.remote {
         return Err(AppError::Conflict(format!(

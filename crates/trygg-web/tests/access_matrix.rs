@@ -476,6 +476,13 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
                 "belongs to Uppsala kommun",
             ),
             (
+                Method::POST,
+                "/api/v1/fixes/{id}/open311".into(),
+                format!("/fixes/{fid}/open311"),
+                json!({}),
+                "belongs to Uppsala kommun",
+            ),
+            (
                 Method::PUT,
                 "/api/v1/fixes/{id}/owners".into(),
                 format!("/fixes/{fid}/owners"),
