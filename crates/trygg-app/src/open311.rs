@@ -316,7 +316,7 @@ pub async fn requests(app: &App, who: &Principal) -> Result<Vec<ServiceRequest>,
             .filter(|t| t.meta.created_by == me)
             .map(|t| (t.meta.id, of_tip(&t))),
     );
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|r| std::cmp::Reverse(r.0));
     Ok(out.into_iter().map(|(_, r)| r).collect())
 }
 
@@ -327,15 +327,16 @@ pub async fn request(app: &App, who: &Principal, id: &str) -> Result<ServiceRequ
         || AppError::NotFound(format!("There is no service request '{id}' filed by you."));
     let n: i64 = id.trim().parse().map_err(|_| missing())?;
     let me = who.actor().to_storage();
-    if let Some(f) = records::get::<Fix>(app.store.as_ref(), n).await? {
-        if f.meta.created_by == me && matches!(f.data.source, FixSource::Open311 { .. }) {
-            return Ok(of_fix(&f));
-        }
+    if let Some(f) = records::get::<Fix>(app.store.as_ref(), n).await?
+        && f.meta.created_by == me
+        && matches!(f.data.source, FixSource::Open311 { .. })
+    {
+        return Ok(of_fix(&f));
     }
-    if let Some(t) = records::get::<Tip>(app.store.as_ref(), n).await? {
-        if t.meta.created_by == me {
-            return Ok(of_tip(&t));
-        }
+    if let Some(t) = records::get::<Tip>(app.store.as_ref(), n).await?
+        && t.meta.created_by == me
+    {
+        return Ok(of_tip(&t));
     }
     Err(missing())
 }

@@ -438,3 +438,27 @@ pub async fn poll(state: &AppState) -> Result<usize, AppError> {
     }
     Ok(changed)
 }
+
+/// The poll job of `trygg serve`: [`poll`] every `[web.open311] poll_minutes` until `stop`
+/// turns true; nothing when the interval is 0 or no endpoint is configured.
+pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let minutes = state.config.open311.poll_minutes;
+    if minutes == 0 || state.config.open311.endpoints.is_empty() {
+        return;
+    }
+    let every = std::time::Duration::from_secs(u64::from(minutes) * 60);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        match poll(&state).await {
+            Ok(n) if n > 0 => tracing::info!(changed = n, "Open311 statuses read back"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "Open311 poll failed"),
+        }
+    }
+}

@@ -321,6 +321,8 @@ async fn serve(
         config.retention.clone(),
         stop_rx.clone(),
     ));
+    // Open311: the sent fixes' status, every [web.open311] poll_minutes (off when 0).
+    let open311 = tokio::spawn(trygg_web::open311::run(state.clone(), stop_rx.clone()));
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
             state.ingest.clone(),
@@ -337,6 +339,7 @@ async fn serve(
     stop_tx.send(true).ok();
     follower.await.ok();
     retention.await.ok();
+    open311.await.ok();
     if let Some(p) = poller {
         p.await.ok();
     }
