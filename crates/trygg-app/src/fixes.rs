@@ -307,6 +307,7 @@ pub async fn create(app: &App, who: &Principal, new: NewFix) -> Result<Stored<Fi
         history,
         links: Vec::new(),
         photos: Vec::new(),
+        remote: None,
     };
     Ok(records::create_as(
         app.store.as_ref(),
@@ -389,7 +390,7 @@ pub async fn get(app: &App, who: &Principal, id: i64) -> Result<Stored<Fix>, App
 
 /// Loads fix `id` for a change by the principal, applies `f` and stores it with the version
 /// read.
-async fn change(
+pub(crate) async fn change(
     app: &App,
     who: &Principal,
     id: i64,

@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod lagesbild;
 pub mod notify;
+pub mod open311;
 pub mod partnership;
 pub mod photos;
 pub mod principal;

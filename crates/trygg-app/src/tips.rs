@@ -227,7 +227,7 @@ pub fn reference(app: &App, tip: &Stored<Tip>) -> String {
 }
 
 /// The organisation that owns tips: the first of kind kommun.
-async fn owner(app: &App) -> Result<OrganisationId, AppError> {
+pub(crate) async fn owner(app: &App) -> Result<OrganisationId, AppError> {
     app.store
         .list_organisations()
         .await?
@@ -333,7 +333,7 @@ fn when(date: &str, time: &str, tz: &TimeZone) -> Option<(Timestamp, Timestamp)>
 
 /// Whether `p` lies in the kommun: its kommun areas, else the union of its districts; with
 /// neither stored, anywhere on land.
-async fn inside_kommun(app: &App, p: &Position) -> Result<bool, AppError> {
+pub(crate) async fn inside_kommun(app: &App, p: &Position) -> Result<bool, AppError> {
     let areas = app.store.list_areas().await?;
     let of = |kind: AreaKind| -> Vec<_> {
         areas

@@ -76,6 +76,7 @@ fn outside(name: &str) -> Responsible {
     Responsible::Outside {
         name: name.into(),
         contact: None,
+        open311: None,
     }
 }
 

@@ -145,6 +145,12 @@ pub enum Responsible {
         /// A functional mailbox for its links, if known (never a person's own address).
         #[serde(default)]
         contact: Option<String>,
+        /// Its fault-report system's Open311 GeoReport v2 endpoint
+        /// (`https://felanmalan.example.se/open311/v2/`), to which its fixes are sent and whose
+        /// status is polled back. Its api_key is configuration (`[[web.open311.endpoints]]`),
+        /// never stored here, so neither the audit log nor a page shows it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        open311: Option<String>,
     },
 }
 
@@ -186,6 +192,20 @@ impl Responsible {
                 e.field = format!("{field}.contact");
                 e
             })?;
+        }
+        if let Responsible::Outside {
+            open311: Some(url), ..
+        } = self
+        {
+            text::check_url(&format!("{field}.open311"), url)?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(invalid(
+                    format!("{field}.open311"),
+                    format!(
+                        "{field}.open311: an Open311 endpoint is an http(s) address, not '{url}'."
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -469,6 +489,29 @@ pub struct Fix {
     /// Its photos.
     #[serde(default)]
     pub photos: Vec<FixPhoto>,
+    /// Sent to an outside party's fault-report system over Open311.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<RemoteRequest>,
+}
+
+/// A fix as a service request in an outside party's Open311 system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteRequest {
+    /// The endpoint it was sent to.
+    pub endpoint: String,
+    /// The `service_request_id` the endpoint gave it.
+    pub service_request_id: String,
+    /// When it was sent.
+    pub sent_at: Timestamp,
+    /// The remote status last read (`open`, `closed`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The remote `status_notes` last read.
+    #[serde(default)]
+    pub status_notes: Option<String>,
+    /// When it was last read.
+    #[serde(default)]
+    pub polled_at: Option<Timestamp>,
 }
 
 impl Fix {
@@ -704,6 +747,7 @@ mod tests {
         Responsible::Outside {
             name: name.into(),
             contact: None,
+            open311: None,
         }
     }
 
@@ -737,6 +781,7 @@ mod tests {
             history: vec![],
             links: vec![],
             photos: vec![],
+            remote: None,
         }
     }
 

@@ -57,11 +57,14 @@ pub enum Permission {
     /// Make and manage fixes of one's own organisation (owners, status, links to outside
     /// parties, photos), and the routing rules and service levels.
     ManageFixes,
+    /// File Open311 service requests (`POST /open311/v2/requests.json`) with an API token, and
+    /// read back the ones one's organisation filed.
+    FileServiceRequest,
 }
 
 impl Permission {
     /// Every permission, in the order of [`POLICY`].
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ReadReference,
         Permission::ManageOwnAccount,
         Permission::FileReport,
@@ -82,6 +85,7 @@ impl Permission {
         Permission::ModerateTips,
         Permission::ReadFixes,
         Permission::ManageFixes,
+        Permission::FileServiceRequest,
     ];
 
     /// Stable text form (`read_picture`).
@@ -107,6 +111,7 @@ impl Permission {
             Permission::ModerateTips => "moderate_tips",
             Permission::ReadFixes => "read_fixes",
             Permission::ManageFixes => "manage_fixes",
+            Permission::FileServiceRequest => "file_service_request",
         }
     }
 
@@ -153,6 +158,10 @@ impl Permission {
             Permission::ModerateTips => ("moderate citizens' tips", "granska invånarnas tips"),
             Permission::ReadFixes => ("read the fixes", "läsa åtgärdsärendena"),
             Permission::ManageFixes => ("manage fixes", "hantera åtgärdsärenden"),
+            Permission::FileServiceRequest => (
+                "file Open311 service requests",
+                "lämna felanmälningar via Open311",
+            ),
         }
     }
 }
@@ -187,7 +196,7 @@ const V: Role = Role::Viewer;
 /// The policy: each permission, the roles that hold it, and its reach. An administrator may,
 /// besides managing accounts, do what a coordinator of their organisation may (in a small
 /// kommun they are often the same person); ownership and agreement rules bind them too.
-pub const POLICY: [(Permission, &[Role], Reach); 20] = [
+pub const POLICY: [(Permission, &[Role], Reach); 21] = [
     (Permission::ReadReference, &[A, C, N, R, S, V], Reach::Scope),
     (
         Permission::ManageOwnAccount,
@@ -216,6 +225,11 @@ pub const POLICY: [(Permission, &[Role], Reach); 20] = [
     (Permission::ModerateTips, &[A, C], Reach::Scope),
     (Permission::ReadFixes, &[A, C, N, S], Reach::Scope),
     (Permission::ManageFixes, &[A, C], Reach::OwnOrganisation),
+    (
+        Permission::FileServiceRequest,
+        &[A, C, N],
+        Reach::OwnOrganisation,
+    ),
 ];
 
 /// The roles that hold `p`.

@@ -318,6 +318,7 @@ fn fixes() -> Vec<trygg_domain::fix::Fix> {
             responsible: Owner::Outside {
                 name: "Uppsalahem".into(),
                 contact: Some("forvaltning@uppsalahem.example".into()),
+                open311: None,
             },
             lead: false,
             part: Some("Klipp buskarna".into()),
@@ -413,6 +414,14 @@ fn fixes() -> Vec<trygg_domain::fix::Fix> {
             from_owner: Some("Uppsalahem".into()),
             approved_for_public: true,
         }],
+        remote: Some(trygg_domain::fix::RemoteRequest {
+            endpoint: "https://felanmalan.example.se/open311/v2/".into(),
+            service_request_id: "req-7".into(),
+            sent_at: t,
+            status: Some("closed".into()),
+            status_notes: Some("Armaturen bytt.".into()),
+            polled_at: Some(t),
+        }),
     };
     let sources = [
         FixSource::Manual,
@@ -883,6 +892,7 @@ fn every_text_of_every_record_kind_is_guarded() {
                 owner: trygg_domain::fix::Responsible::Outside {
                     name: "Uppsalahem".into(),
                     contact: Some("forvaltning@uppsalahem.example".into()),
+                    open311: Some("https://felanmalan.example.se/open311/v2/".into()),
                 },
             },
             trygg_domain::fix::FixRoutingRule {

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod http;
+pub mod open311;
 pub mod public;
 pub mod ui;
 
@@ -58,6 +59,9 @@ pub struct WebConfig {
     pub public_url: String,
     /// The public tip form's limits (`[web.tips]`).
     pub tips: TipsConfig,
+    /// Open311: the outside parties' endpoints with their api_keys, and the poll interval
+    /// (`[web.open311]`).
+    pub open311: open311::Open311Config,
 }
 
 /// The public tip form's limits (`[web.tips]`).
@@ -105,6 +109,7 @@ impl Default for WebConfig {
             accessibility_contact: String::new(),
             public_url: String::new(),
             tips: TipsConfig::default(),
+            open311: open311::Open311Config::default(),
         }
     }
 }
@@ -150,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(openapi::routes())
         .merge(public::routes())
+        .merge(open311::routes())
         .nest("/api/v1", api::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -169,6 +169,7 @@ fn concrete(path: &str) -> String {
         .replace("{commitment}", "x")
         .replace("{n}", "0")
         .replace("{token}", "x")
+        .replace("{name}", "x.json")
 }
 
 async fn send(
@@ -184,6 +185,15 @@ async fn send(
     let r = if path == "/logout" {
         // Signing out would end the session the other requests use.
         http.request(method, url)
+    } else if path.starts_with("/open311/") {
+        // Open311's caller is the token in api_key.
+        if write {
+            http.request(method, url)
+                .form(&[("api_key", who.token.as_str())])
+        } else {
+            http.request(method, url)
+                .query(&[("api_key", who.token.as_str())])
+        }
     } else if path.starts_with("/api/") {
         let mut r = http.request(method, url).bearer_auth(&who.token);
         if write {
@@ -247,7 +257,7 @@ async fn every_route_answers_every_role_as_the_policy_says() {
             );
             match rule.access {
                 Access::Public => assert!(!refused_by_role(status, &body), "public: {what}"),
-                Access::Signed(permissions) => {
+                Access::Signed(permissions) | Access::Key(permissions) => {
                     let allowed = permissions.iter().any(|p| policy::allows(&[who.role], *p));
                     if allowed {
                         assert!(!refused_by_role(status, &body), "allowed: {what}");
@@ -466,6 +476,13 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
                 "belongs to Uppsala kommun",
             ),
             (
+                Method::POST,
+                "/api/v1/fixes/{id}/open311".into(),
+                format!("/fixes/{fid}/open311"),
+                json!({}),
+                "belongs to Uppsala kommun",
+            ),
+            (
                 Method::PUT,
                 "/api/v1/fixes/{id}/owners".into(),
                 format!("/fixes/{fid}/owners"),
@@ -505,6 +522,7 @@ async fn another_organisations_records_are_refused_with_whose_they_are() {
             .map(|r| match r.access {
                 Access::Signed(ps) => ps.iter().any(|p| policy::allows(&[Role::Coordinator], *p)),
                 Access::Public => true,
+                Access::Key(ps) => ps.iter().any(|p| policy::allows(&[Role::Coordinator], *p)),
             })
             .unwrap();
         if permitted {

@@ -338,6 +338,8 @@ async fn serve(
     ));
     // E-mail notices: sent as they are queued, retried with backoff; nothing without [smtp].
     let mail = tokio::spawn(trygg_app::notify::run(state.app.clone(), stop_rx.clone()));
+    // Open311: the sent fixes' status, every [web.open311] poll_minutes (off when 0).
+    let open311 = tokio::spawn(trygg_web::open311::run(state.clone(), stop_rx.clone()));
     let poller = config.polisen.enabled.then(|| {
         tokio::spawn(poller::run(
             state.ingest.clone(),
@@ -357,6 +359,7 @@ async fn serve(
     follower.await.ok();
     retention.await.ok();
     mail.await.ok();
+    open311.await.ok();
     if let Some(p) = poller {
         p.await.ok();
     }

@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/fixes", get(list).post(create))
         .route("/fixes/{id}", get(one))
         .route("/fixes/{id}/status", post(status))
+        .route("/fixes/{id}/open311", post(send_open311))
         .route("/fixes/{id}/owners", put(owners))
         .route("/fix-rules", get(rules).post(add_rule))
         .route("/fix-rules/{id}", axum::routing::delete(remove_rule))
@@ -149,4 +150,19 @@ async fn set_level(
     Ok(Json(
         fixes::set_level(&state, caller.principal(), &b.category, b.days).await?,
     ))
+}
+
+/// Sends the fix to its lead owner's Open311 endpoint.
+async fn send_open311(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Stored<Fix>>, ApiError> {
+    match crate::open311::send(&state, caller.principal(), id).await {
+        Ok(fix) => Ok(Json(fix)),
+        Err(crate::open311::RemoteError::App(e)) => Err(e.into()),
+        Err(crate::open311::RemoteError::Remote(m)) => Err(ApiError::Conflict(format!(
+            "The fix was not sent, nothing changed: {m}"
+        ))),
+    }
 }

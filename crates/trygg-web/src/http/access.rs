@@ -28,6 +28,10 @@ pub enum Access {
     Public,
     /// A signed-in person holding any of these permissions.
     Signed(&'static [Permission]),
+    /// Open311 (`/open311/v2/`): an API token in the `api_key` parameter holding any of these
+    /// permissions. The guard lets the request pass, since the key may sit in the body; the
+    /// handler resolves it and the use case checks the policy.
+    Key(&'static [Permission]),
 }
 
 /// One route's rule.
@@ -41,7 +45,7 @@ pub struct Rule {
     pub access: Access,
 }
 
-use Access::{Public, Signed};
+use Access::{Key, Public, Signed};
 
 /// Every route of the router and who may use it.
 pub const RULES: &[Rule] = &[
@@ -184,6 +188,46 @@ pub const RULES: &[Rule] = &[
         method: "POST",
         path: "/api/v1/fixes/{id}/status",
         access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/api/v1/fixes/{id}/open311",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/open311/v2/discovery.json",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/open311/v2/services.json",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/open311/v2/requests.json",
+        access: Key(&[Permission::FileServiceRequest]),
+    },
+    Rule {
+        method: "POST",
+        path: "/open311/v2/requests.json",
+        access: Key(&[Permission::FileServiceRequest]),
+    },
+    Rule {
+        method: "GET",
+        path: "/open311/v2/requests/{id}",
+        access: Key(&[Permission::FileServiceRequest]),
+    },
+    Rule {
+        method: "GET",
+        path: "/open311/v2/{name}",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
+        path: "/open311/v2/{name}",
+        access: Public,
     },
     Rule {
         method: "PUT",

@@ -375,6 +375,14 @@ pub const OPERATIONS: &[Operation] = &[
         JSON
     ),
     op!(
+        "post",
+        "/fixes/{id}/open311",
+        "fixes",
+        "Send a fix to its lead owner's Open311 endpoint (from its routing rule) and store the remote service_request_id; its status is polled back.",
+        &[],
+        JSON
+    ),
+    op!(
         "put",
         "/fixes/{id}/owners",
         "fixes",

@@ -173,6 +173,9 @@ fn owner_fields(l: Lang, orgs: &[trygg_domain::Organisation], f: &Fields) -> Mar
             label { (l.t("Partens funktionsbrevlåda (frivilligt)", "The party's functional mailbox (optional)"))
                 input type="email" name="contact" value=(f.get("contact"));
             }
+            label { (l.t("Partens Open311-adress för felanmälan (frivilligt; nyckeln står i konfigurationen)", "The party's Open311 fault-report endpoint (optional; its key is in the configuration)"))
+                input type="url" name="open311" value=(f.get("open311")) placeholder="https://felanmalan.example.se/open311/v2/";
+            }
         }
     }
 }
@@ -187,6 +190,7 @@ fn owner_from(f: &Fields) -> Option<Responsible> {
         Responsible::Outside {
             name: name.into(),
             contact: Some(f.get("contact").to_string()).filter(|c| !c.is_empty()),
+            open311: Some(f.get("open311").trim().to_string()).filter(|c| !c.is_empty()),
         }
     } else {
         Responsible::Unit {
