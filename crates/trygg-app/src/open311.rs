@@ -217,6 +217,8 @@ pub async fn file(app: &App, who: &Principal, f: Filing) -> Result<ServiceReques
         decided_at: None,
         decided_by: None,
         notify_pending: false,
+        // GeoReport v2 carries no language for a request; the kommun's own.
+        lang: trygg_domain::Lang::Sv,
     };
     tip.validate()?;
     let owner = crate::tips::owner(app).await?;
