@@ -406,15 +406,23 @@ pub(crate) async fn change(
         fix.meta.organisation_id,
     )
     .await?;
+    let before = fix.data.clone();
     f(&mut fix.data, app.now())?;
-    Ok(records::update(
+    let stored = records::update(
         app.store.as_ref(),
         &who.actor(),
         id,
         fix.meta.version,
         &fix.data,
     )
-    .await?)
+    .await?;
+    crate::notify::log_failure(
+        "a fix sent to its owner",
+        crate::notify::fix_sent(app, &before, &stored)
+            .await
+            .map(drop),
+    );
+    Ok(stored)
 }
 
 /// Moves `fix` (or its owner `owner`'s part) to `to`, as `by`, with `reason`. The lead's part
@@ -767,6 +775,8 @@ pub struct FixesConfig {
     pub link_days: i64,
     /// Where photos go and how large they may be.
     pub photos: crate::photos::PhotoConfig,
+    /// The address trygg is reached at (`https://trygg.kommun.se`), for the links in e-mail.
+    pub public_url: String,
 }
 
 impl Default for FixesConfig {
@@ -774,6 +784,7 @@ impl Default for FixesConfig {
         Self {
             link_days: trygg_domain::fix::DEFAULT_LINK_DAYS,
             photos: crate::photos::PhotoConfig::default(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

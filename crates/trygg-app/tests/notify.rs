@@ -454,3 +454,86 @@ async fn a_tip_whose_address_was_blanked_is_dropped_not_sent() {
     assert_eq!(notify::run_once(&app).await.unwrap().dropped, 1);
     assert!(server.received().is_empty());
 }
+
+#[tokio::test]
+async fn a_fix_sent_to_a_unit_and_then_overdue_reaches_that_organisations_coordinators_once() {
+    use trygg_app::fixes::{self, NewFix};
+    use trygg_domain::fix::{FixOwner, FixStatus, Responsible};
+    let Some(server) = SmtpSink::start() else {
+        return;
+    };
+    let app = app(Some(server.port)).await;
+    let k = user(&app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    let p = user(&app, "p@polis.test", POLICE, &[Role::Coordinator]).await;
+    let _analyst = user(&app, "a@polis.test", POLICE, &[Role::Analyst]).await;
+    let fix = fixes::create(
+        &app,
+        &k,
+        NewFix::manual(
+            "otrygg-plats.belysning",
+            (59.8586, 17.6389),
+            "Byt armaturen.",
+        ),
+    )
+    .await
+    .unwrap();
+    let id = fix.meta.id;
+    fixes::set_owners(
+        &app,
+        &k,
+        id,
+        vec![FixOwner {
+            responsible: Responsible::Unit {
+                organisation: p.organisation(),
+                unit: "Kommunpolisen".into(),
+            },
+            lead: true,
+            part: None,
+            status: FixStatus::New,
+        }],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        notify::run_once(&app).await.unwrap().sent,
+        0,
+        "not sent yet"
+    );
+    fixes::set_status(&app, &k, id, FixStatus::Sent, "", None)
+        .await
+        .unwrap();
+    fixes::set_status(&app, &k, id, FixStatus::Accepted, "", None)
+        .await
+        .unwrap();
+    assert_eq!(notify::run_once(&app).await.unwrap().sent, 1);
+    let mails = server.received();
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+    let m = &mails[0];
+    assert_eq!(
+        m.rcpt_tos,
+        ["p@polis.test"],
+        "the owner's coordinator, not its analyst"
+    );
+    assert!(
+        m.subject.contains(&format!("F-2026-{id:06}")),
+        "{}",
+        m.subject
+    );
+    let body = m.body.as_deref().unwrap();
+    assert!(
+        body.contains(&format!("http://127.0.0.1:8080/atgarder/{id}")),
+        "{body}"
+    );
+
+    // Overdue: told once, however many rounds.
+    fixes::set_due(&app, &k, id, Some(date(2026, 11, 20)))
+        .await
+        .unwrap();
+    assert_eq!(notify::fixes_overdue(&app).await.unwrap(), 1);
+    assert_eq!(notify::fixes_overdue(&app).await.unwrap(), 0, "once");
+    assert_eq!(notify::run_once(&app).await.unwrap().sent, 1);
+    let mails = server.received();
+    assert_eq!(mails.len(), 2);
+    assert!(mails[1].subject.contains(&format!("F-2026-{id:06}")));
+    assert_eq!(mails[1].rcpt_tos, ["p@polis.test"]);
+}

@@ -221,6 +221,10 @@ impl Config {
                     .map(Into::into),
                 max_bytes: self.photos.max_mib as usize * 1024 * 1024,
             },
+            public_url: match self.web.public_url.trim().trim_end_matches('/') {
+                "" => format!("http://{}", self.listen),
+                url => url.to_string(),
+            },
         }
     }
 

@@ -27,7 +27,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::SignedDuration;
+use trygg_domain::Taxonomy;
 use trygg_domain::cycle::Meeting;
+use trygg_domain::fix::{Fix, FixOwner, FixStatus, Responsible};
 use trygg_domain::notice::{About, Delivery, Notice, Recipient};
 use trygg_domain::tip::Tip;
 use trygg_domain::{Actor, IncidentFilter, Lang, OrganisationId, Role, Scope, UserId, Visibility};
@@ -453,6 +455,9 @@ pub async fn run(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         return;
     }
     loop {
+        if let Err(e) = fixes_overdue(&app).await {
+            tracing::error!(error = %e, "e-mail notices: the overdue fixes could not be queued");
+        }
         match run_once(&app).await {
             Ok(r) if r != Round::default() => tracing::debug!(?r, "e-mail notices: round"),
             Ok(_) => {}
@@ -478,6 +483,145 @@ pub async fn ended_before(app: &App, before: jiff::Timestamp) -> Result<Vec<i64>
         .filter(|n| n.data.delivery.ended_at().is_some_and(|at| at < before))
         .map(|n| n.meta.id)
         .collect())
+}
+
+/// What an owner is told about fix `fix` at `status` (`sent`, `overdue`): its reference, category,
+/// place, due date and the link to its page.
+fn fix_notice(app: &App, fix: &Stored<Fix>, status: &str) -> FixNotice {
+    let f = &fix.data;
+    let category = Taxonomy.get(&f.category);
+    FixNotice {
+        reference: format!(
+            "F-{}-{:06}",
+            f.created_at.to_zoned(app.tz.clone()).year(),
+            fix.meta.id
+        ),
+        category_code: f.category.clone(),
+        category_sv: category.map_or(f.category.clone(), |c| c.label_sv.to_string()),
+        category_en: category.map_or(f.category.clone(), |c| c.label_en.to_string()),
+        status: status.into(),
+        place: f
+            .place
+            .clone()
+            .unwrap_or_else(|| format!("{:.5}, {:.5}", f.position.lat, f.position.lon)),
+        due: f.due,
+        link: format!(
+            "{}/atgarder/{}",
+            app.fixes.public_url.trim_end_matches('/'),
+            fix.meta.id
+        ),
+        reason: f.reason.clone(),
+    }
+}
+
+/// Who hears of owner `owner`'s part: for a unit of an organisation, that organisation's
+/// coordinators with an active account. An outside party is reached through its link, which
+/// the coordinator hands over (the token is shown once and never stored, so it cannot be
+/// mailed later without keeping it where the audit log would copy it).
+async fn fix_recipients(app: &App, fix: &Fix, owner: usize) -> Result<Vec<UserId>, AppError> {
+    let Some(FixOwner {
+        responsible: Responsible::Unit { organisation, .. },
+        ..
+    }) = fix.owners.get(owner)
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(app
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| {
+            u.organisation_id == *organisation
+                && !u.disabled
+                && u.roles.contains(&Role::Coordinator)
+        })
+        .map(|u| u.id)
+        .collect())
+}
+
+/// Queues a notice to each owner whose part moved to *sent* from `before` to `after`; returns
+/// how many were queued (none when SMTP is off).
+pub async fn fix_sent(app: &App, before: &Fix, after: &Stored<Fix>) -> Result<usize, AppError> {
+    if !app.notify.is_on() {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    for (i, o) in after.data.owners.iter().enumerate() {
+        let was_sent = before
+            .owners
+            .iter()
+            .any(|b| b.responsible == o.responsible && b.status == FixStatus::Sent);
+        if o.status != FixStatus::Sent || was_sent {
+            continue;
+        }
+        for user in fix_recipients(app, &after.data, i).await? {
+            let about = About::Fix(fix_notice(app, after, "sent"));
+            if enqueue(
+                app,
+                after.meta.organisation_id,
+                about,
+                Recipient::User(user),
+                Lang::Sv,
+            )
+            .await?
+            .is_some()
+            {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// Queues, once per fix, a notice to the owners of every open fix past its due date; returns how
+/// many were queued. Run by the worker each round.
+pub async fn fixes_overdue(app: &App) -> Result<usize, AppError> {
+    if !app.notify.is_on() {
+        return Ok(0);
+    }
+    let today = app.now().to_zoned(app.tz.clone()).date();
+    let overdue: Vec<Stored<Fix>> = records::list::<Fix>(app.store.as_ref())
+        .await?
+        .into_iter()
+        .filter(|f| f.data.is_overdue(today))
+        .collect();
+    if overdue.is_empty() {
+        return Ok(0);
+    }
+    let told: HashSet<String> = records::list::<Notice>(app.store.as_ref())
+        .await?
+        .into_iter()
+        .filter_map(|n| match n.data.about {
+            About::Fix(f) if f.status == "overdue" => Some(f.reference),
+            _ => None,
+        })
+        .collect();
+    let mut queued = 0;
+    for fix in &overdue {
+        let notice = fix_notice(app, fix, "overdue");
+        if told.contains(&notice.reference) {
+            continue;
+        }
+        for i in 0..fix.data.owners.len() {
+            for user in fix_recipients(app, &fix.data, i).await? {
+                let about = About::Fix(notice.clone());
+                if enqueue(
+                    app,
+                    fix.meta.organisation_id,
+                    about,
+                    Recipient::User(user),
+                    Lang::Sv,
+                )
+                .await?
+                .is_some()
+                {
+                    queued += 1;
+                }
+            }
+        }
+    }
+    Ok(queued)
 }
 
 /// Every notice with its delivery, newest first (for tests and the operator's look).
