@@ -724,6 +724,7 @@ async fn photos_over_the_limit_or_not_images_are_refused_and_a_directory_can_hol
             dir: Some(dir.clone()),
             max_bytes: 200,
         },
+        ..Default::default()
     });
     let k = user(
         &app,
