@@ -57,11 +57,16 @@ pub enum Permission {
     /// Make and manage fixes of one's own organisation (owners, status, links to outside
     /// parties, photos), and the routing rules and service levels.
     ManageFixes,
+    /// Read the safety walks (*trygghetsvandringar*): plans, findings, protocols.
+    ReadWalks,
+    /// Plan safety walks of one's own organisation, record their findings, route them to
+    /// fixes, publish them and write the closing meeting's answers.
+    ManageWalks,
 }
 
 impl Permission {
     /// Every permission, in the order of [`POLICY`].
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 22] = [
         Permission::ReadReference,
         Permission::ManageOwnAccount,
         Permission::FileReport,
@@ -82,6 +87,8 @@ impl Permission {
         Permission::ModerateTips,
         Permission::ReadFixes,
         Permission::ManageFixes,
+        Permission::ReadWalks,
+        Permission::ManageWalks,
     ];
 
     /// Stable text form (`read_picture`).
@@ -107,6 +114,8 @@ impl Permission {
             Permission::ModerateTips => "moderate_tips",
             Permission::ReadFixes => "read_fixes",
             Permission::ManageFixes => "manage_fixes",
+            Permission::ReadWalks => "read_walks",
+            Permission::ManageWalks => "manage_walks",
         }
     }
 
@@ -153,6 +162,8 @@ impl Permission {
             Permission::ModerateTips => ("moderate citizens' tips", "granska invånarnas tips"),
             Permission::ReadFixes => ("read the fixes", "läsa åtgärdsärendena"),
             Permission::ManageFixes => ("manage fixes", "hantera åtgärdsärenden"),
+            Permission::ReadWalks => ("read the safety walks", "läsa trygghetsvandringarna"),
+            Permission::ManageWalks => ("manage safety walks", "hantera trygghetsvandringar"),
         }
     }
 }
@@ -187,7 +198,7 @@ const V: Role = Role::Viewer;
 /// The policy: each permission, the roles that hold it, and its reach. An administrator may,
 /// besides managing accounts, do what a coordinator of their organisation may (in a small
 /// kommun they are often the same person); ownership and agreement rules bind them too.
-pub const POLICY: [(Permission, &[Role], Reach); 20] = [
+pub const POLICY: [(Permission, &[Role], Reach); 22] = [
     (Permission::ReadReference, &[A, C, N, R, S, V], Reach::Scope),
     (
         Permission::ManageOwnAccount,
@@ -216,6 +227,8 @@ pub const POLICY: [(Permission, &[Role], Reach); 20] = [
     (Permission::ModerateTips, &[A, C], Reach::Scope),
     (Permission::ReadFixes, &[A, C, N, S], Reach::Scope),
     (Permission::ManageFixes, &[A, C], Reach::OwnOrganisation),
+    (Permission::ReadWalks, &[A, C, N, S], Reach::Scope),
+    (Permission::ManageWalks, &[A, C], Reach::OwnOrganisation),
 ];
 
 /// The roles that hold `p`.
@@ -378,7 +391,8 @@ mod tests {
                 ReadCycle,
                 ReadPartnership,
                 ReadReports,
-                ReadFixes
+                ReadFixes,
+                ReadWalks
             ]
         );
         assert!(allows(&[Role::Analyst], WriteProblem));
