@@ -330,7 +330,7 @@ fn when(date: &str, time: &str, tz: &TimeZone) -> Option<(Timestamp, Timestamp)>
 
 /// Whether `p` lies in the kommun: its kommun areas, else the union of its districts; with
 /// neither stored, anywhere on land.
-async fn inside_kommun(app: &App, p: &Position) -> Result<bool, AppError> {
+pub(crate) async fn inside_kommun(app: &App, p: &Position) -> Result<bool, AppError> {
     let areas = app.store.list_areas().await?;
     let of = |kind: AreaKind| -> Vec<_> {
         areas
