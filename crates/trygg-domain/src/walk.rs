@@ -27,6 +27,8 @@ pub const ROUTE_MAX_POINTS: usize = 500;
 pub const GROUP_ADVISED_MAX: u32 = 20;
 /// The most participants a walk records (a sanity bound, not the method's advice).
 pub const PARTICIPANTS_MAX: u32 = 200;
+/// The largest request a finding may arrive in (its photos included), in bytes.
+pub const UPLOAD_MAX_BYTES: usize = 12 * 1024 * 1024;
 /// How near, in metres, a later walk's finding must lie to an earlier one to be compared.
 pub const COMPARE_WITHIN_METRES: f64 = 25.0;
 
