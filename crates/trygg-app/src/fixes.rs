@@ -306,6 +306,7 @@ pub async fn create(app: &App, who: &Principal, new: NewFix) -> Result<Stored<Fi
         closed_at: None,
         history,
         links: Vec::new(),
+        photos: Vec::new(),
     };
     Ok(records::create_as(
         app.store.as_ref(),
@@ -756,4 +757,450 @@ pub async fn history_by(app: &App, fix: &Fix) -> Result<Vec<By>, AppError> {
             }
         })
         .collect())
+}
+
+/// The fixes' settings (`[fixes]` and `[photos]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixesConfig {
+    /// How many days an outside party's link works.
+    pub link_days: i64,
+    /// Where photos go and how large they may be.
+    pub photos: crate::photos::PhotoConfig,
+}
+
+impl Default for FixesConfig {
+    fn default() -> Self {
+        Self {
+            link_days: trygg_domain::fix::DEFAULT_LINK_DAYS,
+            photos: crate::photos::PhotoConfig::default(),
+        }
+    }
+}
+
+fn next_number(numbers: impl Iterator<Item = u32>) -> u32 {
+    numbers.max().unwrap_or(0) + 1
+}
+
+/// Checks and stores a photo for `fix`, and adds it to the fix in memory (history included).
+async fn take_photo(
+    app: &App,
+    actor: &Actor,
+    fix: &mut Fix,
+    bytes: &[u8],
+    from_owner: Option<String>,
+    now: Timestamp,
+) -> Result<u32, AppError> {
+    let (kind, clean) = crate::photos::clean(bytes, app.fixes.photos.max_bytes)?;
+    let size = clean.len() as u64;
+    let sha256 = crate::photos::save(app, actor, kind, clean).await?;
+    let number = next_number(fix.photos.iter().map(|p| p.number));
+    fix.photos.push(trygg_domain::fix::FixPhoto {
+        number,
+        sha256,
+        kind,
+        bytes: size,
+        added_at: now,
+        from_owner,
+        approved_for_public: false,
+    });
+    fix.history.push(FixEvent {
+        at: now,
+        by: actor.clone(),
+        change: FixChange::Photo {
+            photo: i64::from(number),
+        },
+    });
+    Ok(number)
+}
+
+/// Adds a photo to fix `id` (a JPEG, PNG or WebP within the size limit; its metadata is
+/// stripped first). Not approved for public pages until a coordinator says so.
+pub async fn add_photo(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    bytes: &[u8],
+) -> Result<Stored<Fix>, AppError> {
+    who.check(Permission::ManageFixes)?;
+    // Refused before anything is stored.
+    crate::photos::clean(bytes, app.fixes.photos.max_bytes)?;
+    let mut fix = get(app, who, id).await?;
+    check_owner(
+        app,
+        who,
+        Permission::ManageFixes,
+        &format!("Fix {id}"),
+        fix.meta.organisation_id,
+    )
+    .await?;
+    take_photo(app, &who.actor(), &mut fix.data, bytes, None, app.now()).await?;
+    Ok(records::update(
+        app.store.as_ref(),
+        &who.actor(),
+        id,
+        fix.meta.version,
+        &fix.data,
+    )
+    .await?)
+}
+
+/// Approves photo `number` of fix `id` for public pages, or takes the approval back: a
+/// coordinator's decision, after looking for faces and anyone who could be recognised.
+pub async fn approve_photo(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    number: u32,
+    approved: bool,
+) -> Result<Stored<Fix>, AppError> {
+    let by = who.actor();
+    change(app, who, id, |fix, now| {
+        let p = fix
+            .photos
+            .iter_mut()
+            .find(|p| p.number == number)
+            .ok_or_else(|| AppError::NotFound(format!("Fix {id} has no photo {number}.")))?;
+        p.approved_for_public = approved;
+        fix.history.push(FixEvent {
+            at: now,
+            by,
+            change: FixChange::PhotoApproval {
+                photo: i64::from(number),
+                approved,
+            },
+        });
+        Ok(())
+    })
+    .await
+}
+
+/// Photo `number` of fix `id` for a signed-in reader of the fix: its media type and bytes.
+pub async fn photo(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    number: u32,
+) -> Result<(&'static str, Vec<u8>), AppError> {
+    let fix = get(app, who, id).await?;
+    photo_bytes(app, &fix.data, id, number, false).await
+}
+
+async fn photo_bytes(
+    app: &App,
+    fix: &Fix,
+    id: i64,
+    number: u32,
+    approved_only: bool,
+) -> Result<(&'static str, Vec<u8>), AppError> {
+    let p = fix
+        .photos
+        .iter()
+        .find(|p| p.number == number && (p.approved_for_public || !approved_only))
+        .ok_or_else(|| AppError::NotFound(format!("Fix {id} has no photo {number}.")))?;
+    Ok((
+        p.kind.content_type(),
+        crate::photos::load(app, &p.sha256, p.kind).await?,
+    ))
+}
+
+/// A link just made: the token is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct MadeLink {
+    /// The token for `/atgard/{token}`.
+    pub token: String,
+    /// The link's number within the fix.
+    pub number: u32,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+    /// The fix as stored.
+    pub fix: Stored<Fix>,
+}
+
+fn token_digest(token: &str) -> Vec<u8> {
+    crate::photos::digest(token.trim().as_bytes())
+}
+
+/// Makes a link for outside party `owner` (an index into the fix's owners) of fix `id`, working
+/// for the configured number of days (`[fixes] link_days`, 14 by default). The party's earlier
+/// live link stops working; a new part moves to *sent*.
+pub async fn make_link(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    owner: usize,
+) -> Result<MadeLink, AppError> {
+    let token = crate::credentials::generate_token();
+    let sha = token_digest(&token);
+    let days = app.fixes.link_days.max(1);
+    let by = who.actor();
+    let mut made = (0, Timestamp::UNIX_EPOCH);
+    let fix = change(app, who, id, |fix, now| {
+        let o = fix.owners.get(owner).ok_or_else(|| {
+            AppError::invalid("owner", format!("Fix {id} has no owner {owner}."))
+        })?;
+        if !o.responsible.is_outside() {
+            return Err(AppError::invalid(
+                "owner",
+                "Links are for outside parties; a unit of the partnership signs in (länkar är för externa parter).",
+            ));
+        }
+        let name = o.responsible.name().to_string();
+        for l in fix.links.iter_mut().filter(|l| l.owner == owner) {
+            if l.is_live(now) {
+                l.revoked = true;
+                fix.history.push(FixEvent {
+                    at: now,
+                    by: by.clone(),
+                    change: FixChange::LinkRevoked {
+                        owner: name.clone(),
+                    },
+                });
+            }
+        }
+        let number = next_number(fix.links.iter().map(|l| l.number));
+        let expires_at = now + jiff::SignedDuration::from_hours(24 * days);
+        fix.links.push(trygg_domain::fix::OutsideLink {
+            number,
+            owner,
+            token_sha256: sha.clone(),
+            created_at: now,
+            expires_at,
+            revoked: false,
+        });
+        fix.history.push(FixEvent {
+            at: now,
+            by: by.clone(),
+            change: FixChange::LinkMade {
+                owner: name,
+                expires_at,
+            },
+        });
+        if fix.owners[owner].status == FixStatus::New {
+            move_status(fix, by.clone(), now, FixStatus::Sent, "", Some(owner))?;
+        }
+        made = (number, expires_at);
+        Ok(())
+    })
+    .await?;
+    Ok(MadeLink {
+        token,
+        number: made.0,
+        expires_at: made.1,
+        fix,
+    })
+}
+
+/// Revokes link `number` of fix `id`.
+pub async fn revoke_link(
+    app: &App,
+    who: &Principal,
+    id: i64,
+    number: u32,
+) -> Result<Stored<Fix>, AppError> {
+    let by = who.actor();
+    change(app, who, id, |fix, now| {
+        let l = fix
+            .links
+            .iter_mut()
+            .find(|l| l.number == number)
+            .ok_or_else(|| AppError::NotFound(format!("Fix {id} has no link {number}.")))?;
+        l.revoked = true;
+        let owner = fix.owners[l.owner].responsible.name().to_string();
+        fix.history.push(FixEvent {
+            at: now,
+            by,
+            change: FixChange::LinkRevoked { owner },
+        });
+        Ok(())
+    })
+    .await
+}
+
+/// What an outside party's link shows: the fix as its owner needs it, never the reporter's
+/// text, the other owners' parts or the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkView {
+    /// The fix's id (its number for the party's own records).
+    pub fix: i64,
+    /// The owner's name.
+    pub owner: String,
+    /// Their part (`None`: the whole fix).
+    pub part: Option<String>,
+    /// Where their part stands.
+    pub status: FixStatus,
+    /// The category code.
+    pub category: String,
+    /// Where.
+    pub position: Position,
+    /// The place's name.
+    pub place: Option<String>,
+    /// The coordinator's description for the owner.
+    pub description: String,
+    /// The due date.
+    pub due: Option<Date>,
+    /// When the link stops working.
+    pub expires_at: Timestamp,
+    /// The numbers of the photos approved for public pages.
+    pub photos: Vec<u32>,
+    /// The organisation managing the fix (whom to ask).
+    pub organisation: String,
+}
+
+/// A link that no longer works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkGone {
+    /// The organisation to ask for a new one.
+    pub organisation: String,
+    /// Revoked rather than expired.
+    pub revoked: bool,
+}
+
+/// The fix behind a token, and the link's number and owner.
+async fn by_token(
+    app: &App,
+    token: &str,
+) -> Result<Option<(Stored<Fix>, trygg_domain::fix::OutsideLink)>, AppError> {
+    let sha = token_digest(token);
+    Ok(records::list::<Fix>(app.store.as_ref())
+        .await?
+        .into_iter()
+        .find_map(|f| {
+            let l = f.data.links.iter().find(|l| l.token_sha256 == sha)?.clone();
+            Some((f, l))
+        }))
+}
+
+/// What link `token` shows (no sign-in): the fix for its owner, or that the link has expired
+/// or been revoked and whom to ask. An unknown token is `NotFound`.
+pub async fn open_link(app: &App, token: &str) -> Result<Result<LinkView, LinkGone>, AppError> {
+    let (fix, link) = by_token(app, token)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The link is not known.".into()))?;
+    let organisation = crate::reference::organisation_name(app, fix.meta.organisation_id).await;
+    if !link.is_live(app.now()) {
+        return Ok(Err(LinkGone {
+            organisation,
+            revoked: link.revoked,
+        }));
+    }
+    let f = fix.data;
+    let owner = &f.owners[link.owner];
+    Ok(Ok(LinkView {
+        fix: fix.meta.id,
+        owner: owner.responsible.name().to_string(),
+        part: owner.part.clone(),
+        status: owner.status,
+        category: f.category.clone(),
+        position: f.position,
+        place: f.place.clone(),
+        description: f.description.clone(),
+        due: f.due,
+        expires_at: link.expires_at,
+        photos: f
+            .photos
+            .iter()
+            .filter(|p| p.approved_for_public)
+            .map(|p| p.number)
+            .collect(),
+        organisation,
+    }))
+}
+
+/// An outside party's answer through its link.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkAnswer {
+    /// Their part's new status, if it changed.
+    pub status: Option<FixStatus>,
+    /// What they say (also the reason for *will not be done*).
+    pub text: String,
+    /// One photo.
+    pub photo: Option<Vec<u8>>,
+}
+
+/// Takes an outside party's answer through link `token`: their part's status, a text and a
+/// photo, audited as the link (`system:atgardslank:<fix>:<link>`), not as a person. A link
+/// that no longer works is `Ok(Err(_))`; a bad answer (no text, a move the status cannot make,
+/// a photo too large or not an image) is refused and nothing is stored.
+pub async fn answer(
+    app: &App,
+    token: &str,
+    answer: LinkAnswer,
+) -> Result<Result<Stored<Fix>, LinkGone>, AppError> {
+    let (mut fix, link) = by_token(app, token)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The link is not known.".into()))?;
+    let now = app.now();
+    if !link.is_live(now) {
+        let organisation = crate::reference::organisation_name(app, fix.meta.organisation_id).await;
+        return Ok(Err(LinkGone {
+            organisation,
+            revoked: link.revoked,
+        }));
+    }
+    let text = answer.text.trim().to_string();
+    if text.is_empty() {
+        return Err(missing(
+            "text",
+            "text: write a few words on what was done or planned (svaret saknas).",
+        ));
+    }
+    let actor = link_actor(fix.meta.id, link.number);
+    let owner = fix.data.owners[link.owner].responsible.name().to_string();
+    let data = &mut fix.data;
+    if let Some(to) = answer
+        .status
+        .filter(|s| *s != data.owners[link.owner].status)
+    {
+        move_status(data, actor.clone(), now, to, &text, Some(link.owner))?;
+    }
+    // Everything but the photo's own checks, before anything is stored.
+    let mut trial = data.clone();
+    trial.history.push(FixEvent {
+        at: now,
+        by: actor.clone(),
+        change: FixChange::Answer {
+            owner: owner.clone(),
+            text: text.clone(),
+            photo: None,
+        },
+    });
+    trial.validate()?;
+    let photo = match &answer.photo {
+        Some(bytes) => {
+            crate::photos::clean(bytes, app.fixes.photos.max_bytes)?;
+            Some(take_photo(app, &actor, data, bytes, Some(owner.clone()), now).await?)
+        }
+        None => None,
+    };
+    data.history.push(FixEvent {
+        at: now,
+        by: actor.clone(),
+        change: FixChange::Answer {
+            owner,
+            text,
+            photo: photo.map(i64::from),
+        },
+    });
+    Ok(Ok(records::update(
+        app.store.as_ref(),
+        &actor,
+        fix.meta.id,
+        fix.meta.version,
+        &fix.data,
+    )
+    .await?))
+}
+
+/// Photo `number` of the fix behind link `token`, only when approved for public pages.
+pub async fn link_photo(
+    app: &App,
+    token: &str,
+    number: u32,
+) -> Result<(&'static str, Vec<u8>), AppError> {
+    let fix = by_token(app, token)
+        .await?
+        .filter(|(_, l)| l.is_live(app.now()))
+        .map(|(f, _)| f)
+        .ok_or_else(|| AppError::NotFound("The link is not known.".into()))?;
+    photo_bytes(app, &fix.data, fix.meta.id, number, true).await
 }

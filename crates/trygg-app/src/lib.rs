@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod lagesbild;
 pub mod partnership;
+pub mod photos;
 pub mod principal;
 pub mod public;
 pub mod reference;
@@ -94,6 +95,8 @@ pub struct App {
     pub uploads: Arc<transfer::Uploads>,
     /// The public map's settings and its cached publication.
     pub public: Arc<public::Publisher>,
+    /// The fixes' settings: outside parties' links and photos (`[fixes]`, `[photos]`).
+    pub fixes: Arc<fixes::FixesConfig>,
 }
 
 impl App {
@@ -124,7 +127,14 @@ impl App {
             passwords_off: Arc::default(),
             uploads: Arc::default(),
             public: Arc::default(),
+            fixes: Arc::default(),
         })
+    }
+
+    /// The same application with these settings of fixes' links and photos.
+    pub fn with_fixes(mut self, config: fixes::FixesConfig) -> Self {
+        self.fixes = Arc::new(config);
+        self
     }
 
     /// The same application with these public map settings (`[public]`).

@@ -488,3 +488,272 @@ async fn an_incident_becomes_one_fix_with_the_reporters_text_kept_apart() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A JPEG whose APP1 holds an EXIF block with a GPS tag (GPSInfo, 0x8825, pointing at a GPS
+/// IFD with GPSLatitudeRef "N").
+fn jpeg_with_gps() -> Vec<u8> {
+    let mut v = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
+    v.extend(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    let tiff: Vec<u8> = [
+        b"II*\0\x08\0\0\0".as_slice(),
+        // IFD0: one entry, GPSInfo → offset 26.
+        &[1, 0, 0x25, 0x88, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0],
+        // GPS IFD: GPSLatitudeRef = "N".
+        &[1, 0, 1, 0, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0, 0, 0, 0, 0],
+    ]
+    .concat();
+    let exif = [b"Exif\0\0".as_slice(), &tiff].concat();
+    v.extend([0xff, 0xe1]);
+    v.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    v.extend(&exif);
+    v.extend([0xff, 0xc0, 0x00, 0x0b, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
+    v.extend([
+        0xff, 0xda, 0x00, 0x08, 1, 1, 0, 0, 0x3f, 0, 0x00, 0xff, 0xd9,
+    ]);
+    v
+}
+
+#[tokio::test]
+async fn an_outside_partys_link_shows_no_reporters_text_answers_audited_and_expires() {
+    let app = app().await;
+    let k = user(
+        &app,
+        "k@kommun.test",
+        "Uppsala kommun",
+        &[Role::Coordinator],
+    )
+    .await;
+    let f = fixes::create(
+        &app,
+        &k,
+        NewFix {
+            reporter_text: Some("Anna såg två killar vid trappan.".into()),
+            owner: Some(outside("Uppsalahem")),
+            ..NewFix::manual("otrygg-plats.insyn", TORGET, "Klipp buskarna vid trappan.")
+        },
+    )
+    .await
+    .unwrap();
+    let id = f.meta.id;
+    let unit = fixes::set_owners(
+        &app,
+        &k,
+        id,
+        vec![
+            FixOwner {
+                responsible: outside("Uppsalahem"),
+                lead: true,
+                part: None,
+                status: FixStatus::New,
+            },
+            FixOwner {
+                responsible: Responsible::Unit {
+                    organisation: k.organisation(),
+                    unit: "Gatukontoret".into(),
+                },
+                lead: false,
+                part: Some("Belysning".into()),
+                status: FixStatus::New,
+            },
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(unit.data.owners.len(), 2);
+    let refused = fixes::make_link(&app, &k, id, 1).await;
+    assert!(
+        matches!(refused, Err(AppError::Invalid(ref e)) if e.field == "owner"),
+        "a unit signs in"
+    );
+
+    let made = fixes::make_link(&app, &k, id, 0).await.unwrap();
+    assert_eq!(
+        made.fix.data.status,
+        FixStatus::Sent,
+        "the lead's part was sent"
+    );
+    assert_eq!(
+        made.expires_at,
+        app.now() + SignedDuration::from_hours(24 * 14),
+        "14 days by default"
+    );
+    let stored = serde_json::to_string(&made.fix.data).unwrap();
+    assert!(
+        !stored.contains(&made.token),
+        "only the token's hash is kept"
+    );
+
+    let view = fixes::open_link(&app, &made.token).await.unwrap().unwrap();
+    assert_eq!(view.description, "Klipp buskarna vid trappan.");
+    assert_eq!(view.owner, "Uppsalahem");
+    assert_eq!(view.organisation, "Uppsala kommun");
+    assert!(
+        !format!("{view:?}").contains("Anna"),
+        "never the reporter's text"
+    );
+    assert!(matches!(
+        fixes::open_link(&app, "not-a-token").await,
+        Err(AppError::NotFound(_))
+    ));
+
+    // An answer without text, and one with a photo that is not an image, store nothing.
+    let version = made.fix.meta.version;
+    let empty = fixes::answer(&app, &made.token, fixes::LinkAnswer::default()).await;
+    assert!(
+        matches!(empty, Err(AppError::Invalid(ref e)) if e.field == "text"),
+        "{empty:?}"
+    );
+    let not_image = fixes::answer(
+        &app,
+        &made.token,
+        fixes::LinkAnswer {
+            status: Some(FixStatus::Planned),
+            text: "Vi klipper i vår.".into(),
+            photo: Some(b"GIF89a...".to_vec()),
+        },
+    )
+    .await;
+    assert!(
+        matches!(not_image, Err(AppError::Invalid(ref e)) if e.field == "photo"),
+        "{not_image:?}"
+    );
+    assert_eq!(
+        fixes::get(&app, &k, id).await.unwrap().meta.version,
+        version,
+        "nothing stored"
+    );
+
+    let answered = fixes::answer(
+        &app,
+        &made.token,
+        fixes::LinkAnswer {
+            status: Some(FixStatus::Planned),
+            text: "Vi klipper i vår.".into(),
+            photo: Some(jpeg_with_gps()),
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        answered.data.status,
+        FixStatus::Planned,
+        "the lead's answer moves the whole"
+    );
+    assert_eq!(answered.data.photos.len(), 1);
+    assert!(
+        !answered.data.photos[0].approved_for_public,
+        "not public until approved"
+    );
+    let (kind, bytes) = fixes::photo(&app, &k, id, 1).await.unwrap();
+    assert_eq!(kind, "image/jpeg");
+    assert!(
+        !bytes.windows(4).any(|w| w == b"Exif"),
+        "the EXIF block is gone"
+    );
+    assert!(
+        !bytes.windows(2).any(|w| w == [0x25, 0x88]),
+        "the GPS tag is gone"
+    );
+    assert!(
+        matches!(
+            fixes::link_photo(&app, &made.token, 1).await,
+            Err(AppError::NotFound(_))
+        ),
+        "an unapproved photo is not shown without signing in"
+    );
+    fixes::approve_photo(&app, &k, id, 1, true).await.unwrap();
+    assert!(fixes::link_photo(&app, &made.token, 1).await.is_ok());
+
+    // The audit names the link, not a person.
+    let trail = app
+        .store
+        .list_audit(&trygg_store::AuditFilter {
+            entity: Some("fix".into()),
+            entity_id: Some(id.to_string()),
+            limit: 0,
+        })
+        .await
+        .unwrap();
+    let by_link = trail
+        .iter()
+        .find(|e| {
+            let has = |v: &Option<serde_json::Value>| {
+                v.as_ref()
+                    .is_some_and(|a| a.to_string().contains("Vi klipper"))
+            };
+            has(&e.after) && !has(&e.before)
+        })
+        .expect("the answer's audit event");
+    assert_eq!(by_link.actor, Actor::system(format!("atgardslank:{id}:1")));
+
+    // A new link revokes the old; an old or expired link is gone and names whom to ask.
+    let second = fixes::make_link(&app, &k, id, 0).await.unwrap();
+    let gone = fixes::open_link(&app, &made.token)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(gone.revoked);
+    assert_eq!(gone.organisation, "Uppsala kommun");
+    let later = at(app.clone(), 15);
+    let gone = fixes::open_link(&later, &second.token)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(!gone.revoked, "expired");
+    let late = fixes::answer(
+        &later,
+        &second.token,
+        fixes::LinkAnswer {
+            text: "Sent svar".into(),
+            ..fixes::LinkAnswer::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(late.is_err(), "an expired link takes no answer");
+}
+
+#[tokio::test]
+async fn photos_over_the_limit_or_not_images_are_refused_and_a_directory_can_hold_them() {
+    let dir = std::env::temp_dir().join(format!("trygg-photos-{}", std::process::id()));
+    let app = app().await.with_fixes(fixes::FixesConfig {
+        link_days: 3,
+        photos: trygg_app::photos::PhotoConfig {
+            dir: Some(dir.clone()),
+            max_bytes: 200,
+        },
+    });
+    let k = user(
+        &app,
+        "k@kommun.test",
+        "Uppsala kommun",
+        &[Role::Coordinator],
+    )
+    .await;
+    let f = fixes::create(
+        &app,
+        &k,
+        NewFix::manual("otrygg-plats.belysning", TORGET, "Byt lampan."),
+    )
+    .await
+    .unwrap();
+    let id = f.meta.id;
+    let big = [jpeg_with_gps(), vec![0; 300]].concat();
+    let e = fixes::add_photo(&app, &k, id, &big).await.unwrap_err();
+    assert!(e.to_string().contains("MiB"), "{e}");
+    let e = fixes::add_photo(&app, &k, id, b"hello").await.unwrap_err();
+    assert!(e.to_string().contains("JPEG, PNG or WebP"), "{e}");
+    assert_eq!(fixes::get(&app, &k, id).await.unwrap().meta.version, 1);
+    let f = fixes::add_photo(&app, &k, id, &jpeg_with_gps())
+        .await
+        .unwrap();
+    let p = &f.data.photos[0];
+    let file = dir.join(format!("{}.jpg", trygg_app::photos::hex(&p.sha256)));
+    let on_disk = std::fs::read(&file).unwrap();
+    assert!(!on_disk.windows(4).any(|w| w == b"Exif"));
+    assert_eq!(fixes::photo(&app, &k, id, 1).await.unwrap().1, on_disk);
+    let made = fixes::make_link(&app, &k, id, 0).await;
+    assert!(made.is_err(), "no owner yet: {made:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -368,6 +368,60 @@ impl OutsideLink {
     }
 }
 
+/// What kind of image a photo is (known by its content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoKind {
+    /// JPEG.
+    Jpeg,
+    /// PNG.
+    Png,
+    /// WebP.
+    Webp,
+}
+
+impl PhotoKind {
+    /// Its media type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            PhotoKind::Jpeg => "image/jpeg",
+            PhotoKind::Png => "image/png",
+            PhotoKind::Webp => "image/webp",
+        }
+    }
+
+    /// Its file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            PhotoKind::Jpeg => "jpg",
+            PhotoKind::Png => "png",
+            PhotoKind::Webp => "webp",
+        }
+    }
+}
+
+/// A photo of a fix: the bytes are stored apart, by their SHA-256, stripped of metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixPhoto {
+    /// Its number within the fix (1, 2, …).
+    pub number: u32,
+    /// SHA-256 of the stored bytes (a number list: see [`OutsideLink::token_sha256`]).
+    pub sha256: Vec<u8>,
+    /// What kind of image.
+    pub kind: PhotoKind,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// When it was added.
+    pub added_at: Timestamp,
+    /// The owner who sent it through their link; `None`: added by a coordinator.
+    #[serde(default)]
+    pub from_owner: Option<String>,
+    /// A coordinator has looked at it (no faces, no one to recognise) and approved it for
+    /// public pages. False until then: public pages never show it.
+    #[serde(default)]
+    pub approved_for_public: bool,
+}
+
 /// A fix (record kind `fix`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fix {
@@ -412,6 +466,9 @@ pub struct Fix {
     /// Outside parties' links.
     #[serde(default)]
     pub links: Vec<OutsideLink>,
+    /// Its photos.
+    #[serde(default)]
+    pub photos: Vec<FixPhoto>,
 }
 
 impl Fix {
@@ -679,6 +736,7 @@ mod tests {
             closed_at: None,
             history: vec![],
             links: vec![],
+            photos: vec![],
         }
     }
 

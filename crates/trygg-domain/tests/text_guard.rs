@@ -402,6 +402,15 @@ fn fixes() -> Vec<trygg_domain::fix::Fix> {
             expires_at: t,
             revoked: true,
         }],
+        photos: vec![trygg_domain::fix::FixPhoto {
+            number: 1,
+            sha256: vec![0x9f, 0x86],
+            kind: trygg_domain::fix::PhotoKind::Jpeg,
+            bytes: 1234,
+            added_at: t,
+            from_owner: Some("Uppsalahem".into()),
+            approved_for_public: true,
+        }],
     };
     let sources = [
         FixSource::Manual,
@@ -941,6 +950,7 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("fix", "history[6].change.text"),
         ("fix", "history[2].change.reason"),
         ("fix", "source.request"),
+        ("fix", "photos[0].from_owner"),
         ("fix_routing_rule", "owner.name"),
         ("fix_routing_rule", "owner.unit"),
         ("fix_service_level", "category"),

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "change notify",
         include_str!("../migrations/0006_change_notify.sql"),
     ),
+    (7, "photos", include_str!("../migrations/0007_photos.sql")),
 ];
 
 /// The channel the audit log's trigger notifies on every committed write.

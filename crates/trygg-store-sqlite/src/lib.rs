@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[EmbeddedMigration] = &[
         "accounts",
         include_str!("../migrations/0006_accounts.sql"),
     ),
+    (7, "photos", include_str!("../migrations/0007_photos.sql")),
 ];
 
 /// trygg's store on SQLite.

@@ -28,7 +28,7 @@ pub const FORMAT: &str = "trygg-backup";
 /// The version of the tables and columns below. Raise it with every migration that changes a
 /// backed-up table; the conformance suite compares [`TABLES`] with each backend's schema, so a
 /// migration that adds a column fails until it is listed here.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub enum Kind {
     Real,
     /// Text (names, JSON documents).
     Text,
+    /// Bytes (photos), base64 in the file.
+    Blob,
 }
 
 /// One column of a backed-up table.
@@ -80,6 +82,12 @@ const fn text(name: &'static str) -> Column {
     Column {
         name,
         kind: Kind::Text,
+    }
+}
+const fn blob(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Blob,
     }
 }
 
@@ -193,6 +201,17 @@ pub const TABLES: &[Table] = &[
         generated_id: true,
     },
     Table {
+        name: "photos",
+        columns: &[
+            text("sha256"),
+            text("content_type"),
+            blob("data"),
+            int("created_at"),
+        ],
+        order_by: "sha256",
+        generated_id: false,
+    },
+    Table {
         name: "audit_events",
         columns: &[
             int("id"),
@@ -232,6 +251,8 @@ pub enum Cell {
     Real(f64),
     /// Text.
     Text(String),
+    /// Bytes.
+    Blob(Vec<u8>),
 }
 
 impl Cell {
@@ -242,6 +263,10 @@ impl Cell {
             // A double that is not finite has no JSON form; the schema never stores one.
             Cell::Real(v) => json!(v),
             Cell::Text(v) => Value::String(v.clone()),
+            Cell::Blob(v) => {
+                use base64::Engine as _;
+                Value::String(base64::engine::general_purpose::STANDARD.encode(v))
+            }
         }
     }
 
@@ -257,6 +282,13 @@ impl Cell {
                 .map(Cell::Real)
                 .ok_or_else(|| format!("{n} is not a number")),
             (Value::String(s), Kind::Text) => Ok(Cell::Text(s)),
+            (Value::String(s), Kind::Blob) => {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(s.as_bytes())
+                    .map(Cell::Blob)
+                    .map_err(|e| format!("the bytes are not base64: {e}"))
+            }
             (other, kind) => Err(format!("{other} is not {}", kind_name(kind))),
         }
     }
@@ -267,6 +299,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Int => "a whole number",
         Kind::Real => "a number",
         Kind::Text => "text",
+        Kind::Blob => "base64 bytes",
     }
 }
 
@@ -654,6 +687,7 @@ macro_rules! __impl_backup {
                             Kind::Int => r.try_get::<Option<i64>, _>(i)?.map_or(Cell::Null, Cell::Int),
                             Kind::Real => r.try_get::<Option<f64>, _>(i)?.map_or(Cell::Null, Cell::Real),
                             Kind::Text => r.try_get::<Option<String>, _>(i)?.map_or(Cell::Null, Cell::Text),
+                            Kind::Blob => r.try_get::<Option<Vec<u8>>, _>(i)?.map_or(Cell::Null, Cell::Blob),
                         });
                     }
                     each(Item::Row(cells))?;
@@ -687,9 +721,11 @@ macro_rules! __impl_backup {
                         (Cell::Null, Kind::Int) => args.add(None::<i64>),
                         (Cell::Null, Kind::Real) => args.add(None::<f64>),
                         (Cell::Null, Kind::Text) => args.add(None::<String>),
+                        (Cell::Null, Kind::Blob) => args.add(None::<Vec<u8>>),
                         (Cell::Int(v), _) => args.add(v),
                         (Cell::Real(v), _) => args.add(v),
                         (Cell::Text(v), _) => args.add(v),
+                        (Cell::Blob(v), _) => args.add(v),
                     }
                     .map_err(|e| StoreError::Database(::sqlx::Error::Encode(e)))?;
                 }

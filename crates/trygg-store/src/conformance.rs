@@ -1283,6 +1283,35 @@ pub async fn check_records(store: &dyn Store, kommun: OrganisationId, polis: Org
         .await
         .unwrap();
     assert!(records::list::<Problem>(store).await.unwrap().is_empty());
+
+    // Photos: stored once by their digest, bytes back as written (every byte value), audited
+    // without their bytes.
+    let bytes: Vec<u8> = (0..=255u8).chain([0, 0xff, 0xd8]).collect();
+    let sha = "ab".repeat(32);
+    let before = audit_len(store).await;
+    store
+        .put_photo(&actor, &sha, "image/jpeg", &bytes)
+        .await
+        .expect("put photo");
+    store
+        .put_photo(&actor, &sha, "image/jpeg", &bytes)
+        .await
+        .expect("the same photo again");
+    assert_eq!(audit_len(store).await, before + 1, "one audit event");
+    assert_eq!(
+        store.get_photo(&sha).await.unwrap(),
+        Some(("image/jpeg".to_string(), bytes))
+    );
+    assert_eq!(store.get_photo(&"cd".repeat(32)).await.unwrap(), None);
+    let trail = store
+        .list_audit(&AuditFilter {
+            entity: Some("photo".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].after.as_ref().unwrap()["bytes"], 259);
 }
 
 /// After [`run_all`] and a reopen, everything is still there.

@@ -798,6 +798,41 @@ macro_rules! impl_store {
                     Ok(())
                 }
 
+                async fn put_photo(
+                    &self,
+                    actor: &Actor,
+                    sha256: &str,
+                    content_type: &str,
+                    data: &[u8],
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let done = ::sqlx::query(
+                        "INSERT INTO photos (sha256, content_type, data, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (sha256) DO NOTHING",
+                    )
+                    .bind(sha256)
+                    .bind(content_type)
+                    .bind(data)
+                    .bind(now().as_second())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() > 0 {
+                        let after = serde_json::json!({"content_type": content_type, "bytes": data.len()});
+                        audit(&mut tx, actor, "create", "photo", Some(sha256.to_string()), None, Some(after)).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn get_photo(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
+                    let row = ::sqlx::query("SELECT content_type, data FROM photos WHERE sha256 = $1")
+                        .bind(sha256)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.map(|r| Ok((r.try_get("content_type")?, r.try_get("data")?)))
+                        .transpose()
+                }
+
                 async fn create_session(&self, user: UserId, session: &$crate::NewSession) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     let at = now();

@@ -333,6 +333,18 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Forgets the failures of `key` (after a successful sign-in).
     async fn clear_sign_in_failures(&self, key: &str) -> Result<()>;
 
+    /// Stores a photo's bytes under the hex SHA-256 of its bytes (audited with its type and size,
+    /// never its bytes). Storing the same bytes again changes nothing.
+    async fn put_photo(
+        &self,
+        actor: &Actor,
+        sha256: &str,
+        content_type: &str,
+        data: &[u8],
+    ) -> Result<()>;
+    /// A photo's type and bytes by the hex SHA-256 of its bytes.
+    async fn get_photo(&self, sha256: &str) -> Result<Option<(String, Vec<u8>)>>;
+
     /// Opens a browser session (audited as a sign-in). Only the cookie's hash is stored.
     async fn create_session(&self, user: UserId, session: &NewSession) -> Result<()>;
 
