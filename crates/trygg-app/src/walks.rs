@@ -13,7 +13,9 @@
 use jiff::{Timestamp, civil::Date};
 use trygg_domain::fix::{Fix, FixChange, FixSource, FixStatus};
 use trygg_domain::walk::{FindingKind, OwnerAnswer, Participants, SafetyWalk, WalkFinding, near};
-use trygg_domain::{AreaId, ErrorCode, Permission, Position, Precision, ValidationError};
+use trygg_domain::{
+    AreaId, ErrorCode, Permission, Position, Precision, ValidationError, cycle::Record,
+};
 use trygg_store::records::{self, Stored};
 
 use crate::cycle::{check_owner, visible_to};
@@ -243,8 +245,10 @@ pub struct NewFinding {
     pub description: String,
     /// The phone's own id for it (a second send of it changes nothing).
     pub client_id: Option<String>,
-    /// When the phone recorded it; `None`: now. Not later than now, not before the walk's day.
+    /// When the phone recorded it; `None` or later than now: now.
     pub recorded_at: Option<Timestamp>,
+    /// A photo's bytes as sent (JPEG, PNG or WebP, at most the configured size).
+    pub photo: Option<Vec<u8>>,
 }
 
 fn trimmed(s: Option<String>) -> Option<String> {
@@ -278,6 +282,11 @@ pub async fn record_finding(
     };
     let position = Position::from_wgs84(lat, lon, Precision::Exact)?;
     position.check_on_land()?;
+    // A photo that is too large or not an image is refused before anything is stored.
+    let photo = match new.photo.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => Some(crate::photos::clean(b, app.fixes.photos.max_bytes)?),
+        None => None,
+    };
     if !crate::tips::inside_kommun(app, &position).await? {
         return Err(AppError::Invalid(ValidationError::new(
             ErrorCode::Invalid,
@@ -287,7 +296,7 @@ pub async fn record_finding(
     }
     let now = app.now();
     let recorded_at = new.recorded_at.filter(|t| *t <= now).unwrap_or(now);
-    let finding = WalkFinding {
+    let mut finding = WalkFinding {
         walk,
         number: findings.iter().map(|f| f.data.number).max().unwrap_or(0) + 1,
         kind: new.kind,
@@ -301,6 +310,20 @@ pub async fn record_finding(
         recorded_at,
         client_id,
     };
+    finding.validate()?;
+    if let Some((kind, bytes)) = photo {
+        let size = bytes.len() as u64;
+        let sha256 = crate::photos::save(app, &who.actor(), kind, bytes).await?;
+        finding.photos.push(trygg_domain::fix::FixPhoto {
+            number: 1,
+            sha256,
+            kind,
+            bytes: size,
+            added_at: now,
+            from_owner: None,
+            approved_for_public: false,
+        });
+    }
     Ok(records::create(
         app.store.as_ref(),
         &who.actor(),
@@ -385,6 +408,12 @@ pub async fn route_finding(
         &data,
     )
     .await?;
+    // The finding's photos go with it, through the fixes' own use case.
+    let mut fix = fix;
+    for p in &f.data.photos {
+        let bytes = crate::photos::load(app, &p.sha256, p.kind).await?;
+        fix = crate::fixes::add_photo(app, who, fix.meta.id, &bytes).await?;
+    }
     Ok(fix)
 }
 

@@ -103,8 +103,16 @@ fn finding(category: &str, (lat, lon): (f64, f64), text: &str, client: &str) -> 
         description: text.into(),
         client_id: Some(client.into()),
         recorded_at: None,
+        photo: None,
     }
 }
+
+/// A 1×1 PNG.
+const PNG: [u8; 70] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 96, 248, 95, 15, 0, 2,
+    135, 1, 128, 235, 71, 186, 146, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
 
 const TUNNEL: (f64, f64) = (59.8060, 17.6230);
 const PARK: (f64, f64) = (59.8070, 17.6250);
@@ -155,10 +163,14 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
         &app,
         &coord,
         id,
-        finding("otrygg-plats.belysning", TUNNEL, "Mörkt i tunneln", "a1"),
+        NewFinding {
+            photo: Some(PNG.to_vec()),
+            ..finding("otrygg-plats.belysning", TUNNEL, "Mörkt i tunneln", "a1")
+        },
     )
     .await
     .unwrap();
+    assert_eq!(f1.data.photos.len(), 1);
     let again = walks::record_finding(
         &app,
         &coord,
@@ -199,8 +211,17 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
     .await
     .unwrap();
 
-    // Bad input: outside the kommun (Stockholm), at sea, no category; nothing stored.
+    // Bad input: outside the kommun (Stockholm), at sea, no category, a photo that is no image
+    // or too large; nothing stored.
+    let with_photo = |bytes: Vec<u8>| NewFinding {
+        photo: Some(bytes),
+        ..finding("otrygg-plats.belysning", TUNNEL, "Med foto", "b4")
+    };
+    let mut big = PNG.to_vec();
+    big.resize(trygg_app::photos::DEFAULT_MAX_BYTES + 1, 0);
     for (bad, field) in [
+        (with_photo(b"GIF89a not taken".to_vec()), "photo"),
+        (with_photo(big), "photo"),
         (
             finding(
                 "otrygg-plats.belysning",
@@ -268,6 +289,12 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
         .unwrap();
     let fixes = walks::route_all(&app, &coord, id).await.unwrap();
     assert_eq!(fixes.len(), 3, "the safe place is not routed");
+    assert_eq!(
+        fixes[0].data.photos.len(),
+        1,
+        "the finding's photo goes with it"
+    );
+    assert!(!fixes[0].data.photos[0].approved_for_public);
     let owners: Vec<_> = fixes
         .iter()
         .map(|f| f.data.lead().unwrap().responsible.name().to_string())

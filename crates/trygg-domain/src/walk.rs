@@ -328,9 +328,10 @@ pub struct WalkFinding {
     pub place: Option<String>,
     /// What the group saw.
     pub description: String,
-    /// Photos (ids of the fixes' photo store), EXIF stripped.
+    /// Photos, stripped of their metadata and stored by their SHA-256 as the fixes' are;
+    /// routing copies them to the fix, where a coordinator may approve one for public pages.
     #[serde(default)]
-    pub photos: Vec<i64>,
+    pub photos: Vec<crate::fix::FixPhoto>,
     /// The fix made when the finding was routed.
     #[serde(default)]
     pub fix: Option<i64>,

@@ -226,12 +226,7 @@ fn parse_request(q: &ReportQuery, today: Date, l: super::Lang) -> Result<Request
             q.walk
                 .as_deref()
                 .and_then(|w| w.trim().parse::<i64>().ok())
-                .ok_or_else(|| {
-                    bad(
-                        "Välj en trygghetsvandring.",
-                        "Choose a safety walk.",
-                    )
-                })?,
+                .ok_or_else(|| bad("Välj en trygghetsvandring.", "Choose a safety walk."))?,
         ),
         _ => {
             return Err(bad(

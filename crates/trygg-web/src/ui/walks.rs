@@ -87,6 +87,14 @@ fn say(l: Lang, e: AppError) -> Result<String, PageError> {
             "Draw the route with at least two points on the map, all on land.",
         ),
         (_, "title") => l.t("Ge vandringen ett namn.", "Name the walk."),
+        (_, "photo") if v.message.contains("MiB") => l.t(
+            "Fotot är för stort. Ta ett nytt med lägre upplösning eller skicka platsen utan foto.",
+            "The photo is too large. Take a new one at a lower resolution or send the place without a photo.",
+        ),
+        (_, "photo") => l.t(
+            "Filen är ingen bild som tas emot: skicka ett foto i JPEG, PNG eller WebP.",
+            "The file is not an image that is taken: send a photo in JPEG, PNG or WebP.",
+        ),
         (_, "earlier") => l.t(
             "Den tidigare vandringen måste ha gått före den här.",
             "The earlier walk must have taken place before this one.",
@@ -137,7 +145,10 @@ fn new_walk(l: Lang, f: &Fields) -> Result<NewWalk, String> {
             format!(
                 "{}: {}",
                 l.t(g.label().0, g.label().1),
-                l.t("ange antalet som ett heltal.", "give the number as a whole number.")
+                l.t(
+                    "ange antalet som ett heltal.",
+                    "give the number as a whole number."
+                )
             )
         })?;
         participants.push(Participants { group: g, count });
@@ -291,7 +302,9 @@ fn map_data(w: &SafetyWalk, points: &[(u32, f64, f64, &str)]) -> (String, String
     let route: Vec<[f64; 2]> = w.route.iter().map(|p| [p.lat, p.lon]).collect();
     let points: Vec<serde_json::Value> = points
         .iter()
-        .map(|(n, lat, lon, kind)| serde_json::json!({"n": n, "lat": lat, "lon": lon, "kind": kind}))
+        .map(
+            |(n, lat, lon, kind)| serde_json::json!({"n": n, "lat": lat, "lon": lon, "kind": kind}),
+        )
         .collect();
     (
         serde_json::to_string(&route).unwrap_or_default(),
@@ -358,8 +371,8 @@ async fn show_page(
         .area
         .and_then(|a| areas.iter().find(|x| x.id == a))
         .map(|a| a.name.as_str());
-    let manage = me.may(Permission::ManageWalks)
-        && view.walk.meta.organisation_id == me.user.organisation();
+    let manage =
+        me.may(Permission::ManageWalks) && view.walk.meta.organisation_id == me.user.organisation();
     let points: Vec<(u32, f64, f64, &str)> = view
         .findings
         .iter()
@@ -424,7 +437,8 @@ async fn show_page(
                             td { (f.data.number) }
                             td { (kind_label(l, f.data.kind)) }
                             td { (category_label(l, f.data.category.as_deref())) }
-                            td { (f.data.description) @if let Some(p) = &f.data.place { br; small { (p) } } }
+                            td { (f.data.description) @if let Some(p) = &f.data.place { br; small { (p) } }
+                                @if !f.data.photos.is_empty() { br; small { (l.count(f.data.photos.len() as i64, ("foto", "foton"), ("photo", "photos"))) } } }
                             td {
                                 @if let Some(fix) = view.fix(f.data.number) {
                                     a href={ "/atgarder/" (fix.meta.id) } { "#" (fix.meta.id) } " "
@@ -549,6 +563,9 @@ fn phone_page(state: &AppState, me: &SignedIn, view: &WalkView, message: Option<
             label { (l.t("Platsens namn (frivilligt)", "Name of the place (optional)"))
                 input type="text" name="place" maxlength="200";
             }
+            label { (l.t("Foto (frivilligt; inga personer i bild)", "Photo (optional; no people in it)"))
+                input type="file" name="photo" accept="image/jpeg,image/png,image/webp" capture="environment";
+            }
             label { (l.t("Vad såg gruppen?", "What did the group see?"))
                 textarea name="description" rows="3" maxlength="4000" required {}
                 small.hint { (l.t("Skriv aldrig namn eller personnummer.", "Never write names or personal identity numbers.")) }
@@ -563,7 +580,12 @@ fn phone_page(state: &AppState, me: &SignedIn, view: &WalkView, message: Option<
             }
         }
     };
-    layout_with_head(&me.ctx, l.t("Registrera en plats", "Record a place"), head(), body)
+    layout_with_head(
+        &me.ctx,
+        l.t("Registrera en plats", "Record a place"),
+        head(),
+        body,
+    )
 }
 
 /// `POST /trygghetsvandringar/{id}/fynd`: a finding (from the phone's form, or its offline
@@ -571,7 +593,7 @@ fn phone_page(state: &AppState, me: &SignedIn, view: &WalkView, message: Option<
 pub(crate) async fn record(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    PostedFile { me, fields, file: _ }: PostedFile,
+    PostedFile { me, fields, file }: PostedFile,
 ) -> Result<Response, PageError> {
     let l = me.ctx.lang;
     let id = walk_id(l, &id)?;
@@ -585,6 +607,7 @@ pub(crate) async fn record(
         description: f.get("description").to_string(),
         client_id: Some(f.get("client_id").to_string()),
         recorded_at: f.get("recorded_at").trim().parse().ok(),
+        photo: file.map(|(_, bytes)| bytes.to_vec()),
     };
     let message = match walks::record_finding(&state, &me.user, id, new).await {
         Ok(found) => {
@@ -642,7 +665,9 @@ pub(crate) async fn route_one(
     let l = me.ctx.lang;
     let id = walk_id(l, &id)?;
     let n: u32 = n.parse().map_err(|_| PageError::not_found(l))?;
-    let r = walks::route_finding(&state, &me.user, id, n).await.map(|_| ());
+    let r = walks::route_finding(&state, &me.user, id, n)
+        .await
+        .map(|_| ());
     back_or_say(&state, &me, id, r).await
 }
 
@@ -657,7 +682,9 @@ pub(crate) async fn publish(
     let id = walk_id(l, &id)?;
     let n: u32 = n.parse().map_err(|_| PageError::not_found(l))?;
     let show = Fields(form).get("published") == "1";
-    let r = walks::publish(&state, &me.user, id, n, show).await.map(|_| ());
+    let r = walks::publish(&state, &me.user, id, n, show)
+        .await
+        .map(|_| ());
     back_or_say(&state, &me, id, r).await
 }
 
