@@ -221,7 +221,7 @@
         status.textContent = t("En köad plats avvisades: ", "A queued place was refused: ") + refused.join(" ");
       } else if (sent) {
         status.className = "notice ok";
-        status.textContent = t(`${sent} köade ${sent === 1 ? "plats" : "platser"} har skickats.`, `${sent} queued ${sent === 1 ? "place was" : "places were"} sent.`);
+        status.textContent = t(`${sent} ${sent === 1 ? "köad plats" : "köade platser"} har skickats.`, `${sent} queued ${sent === 1 ? "place was" : "places were"} sent.`);
       }
     }
 
