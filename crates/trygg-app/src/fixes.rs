@@ -1204,3 +1204,120 @@ pub async fn link_photo(
         .ok_or_else(|| AppError::NotFound("The link is not known.".into()))?;
     photo_bytes(app, &fix.data, fix.meta.id, number, true).await
 }
+
+/// How near an incident must lie to count for a done fix's before and after, in metres (on
+/// SWEREF 99 TM).
+pub const NEAR_METRES: f64 = 150.0;
+/// The longest period counted on either side of the day a fix was done, in days.
+pub const MEASURE_DAYS: i64 = 90;
+
+/// The incidents near a done fix before and after it was done: the incidents of the fix's
+/// category group with a point position within [`NEAR_METRES`], in the reader's scope, over two
+/// equal periods on either side of the day it was done (at most [`MEASURE_DAYS`] each; as long
+/// as has passed since, so the two are compared fairly), counted by the start of their time
+/// window from the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nearby {
+    /// The radius, in metres.
+    pub metres: u32,
+    /// The length of each period, in days (0: done today, nothing to compare yet).
+    pub days: i64,
+    /// Incidents in the period before.
+    pub before: u32,
+    /// Incidents in the period after.
+    pub after: u32,
+}
+
+/// [`Nearby`] for `fix` in `scope` at `now`; `None` unless it is done.
+pub fn nearby(app: &App, fix: &Fix, scope: trygg_domain::Scope, now: Timestamp) -> Option<Nearby> {
+    let done = match (fix.status, fix.closed_at) {
+        (FixStatus::Done, Some(t)) => t,
+        _ => return None,
+    };
+    let passed = now.duration_since(done).as_hours().div_euclid(24).max(0);
+    let days = passed.min(MEASURE_DAYS);
+    let span = jiff::SignedDuration::from_hours(24 * days);
+    let group = trygg_domain::Taxonomy
+        .get(&fix.category)
+        .map_or(fix.category.as_str(), |c| c.parent.unwrap_or(c.code));
+    let filter = trygg_domain::IncidentFilter {
+        from: Some(done - span),
+        to: Some(done + span),
+        categories: trygg_domain::Taxonomy
+            .expand(group)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        scope,
+        ..Default::default()
+    };
+    let (x, y, t, _) = app.live().with(&filter, |s, f| s.points(f));
+    let done_day = done.as_second() as f64 / 86_400.0;
+    let (mut before, mut after) = (0, 0);
+    for ((x, y), t) in x.iter().zip(&y).zip(&t) {
+        if (x - fix.position.e).hypot(y - fix.position.n) > NEAR_METRES {
+            continue;
+        }
+        if *t < done_day {
+            before += 1;
+        } else {
+            after += 1;
+        }
+    }
+    Some(Nearby {
+        metres: NEAR_METRES as u32,
+        days,
+        before,
+        after,
+    })
+}
+
+/// What the styrgrupp's report says of the fixes: the overdue ones, and those done in the
+/// period with the incidents near them before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixReport {
+    /// Open fixes past their due date, the longest overdue first.
+    pub overdue: Vec<Stored<Fix>>,
+    /// Fixes done since `since`, with their before and after.
+    pub done: Vec<(Stored<Fix>, Nearby)>,
+    /// Open fixes in all.
+    pub open: usize,
+}
+
+/// [`FixReport`] in `scope` (a report's reader), the done ones since `since`.
+pub async fn report(
+    app: &App,
+    scope: trygg_domain::Scope,
+    since: Timestamp,
+) -> Result<FixReport, AppError> {
+    use trygg_domain::Scope;
+    let today = app.today();
+    let now = app.now();
+    let all: Vec<Stored<Fix>> = records::list::<Fix>(app.store.as_ref())
+        .await?
+        .into_iter()
+        .filter(|f| match scope {
+            Scope::All => true,
+            Scope::Shared => f.meta.visibility == Visibility::Shared,
+            Scope::Organisation(o) => {
+                f.meta.visibility == Visibility::Shared || f.meta.organisation_id == o
+            }
+        })
+        .collect();
+    let mut overdue: Vec<Stored<Fix>> = all
+        .iter()
+        .filter(|f| f.data.is_overdue(today))
+        .cloned()
+        .collect();
+    overdue.sort_by_key(|f| (f.data.due, f.meta.id));
+    let done = all
+        .iter()
+        .filter(|f| f.data.closed_at.is_some_and(|t| t >= since))
+        .filter_map(|f| nearby(app, &f.data, scope, now).map(|n| (f.clone(), n)))
+        .collect();
+    Ok(FixReport {
+        open: all.iter().filter(|f| !f.data.status.is_closed()).count(),
+        overdue,
+        done,
+    })
+}

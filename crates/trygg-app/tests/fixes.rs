@@ -757,3 +757,82 @@ async fn photos_over_the_limit_or_not_images_are_refused_and_a_directory_can_hol
     assert!(made.is_err(), "no owner yet: {made:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_done_fix_counts_the_incidents_near_it_before_and_after() {
+    let app = app().await;
+    let k = user(
+        &app,
+        "k@kommun.test",
+        "Uppsala kommun",
+        &[Role::Coordinator],
+    )
+    .await;
+    let t0: Timestamp = T0.parse().unwrap();
+    let incident = |days: i64, north_m: f64, category: &str| trygg_domain::NewIncident {
+        occurred_from: t0 + SignedDuration::from_hours(24 * days),
+        occurred_to: None,
+        reported_at: None,
+        category: category.into(),
+        place_type: None,
+        position: Some(
+            trygg_domain::Position::from_wgs84(
+                TORGET.0 + north_m / 111_320.0,
+                TORGET.1,
+                trygg_domain::Precision::Exact,
+            )
+            .unwrap(),
+        ),
+        place: None,
+        source_org: k.organisation(),
+        channel: trygg_domain::Channel::Est,
+        external_id: None,
+        description: None,
+        visibility: trygg_domain::Visibility::Shared,
+        report_id: None,
+        created_by: None,
+    };
+    for (days, metres, category) in [
+        (-10, 50.0, "otrygg-plats.belysning"),
+        (-20, 120.0, "otrygg-plats.insyn"),
+        (-40, 50.0, "otrygg-plats.belysning"),
+        (-10, 500.0, "otrygg-plats.belysning"),
+        (-10, 20.0, "skadegorelse.klotter"),
+        (3, 30.0, "otrygg-plats.klotter"),
+    ] {
+        app.ingest
+            .create(&Actor::system("test"), incident(days, metres, category))
+            .await
+            .unwrap();
+    }
+    let f = fixes::create(
+        &app,
+        &k,
+        NewFix::manual("otrygg-plats.belysning", TORGET, "Byt lampan."),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        fixes::nearby(&app, &f.data, k.scope(), app.now()),
+        None,
+        "not done"
+    );
+    let done = fixes::set_status(&app, &k, f.meta.id, FixStatus::Done, "", None)
+        .await
+        .unwrap();
+    let n = fixes::nearby(&app, &done.data, k.scope(), at(app.clone(), 30).now()).unwrap();
+    assert_eq!((n.metres, n.days, n.before, n.after), (150, 30, 2, 1));
+    let n = fixes::nearby(&app, &done.data, k.scope(), app.now()).unwrap();
+    assert_eq!(
+        (n.days, n.before, n.after),
+        (0, 0, 0),
+        "done today: nothing to compare"
+    );
+
+    let report = fixes::report(&at(app.clone(), 30), trygg_domain::Scope::Shared, t0)
+        .await
+        .unwrap();
+    assert_eq!(report.done.len(), 1);
+    assert_eq!((report.done[0].1.before, report.done[0].1.after), (2, 1));
+    assert_eq!(report.open, 0);
+}

@@ -380,3 +380,279 @@ async fn a_coordinator_works_a_fix_through_the_pages() {
     assert!(!page.contains("fix-status-form"), "{page}");
     let _: Value = Value::Null;
 }
+
+/// A JPEG with an EXIF block holding a GPS tag (GPSInfo → GPSLatitudeRef "N") and the camera's
+/// make ("Kamera AB").
+fn jpeg_with_gps() -> Vec<u8> {
+    let mut v = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
+    v.extend(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    let tiff: Vec<u8> = [
+        b"II*\0\x08\0\0\0".as_slice(),
+        // IFD0: Make (0x010f, ASCII, 10 bytes at 38) and GPSInfo (0x8825 → 48).
+        &[2, 0],
+        &[0x0f, 0x01, 2, 0, 10, 0, 0, 0, 38, 0, 0, 0],
+        &[0x25, 0x88, 4, 0, 1, 0, 0, 0, 48, 0, 0, 0],
+        &[0, 0, 0, 0],
+        b"Kamera AB\0",
+        // GPS IFD: GPSLatitudeRef = "N".
+        &[1, 0, 1, 0, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0, 0, 0, 0, 0],
+    ]
+    .concat();
+    let exif = [b"Exif\0\0".as_slice(), &tiff].concat();
+    v.extend([0xff, 0xe1]);
+    v.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    v.extend(&exif);
+    v.extend([0xff, 0xc0, 0x00, 0x0b, 8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
+    v.extend([
+        0xff, 0xda, 0x00, 0x08, 1, 1, 0, 0, 0x3f, 0, 0x00, 0xff, 0xd9,
+    ]);
+    v
+}
+
+fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next()?.strip_prefix(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).expect("hidden field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_outside_party_answers_through_its_link_with_a_photo_stripped_of_exif() {
+    let (app, tokens) = setup().await;
+    let coord = tokens[0].clone();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (s, f) = app
+        .call(
+            &http,
+            Method::POST,
+            "/fixes",
+            &coord,
+            Some(
+                json!({"source": {"kind": "manual"}, "category": "otrygg-plats.insyn",
+                "position": [59.805, 17.635], "description": "Klipp buskarna vid trappan.",
+                "reporter_text": "Anna från Gottsunda såg det.",
+                "owner": {"kind": "outside", "name": "Gottsundahem"}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    let id = f["id"].as_i64().unwrap();
+    let b = Browser {
+        http: http.clone(),
+        base: app.base.clone(),
+        cookie: session(&app, "samordnare@test").await,
+    };
+    let (s, page) = b
+        .post(&format!("/atgarder/{id}/lank"), &[("owner", "0")])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let start = page.find("/atgard/").expect("the link is shown") + "/atgard/".len();
+    let token: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64);
+    let (_, fix_page) = b.get(&format!("/atgarder/{id}")).await;
+    assert!(!fix_page.contains(&token), "the token is shown once");
+
+    // The party's page: no sign-in, the description, never the reporter's text.
+    let res = http
+        .get(format!("{}/atgard/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csrf_cookie = cookie_of(&res, "trygg_atgard").expect("csrf cookie");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Klipp buskarna vid trappan."), "{page}");
+    assert!(!page.contains("Anna"), "never the reporter's text: {page}");
+    let csrf = hidden(&page, "csrf");
+
+    let send = |text: &'static str, photo: Option<Vec<u8>>, csrf: String| {
+        let (http, base, token, cookie) = (
+            http.clone(),
+            app.base.clone(),
+            token.clone(),
+            csrf_cookie.clone(),
+        );
+        async move {
+            let boundary = "----trygg-fix-boundary";
+            let mut body = Vec::new();
+            for (k, v) in [
+                ("csrf", csrf.as_str()),
+                ("status", "planned"),
+                ("text", text),
+            ] {
+                body.extend(
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                        .into_bytes(),
+                );
+            }
+            if let Some(bytes) = photo {
+                body.extend(
+                    format!(
+                        "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"bild.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                    )
+                    .into_bytes(),
+                );
+                body.extend(bytes);
+                body.extend(b"\r\n");
+            }
+            body.extend(format!("--{boundary}--\r\n").into_bytes());
+            let r = http
+                .post(format!("{base}/atgard/{token}"))
+                .header(header::COOKIE, format!("trygg_atgard={cookie}"))
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (s, _) = send("Utan token", None, "fel".into()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, page) = send("Ett pdf", Some(b"%PDF-1.7".to_vec()), csrf.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("JPEG, PNG or WebP") && page.contains("Ett pdf"),
+        "{page}"
+    );
+    let mut huge = jpeg_with_gps();
+    huge.resize(9 * 1024 * 1024, 0);
+    let (s, page) = send("För stort", Some(huge), csrf.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("at most 8,0 MiB"), "{page}");
+    let (_, v) = app
+        .call(&http, Method::GET, &format!("/fixes/{id}"), &coord, None)
+        .await;
+    assert_eq!(v["data"]["photos"], json!([]), "nothing stored: {v}");
+
+    let raw = jpeg_with_gps();
+    assert!(raw.windows(9).any(|w| w == b"Kamera AB"));
+    let (s, to) = send("Vi klipper i vår.", Some(raw), csrf).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+    let (_, v) = app
+        .call(&http, Method::GET, &format!("/fixes/{id}"), &coord, None)
+        .await;
+    assert_eq!(v["data"]["status"], "planned", "{v}");
+    assert_eq!(v["data"]["photos"][0]["approved_for_public"], false);
+    let photo = http
+        .get(format!("{}/atgarder/{id}/foto/1", app.base))
+        .header(header::COOKIE, &b.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(photo.headers()[header::CONTENT_TYPE], "image/jpeg");
+    let stored = photo.bytes().await.unwrap();
+    assert!(stored.starts_with(&[0xff, 0xd8]));
+    assert!(!stored.windows(4).any(|w| w == b"Exif"), "EXIF gone");
+    assert!(
+        !stored.windows(2).any(|w| w == [0x25, 0x88]),
+        "the GPS tag gone"
+    );
+    assert!(
+        !stored.windows(9).any(|w| w == b"Kamera AB"),
+        "the camera gone"
+    );
+    // Not shown through the link until approved.
+    let r = http
+        .get(format!("{}/atgard/{token}/foto/1", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (s, _) = b
+        .post(
+            &format!("/atgarder/{id}/foto/1/godkann"),
+            &[("approved", "1")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let r = http
+        .get(format!("{}/atgard/{token}/foto/1", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, page) = b.get(&format!("/atgarder/{id}")).await;
+    assert!(
+        page.contains("Vi klipper i vår.") && page.contains("länk 1 (Gottsundahem)"),
+        "{page}"
+    );
+
+    // Revoked, then expired: 410 naming whom to ask.
+    let (s, _) = b
+        .post(&format!("/atgarder/{id}/lank/1/aterkalla"), &[])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let r = http
+        .get(format!("{}/atgard/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::GONE);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Länken har återkallats") && page.contains("Uppsala kommun"),
+        "{page}"
+    );
+
+    let (_, page) = b
+        .post(&format!("/atgarder/{id}/lank"), &[("owner", "0")])
+        .await;
+    let start = page.find("/atgard/").unwrap() + "/atgard/".len();
+    let token: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let mut stored =
+        trygg_store::records::require::<trygg_domain::fix::Fix>(app.store.as_ref(), id)
+            .await
+            .unwrap();
+    for l in &mut stored.data.links {
+        l.expires_at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    }
+    trygg_store::records::update(
+        app.store.as_ref(),
+        &trygg_domain::Actor::system("test"),
+        id,
+        stored.meta.version,
+        &stored.data,
+    )
+    .await
+    .unwrap();
+    let r = http
+        .get(format!("{}/atgard/{token}?lang=en", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::GONE);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("The link has expired")
+            && page.contains("Ask")
+            && page.contains("Uppsala kommun"),
+        "{page}"
+    );
+    let r = http
+        .get(format!("{}/atgard/{}", app.base, "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -27,6 +27,45 @@ pub struct Config {
     pub retention: trygg_app::retention::Rules,
     /// The public safety map (`[public]`): on by default, k = 5, a 7-day delay, districts.
     pub public: trygg_app::public::PublicConfig,
+    /// Fixes (`[fixes]`): how long an outside party's link works.
+    pub fixes: FixesSection,
+    /// Photos of fixes (`[photos]`): where they are kept and how large they may be.
+    pub photos: PhotosSection,
+}
+
+/// `[fixes]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FixesSection {
+    /// Days an outside party's link works (1–365).
+    pub link_days: i64,
+}
+
+impl Default for FixesSection {
+    fn default() -> Self {
+        Self {
+            link_days: trygg_domain::fix::DEFAULT_LINK_DAYS,
+        }
+    }
+}
+
+/// `[photos]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhotosSection {
+    /// A directory for the photos' files; empty: the database.
+    pub dir: String,
+    /// The largest photo taken, in MiB (1–64).
+    pub max_mib: u32,
+}
+
+impl Default for PhotosSection {
+    fn default() -> Self {
+        Self {
+            dir: String::new(),
+            max_mib: 8,
+        }
+    }
 }
 
 impl Default for Config {
@@ -40,6 +79,8 @@ impl Default for Config {
             web: trygg_web::WebConfig::default(),
             retention: trygg_app::retention::Rules::default(),
             public: trygg_app::public::PublicConfig::default(),
+            fixes: FixesSection::default(),
+            photos: PhotosSection::default(),
         }
     }
 }
@@ -55,6 +96,8 @@ impl std::fmt::Debug for Config {
             .field("web", &self.web)
             .field("retention", &self.retention)
             .field("public", &self.public)
+            .field("fixes", &self.fixes)
+            .field("photos", &self.photos)
             .finish()
     }
 }
@@ -154,6 +197,19 @@ impl Config {
         Ok(config)
     }
 
+    /// The fixes' settings for the application.
+    pub fn fixes_config(&self) -> trygg_app::fixes::FixesConfig {
+        trygg_app::fixes::FixesConfig {
+            link_days: self.fixes.link_days,
+            photos: trygg_app::photos::PhotoConfig {
+                dir: Some(self.photos.dir.trim())
+                    .filter(|d| !d.is_empty())
+                    .map(Into::into),
+                max_bytes: self.photos.max_mib as usize * 1024 * 1024,
+            },
+        }
+    }
+
     fn from_file(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
@@ -177,6 +233,18 @@ impl Config {
         }
         self.retention.check().map_err(anyhow::Error::msg)?;
         self.public.check().map_err(anyhow::Error::msg)?;
+        if !(1..=365).contains(&self.fixes.link_days) {
+            bail!(
+                "[fixes] link_days must be 1 to 365 days, not {}",
+                self.fixes.link_days
+            );
+        }
+        if !(1..=64).contains(&self.photos.max_mib) {
+            bail!(
+                "[photos] max_mib must be 1 to 64 MiB, not {}",
+                self.photos.max_mib
+            );
+        }
         Ok(())
     }
 

@@ -304,7 +304,8 @@ async fn serve(
     }
     let app = trygg_app::App::load(store, config.tz())
         .await?
-        .with_public(config.public.clone());
+        .with_public(config.public.clone())
+        .with_fixes(config.fixes_config());
     let state = trygg_web::AppState::new(app).with_config(config.web.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     // Other servers' and CLI runs' writes reach this server's snapshot within a second or two.

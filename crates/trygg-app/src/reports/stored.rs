@@ -184,14 +184,104 @@ pub async fn annual_compilation_from_records(
     } else {
         Vec::new()
     };
-    annual_compilation(
+    let mut doc = annual_compilation(
         &agreement,
         &plans[0],
         &results,
         &brief,
         as_of,
         &generated_now(state),
-    )
+    )?;
+    let since = state
+        .midnight(Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let fixes = crate::fixes::report(state, scope, since)
+        .await
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?;
+    doc.blocks.extend(fix_blocks(&fixes, year));
+    Ok(doc)
+}
+
+/// The fixes (åtgärdsärenden) in the styrgrupp's compilation: how many are open, the overdue
+/// ones, and those done in the year with the incidents near them before and after.
+fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
+    let mut out = vec![Block::heading(2, "Åtgärdsärenden")];
+    if r.open == 0 && r.done.is_empty() {
+        out.push(Block::text(format!(
+            "Inga öppna åtgärdsärenden och inga åtgärdade under {year}."
+        )));
+        return out;
+    }
+    out.push(Block::text(format!(
+        "{} öppna, varav {} försenade (efter sitt datum enligt kategorins servicenivå eller samordnarens datum); {} åtgärdade under {year}.",
+        r.open,
+        r.overdue.len(),
+        r.done.len()
+    )));
+    let label = |f: &trygg_store::records::Stored<trygg_domain::fix::Fix>| {
+        let (sv, _) = f.data.category_label();
+        let place = f
+            .data
+            .place
+            .as_deref()
+            .map(|p| format!(", {p}"))
+            .unwrap_or_default();
+        format!("{} {sv}{place}", f.meta.id)
+    };
+    if !r.overdue.is_empty() {
+        out.push(Block::Table(Table {
+            caption: "Försenade åtgärdsärenden".into(),
+            columns: vec![
+                Column::text("Ärende"),
+                Column::text("Huvudansvarig"),
+                Column::text("Skulle vara klart"),
+            ],
+            rows: r
+                .overdue
+                .iter()
+                .map(|f| {
+                    vec![
+                        label(f),
+                        f.data.lead().map_or_else(
+                            || "ingen ännu".to_string(),
+                            |o| o.responsible.name().to_string(),
+                        ),
+                        f.data.due.map(|d| d.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            total: None,
+        }));
+    }
+    if !r.done.is_empty() {
+        let metres = r.done[0].1.metres;
+        out.push(Block::Table(Table {
+            caption: format!(
+                "Åtgärdade ärenden: händelser i samma kategorigrupp inom {metres} m, lika lång tid före och efter (högst {} dagar)",
+                crate::fixes::MEASURE_DAYS
+            ),
+            columns: vec![
+                Column::text("Ärende"),
+                Column::number("Dagar"),
+                Column::number("Före"),
+                Column::number("Efter"),
+            ],
+            rows: r
+                .done
+                .iter()
+                .map(|(f, n)| {
+                    vec![
+                        label(f),
+                        n.days.to_string(),
+                        n.before.to_string(),
+                        n.after.to_string(),
+                    ]
+                })
+                .collect(),
+            total: None,
+        }));
+    }
+    out
 }
 
 /// Incidents per year of the agreement's period, for the years with data.

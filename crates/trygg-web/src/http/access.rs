@@ -97,6 +97,46 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         method: "POST",
+        path: "/atgarder/{id}/foto",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgarder/{id}/foto/{n}",
+        access: Signed(&[Permission::ReadFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/foto/{n}/godkann",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/lank",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "POST",
+        path: "/atgarder/{id}/lank/{n}/aterkalla",
+        access: Signed(&[Permission::ManageFixes]),
+    },
+    Rule {
+        method: "GET",
+        path: "/atgard/{token}",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
+        path: "/atgard/{token}",
+        access: Public,
+    },
+    Rule {
+        method: "GET",
+        path: "/atgard/{token}/foto/{n}",
+        access: Public,
+    },
+    Rule {
+        method: "POST",
         path: "/tips/{id}/atgard",
         access: Signed(&[Permission::ManageFixes]),
     },

@@ -282,27 +282,7 @@ impl FromRequest<AppState> for PostedFile {
                 return Err(unreadable(e.status()));
             }
         };
-        let mut fields = Vec::new();
-        let mut file = None;
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|e| unreadable(e.status()))?
-        {
-            let name = field.name().unwrap_or_default().to_string();
-            match field.file_name().map(str::to_string) {
-                Some(file_name) => {
-                    let bytes = field.bytes().await.map_err(|e| unreadable(e.status()))?;
-                    if file.is_none() && !file_name.is_empty() {
-                        file = Some((file_name, bytes));
-                    }
-                }
-                None => {
-                    let text = field.text().await.map_err(|e| unreadable(e.status()))?;
-                    fields.push((name, text));
-                }
-            }
-        }
+        let (fields, file) = read_multipart(&mut multipart).await.map_err(unreadable)?;
         let given = fields
             .iter()
             .find(|(k, _)| k == "csrf")
@@ -310,6 +290,28 @@ impl FromRequest<AppState> for PostedFile {
         me.check_csrf(given)?;
         Ok(PostedFile { me, fields, file })
     }
+}
+
+/// A multipart form's text fields, in order, and its first chosen file (name and bytes); the
+/// status of a body that did not arrive whole.
+pub(crate) async fn read_multipart(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<(Vec<(String, String)>, Option<(String, axum::body::Bytes)>), StatusCode> {
+    let mut fields = Vec::new();
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.status())? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(|e| e.status())?;
+                if file.is_none() && !file_name.is_empty() {
+                    file = Some((file_name, bytes));
+                }
+            }
+            None => fields.push((name, field.text().await.map_err(|e| e.status())?)),
+        }
+    }
+    Ok((fields, file))
 }
 
 /// Percent-encodes a value for a query string (`application/x-www-form-urlencoded`).

@@ -17,7 +17,7 @@ use trygg_domain::{IncidentId, Lang, OrganisationId, Permission, Taxonomy};
 
 use super::{
     PageCtx,
-    extract::{PageError, Posted, SignedIn},
+    extract::{PageError, Posted, PostedFile, SignedIn},
     form::Fields,
     layout::layout_with_head,
 };
@@ -456,6 +456,22 @@ async fn show_page(
                 dt { (l.t("Källa", "Source")) } dd { (source_link(l, &f.source)) }
                 dt { (l.t("Hanteras av", "Managed by")) } dd { (owner_org) }
                 dt { (l.t("Skapat", "Created")) } dd { (when(state, f.created_at)) }
+                @if let Some(n) = fixes::nearby(state, f, me.user.scope(), state.now()) {
+                    dt { (l.t("Händelser i närheten", "Incidents nearby")) }
+                    dd #fix-nearby {
+                        @if n.days == 0 {
+                            (l.t("Åtgärdat i dag: jämförelsen börjar i morgon.", "Done today: the comparison starts tomorrow."))
+                        } @else {
+                            (l.count(i64::from(n.before), ("händelse", "händelser"), ("incident", "incidents"))) " "
+                            (l.t("före", "before")) ", "
+                            (l.count(i64::from(n.after), ("händelse", "händelser"), ("incident", "incidents"))) " "
+                            (l.t("efter", "after"))
+                            br;
+                            span.hint { (l.t("Samma kategorigrupp inom", "The same category group within")) " " (n.metres) " m, "
+                                (l.count(n.days, ("dag", "dagar"), ("day", "days"))) " " (l.t("före och efter dagen det åtgärdades.", "before and after the day it was done.")) }
+                        }
+                    }
+                }
             }
             div #fix-map .pick-map.small data-lat=(f.position.lat) data-lon=(f.position.lon)
                 data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
@@ -559,6 +575,8 @@ async fn show_page(
                 }
             }
         }
+        (photos_section(me, fix, manage))
+        (links_section(state, me, fix, manage))
         section.card {
             h2 { (l.t("Historik", "History")) }
             ol.history #fix-history {
@@ -1045,4 +1063,218 @@ pub(crate) async fn set_level(
         )),
     };
     rules_after(&state, &me, r).await
+}
+
+fn photos_section(me: &SignedIn, fix: &Stored<Fix>, manage: bool) -> Markup {
+    let l = me.ctx.lang;
+    let id = fix.meta.id;
+    html! {
+        section.card #fix-photos {
+            h2 { (l.t("Foton", "Photos")) }
+            p.hint { (l.t(
+                "Foton visas bara för inloggade. Ett foto visas utanför trygg (för externa parter och på publika sidor) först när en samordnare har godkänt det: kontrollera att ingen person kan kännas igen.",
+                "Photos are shown only to people signed in. A photo is shown outside trygg (to outside parties and on public pages) only once a coordinator has approved it: check that no one can be recognised.",
+            )) }
+            @if fix.data.photos.is_empty() { p { (l.t("Inga foton ännu.", "No photos yet.")) } }
+            div.photos {
+                @for p in &fix.data.photos {
+                    figure {
+                        a href={ "/atgarder/" (id) "/foto/" (p.number) } {
+                            img src={ "/atgarder/" (id) "/foto/" (p.number) } width="240" loading="lazy"
+                                alt={ (l.t("Foto", "Photo")) " " (p.number) };
+                        }
+                        figcaption {
+                            (l.t("Foto", "Photo")) " " (p.number)
+                            @if let Some(o) = &p.from_owner { " · " (l.t("från", "from")) " " (o) }
+                            " · " @if p.approved_for_public { span.tag { (l.t("godkänt för publicering", "approved for public pages")) } } @else { (l.t("inte publicerat", "not public")) }
+                            @if manage {
+                                form.inline method="post" action={ "/atgarder/" (id) "/foto/" (p.number) "/godkann" } {
+                                    (me.ctx.csrf_field())
+                                    input type="hidden" name="approved" value=(if p.approved_for_public { "0" } else { "1" });
+                                    button type="submit" { (if p.approved_for_public { l.t("Ta tillbaka godkännandet", "Withdraw the approval") } else { l.t("Godkänn för publicering", "Approve for public pages") }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if manage {
+                form method="post" action={ "/atgarder/" (id) "/foto" } enctype="multipart/form-data" #fix-photo-form {
+                    (me.ctx.csrf_field())
+                    label { (l.t("Lägg till foto (JPEG, PNG eller WebP)", "Add a photo (JPEG, PNG or WebP)"))
+                        input type="file" name="photo" accept="image/jpeg,image/png,image/webp" required;
+                    }
+                    p.hint { (l.t("Platsuppgifter och kamerainformation (EXIF) tas bort innan fotot sparas.", "Location and camera details (EXIF) are removed before the photo is stored.")) }
+                    button type="submit" { (l.t("Ladda upp", "Upload")) }
+                }
+            }
+        }
+    }
+}
+
+fn links_section(state: &AppState, me: &SignedIn, fix: &Stored<Fix>, manage: bool) -> Markup {
+    let l = me.ctx.lang;
+    let id = fix.meta.id;
+    let now = state.now();
+    let outside: Vec<(usize, &FixOwner)> = fix
+        .data
+        .owners
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.responsible.is_outside())
+        .collect();
+    html! {
+        @if !outside.is_empty() || !fix.data.links.is_empty() {
+            section.card #fix-links {
+                h2 { (l.t("Länkar till externa parter", "Links for outside parties")) }
+                p.hint { (l.t(
+                    "En extern part svarar utan konto via en länk som går ut. Länken visar kategori, plats och beskrivningen för ägaren – aldrig rapportörens text.",
+                    "An outside party answers without an account through a link that expires. The link shows the category, the place and the description for the owner – never the reporter's text.",
+                )) }
+                @if !fix.data.links.is_empty() {
+                    table.list {
+                        thead { tr { th { "Nr" } th { (l.t("Part", "Party")) } th { (l.t("Gäller till", "Valid until")) } th { (l.t("Läge", "State")) } @if manage { th {} } } }
+                        tbody {
+                            @for k in fix.data.links.iter().rev() {
+                                tr {
+                                    td { (k.number) }
+                                    td { (fix.data.owners.get(k.owner).map_or("", |o| o.responsible.name())) }
+                                    td { (when(state, k.expires_at)) }
+                                    td { (if k.revoked { l.t("återkallad", "revoked") } else if k.is_live(now) { l.t("gäller", "live") } else { l.t("har gått ut", "expired") }) }
+                                    @if manage {
+                                        td { @if k.is_live(now) {
+                                            form.inline method="post" action={ "/atgarder/" (id) "/lank/" (k.number) "/aterkalla" } {
+                                                (me.ctx.csrf_field())
+                                                button type="submit" { (l.t("Återkalla", "Revoke")) }
+                                            }
+                                        } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if manage {
+                    @for (i, o) in &outside {
+                        form.inline method="post" action={ "/atgarder/" (id) "/lank" } {
+                            (me.ctx.csrf_field())
+                            input type="hidden" name="owner" value=(i);
+                            button type="submit" { (l.t("Skapa länk för", "Make a link for")) " " (o.responsible.name()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /atgarder/{id}/foto/{n}`: a photo, for those who read the fix.
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Path((id, n)): Path<(i64, u32)>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let (kind, bytes) = fixes::photo(&state, &me.user, id, n)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
+    Ok(image(kind, bytes))
+}
+
+/// A photo's answer: its type, private caching, no sniffing.
+pub(crate) fn image(kind: &'static str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, kind),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
+            (axum::http::header::CONTENT_DISPOSITION, "inline"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `POST /atgarder/{id}/foto`.
+pub(crate) async fn add_photo(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    posted: PostedFile,
+) -> Result<Response, PageError> {
+    let PostedFile { me, file, .. } = posted;
+    let l = me.ctx.lang;
+    let r = match file {
+        Some((_, bytes)) => fixes::add_photo(&state, &me.user, id, &bytes).await,
+        None => Err(AppError::invalid(
+            "photo",
+            l.t("Välj ett foto.", "Choose a photo."),
+        )),
+    };
+    changed(&state, &me, id, r).await
+}
+
+/// `POST /atgarder/{id}/foto/{n}/godkann`: `approved=1` approves, `0` withdraws.
+pub(crate) async fn approve_photo(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(i64, u32)>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let approved = Fields(form).get("approved") == "1";
+    let r = fixes::approve_photo(&state, &me.user, id, n, approved).await;
+    changed(&state, &me, id, r).await
+}
+
+/// `POST /atgarder/{id}/lank`: makes a link for an outside owner and shows it once.
+pub(crate) async fn make_link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Posted { me, form }: Posted<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let l = me.ctx.lang;
+    let owner = Fields(form)
+        .get("owner")
+        .parse::<usize>()
+        .unwrap_or(usize::MAX);
+    let made = match fixes::make_link(&state, &me.user, id, owner).await {
+        Ok(m) => m,
+        Err(e) => return changed(&state, &me, id, Err(e)).await,
+    };
+    let url = format!(
+        "{}/atgard/{}",
+        state.config.public_url.trim_end_matches('/'),
+        made.token
+    );
+    let party = made
+        .fix
+        .data
+        .links
+        .iter()
+        .find(|k| k.number == made.number)
+        .and_then(|k| made.fix.data.owners.get(k.owner))
+        .map_or("", |o| o.responsible.name());
+    let body = html! {
+        p { a href={ "/atgarder/" (id) } { "← " (l.t("Tillbaka till ärendet", "Back to the fix")) } }
+        h1 { (l.t("Länk för", "Link for")) " " (party) }
+        p.notice.ok { (l.t(
+            "Kopiera länken nu och skicka den till parten: den visas bara en gång. Den som har länken kan svara på ärendet tills den går ut.",
+            "Copy the link now and send it to the party: it is shown only once. Whoever has it can answer the fix until it expires.",
+        )) }
+        p { code #fix-link { (url) } }
+        p { (l.t("Gäller till", "Valid until")) " " (when(&state, made.expires_at)) "." }
+    };
+    Ok(super::layout(
+        &me.ctx,
+        l.t("Länk till extern part", "Link for an outside party"),
+        body,
+    )
+    .into_response())
+}
+
+/// `POST /atgarder/{id}/lank/{n}/aterkalla`.
+pub(crate) async fn revoke_link(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(i64, u32)>,
+    Posted { me, .. }: Posted<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let r = fixes::revoke_link(&state, &me.user, id, n).await;
+    changed(&state, &me, id, r).await
 }

@@ -54,6 +54,14 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
     } else {
         Vec::new()
     };
+    // Overdue fixes, for those who manage them.
+    let overdue = if policy::allows(&user.roles, Permission::ManageFixes) {
+        trygg_app::fixes::overdue(&state, &who)
+            .await
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let calendar = if policy::allows(&user.roles, Permission::ReadPartnership) {
         super::partnership::reminders(&state, &who).await
     } else {
@@ -74,6 +82,24 @@ pub(crate) async fn index(State(state): State<AppState>, page: Page) -> Response
             section #coverage .card {
                 h2 { (l.t("Blinda fläckar", "Blind spots")) }
                 ul { @for a in &coverage { li { (l.t(&a.message_sv(), &a.message_en())) } } }
+            }
+        }
+        @if !overdue.is_empty() {
+            section #overdue-fixes .card {
+                h2 { (l.t("Försenade åtgärdsärenden", "Overdue fixes")) }
+                p.hint { (l.count(overdue.len() as i64, ("åtgärdsärende", "åtgärdsärenden"), ("fix", "fixes"))) " " (l.t("har passerat sitt datum.", "past their due date.")) }
+                ul {
+                    @for f in overdue.iter().take(5) {
+                        @let (sv, en) = f.data.category_label();
+                        li {
+                            a href={ "/atgarder/" (f.meta.id) } { (f.meta.id) ": " (l.t(sv, en)) }
+                            @if let Some(p) = &f.data.place { ", " (p) }
+                            " — " (l.t("skulle vara klart", "due")) " " (f.data.due.map(|d| d.to_string()).unwrap_or_default())
+                            @if let Some(o) = f.data.lead() { " · " (o.responsible.name()) }
+                        }
+                    }
+                }
+                a href="/atgarder?overdue=1" { (l.t("Alla försenade", "Every overdue fix")) }
             }
         }
         @if let Some((agreement, due, ended)) = &calendar {

@@ -23,6 +23,7 @@ mod import;
 mod karta;
 pub mod layout;
 pub mod oidc;
+mod outside;
 mod partnership;
 mod pwa;
 mod report;
@@ -38,6 +39,10 @@ use axum::{
 pub use layout::{Lang, PageCtx, layout};
 
 use crate::AppState;
+
+/// The body limit of the forms that carry a photo: above the largest `[photos] max_mib`, so
+/// that the use case, not the body limit, says a photo is too large and by how much.
+const PHOTO_BODY_LIMIT: usize = 65 * 1024 * 1024;
 
 /// Every page of the web app.
 pub(crate) fn routes() -> Router<AppState> {
@@ -145,6 +150,27 @@ pub(crate) fn routes() -> Router<AppState> {
             "/trygghetsvandringar/{id}/protokoll",
             get(walks::public_protocol),
         )
+        .route(
+            "/atgarder/{id}/foto",
+            post(fixes::add_photo).layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+        )
+        .route("/atgarder/{id}/foto/{n}", get(fixes::photo))
+        .route(
+            "/atgarder/{id}/foto/{n}/godkann",
+            post(fixes::approve_photo),
+        )
+        .route("/atgarder/{id}/lank", post(fixes::make_link))
+        .route(
+            "/atgarder/{id}/lank/{n}/aterkalla",
+            post(fixes::revoke_link),
+        )
+        .route(
+            "/atgard/{token}",
+            get(outside::show)
+                .post(outside::answer)
+                .layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+        )
+        .route("/atgard/{token}/foto/{n}", get(outside::photo))
         .route("/rapporter", get(reports::index))
         .route("/rapporter/rapport", get(reports::report))
 }
