@@ -1856,7 +1856,8 @@ async fn post_in_page(c: &Client, path: &str, fields: serde_json::Value, multipa
 /// A safety walk end to end on a phone (issue #13): the coordinator plans it with the route
 /// drawn on the map, records three places on the walk (the second with no connection: it waits
 /// on the phone and is sent when the page is opened again), sends them to two owners by the
-/// routing rules, closes one fix, publishes two places, and anyone opens the public protocol.
+/// routing rules, closes one fix, publishes two places, writes the closing meeting's answer;
+/// the property owner answers through an outside link; anyone opens the public protocol.
 /// Screenshots: `target/browser/walk-*.png`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_safety_walk_from_plan_to_public_protocol_on_a_phone() {
@@ -2082,31 +2083,70 @@ async fn a_safety_walk_from_plan_to_public_protocol_on_a_phone() {
     )
     .await;
 
-    // The closing meeting: the property owner's answer.
+    // A link for the property owner (an outside party) on the second place's fix.
     c.goto(&format!("{base}{walk_path}")).await.unwrap();
-    set_value(
+    click(&c, "#punkt-2 a[href^='/atgarder/']").await;
+    wait_for(
         &c,
-        "#closing input[name=owner]",
-        "Fastighetsbolaget Centrum",
+        "document.querySelector('form[action$=\"/lank\"] button')",
+        "the link form",
     )
     .await;
+    click(&c, "form[action$='/lank'] button").await;
+    wait_for(&c, "document.getElementById('fix-link')", "the link").await;
+    let link = c
+        .find(Locator::Id("fix-link"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link_path = link[link.find("/atgard/").expect("a link to /atgard/")..].to_string();
+
+    // The closing meeting: the street office's answer.
+    c.goto(&format!("{base}{walk_path}")).await.unwrap();
+    set_value(&c, "#closing input[name=owner]", "Gatukontoret").await;
     set_value(
         &c,
         "#closing textarea[name=text]",
-        "Saneras inom två veckor.",
+        "Byter armaturerna i tunneln i november.",
     )
     .await;
     click(&c, "#closing button[type=submit]").await;
     wait_for(
         &c,
-        "document.getElementById('closing').textContent.includes('Saneras inom två veckor.')",
+        "document.getElementById('closing').textContent.includes('Byter armaturerna')",
         "the answer",
     )
     .await;
     assert_nothing_refused_by_the_csp(&webdriver, &c).await;
 
-    // The public protocol, signed out: only the published places, with owner and status.
+    // The property owner answers through the link, without an account.
     sign_out(&c).await;
+    c.goto(&format!("{base}{link_path}")).await.unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('answer-form')",
+        "the outside party's page",
+    )
+    .await;
+    set_value(&c, "#answer-form select[name=status]", "planned").await;
+    set_value(
+        &c,
+        "#answer-form textarea[name=text]",
+        "Saneras inom två veckor.",
+    )
+    .await;
+    click(&c, "#answer-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.getElementById('answer-notice')",
+        "the answer's receipt",
+    )
+    .await;
+    screenshot(&c, "walk-5-outside-answer-phone.png").await;
+
+    // The public protocol, signed out: only the published places, with owner, status and answer.
     c.goto(&format!("{base}{walk_path}/protokoll"))
         .await
         .unwrap();
@@ -2127,11 +2167,16 @@ async fn a_safety_walk_from_plan_to_public_protocol_on_a_phone() {
         protocol.contains("Klotter på elskåpet vid trappan"),
         "{protocol}"
     );
+    assert!(protocol.contains("Planerad"), "{protocol}");
     assert!(protocol.contains("Saneras inom två veckor."), "{protocol}");
+    assert!(
+        protocol.contains("Byter armaturerna i tunneln i november."),
+        "{protocol}"
+    );
     assert!(
         !protocol.contains("Mörk passage bakom skolan"),
         "not published: {protocol}"
     );
-    screenshot(&c, "walk-5-public-protocol-phone.png").await;
+    screenshot(&c, "walk-6-public-protocol-phone.png").await;
     assert_nothing_refused_by_the_csp(&webdriver, &c).await;
 }
