@@ -358,7 +358,7 @@ pub async fn list(app: &App, who: &Principal, q: &FixQuery) -> Result<Vec<Stored
             })
         })
         .collect();
-    out.sort_by(|a, b| b.meta.id.cmp(&a.meta.id));
+    out.sort_by_key(|f| std::cmp::Reverse(f.meta.id));
     Ok(out)
 }
 
