@@ -422,4 +422,26 @@ passwords = false
         let e = Config::load(None, vars(&[("TRYGG_TIMEZONE", "Mars/Olympus")])).unwrap_err();
         assert!(format!("{e:#}").contains("IANA"));
     }
+
+    #[test]
+    fn fixes_and_photos_have_defaults_and_limits() {
+        let c = Config::default();
+        let f = c.fixes_config();
+        assert_eq!(f.link_days, 14);
+        assert_eq!(f.photos.max_bytes, 8 * 1024 * 1024);
+        assert_eq!(f.photos.dir, None);
+        let c: Config = toml::from_str(
+            "[fixes]\nlink_days = 30\n[photos]\ndir = \"/var/lib/trygg/foton\"\nmax_mib = 4\n",
+        )
+        .unwrap();
+        c.check().unwrap();
+        let f = c.fixes_config();
+        assert_eq!(f.link_days, 30);
+        assert_eq!(f.photos.max_bytes, 4 * 1024 * 1024);
+        assert_eq!(f.photos.dir, Some("/var/lib/trygg/foton".into()));
+        let c: Config = toml::from_str("[fixes]\nlink_days = 0\n").unwrap();
+        assert!(c.check().unwrap_err().to_string().contains("link_days"));
+        let c: Config = toml::from_str("[photos]\nmax_mib = 100\n").unwrap();
+        assert!(c.check().unwrap_err().to_string().contains("max_mib"));
+    }
 }

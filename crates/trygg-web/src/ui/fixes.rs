@@ -556,8 +556,11 @@ async fn show_page(
                     }
                     label { (l.t("Ny status", "New status"))
                         select name="status" {
-                            @for s in FixStatus::ALL.into_iter().filter(|s| *s != f.status) {
-                                option value=(s.as_str()) selected[f.status.next().first() == Some(&s)] { (status_label(l, s)) }
+                            @for s in f.status.next() {
+                                option value=(s.as_str()) {
+                                    (status_label(l, s))
+                                    @if f.status.is_closed() { " (" (l.t("öppna igen", "reopen")) ")" }
+                                }
                             }
                         }
                     }
@@ -566,9 +569,10 @@ async fn show_page(
                     }
                     button.primary type="submit" { (l.t("Spara status", "Save status")) }
                 }
+                h3 { (l.t("Klart senast", "Due")) }
                 form method="post" action={ "/atgarder/" (id) "/datum" } {
                     (me.ctx.csrf_field())
-                    label { (l.t("Klart senast", "Due"))
+                    label { (l.t("Datum (tomt: inget datum)", "Date (empty: none)"))
                         input type="date" name="due" value=(f.due.map(|d| d.to_string()).unwrap_or_default());
                     }
                     button type="submit" { (l.t("Spara datum", "Save date")) }
@@ -579,9 +583,9 @@ async fn show_page(
         (links_section(state, me, fix, manage))
         section.card {
             h2 { (l.t("Historik", "History")) }
-            ol.history #fix-history {
+            ul.history #fix-history {
                 @for (at, by, what) in &history {
-                    li { span.hint { (at) " · " (by) } br; (what) }
+                    li { (what) br; span.hint { (at) " · " (by) } }
                 }
             }
         }
