@@ -33,6 +33,7 @@ pub mod synonyms;
 pub mod time;
 pub mod tips;
 pub mod transfer;
+pub mod walks;
 
 use std::sync::Arc;
 

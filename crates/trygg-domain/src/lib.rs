@@ -28,6 +28,7 @@ pub mod synonym;
 pub mod text;
 pub mod tip;
 pub mod user;
+pub mod walk;
 pub mod week;
 
 pub use area::{Area, AreaKind, NewArea};

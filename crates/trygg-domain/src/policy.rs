@@ -60,11 +60,16 @@ pub enum Permission {
     /// File Open311 service requests (`POST /open311/v2/requests.json`) with an API token, and
     /// read back the ones one's organisation filed.
     FileServiceRequest,
+    /// Read the safety walks (*trygghetsvandringar*): plans, findings, protocols.
+    ReadWalks,
+    /// Plan safety walks of one's own organisation, record their findings, route them to
+    /// fixes, publish them and write the closing meeting's answers.
+    ManageWalks,
 }
 
 impl Permission {
     /// Every permission, in the order of [`POLICY`].
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ReadReference,
         Permission::ManageOwnAccount,
         Permission::FileReport,
@@ -86,6 +91,8 @@ impl Permission {
         Permission::ReadFixes,
         Permission::ManageFixes,
         Permission::FileServiceRequest,
+        Permission::ReadWalks,
+        Permission::ManageWalks,
     ];
 
     /// Stable text form (`read_picture`).
@@ -112,6 +119,8 @@ impl Permission {
             Permission::ReadFixes => "read_fixes",
             Permission::ManageFixes => "manage_fixes",
             Permission::FileServiceRequest => "file_service_request",
+            Permission::ReadWalks => "read_walks",
+            Permission::ManageWalks => "manage_walks",
         }
     }
 
@@ -162,6 +171,8 @@ impl Permission {
                 "file Open311 service requests",
                 "lämna felanmälningar via Open311",
             ),
+            Permission::ReadWalks => ("read the safety walks", "läsa trygghetsvandringarna"),
+            Permission::ManageWalks => ("manage safety walks", "hantera trygghetsvandringar"),
         }
     }
 }
@@ -196,7 +207,7 @@ const V: Role = Role::Viewer;
 /// The policy: each permission, the roles that hold it, and its reach. An administrator may,
 /// besides managing accounts, do what a coordinator of their organisation may (in a small
 /// kommun they are often the same person); ownership and agreement rules bind them too.
-pub const POLICY: [(Permission, &[Role], Reach); 21] = [
+pub const POLICY: [(Permission, &[Role], Reach); 23] = [
     (Permission::ReadReference, &[A, C, N, R, S, V], Reach::Scope),
     (
         Permission::ManageOwnAccount,
@@ -230,6 +241,8 @@ pub const POLICY: [(Permission, &[Role], Reach); 21] = [
         &[A, C, N],
         Reach::OwnOrganisation,
     ),
+    (Permission::ReadWalks, &[A, C, N, S], Reach::Scope),
+    (Permission::ManageWalks, &[A, C], Reach::OwnOrganisation),
 ];
 
 /// The roles that hold `p`.
@@ -392,7 +405,8 @@ mod tests {
                 ReadCycle,
                 ReadPartnership,
                 ReadReports,
-                ReadFixes
+                ReadFixes,
+                ReadWalks
             ]
         );
         assert!(allows(&[Role::Analyst], WriteProblem));

@@ -291,6 +291,62 @@ fn notices() -> Vec<trygg_domain::notice::Notice> {
     vec![tip, feedback, fix]
 }
 
+fn walks() -> Vec<trygg_domain::walk::SafetyWalk> {
+    use trygg_domain::walk::{OwnerAnswer, ParticipantGroup, Participants, SafetyWalk};
+    let at = |lat, lon| {
+        trygg_domain::Position::from_wgs84(lat, lon, trygg_domain::Precision::Exact).unwrap()
+    };
+    vec![SafetyWalk {
+        title: "Trygghetsvandring Gottsunda centrum".into(),
+        area: Some(AreaId(1)),
+        date: date(2026, 10, 1),
+        first_meeting: Some(date(2026, 9, 10)),
+        route: vec![at(59.806, 17.623), at(59.807, 17.625)],
+        invited: vec!["Gatukontoret".into(), "Uppsalahem".into()],
+        participants: vec![Participants {
+            group: ParticipantGroup::Residents,
+            count: 9,
+        }],
+        earlier: Some(4),
+        closing_meeting: Some(date(2026, 11, 5)),
+        answers: vec![OwnerAnswer {
+            owner: "Gatukontoret".into(),
+            text: "Byter armaturerna i tunneln under november.".into(),
+        }],
+    }]
+}
+
+fn findings() -> Vec<trygg_domain::walk::WalkFinding> {
+    use trygg_domain::walk::{FindingKind, WalkFinding};
+    vec![WalkFinding {
+        walk: 1,
+        number: 1,
+        kind: FindingKind::Unsafe,
+        category: Some("otrygg-plats.belysning".into()),
+        position: trygg_domain::Position::from_wgs84(
+            59.806,
+            17.623,
+            trygg_domain::Precision::Exact,
+        )
+        .unwrap(),
+        place: Some("Gångtunneln under Gottsundavägen".into()),
+        description: "Mörkt och trasiga lampor.".into(),
+        photos: vec![trygg_domain::fix::FixPhoto {
+            number: 1,
+            sha256: vec![1, 2, 3],
+            kind: trygg_domain::fix::PhotoKind::Jpeg,
+            bytes: 2048,
+            added_at: "2026-10-01T18:00:00Z".parse().unwrap(),
+            from_owner: Some("Gatukontoret".into()),
+            approved_for_public: true,
+        }],
+        fix: Some(7),
+        published: true,
+        recorded_at: "2026-10-01T18:00:00Z".parse().unwrap(),
+        client_id: Some("c-1a2b".into()),
+    }]
+}
+
 fn fixes() -> Vec<trygg_domain::fix::Fix> {
     use trygg_domain::Actor;
     use trygg_domain::fix::{
@@ -884,6 +940,14 @@ fn every_text_of_every_record_kind_is_guarded() {
     );
     checked.insert(trygg_domain::fix::Fix::KIND, record(&fixes()).checked);
     checked.insert(
+        trygg_domain::walk::SafetyWalk::KIND,
+        record(&walks()).checked,
+    );
+    checked.insert(
+        trygg_domain::walk::WalkFinding::KIND,
+        record(&findings()).checked,
+    );
+    checked.insert(
         trygg_domain::fix::FixRoutingRule::KIND,
         record(&[
             trygg_domain::fix::FixRoutingRule {
@@ -966,6 +1030,14 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("fix_routing_rule", "owner.name"),
         ("fix_routing_rule", "owner.unit"),
         ("fix_service_level", "category"),
+        ("safety_walk", "title"),
+        ("safety_walk", "invited[1]"),
+        ("safety_walk", "answers[0].owner"),
+        ("safety_walk", "answers[0].text"),
+        ("walk_finding", "description"),
+        ("walk_finding", "place"),
+        ("walk_finding", "category"),
+        ("walk_finding", "client_id"),
     ] {
         assert!(
             checked[kind].contains(field),

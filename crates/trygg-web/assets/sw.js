@@ -1,9 +1,10 @@
-// trygg's service worker: keeps the report form and its assets available offline.
+// trygg's service worker: keeps the report form, a safety walk's phone page (once opened) and
+// their assets available offline.
 // Pages are fetched from the network first (so they are current) and fall back to the cached
 // copy; assets are served from the cache first. Reports written offline are queued by est.js
-// in localStorage and sent when the phone is back online.
-// The manifest and the district outlines the report form's map draws (reference data, no
-// personal data) are kept too, network first, so the form works offline as it does online.
+// in localStorage, a walk's findings by walk.js in IndexedDB, and sent when the phone is back
+// online. The manifest and the district outlines the report form's map draws (reference data,
+// no personal data) are kept too, network first, so the form works offline as it does online.
 // The server fills in the assets' fingerprint, so a new deployment gets a new cache.
 const CACHE = "trygg-ASSETS_VERSION";
 const OUTLINES = "/api/v1/areas?kind=district";
@@ -16,6 +17,7 @@ const SHELL = [
   "/assets/app.css",
   "/assets/nav.js",
   "/assets/est.js",
+  "/assets/walk.js",
   "/assets/icon.svg",
   "/assets/vendor/leaflet/leaflet.js",
   "/assets/vendor/leaflet/leaflet.css",
@@ -61,7 +63,7 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (url.pathname === "/rapportera" || url.pathname === "/mina-rapporter") {
+  if (url.pathname === "/rapportera" || url.pathname === "/mina-rapporter" || /^\/trygghetsvandringar\/\d+\/vandra$/.test(url.pathname)) {
     event.respondWith(
       fetch(req).then((res) => {
         if (res.ok && !res.redirected) caches.open(CACHE).then((c) => c.put(url.pathname, res.clone()));

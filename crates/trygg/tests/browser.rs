@@ -2445,3 +2445,361 @@ async fn reporter_files_a_report_with_the_keyboard_only() {
         c.close().await.unwrap();
     }
 }
+
+/// Taps the Leaflet map `css` at `dx`, `dy` pixels from its centre.
+async fn tap_map(c: &Client, css: &str, dx: i64, dy: i64) {
+    c.execute(
+        "const el = document.querySelector(arguments[0]); const r = el.getBoundingClientRect();\
+         el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window,\
+           clientX: r.left + r.width / 2 + arguments[1], clientY: r.top + r.height / 2 + arguments[2]}));",
+        vec![json!(css), json!(dx), json!(dy)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("tap {css}: {e}"));
+}
+
+/// Posts a form (multipart when `multipart`) from inside the page with the session's CSRF token
+/// (set-up steps and refusals that are not what the page shows); returns the status.
+async fn post_in_page(c: &Client, path: &str, fields: serde_json::Value, multipart: bool) -> i64 {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         const body = arguments[2] ? new FormData() : new URLSearchParams();\
+         Object.entries(arguments[1]).forEach(([k, v]) => body.append(k, v));\
+         body.set('csrf', document.querySelector('meta[name=csrf-token]').content);\
+         fetch(arguments[0], {method: 'POST', credentials: 'same-origin', body})\
+           .then(r => done(r.status)).catch(e => done(-1));",
+        vec![json!(path), fields, json!(multipart)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("post {path}: {e}"))
+    .as_i64()
+    .unwrap()
+}
+
+/// A safety walk end to end on a phone (issue #13): the coordinator plans it with the route
+/// drawn on the map, records three places on the walk (the second with no connection: it waits
+/// on the phone and is sent when the page is opened again), sends them to two owners by the
+/// routing rules, closes one fix, publishes two places, writes the closing meeting's answer;
+/// the property owner answers through an outside link; anyone opens the public protocol.
+/// Screenshots: `target/browser/walk-*.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safety_walk_from_plan_to_public_protocol_on_a_phone() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("walks");
+    let (webdriver, c) = start_browser(&chromium, &driver, 390, 844).await;
+    sign_in(&c, &base, "samordnare@demo").await;
+
+    // The plan: name, day, invited organisations, participants by group, the route on the map.
+    c.goto(&format!("{base}/trygghetsvandringar"))
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "document.querySelector('#walk-route-pick.leaflet-container')",
+        "the route map",
+    )
+    .await;
+    set_value(&c, "input[name=title]", "Trygghetsvandring Centrum").await;
+    set_value(&c, "input[name=date]", "2026-10-01").await;
+    set_value(&c, "input[name=first_meeting]", "2026-09-10").await;
+    set_value(
+        &c,
+        "textarea[name=invited]",
+        "Gatukontoret\nFastighetsbolaget Centrum",
+    )
+    .await;
+    set_value(&c, "input[name=p_residents]", "12").await;
+    set_value(&c, "input[name=p_police]", "2").await;
+    for (dx, dy) in [(-60, 40), (0, 0), (60, -40)] {
+        tap_map(&c, "#walk-route-pick", dx, dy).await;
+    }
+    wait_for(
+        &c,
+        "document.querySelector('input[name=route]').value.split(';').length === 3",
+        "three points on the route",
+    )
+    .await;
+    screenshot(&c, "walk-1-plan-phone.png").await;
+    click(&c, "#plan button[type=submit]").await;
+    wait_for(
+        &c,
+        "/^\\/trygghetsvandringar\\/\\d+$/.test(location.pathname)",
+        "the walk's page",
+    )
+    .await;
+    let walk_path = js(&c, "return location.pathname;")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    let main = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(main.contains("14 personer"), "{main}");
+    assert!(main.contains("Fastighetsbolaget Centrum"), "{main}");
+
+    // Two owners by the routing rules: lighting to the street office, graffiti to the property
+    // owner.
+    for (category, owner) in [
+        ("otrygg-plats.belysning", "Gatukontoret"),
+        ("otrygg-plats.klotter", "Fastighetsbolaget Centrum"),
+    ] {
+        let s = post_in_page(
+            &c,
+            "/atgarder/regler",
+            json!({"category": category, "owner_kind": "outside", "owner_name": owner}),
+            false,
+        )
+        .await;
+        assert!(s == 200 || s == 303, "rule {category}: {s}");
+    }
+
+    // On the walk, on the phone.
+    c.goto(&format!("{base}{walk_path}/vandra")).await.unwrap();
+    wait_for(
+        &c,
+        "document.querySelector('#walk-form .pick-map.leaflet-container')",
+        "the walk's map",
+    )
+    .await;
+    let record = |category: &'static str, text: &'static str, dx: i64| {
+        let c = c.clone();
+        async move {
+            set_value(&c, "#walk-form select[name=category]", category).await;
+            tap_map(&c, "#walk-form .pick-map", dx, 0).await;
+            wait_for(
+                &c,
+                "document.querySelector('#walk-form input[name=lat]').value !== ''",
+                "the picked place",
+            )
+            .await;
+            set_value(&c, "#walk-form textarea[name=description]", text).await;
+            click(&c, "#walk-form button[type=submit]").await;
+        }
+    };
+    record(
+        "otrygg-plats.belysning",
+        "Trasig belysning i gångtunneln",
+        -30,
+    )
+    .await;
+    wait_for(
+        &c,
+        "document.getElementById('walk-status').textContent.includes('Plats 1 är sparad')",
+        "place 1 saved",
+    )
+    .await;
+    screenshot(&c, "walk-2-place-phone.png").await;
+
+    // No connection: the place waits on the phone.
+    js(
+        &c,
+        "window.fetch = () => Promise.reject(new TypeError('offline')); return true;",
+    )
+    .await;
+    record("otrygg-plats.klotter", "Klotter på elskåpet vid trappan", 0).await;
+    wait_for(
+        &c,
+        "document.getElementById('walk-status').textContent.includes('Ingen uppkoppling')",
+        "the offline receipt",
+    )
+    .await;
+    wait_for(
+        &c,
+        "!document.getElementById('walk-queue').hidden",
+        "the queue's notice",
+    )
+    .await;
+    let queue = c
+        .find(Locator::Id("walk-queue"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("1 plats väntar"), "{queue}");
+    screenshot(&c, "walk-3-offline-phone.png").await;
+
+    // Back online (the page opened again): the queued place is sent, then the third.
+    c.goto(&format!("{base}{walk_path}/vandra")).await.unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('walk-status').textContent.includes('1 köad plats har skickats')",
+        "the queue sent",
+    )
+    .await;
+    wait_for(
+        &c,
+        "document.getElementById('walk-queue').hidden",
+        "an empty queue",
+    )
+    .await;
+    record("otrygg-plats.belysning", "Mörk passage bakom skolan", 40).await;
+    wait_for(
+        &c,
+        "document.getElementById('walk-status').textContent.includes('Plats 3 är sparad')",
+        "place 3 saved",
+    )
+    .await;
+
+    // A place outside the kommun is refused, in Swedish, and nothing is stored.
+    let refused = post_in_page(
+        &c,
+        &format!("{walk_path}/fynd"),
+        json!({"kind": "unsafe", "category": "otrygg-plats.belysning", "lat": "59.3293", "lon": "18.0686", "description": "Stockholm"}),
+        true,
+    )
+    .await;
+    assert_eq!(refused, 422);
+
+    // The walk's page: three places, sent to their owners.
+    c.goto(&format!("{base}{walk_path}")).await.unwrap();
+    wait_for(
+        &c,
+        "document.querySelectorAll('#points tbody tr').length === 3",
+        "three places",
+    )
+    .await;
+    click(&c, "#route-all").await;
+    wait_for(
+        &c,
+        "document.querySelectorAll('#points a[href^=\"/atgarder/\"]').length === 3",
+        "three fixes",
+    )
+    .await;
+    let points = c
+        .find(Locator::Id("points"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(points.contains("Gatukontoret"), "{points}");
+    assert!(points.contains("Fastighetsbolaget Centrum"), "{points}");
+    assert!(!points.contains("Stockholm"), "{points}");
+
+    // Publish places 1 and 2; close the first place's fix.
+    for n in [1, 2] {
+        click(&c, &format!("#punkt-{n} form[action$='/publicera'] button")).await;
+        wait_for(&c, &format!("document.querySelector('#punkt-{n}') && document.querySelector('#punkt-{n}').textContent.includes('Dölj')"), "published").await;
+    }
+    screenshot(&c, "walk-4-routed-phone.png").await;
+    click(&c, "#punkt-1 a[href^='/atgarder/']").await;
+    wait_for(
+        &c,
+        "document.getElementById('fix-status-form')",
+        "the fix's page",
+    )
+    .await;
+    set_value(&c, "#fix-status-form select[name=status]", "done").await;
+    click(&c, "#fix-status-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.body.textContent.includes('Åtgärdad')",
+        "the fix done",
+    )
+    .await;
+
+    // A link for the property owner (an outside party) on the second place's fix.
+    c.goto(&format!("{base}{walk_path}")).await.unwrap();
+    click(&c, "#punkt-2 a[href^='/atgarder/']").await;
+    wait_for(
+        &c,
+        "document.querySelector('form[action$=\"/lank\"] button')",
+        "the link form",
+    )
+    .await;
+    click(&c, "form[action$='/lank'] button").await;
+    wait_for(&c, "document.getElementById('fix-link')", "the link").await;
+    let link = c
+        .find(Locator::Id("fix-link"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link_path = link[link.find("/atgard/").expect("a link to /atgard/")..].to_string();
+
+    // The closing meeting: the street office's answer.
+    c.goto(&format!("{base}{walk_path}")).await.unwrap();
+    set_value(&c, "#closing input[name=owner]", "Gatukontoret").await;
+    set_value(
+        &c,
+        "#closing textarea[name=text]",
+        "Byter armaturerna i tunneln i november.",
+    )
+    .await;
+    click(&c, "#closing button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.getElementById('closing').textContent.includes('Byter armaturerna')",
+        "the answer",
+    )
+    .await;
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+
+    // The property owner answers through the link, without an account.
+    sign_out(&c).await;
+    c.goto(&format!("{base}{link_path}")).await.unwrap();
+    wait_for(
+        &c,
+        "document.getElementById('answer-form')",
+        "the outside party's page",
+    )
+    .await;
+    set_value(&c, "#answer-form select[name=status]", "planned").await;
+    set_value(
+        &c,
+        "#answer-form textarea[name=text]",
+        "Saneras inom två veckor.",
+    )
+    .await;
+    click(&c, "#answer-form button[type=submit]").await;
+    wait_for(
+        &c,
+        "document.getElementById('answer-notice')",
+        "the answer's receipt",
+    )
+    .await;
+    screenshot(&c, "walk-5-outside-answer-phone.png").await;
+
+    // The public protocol, signed out: only the published places, with owner, status and answer.
+    c.goto(&format!("{base}{walk_path}/protokoll"))
+        .await
+        .unwrap();
+    wait_for(&c, "document.querySelector('#protocol') && document.querySelector('#walk-map.leaflet-container')", "the public protocol").await;
+    let protocol = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        protocol.contains("Trasig belysning i gångtunneln"),
+        "{protocol}"
+    );
+    assert!(protocol.contains("Åtgärdad"), "{protocol}");
+    assert!(
+        protocol.contains("Klotter på elskåpet vid trappan"),
+        "{protocol}"
+    );
+    assert!(protocol.contains("Planerad"), "{protocol}");
+    assert!(protocol.contains("Saneras inom två veckor."), "{protocol}");
+    assert!(
+        protocol.contains("Byter armaturerna i tunneln i november."),
+        "{protocol}"
+    );
+    assert!(
+        !protocol.contains("Mörk passage bakom skolan"),
+        "not published: {protocol}"
+    );
+    screenshot(&c, "walk-6-public-protocol-phone.png").await;
+    assert_nothing_refused_by_the_csp(&webdriver, &c).await;
+}

@@ -33,12 +33,14 @@ mod context;
 mod filter_map;
 mod law_lagesbild;
 mod tertial_analysis;
+mod walk_protocol;
 mod weekly_picture;
 
 pub use compilation::*;
 pub use filter_map::*;
 pub use law_lagesbild::*;
 pub use tertial_analysis::*;
+pub use walk_protocol::*;
 pub use weekly_picture::*;
 mod stored;
 pub use stored::{
@@ -61,6 +63,15 @@ pub enum ReportBuildError {
 }
 
 type Result<T, E = ReportBuildError> = std::result::Result<T, E>;
+
+/// "Generated at" in the configured zone, `2024-03-01 14:05`.
+fn generated_now(state: &App) -> String {
+    state
+        .now()
+        .to_zoned(state.tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
 
 use trygg_domain::week::MONTHS_SV_SHORT as MONTHS_SV;
 const WEEKDAYS_PLURAL_SV: [&str; 7] = [

@@ -24,6 +24,8 @@ pub enum Request {
     AnnualCompilation(i16, Date),
     /// The final follow-up of the current agreement.
     FinalFollowUp,
+    /// The protocol of a safety walk, by its record id.
+    WalkProtocol(i64),
 }
 
 impl Request {
@@ -36,6 +38,7 @@ impl Request {
             Request::Atgardsplan(y) => format!("atgardsplan-{y}"),
             Request::AnnualCompilation(y, _) => format!("sammanstallning-{y}"),
             Request::FinalFollowUp => "slutlig-uppfoljning".into(),
+            Request::WalkProtocol(id) => format!("trygghetsvandring-{id}-protokoll"),
         }
     }
 }
@@ -93,15 +96,8 @@ pub async fn build(state: &App, request: Request, scope: Scope) -> Result<Docume
             annual_compilation_from_records(state, year, as_of, scope).await
         }
         Request::FinalFollowUp => final_follow_up_from_records(state, scope).await,
+        Request::WalkProtocol(id) => walk_protocol(state, id, scope).await,
     }
-}
-
-fn generated_now(state: &App) -> String {
-    state
-        .now()
-        .to_zoned(state.tz.clone())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// The stored agreement and its plan for `year`, or a clear error.

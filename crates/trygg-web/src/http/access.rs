@@ -50,6 +50,56 @@ use Access::{Key, Public, Signed};
 /// Every route of the router and who may use it.
 pub const RULES: &[Rule] = &[
     Rule {
+        method: "GET",
+        path: "/trygghetsvandringar",
+        access: Signed(&[Permission::ReadWalks]),
+    },
+    Rule {
+        method: "POST",
+        path: "/trygghetsvandringar",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "GET",
+        path: "/trygghetsvandringar/{id}",
+        access: Signed(&[Permission::ReadWalks]),
+    },
+    Rule {
+        method: "GET",
+        path: "/trygghetsvandringar/{id}/vandra",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "POST",
+        path: "/trygghetsvandringar/{id}/fynd",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "POST",
+        path: "/trygghetsvandringar/{id}/dirigera",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "POST",
+        path: "/trygghetsvandringar/{id}/fynd/{n}/dirigera",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "POST",
+        path: "/trygghetsvandringar/{id}/fynd/{n}/publicera",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "POST",
+        path: "/trygghetsvandringar/{id}/svar",
+        access: Signed(&[Permission::ManageWalks]),
+    },
+    Rule {
+        method: "GET",
+        path: "/trygghetsvandringar/{id}/protokoll",
+        access: Public,
+    },
+    Rule {
         method: "POST",
         path: "/atgarder/{id}/foto",
         access: Signed(&[Permission::ManageFixes]),

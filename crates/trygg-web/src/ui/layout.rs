@@ -185,6 +185,12 @@ const NAV: &[(&str, &str, &str, Permission)] = &[
     ("/tips", "Tips", "Tips", Permission::ModerateTips),
     ("/atgarder", "Åtgärder", "Fixes", Permission::ReadFixes),
     (
+        "/trygghetsvandringar",
+        "Trygghetsvandringar",
+        "Safety walks",
+        Permission::ReadWalks,
+    ),
+    (
         "/rapportera",
         "Rapportera",
         "Report",

@@ -29,6 +29,7 @@ mod pwa;
 mod report;
 mod reports;
 mod tips;
+mod walks;
 
 use axum::{
     Router,
@@ -126,6 +127,29 @@ pub(crate) fn routes() -> Router<AppState> {
             post(fixes::remove_owner),
         )
         .route("/handelser/{id}/atgard", post(fixes::from_incident))
+        .route("/trygghetsvandringar", get(walks::list).post(walks::create))
+        .route("/trygghetsvandringar/{id}", get(walks::show))
+        .route("/trygghetsvandringar/{id}/vandra", get(walks::walk_phone))
+        .route(
+            "/trygghetsvandringar/{id}/fynd",
+            post(walks::record).layer(axum::extract::DefaultBodyLimit::max(
+                trygg_domain::walk::UPLOAD_MAX_BYTES,
+            )),
+        )
+        .route("/trygghetsvandringar/{id}/dirigera", post(walks::route_all))
+        .route(
+            "/trygghetsvandringar/{id}/fynd/{n}/dirigera",
+            post(walks::route_one),
+        )
+        .route(
+            "/trygghetsvandringar/{id}/fynd/{n}/publicera",
+            post(walks::publish),
+        )
+        .route("/trygghetsvandringar/{id}/svar", post(walks::answer))
+        .route(
+            "/trygghetsvandringar/{id}/protokoll",
+            get(walks::public_protocol),
+        )
         .route(
             "/atgarder/{id}/foto",
             post(fixes::add_photo).layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),

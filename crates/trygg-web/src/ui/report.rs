@@ -20,7 +20,7 @@ fn category_label(lang: Lang, code: &str) -> String {
 }
 
 /// The category picker: EST groups with their sub-types.
-fn category_select(lang: Lang) -> Markup {
+pub(crate) fn category_select(lang: Lang) -> Markup {
     let all = Taxonomy.all();
     html! {
         select name="category" required {

@@ -34,6 +34,8 @@ pub(crate) struct ReportQuery {
     tertial: Option<String>,
     #[serde(default)]
     as_of: Option<String>,
+    #[serde(default)]
+    walk: Option<String>,
 }
 
 /// `GET /rapporter`: the reports, each with its period and the four ways to get it.
@@ -55,6 +57,13 @@ pub(crate) async fn index(
         None => Vec::new(),
     };
     let plan_years: Vec<i16> = plans.iter().map(|p| p.data.year).collect();
+    let walks = if me.may(trygg_domain::Permission::ReadWalks) {
+        trygg_app::walks::list(&state, &me.user)
+            .await
+            .map_err(|e| PageError::from((l, e)))?
+    } else {
+        Vec::new()
+    };
     let last_week = today
         .checked_sub(jiff::Span::new().weeks(1))
         .unwrap_or(today)
@@ -146,6 +155,18 @@ pub(crate) async fn index(
                         "The situation picture of crime in the municipality (Act 2023:196), at least every other year."),
                     html! { (year_select("year", &years, last_year)) }))
             }
+            @if !walks.is_empty() {
+                (card("walk-protocol", l.t("Protokoll från trygghetsvandring", "Safety walk protocol"),
+                    l.t("Vandringens punkter med ansvarig, åtgärdsärendets status och svar, återkopplingsmötet och jämförelsen med den förra vandringen på samma rutt. Till dem som förvaltar platserna.",
+                        "The walk's points with owner, the fix's status and answer, the closing meeting and the comparison with the earlier walk on the same route. For those who manage the places."),
+                    html! {
+                        label { (l.t("Vandring", "Walk"))
+                            select name="walk" {
+                                @for w in &walks { option value=(w.meta.id) { (w.data.date.to_string()) " " (w.data.title) } }
+                            }
+                        }
+                    }))
+            }
             @if agreement.is_some() && !plan_years.is_empty() {
                 (card("atgardsplan", l.t("Åtgärdsplan enligt lagen", "The law's action plan"),
                     l.t("Åtgärderna utifrån lägesbilden: prioriteringar, åtgärder med ansvarig part och resurser, uppföljning. Beslutas senast 31 december samma år som lägesbilden.",
@@ -201,6 +222,12 @@ fn parse_request(q: &ReportQuery, today: Date, l: super::Lang) -> Result<Request
             Request::AnnualCompilation(y, as_of)
         }
         "final-follow-up" => Request::FinalFollowUp,
+        "walk-protocol" => Request::WalkProtocol(
+            q.walk
+                .as_deref()
+                .and_then(|w| w.trim().parse::<i64>().ok())
+                .ok_or_else(|| bad("Välj en trygghetsvandring.", "Choose a safety walk."))?,
+        ),
         _ => {
             return Err(bad(
                 "Välj en rapport på sidan Rapporter.",
@@ -278,6 +305,7 @@ pub(crate) async fn report(
                 ("week", &q.week),
                 ("tertial", &q.tertial),
                 ("as_of", &q.as_of),
+                ("walk", &q.walk),
             ] {
                 if let Some(v) = v {
                     back.push((k, v.clone()));
