@@ -279,6 +279,7 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
         owner: Responsible::Outside {
             name: name.into(),
             contact: None,
+            open311: None,
         },
     };
     trygg_app::fixes::add_rule(&app, &coord, rule("otrygg-plats.belysning", "Gatukontoret"))
