@@ -1224,11 +1224,39 @@ async fn the_import_page_maps_unknown_categories_without_a_second_upload() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
-    assert!(html.contains("2 händelser importerade"), "{html}");
+    // Redirect after the POST: the result has its own address, and a reload imports nothing.
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let result_path = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        result_path, action,
+        "the result is at the held file's address"
+    );
+    let (status, html) = app.get(&analyst, &result_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("2 händelser importerade: 2 nya"), "{html}");
     assert!(html.contains("href=\"/lagesbild\""), "{html}");
     assert_eq!(categories_stored(&app).await, ["ordning.ovrigt"; 2]);
+    let (status, again) = app.get(&analyst, &result_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(again.contains("2 händelser importerade"), "{again}");
+    assert_eq!(
+        categories_stored(&app).await.len(),
+        2,
+        "a reload imports nothing"
+    );
+    let reporter = app.login(&role_email(Role::Reporter)).await;
+    let (status, _) = app.get(&reporter, &result_path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a reporter may not import");
+    let other = app.login(&role_email(Role::Admin)).await;
+    let (status, html) = app.get(&other, &result_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("importerade") && html.contains("visas inte längre"),
+        "another user does not see the result: {html}"
+    );
     // Imported: the held file is gone.
     let res = app
         .post_form(
@@ -1279,9 +1307,10 @@ async fn the_import_page_maps_unknown_categories_without_a_second_upload() {
         html.contains("label_sv") && html.contains("Okända kategorier"),
         "{html}"
     );
-    let (status, html) = step("Webbhäng").await;
-    assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("1 händelser importerade"), "{html}");
+    let (status, to) = step("Webbhäng").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
+    let (_, html) = app.get(&admin, &action).await;
+    assert!(html.contains("1 händelse importerad: 1 ny"), "{html}");
     assert!(
         categories_stored(&app)
             .await

@@ -187,11 +187,27 @@ pub async fn import_held(
         codes.push(code);
     }
     let done = import_incidents(app, who, upload.kind, &params, upload.bytes).await?;
-    app.uploads.forget(id);
+    app.uploads
+        .imported(who.id(), id, done.clone(), std::time::Instant::now());
     for (m, code) in mappings.iter().zip(&codes).filter(|(m, _)| m.remember) {
         crate::synonyms::add(app, who, &m.value, code).await?;
     }
     Ok(done)
+}
+
+/// What the import of the held file `id` stored, for the page the import redirects to: kept
+/// for the principal who imported it, for 30 minutes.
+pub fn imported(app: &App, who: &Principal, id: &str) -> Result<BatchImport, AppError> {
+    who.check(Permission::Import)?;
+    app.uploads
+        .result(who.id(), id, std::time::Instant::now())
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "This import's result is no longer shown (after 30 minutes, or the server restarted); \
+                 what it stored is in the lägesbild and the audit log (resultatet visas inte längre)."
+                    .into(),
+            )
+        })
 }
 
 /// Checks the principal may import, before any upload is read.

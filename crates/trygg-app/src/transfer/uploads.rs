@@ -11,6 +11,10 @@
 //! only by the user who uploaded it. A server restart forgets them (the page then asks for the
 //! file again); behind a load balancer the steps of one import need the same server (sticky
 //! sessions), or the page asks for the file again.
+//!
+//! Once a file is imported, what the import stored (counts and translated categories, no rows)
+//! is kept here for [`KEEP`] under the same id, so the page can redirect after its POST and show
+//! the result at a GET address (a reload shows it again and imports nothing twice).
 
 use std::{
     collections::VecDeque,
@@ -50,10 +54,20 @@ struct Held {
     upload: Upload,
 }
 
-/// The held files (one per [`App`](crate::App), shared by its clones).
+#[derive(Debug)]
+struct Done {
+    id: String,
+    owner: UserId,
+    at: Instant,
+    result: crate::ingest::BatchImport,
+}
+
+/// The held files (one per [`App`](crate::App), shared by its clones), and the results of the
+/// imported ones.
 #[derive(Debug, Default)]
 pub struct Uploads {
     held: Mutex<VecDeque<Held>>,
+    done: Mutex<VecDeque<Done>>,
 }
 
 impl Uploads {
@@ -90,6 +104,43 @@ impl Uploads {
     /// Forgets the file `id` (imported).
     pub fn forget(&self, id: &str) {
         self.lock().retain(|h| h.id != id);
+    }
+
+    /// Forgets the file `id` and keeps what its import stored, for its page.
+    pub fn imported(
+        &self,
+        owner: UserId,
+        id: &str,
+        result: crate::ingest::BatchImport,
+        now: Instant,
+    ) {
+        self.forget(id);
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        done.retain(|d| now.duration_since(d.at) < KEEP);
+        while done.len() >= MAX_FILES {
+            done.pop_front();
+        }
+        done.push_back(Done {
+            id: id.to_string(),
+            owner,
+            at: now,
+            result,
+        });
+    }
+
+    /// What the import of file `id` stored, if `owner` imported it and it is still kept.
+    pub fn result(
+        &self,
+        owner: UserId,
+        id: &str,
+        now: Instant,
+    ) -> Option<crate::ingest::BatchImport> {
+        self.done
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|d| d.id == id && d.owner == owner && now.duration_since(d.at) < KEEP)
+            .map(|d| d.result.clone())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Held>> {

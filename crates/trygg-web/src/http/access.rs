@@ -1010,6 +1010,11 @@ pub const RULES: &[Rule] = &[
         access: Signed(&[Permission::Import]),
     },
     Rule {
+        method: "GET",
+        path: "/importera/{id}",
+        access: Signed(&[Permission::Import]),
+    },
+    Rule {
         method: "POST",
         path: "/importera/{id}",
         access: Signed(&[Permission::Import]),

@@ -170,7 +170,21 @@ fn mappings(f: &Fields) -> Vec<Mapping> {
         .collect()
 }
 
-/// The page after an attempt: the result, the mapping step, or the errors.
+/// `GET /importera/{id}`: what the import stored (the page an import redirects to).
+pub(crate) async fn done(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    me: SignedIn,
+) -> Result<Response, PageError> {
+    me.check(Permission::Import)?;
+    Ok(match transfer::imported(&state, &me.user, &id) {
+        Ok(b) => page(&me, result(&me, &b)).into_response(),
+        Err(AppError::NotFound(m)) => page(&me, upload_form(&me, Some(&m))).into_response(),
+        Err(e) => return Err(PageError::from_app(me.ctx.lang, e)),
+    })
+}
+
+/// The page after an attempt: a redirect to the result, the mapping step, or the errors.
 async fn answer(
     state: &AppState,
     me: &SignedIn,
@@ -179,7 +193,8 @@ async fn answer(
 ) -> Result<Response, PageError> {
     let l = me.ctx.lang;
     match done {
-        Ok(b) => Ok(page(me, result(me, &b)).into_response()),
+        // Redirect after the POST: a reload shows the result and imports nothing twice.
+        Ok(_) => Ok(axum::response::Redirect::to(&format!("/importera/{id}")).into_response()),
         Err(AppError::ImportFailed(e)) => Ok(refused(page(me, failed(me, id, &e, None)))),
         Err(AppError::NotFound(m)) => Ok(refused(page(me, upload_form(me, Some(&m))))),
         // A refused mapping (a new category's labels, an unknown code): the step again.
@@ -306,14 +321,25 @@ fn mapping_select(l: Lang, i: usize, value: &str, admin: bool) -> Markup {
 fn result(me: &SignedIn, b: &BatchImport) -> Markup {
     let l = me.ctx.lang;
     let o = &b.outcome;
+    let n = b.summary.imported as i64;
+    let imported = l.count(
+        n,
+        ("händelse importerad", "händelser importerade"),
+        ("incident imported", "incidents imported"),
+    );
     let text = match l {
         Lang::Sv => format!(
-            "{} händelser importerade: {} nya, {} uppdaterade, {} oförändrade.",
-            b.summary.imported, o.created, o.updated, o.unchanged
+            "{imported}: {} {}, {} {}, {} {}.",
+            o.created,
+            l.noun(o.created as i64, ("ny", "nya"), ("", "")),
+            o.updated,
+            l.noun(o.updated as i64, ("uppdaterad", "uppdaterade"), ("", "")),
+            o.unchanged,
+            l.noun(o.unchanged as i64, ("oförändrad", "oförändrade"), ("", "")),
         ),
         Lang::En => format!(
-            "{} incidents imported: {} new, {} updated, {} unchanged.",
-            b.summary.imported, o.created, o.updated, o.unchanged
+            "{imported}: {} new, {} updated, {} unchanged.",
+            o.created, o.updated, o.unchanged
         ),
     };
     html! {

@@ -65,7 +65,7 @@ pub(crate) fn routes() -> Router<AppState> {
                 .post(import::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_UPLOAD)),
         )
-        .route("/importera/{id}", post(import::map))
+        .route("/importera/{id}", get(import::done).post(import::map))
         .route("/karta", get(karta::map))
         .route("/karta/om", get(karta::about))
         .route("/admin", get(admin::index))
