@@ -128,10 +128,12 @@ impl App {
             .await
             .unwrap();
         let status = res.status();
+        // A save redirects to its page with `?sparat=1`, so the page says "Sparat"; the tests
+        // follow the page's own address.
         let location = res
             .headers()
             .get(header::LOCATION)
-            .map(|l| l.to_str().unwrap().to_string());
+            .map(|l| l.to_str().unwrap().replacen("?sparat=1", "", 1));
         (status, location.unwrap_or(res.text().await.unwrap()))
     }
 
@@ -169,7 +171,11 @@ impl App {
             )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
-        to.strip_prefix("/problem/").unwrap().parse().unwrap()
+        let id: i64 = to.strip_prefix("/problem/").unwrap().parse().unwrap();
+        // The page the save lands on says so.
+        let (_, page) = self.get(b, &format!("/problem/{id}?sparat=1")).await;
+        assert!(page.contains("Sparat."), "{page}");
+        id
     }
 
     /// The intervention form's fields for `problem`, starting `start`.

@@ -2,6 +2,7 @@
 //! `/insatser/{id}`, `/insatser/{id}/andra`, `/insatser/{id}/uppfoljning` (the computed
 //! evaluation, its charts, and approval).
 
+use super::super::layout::{Saved, saved};
 use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
@@ -528,7 +529,11 @@ async fn save(
             .await
             {
                 Ok(s) => {
-                    return Ok(Redirect::to(&format!("/insatser/{}", s.meta.id)).into_response());
+                    return Ok(Redirect::to(&saved(
+                        &format!("/insatser/{}", s.meta.id),
+                        Saved::Any,
+                    ))
+                    .into_response());
                 }
                 Err(e) => FormError::from_app(l, e)?,
             }
@@ -931,7 +936,7 @@ pub(crate) async fn approve(
     let _stored = cycle::approve_follow_up(&state, &me.user, id, f.get("comment").to_string())
         .await
         .map_err(|e| PageError::from_app(me.ctx.lang, e))?;
-    Ok(Redirect::to(&format!("/insatser/{id}/uppfoljning")).into_response())
+    Ok(Redirect::to(&saved(&format!("/insatser/{id}/uppfoljning"), Saved::Any)).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -980,6 +985,7 @@ pub(crate) async fn chart_png(
             control: chart::Series::new(label(control, "control_areas"), series("control")),
             start,
             start_label: l.t("Insatsen börjar", "The intervention starts").into(),
+            lang: trygg_report::Lang::Sv,
         }),
         "omraden.png" => chart::line(&chart::LineChart {
             title: l
@@ -996,6 +1002,7 @@ pub(crate) async fn chart_png(
                 chart::Series::new(label(control, "control_areas"), series("control")),
                 chart::Series::new(label(buffer, "buffer_areas"), series("buffer")),
             ],
+            lang: trygg_report::Lang::Sv,
         }),
         _ => return Err(PageError::not_found(l)),
     }

@@ -4,6 +4,7 @@
 //! it from `/moten/lagesbild` when its section is opened (on a wide screen at once), so the
 //! pages stay small on a phone.
 
+use super::super::layout::{Saved, saved};
 use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
@@ -48,7 +49,7 @@ fn lines(s: &str) -> Vec<String> {
 async fn briefing(state: &AppState, me: &SignedIn, (y, w): (i16, i8)) -> Markup {
     let l = me.ctx.lang;
     let doc = match ISOWeekDate::new(y, w, Weekday::Monday) {
-        Ok(week) => trygg_app::reports::weekly(state, week, me.user.scope())
+        Ok(week) => trygg_app::reports::weekly(state, week, me.user.scope(), l)
             .await
             .map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
@@ -321,7 +322,12 @@ pub(crate) async fn create(
     let l = me.ctx.lang;
     let error = match parse_meeting(l, &f) {
         Ok(m) => match cycle::create_meeting(&state, &me.user, chosen_visibility(&f), m).await {
-            Ok((s, _)) => return Ok(Redirect::to(&format!("/moten/{}", s.meta.id)).into_response()),
+            Ok((s, _)) => {
+                return Ok(
+                    Redirect::to(&saved(&format!("/moten/{}", s.meta.id), Saved::Any))
+                        .into_response(),
+                );
+            }
             Err(e) => FormError::from_app(l, e)?,
         },
         Err(e) => e,
@@ -400,5 +406,5 @@ pub(crate) async fn set_action(
     cycle::save_meeting(&state, &me.user, id, version, data)
         .await
         .map_err(|e| PageError::from_app(l, e))?;
-    Ok(Redirect::to(&format!("/moten/{id}#actions")).into_response())
+    Ok(Redirect::to(&saved(&format!("/moten/{id}#actions"), Saved::Any)).into_response())
 }

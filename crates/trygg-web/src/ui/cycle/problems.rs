@@ -3,6 +3,7 @@
 //! alert), `/problem/{id}` (live size, trend, map, status and owners, analysis, interventions)
 //! and `/problem/{id}/analys`.
 
+use super::super::layout::{Saved, saved};
 use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
@@ -295,7 +296,12 @@ pub(crate) async fn create(
     let result = match parse_problem(l, &f) {
         Ok(p) => match cycle::save_problem(&state, &me.user, None, chosen_visibility(&f), &p).await
         {
-            Ok(s) => return Ok(Redirect::to(&format!("/problem/{}", s.meta.id)).into_response()),
+            Ok(s) => {
+                return Ok(
+                    Redirect::to(&saved(&format!("/problem/{}", s.meta.id), Saved::Any))
+                        .into_response(),
+                );
+            }
             Err(e) => FormError::from_app(l, e)?,
         },
         Err(e) => e,
@@ -452,7 +458,9 @@ pub(crate) async fn update(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#owners")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&saved(&format!("/problem/{id}#owners"), Saved::Any)).into_response())
+        }
         Err(e) => Err(PageError::from_app(l, e)),
     }
 }
@@ -482,6 +490,7 @@ pub(crate) async fn trend_png(
                 .map(|r| r["count"].as_f64().unwrap_or(0.0))
                 .collect(),
         )],
+        lang: trygg_report::Lang::Sv,
     };
     let image = chart::line(&chart).map_err(|e| PageError::bad_request(l, e.to_string()))?;
     Ok(png(image.png))
@@ -828,7 +837,9 @@ pub(crate) async fn save_analysis(
     let version: i64 = f.get("version").parse().unwrap_or(0);
     let analysis = parse_analysis(id, &f);
     match cycle::save_analysis(&state, &me.user, version, &analysis).await {
-        Ok(_) => Ok(Redirect::to(&format!("/problem/{id}#analys")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&saved(&format!("/problem/{id}#analys"), Saved::Any)).into_response())
+        }
         Err(e) => {
             let e = FormError::from_app(l, e)?;
             Ok(invalid(analysis_page(&me, &p, version, &f, Some(&e))))
