@@ -125,6 +125,21 @@ impl EmergingReport {
     }
 }
 
+impl EmergingReport {
+    /// The same summary in English, from the same numbers.
+    pub fn english_summary(&self) -> String {
+        format!(
+            "{} weeks in {} series (category × area) have been tested against their own seasonal history; {} stand out above the control limit (chance alone gives about {}).",
+            self.weeks_tested,
+            self.series_tested,
+            self.flags.len(),
+            crate::special::sv_number(self.expected_false_flags, 1, true)
+                .replace(',', ".")
+                .replace('−', "-")
+        )
+    }
+}
+
 /// Runs the detection over `series` (see the module docs).
 pub fn detect(series: &[WeeklySeries], options: &EmergingOptions) -> EmergingReport {
     let mut flags = Vec::new();

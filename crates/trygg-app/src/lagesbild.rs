@@ -1403,6 +1403,13 @@ pub async fn map_png(
     pairs: &[(String, String)],
 ) -> Result<Vec<u8>, AppError> {
     let ctx = prepare(app.clone(), who, pairs)?;
+    // The page's language (the dashboard sends its own), for the legend, title and footer.
+    let l = pairs
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .map_or(trygg_domain::Lang::Sv, |(_, v)| {
+            trygg_domain::Lang::parse(v)
+        });
     let layers: Vec<String> = ctx
         .q
         .layers
@@ -1412,7 +1419,7 @@ pub async fn map_png(
     let (choropleth, points, hot, dense) =
         (on("omraden"), on("punkter"), on("hotspots"), on("tathet"));
     let areas = ctx.state.store.list_areas().await?;
-    let (title, subtitle) = map_titles(&ctx, &areas);
+    let (title, subtitle) = map_titles(&ctx, &areas, l);
     let (cell, fdr, kde_cell, radius) = (
         ctx.q.cell.unwrap_or(250.0),
         ctx.q.fdr,
@@ -1431,16 +1438,25 @@ pub async fn map_png(
                 s.points(f),
             )
         });
-        let sv = trygg_domain::Lang::Sv;
         let mut method = Vec::new();
         let hotspots = if hot && x.len() >= 3 {
             let (grid, _, result) = gistar_cells(&x, &y, cell, fdr)?;
             result.ok().map(|gi| {
-                method.push(format!(
-                    "Gi*: antal per ruta om {} m, queen, {}",
-                    fmt_metres(grid.cell),
-                    if gi.fdr { "med FDR" } else { "utan FDR" }
-                ));
+                let fdr = if gi.fdr {
+                    l.t("med FDR", "with FDR")
+                } else {
+                    l.t("utan FDR", "without FDR")
+                };
+                method.push(match l {
+                    trygg_domain::Lang::Sv => format!(
+                        "Gi*: antal per ruta om {} m, queen, {fdr}",
+                        fmt_metres(l, grid.cell)
+                    ),
+                    trygg_domain::Lang::En => format!(
+                        "Gi*: counts per cell of {} m, queen, {fdr}",
+                        fmt_metres(l, grid.cell)
+                    ),
+                });
                 trygg_report::map::HotSpots {
                     x0: grid.x0,
                     y0: grid.y0,
@@ -1456,8 +1472,12 @@ pub async fn map_png(
         let kde = if dense && x.len() >= 2 {
             let (grid, result) = kde_surface(&x, &y, kde_cell, radius)?;
             method.push(format!(
-                "täthet: kvartisk kärna, sökradie {} m",
-                fmt_metres(result.radius)
+                "{} {} m",
+                l.t(
+                    "täthet: kvartisk kärna, sökradie",
+                    "density: quartic kernel, search radius"
+                ),
+                fmt_metres(l, result.radius)
             ));
             Some(trygg_report::map::Raster {
                 x0: grid.x0,
@@ -1470,27 +1490,49 @@ pub async fn map_png(
                     .iter()
                     .map(|d| d * result.cell_area)
                     .collect(),
-                label: "Täthet (förväntat antal per ruta)".into(),
+                label: l
+                    .t(
+                        "Täthet (förväntat antal per ruta)",
+                        "Density (expected count per cell)",
+                    )
+                    .into(),
             })
         } else {
             None
         };
-        let mut footer = format!(
-            "Källa: trygg, {} i urvalet, {} med punktposition",
-            sv.count(selected as i64, ("händelse", "händelser"), ("", "")),
-            sv.int(x.len() as i64),
+        let selected = l.count(
+            selected as i64,
+            ("händelse", "händelser"),
+            ("incident", "incidents"),
         );
+        let placed = l.int(x.len() as i64);
+        let mut footer = match l {
+            trygg_domain::Lang::Sv => {
+                format!("Källa: trygg, {selected} i urvalet, {placed} med punktposition")
+            }
+            trygg_domain::Lang::En => {
+                format!("Source: trygg, {selected} selected, {placed} with a point position")
+            }
+        };
         if excluded > 0 {
-            footer += &format!(
-                " ({} med bara områdesposition ingår inte i punkterna)",
-                sv.int(excluded as i64)
-            );
+            let excluded = l.int(excluded as i64);
+            footer += &match l {
+                trygg_domain::Lang::Sv => {
+                    format!(" ({excluded} med bara områdesposition ingår inte i punkterna)")
+                }
+                trygg_domain::Lang::En => {
+                    format!(" ({excluded} with only an area position are not among the points)")
+                }
+            };
         }
         for m in &method {
             footer += "; ";
             footer += m;
         }
-        footer += &format!(". Skapad {today}. Ingen bakgrundskarta.");
+        footer += &match l {
+            trygg_domain::Lang::Sv => format!(". Skapad {today}. Ingen bakgrundskarta."),
+            trygg_domain::Lang::En => format!(". Generated {today}. No background map."),
+        };
         let what = crate::reports::FilterMap {
             title,
             subtitle,
@@ -1499,6 +1541,7 @@ pub async fn map_png(
             points,
             hotspots,
             kde,
+            lang: l,
         };
         crate::reports::filter_map_png(&ctx.state, &ctx.filter, what)
             .await
@@ -1510,12 +1553,12 @@ pub async fn map_png(
     })
 }
 
-fn fmt_metres(v: f64) -> String {
-    trygg_domain::Lang::Sv.int(v.round() as i64)
+fn fmt_metres(l: trygg_domain::Lang, v: f64) -> String {
+    l.int(v.round() as i64)
 }
 
 /// The PNG's title (the period, `to` exclusive shown as its last day) and the filter in words.
-fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area]) -> (String, String) {
+fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area], l: trygg_domain::Lang) -> (String, String) {
     let tz = &ctx.state.tz;
     let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).date();
     let period = match (ctx.filter.from, ctx.filter.to) {
@@ -1524,12 +1567,13 @@ fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area]) -> (String, String) {
             day(a),
             (b.to_zoned(tz.clone()) - 1.second()).date()
         ),
-        (Some(a), None) => format!("från {}", day(a)),
+        (Some(a), None) => format!("{} {}", l.t("från", "from"), day(a)),
         (None, Some(b)) => format!(
-            "till och med {}",
+            "{} {}",
+            l.t("till och med", "up to and including"),
             (b.to_zoned(tz.clone()) - 1.second()).date()
         ),
-        (None, None) => "alla datum".into(),
+        (None, None) => l.t("alla datum", "all dates").into(),
     };
     let all = Taxonomy.all();
     let list = |items: Vec<String>, none: &str| {
@@ -1546,7 +1590,7 @@ fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area]) -> (String, String) {
         .map(|c| {
             all.iter()
                 .find(|t| t.code == c)
-                .map_or_else(|| c.clone(), |t| t.label_sv.to_string())
+                .map_or_else(|| c.clone(), |t| l.t(t.label_sv, t.label_en).to_string())
         })
         .collect();
     let chosen: Vec<String> = ctx
@@ -1566,23 +1610,31 @@ fn map_titles(ctx: &Ctx, areas: &[trygg_domain::Area]) -> (String, String) {
         .iter()
         .map(|c| {
             match c {
-                trygg_domain::Channel::Est => "EST-rapporter",
-                trygg_domain::Channel::Polisen => "Polisens händelser",
-                trygg_domain::Channel::Import => "importerade",
+                trygg_domain::Channel::Est => l.t("EST-rapporter", "EST reports"),
+                trygg_domain::Channel::Polisen => l.t("Polisens händelser", "the police's events"),
+                trygg_domain::Channel::Import => l.t("importerade", "imported"),
                 trygg_domain::Channel::Api => "API",
-                trygg_domain::Channel::Tips => "invånarnas tips",
+                trygg_domain::Channel::Tips => l.t("invånarnas tips", "citizens' tips"),
             }
             .to_string()
         })
         .collect();
     (
-        format!("Lägesbild {period}"),
-        format!(
-            "Kategorier: {} · Områden: {} · Källor: {}",
-            list(categories, "alla"),
-            list(chosen, "alla"),
-            list(sources, "alla")
-        ),
+        format!("{} {period}", l.t("Lägesbild", "Situation")),
+        match l {
+            trygg_domain::Lang::Sv => format!(
+                "Kategorier: {} · Områden: {} · Källor: {}",
+                list(categories, "alla"),
+                list(chosen, "alla"),
+                list(sources, "alla")
+            ),
+            trygg_domain::Lang::En => format!(
+                "Categories: {} · Areas: {} · Sources: {}",
+                list(categories, "all"),
+                list(chosen, "all"),
+                list(sources, "all")
+            ),
+        },
     )
 }
 

@@ -356,6 +356,7 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
         &app,
         trygg_app::reports::Request::WalkProtocol(id),
         Scope::Shared,
+        trygg_domain::Lang::Sv,
     )
     .await
     .unwrap();

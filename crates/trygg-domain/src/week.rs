@@ -21,6 +21,22 @@ pub const MONTHS_SV: [&str; 12] = [
 ];
 
 /// The same, abbreviated as Swedish charts write them (`jan`, `maj`, `okt`).
+/// The months in English, January first.
+pub const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 pub const MONTHS_SV_SHORT: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
 ];

@@ -4,19 +4,19 @@
 //! a control area ([`before_after`]) and the hour × weekday heat map ([`heat_map`]).
 //!
 //! The input is plain data: labels and `f64` values (a NaN is "no value" and leaves a gap).
-//! Every number on a chart is written with [`crate::fmt_sv`]. Images are drawn for a column
+//! Every number on a chart is written with [`crate::fmt_num`] in the chart's language (`lang`). Images are drawn for a column
 //! about 800 CSS pixels wide at twice that resolution (1 600 pixels wide), with Source Sans 3.
 
 use plotters::style::{Color, RGBColor, ShapeStyle};
 
 use plotters::element::{Circle, Rectangle};
 
-use crate::fmt::WEEKDAYS_SV;
+use crate::fmt::weekdays_short;
 use crate::raster::{
     ACCENT, Canvas, GRID, HPos, INK, MUTED, TextStyle, VPos, YL_OR_RD, anchored, ellipsize, font,
     nice_ticks, polyline, ramp, render_err, rotated, text_size,
 };
-use crate::{Image, ReportError, Result, fmt_sv};
+use crate::{Image, Lang, ReportError, Result, fmt_num};
 
 /// Image pixels per layout unit (the layout is in CSS pixels).
 const S: f64 = 2.0;
@@ -61,12 +61,15 @@ pub struct LineChart {
     pub x_labels: Vec<String>,
     /// The series, current first.
     pub series: Vec<Series>,
+    /// The language of the numbers and the chart's own words.
+    pub lang: Lang,
 }
 
 impl LineChart {
     /// The weekly trend: `weeks` are ISO week numbers (the x labels), `this_year` and
     /// `last_year` the counts per week (this year may be shorter).
     pub fn weekly(
+        lang: Lang,
         title: impl Into<String>,
         y_label: impl Into<String>,
         weeks: &[u32],
@@ -76,9 +79,10 @@ impl LineChart {
         Self {
             title: title.into(),
             y_label: y_label.into(),
-            x_label: "Vecka".into(),
+            x_label: lang.t("Vecka", "Week").into(),
             x_labels: weeks.iter().map(u32::to_string).collect(),
             series: vec![this_year, last_year],
+            lang,
         }
     }
 }
@@ -96,6 +100,8 @@ pub struct BarChart {
     pub decimals: usize,
     /// `(label, value)` per bar, drawn top to bottom in this order.
     pub bars: Vec<(String, f64)>,
+    /// The language of the numbers and the chart's own words.
+    pub lang: Lang,
 }
 
 /// An intervention's before/after chart: monthly counts in the treated and the control area,
@@ -116,6 +122,8 @@ pub struct BeforeAfterChart {
     pub start: usize,
     /// The text at the vertical line ("Insatsen startar").
     pub start_label: String,
+    /// The language of the numbers and the chart's own words.
+    pub lang: Lang,
 }
 
 /// An hour × weekday heat map: 7 rows (måndag first) × 24 hours.
@@ -131,6 +139,8 @@ pub struct HeatMap {
     pub show_values: bool,
     /// Decimals of the cell values and the legend.
     pub decimals: usize,
+    /// The language of the numbers, the weekdays and the description.
+    pub lang: Lang,
 }
 
 /// Colour, line width and dash pattern (on, off) of a series.
@@ -165,17 +175,24 @@ pub fn line(chart: &LineChart) -> Result<Image> {
         &chart.series,
         &styles,
         None,
+        chart.lang,
     )?;
     let sums: Vec<String> = chart
         .series
         .iter()
         .map(|s| {
             let sum: f64 = s.values.iter().filter(|v| v.is_finite()).sum();
-            format!("{} totalt {}", s.label, fmt_sv(sum, 0))
+            format!(
+                "{} {} {}",
+                s.label,
+                chart.lang.t("totalt", "in all"),
+                fmt_num(chart.lang, sum, 0)
+            )
         })
         .collect();
     let alt = format!(
-        "Linjediagram: {}. {} {}–{}. {}.",
+        "{}: {}. {} {}–{}. {}.",
+        chart.lang.t("Linjediagram", "Line chart"),
         chart.title,
         chart.x_label,
         chart.x_labels[0],
@@ -200,23 +217,33 @@ pub fn before_after(chart: &BeforeAfterChart) -> Result<Image> {
     let png = draw_line_chart(
         &chart.title,
         &chart.y_label,
-        "Månad",
+        chart.lang.t("Månad", "Month"),
         &chart.months,
         &series,
         &styles,
         Some((chart.start, chart.start_label.as_str())),
+        chart.lang,
     )?;
     let describe = |s: &Series| {
         let (b, a) = period_means(&s.values, chart.start);
-        format!(
-            "{}: medel {} per månad före och {} efter",
-            s.label,
-            fmt_sv(b, 1),
-            fmt_sv(a, 1)
-        )
+        match chart.lang {
+            Lang::Sv => format!(
+                "{}: medel {} per månad före och {} efter",
+                s.label,
+                fmt_num(Lang::Sv, b, 1),
+                fmt_num(Lang::Sv, a, 1)
+            ),
+            Lang::En => format!(
+                "{}: mean {} a month before and {} after",
+                s.label,
+                fmt_num(Lang::En, b, 1),
+                fmt_num(Lang::En, a, 1)
+            ),
+        }
     };
     let alt = format!(
-        "Före/efter-diagram: {}. {} ({}). {}; {}.",
+        "{}: {}. {} ({}). {}; {}.",
+        chart.lang.t("Före/efter-diagram", "Before/after chart"),
         chart.title,
         chart.start_label,
         chart.months[chart.start],
@@ -248,6 +275,7 @@ fn draw_line_chart(
     series: &[Series],
     styles: &[LineStyle],
     start: Option<(usize, &str)>,
+    lang: Lang,
 ) -> Result<Vec<u8>> {
     let (w, h) = (CHART_WIDTH, 900u32);
     let mut canvas = Canvas::new(w, h, RGBColor(255, 255, 255));
@@ -289,7 +317,8 @@ fn draw_line_chart(
             .collect();
         if start.is_some() {
             entries.push((
-                "medelvärde före och efter".to_string(),
+                lang.t("medelvärde före och efter", "mean before and after")
+                    .to_string(),
                 (MUTED, 1.5, Some((5.0, 4.0))),
                 &means_style,
             ));
@@ -323,7 +352,7 @@ fn draw_line_chart(
         // Plot frame.
         let tick_w = ticks
             .iter()
-            .map(|t| text_size(&fmt_sv(*t, decimals), &label_style).0)
+            .map(|t| text_size(&fmt_num(lang, *t, decimals), &label_style).0)
             .max()
             .unwrap_or(0) as i32;
         let left = px(24.0 + 26.0) + tick_w + px(10.0);
@@ -351,7 +380,7 @@ fn draw_line_chart(
             .map_err(render_err)?;
             let style = anchored(&label_style, HPos::Right, VPos::Center);
             texts
-                .draw_text(&fmt_sv(*t, decimals), &style, (left - px(8.0), y))
+                .draw_text(&fmt_num(lang, *t, decimals), &style, (left - px(8.0), y))
                 .map_err(render_err)?;
         }
         // y axis title, rotated.
@@ -488,9 +517,9 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
     let xmax = ticks[ticks.len() - 1];
     let unit = |v: f64, d: usize| {
         if chart.unit.is_empty() {
-            fmt_sv(v, d)
+            fmt_num(chart.lang, v, d)
         } else {
-            format!("{}\u{a0}{}", fmt_sv(v, d), chart.unit)
+            format!("{}\u{a0}{}", fmt_num(chart.lang, v, d), chart.unit)
         }
     };
     canvas.draw(|root, texts| {
@@ -535,7 +564,11 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
             .map_err(render_err)?;
             let style = anchored(&tick_style, HPos::Center, VPos::Top);
             texts
-                .draw_text(&fmt_sv(*t, decimals), &style, (x, bottom + px(8.0)))
+                .draw_text(
+                    &fmt_num(chart.lang, *t, decimals),
+                    &style,
+                    (x, bottom + px(8.0)),
+                )
                 .map_err(render_err)?;
         }
         for (i, ((_, v), label)) in chart.bars.iter().zip(&labels).enumerate() {
@@ -575,7 +608,12 @@ pub fn bars(chart: &BarChart) -> Result<Image> {
         .iter()
         .map(|(l, v)| format!("{l} {}", unit(*v, chart.decimals)))
         .collect();
-    let alt = format!("Stapeldiagram: {}. {}.", chart.title, parts.join("; "));
+    let alt = format!(
+        "{}: {}. {}.",
+        chart.lang.t("Stapeldiagram", "Bar chart"),
+        chart.title,
+        parts.join("; ")
+    );
     Image::from_png(canvas.png()?, alt)
 }
 
@@ -627,7 +665,7 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
                 (px(24.0), px(18.0)),
             )
             .map_err(render_err)?;
-        for (d, name) in WEEKDAYS_SV.iter().enumerate() {
+        for (d, name) in weekdays_short(chart.lang).iter().enumerate() {
             let y = top + (ch * (d as f64 + 0.5)) as i32;
             let style = anchored(&label_style, HPos::Right, VPos::Center);
             texts
@@ -664,13 +702,17 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
                     let x = left + (cw * (hr as f64 + 0.5)) as i32;
                     let y = top + (ch * (d as f64 + 0.5)) as i32;
                     texts
-                        .draw_text(&fmt_sv(*v, chart.decimals), &style, (x, y))
+                        .draw_text(&fmt_num(chart.lang, *v, chart.decimals), &style, (x, y))
                         .map_err(render_err)?;
                 }
             }
         }
         // Legend under the grid, right-aligned: min [colour bar] max unit.
-        let hi_text = format!("{} {}", fmt_sv(max, chart.decimals), chart.unit);
+        let hi_text = format!(
+            "{} {}",
+            fmt_num(chart.lang, max, chart.decimals),
+            chart.unit
+        );
         let hi_text = hi_text.trim_end();
         let hi_w = text_size(hi_text, &small).0 as i32;
         let lw = px(220.0);
@@ -688,7 +730,7 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
         let lo = anchored(&small, HPos::Right, VPos::Center);
         texts
             .draw_text(
-                &fmt_sv(min, chart.decimals),
+                &fmt_num(chart.lang, min, chart.decimals),
                 &lo,
                 (lx0 - px(8.0), ly + px(7.0)),
             )
@@ -712,13 +754,19 @@ pub fn heat_map(chart: &HeatMap) -> Result<Image> {
     } else {
         format!(" {}", chart.unit)
     };
-    let alt = format!(
-        "Värmekarta timme × veckodag: {}. Högst {}{unit} på {} kl. {:02}–{:02}.",
-        chart.title,
-        fmt_sv(best.max(0.0), chart.decimals),
-        WEEKDAYS_SV[bd],
-        bh,
-        bh + 1
-    );
+    let best = fmt_num(chart.lang, best.max(0.0), chart.decimals);
+    let day = weekdays_short(chart.lang)[bd];
+    let alt = match chart.lang {
+        Lang::Sv => format!(
+            "Värmekarta timme × veckodag: {}. Högst {best}{unit} på {day} kl. {bh:02}–{:02}.",
+            chart.title,
+            bh + 1
+        ),
+        Lang::En => format!(
+            "Heat map of hour × weekday: {}. Highest {best}{unit} on {day} {bh:02}–{:02}.",
+            chart.title,
+            bh + 1
+        ),
+    };
     Image::from_png(canvas.png()?, alt)
 }

@@ -106,9 +106,9 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
         );
     }
     let meta: Vec<String> = [
-        ("Organisation", &doc.meta.organisation),
-        ("Period", &doc.meta.period),
-        ("Skapad", &doc.meta.generated_at),
+        (doc.words().organisation, &doc.meta.organisation),
+        (doc.words().period, &doc.meta.period),
+        (doc.words().generated, &doc.meta.generated_at),
     ]
     .iter()
     .filter(|(_, v)| !v.is_empty())
@@ -149,7 +149,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
             }
             Block::Table(t) => {
                 tables += 1;
-                d = d.add_paragraph(caption("Tabell", tables, &t.caption).keep_next(true));
+                d = d.add_paragraph(caption(doc.words().table, tables, &t.caption).keep_next(true));
                 d = d.add_table(table(t));
                 d = d.add_paragraph(Paragraph::new().style("AfterTable"));
             }
@@ -166,7 +166,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>> {
                         .keep_next(true)
                         .add_run(Run::new().add_image(pic)),
                 );
-                d = d.add_paragraph(caption("Figur", figures, &f.caption));
+                d = d.add_paragraph(caption(doc.words().figure, figures, &f.caption));
             }
             Block::KeyFigures(kfs) if !kfs.is_empty() => {
                 d = d.add_table(key_figures(kfs));
@@ -248,7 +248,7 @@ fn finish_package(
 
 fn patch_document(
     xml: String,
-    _doc: &Document,
+    doc: &Document,
     alts: &[&str],
 ) -> std::result::Result<String, String> {
     const DOC_PR: &str = "<wp:docPr id=\"1\" name=\"Figure\" />";
@@ -267,8 +267,9 @@ fn patch_document(
         out.push_str(part);
         if let Some(alt) = alts.get(i) {
             out.push_str(&format!(
-                "<wp:docPr id=\"{}\" name=\"Figur {}\" descr=\"{}\" />",
+                "<wp:docPr id=\"{}\" name=\"{} {}\" descr=\"{}\" />",
                 1000 + i,
+                doc.words().figure,
                 i + 1,
                 crate::html::escape(alt)
             ));
@@ -300,14 +301,17 @@ fn repeat_header_rows(xml: &str) -> String {
     out
 }
 
-fn patch_styles(xml: String, _: &Document, _: &[&str]) -> std::result::Result<String, String> {
+fn patch_styles(xml: String, doc: &Document, _: &[&str]) -> std::result::Result<String, String> {
     const END: &str = "</w:rPr></w:rPrDefault>";
     if !xml.contains(END) {
         return Err("no run defaults in styles.xml".into());
     }
+    let locale = doc.words().locale;
     Ok(xml.replacen(
         END,
-        "<w:lang w:val=\"sv-SE\" w:eastAsia=\"sv-SE\" w:bidi=\"ar-SA\" /></w:rPr></w:rPrDefault>",
+        &format!(
+            "<w:lang w:val=\"{locale}\" w:eastAsia=\"{locale}\" w:bidi=\"ar-SA\" /></w:rPr></w:rPrDefault>"
+        ),
         1,
     ))
 }

@@ -1,16 +1,26 @@
-//! Swedish number formatting: decimal comma, a non-breaking space (U+00A0) as thousands
-//! separator, a hyphen-minus for negative numbers (so that the text still pastes into Excel).
+//! Number formatting in the report's language. Swedish (the reference): decimal comma, a
+//! non-breaking space (U+00A0) as thousands separator, a hyphen-minus for negative numbers (so
+//! that the text still pastes into Excel), `12 %`. English: decimal point, comma thousands,
+//! `12%`. The `_sv` functions are the Swedish forms.
 
-/// The thousands separator: a non-breaking space, so that a number never breaks across lines.
+pub use trygg_domain::Lang;
+
+/// The Swedish thousands separator: a non-breaking space, so that a number never breaks across
+/// lines.
 pub const THOUSANDS_SEPARATOR: char = '\u{a0}';
 
-/// Formats `value` with `decimals` decimals the Swedish way: `fmt_sv(12345.678, 1)` is
-/// `"12 345,7"` (with U+00A0 as the space). Rounds half away from zero; never writes `-0`.
-/// Non-finite values are written as `"–"` (en dash), the conventional "no value" in a table.
-pub fn fmt_sv(value: f64, decimals: usize) -> String {
+/// Formats `value` with `decimals` decimals as `lang` writes it: `fmt_num(Lang::Sv, 12345.678, 1)`
+/// is `"12 345,7"` (with U+00A0 as the space), in English `"12,345.7"`. Rounds half away from
+/// zero; never writes `-0`. Non-finite values are written as `"–"` (en dash), the conventional
+/// "no value" in a table.
+pub fn fmt_num(lang: Lang, value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
+    let (thousands, point) = match lang {
+        Lang::Sv => (THOUSANDS_SEPARATOR, ','),
+        Lang::En => (',', '.'),
+    };
     // Round half away from zero (`format!` alone rounds half to even: 412.5 → "412").
     let factor = 10f64.powi(decimals.min(15) as i32);
     let rounded = (value.abs() * factor).round() / factor;
@@ -27,15 +37,20 @@ pub fn fmt_sv(value: f64, decimals: usize) -> String {
     let digits = int_part.len();
     for (i, c) in int_part.chars().enumerate() {
         if i > 0 && (digits - i) % 3 == 0 {
-            out.push(THOUSANDS_SEPARATOR);
+            out.push(thousands);
         }
         out.push(c);
     }
     if let Some(f) = frac_part {
-        out.push(',');
+        out.push(point);
         out.push_str(f);
     }
     out
+}
+
+/// Formats `value` the Swedish way: [`fmt_num`] in [`Lang::Sv`].
+pub fn fmt_sv(value: f64, decimals: usize) -> String {
+    fmt_num(Lang::Sv, value, decimals)
 }
 
 /// An integer with thousands separators: `fmt_int_sv(-1234567)` is `"-1 234 567"`.
@@ -43,14 +58,14 @@ pub fn fmt_int_sv(value: i64) -> String {
     fmt_sv(value as f64, 0)
 }
 
-/// A percentage with a sign when asked: `fmt_percent_sv(-0.4, 0, true)` is `"-40 %"`,
-/// `fmt_percent_sv(0.153, 1, false)` is `"15,3 %"` (a non-breaking space before `%`, as the
-/// Swedish style guides write it). `share` is a fraction (0.4 = 40 %).
-pub fn fmt_percent_sv(share: f64, decimals: usize, signed: bool) -> String {
+/// A percentage with a sign when asked, as `lang` writes it: `-40 %` and `15,3 %` in Swedish (a
+/// non-breaking space before `%`, as the Swedish style guides write it), `-40%` and `15.3%` in
+/// English. `share` is a fraction (0.4 = 40 %).
+pub fn fmt_percent(lang: Lang, share: f64, decimals: usize, signed: bool) -> String {
     if !share.is_finite() {
         return "–".to_string();
     }
-    let body = fmt_sv(share * 100.0, decimals);
+    let body = fmt_num(lang, share * 100.0, decimals);
     let sign = if signed
         && !body.starts_with('-')
         && body.bytes().any(|b| b.is_ascii_digit() && b != b'0')
@@ -59,11 +74,24 @@ pub fn fmt_percent_sv(share: f64, decimals: usize, signed: bool) -> String {
     } else {
         ""
     };
-    format!("{sign}{body}\u{a0}%")
+    match lang {
+        Lang::Sv => format!("{sign}{body}\u{a0}%"),
+        Lang::En => format!("{sign}{body}%"),
+    }
 }
 
-/// The short Swedish weekday names, Monday first.
-pub(crate) const WEEKDAYS_SV: [&str; 7] = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"];
+/// A percentage the Swedish way: [`fmt_percent`] in [`Lang::Sv`].
+pub fn fmt_percent_sv(share: f64, decimals: usize, signed: bool) -> String {
+    fmt_percent(Lang::Sv, share, decimals, signed)
+}
+
+/// The short weekday names, Monday first.
+pub(crate) fn weekdays_short(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::Sv => ["mån", "tis", "ons", "tor", "fre", "lör", "sön"],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -96,5 +124,15 @@ mod tests {
         assert_eq!(plain(fmt_percent_sv(0.153, 1, false)), "15,3 %");
         assert_eq!(plain(fmt_percent_sv(0.15, 0, true)), "+15 %");
         assert_eq!(plain(fmt_percent_sv(0.0, 0, true)), "0 %");
+    }
+
+    #[test]
+    fn english_numbers_have_a_decimal_point_and_comma_thousands() {
+        assert_eq!(fmt_num(Lang::En, 12345.678, 1), "12,345.7");
+        assert_eq!(fmt_num(Lang::En, -1234567.0, 0), "-1,234,567");
+        assert_eq!(fmt_num(Lang::En, -0.04, 1), "0.0");
+        assert_eq!(fmt_percent(Lang::En, 0.153, 1, false), "15.3%");
+        assert_eq!(fmt_percent(Lang::En, 0.15, 0, true), "+15%");
+        assert_eq!(fmt_percent(Lang::En, -0.4, 0, true), "-40%");
     }
 }

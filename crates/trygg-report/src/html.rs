@@ -11,7 +11,7 @@ use crate::{Align, Block, Document, Inline, KeyFigure, Result, Table};
 /// The print style sheet of the standalone page.
 const CSS: &str = r#"
 @page { size: A4; margin: 20mm 18mm 22mm 18mm;
-  @bottom-right { content: "Sida " counter(page) " av " counter(pages); font: 9pt "Source Sans 3", "Segoe UI", Arial, sans-serif; color: #555; } }
+  @bottom-right { content: "{page} " counter(page) " {of} " counter(pages); font: 9pt "Source Sans 3", "Segoe UI", Arial, sans-serif; color: #555; } }
 html { font-family: "Source Sans 3", "Segoe UI", Calibri, Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #1a1a1a; }
 body { margin: 0 auto; max-width: 180mm; padding: 12mm 0; }
 @media print { body { max-width: none; padding: 0; } }
@@ -38,6 +38,9 @@ pub const CONTENT_CSS: &str = r#"
 .trygg-report tbody tr:nth-child(even) td { background: #f7f9fb; }
 .trygg-report tfoot td { font-weight: 700; border-top: 2px solid #12355b; border-bottom: none; }
 .trygg-report .num { text-align: right; white-space: nowrap; }
+.trygg-report th.num { white-space: normal; }
+.trygg-report .table-scroll { overflow-x: auto; max-width: 100%; }
+.trygg-report .table-scroll:focus-visible { outline: 2px solid #12355b; outline-offset: 2px; }
 .trygg-report thead { display: table-header-group; }
 .trygg-report tr { break-inside: avoid; }
 .trygg-report figure { margin: 8pt 0 14pt; break-inside: avoid; }
@@ -52,16 +55,24 @@ pub const CONTENT_CSS: &str = r#"
 .trygg-report .page-break { break-after: page; height: 0; }
 "#;
 
-/// A standalone, print-ready HTML page (UTF-8, `lang="sv"`, A4 page rules).
+/// A standalone, print-ready HTML page (UTF-8, `lang` of the document, A4 page rules).
 pub fn html(doc: &Document) -> Result<String> {
     doc.validate()?;
+    let words = doc.words();
     let mut out = String::with_capacity(4096);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">",
+        doc.meta.lang.code()
+    );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(&doc.title));
     out.push_str("<meta name=\"generator\" content=\"trygg\">\n");
     out.push_str("<style>");
-    out.push_str(CSS);
+    out.push_str(
+        &CSS.replace("{page}", words.page_of.0)
+            .replace("{of}", words.page_of.1),
+    );
     out.push_str(CONTENT_CSS);
     out.push_str("</style>\n</head>\n<body>\n");
     body(doc, &mut out, true);
@@ -80,15 +91,20 @@ pub fn html_fragment(doc: &Document) -> Result<String> {
 }
 
 fn body(doc: &Document, out: &mut String, page_breaks: bool) {
-    out.push_str("<article class=\"trygg-report\">\n<header>\n");
+    let words = doc.words();
+    let _ = writeln!(
+        out,
+        "<article class=\"trygg-report\" lang=\"{}\">\n<header>",
+        doc.meta.lang.code()
+    );
     let _ = writeln!(out, "<h1>{}</h1>", esc(&doc.title));
     if let Some(sub) = &doc.subtitle {
         let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", esc(sub));
     }
     let meta = [
-        ("Organisation", &doc.meta.organisation),
-        ("Period", &doc.meta.period),
-        ("Skapad", &doc.meta.generated_at),
+        (words.organisation, &doc.meta.organisation),
+        (words.period, &doc.meta.period),
+        (words.generated, &doc.meta.generated_at),
     ];
     if meta.iter().any(|(_, v)| !v.is_empty()) {
         out.push_str("<dl class=\"meta\">");
@@ -121,17 +137,18 @@ fn body(doc: &Document, out: &mut String, page_breaks: bool) {
             }
             Block::Table(t) => {
                 tables += 1;
-                table(t, tables, out);
+                table(t, words.table, tables, out);
             }
             Block::Figure(f) => {
                 figures += 1;
                 let b64 = base64::engine::general_purpose::STANDARD.encode(&f.image.png);
                 let _ = writeln!(
                     out,
-                    "<figure>\n<img src=\"data:image/png;base64,{b64}\" width=\"{}\" height=\"{}\" alt=\"{}\">\n<figcaption><span class=\"label\">Figur {figures}.</span> {}</figcaption>\n</figure>",
+                    "<figure>\n<img src=\"data:image/png;base64,{b64}\" width=\"{}\" height=\"{}\" alt=\"{}\">\n<figcaption><span class=\"label\">{} {figures}.</span> {}</figcaption>\n</figure>",
                     f.image.width,
                     f.image.height,
                     esc(&f.image.alt),
+                    words.figure,
                     esc(&f.caption)
                 );
             }
@@ -146,15 +163,21 @@ fn body(doc: &Document, out: &mut String, page_breaks: bool) {
     out.push_str("</article>\n");
 }
 
-fn table(t: &Table, n: usize, out: &mut String) {
+fn table(t: &Table, label: &str, n: usize, out: &mut String) {
     let class = |i: usize| match t.columns.get(i).map(|c| c.align) {
         Some(Align::Right) => " class=\"num\"",
         _ => "",
     };
+    // A table wider than a phone scrolls sideways in its own box (focusable, so that a keyboard
+    // can scroll it too), never the page.
+    let _ = writeln!(
+        out,
+        "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{label} {n}\">"
+    );
     out.push_str("<table>\n");
     let _ = writeln!(
         out,
-        "<caption><span class=\"label\">Tabell {n}.</span> {}</caption>",
+        "<caption><span class=\"label\">{label} {n}.</span> {}</caption>",
         esc(&t.caption)
     );
     out.push_str("<thead><tr>");
@@ -177,7 +200,7 @@ fn table(t: &Table, n: usize, out: &mut String) {
         }
         out.push_str("</tr></tfoot>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</table>\n</div>\n");
 }
 
 fn key_figures(kfs: &[KeyFigure], out: &mut String) {

@@ -21,9 +21,10 @@
 //!
 //! ```
 //! use trygg_report::chart::{self, LineChart, Series};
-//! use trygg_report::{Block, Column, Document, KeyFigure, Meta, Table, fmt_sv};
+//! use trygg_report::{Block, Column, Document, KeyFigure, Lang, Meta, Table, fmt_sv};
 //!
 //! let trend = chart::line(&LineChart::weekly(
+//!     Lang::Sv,
 //!     "Händelser per vecka",
 //!     "Antal",
 //!     &[45, 46, 47],
@@ -37,6 +38,7 @@
 //!         organisation: "Uppsala kommun och Polisen".into(),
 //!         period: "2024-11-18 – 2024-11-24".into(),
 //!         generated_at: "2024-11-25 08:00".into(),
+//!         lang: Lang::Sv,
 //!     },
 //!     blocks: vec![
 //!         Block::heading(1, "Läget"),
@@ -74,7 +76,9 @@ mod model;
 mod raster;
 
 pub use error::ReportError;
-pub use fmt::{THOUSANDS_SEPARATOR, fmt_int_sv, fmt_percent_sv, fmt_sv};
+pub use fmt::{
+    Lang, THOUSANDS_SEPARATOR, fmt_int_sv, fmt_num, fmt_percent, fmt_percent_sv, fmt_sv,
+};
 pub use model::{Align, Block, Column, Document, Figure, Image, Inline, KeyFigure, Meta, Table};
 
 /// Result of every renderer.

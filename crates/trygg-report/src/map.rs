@@ -14,7 +14,7 @@ use crate::raster::{
     Canvas, HPos, INK, MUTED, PURPLES, TextStyle, Texts, VPos, YL_OR_RD, anchored, ellipsize, font,
     ramp, render_err, text_size,
 };
-use crate::{Image, ReportError, Result, fmt_sv};
+use crate::{Image, Lang, ReportError, Result, fmt_num};
 
 /// Image pixels per layout unit: 2 for the default 1 600 × 1 200 image, less for smaller
 /// images, so that type, symbols and the legend keep their proportion to the map.
@@ -65,6 +65,8 @@ pub struct MapSpec {
     /// around 0 in a diverging blue (down) – red (up) palette, so a decrease does not look
     /// like an area without data.
     pub diverging: bool,
+    /// The language of the legends, the numbers and the description.
+    pub lang: Lang,
 }
 
 impl Default for MapSpec {
@@ -84,6 +86,7 @@ impl Default for MapSpec {
             point_classes: Vec::new(),
             points: Vec::new(),
             diverging: false,
+            lang: Lang::Sv,
         }
     }
 }
@@ -395,28 +398,38 @@ pub fn render(spec: &MapSpec) -> Result<Vec<u8>> {
 /// Renders the map as an [`Image`] with a generated alt text, for a [`crate::Figure`].
 pub fn image(spec: &MapSpec) -> Result<Image> {
     let png = render(spec)?;
+    let l = spec.lang;
     let mut parts = Vec::new();
     if !spec.areas.is_empty() {
-        parts.push(format!("{} områden", spec.areas.len()));
+        let n = spec.areas.len() as i64;
+        parts.push(l.count(n, ("område", "områden"), ("area", "areas")));
     }
     if !spec.points.is_empty() {
-        parts.push(format!("{} punkter", fmt_sv(spec.points.len() as f64, 0)));
+        let n = spec.points.len() as i64;
+        parts.push(l.count(n, ("punkt", "punkter"), ("point", "points")));
     }
     if spec.kde.is_some() {
-        parts.push("täthetsyta (KDE)".into());
+        parts.push(l.t("täthetsyta (KDE)", "density surface (KDE)").into());
     }
     if let Some(g) = &spec.hotspots {
         let hot = g.class.iter().filter(|c| **c > 0).count();
         let cold = g.class.iter().filter(|c| **c < 0).count();
-        parts.push(format!(
-            "{hot} hot spot-celler och {cold} cold spot-celler (Gi*)"
-        ));
+        parts.push(match l {
+            Lang::Sv => format!("{hot} hot spot-celler och {cold} cold spot-celler (Gi*)"),
+            Lang::En => format!("{hot} hot spot cells and {cold} cold spot cells (Gi*)"),
+        });
     }
-    let alt = format!("Karta: {}. {}.", spec.title, parts.join(", "));
+    let alt = format!(
+        "{}: {}. {}.",
+        l.t("Karta", "Map"),
+        spec.title,
+        parts.join(", ")
+    );
     Image::from_png(png, alt)
 }
 
 struct Legend {
+    lang: Lang,
     title: String,
     entries: Vec<(LegendKey, String)>,
     /// The choropleth's legend in the diverging palette.
@@ -721,7 +734,7 @@ fn draw(spec: &MapSpec) -> Result<Canvas> {
                 )
                 .map_err(render_err)?;
         }
-        scale_bar(u, root, texts, &t, region)?;
+        scale_bar(u, root, texts, &t, region, spec.lang)?;
         north_arrow(u, root, texts, region)?;
         // The largest legend type that fits next to the map.
         let (lx, ly) = (region.2 + u.px(16.0), region.1);
@@ -830,7 +843,7 @@ impl Classes {
     }
 
     /// The legend's text of class `i`, or `None` for an empty class.
-    fn label(&self, i: usize) -> Option<String> {
+    fn label(&self, i: usize, lang: Lang) -> Option<String> {
         let unit = 10f64.powi(-(self.decimals as i32));
         let lo = self.bounds[i];
         let hi = if i + 1 < CLASSES {
@@ -842,12 +855,12 @@ impl Classes {
             return None;
         }
         Some(if (hi - lo).abs() < unit / 2.0 {
-            fmt_sv(lo, self.decimals)
+            fmt_num(lang, lo, self.decimals)
         } else {
             format!(
                 "{} – {}",
-                fmt_sv(lo, self.decimals),
-                fmt_sv(hi, self.decimals)
+                fmt_num(lang, lo, self.decimals),
+                fmt_num(lang, hi, self.decimals)
             )
         })
     }
@@ -911,36 +924,45 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
     {
         out.push(Legend {
             title: if spec.choropleth_label.is_empty() {
-                "Värde per område".into()
+                spec.lang.t("Värde per område", "Value per area").into()
             } else {
                 spec.choropleth_label.clone()
             },
             entries: Vec::new(), // filled in draw_legends (needs the range)
             diverging: spec.diverging,
+            lang: spec.lang,
         });
     }
     if let Some(r) = &spec.kde {
         out.push(Legend {
             title: if r.label.is_empty() {
-                "Täthet (KDE)".into()
+                spec.lang.t("Täthet (KDE)", "Density (KDE)").into()
             } else {
                 r.label.clone()
             },
             entries: vec![(LegendKey::Gradient, String::new())],
             diverging: false,
+            lang: spec.lang,
         });
     }
     if let Some(g) = &spec.hotspots {
         let entries: Vec<(LegendKey, String)> = GI_COLOURS
             .iter()
             .filter(|(k, _, _)| g.class.contains(k))
-            .map(|(_, (r, gg, b), l)| (LegendKey::Swatch(RGBColor(*r, *gg, *b)), (*l).to_string()))
+            .map(|(_, (r, gg, b), l)| {
+                let l = match spec.lang {
+                    Lang::Sv => (*l).to_string(),
+                    Lang::En => l.replace("\u{a0}%", "%").replace(" %", "%"),
+                };
+                (LegendKey::Swatch(RGBColor(*r, *gg, *b)), l)
+            })
             .collect();
         if !entries.is_empty() {
             out.push(Legend {
                 title: "Hot spots (Gi*)".into(),
                 entries,
                 diverging: false,
+                lang: spec.lang,
             });
         }
     }
@@ -956,9 +978,10 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
             })
             .collect();
         out.push(Legend {
-            title: "Händelser".into(),
+            title: spec.lang.t("Händelser", "Incidents").into(),
             entries,
             diverging: false,
+            lang: spec.lang,
         });
     }
     out
@@ -969,6 +992,7 @@ fn choropleth_entries(
     diverging: bool,
     (vmin, vmax): (f64, f64),
     decimals: usize,
+    lang: Lang,
 ) -> Vec<(LegendKey, String)> {
     let colour = |i: usize| {
         let (r, g, b) = if diverging {
@@ -981,13 +1005,17 @@ fn choropleth_entries(
     if !is_positive(vmax - vmin) {
         return vec![(
             LegendKey::Swatch(colour(CLASSES - 1)),
-            fmt_sv(vmin, decimals),
+            fmt_num(lang, vmin, decimals),
         )];
     }
     let classes = Classes::new(vmin, vmax, decimals);
     (0..CLASSES)
         .rev()
-        .filter_map(|i| classes.label(i).map(|l| (LegendKey::Swatch(colour(i)), l)))
+        .filter_map(|i| {
+            classes
+                .label(i, lang)
+                .map(|l| (LegendKey::Swatch(colour(i)), l))
+        })
         .collect()
 }
 
@@ -1023,7 +1051,9 @@ pub fn describe(spec: &MapSpec) -> String {
     for legend in legends(spec) {
         let entries: Vec<String> = if legend.entries.is_empty() {
             value_range(spec)
-                .map(|r| choropleth_entries(legend.diverging, r, spec.choropleth_decimals))
+                .map(|r| {
+                    choropleth_entries(legend.diverging, r, spec.choropleth_decimals, spec.lang)
+                })
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(_, l)| l)
@@ -1082,7 +1112,7 @@ fn draw_legends(
         let mut entries: Vec<(LegendKey, String)> = Vec::new();
         let is_choropleth = legend.entries.is_empty();
         if is_choropleth {
-            entries = choropleth_entries(legend.diverging, (vmin, vmax), decimals);
+            entries = choropleth_entries(legend.diverging, (vmin, vmax), decimals, legend.lang);
         }
         for (key, label) in legend
             .entries
@@ -1129,12 +1159,12 @@ fn draw_legends(
                     let small =
                         anchored(&font(16.0 * u.0 * k, false, MUTED), HPos::Left, VPos::Top);
                     texts
-                        .draw_text("låg", &small, (x, yc + q(10.0)))
+                        .draw_text(legend.lang.t("låg", "low"), &small, (x, yc + q(10.0)))
                         .map_err(render_err)?;
                     let right =
                         anchored(&font(16.0 * u.0 * k, false, MUTED), HPos::Right, VPos::Top);
                     texts
-                        .draw_text("hög", &right, (x + gw, yc + q(10.0)))
+                        .draw_text(legend.lang.t("hög", "high"), &right, (x + gw, yc + q(10.0)))
                         .map_err(render_err)?;
                 }
             }
@@ -1182,6 +1212,7 @@ fn scale_bar(
     texts: &mut Texts,
     t: &Transform,
     region: Frame,
+    lang: Lang,
 ) -> Result<()> {
     let target_m = f64::from(region.2 - region.0) * 0.2 / t.scale;
     let mag = 10f64.powf(target_m.log10().floor());
@@ -1198,10 +1229,10 @@ fn scale_bar(
         if len_m >= 1000.0 {
             format!(
                 "{}\u{a0}km",
-                fmt_sv(m / 1000.0, if len_m % 1000.0 == 0.0 { 0 } else { 1 })
+                fmt_num(lang, m / 1000.0, if len_m % 1000.0 == 0.0 { 0 } else { 1 })
             )
         } else {
-            format!("{}\u{a0}m", fmt_sv(m, 0))
+            format!("{}\u{a0}m", fmt_num(lang, m, 0))
         }
     };
     let style = anchored(&font(16.0 * u.0, false, INK), HPos::Center, VPos::Bottom);
@@ -1312,7 +1343,7 @@ mod tests {
             (40.0, 41.0, 0),
         ] {
             let c = Classes::new(min, max, decimals);
-            let labels: Vec<Option<String>> = (0..CLASSES).map(|i| c.label(i)).collect();
+            let labels: Vec<Option<String>> = (0..CLASSES).map(|i| c.label(i, Lang::Sv)).collect();
             let ranges: Vec<Option<(f64, f64)>> =
                 labels.iter().map(|l| l.as_deref().map(range)).collect();
             let shown: Vec<(f64, f64)> = ranges.iter().flatten().copied().collect();
@@ -1339,7 +1370,7 @@ mod tests {
         }
         // The example: no "54 – 72", "72 – 90".
         let c = Classes::new(0.0, 90.0, 0);
-        let labels: Vec<String> = (0..CLASSES).filter_map(|i| c.label(i)).collect();
+        let labels: Vec<String> = (0..CLASSES).filter_map(|i| c.label(i, Lang::Sv)).collect();
         assert_eq!(
             labels,
             ["0 – 17", "18 – 35", "36 – 53", "54 – 71", "72 – 90"]

@@ -55,9 +55,9 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
         let _ = writeln!(out, "**{}**\n", text(sub));
     }
     let meta = [
-        ("Organisation", &doc.meta.organisation),
-        ("Period", &doc.meta.period),
-        ("Skapad", &doc.meta.generated_at),
+        (doc.words().organisation, &doc.meta.organisation),
+        (doc.words().period, &doc.meta.period),
+        (doc.words().generated, &doc.meta.generated_at),
     ];
     let meta: Vec<String> = meta
         .iter()
@@ -85,7 +85,12 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
             }
             Block::Table(t) => {
                 tables += 1;
-                let _ = writeln!(out, "**Tabell {tables}.** {}\n", text(&t.caption));
+                let _ = writeln!(
+                    out,
+                    "**{} {tables}.** {}\n",
+                    doc.words().table,
+                    text(&t.caption)
+                );
                 let header: Vec<String> = t.columns.iter().map(|c| cell(&c.title)).collect();
                 let _ = writeln!(out, "| {} |", header.join(" | "));
                 let rule: Vec<&str> = t
@@ -118,9 +123,10 @@ pub fn markdown_with_prefix(doc: &Document, prefix: &str) -> Result<MarkdownOutp
                 let name = format!("{prefix}figur-{figures}.png");
                 let _ = writeln!(
                     out,
-                    "![{}]({})\n\n**Figur {figures}.** {}\n",
+                    "![{}]({})\n\n**{} {figures}.** {}\n",
                     bracket_text(&f.image.alt),
                     url(&name),
+                    doc.words().figure,
                     text(&f.caption)
                 );
                 images.push((name, f.image.png.clone()));

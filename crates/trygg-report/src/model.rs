@@ -24,6 +24,48 @@ pub struct Meta {
     pub period: String,
     /// When it was generated ("2020-10-05 14:32"); the crate reads no clock.
     pub generated_at: String,
+    /// The report's language: the renderers' own words (the head's labels, "Tabell"/"Table",
+    /// "Figur"/"Figure", page numbers) and the document language of the HTML and DOCX.
+    pub lang: crate::Lang,
+}
+
+/// The words a renderer writes itself, in the document's language.
+pub(crate) struct Words {
+    pub organisation: &'static str,
+    pub period: &'static str,
+    pub generated: &'static str,
+    pub table: &'static str,
+    pub figure: &'static str,
+    /// ("Sida", "av") for "Sida 2 av 5".
+    pub page_of: (&'static str, &'static str),
+    /// The BCP 47 tag of the DOCX ("sv-SE").
+    pub locale: &'static str,
+}
+
+impl Document {
+    /// The renderers' own words in the document's language.
+    pub(crate) fn words(&self) -> Words {
+        match self.meta.lang {
+            crate::Lang::Sv => Words {
+                organisation: "Organisation",
+                period: "Period",
+                generated: "Skapad",
+                table: "Tabell",
+                figure: "Figur",
+                page_of: ("Sida", "av"),
+                locale: "sv-SE",
+            },
+            crate::Lang::En => Words {
+                organisation: "Organisation",
+                period: "Period",
+                generated: "Generated",
+                table: "Table",
+                figure: "Figure",
+                page_of: ("Page", "of"),
+                locale: "en-GB",
+            },
+        }
+    }
 }
 
 /// One block of content.

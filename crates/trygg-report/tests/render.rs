@@ -104,6 +104,7 @@ fn bar_chart_height_follows_the_number_of_bars() {
 #[test]
 fn chart_input_errors_say_what_to_change() {
     let empty = LineChart::weekly(
+        trygg_report::Lang::Sv,
         "Tom",
         "Antal",
         &[],
@@ -358,6 +359,7 @@ fn evil_document() -> Document {
             organisation: EVIL.into(),
             period: EVIL.into(),
             generated_at: EVIL.into(),
+            lang: trygg_report::Lang::Sv,
         },
         blocks: vec![
             Block::heading(1, EVIL),
@@ -456,7 +458,7 @@ fn html_page_is_print_ready() {
         !frag.contains("<style") && !frag.contains(" style="),
         "the fragment is styled by html::CONTENT_CSS, linked by the page, never inline"
     );
-    assert!(frag.contains("<article class=\"trygg-report\">"));
+    assert!(frag.contains("<article class=\"trygg-report\" lang=\"sv\">"));
 }
 
 #[test]
@@ -755,6 +757,7 @@ fn follow_up_charts_share_colours_and_wrap_their_legend() {
                 ba.control.values.iter().map(|v| v + 5.0).collect(),
             ),
         ],
+        lang: trygg_report::Lang::Sv,
     };
     let png = chart::line(&three).unwrap().png;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/charts");

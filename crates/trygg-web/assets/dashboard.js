@@ -530,6 +530,7 @@
     $("lb-export-geojson").href = "/api/v1/export/incidents.geojson?" + q;
     const png = new URLSearchParams([...joined]);
     png.set("layers", [...visible].join(","));
+    png.set("lang", document.documentElement.lang === "en" ? "en" : "sv");
     $("lb-export-png").href = "/api/v1/lagesbild/map.png?" + png.toString();
   }
 

@@ -196,10 +196,109 @@ fn shared_in(from: Date, to: Date, west: Option<bool>) -> usize {
 }
 
 #[tokio::test]
+async fn the_weekly_report_in_english_says_the_same_numbers_in_english() {
+    let state = state().await;
+    let week = reports::parse_iso_week("2024-W10").unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared, trygg_domain::Lang::En)
+        .await
+        .unwrap();
+    let t = text(&doc);
+    let now = shared_in(date(2024, 3, 4), date(2024, 3, 11), None);
+    let west = shared_in(date(2024, 3, 4), date(2024, 3, 11), Some(true));
+    let east = shared_in(date(2024, 3, 4), date(2024, 3, 11), Some(false));
+    let prev = shared_in(date(2024, 2, 26), date(2024, 3, 4), None);
+    let ly = shared_in(date(2023, 3, 6), date(2023, 3, 13), None);
+    assert_eq!(doc.title, "Situation report week 10 2024");
+    assert_eq!(doc.meta.lang, trygg_domain::Lang::En);
+    assert!(t.contains(&format!("[Incidents week 10: {now}]")), "{t}");
+    assert!(
+        t.contains(&format!(
+            "In week 10 (4–10 March 2024) {now} incidents were reported. The number rose by 100% compared with week 9 ({prev}), and rose by 300% compared with the same week of 2023 ({ly})."
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Väster | {west} | 0 | – | 62.5% |")),
+        "a decimal point and no space before %: {t}"
+    );
+    assert!(
+        t.contains(&format!("| Öster | {east} | {ly} | +50% | 37.5% |")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Total | {now} | {prev} | {ly} |")),
+        "{t}"
+    );
+    assert!(t.contains("Near repeats are not tested"), "{t}");
+    assert!(
+        t.contains("No organisation that usually reports has gone silent."),
+        "{t}"
+    );
+    assert!(
+        t.contains("| The police's events (polisen.se) | 0 | 0 | 0 | 0 | 0 | 0 |"),
+        "{t}"
+    );
+    for swedish in [
+        "händelse",
+        "Händelse",
+        "vecka",
+        "Vecka",
+        " och ",
+        " mot ",
+        "ökade",
+        "minskade",
+        "| Summa",
+        "Förändring",
+        "Område",
+    ] {
+        assert!(
+            !t.contains(swedish),
+            "{swedish:?} in the English report: {t}"
+        );
+    }
+    // The figures are drawn and described in English too.
+    for b in &doc.blocks {
+        if let Block::Figure(f) = b {
+            let alt = &f.image.alt;
+            assert!(
+                !alt.contains("Karta") && !alt.contains("händelser") && !alt.contains("Vecka"),
+                "{alt}"
+            );
+        }
+    }
+    let page = trygg_report::html::html(&doc).unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("Generated"));
+    assert!(page.contains("\"Page \" counter(page) \" of \""));
+}
+
+#[tokio::test]
+async fn a_report_not_yet_written_in_english_says_so() {
+    let state = state().await;
+    match reports::build(
+        &state,
+        reports::Request::Tertial(2024, 1),
+        Scope::Shared,
+        trygg_domain::Lang::En,
+    )
+    .await
+    {
+        Err(reports::ReportBuildError::Input(m)) => {
+            assert!(
+                m.contains("tertial analysis") && m.contains("Swedish"),
+                "{m}"
+            )
+        }
+        x => panic!("{x:?}"),
+    }
+}
+
+#[tokio::test]
 async fn weekly_numbers_equal_the_seed() {
     let state = state().await;
     let week = reports::parse_iso_week("2024-W10").unwrap();
-    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared, trygg_domain::Lang::Sv)
+        .await
+        .unwrap();
     let t = text(&doc);
     let now = shared_in(date(2024, 3, 4), date(2024, 3, 11), None);
     let west = shared_in(date(2024, 3, 4), date(2024, 3, 11), Some(true));
@@ -261,6 +360,7 @@ async fn weekly_numbers_equal_the_seed() {
         &state,
         reports::parse_iso_week("2024-W13").unwrap(),
         Scope::Shared,
+        trygg_domain::Lang::Sv,
     )
     .await
     .unwrap();
@@ -271,7 +371,9 @@ async fn weekly_numbers_equal_the_seed() {
         text(&later)
     );
     // The internal burglary is visible to the whole system but not in the shared report.
-    let all = reports::weekly(&state, week, Scope::All).await.unwrap();
+    let all = reports::weekly(&state, week, Scope::All, trygg_domain::Lang::Sv)
+        .await
+        .unwrap();
     assert!(text(&all).contains(&format!("rapporterades {} händelser", now + 1)));
     // Renders in every format.
     trygg_report::html::html(&doc).unwrap();
@@ -282,7 +384,9 @@ async fn weekly_numbers_equal_the_seed() {
 async fn an_empty_week_says_so() {
     let state = state().await;
     let week = reports::parse_iso_week("2024-W20").unwrap();
-    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared, trygg_domain::Lang::Sv)
+        .await
+        .unwrap();
     let t = text(&doc);
     assert!(
         t.contains("Inga händelser har rapporterats för vecka 20 (13–19 maj 2024)"),
@@ -491,7 +595,9 @@ async fn tertial_and_lagesbild() {
 async fn the_header_names_the_agreements_parties() {
     let state = state().await;
     let week = reports::parse_iso_week("2024-W10").unwrap();
-    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared, trygg_domain::Lang::Sv)
+        .await
+        .unwrap();
     assert_eq!(doc.meta.organisation, "Testkommun");
     let actor = Actor::system("test");
     let agreement: trygg_domain::partnership::Agreement =
@@ -524,7 +630,9 @@ async fn the_header_names_the_agreements_parties() {
         )
         .await
         .unwrap();
-    let doc = reports::weekly(&state, week, Scope::Shared).await.unwrap();
+    let doc = reports::weekly(&state, week, Scope::Shared, trygg_domain::Lang::Sv)
+        .await
+        .unwrap();
     assert_eq!(
         doc.meta.organisation,
         "Testkommun och Lokalpolisområde Test"

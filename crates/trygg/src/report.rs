@@ -35,6 +35,25 @@ pub enum Format {
     Md,
 }
 
+/// The report's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Language {
+    /// Svenska (the reference wording).
+    #[default]
+    Sv,
+    /// English, written from the same numbers (the weekly lägesbild).
+    En,
+}
+
+impl From<Language> for trygg_domain::Lang {
+    fn from(l: Language) -> Self {
+        match l {
+            Language::Sv => trygg_domain::Lang::Sv,
+            Language::En => trygg_domain::Lang::En,
+        }
+    }
+}
+
 /// Arguments of `trygg report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -60,6 +79,9 @@ pub struct ReportArgs {
     /// Tertial 1–3 (tertial).
     #[arg(long)]
     pub tertial: Option<u8>,
+    /// The report's language.
+    #[arg(long, value_enum, default_value_t = Language::Sv)]
+    pub lang: Language,
     /// Database URL.
     #[arg(long)]
     pub database: Option<String>,
@@ -99,7 +121,7 @@ pub async fn run(state: &trygg_app::App, args: &ReportArgs) -> anyhow::Result<Ve
         }
         ReportKind::FinalFollowUp => Request::FinalFollowUp,
     };
-    let doc = reports::build(state, request, Scope::Shared).await?;
+    let doc = reports::build(state, request, Scope::Shared, args.lang.into()).await?;
     write(&doc, args.format, &args.output)
 }
 

@@ -1398,10 +1398,20 @@ async fn open_report(
         )
         .await
         .unwrap();
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "{card}: {overflow} px too wide"
-    );
+    if overflow.as_i64().unwrap() > 0 {
+        let wide = c
+            .execute(
+                "const w = document.documentElement.clientWidth; \
+                 return Array.from(document.querySelectorAll('body *')) \
+                   .filter(e => e.getBoundingClientRect().right + window.scrollX > w + 1) \
+                   .slice(0, 8).map(e => e.tagName + '.' + e.className + ': ' + (e.innerText || '').slice(0, 80));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        screenshot(c, &format!("{shot}-too-wide.png")).await;
+        panic!("{card}: {overflow} px too wide: {wide}");
+    }
     // The whole report, one screen at a time: `{shot}-1.png`, `{shot}-2.png`, …
     let height = c
         .execute("return document.documentElement.scrollHeight;", vec![])
@@ -1929,7 +1939,8 @@ fn png_description(png: &[u8]) -> Option<String> {
 /// group, and its title the period. Screenshots: `target/browser/lagesbild-filter-*.png` and
 /// the exported maps `target/browser/lagesbild-export-*.png`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map() {
+async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_map_and_weekly_report_in_english()
+ {
     let Some((chromium, driver)) = browser() else {
         return;
     };
@@ -2006,16 +2017,7 @@ async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map()
             href.contains("category=ordning.inbrott") && href.contains("hotspots"),
             "{href}"
         );
-        let bytes = c
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; \
-                 fetch(arguments[0], {credentials: 'same-origin'}) \
-                   .then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
-                vec![json!(href)],
-            )
-            .await
-            .expect("the exported PNG");
-        let png: Vec<u8> = serde_json::from_value(bytes).unwrap();
+        let png = fetch_bytes(&c, &href).await;
         std::fs::write(
             screenshots().join(format!("lagesbild-export-{size}.png")),
             &png,
@@ -2068,6 +2070,28 @@ async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map()
             !knox.contains("gånger") && !knox.contains("händelser"),
             "{size}: the near-repeat sentence in English: {knox}"
         );
+        // The PNG export in English: the page's language goes with it.
+        let href = js(
+            &c,
+            "return document.getElementById('lb-export-png').getAttribute('href')",
+        )
+        .await;
+        let href = href.as_str().unwrap().to_string();
+        assert!(href.contains("lang=en"), "{href}");
+        let png = fetch_bytes(&c, &href).await;
+        std::fs::write(
+            screenshots().join(format!("lagesbild-export-{size}-en.png")),
+            &png,
+        )
+        .unwrap();
+        let described = png_description(&png).expect("the map's description in the PNG");
+        assert!(
+            described.contains("Burglary")
+                && described.contains("Source")
+                && !described.contains("Inbrott")
+                && !described.contains("Källa"),
+            "the English export names the filtered category in English: {described}"
+        );
         js(
             &c,
             "document.getElementById('lb-map').scrollIntoView(); return true",
@@ -2080,6 +2104,97 @@ async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map()
         )
         .await;
         screenshot(&c, &format!("lagesbild-filter-{size}-en-panels.png")).await;
+
+        // The weekly report in English: the report's language follows the page's by default.
+        let language = {
+            c.goto(&format!("{base}/rapporter")).await.unwrap();
+            wait_for(&c, "document.getElementById('weekly')", "the weekly card").await;
+            js(
+                &c,
+                "return document.querySelector('#weekly select[name=language]').value",
+            )
+            .await
+        };
+        assert_eq!(language, json!("en"), "{size}: the report's language");
+        open_report(
+            &c,
+            &base,
+            "weekly",
+            &[],
+            "Situation report week",
+            &[
+                "Summary",
+                "Incidents by category",
+                "Incidents by area",
+                "Where the incidents happen",
+                "Near repeats of burglaries",
+                "About the statistics",
+            ],
+            &format!("report-weekly-en-{size}"),
+        )
+        .await;
+        let text = js(
+            &c,
+            "return document.querySelector('article.trygg-report').innerText",
+        )
+        .await;
+        let text = text.as_str().unwrap();
+        for swedish in [
+            "händelser",
+            "Händelser",
+            "vecka ",
+            "Vecka ",
+            "Sammanfattning",
+            " jämfört med ",
+            "rapporterades",
+            "Om statistiken",
+        ] {
+            assert!(
+                !text.contains(swedish),
+                "{size}: the English weekly report says {swedish:?}: {text}"
+            );
+        }
+        let alts = js(
+            &c,
+            "return Array.from(document.images).map(i => i.alt).join(' | ')",
+        )
+        .await;
+        let alts = alts.as_str().unwrap();
+        assert!(
+            alts.contains("Map:") && !alts.contains("Karta:") && !alts.contains("Linjediagram"),
+            "{size}: the figures are described in English: {alts}"
+        );
+        // The Word file says it is English (spelling and hyphenation).
+        let href = js(
+            &c,
+            "return Array.from(document.querySelectorAll('nav.report-actions a')).find(a => a.href.includes('format=docx')).href",
+        )
+        .await;
+        let href = href.as_str().unwrap().to_string();
+        assert!(href.contains("language=en"), "{href}");
+        let docx = fetch_bytes(&c, &href).await;
+        let styles = {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut z.by_name("word/styles.xml").unwrap(), &mut xml)
+                .unwrap();
+            xml
+        };
+        assert!(
+            styles.contains("w:val=\"en-GB\""),
+            "{size}: the DOCX language"
+        );
+        c.goto(&format!(
+            "{base}/lagesbild?category=ordning.inbrott&layers=omraden,punkter,tathet,hotspots,enkat"
+        ))
+        .await
+        .unwrap();
+        wait_for(
+            &c,
+            &format!("document.documentElement.lang === 'en' && ({ready})"),
+            "the dashboard in English again",
+        )
+        .await;
 
         // And back to Swedish, still filtered.
         click(&c, "a.lang").await;
@@ -2100,6 +2215,20 @@ async fn analyst_keeps_the_filter_across_a_language_switch_and_exports_the_map()
         assert_nothing_refused_by_the_csp(&webdriver, &c).await;
         c.close().await.unwrap();
     }
+}
+
+/// The bytes at `url`, fetched by the page with its session.
+async fn fetch_bytes(c: &Client, url: &str) -> Vec<u8> {
+    let bytes = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             fetch(arguments[0], {credentials: 'same-origin'}) \
+               .then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+            vec![json!(url)],
+        )
+        .await
+        .expect("the download");
+    serde_json::from_value(bytes).unwrap()
 }
 
 /// Types `text` into the field `css` (after clearing it), as a person would.

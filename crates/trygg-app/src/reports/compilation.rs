@@ -48,7 +48,7 @@ pub async fn intervention_result(
     start: Date,
     months: i32,
 ) -> Result<InterventionResult> {
-    let ctx = Ctx::load(state, scope).await?;
+    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
     let codes: Vec<String> = categories
         .iter()
         .flat_map(|c| Taxonomy.expand(c))
@@ -223,6 +223,7 @@ pub(super) fn resource_blocks(per_party: &[Resource], what: &str) -> Result<Vec<
                 .iter()
                 .map(|r| (r.party.clone(), r.used_hours))
                 .collect(),
+            lang: trygg_report::Lang::Sv,
         })?,
     ));
     Ok(out)
@@ -244,11 +245,11 @@ pub(super) fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> 
         n_before,
         fmt_sv(after, 0),
         n_after,
-        change_cell(after as u32, before as u32),
+        change_cell(Lang::Sv, after as u32, before as u32),
         r.control_area,
         fmt_sv(cb, 0),
         fmt_sv(ca, 0),
-        change_cell(ca as u32, cb as u32),
+        change_cell(Lang::Sv, ca as u32, cb as u32),
     )));
     if let Some(e) = &r.evaluation {
         out.push(Block::text(format!(
@@ -282,6 +283,7 @@ pub(super) fn intervention_blocks(r: &InterventionResult) -> Result<Vec<Block>> 
                 control: Series::new(r.control_area.clone(), r.control.clone()),
                 start: r.start,
                 start_label: "Insatsen startar".into(),
+                lang: trygg_report::Lang::Sv,
             })?,
         ));
     }
@@ -338,11 +340,11 @@ pub(super) fn result_sentence(r: &InterventionResult) -> String {
     let mut out = format!(
         "{}: {} i {} ({} → {}) mot {} i kontrollområdet {} ({} → {})",
         r.title,
-        change_cell(ta as u32, tb as u32),
+        change_cell(Lang::Sv, ta as u32, tb as u32),
         r.area,
         fmt_sv(tb, 0),
         fmt_sv(ta, 0),
-        change_cell(ca as u32, cb as u32),
+        change_cell(Lang::Sv, ca as u32, cb as u32),
         r.control_area,
         fmt_sv(cb, 0),
         fmt_sv(ca, 0),
@@ -517,7 +519,7 @@ pub fn annual_compilation(
         plan.year,
         agreement.from_year,
         agreement.to_year,
-        date_sv(as_of),
+        long_date(Lang::Sv, as_of),
     )));
     b.push(Block::heading(1, "Åtagandena"));
     b.extend(commitment_blocks(
@@ -540,7 +542,7 @@ pub fn annual_compilation(
         .into_iter()
         .filter(|e| e.deadline >= as_of)
         .take(4)
-        .map(|e| format!("{}: {}", date_sv(e.deadline), e.title))
+        .map(|e| format!("{}: {}", long_date(Lang::Sv, e.deadline), e.title))
         .collect();
     if !next.is_empty() {
         b.push(Block::bullets(next));
@@ -560,6 +562,7 @@ pub fn annual_compilation(
                 .join(" och "),
             period: format!("{}-01-01 – {as_of}", plan.year),
             generated_at: generated_at.into(),
+            lang: trygg_report::Lang::Sv,
         },
         blocks: b,
     };
@@ -668,6 +671,7 @@ pub fn final_follow_up(
                     "Alla händelser",
                     yearly_totals.iter().map(|(_, n)| f64::from(*n)).collect(),
                 )],
+                lang: trygg_report::Lang::Sv,
             })?,
         ));
     }
@@ -712,6 +716,7 @@ pub fn final_follow_up(
                 agreement.from_year, agreement.to_year
             ),
             generated_at: generated_at.into(),
+            lang: trygg_report::Lang::Sv,
         },
         blocks: b,
     };

@@ -3,7 +3,7 @@
 use super::*;
 
 impl<'a> Ctx<'a> {
-    pub(super) async fn load(state: &'a App, scope: Scope) -> Result<Ctx<'a>> {
+    pub(super) async fn load(state: &'a App, scope: Scope, lang: Lang) -> Result<Ctx<'a>> {
         let areas = state.store.list_areas().await?;
         let live = state.ingest.live();
         let info = |a: &trygg_domain::Area| AreaInfo {
@@ -66,11 +66,16 @@ impl<'a> Ctx<'a> {
         };
         names.dedup();
         let organisation = match names.len() {
-            0 => "Kommunen och polisen i samverkan".to_string(),
+            0 => lang
+                .t(
+                    "Kommunen och polisen i samverkan",
+                    "The municipality and the police in partnership",
+                )
+                .to_string(),
             1 => names[0].clone(),
             _ => {
                 let last = names.pop().unwrap_or_default();
-                format!("{} och {last}", names.join(", "))
+                format!("{} {} {last}", names.join(", "), lang.t("och", "and"))
             }
         };
         Ok(Ctx {
@@ -82,7 +87,38 @@ impl<'a> Ctx<'a> {
             organisation,
             now: state.now().to_zoned(state.tz.clone()),
             years: data_years(state, scope),
+            lang,
         })
+    }
+
+    /// A text in the report's language.
+    pub(super) fn t<'s>(&self, sv: &'s str, en: &'s str) -> &'s str {
+        self.lang.t(sv, en)
+    }
+
+    /// An integer as the report's language writes it.
+    pub(super) fn int(&self, n: impl Into<i64>) -> String {
+        self.lang.int(n.into())
+    }
+
+    /// A number with `decimals` decimals in the report's language.
+    pub(super) fn num(&self, v: f64, decimals: usize) -> String {
+        fmt_num(self.lang, v, decimals)
+    }
+
+    /// A share as a percentage in the report's language.
+    pub(super) fn pct(&self, share: f64, decimals: usize, signed: bool) -> String {
+        fmt_percent(self.lang, share, decimals, signed)
+    }
+
+    /// A count with its noun in the report's language (`3 händelser`, `3 incidents`).
+    pub(super) fn count(&self, n: impl Into<i64>, sv: (&str, &str), en: (&str, &str)) -> String {
+        self.lang.count(n.into(), sv, en)
+    }
+
+    /// "händelse"/"händelser", "incident"/"incidents".
+    pub(super) fn incidents(&self, n: impl Into<i64>) -> String {
+        self.count(n, ("händelse", "händelser"), ("incident", "incidents"))
     }
 
     pub(super) fn midnight(&self, d: Date) -> Result<Timestamp> {
@@ -120,6 +156,7 @@ impl<'a> Ctx<'a> {
             organisation: self.organisation.clone(),
             period,
             generated_at: self.now.strftime("%Y-%m-%d %H:%M").to_string(),
+            lang: self.lang,
         }
     }
 
@@ -170,13 +207,13 @@ impl<'a> Ctx<'a> {
         periods: &[(&str, &PeriodStats)],
         with_change: bool,
     ) -> Table {
-        let mut columns = vec![Column::text("Kategori")];
+        let mut columns = vec![Column::text(self.t("Kategori", "Category"))];
         columns.extend(periods.iter().map(|(l, _)| Column::number(*l)));
         if with_change && periods.len() >= 2 {
-            columns.push(Column::number("Förändring"));
+            columns.push(Column::number(self.t("Förändring", "Change")));
         }
         let mut rows = Vec::new();
-        for (code, label) in category_groups() {
+        for (code, label) in category_groups(self.lang) {
             let vals: Vec<u32> = periods
                 .iter()
                 .map(|(_, s)| s.by_group.get(code).copied().unwrap_or(0))
@@ -185,16 +222,17 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let mut row = vec![label.to_string()];
-            row.extend(vals.iter().map(|&v| fmt_int_sv(i64::from(v))));
+            row.extend(vals.iter().map(|&v| self.int(v)));
             if with_change && vals.len() >= 2 {
-                row.push(change_cell(vals[0], vals[vals.len() - 1]));
+                row.push(change_cell(self.lang, vals[0], vals[vals.len() - 1]));
             }
             rows.push(row);
         }
-        let mut total = vec!["Summa".to_string()];
-        total.extend(periods.iter().map(|(_, s)| fmt_int_sv(i64::from(s.total))));
+        let mut total = vec![self.t("Summa", "Total").to_string()];
+        total.extend(periods.iter().map(|(_, s)| self.int(s.total)));
         if with_change && periods.len() >= 2 {
             total.push(change_cell(
+                self.lang,
                 periods[0].1.total,
                 periods[periods.len() - 1].1.total,
             ));
@@ -234,11 +272,11 @@ impl<'a> Ctx<'a> {
                     c,
                     vec![
                         d.name.clone(),
-                        fmt_int_sv(i64::from(c)),
-                        fmt_int_sv(i64::from(p)),
-                        change_cell(c, p),
+                        self.int(c),
+                        self.int(p),
+                        change_cell(self.lang, c, p),
                         if now.total > 0 {
-                            fmt_percent_sv(f64::from(c) / f64::from(now.total), 1, false)
+                            self.pct(f64::from(c) / f64::from(now.total), 1, false)
                         } else {
                             "–".into()
                         },
@@ -250,11 +288,11 @@ impl<'a> Ctx<'a> {
         Table {
             caption: caption.into(),
             columns: vec![
-                Column::text("Område"),
+                Column::text(self.t("Område", "Area")),
                 Column::number(now_label),
                 Column::number(prev_label),
-                Column::number("Förändring"),
-                Column::number("Andel av alla"),
+                Column::number(self.t("Förändring", "Change")),
+                Column::number(self.t("Andel av alla", "Share of all")),
             ],
             rows: rows.into_iter().map(|r| r.1).collect(),
             total: None,
@@ -265,14 +303,22 @@ impl<'a> Ctx<'a> {
     /// "Antalet ökade med 12 % jämfört med samma period 2023 (1 234)." — or that trygg has no
     /// data for `last_year`, rather than comparing with an empty year.
     pub(super) fn vs_same_period(&self, last_year: i16, now: u32, before: u32) -> String {
-        if self.years.contains(&last_year) {
-            format!(
-                "Antalet {} jämfört med samma period {last_year} ({}).",
-                change_words(now, before),
-                fmt_int_sv(i64::from(before))
-            )
-        } else {
-            format!("För samma period {last_year} finns inga uppgifter i trygg.")
+        let change = change_words(self.lang, now, before);
+        match (self.years.contains(&last_year), self.lang) {
+            (true, Lang::Sv) => format!(
+                "Antalet {change} jämfört med samma period {last_year} ({}).",
+                self.int(before)
+            ),
+            (true, Lang::En) => format!(
+                "The number {change} compared with the same period of {last_year} ({}).",
+                self.int(before)
+            ),
+            (false, Lang::Sv) => {
+                format!("För samma period {last_year} finns inga uppgifter i trygg.")
+            }
+            (false, Lang::En) => {
+                format!("trygg holds no data for the same period of {last_year}.")
+            }
         }
     }
 
@@ -299,38 +345,32 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|x| x.0 > 0)
             .take(3)
-            .map(|x| {
-                format!(
-                    "{} ({} → {})",
-                    x.1,
-                    fmt_int_sv(i64::from(x.3)),
-                    fmt_int_sv(i64::from(x.2))
-                )
-            })
+            .map(|x| format!("{} ({} → {})", x.1, self.int(x.3), self.int(x.2)))
             .collect();
         let downs: Vec<String> = ch
             .iter()
             .rev()
             .filter(|x| x.0 < 0)
             .take(3)
-            .map(|x| {
-                format!(
-                    "{} ({} → {})",
-                    x.1,
-                    fmt_int_sv(i64::from(x.3)),
-                    fmt_int_sv(i64::from(x.2))
-                )
-            })
+            .map(|x| format!("{} ({} → {})", x.1, self.int(x.3), self.int(x.2)))
             .collect();
         if !ups.is_empty() {
             out.push(format!(
-                "Störst ökning i antal jämfört med {against}: {}.",
+                "{} {against}: {}.",
+                self.t(
+                    "Störst ökning i antal jämfört med",
+                    "The largest increase in number compared with"
+                ),
                 ups.join(", ")
             ));
         }
         if !downs.is_empty() {
             out.push(format!(
-                "Störst minskning i antal jämfört med {against}: {}.",
+                "{} {against}: {}.",
+                self.t(
+                    "Störst minskning i antal jämfört med",
+                    "The largest decrease in number compared with"
+                ),
                 downs.join(", ")
             ));
         }
@@ -341,20 +381,32 @@ impl<'a> Ctx<'a> {
         let f = self.filter(self.midnight(from)?, self.midnight(to)?);
         let p = self.with(&f, |s, f| s.hour_weekday_profile(f));
         let total: f64 = p.iter().flatten().sum();
-        let mut out = vec![Block::text(profile_sentence(&p, what))];
+        let mut out = vec![Block::text(profile_sentence(self.lang, &p, what))];
         if total > 0.0 {
+            let title = match self.lang {
+                Lang::Sv => format!("Händelser per veckodag och timme, {what}"),
+                Lang::En => format!("Incidents by weekday and hour, {what}"),
+            };
             let img = chart::heat_map(&HeatMap {
-                title: format!("Händelser per veckodag och timme, {what}"),
-                unit: "händelser".into(),
+                title: title.clone(),
+                unit: self.t("händelser", "incidents").into(),
                 values: p,
                 show_values: total < 400.0,
                 decimals: if total < 400.0 { 1 } else { 0 },
+                lang: self.lang,
             })?;
+            let n = total.round() as i64;
             out.push(Block::figure(
-                format!(
-                    "Händelser per veckodag och timme, {what} ({} händelser). En händelse med ett tidsfönster fördelas jämnt över fönstrets timmar (aoristisk viktning).",
-                    fmt_sv(total, 0)
-                ),
+                match self.lang {
+                    Lang::Sv => format!(
+                        "{title} ({} händelser). En händelse med ett tidsfönster fördelas jämnt över fönstrets timmar (aoristisk viktning).",
+                        fmt_sv(total, 0)
+                    ),
+                    Lang::En => format!(
+                        "{title} ({}). An incident with a time window is spread evenly over the window's hours (aoristic weighting).",
+                        self.incidents(n)
+                    ),
+                },
                 img,
             ));
         }
@@ -371,17 +423,26 @@ impl<'a> Ctx<'a> {
         let f = self.filter(self.midnight(from)?, self.midnight(to)?);
         let (x, y, _, centroids) = self.with(&f, |s, f| s.points(f));
         if x.len() < GI_MIN_POINTS {
+            let n = self.incidents(x.len() as i64);
             return Ok((
-                format!(
-                    "Hot spots (Gi*) prövas inte för {what}: {} har en känd position, minst {GI_MIN_POINTS} behövs.",
-                    count_sv(x.len() as u32, "händelse", "händelser")
-                ),
+                match self.lang {
+                    Lang::Sv => format!(
+                        "Hot spots (Gi*) prövas inte för {what}: {n} har en känd position, minst {GI_MIN_POINTS} behövs."
+                    ),
+                    Lang::En => format!(
+                        "Hot spots (Gi*) are not tested for {what}: {n} with a known position, at least {GI_MIN_POINTS} are needed."
+                    ),
+                },
                 None,
             ));
         }
+        let failed = |e: String| match self.lang {
+            Lang::Sv => format!("Hot spots (Gi*) kunde inte beräknas: {e}."),
+            Lang::En => format!("Hot spots (Gi*) could not be computed: {e}."),
+        };
         let grid = match trygg_analysis::grid::GridSpec::covering(&x, &y, GI_CELL) {
             Ok(g) => g,
-            Err(e) => return Ok((format!("Hot spots (Gi*) kunde inte beräknas: {e}."), None)),
+            Err(e) => return Ok((failed(e.to_string()), None)),
         };
         let (counts, _) = grid.counts(&x, &y);
         let gi = match trygg_analysis::gistar::gistar_grid(
@@ -394,7 +455,7 @@ impl<'a> Ctx<'a> {
             },
         ) {
             Ok(g) => g,
-            Err(e) => return Ok((format!("Hot spots (Gi*) kunde inte beräknas: {e}."), None)),
+            Err(e) => return Ok((failed(e.to_string()), None)),
         };
         let mut by_district: BTreeMap<String, (u32, f64)> = BTreeMap::new();
         let mut hot = 0u32;
@@ -407,7 +468,7 @@ impl<'a> Ctx<'a> {
                     in_hot += counts[k];
                     let name = self
                         .district_of_point(grid.centre(r, c))
-                        .unwrap_or("utanför stadsdelarna")
+                        .unwrap_or(self.t("utanför stadsdelarna", "outside the districts"))
                         .to_string();
                     let e = by_district.entry(name).or_default();
                     e.0 += 1;
@@ -416,18 +477,28 @@ impl<'a> Ctx<'a> {
             }
         }
         let excluded = if centroids > 0 {
-            format!(
-                " {} med bara en kommun- eller länsposition (Polisens händelser) ingår inte.",
-                count_sv(centroids as u32, "händelse", "händelser")
-            )
+            let n = self.incidents(centroids as i64);
+            match self.lang {
+                Lang::Sv => format!(
+                    " {n} med bara en kommun- eller länsposition (Polisens händelser) ingår inte."
+                ),
+                Lang::En => format!(
+                    " {n} with only a municipality or county position (the police's events) are not included."
+                ),
+            }
         } else {
             String::new()
         };
         let sentence = if hot == 0 {
-            format!(
-                "Inga statistiskt säkerställda hot spots (Gi*, 95 %, med FDR-korrektion) för {what}, bland {} med position.{excluded}",
-                count_sv(x.len() as u32, "händelse", "händelser")
-            )
+            let n = self.incidents(x.len() as i64);
+            match self.lang {
+                Lang::Sv => format!(
+                    "Inga statistiskt säkerställda hot spots (Gi*, 95 %, med FDR-korrektion) för {what}, bland {n} med position.{excluded}"
+                ),
+                Lang::En => format!(
+                    "No statistically significant hot spots (Gi*, 95%, with FDR correction) for {what}, among {n} with a position.{excluded}"
+                ),
+            }
         } else {
             let mut list: Vec<(String, (u32, f64))> = by_district.into_iter().collect();
             list.sort_by(|a, b| b.1.1.total_cmp(&a.1.1).then(a.0.cmp(&b.0)));
@@ -437,21 +508,26 @@ impl<'a> Ctx<'a> {
                 .map(|(n, (cells, ev))| {
                     format!(
                         "{n} ({}, {})",
-                        count_sv(*cells, "ruta", "rutor"),
-                        count_sv(*ev as u32, "händelse", "händelser")
+                        self.count(*cells, ("ruta", "rutor"), ("cell", "cells")),
+                        self.incidents(*ev as i64)
                     )
                 })
                 .collect();
-            format!(
-                "För {what} är {} om {} m hot spots med minst 95 % konfidens (Gi*, med FDR-korrektion). De rymmer {} av {} händelser med position ({}) på {} av rutorna. Flest i {}.{excluded}",
-                count_sv(hot, "ruta", "rutor"),
-                fmt_sv(GI_CELL, 0),
-                fmt_sv(in_hot, 0),
-                fmt_int_sv(x.len() as i64),
-                fmt_percent_sv(in_hot / x.len() as f64, 0, false),
-                fmt_percent_sv(f64::from(hot) / grid.len() as f64, 1, false),
-                parts.join(", ")
-            )
+            let cells = self.count(hot, ("ruta", "rutor"), ("cell", "cells"));
+            let size = self.num(GI_CELL, 0);
+            let (events, all) = (self.num(in_hot, 0), self.int(x.len() as i64));
+            let share = self.pct(in_hot / x.len() as f64, 0, false);
+            let area = self.pct(f64::from(hot) / grid.len() as f64, 1, false);
+            match self.lang {
+                Lang::Sv => format!(
+                    "För {what} är {cells} om {size} m hot spots med minst 95 % konfidens (Gi*, med FDR-korrektion). De rymmer {events} av {all} händelser med position ({share}) på {area} av rutorna. Flest i {}.{excluded}",
+                    parts.join(", ")
+                ),
+                Lang::En => format!(
+                    "For {what}, {cells} of {size} m are hot spots with at least 95% confidence (Gi*, with FDR correction). They hold {events} of {all} incidents with a position ({share}) on {area} of the cells. Most in {}.{excluded}",
+                    parts.join(", ")
+                ),
+            }
         };
         let spots = HotSpots {
             x0: grid.x0,
@@ -476,27 +552,45 @@ impl<'a> Ctx<'a> {
         f.categories.retain(|c| !c.starts_with("polisinsats"));
         let (x, y, t, _) = self.with(&f, |s, f| s.points(f));
         if x.len() < KNOX_MIN_POINTS {
-            return Ok(format!(
-                "Nära upprepning prövas inte för {what}: {} med position, minst {KNOX_MIN_POINTS} behövs.",
-                count_sv(x.len() as u32, "inbrott", "inbrott")
-            ));
+            let n = self.count(
+                x.len() as i64,
+                ("inbrott", "inbrott"),
+                ("burglary", "burglaries"),
+            );
+            return Ok(match self.lang {
+                Lang::Sv => format!(
+                    "Nära upprepning prövas inte för {what}: {n} med position, minst {KNOX_MIN_POINTS} behövs."
+                ),
+                Lang::En => format!(
+                    "Near repeats are not tested for {what}: {n} with a position, at least {KNOX_MIN_POINTS} are needed."
+                ),
+            });
         }
         let cfg = trygg_analysis::knox::KnoxConfig::new(
             vec![0.0, 100.0, 200.0, 400.0],
             vec![0.0, 7.0, 14.0, 28.0],
         );
-        Ok(match trygg_analysis::knox::knox(&x, &y, &t, &cfg) {
-            Ok(k) => format!(
-                "Knox-test på {} inbrott med position under {what} (avstånd 0–100–200–400 m, tid 0–7–14–28 dagar, {} permutationer): {}",
-                fmt_int_sv(x.len() as i64),
-                fmt_int_sv(cfg.permutations as i64),
-                k.swedish_summary(&trygg_analysis::knox::SwedishNoun {
-                    indefinite: "ett inbrott".into(),
-                    new_one: "ett nytt".into(),
-                })
-            ),
-            Err(e) => format!("Nära upprepning kunde inte prövas: {e}."),
-        })
+        let (n, permutations) = (self.int(x.len() as i64), self.int(cfg.permutations as i64));
+        Ok(
+            match (trygg_analysis::knox::knox(&x, &y, &t, &cfg), self.lang) {
+                (Ok(k), Lang::Sv) => format!(
+                    "Knox-test på {n} inbrott med position under {what} (avstånd 0–100–200–400 m, tid 0–7–14–28 dagar, {permutations} permutationer): {}",
+                    k.swedish_summary(&trygg_analysis::knox::SwedishNoun {
+                        indefinite: "ett inbrott".into(),
+                        new_one: "ett nytt".into(),
+                    })
+                ),
+                (Ok(k), Lang::En) => format!(
+                    "Knox test on {n} burglaries with a position in {what} (distance 0–100–200–400 m, time 0–7–14–28 days, {permutations} permutations): {}",
+                    k.english_summary(&trygg_analysis::knox::EnglishNoun {
+                        indefinite: "a burglary".into(),
+                        another: "another".into(),
+                    })
+                ),
+                (Err(e), Lang::Sv) => format!("Nära upprepning kunde inte prövas: {e}."),
+                (Err(e), Lang::En) => format!("Near repeats could not be tested: {e}."),
+            },
+        )
     }
 
     /// Emerging problems in the week ending before `to` (district series only).
@@ -507,31 +601,44 @@ impl<'a> Ctx<'a> {
         let mut f = self.filter(self.midnight(from)?, self.midnight(to)?);
         f.areas = self.districts.iter().map(|d| d.id).collect();
         if f.areas.is_empty() {
-            return Ok(vec![Block::text(
+            return Ok(vec![Block::text(self.t(
                 "Nya problembilder prövas per område; det finns inga stadsdelar inlagda.",
-            )]);
+                "Emerging problems are tested per area; no districts are stored.",
+            ))]);
         }
         let series = self.with(&f, |s, f| s.weekly_series(f));
         let report = trygg_analysis::emerging::detect(
             &series,
             &trygg_analysis::emerging::EmergingOptions::default(),
         );
-        let mut out = vec![Block::text(report.swedish_summary())];
+        let mut out = vec![Block::text(match self.lang {
+            Lang::Sv => report.swedish_summary(),
+            Lang::En => report.english_summary(),
+        })];
         if !report.flags.is_empty() {
             out.push(Block::bullets(report.flags.iter().map(|fl| {
-                let cat = Taxonomy.all()[usize::from(fl.category)].label_sv;
-                let area = self.district_name(fl.area).unwrap_or("okänt område");
-                format!(
-                    "{area}: {cat} – {} mot normalt {} för årstiden (kontrollgräns {}, p {}).",
-                    count_sv(fl.observed, "händelse", "händelser"),
-                    fmt_sv(fl.baseline_mean, 1),
-                    fl.ucl,
-                    if fl.p < 0.0001 {
-                        "< 0,0001".to_string()
-                    } else {
-                        format!("= {}", fmt_sv(fl.p, 4))
-                    }
-                )
+                let c = &Taxonomy.all()[usize::from(fl.category)];
+                let cat = self.t(c.label_sv, c.label_en);
+                let area = self
+                    .district_name(fl.area)
+                    .unwrap_or(self.t("okänt område", "unknown area"));
+                let observed = self.incidents(fl.observed);
+                let mean = self.num(fl.baseline_mean, 1);
+                let p = if fl.p < 0.0001 {
+                    format!("< {}", self.num(0.0001, 4))
+                } else {
+                    format!("= {}", self.num(fl.p, 4))
+                };
+                match self.lang {
+                    Lang::Sv => format!(
+                        "{area}: {cat} – {observed} mot normalt {mean} för årstiden (kontrollgräns {}, p {p}).",
+                        fl.ucl
+                    ),
+                    Lang::En => format!(
+                        "{area}: {cat} – {observed} against a normal {mean} for the season (control limit {}, p {p}).",
+                        fl.ucl
+                    ),
+                }
             })));
         }
         Ok(out)
@@ -654,6 +761,7 @@ impl<'a> Ctx<'a> {
             area_labels: true,
             choropleth_label: legend.into(),
             hotspots,
+            lang: self.lang,
             ..Default::default()
         };
         if let Some(f) = points {
@@ -691,7 +799,7 @@ impl<'a> Ctx<'a> {
                 .map(|g| {
                     all.iter()
                         .find(|c| c.code == *g)
-                        .map_or(*g, |c| c.label_sv)
+                        .map_or(*g, |c| self.t(c.label_sv, c.label_en))
                         .to_string()
                 })
                 .collect();

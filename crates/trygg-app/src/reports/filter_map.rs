@@ -19,6 +19,8 @@ pub struct FilterMap {
     pub hotspots: Option<HotSpots>,
     /// The KDE surface, as the dashboard's layer computed it.
     pub kde: Option<map::Raster>,
+    /// The page's language: the legends and the description.
+    pub lang: Lang,
 }
 
 /// The dashboard's "PNG of the map" for a filter: the layers of `what` over the districts,
@@ -30,11 +32,12 @@ pub async fn filter_map_png(
     filter: &IncidentFilter,
     what: FilterMap,
 ) -> Result<Option<Vec<u8>>> {
-    let ctx = Ctx::load(state, filter.scope).await?;
+    let ctx = Ctx::load(state, filter.scope, what.lang).await?;
     let stats = ctx.with(filter, period_stats);
     let Some(mut spec) = ctx.map_spec(
         &what.title,
-        "Händelser i urvalet",
+        what.lang
+            .t("Händelser i urvalet", "Incidents in the selection"),
         &stats,
         what.points.then_some(filter),
         what.hotspots,

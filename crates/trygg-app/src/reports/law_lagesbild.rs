@@ -5,7 +5,7 @@ use super::*;
 /// The law's lägesbild (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete) for
 /// `year`, with trends over the four years before it.
 pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document> {
-    let ctx = Ctx::load(state, scope).await?;
+    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
     let d = |y: i16| Date::new(y, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()));
     let today = ctx.now.date();
     let tomorrow = today
@@ -46,7 +46,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     b.push(Block::heading(1, "Inledning"));
     b.push(Block::text(format!(
         "Enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete ska kommunen ta fram en lägesbild över brottsligheten i kommunen, med en kartläggning av brottsligheten, dess omfattning och konsekvenser, annan information av betydelse och en analys av kartläggningen. Lägesbilden ska tas fram minst vartannat år och ligga till grund för kommunens beslut om en åtgärdsplan. Den här lägesbilden gäller {year}{}{}",
-        if ongoing { format!(" till och med {}", date_sv(last_day)) } else { String::new() },
+        if ongoing { format!(" till och med {}", long_date(Lang::Sv, last_day)) } else { String::new() },
         if y0 < year {
             format!(" och jämför med {}.", if y0 + 1 == year { y0.to_string() } else { format!("åren {y0}–{}", year - 1) })
         } else {
@@ -61,7 +61,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
             fmt_int_sv(i64::from(now.total)),
             Some(&format!(
                 "{} mot {}",
-                change_cell(now.total, prev.total),
+                change_cell(Lang::Sv, now.total, prev.total),
                 year - 1
             )),
         ),
@@ -70,7 +70,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
             fmt_int_sv(i64::from(first.total)),
             Some(&format!(
                 "{} på fyra år",
-                change_cell(now.total, first.total)
+                change_cell(Lang::Sv, now.total, first.total)
             )),
         ),
     ]));
@@ -80,7 +80,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
         format!(
             "Under {year}{} rapporterades {}.{}",
             if ongoing {
-                format!(" (till och med {})", date_sv(last_day))
+                format!(" (till och med {})", long_date(Lang::Sv, last_day))
             } else {
                 String::new()
             },
@@ -90,17 +90,17 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
             } else if y0 == year - 1 {
                 format!(
                     " Antalet {} jämfört med {} ({}).",
-                    change_words(now.total, prev.total),
+                    change_words(Lang::Sv, now.total, prev.total),
                     year - 1,
                     fmt_int_sv(i64::from(prev.total))
                 )
             } else {
                 format!(
                     " Antalet {} jämfört med {} ({}) och {} jämfört med {y0} ({}).",
-                    change_words(now.total, prev.total),
+                    change_words(Lang::Sv, now.total, prev.total),
                     year - 1,
                     fmt_int_sv(i64::from(prev.total)),
-                    change_words(now.total, first.total),
+                    change_words(Lang::Sv, now.total, first.total),
                     fmt_int_sv(i64::from(first.total)),
                 )
             }
@@ -138,7 +138,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
         &reversed,
         true,
     )));
-    let mut grp: Vec<(&str, i64, u32, u32)> = category_groups()
+    let mut grp: Vec<(&str, i64, u32, u32)> = category_groups(Lang::Sv)
         .into_iter()
         .map(|(c, l)| {
             let n = now.by_group.get(c).copied().unwrap_or(0);
@@ -155,7 +155,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
             x.0,
             fmt_int_sv(i64::from(x.3)),
             fmt_int_sv(i64::from(x.2)),
-            change_cell(x.2, x.3)
+            change_cell(Lang::Sv, x.2, x.3)
         ));
     }
     if !s.is_empty() {
@@ -165,7 +165,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
         )));
         b.push(Block::bullets(s));
     }
-    let bars: Vec<(String, f64)> = category_groups()
+    let bars: Vec<(String, f64)> = category_groups(Lang::Sv)
         .into_iter()
         .filter_map(|(c, l)| now.by_group.get(c).map(|&n| (l.to_string(), f64::from(n))))
         .collect();
@@ -179,6 +179,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
                 unit: String::new(),
                 decimals: 0,
                 bars,
+                lang: trygg_report::Lang::Sv,
             })?,
         ));
     }
@@ -234,6 +235,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
             x_label: "År".into(),
             x_labels: labels.clone(),
             series: vec![Series::new("Alla händelser", totals)],
+            lang: trygg_report::Lang::Sv,
         })?,
     ));
     let cur = monthly(&ctx, year, Some(last_day))?;
@@ -249,6 +251,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
                 Series::new(year.to_string(), cur),
                 Series::new((year - 1).to_string(), p1),
             ],
+            lang: trygg_report::Lang::Sv,
         })?,
     ));
 
@@ -287,7 +290,7 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     gaps.push("Rapporterade händelser är inte all brottslighet: mörkertalet är stort för bland annat våld i nära relationer, narkotikabrott och brott mot företag. Enkätresultaten i del 2 visar utsatthet och otrygghet som inte anmäls.".into());
     b.push(Block::bullets(gaps));
     b.push(Block::heading(2, "Definitioner"));
-    b.push(Block::bullets(method_bullets()));
+    b.push(Block::bullets(method_bullets(Lang::Sv)));
     b.push(Block::heading(1, "Beslut"));
     b.push(Block::text(decision_sentence(state, year).await?));
     b.push(Block::heading(1, "Från lägesbild till åtgärdsplan"));
@@ -540,11 +543,11 @@ async fn decision_sentence(state: &App, year: i16) -> Result<String> {
         Some(d) => format!(
             "Lägesbilden {year} beslutades av {} den {} (diarienummer {}). Nästa lägesbild ska tas fram senast {}.",
             d.decided_by,
-            date_sv(d.date),
+            long_date(Lang::Sv, d.date),
             d.diarienummer,
             d.date
                 .checked_add(Span::new().years(2))
-                .map(date_sv)
+                .map(|d| long_date(Lang::Sv, d))
                 .unwrap_or_default()
         ),
         None => format!(
@@ -562,7 +565,7 @@ pub async fn year_in_brief(
     until: Date,
     scope: Scope,
 ) -> Result<Vec<Block>> {
-    let ctx = Ctx::load(state, scope).await?;
+    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
     let from = Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let to = until
         .checked_add(Span::new().days(1))
@@ -570,7 +573,7 @@ pub async fn year_in_brief(
     let (pfrom, pto) = (minus_year(from)?, minus_year(to)?);
     let now = ctx.stats(from, to)?;
     let prev = ctx.stats(pfrom, pto)?;
-    let what = range_sv(from, until);
+    let what = date_range(Lang::Sv, from, until);
     let mut b = vec![Block::text(format!(
         "Under perioden {what} rapporterades {}. {}",
         count_sv(now.total, "händelse", "händelser"),

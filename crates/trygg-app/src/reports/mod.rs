@@ -19,11 +19,12 @@ use trygg_analysis::snapshot::{Filter, Granularity, PeriodKey, Snapshot};
 use trygg_domain::partnership::{
     Agreement, CommitmentPlan, CommitmentStatus, JOINT, Resource, deadlines,
 };
-use trygg_domain::{AreaId, AreaKind, Channel, IncidentFilter, Scope, Taxonomy};
+use trygg_domain::{AreaId, AreaKind, Channel, IncidentFilter, Lang, Scope, Taxonomy};
 use trygg_report::chart::{self, BarChart, BeforeAfterChart, HeatMap, LineChart, Series};
 use trygg_report::map::{self, HotSpots, MapArea, MapPoint, MapPolygon, MapSpec};
 use trygg_report::{
-    Block, Column, Document, Inline, KeyFigure, Meta, Table, fmt_int_sv, fmt_percent_sv, fmt_sv,
+    Block, Column, Document, Inline, KeyFigure, Meta, Table, fmt_int_sv, fmt_num, fmt_percent,
+    fmt_percent_sv, fmt_sv,
 };
 
 use crate::App;
@@ -83,6 +84,15 @@ const WEEKDAYS_PLURAL_SV: [&str; 7] = [
     "lördagar",
     "söndagar",
 ];
+const WEEKDAYS_PLURAL_EN: [&str; 7] = [
+    "Mondays",
+    "Tuesdays",
+    "Wednesdays",
+    "Thursdays",
+    "Fridays",
+    "Saturdays",
+    "Sundays",
+];
 /// Cell size of the Gi* grid, metres.
 const GI_CELL: f64 = 250.0;
 /// Fewest positioned incidents for a Gi* analysis.
@@ -119,6 +129,8 @@ struct Ctx<'a> {
     now: Zoned,
     /// Years with any incident in scope (a comparison with a year before the data is no comparison).
     years: Vec<i16>,
+    /// The report's language: every sentence, label and number.
+    lang: Lang,
 }
 
 /// Counts of one period.
@@ -169,32 +181,42 @@ fn geometry_to_sweref(g: &serde_json::Value) -> Vec<MapPolygon> {
     }
 }
 
-/// "ökade med 12 %" / "minskade med 5 %" / "var oförändrat" for current vs previous.
-fn change_words(current: u32, previous: u32) -> String {
+/// "ökade med 12 %" / "minskade med 5 %" / "var oförändrat" for current vs previous; in
+/// English "rose by 12%" / "fell by 5%" / "was unchanged".
+fn change_words(lang: Lang, current: u32, previous: u32) -> String {
     if previous == 0 {
         return if current == 0 {
-            "var oförändrat (inga händelser någon av perioderna)".into()
+            lang.t(
+                "var oförändrat (inga händelser någon av perioderna)",
+                "was unchanged (no incidents in either period)",
+            )
+            .into()
         } else {
-            "ökade från noll".into()
+            lang.t("ökade från noll", "rose from zero").into()
         };
     }
     let ch = f64::from(current) / f64::from(previous) - 1.0;
-    let p = fmt_percent_sv(ch.abs(), 0, false);
+    let p = fmt_percent(lang, ch.abs(), 0, false);
     if current > previous {
-        format!("ökade med {p}")
+        format!("{} {p}", lang.t("ökade med", "rose by"))
     } else if current < previous {
-        format!("minskade med {p}")
+        format!("{} {p}", lang.t("minskade med", "fell by"))
     } else {
-        "var oförändrat".into()
+        lang.t("var oförändrat", "was unchanged").into()
     }
 }
 
 /// The signed change for a table cell ("+12 %", "–" without a base).
-fn change_cell(current: u32, previous: u32) -> String {
+fn change_cell(lang: Lang, current: u32, previous: u32) -> String {
     if previous == 0 {
         "–".into()
     } else {
-        fmt_percent_sv(f64::from(current) / f64::from(previous) - 1.0, 0, true)
+        fmt_percent(
+            lang,
+            f64::from(current) / f64::from(previous) - 1.0,
+            0,
+            true,
+        )
     }
 }
 
@@ -206,39 +228,45 @@ fn count_sv(n: u32, one: &str, many: &str) -> String {
     }
 }
 
-/// "18–24 november 2024", "28 oktober – 3 november 2024", "30 december 2024 – 5 januari 2025".
-fn range_sv(a: Date, b: Date) -> String {
+/// "18–24 november 2024", "28 oktober – 3 november 2024", "30 december 2024 – 5 januari 2025";
+/// in English "18–24 November 2024" and so on.
+fn date_range(lang: Lang, a: Date, b: Date) -> String {
     if a.year() != b.year() {
-        format!("{} – {}", date_sv(a), date_sv(b))
+        format!("{} – {}", long_date(lang, a), long_date(lang, b))
     } else if a.month() != b.month() {
         format!(
             "{} {} – {}",
             a.day(),
-            MONTH_NAMES[a.month() as usize - 1],
-            date_sv(b)
+            month_name(lang, a.month()),
+            long_date(lang, b)
         )
     } else {
-        format!("{}–{}", a.day(), date_sv(b))
+        format!("{}–{}", a.day(), long_date(lang, b))
     }
 }
 
-fn date_sv(d: Date) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        MONTH_NAMES[d.month() as usize - 1],
-        d.year()
-    )
+/// "3 november 2024", "3 November 2024".
+fn long_date(lang: Lang, d: Date) -> String {
+    format!("{} {} {}", d.day(), month_name(lang, d.month()), d.year())
+}
+
+fn month_name(lang: Lang, month: i8) -> &'static str {
+    let i = usize::try_from(month - 1).unwrap_or(0);
+    match lang {
+        Lang::Sv => MONTH_NAMES[i],
+        Lang::En => trygg_domain::week::MONTHS_EN[i],
+    }
 }
 
 use trygg_domain::week::MONTHS_SV as MONTH_NAMES;
 
-fn category_groups() -> Vec<(&'static str, &'static str)> {
+/// The category groups: code and label in `lang`.
+fn category_groups(lang: Lang) -> Vec<(&'static str, &'static str)> {
     Taxonomy
         .all()
         .iter()
         .filter(|c| c.parent.is_none())
-        .map(|c| (c.code, c.label_sv))
+        .map(|c| (c.code, lang.t(c.label_sv, c.label_en)))
         .collect()
 }
 
@@ -264,10 +292,13 @@ fn period_stats(s: &Snapshot, f: &Filter) -> PeriodStats {
 }
 
 /// Top weekday and the busiest 3-hour window of a profile, as a sentence.
-fn profile_sentence(p: &[[f64; 24]; 7], what: &str) -> String {
+fn profile_sentence(lang: Lang, p: &[[f64; 24]; 7], what: &str) -> String {
     let total: f64 = p.iter().flatten().sum();
     if total <= 0.0 {
-        return format!("Inga händelser att fördela över dygnet under {what}.");
+        return match lang {
+            Lang::Sv => format!("Inga händelser att fördela över dygnet under {what}."),
+            Lang::En => format!("No incidents to spread over the day in {what}."),
+        };
     }
     let days: Vec<f64> = p.iter().map(|r| r.iter().sum()).collect();
     let (top_day, top_day_v) = days
@@ -278,20 +309,36 @@ fn profile_sentence(p: &[[f64; 24]; 7], what: &str) -> String {
     let (top_h, top_h_v) = (0..24)
         .map(|h| (h, hours[h] + hours[(h + 1) % 24] + hours[(h + 2) % 24]))
         .fold((0, f64::MIN), |b, (h, v)| if v > b.1 { (h, v) } else { b });
-    format!(
-        "Under {what} inträffade flest händelser på {} ({} av alla, mot {} vid jämn fördelning) och mellan klockan {:02} och {:02} ({}, mot {} vid jämn fördelning).",
-        WEEKDAYS_PLURAL_SV[top_day],
-        fmt_percent_sv(top_day_v / total, 0, false),
-        fmt_percent_sv(1.0 / 7.0, 0, false),
-        top_h,
-        (top_h + 3) % 24,
-        fmt_percent_sv(top_h_v / total, 0, false),
-        fmt_percent_sv(3.0 / 24.0, 0, false),
-    )
+    let pct = |v: f64| fmt_percent(lang, v, 0, false);
+    match lang {
+        Lang::Sv => format!(
+            "Under {what} inträffade flest händelser på {} ({} av alla, mot {} vid jämn fördelning) och mellan klockan {:02} och {:02} ({}, mot {} vid jämn fördelning).",
+            WEEKDAYS_PLURAL_SV[top_day],
+            pct(top_day_v / total),
+            pct(1.0 / 7.0),
+            top_h,
+            (top_h + 3) % 24,
+            pct(top_h_v / total),
+            pct(3.0 / 24.0),
+        ),
+        Lang::En => format!(
+            "In {what} most incidents happened on {} ({} of all, against {} if spread evenly) and between {:02}:00 and {:02}:00 ({}, against {} if spread evenly).",
+            WEEKDAYS_PLURAL_EN[top_day],
+            pct(top_day_v / total),
+            pct(1.0 / 7.0),
+            top_h,
+            (top_h + 3) % 24,
+            pct(top_h_v / total),
+            pct(3.0 / 24.0),
+        ),
+    }
 }
 
 /// Definitions every statistical report ends with.
-pub(super) fn method_bullets() -> Vec<String> {
+pub(super) fn method_bullets(lang: Lang) -> Vec<String> {
+    if lang == Lang::En {
+        return METHOD_EN.iter().map(|s| (*s).to_string()).collect();
+    }
     vec![
         "En händelse är ett brott, en otrygghetsskapande händelse eller en otrygg plats som rapporterats till trygg: av utbildade rapportörer (EST), från Polisens publika händelser, eller importerad från polisens och kommunens system. Det är anmälda och rapporterade händelser – inte all brottslighet, och inte upplevd otrygghet.".into(),
         "En händelse räknas i den period då dess tidsfönster börjar, i lokal tid (Europe/Stockholm). Veckor är ISO-veckor (måndag–söndag); perioder är halvöppna: från och med första dagen, till men inte med dagen efter den sista.".into(),
@@ -305,6 +352,20 @@ pub(super) fn method_bullets() -> Vec<String> {
         "Förändring i procent = (antal nu / antal i jämförelseperioden − 1). Små tal ger stora procentsatser: läs procent tillsammans med antalen.".into(),
     ]
 }
+
+/// [`method_bullets`] in English, from the same definitions.
+const METHOD_EN: [&str; 10] = [
+    "An incident is a crime, an insecurity-creating event or an unsafe place reported to trygg: by trained reporters (EST), from the police's public events, or imported from the police's and the municipality's systems. These are reported incidents – not all crime, and not perceived insecurity.",
+    "An incident is counted in the period in which its time window begins, in local time (Europe/Stockholm). Weeks are ISO weeks (Monday–Sunday); periods are half-open: from the first day, up to but not including the day after the last.",
+    "The report rests only on shared incidents (the joint picture); the organisations' internal reports are not included. There are no personal data in the data.",
+    "An incident is counted in every area its position lies in. The police's events have only the municipality's or the county's centre as their position: they count for the municipality but not per district, and never enter maps, hot spots or near repeats.",
+    "Weekday and hour: an incident with a time window (e.g. discovered Monday morning, last seen Friday evening) is spread evenly over the window's hours (aoristic weighting), so that the total is the number of incidents.",
+    "Hot spots: Getis-Ord Gi* on counts of incidents in cells of 250 × 250 m (empty cells included), binary queen weights including the cell itself, two-sided test; a cell is a hot spot with 95% confidence when z ≥ 1.96 after the Benjamini–Hochberg correction for multiple tests (FDR). The same definition as ArcGIS Hot Spot Analysis and PySAL esda G_Local(transform='B', star=True).",
+    "Near repeats: Knox test on burglaries with a position, Manhattan distance, half-open bands [a, b), 999 permutations of the times (seed 1, so that the result can be repeated); the ratio is observed pairs divided by the mean of the permuted ones.",
+    "Emerging problems: weekly counts per category and district are compared with the same weeks (±2) of the three previous years; a week is flagged when its count reaches the control limit for p ≤ 0.001 (Poisson, or negative binomial when overdispersed) and is at least 3. The report states how many series were tested and how many flags chance alone gives.",
+    "Repeat places: positions rounded to cells of 50 × 50 m.",
+    "Change in per cent = (count now / count in the comparison period − 1). Small numbers give large percentages: read percentages together with the counts.",
+];
 
 #[cfg(test)]
 mod tests {
@@ -325,7 +386,9 @@ mod tests {
             .unwrap();
         assert_eq!(group_of_index(u16::try_from(i).unwrap()), "skadegorelse");
         assert!(
-            category_groups().iter().all(|(code, _)| *code != own.code),
+            category_groups(Lang::Sv)
+                .iter()
+                .all(|(code, _)| *code != own.code),
             "not a group of its own"
         );
     }

@@ -29,6 +29,28 @@ pub enum Request {
 }
 
 impl Request {
+    /// The languages the report is written in: Swedish always, English for the weekly
+    /// lägesbild.
+    pub fn languages(&self) -> &'static [Lang] {
+        match self {
+            Request::Weekly(_) => &[Lang::Sv, Lang::En],
+            _ => &[Lang::Sv],
+        }
+    }
+
+    /// The report's name in English, for messages.
+    pub fn name_en(&self) -> &'static str {
+        match self {
+            Request::Weekly(_) => "weekly lägesbild",
+            Request::Tertial(..) => "tertial analysis",
+            Request::Lagesbild(_) => "law's lägesbild",
+            Request::Atgardsplan(_) => "åtgärdsplan",
+            Request::AnnualCompilation(..) => "annual compilation",
+            Request::FinalFollowUp => "final follow-up",
+            Request::WalkProtocol(_) => "safety walk's protocol",
+        }
+    }
+
     /// A short file name without extension ("sammanstallning-2020").
     pub fn file_stem(&self) -> String {
         match self {
@@ -70,9 +92,15 @@ fn check_year(years: &[i16], year: i16) -> Result<()> {
     }
 }
 
-/// Builds the report of `request` from the stored data under `scope`; `today` is the local
-/// date (for the default periods).
-pub async fn build(state: &App, request: Request, scope: Scope) -> Result<Document> {
+/// Builds the report of `request` from the stored data under `scope`, in `lang` where the
+/// report is written in it (see [`Request::languages`]).
+pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> Result<Document> {
+    if !request.languages().contains(&lang) {
+        return Err(ReportBuildError::Input(format!(
+            "the {} is written in Swedish only so far; choose Swedish (sv) for it, or English for the weekly lägesbild",
+            request.name_en()
+        )));
+    }
     let years = data_years(state, scope);
     match request {
         Request::Weekly(week) => {
@@ -80,7 +108,7 @@ pub async fn build(state: &App, request: Request, scope: Scope) -> Result<Docume
                 .map_err(|e| ReportBuildError::Input(e.to_string()))?
                 .date();
             check_year(&years, monday.year())?;
-            weekly(state, week, scope).await
+            weekly(state, week, scope, lang).await
         }
         Request::Tertial(year, t) => {
             tertial_period(year, t)?;
@@ -479,10 +507,10 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
         agreement.parties.get(1).map_or("polisen", |p| p.name.as_str()),
         plan.year,
         match plan.status {
-            PlanStatus::Decided { date } => format!("beslutad {}", date_sv(date)),
+            PlanStatus::Decided { date } => format!("beslutad {}", long_date(Lang::Sv, date)),
             PlanStatus::Draft => "utkast, ännu inte beslutad".into(),
         },
-        date_sv(deadline),
+        long_date(Lang::Sv, deadline),
     )));
     let years = data_years(state, scope);
     if years.contains(&year) {
@@ -584,7 +612,7 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
                     items.push(format!(
                         "Insats: {} (från {}).",
                         i.data.title,
-                        date_sv(i.data.start)
+                        long_date(Lang::Sv, i.data.start)
                     ));
                 }
             }
@@ -607,7 +635,10 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
         .into_iter()
         .find(|e| e.kind == CalendarKind::Lagesbild && e.deadline > deadline);
     follow.push(match next_lagesbild {
-        Some(e) => format!("Nästa lägesbild: senast {}.", date_sv(e.deadline)),
+        Some(e) => format!(
+            "Nästa lägesbild: senast {}.",
+            long_date(Lang::Sv, e.deadline)
+        ),
         None => format!(
             "Lagen kräver en ny lägesbild minst vartannat år, alltså senast {}.",
             year + 2
@@ -628,6 +659,7 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
                 .join(" och "),
             period: format!("{}-01-01 – {}-12-31", plan.year, plan.year),
             generated_at: generated_now(state),
+            lang: trygg_report::Lang::Sv,
         },
         blocks: b,
     };

@@ -50,7 +50,7 @@ pub(super) fn monthly(ctx: &Ctx<'_>, year: i16, until: Option<Date>) -> Result<V
 
 /// The tertial analysis: tertial `t` (1–3) of `year` against the same months a year earlier.
 pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Document> {
-    let ctx = Ctx::load(state, scope).await?;
+    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
     let (from, full_to) = tertial_period(year, t)?;
     let today = ctx.now.date();
     let tomorrow = today
@@ -79,7 +79,7 @@ pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Docu
     if ongoing {
         b.push(Block::text(format!(
             "Tertialet pågår: siffrorna gäller {} och jämförs med samma dagar {}.",
-            range_sv(from, last_day),
+            date_range(Lang::Sv, from, last_day),
             year - 1
         )));
     }
@@ -89,7 +89,7 @@ pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Docu
             fmt_int_sv(i64::from(now.total)),
             Some(&format!(
                 "{} mot {}",
-                change_cell(now.total, prev.total),
+                change_cell(Lang::Sv, now.total, prev.total),
                 year - 1
             )),
         ),
@@ -102,14 +102,14 @@ pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Docu
     b.push(Block::text(if now.total == 0 {
         format!(
             "Inga händelser har rapporterats under {what} ({}); samma period {} rapporterades {}.",
-            range_sv(from, last_day),
+            date_range(Lang::Sv, from, last_day),
             year - 1,
             count_sv(prev.total, "händelse", "händelser")
         )
     } else {
         format!(
             "Under {what} ({}) rapporterades {}. {}",
-            range_sv(from, last_day),
+            date_range(Lang::Sv, from, last_day),
             count_sv(now.total, "händelse", "händelser"),
             ctx.vs_same_period(year - 1, now.total, prev.total)
         )
@@ -161,11 +161,12 @@ pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Docu
             Series::new((year - 1).to_string(), p1),
             Series::new((year - 2).to_string(), p2),
         ],
+        lang: trygg_report::Lang::Sv,
     })?;
     b.push(Block::figure(
         format!(
             "Händelser per månad {year} (till och med {}) jämfört med {} och {}.",
-            date_sv(last_day),
+            long_date(Lang::Sv, last_day),
             year - 1,
             year - 2
         ),
@@ -196,7 +197,7 @@ pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Docu
     b.push(Block::text(ctx.near_repeat(from, to, &what)?));
 
     b.push(Block::heading(2, "Om statistiken"));
-    b.push(Block::bullets(method_bullets()));
+    b.push(Block::bullets(method_bullets(Lang::Sv)));
     let doc = Document {
         title: format!("Tertialanalys {t} {year}"),
         subtitle: Some(format!(

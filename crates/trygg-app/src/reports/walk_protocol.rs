@@ -244,6 +244,7 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
             organisation,
             period: w.date.to_string(),
             generated_at: generated_now(state),
+            lang: trygg_report::Lang::Sv,
         },
         blocks,
     })

@@ -2,9 +2,11 @@
 
 use super::*;
 
-/// The weekly lägesbild for ISO week `week` (any weekday of it).
-pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Document> {
-    let ctx = Ctx::load(state, scope).await?;
+/// The weekly lägesbild for ISO week `week` (any weekday of it), in `lang`: the Swedish is the
+/// reference, the English is written from the same numbers.
+pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope, lang: Lang) -> Result<Document> {
+    let ctx = Ctx::load(state, scope, lang).await?;
+    let l = lang;
     let (y, w) = (week.year(), week.week());
     let monday = ISOWeekDate::new(y, w, Weekday::Monday)
         .map_err(|e| ReportBuildError::Input(e.to_string()))?
@@ -26,81 +28,139 @@ pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Docu
     let pw = prev_monday.iso_week_date().week();
 
     let mut b = Vec::new();
-    b.push(Block::heading(1, "Sammanfattning"));
+    b.push(Block::heading(1, l.t("Sammanfattning", "Summary")));
+    let vs = |x: &str| match l {
+        Lang::Sv => format!("mot {x}"),
+        Lang::En => format!("against {x}"),
+    };
     b.push(Block::KeyFigures(vec![
         KeyFigure::new(
-            format!("Händelser vecka {w}"),
-            fmt_int_sv(i64::from(now.total)),
+            match l {
+                Lang::Sv => format!("Händelser vecka {w}"),
+                Lang::En => format!("Incidents week {w}"),
+            },
+            ctx.int(now.total),
             None,
         ),
         KeyFigure::new(
-            format!("Vecka {pw}"),
-            fmt_int_sv(i64::from(prev.total)),
+            format!("{} {pw}", l.t("Vecka", "Week")),
+            ctx.int(prev.total),
             Some(&format!(
-                "{} mot vecka {pw}",
-                change_cell(now.total, prev.total)
+                "{} {}",
+                change_cell(l, now.total, prev.total),
+                vs(&format!("{} {pw}", l.t("vecka", "week")))
             )),
         ),
         KeyFigure::new(
-            format!("Vecka {} {}", ly_week.week(), y - 1),
-            fmt_int_sv(i64::from(ly.total)),
-            Some(&format!("{} mot i fjol", change_cell(now.total, ly.total))),
+            format!("{} {} {}", l.t("Vecka", "Week"), ly_week.week(), y - 1),
+            ctx.int(ly.total),
+            Some(&format!(
+                "{} {}",
+                change_cell(l, now.total, ly.total),
+                l.t("mot i fjol", "against last year")
+            )),
         ),
     ]));
+    let dates = date_range(l, monday, sunday);
     if now.total == 0 {
-        b.push(Block::text(format!(
-            "Inga händelser har rapporterats för vecka {w} ({}). Vecka {pw} rapporterades {} och samma vecka {} {}.",
-            range_sv(monday, sunday),
-            count_sv(prev.total, "händelse", "händelser"),
-            y - 1,
-            count_sv(ly.total, "händelse", "händelser"),
-        )));
+        let (p, last) = (ctx.incidents(prev.total), ctx.incidents(ly.total));
+        b.push(Block::text(match l {
+            Lang::Sv => format!(
+                "Inga händelser har rapporterats för vecka {w} ({dates}). Vecka {pw} rapporterades {p} och samma vecka {} {last}.",
+                y - 1,
+            ),
+            Lang::En => format!(
+                "No incidents have been reported for week {w} ({dates}). In week {pw} {p} were reported, and in the same week of {} {last}.",
+                y - 1,
+            ),
+        }));
     } else {
-        b.push(Block::text(format!(
-            "Vecka {w} ({}) rapporterades {}. Antalet {} jämfört med vecka {pw} ({}){}",
-            range_sv(monday, sunday),
-            count_sv(now.total, "händelse", "händelser"),
-            change_words(now.total, prev.total),
-            fmt_int_sv(i64::from(prev.total)),
-            if ctx.years.contains(&ly_monday.year()) {
-                format!(
-                    " och {} jämfört med samma vecka {} ({}).",
-                    change_words(now.total, ly.total),
-                    y - 1,
-                    fmt_int_sv(i64::from(ly.total))
-                )
-            } else {
+        let n = ctx.incidents(now.total);
+        let change = change_words(l, now.total, prev.total);
+        let prev_n = ctx.int(prev.total);
+        let vs_last_year = match (ctx.years.contains(&ly_monday.year()), l) {
+            (true, Lang::Sv) => format!(
+                " och {} jämfört med samma vecka {} ({}).",
+                change_words(l, now.total, ly.total),
+                y - 1,
+                ctx.int(ly.total)
+            ),
+            (true, Lang::En) => format!(
+                ", and {} compared with the same week of {} ({}).",
+                change_words(l, now.total, ly.total),
+                y - 1,
+                ctx.int(ly.total)
+            ),
+            (false, Lang::Sv) => {
                 format!(". För samma vecka {} finns inga uppgifter i trygg.", y - 1)
             }
-        )));
-        let mut groups: Vec<(&str, u32)> = category_groups()
+            (false, Lang::En) => {
+                format!(". trygg holds no data for the same week of {}.", y - 1)
+            }
+        };
+        b.push(Block::text(match l {
+            Lang::Sv => format!(
+                "Vecka {w} ({dates}) rapporterades {n}. Antalet {change} jämfört med vecka {pw} ({prev_n}){vs_last_year}"
+            ),
+            Lang::En => format!(
+                "In week {w} ({dates}) {n} were reported. The number {change} compared with week {pw} ({prev_n}){vs_last_year}"
+            ),
+        }));
+        let mut groups: Vec<(&str, u32)> = category_groups(l)
             .into_iter()
             .filter_map(|(c, l)| now.by_group.get(c).map(|&n| (l, n)))
             .collect();
         groups.sort_by_key(|g| std::cmp::Reverse(g.1));
-        if let Some((l, n)) = groups.first() {
-            b.push(Block::text(format!(
-                "Största kategorin var {} med {} ({} av veckans händelser).",
-                l.to_lowercase(),
-                fmt_int_sv(i64::from(*n)),
-                fmt_percent_sv(f64::from(*n) / f64::from(now.total), 0, false)
-            )));
+        if let Some((label, n)) = groups.first() {
+            let share = ctx.pct(f64::from(*n) / f64::from(now.total), 0, false);
+            b.push(Block::text(match l {
+                Lang::Sv => format!(
+                    "Största kategorin var {} med {} ({share} av veckans händelser).",
+                    label.to_lowercase(),
+                    ctx.int(*n),
+                ),
+                Lang::En => format!(
+                    "The largest category was {} with {} ({share} of the week's incidents).",
+                    label.to_lowercase(),
+                    ctx.int(*n),
+                ),
+            }));
         }
     }
 
-    b.push(Block::heading(2, "Händelser per kategori"));
-    let l_now = format!("v. {w}");
-    let l_prev = format!("v. {pw}");
-    let l_ly = format!("v. {} {}", ly_week.week(), y - 1);
+    b.push(Block::heading(
+        2,
+        l.t("Händelser per kategori", "Incidents by category"),
+    ));
+    let wk = l.t("v.", "wk");
+    let l_now = format!("{wk} {w}");
+    let l_prev = format!("{wk} {pw}");
+    let l_ly = format!("{wk} {} {}", ly_week.week(), y - 1);
     b.push(Block::Table(ctx.group_table(
-        &format!("Händelser per kategori vecka {w}, förra veckan och samma vecka i fjol"),
+        &match l {
+            Lang::Sv => {
+                format!("Händelser per kategori vecka {w}, förra veckan och samma vecka i fjol")
+            }
+            Lang::En => format!(
+                "Incidents by category in week {w}, the week before and the same week last year"
+            ),
+        },
         &[(&l_now, &now), (&l_prev, &prev), (&l_ly, &ly)],
         false,
     )));
 
-    b.push(Block::heading(2, "Händelser per område"));
+    b.push(Block::heading(
+        2,
+        l.t("Händelser per område", "Incidents by area"),
+    ));
     b.push(Block::Table(ctx.district_table(
-        &format!("Händelser per område vecka {w} och samma vecka {}", y - 1),
+        &match l {
+            Lang::Sv => format!("Händelser per område vecka {w} och samma vecka {}", y - 1),
+            Lang::En => format!(
+                "Incidents by area in week {w} and the same week of {}",
+                y - 1
+            ),
+        },
         &l_now,
         &l_ly,
         &now,
@@ -108,7 +168,10 @@ pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Docu
     )));
 
     // Trend: the last 26 weeks and the same weeks a year earlier.
-    b.push(Block::heading(2, "Utveckling de senaste 26 veckorna"));
+    b.push(Block::heading(
+        2,
+        l.t("Utveckling de senaste 26 veckorna", "The last 26 weeks"),
+    ));
     let first = day(monday, -7 * 25)?;
     let ly_first = day(first, -7 * 53)?;
     let wc: HashMap<PeriodKey, u32> = {
@@ -143,92 +206,167 @@ pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Docu
     }
     let sum_cur: f64 = cur[22..].iter().filter(|v| v.is_finite()).sum();
     let sum_last: f64 = last[22..].iter().sum();
-    b.push(Block::text(if sum_last.is_finite() {
-        format!(
-            "De senaste fyra veckorna (vecka {}–{w}) rapporterades {}; samma veckor året innan {}. Antalet {}.",
-            labels[22],
-            count_sv(sum_cur as u32, "händelse", "händelser"),
-            fmt_sv(sum_last, 0),
-            change_words(sum_cur as u32, sum_last as u32),
-        )
-    } else {
-        format!(
-            "De senaste fyra veckorna (vecka {}–{w}) rapporterades {}; för samma veckor året innan finns inga uppgifter i trygg.",
-            labels[22],
-            count_sv(sum_cur as u32, "händelse", "händelser"),
-        )
+    let four = labels[22];
+    let n = ctx.incidents(sum_cur as i64);
+    b.push(Block::text(match (sum_last.is_finite(), l) {
+        (true, Lang::Sv) => format!(
+            "De senaste fyra veckorna (vecka {four}–{w}) rapporterades {n}; samma veckor året innan {}. Antalet {}.",
+            ctx.num(sum_last, 0),
+            change_words(l, sum_cur as u32, sum_last as u32),
+        ),
+        (true, Lang::En) => format!(
+            "In the last four weeks (weeks {four}–{w}) {n} were reported; in the same weeks a year before, {}. The number {}.",
+            ctx.num(sum_last, 0),
+            change_words(l, sum_cur as u32, sum_last as u32),
+        ),
+        (false, Lang::Sv) => format!(
+            "De senaste fyra veckorna (vecka {four}–{w}) rapporterades {n}; för samma veckor året innan finns inga uppgifter i trygg."
+        ),
+        (false, Lang::En) => format!(
+            "In the last four weeks (weeks {four}–{w}) {n} were reported; trygg holds no data for the same weeks a year before."
+        ),
     }));
     let img = chart::line(&LineChart::weekly(
-        "Händelser per vecka",
-        "Antal händelser",
+        l,
+        l.t("Händelser per vecka", "Incidents per week"),
+        l.t("Antal händelser", "Number of incidents"),
         &labels,
-        Series::new(format!("Senaste 26 veckorna (t.o.m. v. {w} {y})"), cur),
-        Series::new("Samma veckor ett år tidigare", last),
+        Series::new(
+            match l {
+                Lang::Sv => format!("Senaste 26 veckorna (t.o.m. v. {w} {y})"),
+                Lang::En => format!("The last 26 weeks (to week {w} {y})"),
+            },
+            cur,
+        ),
+        Series::new(
+            l.t(
+                "Samma veckor ett år tidigare",
+                "The same weeks a year earlier",
+            ),
+            last,
+        ),
     ))?;
     b.push(Block::figure(
-        format!("Händelser per ISO-vecka, de 26 veckorna till och med vecka {w}, och samma veckor ett år tidigare."),
+        match l {
+            Lang::Sv => format!(
+                "Händelser per ISO-vecka, de 26 veckorna till och med vecka {w}, och samma veckor ett år tidigare."
+            ),
+            Lang::En => format!(
+                "Incidents per ISO week, the 26 weeks up to and including week {w}, and the same weeks a year earlier."
+            ),
+        },
         img,
     ));
 
-    b.push(Block::heading(2, "När händelserna inträffar"));
+    b.push(Block::heading(
+        2,
+        l.t("När händelserna inträffar", "When the incidents happen"),
+    ));
     let four_weeks = day(monday, -21)?;
-    b.extend(ctx.heat_map_figure(four_weeks, next, &format!("veckorna {}–{w}", labels[22]))?);
+    let weeks_what = match l {
+        Lang::Sv => format!("veckorna {four}–{w}"),
+        Lang::En => format!("weeks {four}–{w}"),
+    };
+    b.extend(ctx.heat_map_figure(four_weeks, next, &weeks_what)?);
 
-    b.push(Block::heading(2, "Var händelserna inträffar"));
-    let (gi_sentence, spots) =
-        ctx.hot_spots(four_weeks, next, &format!("veckorna {}–{w}", labels[22]))?;
+    b.push(Block::heading(
+        2,
+        l.t("Var händelserna inträffar", "Where the incidents happen"),
+    ));
+    let (gi_sentence, spots) = ctx.hot_spots(four_weeks, next, &weeks_what)?;
     let (xs, _, _, centroids) = {
         let f = ctx.filter(ctx.midnight(monday)?, ctx.midnight(next)?);
         ctx.with(&f, |s, f| s.points(f))
     };
-    b.push(Block::text(format!(
-        "{} av veckans händelser har en känd position och visas som punkter på kartan{}. Stadsdelarnas färg visar antalet händelser vecka {w}.",
-        fmt_int_sv(xs.len() as i64),
-        if centroids > 0 {
-            format!(
-                "; {} har bara kommunens eller länets mittpunkt som position (Polisens händelser) och räknas i tabellerna men visas inte",
-                fmt_int_sv(centroids as i64)
-            )
-        } else {
-            String::new()
-        }
-    )));
+    let placed = ctx.int(xs.len() as i64);
+    let has_centroids = centroids > 0;
+    let centroids = ctx.int(centroids as i64);
+    b.push(Block::text(match l {
+        Lang::Sv => format!(
+            "{placed} av veckans händelser har en känd position och visas som punkter på kartan{}. Stadsdelarnas färg visar antalet händelser vecka {w}.",
+            if has_centroids {
+                format!(
+                    "; {centroids} har bara kommunens eller länets mittpunkt som position (Polisens händelser) och räknas i tabellerna men visas inte"
+                )
+            } else {
+                String::new()
+            }
+        ),
+        Lang::En => format!(
+            "{placed} of the week's incidents have a known position and are shown as points on the map{}. The districts' colour shows the number of incidents in week {w}.",
+            if has_centroids {
+                format!(
+                    "; {centroids} have only the municipality's or the county's centre as their position (the police's events) and are counted in the tables but not shown"
+                )
+            } else {
+                String::new()
+            }
+        ),
+    }));
     if let Some(fig) = ctx.map_figure(
-        &format!("Händelser vecka {w} {y}"),
-        &format!("Händelser v. {w}"),
+        &match l {
+            Lang::Sv => format!("Händelser vecka {w} {y}"),
+            Lang::En => format!("Incidents week {w} {y}"),
+        },
+        &format!("{} {wk} {w}", l.t("Händelser", "Incidents")),
         &now,
         Some((monday, next)),
         spots,
-        format!(
-            "Händelser vecka {w} (punkter, färg efter kategori) och antal per stadsdel (ytfärg). Färgade rutor: hot spots (Gi*) för veckorna {}–{w}.",
-            labels[22]
-        ),
+        match l {
+            Lang::Sv => format!(
+                "Händelser vecka {w} (punkter, färg efter kategori) och antal per stadsdel (ytfärg). Färgade rutor: hot spots (Gi*) för veckorna {four}–{w}."
+            ),
+            Lang::En => format!(
+                "Incidents in week {w} (points, coloured by category) and the number per district (fill). Coloured cells: hot spots (Gi*) for weeks {four}–{w}."
+            ),
+        },
     )? {
         b.push(fig);
     }
     b.push(Block::heading(3, "Hot spots"));
     b.push(Block::text(gi_sentence));
-    b.push(Block::heading(3, "Nära upprepning av inbrott"));
+    b.push(Block::heading(
+        3,
+        l.t("Nära upprepning av inbrott", "Near repeats of burglaries"),
+    ));
     let twelve = day(monday, -7 * 11)?;
     b.push(Block::text(ctx.near_repeat(
         twelve,
         next,
-        "de senaste 12 veckorna",
+        l.t("de senaste 12 veckorna", "the last 12 weeks"),
     )?));
 
-    b.push(Block::heading(2, "Nya problembilder"));
+    b.push(Block::heading(
+        2,
+        l.t("Nya problembilder", "Emerging problems"),
+    ));
     b.extend(ctx.emerging(next)?);
 
-    b.push(Block::heading(2, "Täckning"));
-    b.extend(coverage_blocks(state, scope, next, w).await?);
+    b.push(Block::heading(2, l.t("Täckning", "Coverage")));
+    b.extend(coverage_blocks(state, scope, next, w, l).await?);
 
-    b.push(Block::heading(2, "Om statistiken"));
-    b.push(Block::bullets(method_bullets()));
+    b.push(Block::heading(
+        2,
+        l.t("Om statistiken", "About the statistics"),
+    ));
+    b.push(Block::bullets(method_bullets(l)));
 
     let doc = Document {
-        title: format!("Lägesbild vecka {w} {y}"),
-        subtitle: Some("Veckovis lägesbild för den brottsförebyggande samverkan".into()),
-        meta: ctx.meta(format!("{monday} – {sunday} (vecka {w})")),
+        title: match l {
+            Lang::Sv => format!("Lägesbild vecka {w} {y}"),
+            Lang::En => format!("Situation report week {w} {y}"),
+        },
+        subtitle: Some(
+            l.t(
+                "Veckovis lägesbild för den brottsförebyggande samverkan",
+                "Weekly situation report of the crime-prevention partnership",
+            )
+            .into(),
+        ),
+        meta: ctx.meta(format!(
+            "{monday} – {sunday} ({} {w})",
+            l.t("vecka", "week")
+        )),
         blocks: b,
     };
     doc.validate()?;
@@ -237,7 +375,13 @@ pub async fn weekly(state: &App, week: ISOWeekDate, scope: Scope) -> Result<Docu
 
 /// Who reported in the six weeks up to week `w` (the Monday after it is `next`): per
 /// organisation and Polisen, and the organisations that have gone silent.
-async fn coverage_blocks(state: &App, scope: Scope, next: Date, w: i8) -> Result<Vec<Block>> {
+async fn coverage_blocks(
+    state: &App,
+    scope: Scope,
+    next: Date,
+    w: i8,
+    l: Lang,
+) -> Result<Vec<Block>> {
     let q = crate::coverage::CoverageQuery {
         weeks: 6,
         silent_weeks: 3,
@@ -246,12 +390,12 @@ async fn coverage_blocks(state: &App, scope: Scope, next: Date, w: i8) -> Result
     let c = crate::coverage::coverage_until(state, scope, next, q)
         .await
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
-    let label = |d: &Date| format!("v. {}", d.iso_week_date().week());
-    let mut columns = vec![Column::text("Rapporterar")];
+    let label = |d: &Date| format!("{} {}", l.t("v.", "wk"), d.iso_week_date().week());
+    let mut columns = vec![Column::text(l.t("Rapporterar", "Reporting"))];
     columns.extend(c.weeks.iter().map(|d| Column::number(label(d))));
     let row = |name: &str, counts: &[u32]| {
         let mut r = vec![name.to_string()];
-        r.extend(counts.iter().map(|n| fmt_int_sv(i64::from(*n))));
+        r.extend(counts.iter().map(|n| l.int(i64::from(*n))));
         r
     };
     let mut rows: Vec<Vec<String>> = c
@@ -259,31 +403,53 @@ async fn coverage_blocks(state: &App, scope: Scope, next: Date, w: i8) -> Result
         .iter()
         .map(|o| row(&o.name, &o.counts))
         .collect();
-    rows.push(row("Polisens händelser (polisen.se)", &c.polisen));
-    let mut b = vec![Block::Table(Table {
-        caption: format!(
-            "Rapporterade händelser per organisation, de sex veckorna till och med vecka {w}"
+    rows.push(row(
+        l.t(
+            "Polisens händelser (polisen.se)",
+            "The police's events (polisen.se)",
         ),
+        &c.polisen,
+    ));
+    let mut b = vec![Block::Table(Table {
+        caption: match l {
+            Lang::Sv => format!(
+                "Rapporterade händelser per organisation, de sex veckorna till och med vecka {w}"
+            ),
+            Lang::En => format!(
+                "Reported incidents by organisation, the six weeks up to and including week {w}"
+            ),
+        },
         columns,
         rows,
         total: None,
     })];
     if !c.areas.is_empty() {
-        let mut columns = vec![Column::text("Område")];
+        let mut columns = vec![Column::text(l.t("Område", "Area"))];
         columns.extend(c.weeks.iter().map(|d| Column::number(label(d))));
         b.push(Block::Table(Table {
-            caption: format!(
-                "Rapporterade händelser per stadsdel (utom Polisens), de sex veckorna till och med vecka {w}"
-            ),
+            caption: match l {
+                Lang::Sv => format!(
+                    "Rapporterade händelser per stadsdel (utom Polisens), de sex veckorna till och med vecka {w}"
+                ),
+                Lang::En => format!(
+                    "Reported incidents by district (except the police's), the six weeks up to and including week {w}"
+                ),
+            },
             columns,
             rows: c.areas.iter().map(|a| row(&a.name, &a.counts)).collect(),
             total: None,
         }));
     }
     b.push(if c.alerts.is_empty() {
-        Block::text("Ingen organisation som brukar rapportera har tystnat.")
+        Block::text(l.t(
+            "Ingen organisation som brukar rapportera har tystnat.",
+            "No organisation that usually reports has gone silent.",
+        ))
     } else {
-        Block::bullets(c.alerts.iter().map(|a| a.message_sv()))
+        Block::bullets(c.alerts.iter().map(|a| match l {
+            Lang::Sv => a.message_sv(),
+            Lang::En => a.message_en(),
+        }))
     });
     Ok(b)
 }

@@ -44,6 +44,7 @@ pub fn weekly() -> LineChart {
     let this: Vec<f64> = (1..=47).map(|w| (season(w as f64) * 0.9).round()).collect();
     let last: Vec<f64> = (1..=52).map(|w| season(w as f64 + 1.5).round()).collect();
     LineChart::weekly(
+        trygg_report::Lang::Sv,
         "Anmälda händelser per vecka, Uppsala kommun",
         "Antal händelser",
         &weeks,
@@ -67,6 +68,7 @@ pub fn bar() -> BarChart {
             ("Räddningstjänsten Uppsala".into(), 96.0),
             ("Föreningar och trossamfund".into(), 2310.0),
         ],
+        lang: trygg_report::Lang::Sv,
     }
 }
 
@@ -92,6 +94,7 @@ pub fn before_after() -> BeforeAfterChart {
         control: Series::new("Jämförelseområde (Gränby)", control),
         start: 12,
         start_label: "Insatsen startar mars 2022".into(),
+        lang: trygg_report::Lang::Sv,
     }
 }
 
@@ -114,6 +117,7 @@ pub fn heat() -> HeatMap {
         values,
         show_values: true,
         decimals: 0,
+        lang: trygg_report::Lang::Sv,
     }
 }
 
@@ -255,6 +259,7 @@ pub fn document() -> Document {
             organisation: "Uppsala kommun och Polisen".into(),
             period: "2020-01-01 – 2020-09-30".into(),
             generated_at: "2020-10-05 14:32".into(),
+            lang: trygg_report::Lang::Sv,
         },
         blocks: vec![
             Block::heading(1, "Sammanfattning"),

@@ -36,6 +36,9 @@ pub(crate) struct ReportQuery {
     as_of: Option<String>,
     #[serde(default)]
     walk: Option<String>,
+    /// The report's language (`sv`, `en`): its own choice, apart from the page's language.
+    #[serde(default)]
+    language: Option<String>,
 }
 
 /// `GET /rapporter`: the reports, each with its period and the four ways to get it.
@@ -139,6 +142,12 @@ pub(crate) async fn index(
                     html! {
                         label { (l.t("Vecka (ÅÅÅÅ-Vvv)", "Week (YYYY-Www)"))
                             input type="text" name="week" value=(format!("{}-W{:02}", last_week.year(), last_week.week())) pattern="[0-9]{4}-W[0-9]{2}" required;
+                        }
+                        label { (l.t("Rapportens språk", "The report's language"))
+                            select name="language" {
+                                option value="sv" selected[l == super::Lang::Sv] { "Svenska" }
+                                option value="en" lang="en" selected[l == super::Lang::En] { "English" }
+                            }
                         }
                     }))
                 (card("tertial", l.t("Tertialanalys", "Tertial analysis"),
@@ -264,12 +273,19 @@ pub(crate) async fn report(
     me.check(trygg_domain::Permission::ReadReports)?;
     let l = me.ctx.lang;
     let request = parse_request(&q, state.today(), l)?;
-    let stem = request.file_stem();
+    let language = q
+        .language
+        .as_deref()
+        .map_or(trygg_domain::Lang::Sv, trygg_domain::Lang::parse);
+    let stem = match language {
+        trygg_domain::Lang::Sv => request.file_stem(),
+        trygg_domain::Lang::En => format!("{}-en", request.file_stem()),
+    };
     // Charts, maps and the file itself take CPU: off the async workers, one per core.
     let (app, format, file_stem) = (state.app.clone(), q.format.clone(), stem.clone());
     let (doc, rendered) = state
         .heavy_work(async move {
-            let doc = reports::build(&app, request, Scope::Shared)
+            let doc = reports::build(&app, request, Scope::Shared, language)
                 .await
                 .map_err(|e| build_error(l, e))?;
             let render = |e: trygg_report::ReportError| PageError::internal(l, e);
@@ -306,6 +322,7 @@ pub(crate) async fn report(
                 ("tertial", &q.tertial),
                 ("as_of", &q.as_of),
                 ("walk", &q.walk),
+                ("language", &q.language),
             ] {
                 if let Some(v) = v {
                     back.push((k, v.clone()));
