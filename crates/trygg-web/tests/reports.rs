@@ -271,12 +271,65 @@ async fn the_weekly_report_in_english_says_the_same_numbers_in_english() {
     assert!(page.contains("\"Page \" counter(page) \" of \""));
 }
 
+/// Words that give away Swedish left in an English report.
+const SWEDISH: [&str; 12] = [
+    "händelse",
+    "Händelse",
+    "vecka",
+    "Vecka",
+    " och ",
+    " mot ",
+    "ökade",
+    "minskade",
+    "| Summa",
+    "Förändring",
+    "Område",
+    "jämfört",
+];
+
+#[tokio::test]
+async fn the_tertial_analysis_in_english_says_the_same_numbers_in_english() {
+    let state = state().await;
+    let doc = reports::build(
+        &state,
+        reports::Request::Tertial(2024, 1),
+        Scope::Shared,
+        trygg_domain::Lang::En,
+    )
+    .await
+    .unwrap();
+    let t = text(&doc);
+    let now = shared_in(date(2024, 1, 1), date(2024, 5, 1), None);
+    let prev = shared_in(date(2023, 1, 1), date(2023, 5, 1), None);
+    assert_eq!(doc.title, "Tertial analysis 1 2024");
+    assert!(
+        t.contains(&format!("[Incidents January–April 2024: {now}]")),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!(
+            "In tertial 1 2024 (1 January – 30 April 2024) {now} incidents were reported. The number rose by 500% compared with the same period of 2023 ({prev})."
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("| Total | {now} | {prev} | +500% |")),
+        "{t}"
+    );
+    for swedish in SWEDISH {
+        assert!(
+            !t.contains(swedish),
+            "{swedish:?} in the English report: {t}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_report_not_yet_written_in_english_says_so() {
     let state = state().await;
     match reports::build(
         &state,
-        reports::Request::Tertial(2024, 1),
+        reports::Request::Lagesbild(2024),
         Scope::Shared,
         trygg_domain::Lang::En,
     )
@@ -284,7 +337,7 @@ async fn a_report_not_yet_written_in_english_says_so() {
     {
         Err(reports::ReportBuildError::Input(m)) => {
             assert!(
-                m.contains("tertial analysis") && m.contains("Swedish"),
+                m.contains("law's lägesbild") && m.contains("Swedish"),
                 "{m}"
             )
         }
@@ -401,7 +454,7 @@ async fn an_empty_week_says_so() {
 #[tokio::test]
 async fn tertial_and_lagesbild() {
     let state = state().await;
-    let doc = reports::tertial(&state, 2024, 1, Scope::Shared)
+    let doc = reports::tertial(&state, 2024, 1, Scope::Shared, trygg_domain::Lang::Sv)
         .await
         .unwrap();
     let t = text(&doc);
@@ -421,7 +474,7 @@ async fn tertial_and_lagesbild() {
         "{t}"
     );
     assert!(
-        reports::tertial(&state, 2024, 4, Scope::Shared)
+        reports::tertial(&state, 2024, 4, Scope::Shared, trygg_domain::Lang::Sv)
             .await
             .is_err()
     );

@@ -649,9 +649,14 @@ impl<'a> Ctx<'a> {
         let f = self.filter(self.midnight(from)?, self.midnight(to)?);
         let (x, y, _, _) = self.with(&f, |s, f| s.points(f));
         if x.len() < 2 {
-            return Ok(vec![Block::text(format!(
-                "För få händelser med position under {what} för att visa återkommande platser."
-            ))]);
+            return Ok(vec![Block::text(match self.lang {
+                Lang::Sv => format!(
+                    "För få händelser med position under {what} för att visa återkommande platser."
+                ),
+                Lang::En => {
+                    format!("Too few incidents with a position in {what} to show repeat places.")
+                }
+            })]);
         }
         let opts = trygg_analysis::repeats::RepeatOptions {
             snap_m: 50.0,
@@ -661,35 +666,50 @@ impl<'a> Ctx<'a> {
         let rep = match trygg_analysis::repeats::repeat_places(&x, &y, &opts) {
             Ok(r) => r,
             Err(e) => {
-                return Ok(vec![Block::text(format!(
-                    "Återkommande platser kunde inte beräknas: {e}."
-                ))]);
+                return Ok(vec![Block::text(match self.lang {
+                    Lang::Sv => format!("Återkommande platser kunde inte beräknas: {e}."),
+                    Lang::En => format!("Repeat places could not be computed: {e}."),
+                })]);
             }
         };
-        let mut out = vec![Block::text(format!(
-            "Händelserna med position under {what} fördelar sig på {} platser (rutor om 50 × 50 m). {} har minst {} händelser och rymmer tillsammans {} av {}. De {} mest drabbade platserna ({} av alla) står för {} av händelserna.",
-            fmt_int_sv(rep.places as i64),
-            count_sv(rep.repeat_places.len() as u32, "plats", "platser"),
-            opts.min_events,
-            fmt_int_sv(rep.events_at_repeat_places as i64),
-            fmt_int_sv(rep.events as i64),
-            fmt_int_sv(rep.top_places as i64),
-            fmt_percent_sv(opts.top_percent / 100.0, 0, false),
-            fmt_percent_sv(rep.share_at_top, 0, false),
-        ))];
+        let places_n = self.int(rep.places as i64);
+        let repeat = self.count(
+            rep.repeat_places.len() as i64,
+            ("plats", "platser"),
+            ("place", "places"),
+        );
+        let at_repeat = self.int(rep.events_at_repeat_places as i64);
+        let events = self.int(rep.events as i64);
+        let top = self.int(rep.top_places as i64);
+        let top_share = self.pct(opts.top_percent / 100.0, 0, false);
+        let share = self.pct(rep.share_at_top, 0, false);
+        let min = opts.min_events;
+        let mut out = vec![Block::text(match self.lang {
+            Lang::Sv => format!(
+                "Händelserna med position under {what} fördelar sig på {places_n} platser (rutor om 50 × 50 m). {repeat} har minst {min} händelser och rymmer tillsammans {at_repeat} av {events}. De {top} mest drabbade platserna ({top_share} av alla) står för {share} av händelserna.",
+            ),
+            Lang::En => format!(
+                "The incidents with a position in {what} fall on {places_n} places (cells of 50 × 50 m). {repeat} have at least {min} incidents and together hold {at_repeat} of {events}. The {top} most affected places ({top_share} of all) account for {share} of the incidents.",
+            ),
+        })];
         let mut places = rep.repeat_places.clone();
         places.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
         if !places.is_empty() {
+            let n = places.len().min(10);
             out.push(Block::Table(Table {
-                caption: format!(
-                    "De {} platser med flest händelser under {what} (50 m-rutor; koordinaterna anger rutans mitt)",
-                    places.len().min(10)
-                ),
+                caption: match self.lang {
+                    Lang::Sv => format!(
+                        "De {n} platser med flest händelser under {what} (50 m-rutor; koordinaterna anger rutans mitt)"
+                    ),
+                    Lang::En => format!(
+                        "The {n} places with most incidents in {what} (50 m cells; the coordinates give the cell's centre)"
+                    ),
+                },
                 columns: vec![
-                    Column::text("Område"),
+                    Column::text(self.t("Område", "Area")),
                     Column::number("N (SWEREF 99 TM)"),
                     Column::number("E (SWEREF 99 TM)"),
-                    Column::number("Händelser"),
+                    Column::number(self.t("Händelser", "Incidents")),
                 ],
                 rows: places
                     .iter()
@@ -699,9 +719,9 @@ impl<'a> Ctx<'a> {
                             self.district_of_point((p.x, p.y))
                                 .unwrap_or("–")
                                 .to_string(),
-                            fmt_sv((p.y / 10.0).round() * 10.0, 0),
-                            fmt_sv((p.x / 10.0).round() * 10.0, 0),
-                            fmt_int_sv(i64::from(p.count)),
+                            self.num((p.y / 10.0).round() * 10.0, 0),
+                            self.num((p.x / 10.0).round() * 10.0, 0),
+                            self.int(p.count),
                         ]
                     })
                     .collect(),

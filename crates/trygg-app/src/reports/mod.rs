@@ -250,6 +250,15 @@ fn long_date(lang: Lang, d: Date) -> String {
     format!("{} {} {}", d.day(), month_name(lang, d.month()), d.year())
 }
 
+/// "jan", "Jan": the short month name for a chart's axis.
+fn month_short(lang: Lang, month: i8) -> &'static str {
+    let i = usize::try_from(month - 1).unwrap_or(0);
+    match lang {
+        Lang::Sv => MONTHS_SV[i],
+        Lang::En => &trygg_domain::week::MONTHS_EN[i][..3],
+    }
+}
+
 fn month_name(lang: Lang, month: i8) -> &'static str {
     let i = usize::try_from(month - 1).unwrap_or(0);
     match lang {

@@ -29,11 +29,10 @@ pub enum Request {
 }
 
 impl Request {
-    /// The languages the report is written in: Swedish always, English for the weekly
-    /// lägesbild.
+    /// The languages the report is written in: Swedish always, English for those translated.
     pub fn languages(&self) -> &'static [Lang] {
         match self {
-            Request::Weekly(_) => &[Lang::Sv, Lang::En],
+            Request::Weekly(_) | Request::Tertial(..) => &[Lang::Sv, Lang::En],
             _ => &[Lang::Sv],
         }
     }
@@ -113,7 +112,7 @@ pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> R
         Request::Tertial(year, t) => {
             tertial_period(year, t)?;
             check_year(&years, year)?;
-            tertial(state, year, t, scope).await
+            tertial(state, year, t, scope, lang).await
         }
         Request::Lagesbild(year) => {
             check_year(&years, year)?;

@@ -48,9 +48,11 @@ pub(super) fn monthly(ctx: &Ctx<'_>, year: i16, until: Option<Date>) -> Result<V
     Ok(out)
 }
 
-/// The tertial analysis: tertial `t` (1–3) of `year` against the same months a year earlier.
-pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Document> {
-    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
+/// The tertial analysis: tertial `t` (1–3) of `year` against the same months a year earlier,
+/// in `lang`.
+pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope, lang: Lang) -> Result<Document> {
+    let ctx = Ctx::load(state, scope, lang).await?;
+    let l = lang;
     let (from, full_to) = tertial_period(year, t)?;
     let today = ctx.now.date();
     let tomorrow = today
@@ -64,147 +66,211 @@ pub async fn tertial(state: &App, year: i16, t: u8, scope: Scope) -> Result<Docu
     let last_day = to
         .checked_sub(Span::new().days(1))
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
-    let months = format!(
-        "{}–{}",
-        MONTH_NAMES[from.month() as usize - 1],
-        MONTH_NAMES[full_to
-            .checked_sub(Span::new().days(1))
-            .map_err(|e| ReportBuildError::Input(e.to_string()))?
-            .month() as usize
-            - 1]
-    );
+    let last_month = full_to
+        .checked_sub(Span::new().days(1))
+        .map_err(|e| ReportBuildError::Input(e.to_string()))?
+        .month();
+    let months = match l {
+        Lang::Sv => format!(
+            "{}–{}",
+            MONTH_NAMES[from.month() as usize - 1],
+            MONTH_NAMES[last_month as usize - 1]
+        ),
+        Lang::En => format!(
+            "{}–{}",
+            month_name(l, from.month()),
+            month_name(l, last_month)
+        ),
+    };
     let what = format!("tertial {t} {year}");
+    let dates = date_range(l, from, last_day);
+    let ly = year - 1;
+    let same_period = match l {
+        Lang::Sv => format!("samma period {ly}"),
+        Lang::En => format!("the same period of {ly}"),
+    };
     let mut b = Vec::new();
-    b.push(Block::heading(1, "Sammanfattning"));
+    b.push(Block::heading(1, l.t("Sammanfattning", "Summary")));
     if ongoing {
-        b.push(Block::text(format!(
-            "Tertialet pågår: siffrorna gäller {} och jämförs med samma dagar {}.",
-            date_range(Lang::Sv, from, last_day),
-            year - 1
-        )));
+        b.push(Block::text(match l {
+            Lang::Sv => format!(
+                "Tertialet pågår: siffrorna gäller {dates} och jämförs med samma dagar {ly}."
+            ),
+            Lang::En => format!(
+                "The tertial is under way: the figures cover {dates} and are compared with the same days of {ly}."
+            ),
+        }));
     }
     b.push(Block::KeyFigures(vec![
         KeyFigure::new(
-            format!("Händelser {months} {year}"),
-            fmt_int_sv(i64::from(now.total)),
+            format!("{} {months} {year}", l.t("Händelser", "Incidents")),
+            ctx.int(now.total),
             Some(&format!(
-                "{} mot {}",
-                change_cell(Lang::Sv, now.total, prev.total),
-                year - 1
+                "{} {} {ly}",
+                change_cell(l, now.total, prev.total),
+                l.t("mot", "against")
             )),
         ),
         KeyFigure::new(
-            format!("Samma period {}", year - 1),
-            fmt_int_sv(i64::from(prev.total)),
+            format!("{} {ly}", l.t("Samma period", "The same period of")),
+            ctx.int(prev.total),
             None,
         ),
     ]));
-    b.push(Block::text(if now.total == 0 {
-        format!(
-            "Inga händelser har rapporterats under {what} ({}); samma period {} rapporterades {}.",
-            date_range(Lang::Sv, from, last_day),
-            year - 1,
-            count_sv(prev.total, "händelse", "händelser")
-        )
-    } else {
-        format!(
-            "Under {what} ({}) rapporterades {}. {}",
-            date_range(Lang::Sv, from, last_day),
-            count_sv(now.total, "händelse", "händelser"),
-            ctx.vs_same_period(year - 1, now.total, prev.total)
-        )
+    b.push(Block::text(match (now.total == 0, l) {
+        (true, Lang::Sv) => format!(
+            "Inga händelser har rapporterats under {what} ({dates}); samma period {ly} rapporterades {}.",
+            ctx.incidents(prev.total)
+        ),
+        (true, Lang::En) => format!(
+            "No incidents have been reported in {what} ({dates}); in the same period of {ly}, {} were reported.",
+            ctx.incidents(prev.total)
+        ),
+        (false, Lang::Sv) => format!(
+            "Under {what} ({dates}) rapporterades {}. {}",
+            ctx.incidents(now.total),
+            ctx.vs_same_period(ly, now.total, prev.total)
+        ),
+        (false, Lang::En) => format!(
+            "In {what} ({dates}) {} were reported. {}",
+            ctx.incidents(now.total),
+            ctx.vs_same_period(ly, now.total, prev.total)
+        ),
     }));
-    let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
+    let changes = ctx.district_changes(&now, &prev, &same_period);
     if !changes.is_empty() {
         b.push(Block::bullets(changes));
     }
 
-    b.push(Block::heading(2, "Händelser per kategori"));
-    let (ln, lp) = (year.to_string(), (year - 1).to_string());
-    b.push(Block::Table(if ctx.years.contains(&(year - 1)) {
+    b.push(Block::heading(
+        2,
+        l.t("Händelser per kategori", "Incidents by category"),
+    ));
+    let (ln, lp) = (year.to_string(), ly.to_string());
+    b.push(Block::Table(if ctx.years.contains(&ly) {
         ctx.group_table(
-            &format!(
-                "Händelser per kategori, {what} och samma period {}",
-                year - 1
-            ),
+            &match l {
+                Lang::Sv => format!("Händelser per kategori, {what} och {same_period}"),
+                Lang::En => format!("Incidents by category, {what} and {same_period}"),
+            },
             &[(&ln, &now), (&lp, &prev)],
             true,
         )
     } else {
         ctx.group_table(
-            &format!("Händelser per kategori, {what}"),
+            &format!(
+                "{}, {what}",
+                l.t("Händelser per kategori", "Incidents by category")
+            ),
             &[(&ln, &now)],
             false,
         )
     }));
-    b.push(Block::heading(2, "Händelser per område"));
+    b.push(Block::heading(
+        2,
+        l.t("Händelser per område", "Incidents by area"),
+    ));
     b.push(Block::Table(ctx.district_table(
-        &format!("Händelser per område, {what} och samma period {}", year - 1),
+        &match l {
+            Lang::Sv => format!("Händelser per område, {what} och {same_period}"),
+            Lang::En => format!("Incidents by area, {what} and {same_period}"),
+        },
         &ln,
         &lp,
         &now,
         &prev,
     )));
 
-    b.push(Block::heading(2, "Utveckling över året"));
+    b.push(Block::heading(
+        2,
+        l.t("Utveckling över året", "Over the year"),
+    ));
     let until = Some(last_day);
     let cur = monthly(&ctx, year, until)?;
     let p1 = monthly(&ctx, year - 1, None)?;
     let p2 = monthly(&ctx, year - 2, None)?;
     let img = chart::line(&LineChart {
-        title: "Händelser per månad".into(),
-        y_label: "Antal händelser".into(),
-        x_label: "Månad".into(),
-        x_labels: MONTHS_SV.iter().map(|s| s.to_string()).collect(),
+        title: l.t("Händelser per månad", "Incidents per month").into(),
+        y_label: l.t("Antal händelser", "Number of incidents").into(),
+        x_label: l.t("Månad", "Month").into(),
+        x_labels: (1..=12).map(|m| month_short(l, m).to_string()).collect(),
         series: vec![
             Series::new(year.to_string(), cur),
-            Series::new((year - 1).to_string(), p1),
+            Series::new(ly.to_string(), p1),
             Series::new((year - 2).to_string(), p2),
         ],
-        lang: trygg_report::Lang::Sv,
+        lang: l,
     })?;
     b.push(Block::figure(
-        format!(
-            "Händelser per månad {year} (till och med {}) jämfört med {} och {}.",
-            long_date(Lang::Sv, last_day),
-            year - 1,
-            year - 2
-        ),
+        match l {
+            Lang::Sv => format!(
+                "Händelser per månad {year} (till och med {}) jämfört med {ly} och {}.",
+                long_date(l, last_day),
+                year - 2
+            ),
+            Lang::En => format!(
+                "Incidents per month in {year} (up to and including {}) compared with {ly} and {}.",
+                long_date(l, last_day),
+                year - 2
+            ),
+        },
         img,
     ));
 
-    b.push(Block::heading(2, "När händelserna inträffar"));
+    b.push(Block::heading(
+        2,
+        l.t("När händelserna inträffar", "When the incidents happen"),
+    ));
     b.extend(ctx.heat_map_figure(from, to, &what)?);
 
-    b.push(Block::heading(2, "Var händelserna inträffar"));
+    b.push(Block::heading(
+        2,
+        l.t("Var händelserna inträffar", "Where the incidents happen"),
+    ));
     let (gi_sentence, spots) = ctx.hot_spots(from, to, &what)?;
     if let Some(fig) = ctx.map_figure(
-        &format!("Händelser per område, {what}"),
-        &format!("Händelser {what}"),
+        &format!("{}, {what}", l.t("Händelser per område", "Incidents by area")),
+        &format!("{} {what}", l.t("Händelser", "Incidents")),
         &now,
         None,
         spots,
-        format!(
-            "Antal händelser per stadsdel under {what} (ytfärg) och hot spots enligt Gi* (rutor)."
-        ),
+        match l {
+            Lang::Sv => format!(
+                "Antal händelser per stadsdel under {what} (ytfärg) och hot spots enligt Gi* (rutor)."
+            ),
+            Lang::En => format!(
+                "Number of incidents per district in {what} (fill) and hot spots by Gi* (cells)."
+            ),
+        },
     )? {
         b.push(fig);
     }
     b.push(Block::text(gi_sentence));
-    b.push(Block::heading(3, "Återkommande platser"));
+    b.push(Block::heading(
+        3,
+        l.t("Återkommande platser", "Repeat places"),
+    ));
     b.extend(ctx.top_places(from, to, &what)?);
-    b.push(Block::heading(3, "Nära upprepning av inbrott"));
+    b.push(Block::heading(
+        3,
+        l.t("Nära upprepning av inbrott", "Near repeats of burglaries"),
+    ));
     b.push(Block::text(ctx.near_repeat(from, to, &what)?));
 
-    b.push(Block::heading(2, "Om statistiken"));
-    b.push(Block::bullets(method_bullets(Lang::Sv)));
+    b.push(Block::heading(
+        2,
+        l.t("Om statistiken", "About the statistics"),
+    ));
+    b.push(Block::bullets(method_bullets(l)));
     let doc = Document {
-        title: format!("Tertialanalys {t} {year}"),
-        subtitle: Some(format!(
-            "{} {year} jämfört med samma period {}",
-            capitalise(&months),
-            year - 1
-        )),
+        title: match l {
+            Lang::Sv => format!("Tertialanalys {t} {year}"),
+            Lang::En => format!("Tertial analysis {t} {year}"),
+        },
+        subtitle: Some(match l {
+            Lang::Sv => format!("{} {year} jämfört med {same_period}", capitalise(&months)),
+            Lang::En => format!("{months} {year} compared with {same_period}"),
+        }),
         meta: ctx.meta(format!("{from} – {last_day}")),
         blocks: b,
     };

@@ -104,6 +104,16 @@ pub(crate) async fn index(
         }
     };
     let last_year = years.last().copied();
+    // The report's own language, on the cards of the reports written in both; it starts at the
+    // page's language.
+    let language = html! {
+        label { (l.t("Rapportens språk", "The report's language"))
+            select name="language" {
+                option value="sv" selected[l == super::Lang::Sv] { "Svenska" }
+                option value="en" lang="en" selected[l == super::Lang::En] { "English" }
+            }
+        }
+    };
     let body = html! {
         h1 { (l.t("Rapporter", "Reports")) }
         p { (l.t(
@@ -143,12 +153,7 @@ pub(crate) async fn index(
                         label { (l.t("Vecka (ÅÅÅÅ-Vvv)", "Week (YYYY-Www)"))
                             input type="text" name="week" value=(format!("{}-W{:02}", last_week.year(), last_week.week())) pattern="[0-9]{4}-W[0-9]{2}" required;
                         }
-                        label { (l.t("Rapportens språk", "The report's language"))
-                            select name="language" {
-                                option value="sv" selected[l == super::Lang::Sv] { "Svenska" }
-                                option value="en" lang="en" selected[l == super::Lang::En] { "English" }
-                            }
-                        }
+                        (language)
                     }))
                 (card("tertial", l.t("Tertialanalys", "Tertial analysis"),
                     l.t("Tertialets utveckling per kategori och område, tider och hot spots.",
@@ -158,6 +163,7 @@ pub(crate) async fn index(
                         label { (l.t("Tertial", "Tertial"))
                             select name="tertial" { option value="1" { "1 (jan–apr)" } option value="2" { "2 (maj–aug)" } option value="3" { "3 (sep–dec)" } }
                         }
+                        (language)
                     }))
                 (card("lagesbild", l.t("Lägesbild enligt lagen", "The law's situation picture"),
                     l.t("Lägesbilden över brottsligheten i kommunen (lag 2023:196), minst vartannat år.",
