@@ -225,6 +225,16 @@ impl ProblemStatus {
             ProblemStatus::Closed => "Avslutat",
         }
     }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ProblemStatus::Draft => "Draft",
+            ProblemStatus::Active => "Active",
+            ProblemStatus::Addressed => "Addressed",
+            ProblemStatus::Closed => "Closed",
+        }
+    }
 }
 
 /// Coordinate system of a drawn polygon.

@@ -325,21 +325,60 @@ async fn the_tertial_analysis_in_english_says_the_same_numbers_in_english() {
 }
 
 #[tokio::test]
-async fn a_report_not_yet_written_in_english_says_so() {
+async fn the_laws_lagesbild_in_english_keeps_the_laws_parts_and_numbers() {
     let state = state().await;
-    match reports::build(
+    let doc = reports::build(
         &state,
         reports::Request::Lagesbild(2024),
         Scope::Shared,
         trygg_domain::Lang::En,
     )
     .await
+    .unwrap();
+    let t = text(&doc);
+    let y = |yr: i16| shared_in(date(yr, 1, 1), date(yr + 1, 1, 1), None);
+    assert_eq!(doc.title, "Situation report 2024");
+    assert!(t.contains(&format!("[Incidents 2024: {}]", y(2024))), "{t}");
+    assert!(
+        t.contains(&format!(
+            "Incidents per year 2023–2024: 2023: {}, 2024: {}.",
+            y(2023),
+            y(2024)
+        )),
+        "{t}"
+    );
+    let headings: Vec<&str> = t.lines().filter(|l| l.starts_with("# ")).collect();
+    for h in [
+        "# 1. Mapping: the extent and consequences of crime",
+        "# 2. Other relevant information",
+        "# 3. Analysis of the mapping",
+        "# 4. Sources and method",
+        "# Decision",
+    ] {
+        assert!(headings.contains(&h), "{h} in {headings:?}");
+    }
+    assert!(t.contains("is not yet decided in trygg"), "{t}");
+    for swedish in SWEDISH {
+        assert!(
+            !t.contains(swedish),
+            "{swedish:?} in the English report: {t}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_report_not_yet_written_in_english_says_so() {
+    let state = state().await;
+    match reports::build(
+        &state,
+        reports::Request::Atgardsplan(2024),
+        Scope::Shared,
+        trygg_domain::Lang::En,
+    )
+    .await
     {
         Err(reports::ReportBuildError::Input(m)) => {
-            assert!(
-                m.contains("law's lägesbild") && m.contains("Swedish"),
-                "{m}"
-            )
+            assert!(m.contains("åtgärdsplan") && m.contains("Swedish"), "{m}")
         }
         x => panic!("{x:?}"),
     }
@@ -479,7 +518,7 @@ async fn tertial_and_lagesbild() {
             .is_err()
     );
 
-    let doc = reports::lagesbild(&state, 2024, Scope::Shared)
+    let doc = reports::lagesbild(&state, 2024, Scope::Shared, trygg_domain::Lang::Sv)
         .await
         .unwrap();
     let t = text(&doc);
@@ -594,7 +633,7 @@ async fn tertial_and_lagesbild() {
     .await
     .unwrap();
     let t = text(
-        &reports::lagesbild(&state, 2024, Scope::Shared)
+        &reports::lagesbild(&state, 2024, Scope::Shared, trygg_domain::Lang::Sv)
             .await
             .unwrap(),
     );
@@ -631,7 +670,7 @@ async fn tertial_and_lagesbild() {
     .await
     .unwrap();
     let t = text(
-        &reports::lagesbild(&state, 2024, Scope::Shared)
+        &reports::lagesbild(&state, 2024, Scope::Shared, trygg_domain::Lang::Sv)
             .await
             .unwrap(),
     );

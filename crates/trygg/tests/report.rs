@@ -322,9 +322,15 @@ async fn compilation_and_final_follow_up_docx() {
     assert_eq!(result.treated, vec![0.0, 0.0, west_klotter as f64, 0.0]);
     let agreement = trygg_demo::partnership::agreement();
     let plans = trygg_demo::partnership::followed_up_plans();
-    let brief = trygg_app::reports::year_in_brief(&state, 2024, date(2024, 3, 31), Scope::Shared)
-        .await
-        .unwrap();
+    let brief = trygg_app::reports::year_in_brief(
+        &state,
+        2024,
+        date(2024, 3, 31),
+        Scope::Shared,
+        trygg_domain::Lang::Sv,
+    )
+    .await
+    .unwrap();
     let october = trygg_app::reports::annual_compilation(
         &agreement,
         &plans[0],

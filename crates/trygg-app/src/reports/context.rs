@@ -860,13 +860,15 @@ impl<'a> Ctx<'a> {
                 .map_err(|e| ReportBuildError::Input(e.to_string()))?;
         }
         let n_weeks = weeks.len();
+        let l = self.lang;
         let week = |k: &PeriodKey| match *k {
-            PeriodKey::IsoWeek { year, week } => format!("v. {week} {year}"),
+            PeriodKey::IsoWeek { year, week } => format!("{} {week} {year}", l.t("v.", "wk")),
             _ => String::new(),
         };
         let mut rows = Vec::new();
         let mut missing = Vec::new();
-        for (ch, label) in CHANNEL_LABELS {
+        for (ch, sv, en) in CHANNEL_LABELS {
+            let label = l.t(sv, en);
             let mut f = self.filter(a, b);
             f.channels = vec![ch];
             let counts = self.with(&f, |s, f| s.counts(f, Granularity::IsoWeek, false, false));
@@ -874,7 +876,7 @@ impl<'a> Ctx<'a> {
             let with_data = counts.iter().filter(|r| r.count > 0).count();
             rows.push(vec![
                 label.to_string(),
-                fmt_int_sv(i64::from(total)),
+                self.int(total),
                 counts
                     .first()
                     .map(|r| week(&r.period))
@@ -883,25 +885,33 @@ impl<'a> Ctx<'a> {
                     .last()
                     .map(|r| week(&r.period))
                     .unwrap_or_else(|| "–".into()),
-                format!("{with_data} av {n_weeks}"),
+                format!("{with_data} {} {n_weeks}", l.t("av", "of")),
             ]);
             if total == 0 {
-                missing.push(format!("{label}: inga händelser under perioden."));
+                missing.push(match l {
+                    Lang::Sv => format!("{label}: inga händelser under perioden."),
+                    Lang::En => format!("{label}: no incidents in the period."),
+                });
             } else if with_data * 2 < n_weeks {
-                missing.push(format!(
-                    "{label}: händelser bara {with_data} av periodens {n_weeks} veckor – jämför inte veckor utan händelser med andra."
-                ));
+                missing.push(match l {
+                    Lang::Sv => format!(
+                        "{label}: händelser bara {with_data} av periodens {n_weeks} veckor – jämför inte veckor utan händelser med andra."
+                    ),
+                    Lang::En => format!(
+                        "{label}: incidents in only {with_data} of the period's {n_weeks} weeks – do not compare weeks without incidents with others."
+                    ),
+                });
             }
         }
         Ok((
             Table {
                 caption: caption.into(),
                 columns: vec![
-                    Column::text("Källa"),
-                    Column::number("Händelser"),
-                    Column::text("Första vecka"),
-                    Column::text("Senaste vecka"),
-                    Column::number("Veckor med händelser"),
+                    Column::text(l.t("Källa", "Source")),
+                    Column::number(l.t("Händelser", "Incidents")),
+                    Column::text(l.t("Första vecka", "First week")),
+                    Column::text(l.t("Senaste vecka", "Latest week")),
+                    Column::number(l.t("Veckor med händelser", "Weeks with incidents")),
                 ],
                 rows,
                 total: None,
@@ -914,14 +924,31 @@ impl<'a> Ctx<'a> {
 /// Most point classes a map tells apart (its palette's colours).
 const POINT_CLASSES: usize = map::POINT_COLOURS.len();
 
-/// The incident channels as the reports name them.
-const CHANNEL_LABELS: [(Channel, &str); 5] = [
-    (Channel::Est, "EST-rapporter från utbildade rapportörer"),
-    (Channel::Polisen, "Polisens händelser (polisen.se)"),
+/// The incident channels as the reports name them, in Swedish and English.
+const CHANNEL_LABELS: [(Channel, &str, &str); 5] = [
+    (
+        Channel::Est,
+        "EST-rapporter från utbildade rapportörer",
+        "EST reports from trained reporters",
+    ),
+    (
+        Channel::Polisen,
+        "Polisens händelser (polisen.se)",
+        "The police's events (polisen.se)",
+    ),
     (
         Channel::Import,
         "Importerade filer (polisens och kommunens system)",
+        "Imported files (the police's and the municipality's systems)",
     ),
-    (Channel::Api, "Andra system via API"),
-    (Channel::Tips, "Invånarnas tips, granskade av samordnarna"),
+    (
+        Channel::Api,
+        "Andra system via API",
+        "Other systems over the API",
+    ),
+    (
+        Channel::Tips,
+        "Invånarnas tips, granskade av samordnarna",
+        "Residents' tips, reviewed by the coordinators",
+    ),
 ];

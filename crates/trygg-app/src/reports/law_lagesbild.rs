@@ -3,9 +3,10 @@
 use super::*;
 
 /// The law's lägesbild (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete) for
-/// `year`, with trends over the four years before it.
-pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document> {
-    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
+/// `year`, with trends over the four years before it, in `lang`.
+pub async fn lagesbild(state: &App, year: i16, scope: Scope, lang: Lang) -> Result<Document> {
+    let ctx = Ctx::load(state, scope, lang).await?;
+    let l = lang;
     let d = |y: i16| Date::new(y, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()));
     let today = ctx.now.date();
     let tomorrow = today
@@ -43,85 +44,129 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     let first = per_year[0].clone();
 
     let mut b = Vec::new();
-    b.push(Block::heading(1, "Inledning"));
-    b.push(Block::text(format!(
-        "Enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete ska kommunen ta fram en lägesbild över brottsligheten i kommunen, med en kartläggning av brottsligheten, dess omfattning och konsekvenser, annan information av betydelse och en analys av kartläggningen. Lägesbilden ska tas fram minst vartannat år och ligga till grund för kommunens beslut om en åtgärdsplan. Den här lägesbilden gäller {year}{}{}",
-        if ongoing { format!(" till och med {}", long_date(Lang::Sv, last_day)) } else { String::new() },
-        if y0 < year {
-            format!(" och jämför med {}.", if y0 + 1 == year { y0.to_string() } else { format!("åren {y0}–{}", year - 1) })
-        } else {
-            ". Det finns inga tidigare år att jämföra med.".to_string()
-        }
-    )));
+    b.push(Block::heading(1, l.t("Inledning", "Introduction")));
+    let until = long_date(l, last_day);
+    let compared = match (y0 < year, l) {
+        (true, Lang::Sv) => format!(
+            " och jämför med {}.",
+            if y0 + 1 == year {
+                y0.to_string()
+            } else {
+                format!("åren {y0}–{}", year - 1)
+            }
+        ),
+        (true, Lang::En) => format!(
+            " and compares it with {}.",
+            if y0 + 1 == year {
+                y0.to_string()
+            } else {
+                format!("the years {y0}–{}", year - 1)
+            }
+        ),
+        (false, Lang::Sv) => ". Det finns inga tidigare år att jämföra med.".to_string(),
+        (false, Lang::En) => ". There are no earlier years to compare with.".to_string(),
+    };
+    b.push(Block::text(match l {
+        Lang::Sv => format!(
+            "Enligt lagen (2023:196) om kommuners ansvar för brottsförebyggande arbete ska kommunen ta fram en lägesbild över brottsligheten i kommunen, med en kartläggning av brottsligheten, dess omfattning och konsekvenser, annan information av betydelse och en analys av kartläggningen. Lägesbilden ska tas fram minst vartannat år och ligga till grund för kommunens beslut om en åtgärdsplan. Den här lägesbilden gäller {year}{}{compared}",
+            if ongoing { format!(" till och med {until}") } else { String::new() },
+        ),
+        Lang::En => format!(
+            "Under the Act (2023:196) on municipalities' responsibility for crime prevention, the municipality must draw up a situation report on crime in the municipality: a mapping of crime, its extent and consequences, other relevant information, and an analysis of the mapping. The situation report is drawn up at least every other year and underlies the municipality's decision on an action plan. This situation report covers {year}{}{compared}",
+            if ongoing { format!(" up to and including {until}") } else { String::new() },
+        ),
+    }));
 
-    b.push(Block::heading(1, "Sammanfattning"));
+    b.push(Block::heading(1, l.t("Sammanfattning", "Summary")));
     b.push(Block::KeyFigures(vec![
         KeyFigure::new(
-            format!("Händelser {year}"),
-            fmt_int_sv(i64::from(now.total)),
+            format!("{} {year}", l.t("Händelser", "Incidents")),
+            ctx.int(now.total),
             Some(&format!(
-                "{} mot {}",
-                change_cell(Lang::Sv, now.total, prev.total),
+                "{} {} {}",
+                change_cell(l, now.total, prev.total),
+                l.t("mot", "against"),
                 year - 1
             )),
         ),
         KeyFigure::new(
             format!("{}", y0),
-            fmt_int_sv(i64::from(first.total)),
+            ctx.int(first.total),
             Some(&format!(
-                "{} på fyra år",
-                change_cell(Lang::Sv, now.total, first.total)
+                "{} {}",
+                change_cell(l, now.total, first.total),
+                l.t("på fyra år", "in four years")
             )),
         ),
     ]));
     b.push(Block::text(if now.total == 0 {
-        format!("Inga händelser har rapporterats under {year}.")
+        match l {
+            Lang::Sv => format!("Inga händelser har rapporterats under {year}."),
+            Lang::En => format!("No incidents have been reported in {year}."),
+        }
     } else {
-        format!(
-            "Under {year}{} rapporterades {}.{}",
-            if ongoing {
-                format!(" (till och med {})", long_date(Lang::Sv, last_day))
-            } else {
-                String::new()
-            },
-            count_sv(now.total, "händelse", "händelser"),
-            if y0 == year {
-                " Det finns inga tidigare år att jämföra med.".to_string()
-            } else if y0 == year - 1 {
-                format!(
-                    " Antalet {} jämfört med {} ({}).",
-                    change_words(Lang::Sv, now.total, prev.total),
-                    year - 1,
-                    fmt_int_sv(i64::from(prev.total))
-                )
-            } else {
-                format!(
-                    " Antalet {} jämfört med {} ({}) och {} jämfört med {y0} ({}).",
-                    change_words(Lang::Sv, now.total, prev.total),
-                    year - 1,
-                    fmt_int_sv(i64::from(prev.total)),
-                    change_words(Lang::Sv, now.total, first.total),
-                    fmt_int_sv(i64::from(first.total)),
-                )
-            }
-        )
+        let upto = if ongoing {
+            format!(" ({} {until})", l.t("till och med", "up to and including"))
+        } else {
+            String::new()
+        };
+        let n = ctx.incidents(now.total);
+        let (vs_prev, vs_first) = (
+            change_words(l, now.total, prev.total),
+            change_words(l, now.total, first.total),
+        );
+        let (p, f) = (ctx.int(prev.total), ctx.int(first.total));
+        let ly = year - 1;
+        let compare = match (y0 == year, y0 == ly, l) {
+            (true, _, Lang::Sv) => " Det finns inga tidigare år att jämföra med.".to_string(),
+            (true, _, Lang::En) => " There are no earlier years to compare with.".to_string(),
+            (false, true, Lang::Sv) => format!(" Antalet {vs_prev} jämfört med {ly} ({p})."),
+            (false, true, Lang::En) => format!(" The number {vs_prev} compared with {ly} ({p})."),
+            (false, false, Lang::Sv) => format!(
+                " Antalet {vs_prev} jämfört med {ly} ({p}) och {vs_first} jämfört med {y0} ({f})."
+            ),
+            (false, false, Lang::En) => format!(
+                " The number {vs_prev} compared with {ly} ({p}) and {vs_first} compared with {y0} ({f})."
+            ),
+        };
+        match l {
+            Lang::Sv => format!("Under {year}{upto} rapporterades {n}.{compare}"),
+            Lang::En => format!("In {year}{upto} {n} were reported.{compare}"),
+        }
     }));
     if ongoing {
-        b.push(Block::text(format!(
-            "Året pågår: alla år jämförs över samma del av året (1 januari – {} {}).",
-            last_day.day(),
-            MONTH_NAMES[last_day.month() as usize - 1]
-        )));
+        b.push(Block::text(match l {
+            Lang::Sv => format!(
+                "Året pågår: alla år jämförs över samma del av året (1 januari – {} {}).",
+                last_day.day(),
+                MONTH_NAMES[last_day.month() as usize - 1]
+            ),
+            Lang::En => format!(
+                "The year is under way: every year is compared over the same part of the year (1 January – {} {}).",
+                last_day.day(),
+                month_name(l, last_day.month())
+            ),
+        }));
     }
 
     b.push(Block::heading(
         1,
-        "1. Kartläggning: brottslighetens omfattning och konsekvenser",
+        l.t(
+            "1. Kartläggning: brottslighetens omfattning och konsekvenser",
+            "1. Mapping: the extent and consequences of crime",
+        ),
     ));
-    b.push(Block::text(
+    b.push(Block::text(l.t(
         "Kartläggningen visar vilka brott och otrygghetsskapande händelser som rapporterats, var och när, och hur antalet har utvecklats. Konsekvenserna för invånarna – upplevd otrygghet och utsatthet – visas i del 2 med enkätresultaten.",
+        "The mapping shows which crimes and insecurity-creating events have been reported, where and when, and how their number has developed. The consequences for residents – perceived insecurity and victimisation – are shown in part 2 with the survey results.",
+    )));
+    b.push(Block::heading(
+        2,
+        l.t(
+            "Per typ av brott och otrygghet",
+            "By type of crime and insecurity",
+        ),
     ));
-    b.push(Block::heading(2, "Per typ av brott och otrygghet"));
     let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let periods: Vec<(&str, &PeriodStats)> = labels
         .iter()
@@ -131,14 +176,14 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     let mut reversed = periods.clone();
     reversed.reverse();
     b.push(Block::Table(ctx.group_table(
-        &format!(
-            "Händelser per kategori {}–{year}; förändring {} mot {}",
-            y0, year, y0
-        ),
+        &match l {
+            Lang::Sv => format!("Händelser per kategori {y0}–{year}; förändring {year} mot {y0}"),
+            Lang::En => format!("Incidents by category {y0}–{year}; change {year} against {y0}"),
+        },
         &reversed,
         true,
     )));
-    let mut grp: Vec<(&str, i64, u32, u32)> = category_groups(Lang::Sv)
+    let mut grp: Vec<(&str, i64, u32, u32)> = category_groups(l)
         .into_iter()
         .map(|(c, l)| {
             let n = now.by_group.get(c).copied().unwrap_or(0);
@@ -153,40 +198,52 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
         s.push(format!(
             "{}: {} → {} ({}).",
             x.0,
-            fmt_int_sv(i64::from(x.3)),
-            fmt_int_sv(i64::from(x.2)),
-            change_cell(Lang::Sv, x.2, x.3)
+            ctx.int(x.3),
+            ctx.int(x.2),
+            change_cell(l, x.2, x.3)
         ));
     }
     if !s.is_empty() {
-        b.push(Block::text(format!(
-            "Kategorier som ökat mest i antal jämfört med {}:",
-            year - 1
-        )));
+        b.push(Block::text(match l {
+            Lang::Sv => format!("Kategorier som ökat mest i antal jämfört med {}:", year - 1),
+            Lang::En => format!(
+                "The categories that rose most in number compared with {}:",
+                year - 1
+            ),
+        }));
         b.push(Block::bullets(s));
     }
-    let bars: Vec<(String, f64)> = category_groups(Lang::Sv)
+    let bars: Vec<(String, f64)> = category_groups(l)
         .into_iter()
         .filter_map(|(c, l)| now.by_group.get(c).map(|&n| (l.to_string(), f64::from(n))))
         .collect();
     if !bars.is_empty() {
         let mut bars = bars;
         bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let title = format!(
+            "{} {year}",
+            l.t("Händelser per kategori", "Incidents by category")
+        );
         b.push(Block::figure(
-            format!("Händelser per kategori {year}."),
+            format!("{title}."),
             chart::bars(&BarChart {
-                title: format!("Händelser per kategori {year}"),
+                title,
                 unit: String::new(),
                 decimals: 0,
                 bars,
-                lang: trygg_report::Lang::Sv,
+                lang: l,
             })?,
         ));
     }
 
-    b.push(Block::heading(2, "Per område"));
+    b.push(Block::heading(2, l.t("Per område", "By area")));
     b.push(Block::Table(ctx.district_table(
-        &format!("Händelser per område {year} och {}", year - 1),
+        &format!(
+            "{} {year} {} {}",
+            l.t("Händelser per område", "Incidents by area"),
+            l.t("och", "and"),
+            year - 1
+        ),
         &year.to_string(),
         &(year - 1).to_string(),
         &now,
@@ -198,109 +255,177 @@ pub async fn lagesbild(state: &App, year: i16, scope: Scope) -> Result<Document>
     }
     let (gi_sentence, spots) = ctx.hot_spots(from, to, &year.to_string())?;
     if let Some(fig) = ctx.map_figure(
-        &format!("Händelser per område {year}"),
-        &format!("Händelser {year}"),
+        &format!(
+            "{} {year}",
+            l.t("Händelser per område", "Incidents by area")
+        ),
+        &format!("{} {year}", l.t("Händelser", "Incidents")),
         &now,
         None,
         spots,
-        format!("Antal händelser per stadsdel {year} (ytfärg) och hot spots enligt Gi* (rutor)."),
+        match l {
+            Lang::Sv => format!(
+                "Antal händelser per stadsdel {year} (ytfärg) och hot spots enligt Gi* (rutor)."
+            ),
+            Lang::En => format!(
+                "Number of incidents per district in {year} (fill) and hot spots by Gi* (cells)."
+            ),
+        },
     )? {
         b.push(fig);
     }
-    b.push(Block::heading(2, "Utveckling över tid"));
+    b.push(Block::heading(2, l.t("Utveckling över tid", "Over time")));
     let totals: Vec<f64> = per_year.iter().map(|s| f64::from(s.total)).collect();
     b.push(Block::text(format!(
-        "Antal händelser per år {}–{year}: {}.",
+        "{} {}–{year}: {}.",
+        l.t("Antal händelser per år", "Incidents per year"),
         y0,
         years
             .iter()
             .zip(&per_year)
-            .map(|(y, s)| format!("{y}: {}", fmt_int_sv(i64::from(s.total))))
+            .map(|(y, s)| format!("{y}: {}", ctx.int(s.total)))
             .collect::<Vec<_>>()
             .join(", ")
     )));
     b.push(Block::figure(
         format!(
-            "Händelser per år {}–{year}{}.",
+            "{} {}–{year}{}.",
+            l.t("Händelser per år", "Incidents per year"),
             y0,
             if ongoing {
-                ", samma del av varje år"
+                l.t(", samma del av varje år", ", the same part of each year")
             } else {
                 ""
             }
         ),
         chart::line(&LineChart {
-            title: "Händelser per år".into(),
-            y_label: "Antal händelser".into(),
-            x_label: "År".into(),
+            title: l.t("Händelser per år", "Incidents per year").into(),
+            y_label: l.t("Antal händelser", "Number of incidents").into(),
+            x_label: l.t("År", "Year").into(),
             x_labels: labels.clone(),
-            series: vec![Series::new("Alla händelser", totals)],
-            lang: trygg_report::Lang::Sv,
+            series: vec![Series::new(l.t("Alla händelser", "All incidents"), totals)],
+            lang: l,
         })?,
     ));
     let cur = monthly(&ctx, year, Some(last_day))?;
     let p1 = monthly(&ctx, year - 1, None)?;
     b.push(Block::figure(
-        format!("Händelser per månad {year} och {}.", year - 1),
+        format!(
+            "{} {year} {} {}.",
+            l.t("Händelser per månad", "Incidents per month"),
+            l.t("och", "and"),
+            year - 1
+        ),
         chart::line(&LineChart {
-            title: "Händelser per månad".into(),
-            y_label: "Antal händelser".into(),
-            x_label: "Månad".into(),
-            x_labels: MONTHS_SV.iter().map(|s| s.to_string()).collect(),
+            title: l.t("Händelser per månad", "Incidents per month").into(),
+            y_label: l.t("Antal händelser", "Number of incidents").into(),
+            x_label: l.t("Månad", "Month").into(),
+            x_labels: (1..=12).map(|m| month_short(l, m).to_string()).collect(),
             series: vec![
                 Series::new(year.to_string(), cur),
                 Series::new((year - 1).to_string(), p1),
             ],
-            lang: trygg_report::Lang::Sv,
+            lang: l,
         })?,
     ));
 
-    b.push(Block::heading(1, "2. Annan information av betydelse"));
+    b.push(Block::heading(
+        1,
+        l.t(
+            "2. Annan information av betydelse",
+            "2. Other relevant information",
+        ),
+    ));
     let other = other_information(&ctx, year, &now).await?;
     let other_sources = other.sources.clone();
     b.extend(other.blocks);
 
-    b.push(Block::heading(1, "3. Analys av kartläggningen"));
-    b.push(Block::text(
-        "Analysen pekar ut var och när brottsligheten koncentreras, om händelser följer på varandra och vilka orsaker partnerskapets orsaksanalyser har kommit fram till. Varje problembild (en typ av brott eller otrygghet i ett visst område) analyseras utifrån gärningsperson, mål och plats och deras väktare, handledare och platsansvariga.",
+    b.push(Block::heading(
+        1,
+        l.t("3. Analys av kartläggningen", "3. Analysis of the mapping"),
     ));
+    b.push(Block::text(l.t(
+        "Analysen pekar ut var och när brottsligheten koncentreras, om händelser följer på varandra och vilka orsaker partnerskapets orsaksanalyser har kommit fram till. Varje problembild (en typ av brott eller otrygghet i ett visst område) analyseras utifrån gärningsperson, mål och plats och deras väktare, handledare och platsansvariga.",
+        "The analysis points out where and when crime concentrates, whether incidents follow one another, and which causes the partnership's cause analyses have found. Each problem (a type of crime or insecurity in a given area) is analysed by offender, target and place, and their guardians, handlers and place managers.",
+    )));
+    let y = year.to_string();
     b.push(Block::heading(2, "Hot spots"));
     b.push(Block::text(gi_sentence));
-    b.push(Block::heading(2, "Återkommande platser"));
-    b.extend(ctx.top_places(from, to, &year.to_string())?);
-    b.push(Block::heading(2, "När på dygnet och veckan"));
-    b.extend(ctx.heat_map_figure(from, to, &year.to_string())?);
-    b.push(Block::heading(2, "Nära upprepning av inbrott"));
-    b.push(Block::text(ctx.near_repeat(from, to, &year.to_string())?));
-    b.push(Block::heading(2, "Problembilder och orsaker"));
-    b.extend(problems_and_causes(state).await?);
+    b.push(Block::heading(
+        2,
+        l.t("Återkommande platser", "Repeat places"),
+    ));
+    b.extend(ctx.top_places(from, to, &y)?);
+    b.push(Block::heading(
+        2,
+        l.t("När på dygnet och veckan", "When in the day and the week"),
+    ));
+    b.extend(ctx.heat_map_figure(from, to, &y)?);
+    b.push(Block::heading(
+        2,
+        l.t("Nära upprepning av inbrott", "Near repeats of burglaries"),
+    ));
+    b.push(Block::text(ctx.near_repeat(from, to, &y)?));
+    b.push(Block::heading(
+        2,
+        l.t("Problembilder och orsaker", "Problems and causes"),
+    ));
+    b.extend(problems_and_causes(state, l).await?);
 
-    b.push(Block::heading(1, "4. Källor och metod"));
+    b.push(Block::heading(
+        1,
+        l.t("4. Källor och metod", "4. Sources and method"),
+    ));
     let (sources, missing) = ctx.source_coverage(
         from,
         to,
-        &format!("Händelser {year} per källa och täckning"),
+        &match l {
+            Lang::Sv => format!("Händelser {year} per källa och täckning"),
+            Lang::En => format!("Incidents {year} by source and coverage"),
+        },
     )?;
     b.push(Block::Table(sources));
-    b.push(Block::text("Övriga källor:"));
+    b.push(Block::text(l.t("Övriga källor:", "Other sources:")));
     b.push(Block::bullets(other_sources));
-    b.push(Block::heading(2, "Vad som saknas och vad det betyder"));
+    b.push(Block::heading(
+        2,
+        l.t(
+            "Vad som saknas och vad det betyder",
+            "What is missing and what that means",
+        ),
+    ));
     let mut gaps = missing;
     gaps.extend(other.missing);
-    gaps.push("Rapporterade händelser är inte all brottslighet: mörkertalet är stort för bland annat våld i nära relationer, narkotikabrott och brott mot företag. Enkätresultaten i del 2 visar utsatthet och otrygghet som inte anmäls.".into());
+    gaps.push(l.t(
+        "Rapporterade händelser är inte all brottslighet: mörkertalet är stort för bland annat våld i nära relationer, narkotikabrott och brott mot företag. Enkätresultaten i del 2 visar utsatthet och otrygghet som inte anmäls.",
+        "Reported incidents are not all crime: much goes unreported, among other things violence in close relationships, drug offences and crime against businesses. The survey results in part 2 show victimisation and insecurity that are not reported.",
+    ).into());
     b.push(Block::bullets(gaps));
-    b.push(Block::heading(2, "Definitioner"));
-    b.push(Block::bullets(method_bullets(Lang::Sv)));
-    b.push(Block::heading(1, "Beslut"));
-    b.push(Block::text(decision_sentence(state, year).await?));
-    b.push(Block::heading(1, "Från lägesbild till åtgärdsplan"));
-    b.push(Block::text(
-        "Enligt lagen ska kommunen utifrån lägesbilden ta ställning till behovet av brottsförebyggande åtgärder och besluta om en åtgärdsplan. Åtgärderna i samverkansöverenskommelsens åtagandeplan följs upp i den årliga sammanställningen.",
+    b.push(Block::heading(2, l.t("Definitioner", "Definitions")));
+    b.push(Block::bullets(method_bullets(l)));
+    b.push(Block::heading(1, l.t("Beslut", "Decision")));
+    b.push(Block::text(decision_sentence(state, year, l).await?));
+    b.push(Block::heading(
+        1,
+        l.t(
+            "Från lägesbild till åtgärdsplan",
+            "From situation report to action plan",
+        ),
     ));
+    b.push(Block::text(l.t(
+        "Enligt lagen ska kommunen utifrån lägesbilden ta ställning till behovet av brottsförebyggande åtgärder och besluta om en åtgärdsplan. Åtgärderna i samverkansöverenskommelsens åtagandeplan följs upp i den årliga sammanställningen.",
+        "Under the Act, the municipality must, on the basis of the situation report, consider the need for crime-prevention measures and decide on an action plan (åtgärdsplan). The measures in the partnership agreement's commitment plan are followed up in the annual compilation.",
+    )));
 
     let doc = Document {
-        title: format!("Lägesbild {year}"),
-        subtitle: Some("Brottsligheten i kommunen enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete".into()),
+        title: match l {
+            Lang::Sv => format!("Lägesbild {year}"),
+            Lang::En => format!("Situation report {year}"),
+        },
+        subtitle: Some(l.t(
+            "Brottsligheten i kommunen enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete",
+            "Crime in the municipality under the Act (2023:196) on municipalities' responsibility for crime prevention",
+        ).into()),
         meta: ctx.meta(format!("{from} – {last_day}")),
         blocks: b,
     };
@@ -325,6 +450,7 @@ async fn other_information(
     now: &PeriodStats,
 ) -> Result<OtherInformation> {
     use trygg_domain::indicator::Unit;
+    let l = ctx.lang;
     let values = crate::indicators::shown(ctx.state, &Default::default())
         .await
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
@@ -345,18 +471,26 @@ async fn other_information(
     }
     series.retain(|_, rows| !rows.is_empty());
     if series.is_empty() {
-        blocks.push(Block::text(
+        blocks.push(Block::text(l.t(
             "Upplevd otrygghet och utsatthet mäts i enkäter – Polisens trygghetsmätning, Brås Nationella trygghetsundersökning (NTU) och kommunens egna mätningar. Inga enkätresultat är inlagda i trygg för året eller åren före.",
-        ));
-        missing.push("Enkätresultat (trygghetsmätning, NTU) saknas: lägesbilden visar inte upplevd otrygghet eller utsatthet som inte anmäls.".into());
+            "Perceived insecurity and victimisation are measured in surveys – the police's safety survey, Brå's Swedish Crime Survey (NTU) and the municipality's own surveys. No survey results are stored in trygg for the year or the years before.",
+        )));
+        missing.push(l.t(
+            "Enkätresultat (trygghetsmätning, NTU) saknas: lägesbilden visar inte upplevd otrygghet eller utsatthet som inte anmäls.",
+            "Survey results (safety survey, NTU) are missing: the report does not show perceived insecurity or victimisation that goes unreported.",
+        ).into());
     } else {
         blocks.push(Block::heading(
             2,
-            "Enkäter: upplevd otrygghet och utsatthet",
+            l.t(
+                "Enkäter: upplevd otrygghet och utsatthet",
+                "Surveys: perceived insecurity and victimisation",
+            ),
         ));
-        blocks.push(Block::text(
+        blocks.push(Block::text(l.t(
             "Enkätresultaten visar konsekvenserna av brottsligheten för invånarna, också det som inte anmäls. Varje värde anges med sitt konfidensintervall och antalet svarande: skillnader inom intervallen kan bero på slumpen.",
-        ));
+            "The survey results show the consequences of crime for residents, including what goes unreported. Each value is given with its confidence interval and number of respondents: differences within the intervals may be chance.",
+        )));
         for ((indicator, source), rows) in &series {
             let mut rows = rows.clone();
             rows.sort_by(|a, b| a.area_name.cmp(&b.area_name));
@@ -366,9 +500,12 @@ async fn other_information(
             blocks.push(Block::Table(Table {
                 caption: format!("{indicator} ({source}, {})", periods.join(", ")),
                 columns: vec![
-                    Column::text("Område"),
+                    Column::text(l.t("Område", "Area")),
                     Column::text("Period"),
-                    Column::text("Värde (konfidensintervall), antal svarande"),
+                    Column::text(l.t(
+                        "Värde (konfidensintervall), antal svarande",
+                        "Value (confidence interval), respondents",
+                    )),
                 ],
                 rows: rows
                     .iter()
@@ -376,16 +513,23 @@ async fn other_information(
                     .collect(),
                 total: None,
             }));
-            sources.push(format!(
-                "{source}: {indicator}, {} för {} områden.",
-                periods.join(", "),
-                rows.len()
-            ));
-            if !periods.iter().any(|p| p.contains(&year.to_string())) {
-                missing.push(format!(
-                    "{source} ({indicator}) har inga värden för {year}; de senaste ({}) visas.",
-                    periods.join(", ")
-                ));
+            let (periods, n) = (periods.join(", "), rows.len());
+            sources.push(match l {
+                Lang::Sv => format!("{source}: {indicator}, {periods} för {n} områden."),
+                Lang::En => format!(
+                    "{source}: {indicator}, {periods} for {}.",
+                    l.count(n as i64, ("", ""), ("area", "areas"))
+                ),
+            });
+            if !periods.contains(&year.to_string()) {
+                missing.push(match l {
+                    Lang::Sv => format!(
+                        "{source} ({indicator}) har inga värden för {year}; de senaste ({periods}) visas."
+                    ),
+                    Lang::En => format!(
+                        "{source} ({indicator}) has no values for {year}; the latest ({periods}) are shown."
+                    ),
+                });
             }
         }
     }
@@ -406,56 +550,80 @@ async fn other_information(
             .unwrap_or(0);
         years.insert(p.year);
         let rate = if p.inhabitants >= trygg_analysis::rates::MIN_POPULATION {
-            fmt_sv(f64::from(n) * 1000.0 / p.inhabitants, 1)
+            ctx.num(f64::from(n) * 1000.0 / p.inhabitants, 1)
         } else {
             "–".into()
         };
         rows.push(vec![
             d.name.clone(),
-            fmt_int_sv(p.inhabitants.round() as i64),
-            fmt_int_sv(i64::from(n)),
+            ctx.int(p.inhabitants.round() as i64),
+            ctx.int(n),
             rate,
         ]);
     }
     if rows.is_empty() {
-        missing.push("Befolkning per område saknas: händelserna kan inte räknas per 1 000 invånare, och stora områden ser ut att ha mest.".into());
+        missing.push(l.t(
+            "Befolkning per område saknas: händelserna kan inte räknas per 1 000 invånare, och stora områden ser ut att ha mest.",
+            "Population per area is missing: incidents cannot be counted per 1,000 inhabitants, and large areas seem to have the most.",
+        ).into());
     } else {
         let years: Vec<String> = years.iter().map(i16::to_string).collect();
+        let years = years.join(", ");
         blocks.push(Block::heading(
             2,
-            "Befolkning och händelser per 1 000 invånare",
+            l.t(
+                "Befolkning och händelser per 1 000 invånare",
+                "Population and incidents per 1,000 inhabitants",
+            ),
         ));
-        blocks.push(Block::text(format!(
-            "Ett stort område har ofta flest händelser. Per 1 000 invånare går områden att jämföra: antalet händelser {year} delat med folkmängden ({}), gånger 1 000. Områden med färre än 100 invånare får ingen kvot.",
-            years.join(", ")
-        )));
+        blocks.push(Block::text(match l {
+            Lang::Sv => format!(
+                "Ett stort område har ofta flest händelser. Per 1 000 invånare går områden att jämföra: antalet händelser {year} delat med folkmängden ({years}), gånger 1 000. Områden med färre än 100 invånare får ingen kvot."
+            ),
+            Lang::En => format!(
+                "A large area often has the most incidents. Per 1,000 inhabitants, areas can be compared: the number of incidents in {year} divided by the population ({years}), times 1,000. Areas with fewer than 100 inhabitants get no rate."
+            ),
+        }));
         blocks.push(Block::Table(Table {
-            caption: format!("Folkmängd och händelser per 1 000 invånare {year}"),
+            caption: match l {
+                Lang::Sv => format!("Folkmängd och händelser per 1 000 invånare {year}"),
+                Lang::En => format!("Population and incidents per 1,000 inhabitants {year}"),
+            },
             columns: vec![
-                Column::text("Område"),
-                Column::number("Invånare"),
-                Column::number("Händelser"),
-                Column::number("Per 1 000"),
+                Column::text(l.t("Område", "Area")),
+                Column::number(l.t("Invånare", "Inhabitants")),
+                Column::number(l.t("Händelser", "Incidents")),
+                Column::number(l.t("Per 1 000", "Per 1,000")),
             ],
             rows,
             total: None,
         }));
-        sources.push(format!(
-            "SCB:s folkmängd per område ({}).",
-            years.join(", ")
-        ));
+        sources.push(match l {
+            Lang::Sv => format!("SCB:s folkmängd per område ({years})."),
+            Lang::En => format!("Statistics Sweden's population per area ({years})."),
+        });
         if ctx
             .districts
             .iter()
             .any(|d| !population.contains_key(&d.id))
         {
             missing.push(
-                "Några områden saknar folkmängd och har ingen kvot per 1 000 invånare.".into(),
+                l.t(
+                    "Några områden saknar folkmängd och har ingen kvot per 1 000 invånare.",
+                    "Some areas have no population and no rate per 1,000 inhabitants.",
+                )
+                .into(),
             );
         }
     }
     if sources.is_empty() {
-        sources.push("Enkäter och befolkning: inga inlagda.".into());
+        sources.push(
+            l.t(
+                "Enkäter och befolkning: inga inlagda.",
+                "Surveys and population: none stored.",
+            )
+            .into(),
+        );
     }
     Ok(OtherInformation {
         blocks,
@@ -466,15 +634,16 @@ async fn other_information(
 
 /// The shared problems with their cause analyses: status, the concluded (supported) causes
 /// with where they lie, and the conclusion.
-async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
+async fn problems_and_causes(state: &App, l: Lang) -> Result<Vec<Block>> {
     use trygg_domain::cycle::{CauseAnalysis, HypothesisStatus, Problem};
     let store = state.store.as_ref();
     let problems = crate::partnership::shared::<Problem>(store).await?;
     let analyses = crate::partnership::shared::<CauseAnalysis>(store).await?;
     if problems.is_empty() {
-        return Ok(vec![Block::text(
+        return Ok(vec![Block::text(l.t(
             "Inga gemensamma problembilder är registrerade i trygg.",
-        )]);
+            "No shared problems are recorded in trygg.",
+        ))]);
     }
     let rows = problems
         .iter()
@@ -484,7 +653,7 @@ async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
                 .find(|a| a.data.problem_id.raw == p.meta.id)
                 .map(|a| &a.data);
             let causes = a.map_or_else(
-                || "ingen orsaksanalys".to_string(),
+                || l.t("ingen orsaksanalys", "no cause analysis").to_string(),
                 |a| {
                     let supported: Vec<String> = a
                         .hypotheses
@@ -496,13 +665,19 @@ async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
                                 h.key,
                                 h.text,
                                 h.factor
-                                    .map(|f| format!(" ({})", f.label_sv().to_lowercase()))
+                                    .map(|f| {
+                                        format!(
+                                            " ({})",
+                                            l.t(f.label_sv(), f.label_en()).to_lowercase()
+                                        )
+                                    })
                                     .unwrap_or_default()
                             )
                         })
                         .collect();
                     if supported.is_empty() {
-                        "inga styrkta orsaker ännu".to_string()
+                        l.t("inga styrkta orsaker ännu", "no supported causes yet")
+                            .to_string()
                     } else {
                         supported.join("; ")
                     }
@@ -510,19 +685,25 @@ async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
             );
             vec![
                 p.data.title.clone(),
-                p.data.status.label_sv().to_string(),
+                l.t(p.data.status.label_sv(), p.data.status.label_en())
+                    .to_string(),
                 causes,
                 a.map(|a| a.conclusion.clone()).unwrap_or_default(),
             ]
         })
         .collect();
     Ok(vec![Block::Table(Table {
-        caption: "Problembilder med styrkta orsaker och slutsats".into(),
+        caption: l
+            .t(
+                "Problembilder med styrkta orsaker och slutsats",
+                "Problems with supported causes and conclusion",
+            )
+            .into(),
         columns: vec![
-            Column::text("Problembild"),
+            Column::text(l.t("Problembild", "Problem")),
             Column::text("Status"),
-            Column::text("Styrkta orsaker"),
-            Column::text("Slutsats"),
+            Column::text(l.t("Styrkta orsaker", "Supported causes")),
+            Column::text(l.t("Slutsats", "Conclusion")),
         ],
         rows,
         total: None,
@@ -531,7 +712,7 @@ async fn problems_and_causes(state: &App) -> Result<Vec<Block>> {
 
 /// Whether the lägesbild of `year` is decided (who, when, diarienummer), and when the next is
 /// due at the latest.
-async fn decision_sentence(state: &App, year: i16) -> Result<String> {
+async fn decision_sentence(state: &App, year: i16, l: Lang) -> Result<String> {
     use trygg_domain::partnership::{LawDecision, LawDocument};
     let decisions = trygg_store::records::list::<LawDecision>(state.store.as_ref()).await?;
     let this = decisions
@@ -539,33 +720,44 @@ async fn decision_sentence(state: &App, year: i16) -> Result<String> {
         .map(|d| &d.data)
         .filter(|d| d.document == LawDocument::Lagesbild && d.year == year)
         .max_by_key(|d| d.date);
-    Ok(match this {
-        Some(d) => format!(
-            "Lägesbilden {year} beslutades av {} den {} (diarienummer {}). Nästa lägesbild ska tas fram senast {}.",
-            d.decided_by,
-            long_date(Lang::Sv, d.date),
-            d.diarienummer,
-            d.date
+    Ok(match (this, l) {
+        (Some(d), _) => {
+            let (by, on, dnr) = (&d.decided_by, long_date(l, d.date), &d.diarienummer);
+            let next = d
+                .date
                 .checked_add(Span::new().years(2))
-                .map(|d| long_date(Lang::Sv, d))
-                .unwrap_or_default()
-        ),
-        None => format!(
+                .map(|d| long_date(l, d))
+                .unwrap_or_default();
+            match l {
+                Lang::Sv => format!(
+                    "Lägesbilden {year} beslutades av {by} den {on} (diarienummer {dnr}). Nästa lägesbild ska tas fram senast {next}."
+                ),
+                Lang::En => format!(
+                    "The situation report {year} was decided by {by} on {on} (reference {dnr}). The next must be drawn up by {next} at the latest."
+                ),
+            }
+        }
+        (None, Lang::Sv) => format!(
             "Lägesbilden {year} är inte beslutad i trygg ännu. Registrera beslutet (beslutande organ, datum, diarienummer) under Samverkan › Lagens beslut; lagen kräver en ny lägesbild minst vartannat år."
+        ),
+        (None, Lang::En) => format!(
+            "The situation report {year} is not yet decided in trygg. Record the decision (deciding body, date, reference number) under Partnership › The law's decisions; the Act requires a new situation report at least every other year."
         ),
     })
 }
 
 /// The year in brief, for the annual compilation: incidents from 1 January to `until`
 /// (inclusive) against the same dates a year earlier, per category, and a map per district
-/// with hot spots. Hand the blocks to [`annual_compilation`].
+/// with hot spots, in `lang`. Hand the blocks to [`annual_compilation`].
 pub async fn year_in_brief(
     state: &App,
     year: i16,
     until: Date,
     scope: Scope,
+    lang: Lang,
 ) -> Result<Vec<Block>> {
-    let ctx = Ctx::load(state, scope, Lang::Sv).await?;
+    let ctx = Ctx::load(state, scope, lang).await?;
+    let l = lang;
     let from = Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let to = until
         .checked_add(Span::new().days(1))
@@ -573,41 +765,51 @@ pub async fn year_in_brief(
     let (pfrom, pto) = (minus_year(from)?, minus_year(to)?);
     let now = ctx.stats(from, to)?;
     let prev = ctx.stats(pfrom, pto)?;
-    let what = date_range(Lang::Sv, from, until);
-    let mut b = vec![Block::text(format!(
-        "Under perioden {what} rapporterades {}. {}",
-        count_sv(now.total, "händelse", "händelser"),
-        ctx.vs_same_period(year - 1, now.total, prev.total)
-    ))];
-    let changes = ctx.district_changes(&now, &prev, &format!("samma period {}", year - 1));
-    if !changes.is_empty() && ctx.years.contains(&(year - 1)) {
+    let what = date_range(l, from, until);
+    let ly = year - 1;
+    let n = ctx.incidents(now.total);
+    let vs = ctx.vs_same_period(ly, now.total, prev.total);
+    let mut b = vec![Block::text(match l {
+        Lang::Sv => format!("Under perioden {what} rapporterades {n}. {vs}"),
+        Lang::En => format!("In the period {what} {n} were reported. {vs}"),
+    })];
+    let same_period = match l {
+        Lang::Sv => format!("samma period {ly}"),
+        Lang::En => format!("the same period of {ly}"),
+    };
+    let changes = ctx.district_changes(&now, &prev, &same_period);
+    if !changes.is_empty() && ctx.years.contains(&ly) {
         b.push(Block::bullets(changes));
     }
-    let (ln, lp) = (year.to_string(), (year - 1).to_string());
-    b.push(Block::Table(if ctx.years.contains(&(year - 1)) {
+    let by_category = l.t("Händelser per kategori", "Incidents by category");
+    let (ln, lp) = (year.to_string(), ly.to_string());
+    b.push(Block::Table(if ctx.years.contains(&ly) {
         ctx.group_table(
-            &format!(
-                "Händelser per kategori {what} och samma period {}",
-                year - 1
-            ),
+            &format!("{by_category} {what} {} {same_period}", l.t("och", "and")),
             &[(&ln, &now), (&lp, &prev)],
             true,
         )
     } else {
-        ctx.group_table(
-            &format!("Händelser per kategori {what}"),
-            &[(&ln, &now)],
-            false,
-        )
+        ctx.group_table(&format!("{by_category} {what}"), &[(&ln, &now)], false)
     }));
     let (gi, spots) = ctx.hot_spots(from, to, &what)?;
     if let Some(fig) = ctx.map_figure(
-        &format!("Händelser per område {year}"),
-        &format!("Händelser {year}"),
+        &format!(
+            "{} {year}",
+            l.t("Händelser per område", "Incidents by area")
+        ),
+        &format!("{} {year}", l.t("Händelser", "Incidents")),
         &now,
         None,
         spots,
-        format!("Antal händelser per stadsdel {what} (ytfärg) och hot spots enligt Gi* (rutor)."),
+        match l {
+            Lang::Sv => format!(
+                "Antal händelser per stadsdel {what} (ytfärg) och hot spots enligt Gi* (rutor)."
+            ),
+            Lang::En => format!(
+                "Number of incidents per district {what} (fill) and hot spots by Gi* (cells)."
+            ),
+        },
     )? {
         b.push(fig);
     }

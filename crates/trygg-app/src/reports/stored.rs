@@ -32,7 +32,9 @@ impl Request {
     /// The languages the report is written in: Swedish always, English for those translated.
     pub fn languages(&self) -> &'static [Lang] {
         match self {
-            Request::Weekly(_) | Request::Tertial(..) => &[Lang::Sv, Lang::En],
+            Request::Weekly(_) | Request::Tertial(..) | Request::Lagesbild(_) => {
+                &[Lang::Sv, Lang::En]
+            }
             _ => &[Lang::Sv],
         }
     }
@@ -116,7 +118,7 @@ pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> R
         }
         Request::Lagesbild(year) => {
             check_year(&years, year)?;
-            lagesbild(state, year, scope).await
+            lagesbild(state, year, scope, lang).await
         }
         Request::Atgardsplan(year) => atgardsplan(state, year, scope).await,
         Request::AnnualCompilation(year, as_of) => {
@@ -207,7 +209,7 @@ pub async fn annual_compilation_from_records(
         .checked_sub(Span::new().days(1))
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let brief = if data_years(state, scope).contains(&year) && until.year() == year {
-        year_in_brief(state, year, until, scope).await?
+        year_in_brief(state, year, until, scope, Lang::Sv).await?
     } else {
         Vec::new()
     };
@@ -520,7 +522,7 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
         );
         if last.year() == year {
             b.push(Block::heading(1, format!("Lägesbilden {year}")));
-            b.extend(year_in_brief(state, year, last, scope).await?);
+            b.extend(year_in_brief(state, year, last, scope, Lang::Sv).await?);
         }
     } else {
         b.push(Block::text(format!(

@@ -168,7 +168,7 @@ pub(crate) async fn index(
                 (card("lagesbild", l.t("Lägesbild enligt lagen", "The law's situation picture"),
                     l.t("Lägesbilden över brottsligheten i kommunen (lag 2023:196), minst vartannat år.",
                         "The situation picture of crime in the municipality (Act 2023:196), at least every other year."),
-                    html! { (year_select("year", &years, last_year)) }))
+                    html! { (year_select("year", &years, last_year)) (language) }))
             }
             @if !walks.is_empty() {
                 (card("walk-protocol", l.t("Protokoll från trygghetsvandring", "Safety walk protocol"),

@@ -47,16 +47,15 @@ const ORIGINS: [(OriginKind, &str, &str); 4] = [
     (OriginKind::Decision, "decision", "Decision"),
 ];
 
-const STATUSES: [(ProblemStatus, &str, &str); 4] = [
-    (ProblemStatus::Draft, "draft", "Draft"),
-    (ProblemStatus::Active, "active", "Active"),
-    (ProblemStatus::Addressed, "addressed", "Addressed"),
-    (ProblemStatus::Closed, "closed", "Closed"),
+const STATUSES: [(ProblemStatus, &str); 4] = [
+    (ProblemStatus::Draft, "draft"),
+    (ProblemStatus::Active, "active"),
+    (ProblemStatus::Addressed, "addressed"),
+    (ProblemStatus::Closed, "closed"),
 ];
 
 pub(super) fn status_label(l: Lang, s: ProblemStatus) -> &'static str {
-    let en = STATUSES.iter().find(|x| x.0 == s).map_or("", |x| x.2);
-    l.t(s.label_sv(), en)
+    l.t(s.label_sv(), s.label_en())
 }
 
 fn origin_label(l: Lang, o: OriginKind) -> &'static str {
@@ -213,7 +212,7 @@ fn problem_form(
                 }
                 label { (l.t("Status", "Status"))
                     select name="status" {
-                        @for (s, code, _) in STATUSES {
+                        @for (s, code) in STATUSES {
                             option value=(code) selected[f.get("status") == code] { (status_label(l, s)) }
                         }
                     }
@@ -400,7 +399,7 @@ pub(crate) async fn show(
                     input type="hidden" name="version" value=(p.meta.version);
                     label { (l.t("Status", "Status"))
                         select name="status" {
-                            @for (s, code, _) in STATUSES {
+                            @for (s, code) in STATUSES {
                                 option value=(code) selected[p.data.status == s] { (status_label(l, s)) }
                             }
                         }
