@@ -482,7 +482,7 @@ async fn show_page(
             }
             div #fix-map .pick-map.small data-lat=(f.position.lat) data-lon=(f.position.lon)
                 data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
-                role="img" aria-label=(l.t("Karta över platsen", "Map of the place")) {}
+                role="region" aria-label=(l.t("Karta över platsen", "Map of the place")) {}
         }
         section.card {
             h2 { (l.t("Ägare", "Owners")) }

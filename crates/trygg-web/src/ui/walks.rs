@@ -494,7 +494,7 @@ async fn show_page(
             section.card #compare {
                 h2 { (l.t("Jämfört med den förra vandringen", "Compared with the earlier walk")) }
                 p.hint { (l.t("Varje punkt från den förra vandringen, dess åtgärdsärendes status och vad den här vandringen fann inom 25 meter.", "Each point of the earlier walk, its fix's status and what this walk found within 25 metres.")) }
-                div.scroll { table.list {
+                div.scroll tabindex="0" role="region" aria-label=(l.t("Jämförelsen punkt för punkt", "The comparison point by point")) { table.list {
                     thead { tr { th { (l.t("Nr då", "No. then")) } th { (l.t("Kategori", "Category")) } th { (l.t("Iakttagelse då", "Observation then")) } th { (l.t("Status", "Status")) } th { (l.t("Nu inom 25 m", "Now within 25 m")) } } }
                     tbody { @for c in &compared { tr {
                         td { (c.earlier.number) }
@@ -749,7 +749,7 @@ pub(crate) async fn public_protocol(
         }
         div #walk-map.map data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
             data-route=(route_json) data-points=(points_json) {}
-        div.scroll { table.list #protocol {
+        div.scroll tabindex="0" role="region" aria-label=(l.t("Protokollets punkter", "The protocol's points")) { table.list #protocol {
             thead { tr {
                 th { (l.t("Nr", "No.")) } th { (l.t("Typ", "Kind")) } th { (l.t("Kategori", "Category")) }
                 th { (l.t("Iakttagelse", "Observation")) } th { (l.t("Ansvarig", "Owner")) } th { (l.t("Status", "Status")) } th { (l.t("Svar", "Answer")) }
