@@ -762,3 +762,130 @@ async fn a_fix_sent_to_an_outside_party_mails_its_mailbox_a_link_that_opens_the_
         "no copy of the token in any table after delivery"
     );
 }
+
+#[tokio::test]
+async fn a_walks_public_protocol_shows_a_photo_only_once_approved_and_without_exif() {
+    let (app, _) = setup().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let b = Browser {
+        http: http.clone(),
+        base: app.base.clone(),
+        cookie: session(&app, "samordnare@test").await,
+    };
+    let (s, walk) = b
+        .post(
+            "/trygghetsvandringar",
+            &[
+                ("title", "Trygghetsvandring Gottsunda"),
+                ("date", "2026-10-01"),
+                ("route", "59.805,17.635;59.806,17.636"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{walk}");
+    // A place with a photo carrying EXIF (GPS, camera), as the phone sends it.
+    let raw = jpeg_with_gps();
+    assert!(raw.windows(4).any(|w| w == b"Exif"));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", "c")
+        .text("kind", "unsafe")
+        .text("category", "otrygg-plats.belysning")
+        .text("lat", "59.8052")
+        .text("lon", "17.6352")
+        .text("description", "Trasig lampa vid gångtunneln")
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(raw)
+                .file_name("lampa.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let r = http
+        .post(format!("{}{walk}/fynd", app.base))
+        .header(header::COOKIE, &b.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    for (path, form) in [
+        (format!("{walk}/dirigera"), vec![]),
+        (format!("{walk}/fynd/1/publicera"), vec![("published", "1")]),
+    ] {
+        let (s, to) = b.post(&path, &form).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{path}: {to}");
+    }
+    let (_, page) = b.get(&walk).await;
+    assert!(
+        page.contains("1 foto, 0 godkända för det publika protokollet"),
+        "{page}"
+    );
+    let at = page.find("href=\"/atgarder/").expect("the fix") + "href=\"/atgarder/".len();
+    let fix: String = page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+
+    // Published, not approved: the protocol shows the place and no photo.
+    let public = |path: String| {
+        let http = http.clone();
+        let base = app.base.clone();
+        async move { http.get(format!("{base}{path}")).send().await.unwrap() }
+    };
+    let photo = format!("{walk}/protokoll/punkt/1/foto/1");
+    let protocol = public(format!("{walk}/protokoll"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        protocol.contains("Trasig lampa vid gångtunneln"),
+        "{protocol}"
+    );
+    assert!(!protocol.contains(&photo), "unapproved: {protocol}");
+    assert_eq!(public(photo.clone()).await.status(), StatusCode::NOT_FOUND);
+
+    // Approved on the fix: shown, and served to anyone without its EXIF.
+    let (s, to) = b
+        .post(
+            &format!("/atgarder/{fix}/foto/1/godkann"),
+            &[("approved", "1")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+    let protocol = public(format!("{walk}/protokoll"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(protocol.contains(&photo), "approved: {protocol}");
+    let res = public(photo.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xff, 0xd8]), "a JPEG");
+    for metadata in [b"Exif".as_slice(), b"Kamera AB"] {
+        assert!(
+            !bytes.windows(metadata.len()).any(|w| w == metadata),
+            "{} in the served photo",
+            String::from_utf8_lossy(metadata)
+        );
+    }
+    assert!(bytes.windows(4).any(|w| w == b"JFIF"), "the picture kept");
+
+    // The approval taken back: gone again.
+    b.post(
+        &format!("/atgarder/{fix}/foto/1/godkann"),
+        &[("approved", "0")],
+    )
+    .await;
+    assert_eq!(public(photo).await.status(), StatusCode::NOT_FOUND);
+}
