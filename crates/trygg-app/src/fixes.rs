@@ -932,6 +932,64 @@ fn token_digest(token: &str) -> Vec<u8> {
     crate::photos::digest(token.trim().as_bytes())
 }
 
+/// Adds a live link for outside party `owner` of `fix` with token digest `sha`, working `days`
+/// days from `now`, as `by`: the party's earlier live link stops working, and its part, if new,
+/// moves to *sent*. Returns the link's number and when it expires.
+fn add_link(
+    fix: &mut Fix,
+    owner: usize,
+    sha: Vec<u8>,
+    days: i64,
+    by: &Actor,
+    now: Timestamp,
+) -> Result<(u32, Timestamp), AppError> {
+    let o = fix
+        .owners
+        .get(owner)
+        .ok_or_else(|| AppError::invalid("owner", format!("The fix has no owner {owner}.")))?;
+    if !o.responsible.is_outside() {
+        return Err(AppError::invalid(
+            "owner",
+            "Links are for outside parties; a unit of the partnership signs in (länkar är för externa parter).",
+        ));
+    }
+    let name = o.responsible.name().to_string();
+    for l in fix.links.iter_mut().filter(|l| l.owner == owner) {
+        if l.is_live(now) {
+            l.revoked = true;
+            fix.history.push(FixEvent {
+                at: now,
+                by: by.clone(),
+                change: FixChange::LinkRevoked {
+                    owner: name.clone(),
+                },
+            });
+        }
+    }
+    let number = next_number(fix.links.iter().map(|l| l.number));
+    let expires_at = now + jiff::SignedDuration::from_hours(24 * days.max(1));
+    fix.links.push(trygg_domain::fix::OutsideLink {
+        number,
+        owner,
+        token_sha256: sha,
+        created_at: now,
+        expires_at,
+        revoked: false,
+    });
+    fix.history.push(FixEvent {
+        at: now,
+        by: by.clone(),
+        change: FixChange::LinkMade {
+            owner: name,
+            expires_at,
+        },
+    });
+    if fix.owners[owner].status == FixStatus::New {
+        move_status(fix, by.clone(), now, FixStatus::Sent, "", Some(owner))?;
+    }
+    Ok((number, expires_at))
+}
+
 /// Makes a link for outside party `owner` (an index into the fix's owners) of fix `id`, working
 /// for the configured number of days (`[fixes] link_days`, 14 by default). The party's earlier
 /// live link stops working; a new part moves to *sent*.
@@ -943,54 +1001,10 @@ pub async fn make_link(
 ) -> Result<MadeLink, AppError> {
     let token = crate::credentials::generate_token();
     let sha = token_digest(&token);
-    let days = app.fixes.link_days.max(1);
     let by = who.actor();
     let mut made = (0, Timestamp::UNIX_EPOCH);
     let fix = change(app, who, id, |fix, now| {
-        let o = fix.owners.get(owner).ok_or_else(|| {
-            AppError::invalid("owner", format!("Fix {id} has no owner {owner}."))
-        })?;
-        if !o.responsible.is_outside() {
-            return Err(AppError::invalid(
-                "owner",
-                "Links are for outside parties; a unit of the partnership signs in (länkar är för externa parter).",
-            ));
-        }
-        let name = o.responsible.name().to_string();
-        for l in fix.links.iter_mut().filter(|l| l.owner == owner) {
-            if l.is_live(now) {
-                l.revoked = true;
-                fix.history.push(FixEvent {
-                    at: now,
-                    by: by.clone(),
-                    change: FixChange::LinkRevoked {
-                        owner: name.clone(),
-                    },
-                });
-            }
-        }
-        let number = next_number(fix.links.iter().map(|l| l.number));
-        let expires_at = now + jiff::SignedDuration::from_hours(24 * days);
-        fix.links.push(trygg_domain::fix::OutsideLink {
-            number,
-            owner,
-            token_sha256: sha.clone(),
-            created_at: now,
-            expires_at,
-            revoked: false,
-        });
-        fix.history.push(FixEvent {
-            at: now,
-            by: by.clone(),
-            change: FixChange::LinkMade {
-                owner: name,
-                expires_at,
-            },
-        });
-        if fix.owners[owner].status == FixStatus::New {
-            move_status(fix, by.clone(), now, FixStatus::Sent, "", Some(owner))?;
-        }
-        made = (number, expires_at);
+        made = add_link(fix, owner, sha, app.fixes.link_days, &by, now)?;
         Ok(())
     })
     .await?;
@@ -1000,6 +1014,131 @@ pub async fn make_link(
         expires_at: made.1,
         fix,
     })
+}
+
+/// A link made for the e-mail to an outside party ([`mail_link`]): the token goes into that
+/// mail and nowhere else.
+#[derive(Debug, Clone)]
+pub(crate) struct MailedLink {
+    /// The token for `/atgard/{token}`.
+    pub token: String,
+    /// The link's number within the fix.
+    pub number: u32,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+    /// The party's functional mailbox.
+    pub mailbox: String,
+    /// The fix as stored, with the link.
+    pub fix: Stored<Fix>,
+    /// The party's index among the fix's owners.
+    pub owner: usize,
+}
+
+/// How many times the e-mail worker reads a fix again when a coordinator wrote it meanwhile.
+const SYSTEM_WRITE_TRIES: usize = 3;
+
+/// Reads fix `id`, lets `f` change it (or say why not, `Ok(Err(_))`) and stores it as `actor`,
+/// reading it again when another write came first: the system's own changes (the e-mail
+/// worker's), which no principal makes and no notice follows.
+async fn system_change<T>(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    mut f: impl FnMut(&mut Fix, Timestamp) -> Result<Result<T, &'static str>, AppError>,
+) -> Result<Result<(T, Stored<Fix>), &'static str>, AppError> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let Some(mut fix) = records::get::<Fix>(app.store.as_ref(), id).await? else {
+            return Ok(Err("the fix is gone"));
+        };
+        let out = match f(&mut fix.data, app.now())? {
+            Ok(out) => out,
+            Err(why) => return Ok(Err(why)),
+        };
+        match records::update(app.store.as_ref(), actor, id, fix.meta.version, &fix.data).await {
+            Ok(stored) => return Ok(Ok((out, stored))),
+            Err(trygg_store::StoreError::Conflict(_)) if tries < SYSTEM_WRITE_TRIES => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Makes the link that the e-mail to outside party `party` of fix `id` carries, as the e-mail
+/// worker (`actor`), when the mail is about to be sent — so the token is never stored, not even
+/// while the mail waits for the server. Why not, when the party is no longer an owner, has no
+/// mailbox (any more), or its part or the fix is closed.
+pub(crate) async fn mail_link(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    party: &str,
+) -> Result<Result<MailedLink, &'static str>, AppError> {
+    let token = crate::credentials::generate_token();
+    let sha = token_digest(&token);
+    let made = system_change(app, actor, id, |fix, now| {
+        let Some(owner) = fix
+            .owners
+            .iter()
+            .position(|o| o.responsible.is_outside() && o.responsible.name() == party)
+        else {
+            return Ok(Err("the party is no longer an owner of the fix"));
+        };
+        let Responsible::Outside {
+            contact: Some(mailbox),
+            ..
+        } = &fix.owners[owner].responsible
+        else {
+            return Ok(Err("the party has no mailbox (any more)"));
+        };
+        if fix.status.is_closed() || fix.owners[owner].status.is_closed() {
+            return Ok(Err("the fix is closed"));
+        }
+        let mailbox = mailbox.clone();
+        let (number, expires_at) =
+            add_link(fix, owner, sha.clone(), app.fixes.link_days, actor, now)?;
+        Ok(Ok((owner, mailbox, number, expires_at)))
+    })
+    .await?;
+    Ok(
+        made.map(|((owner, mailbox, number, expires_at), fix)| MailedLink {
+            token,
+            number,
+            expires_at,
+            mailbox,
+            fix,
+            owner,
+        }),
+    )
+}
+
+/// Revokes link `number` of fix `id`, made for a mail that did not go (so no live link is
+/// left that nobody holds), as the e-mail worker.
+pub(crate) async fn unmailed_link(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    number: u32,
+) -> Result<(), AppError> {
+    system_change(app, actor, id, |fix, now| {
+        let Some(l) = fix
+            .links
+            .iter_mut()
+            .find(|l| l.number == number && !l.revoked)
+        else {
+            return Ok(Err("already revoked"));
+        };
+        l.revoked = true;
+        let owner = fix.owners[l.owner].responsible.name().to_string();
+        fix.history.push(FixEvent {
+            at: now,
+            by: actor.clone(),
+            change: FixChange::LinkRevoked { owner },
+        });
+        Ok(Ok(()))
+    })
+    .await
+    .map(drop)
 }
 
 /// Revokes link `number` of fix `id`.

@@ -8,10 +8,11 @@
 //! Reading needs [`Permission::ReadWalks`]; every change [`Permission::ManageWalks`] and the walk
 //! to be the principal's organisation's (the refusal names the owner). [`public_protocol`] is
 //! read without a principal: only the findings the coordinator published, with their fixes'
-//! status and owner.
+//! status and owner, and of their photos only those a coordinator approved ([`public_photos`],
+//! served by [`public_photo`]).
 
 use jiff::{Timestamp, civil::Date};
-use trygg_domain::fix::{Fix, FixChange, FixSource, FixStatus};
+use trygg_domain::fix::{Fix, FixChange, FixPhoto, FixSource, FixStatus};
 use trygg_domain::walk::{FindingKind, OwnerAnswer, Participants, SafetyWalk, WalkFinding, near};
 use trygg_domain::{
     AreaId, ErrorCode, Permission, Position, Precision, ValidationError, cycle::Record,
@@ -519,6 +520,25 @@ pub fn latest_answer(fix: &Fix) -> Option<(&str, &str)> {
     })
 }
 
+/// The photos of `finding` that public pages show: those its fix `fix` holds as the same
+/// picture (by SHA-256: routing copies them there) and a coordinator approved there
+/// (`fixes::approve_photo`, after looking for faces and anyone who could be recognised). A
+/// finding not routed has no approval, so none; an approval taken back hides it again.
+pub fn public_photos<'a>(finding: &'a WalkFinding, fix: Option<&Fix>) -> Vec<&'a FixPhoto> {
+    let Some(fix) = fix else {
+        return Vec::new();
+    };
+    finding
+        .photos
+        .iter()
+        .filter(|p| {
+            fix.photos
+                .iter()
+                .any(|q| q.approved_for_public && q.sha256 == p.sha256)
+        })
+        .collect()
+}
+
 /// One point of the public protocol.
 #[derive(Debug, Clone)]
 pub struct PublicPoint {
@@ -530,6 +550,8 @@ pub struct PublicPoint {
     pub owner: Option<String>,
     /// The owner's latest answer on the fix.
     pub answer: Option<String>,
+    /// The numbers of its photos a coordinator approved ([`public_photos`]).
+    pub photos: Vec<u32>,
 }
 
 /// What the public protocol shows.
@@ -543,10 +565,12 @@ pub struct PublicProtocol {
     pub points: Vec<PublicPoint>,
 }
 
-/// The public protocol of walk `id`: the points its coordinator published, each with its
-/// fix's status, owner and the owner's answer. Read without signing in; a shared walk with no
-/// published point does not exist here.
-pub async fn public_protocol(app: &App, id: i64) -> Result<PublicProtocol, AppError> {
+/// Walk `id` if it is shared and has a published finding, with its published findings and
+/// their fixes: what may be read without signing in. `NotFound` otherwise.
+async fn published(
+    app: &App,
+    id: i64,
+) -> Result<(SafetyWalk, Vec<(WalkFinding, Option<Fix>)>), AppError> {
     let gone = || AppError::NotFound(format!("Safety walk {id} has no public protocol."));
     let walk = records::get::<SafetyWalk>(app.store.as_ref(), id)
         .await?
@@ -560,8 +584,26 @@ pub async fn public_protocol(app: &App, id: i64) -> Result<PublicProtocol, AppEr
     if findings.is_empty() {
         return Err(gone());
     }
-    let fixes = fixes_of(app, &findings).await?;
-    let area = match walk.data.area {
+    let mut fixes = fixes_of(app, &findings).await?;
+    let points = findings
+        .into_iter()
+        .map(|f| {
+            let fix = fixes
+                .iter()
+                .position(|(n, _)| *n == f.data.number)
+                .map(|i| fixes.swap_remove(i).1.data);
+            (f.data, fix)
+        })
+        .collect();
+    Ok((walk.data, points))
+}
+
+/// The public protocol of walk `id`: the points its coordinator published, each with its
+/// fix's status, owner, the owner's answer and the photos a coordinator approved. Read
+/// without signing in; a shared walk with no published point does not exist here.
+pub async fn public_protocol(app: &App, id: i64) -> Result<PublicProtocol, AppError> {
+    let (walk, points) = published(app, id).await?;
+    let area = match walk.area {
         Some(a) => app
             .store
             .list_areas()
@@ -571,26 +613,54 @@ pub async fn public_protocol(app: &App, id: i64) -> Result<PublicProtocol, AppEr
             .map(|x| x.name),
         None => None,
     };
-    let points = findings
+    let points = points
         .into_iter()
-        .map(|f| {
-            let fix = fixes
+        .map(|(finding, fix)| PublicPoint {
+            status: fix.as_ref().map(|x| x.status),
+            owner: fix
+                .as_ref()
+                .and_then(|x| x.lead())
+                .map(|o| o.responsible.name().to_string()),
+            answer: fix
+                .as_ref()
+                .and_then(latest_answer)
+                .map(|(_, t)| t.to_string()),
+            photos: public_photos(&finding, fix.as_ref())
                 .iter()
-                .find(|(n, _)| *n == f.data.number)
-                .map(|(_, x)| &x.data);
-            PublicPoint {
-                status: fix.map(|x| x.status),
-                owner: fix
-                    .and_then(|x| x.lead())
-                    .map(|o| o.responsible.name().to_string()),
-                answer: fix.and_then(latest_answer).map(|(_, t)| t.to_string()),
-                finding: f.data,
-            }
+                .map(|p| p.number)
+                .collect(),
+            finding,
         })
         .collect();
-    Ok(PublicProtocol {
-        walk: walk.data,
-        area,
-        points,
-    })
+    Ok(PublicProtocol { walk, area, points })
+}
+
+/// Photo `photo` of published point `number` of walk `id`, for everyone — only when a
+/// coordinator approved it ([`public_photos`]): its media type and its bytes, stripped of
+/// their metadata when they were stored. `NotFound` otherwise, the same for a photo that
+/// exists unapproved as for one that does not exist.
+pub async fn public_photo(
+    app: &App,
+    id: i64,
+    number: u32,
+    photo: u32,
+) -> Result<(&'static str, Vec<u8>), AppError> {
+    let (_, points) = published(app, id).await?;
+    let p = points
+        .iter()
+        .find(|(f, _)| f.number == number)
+        .and_then(|(f, fix)| {
+            public_photos(f, fix.as_ref())
+                .into_iter()
+                .find(|p| p.number == photo)
+        })
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "Point {number} of safety walk {id} has no public photo {photo}."
+            ))
+        })?;
+    Ok((
+        p.kind.content_type(),
+        crate::photos::load(app, &p.sha256, p.kind).await?,
+    ))
 }

@@ -537,3 +537,200 @@ async fn a_fix_sent_to_a_unit_and_then_overdue_reaches_that_organisations_coordi
     assert!(mails[1].subject.contains(&format!("F-2026-{id:06}")));
     assert_eq!(mails[1].rcpt_tos, ["p@polis.test"]);
 }
+
+/// Every table of the store as backup lines (JSON): where a token would show if it were kept
+/// anywhere — records, the audit log, sessions.
+async fn whole_store(app: &App) -> String {
+    let mut writer =
+        Some(trygg_store::backup::Writer::new(Vec::new(), app.store.backend(), T0).unwrap());
+    app.store
+        .backup(&mut |item| writer.as_mut().unwrap().write(item))
+        .await
+        .unwrap();
+    String::from_utf8(writer.take().unwrap().finish().unwrap().0).unwrap()
+}
+
+/// The token of the `/atgard/{token}` link in a mail's body.
+fn link_token(body: &str) -> String {
+    let start = body.find("/atgard/").expect("a link in the mail") + "/atgard/".len();
+    body[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+fn outside(name: &str, contact: Option<&str>) -> trygg_domain::fix::FixOwner {
+    trygg_domain::fix::FixOwner {
+        responsible: trygg_domain::fix::Responsible::Outside {
+            name: name.into(),
+            contact: contact.map(Into::into),
+            open311: None,
+        },
+        lead: true,
+        part: None,
+        status: trygg_domain::fix::FixStatus::New,
+    }
+}
+
+/// A fix by hand with the reporter's own words, owned by `owner`.
+async fn fix_for(
+    app: &App,
+    k: &Principal,
+    owner: trygg_domain::fix::FixOwner,
+) -> trygg_store::records::Stored<trygg_domain::fix::Fix> {
+    use trygg_app::fixes::{self, NewFix};
+    let fix = fixes::create(
+        app,
+        k,
+        NewFix {
+            reporter_text: Some("Grannen på tredje våningen ringde.".into()),
+            place: Some("Elskåpet vid trappan".into()),
+            ..NewFix::manual(
+                "otrygg-plats.klotter",
+                (59.8586, 17.6389),
+                "Sanera klottret på elskåpet.",
+            )
+        },
+    )
+    .await
+    .unwrap();
+    fixes::set_owners(app, k, fix.meta.id, vec![owner])
+        .await
+        .unwrap()
+}
+
+/// A coordinator, and the id of their fix just sent to Uppsalahem, an outside party with a
+/// functional mailbox.
+async fn sent_to_a_party(app: &App) -> (Principal, i64) {
+    let k = user(app, "k@uppsala.test", KOMMUN, &[Role::Coordinator]).await;
+    let fix = fix_for(
+        app,
+        &k,
+        outside("Uppsalahem", Some("felanmalan@uppsalahem.test")),
+    )
+    .await;
+    trygg_app::fixes::set_status(
+        app,
+        &k,
+        fix.meta.id,
+        trygg_domain::fix::FixStatus::Sent,
+        "",
+        None,
+    )
+    .await
+    .unwrap();
+    (k, fix.meta.id)
+}
+
+#[tokio::test]
+async fn an_outside_party_with_a_mailbox_gets_a_working_link_whose_token_is_never_stored() {
+    use trygg_app::fixes;
+    use trygg_domain::fix::FixStatus;
+    let Some(server) = SmtpSink::start() else {
+        return;
+    };
+    let app = app(Some(server.port)).await;
+    let (k, id) = sent_to_a_party(&app).await;
+    let queued = notify::notices(&app).await.unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert!(
+        fixes::get(&app, &k, id)
+            .await
+            .unwrap()
+            .data
+            .links
+            .is_empty(),
+        "the link is made when the mail goes"
+    );
+
+    assert_eq!(notify::run_once(&app).await.unwrap().sent, 1);
+    let mails = server.received();
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+    let m = &mails[0];
+    assert_eq!(m.rcpt_tos, ["felanmalan@uppsalahem.test"]);
+    assert_eq!(
+        m.subject,
+        format!("Åtgärdsärende till Uppsalahem: F-2026-{id:06}, Elskåpet vid trappan")
+    );
+    let body = m.body.as_deref().unwrap();
+    for part in [
+        "Uppsala kommun skickar ett åtgärdsärende till er, Uppsalahem",
+        "Vad ska göras: Sanera klottret på elskåpet.",
+        "http://127.0.0.1:8080/atgard/",
+        // Made at 12:00:10 UTC on 1 December, for 14 days: 13:00 in Stockholm.
+        "Länken gäller till 2026-12-15 13:00",
+        "kontakta Uppsala kommun",
+    ] {
+        assert!(body.contains(part), "{part}: {body}");
+    }
+    assert!(
+        !body.contains("Grannen"),
+        "never the reporter's text: {body}"
+    );
+
+    // The link works: it opens the fix for the party.
+    let token = link_token(body);
+    let view = fixes::open_link(&app, &token).await.unwrap().unwrap();
+    assert_eq!(
+        (view.fix, view.owner.as_str()),
+        (id, "Uppsalahem"),
+        "{view:?}"
+    );
+    let stored = fixes::get(&app, &k, id).await.unwrap().data;
+    assert_eq!(stored.links.len(), 1);
+    assert!(stored.links[0].is_live(app.now()));
+    assert_eq!(
+        stored.history.last().unwrap().by,
+        trygg_domain::Actor::system(notify::ACTOR),
+        "made by the mail"
+    );
+
+    // No copy of the token anywhere in the store: records, audit log, every table.
+    let everything = whole_store(&app).await;
+    assert!(everything.contains("fix_link"), "the notice is there");
+    assert!(!everything.contains(&token), "the token is in the store");
+    assert_eq!(notify::run_once(&app).await.unwrap(), Round::default());
+
+    // A link the coordinator makes by hand is theirs to hand over: nothing is mailed.
+    let by_hand = fix_for(
+        &app,
+        &k,
+        outside("Gottsundahem", Some("drift@gottsundahem.test")),
+    )
+    .await;
+    fixes::make_link(&app, &k, by_hand.meta.id, 0)
+        .await
+        .unwrap();
+    // A party without a mailbox hears nothing by mail either.
+    let silent = fix_for(&app, &k, outside("Vägverket", None)).await;
+    fixes::set_status(&app, &k, silent.meta.id, FixStatus::Sent, "", None)
+        .await
+        .unwrap();
+    assert_eq!(notify::notices(&app).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_link_mail_that_does_not_go_revokes_its_link_and_the_next_try_makes_a_new_one() {
+    use trygg_app::fixes;
+    let port = smtp::free_port();
+    let app = app(Some(port)).await;
+    let (k, id) = sent_to_a_party(&app).await;
+    assert_eq!(notify::run_once(&app).await.unwrap().retried, 1);
+    let links = fixes::get(&app, &k, id).await.unwrap().data.links;
+    assert_eq!(links.len(), 1);
+    assert!(links[0].revoked, "no live link that nobody holds");
+
+    let Some(server) = SmtpSink::start_on(port) else {
+        return;
+    };
+    let later = app.with_clock(Clock::Fixed(t0() + SignedDuration::from_mins(5)));
+    assert_eq!(notify::run_once(&later).await.unwrap().sent, 1);
+    let token = link_token(server.received()[0].body.as_deref().unwrap());
+    let view = fixes::open_link(&later, &token).await.unwrap().unwrap();
+    assert_eq!(view.fix, id);
+    let links = fixes::get(&later, &k, id).await.unwrap().data.links;
+    assert_eq!(
+        links.iter().map(|l| l.revoked).collect::<Vec<_>>(),
+        [true, false]
+    );
+}

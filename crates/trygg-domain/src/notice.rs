@@ -5,7 +5,9 @@
 //! EST meeting's feedback — and never holds an address or a rendered body: the address is read
 //! when the mail is sent (so one blanked by retention is never mailed), and the record, every
 //! version of which the audit log copies, stays free of personal data. A fix's notice carries
-//! its plain fields ([`FixNotice`]), which are the fix's own.
+//! its plain fields ([`FixNotice`]), which are the fix's own. An outside party's link
+//! ([`About::FixLink`]) is named by the fix and the party only: its token is made when the mail
+//! is sent and lives in that mail alone, never in a record.
 
 use jiff::{Timestamp, civil::Date};
 use serde::{Deserialize, Serialize};
@@ -62,6 +64,16 @@ pub enum About {
     },
     /// A fix sent to its owner, or overdue.
     Fix(FixNotice),
+    /// A fix sent to an outside party with a functional mailbox: the link it answers through.
+    /// The link (and its token) is made when the mail is sent, so the token is never stored.
+    FixLink {
+        /// The fix's record id.
+        fix: i64,
+        /// Its reference (`F-2026-000042`), for the log and the audit.
+        reference: String,
+        /// The outside party, by its name among the fix's owners.
+        party: String,
+    },
 }
 
 impl About {
@@ -71,6 +83,7 @@ impl About {
             About::TipDecision { .. } => "tip_decision",
             About::Feedback { .. } => "feedback",
             About::Fix(_) => "fix",
+            About::FixLink { .. } => "fix_link",
         }
     }
 
@@ -80,6 +93,7 @@ impl About {
             About::TipDecision { tip } => format!("tip {tip}"),
             About::Feedback { meeting, .. } => format!("meeting {meeting}"),
             About::Fix(f) => f.reference.clone(),
+            About::FixLink { reference, .. } => reference.clone(),
         }
     }
 }
@@ -92,6 +106,9 @@ pub enum Recipient {
     Citizen,
     /// A user, at their account's address.
     User(UserId),
+    /// The outside party an [`About::FixLink`] names, at the functional mailbox its owner
+    /// entry holds when the mail is sent.
+    Party,
 }
 
 /// How far a notice's delivery got.
@@ -231,11 +248,27 @@ impl Record for Notice {
                 }
                 text::check_url("about.link", &f.link)?;
             }
+            About::FixLink {
+                reference, party, ..
+            } => {
+                for (field, value) in [("about.reference", reference), ("about.party", party)] {
+                    if value.trim().is_empty() {
+                        return Err(invalid(field, "missing"));
+                    }
+                    long(field, value)?;
+                }
+            }
         }
         if self.to == Recipient::Citizen && !matches!(self.about, About::TipDecision { .. }) {
             return Err(invalid(
                 "to",
                 "only a tip's decision goes to the citizen who sent it",
+            ));
+        }
+        if (self.to == Recipient::Party) != matches!(self.about, About::FixLink { .. }) {
+            return Err(invalid(
+                "to",
+                "an outside party's link goes to that party, and only it goes there",
             ));
         }
         Ok(())

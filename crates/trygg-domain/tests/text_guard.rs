@@ -288,7 +288,17 @@ fn notices() -> Vec<trygg_domain::notice::Notice> {
         },
         ..tip.clone()
     };
-    vec![tip, feedback, fix]
+    let link = Notice {
+        about: About::FixLink {
+            fix: 42,
+            reference: "F-2026-000042".into(),
+            party: "Uppsalahem, förvaltning Gottsunda".into(),
+        },
+        to: Recipient::Party,
+        delivery: Delivery::Sent { at: t, attempts: 1 },
+        ..tip.clone()
+    };
+    vec![tip, feedback, fix, link]
 }
 
 fn walks() -> Vec<trygg_domain::walk::SafetyWalk> {
@@ -1015,6 +1025,7 @@ fn every_text_of_every_record_kind_is_guarded() {
         ("notice", "about.place"),
         ("notice", "about.reason"),
         ("notice", "about.link"),
+        ("notice", "about.party"),
         ("notice", "delivery.error"),
         ("fix", "description"),
         ("fix", "reporter_text"),

@@ -168,6 +168,7 @@ fn concrete(path: &str) -> String {
         .replace("{year}", "2099")
         .replace("{commitment}", "x")
         .replace("{n}", "0")
+        .replace("{photo}", "1")
         .replace("{token}", "x")
         .replace("{name}", "x.json")
 }

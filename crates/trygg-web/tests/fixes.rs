@@ -1,9 +1,12 @@
 //! Fixes (åtgärdsärenden) over real HTTP: the JSON API (a rule routes a new fix, a status
 //! without its reason is refused naming the field, a reporter's token refused), and the pages a
 //! coordinator uses (a rule and a service level on /atgarder/regler, a fix by hand, its status,
-//! a split, the list's filters, a fix from an incident's page).
+//! a split, the list's filters, a fix from an incident's page), an outside party's link by
+//! hand and by e-mail (aiosmtpd).
 
 mod common;
+#[path = "../../trygg-app/tests/smtp/mod.rs"]
+mod smtp;
 
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
@@ -75,11 +78,22 @@ impl Browser {
 }
 
 async fn setup() -> (common::Spawned, Vec<String>) {
-    let app = common::spawn(&[
-        ("Uppsala kommun", "samordnare@test", Role::Coordinator),
-        ("Uppsala kommun", "rapportor@test", Role::Reporter),
-        ("Uppsala kommun", "styrgrupp@test", Role::Steering),
-    ])
+    setup_mailing(None).await
+}
+
+/// [`setup`], sending e-mail through `mailer` (`None`: SMTP not configured).
+async fn setup_mailing(
+    mailer: Option<std::sync::Arc<dyn trygg_app::notify::Mailer>>,
+) -> (common::Spawned, Vec<String>) {
+    let app = common::spawn_mailing(
+        &[
+            ("Uppsala kommun", "samordnare@test", Role::Coordinator),
+            ("Uppsala kommun", "rapportor@test", Role::Reporter),
+            ("Uppsala kommun", "styrgrupp@test", Role::Steering),
+        ],
+        trygg_web::WebConfig::default(),
+        mailer,
+    )
     .await;
     app.state
         .ingest
@@ -655,4 +669,223 @@ async fn an_outside_party_answers_through_its_link_with_a_photo_stripped_of_exif
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+/// Every table of the store as backup lines: where a token would show if it were kept.
+async fn whole_store(store: &dyn trygg_store::Store) -> String {
+    let mut writer =
+        Some(trygg_store::backup::Writer::new(Vec::new(), store.backend(), "now").unwrap());
+    store
+        .backup(&mut |item| writer.as_mut().unwrap().write(item))
+        .await
+        .unwrap();
+    String::from_utf8(writer.take().unwrap().finish().unwrap().0).unwrap()
+}
+
+#[tokio::test]
+async fn a_fix_sent_to_an_outside_party_mails_its_mailbox_a_link_that_opens_the_fix() {
+    let Some(server) = smtp::SmtpSink::start() else {
+        return;
+    };
+    let (app, tokens) = setup_mailing(Some(server.mailer())).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (s, f) = app
+        .call(
+            &http,
+            Method::POST,
+            "/fixes",
+            &tokens[0],
+            Some(
+                json!({"source": {"kind": "manual"}, "category": "otrygg-plats.insyn",
+                "position": [59.805, 17.635], "description": "Klipp buskarna vid trappan.",
+                "reporter_text": "Anna från Gottsunda såg det.",
+                "owner": {"kind": "outside", "name": "Gottsundahem",
+                          "contact": "felanmalan@gottsundahem.test"}}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    let id = f["id"].as_i64().unwrap();
+    let b = Browser {
+        http: http.clone(),
+        base: app.base.clone(),
+        cookie: session(&app, "samordnare@test").await,
+    };
+    let (_, page) = b.get(&format!("/atgarder/{id}")).await;
+    assert!(
+        page.contains("e-postas en länk dit"),
+        "the page says the link is mailed: {page}"
+    );
+    let (s, to) = b
+        .post(&format!("/atgarder/{id}/status"), &[("status", "sent")])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+
+    // The worker's round (trygg serve runs it when woken; here the test runs it).
+    let round = trygg_app::notify::run_once(&app.state).await.unwrap();
+    assert_eq!(round.sent, 1, "{round:?}");
+    let mails = server.received();
+    assert_eq!(mails.len(), 1, "{mails:#?}");
+    assert_eq!(mails[0].rcpt_tos, ["felanmalan@gottsundahem.test"]);
+    let body = mails[0].body.as_deref().unwrap();
+    assert!(body.contains("Klipp buskarna vid trappan."), "{body}");
+    assert!(!body.contains("Anna"), "never the reporter's text: {body}");
+    assert!(body.contains("Länken gäller till"), "{body}");
+    let start = body.find("/atgard/").expect("a link") + "/atgard/".len();
+    let token: String = body[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64, "{body}");
+
+    // GET the link: the fix's page for the party, with its answer form.
+    let res = http
+        .get(format!("{}/atgard/{token}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Klipp buskarna vid trappan."), "{page}");
+    assert!(page.contains("answer-form"), "{page}");
+    assert!(!page.contains("Anna"), "{page}");
+
+    // The coordinator's page: the link, made by the mail; never its token.
+    let (_, page) = b.get(&format!("/atgarder/{id}")).await;
+    assert!(page.contains("trygg (e-post)"), "{page}");
+    assert!(!page.contains(&token));
+    assert!(
+        !whole_store(app.store.as_ref()).await.contains(&token),
+        "no copy of the token in any table after delivery"
+    );
+}
+
+#[tokio::test]
+async fn a_walks_public_protocol_shows_a_photo_only_once_approved_and_without_exif() {
+    let (app, _) = setup().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let b = Browser {
+        http: http.clone(),
+        base: app.base.clone(),
+        cookie: session(&app, "samordnare@test").await,
+    };
+    let (s, walk) = b
+        .post(
+            "/trygghetsvandringar",
+            &[
+                ("title", "Trygghetsvandring Gottsunda"),
+                ("date", "2026-10-01"),
+                ("route", "59.805,17.635;59.806,17.636"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{walk}");
+    // A place with a photo carrying EXIF (GPS, camera), as the phone sends it.
+    let raw = jpeg_with_gps();
+    assert!(raw.windows(4).any(|w| w == b"Exif"));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", "c")
+        .text("kind", "unsafe")
+        .text("category", "otrygg-plats.belysning")
+        .text("lat", "59.8052")
+        .text("lon", "17.6352")
+        .text("description", "Trasig lampa vid gångtunneln")
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(raw)
+                .file_name("lampa.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let r = http
+        .post(format!("{}{walk}/fynd", app.base))
+        .header(header::COOKIE, &b.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    for (path, form) in [
+        (format!("{walk}/dirigera"), vec![]),
+        (format!("{walk}/fynd/1/publicera"), vec![("published", "1")]),
+    ] {
+        let (s, to) = b.post(&path, &form).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{path}: {to}");
+    }
+    let (_, page) = b.get(&walk).await;
+    assert!(
+        page.contains("1 foto, 0 godkända för det publika protokollet"),
+        "{page}"
+    );
+    let at = page.find("href=\"/atgarder/").expect("the fix") + "href=\"/atgarder/".len();
+    let fix: String = page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+
+    // Published, not approved: the protocol shows the place and no photo.
+    let public = |path: String| {
+        let http = http.clone();
+        let base = app.base.clone();
+        async move { http.get(format!("{base}{path}")).send().await.unwrap() }
+    };
+    let photo = format!("{walk}/protokoll/punkt/1/foto/1");
+    let protocol = public(format!("{walk}/protokoll"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        protocol.contains("Trasig lampa vid gångtunneln"),
+        "{protocol}"
+    );
+    assert!(!protocol.contains(&photo), "unapproved: {protocol}");
+    assert_eq!(public(photo.clone()).await.status(), StatusCode::NOT_FOUND);
+
+    // Approved on the fix: shown, and served to anyone without its EXIF.
+    let (s, to) = b
+        .post(
+            &format!("/atgarder/{fix}/foto/1/godkann"),
+            &[("approved", "1")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+    let protocol = public(format!("{walk}/protokoll"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(protocol.contains(&photo), "approved: {protocol}");
+    let res = public(photo.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/jpeg");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xff, 0xd8]), "a JPEG");
+    for metadata in [b"Exif".as_slice(), b"Kamera AB"] {
+        assert!(
+            !bytes.windows(metadata.len()).any(|w| w == metadata),
+            "{} in the served photo",
+            String::from_utf8_lossy(metadata)
+        );
+    }
+    assert!(bytes.windows(4).any(|w| w == b"JFIF"), "the picture kept");
+
+    // The approval taken back: gone again.
+    b.post(
+        &format!("/atgarder/{fix}/foto/1/godkann"),
+        &[("approved", "0")],
+    )
+    .await;
+    assert_eq!(public(photo).await.status(), StatusCode::NOT_FOUND);
 }

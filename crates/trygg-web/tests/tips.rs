@@ -275,22 +275,12 @@ async fn with_smtp_the_citizen_hears_of_the_rejection_in_the_forms_language() {
     let Some(server) = smtp::SmtpSink::start() else {
         return;
     };
-    let mailer = trygg_app::notify::SmtpMailer::new(&trygg_app::notify::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port: Some(server.port),
-        tls: trygg_app::notify::TlsMode::None,
-        user: None,
-        password: None,
-        from: "trygg@uppsala.test".into(),
-        reply_to: None,
-    })
-    .unwrap();
     let mut config = trygg_web::WebConfig::default();
     config.tips.min_fill_seconds = 0;
     let app = common::spawn_mailing(
         &[("Uppsala kommun", "samordnare@test", Role::Coordinator)],
         config,
-        Some(std::sync::Arc::new(mailer)),
+        Some(server.mailer()),
     )
     .await;
     let http = reqwest::Client::builder()

@@ -1602,9 +1602,21 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
         ),
         ("admin@demo", &["/admin", "/admin/kategorier"]),
     ];
+    assert_no_serious_axe(&chromium, &driver, &base, &public, &signed_in).await;
+}
+
+/// Visits `public` signed out and each of `signed_in`'s paths as its person, on a phone and a
+/// desktop, runs [`axe`] on each, prints every violation and fails on a serious or critical one.
+async fn assert_no_serious_axe<S: AsRef<str>, P: AsRef<[S]>>(
+    chromium: &PathBuf,
+    driver: &PathBuf,
+    base: &str,
+    public: &[S],
+    signed_in: &[(&str, P)],
+) {
     let mut report = Vec::new();
     for (width, height) in [(390, 844), (1400, 1000)] {
-        let (_webdriver, c) = start_browser(&chromium, &driver, width, height).await;
+        let (_webdriver, c) = start_browser(chromium, driver, width, height).await;
         let mut visit = async |path: &str| {
             c.goto(&format!("{base}{path}")).await.unwrap();
             wait_for(&c, "document.readyState === 'complete'", path).await;
@@ -1613,12 +1625,12 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
             }
         };
         for path in public {
-            visit(path).await;
+            visit(path.as_ref()).await;
         }
         for (who, paths) in signed_in {
-            sign_in(&c, &base, who).await;
-            for path in paths {
-                visit(path).await;
+            sign_in(&c, base, who).await;
+            for path in paths.as_ref() {
+                visit(path.as_ref()).await;
             }
             sign_out(&c).await;
         }
@@ -1629,6 +1641,96 @@ async fn pages_pass_axe_on_a_phone_and_a_desktop() {
         .filter(|r| r.contains(": serious ") || r.contains(": critical "))
         .collect();
     assert!(serious.is_empty(), "serious or critical: {serious:#?}");
+}
+
+/// The safety walks' pages (the list with the plan, a walk, the phone's page, the public
+/// protocol) and the fixes' (the list, a fix, an outside party's link) pass axe-core's WCAG 2.1
+/// AA rules on a phone and a desktop with no serious or critical violation. The walk, its
+/// routed and published place and the party's link are made first, as the coordinator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walk_and_fix_pages_pass_axe_on_a_phone_and_a_desktop() {
+    let Some((chromium, driver)) = browser() else {
+        return;
+    };
+    let (_server, base) = start_demo("axe-walks");
+    let (webdriver, c) = start_browser(&chromium, &driver, 1400, 1000).await;
+    sign_in(&c, &base, "samordnare@demo").await;
+    c.goto(&format!("{base}/trygghetsvandringar"))
+        .await
+        .unwrap();
+    let s = post_in_page(
+        &c,
+        "/atgarder/regler",
+        json!({"category": "otrygg-plats.belysning", "owner_kind": "outside", "owner_name": "Gatukontoret"}),
+        false,
+    )
+    .await;
+    assert!(s == 200 || s == 303, "rule: {s}");
+    let s = post_in_page(
+        &c,
+        "/trygghetsvandringar",
+        json!({"title": "Trygghetsvandring Stora torget", "date": "2026-10-01",
+               "route": "59.8586,17.6389;59.8590,17.6400", "p_residents": "8", "invited": "Gatukontoret"}),
+        false,
+    )
+    .await;
+    assert_eq!(s, 200, "the plan");
+    c.goto(&format!("{base}/trygghetsvandringar"))
+        .await
+        .unwrap();
+    let walk = js(
+        &c,
+        "return document.querySelector('table.list a[href^=\"/trygghetsvandringar/\"]').getAttribute('href');",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_string();
+    let s = post_in_page(
+        &c,
+        &format!("{walk}/fynd"),
+        json!({"kind": "unsafe", "category": "otrygg-plats.belysning", "lat": "59.8587",
+               "lon": "17.6392", "description": "Trasig belysning vid trappan", "client_id": "axe-1"}),
+        true,
+    )
+    .await;
+    assert_eq!(s, 200, "the place");
+    for (path, fields) in [
+        (format!("{walk}/dirigera"), json!({})),
+        (
+            format!("{walk}/fynd/1/publicera"),
+            json!({"published": "1"}),
+        ),
+    ] {
+        assert_eq!(post_in_page(&c, &path, fields, false).await, 200, "{path}");
+    }
+    c.goto(&format!("{base}{walk}")).await.unwrap();
+    let fix = js(
+        &c,
+        "return document.querySelector('#punkt-1 a[href^=\"/atgarder/\"]').getAttribute('href');",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_string();
+    c.goto(&format!("{base}{fix}")).await.unwrap();
+    let link = make_outside_link(&c).await;
+    sign_out(&c).await;
+    c.close().await.unwrap();
+    drop(webdriver);
+
+    let signed_in = [(
+        "samordnare@demo",
+        vec![
+            "/trygghetsvandringar".to_string(),
+            walk.clone(),
+            format!("{walk}/vandra"),
+            "/atgarder".to_string(),
+            fix,
+        ],
+    )];
+    let public = [format!("{walk}/protokoll"), link];
+    assert_no_serious_axe(&chromium, &driver, &base, &public, &signed_in).await;
 }
 
 /// The kommun's own Excel export (Windows-1252, `;`, decimal comma, SWEREF 99 TM) with its own
@@ -2587,6 +2689,21 @@ async fn tap_map(c: &Client, css: &str, dx: i64, dy: i64) {
     .unwrap_or_else(|e| panic!("tap {css}: {e}"));
 }
 
+/// On a fix's page, makes a link for its (first) outside party; returns the link's path
+/// (`/atgard/{token}`), shown once.
+async fn make_outside_link(c: &Client) -> String {
+    click(c, "form[action$='/lank'] button").await;
+    wait_for(c, "document.getElementById('fix-link')", "the link").await;
+    let link = c
+        .find(Locator::Id("fix-link"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    link[link.find("/atgard/").expect("a link to /atgard/")..].to_string()
+}
+
 /// Posts a form (multipart when `multipart`) from inside the page with the session's CSRF token
 /// (set-up steps and refusals that are not what the page shows); returns the status.
 async fn post_in_page(c: &Client, path: &str, fields: serde_json::Value, multipart: bool) -> i64 {
@@ -2844,16 +2961,7 @@ async fn a_safety_walk_from_plan_to_public_protocol_on_a_phone() {
         "the link form",
     )
     .await;
-    click(&c, "form[action$='/lank'] button").await;
-    wait_for(&c, "document.getElementById('fix-link')", "the link").await;
-    let link = c
-        .find(Locator::Id("fix-link"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let link_path = link[link.find("/atgard/").expect("a link to /atgard/")..].to_string();
+    let link_path = make_outside_link(&c).await;
 
     // The closing meeting: the street office's answer.
     c.goto(&format!("{base}{walk_path}")).await.unwrap();

@@ -1,6 +1,7 @@
 //! E-mail notices over SMTP: the decision on a citizen's tip to the address they left, an EST
-//! meeting's feedback to the reporters it concerns, and (for the fixes to come) a fix to its
-//! owner when it is sent or overdue.
+//! meeting's feedback to the reporters it concerns, a fix to its owner's coordinators when it is
+//! sent or overdue, and to an outside party with a functional mailbox its link when the fix is
+//! sent to it.
 //!
 //! A use case *queues* a notice and goes on: [`enqueue`] writes a record of kind `notice`
 //! (`trygg_domain::notice::Notice`) and wakes the worker; it never waits for the mail server
@@ -17,6 +18,13 @@
 //! version it read, so two servers never send one twice. The audit log sees what was sent,
 //! when, and about what (`tip 12`, `meeting 3`) — never an address or a body, which the
 //! record does not hold.
+//!
+//! An outside party's link is a secret the party answers with, and the store keeps only its
+//! hash. So its notice ([`About::FixLink`]) names the fix and the party, and the worker makes
+//! the link — token, hash into the fix, expiry counted from then — when it sends the mail
+//! ([`crate::fixes`]' `mail_link`): the token lives in the worker's memory and in the mail,
+//! never in a record, the audit log, a backup or a log line. A try that fails revokes the link it
+//! made, and the next try makes a new one.
 //!
 //! Nothing is queued, so nothing is ever sent, when `[smtp]` is not configured: the pages say so.
 
@@ -300,8 +308,33 @@ enum NotSent {
     Gone(&'static str),
 }
 
-/// The address and the content of a notice, read now.
-async fn resolve(app: &App, n: &Notice) -> Result<Result<(String, Content), NotSent>, AppError> {
+/// A notice ready to send: the address, the content, and the outside party's link made for it
+/// (fix id and link number), to revoke if the mail does not go.
+type Resolved = (String, Content, Option<(i64, u32)>);
+
+/// The address and the content of a notice, read now (an outside party's link is made now).
+async fn resolve(app: &App, n: &Notice) -> Result<Result<Resolved, NotSent>, AppError> {
+    if let (About::FixLink { fix, party, .. }, Recipient::Party) = (&n.about, n.to) {
+        return Ok(
+            match crate::fixes::mail_link(app, &Actor::system(ACTOR), *fix, party).await? {
+                Err(why) => Err(NotSent::Gone(why)),
+                Ok(made) => {
+                    let content = link_content(app, &made).await;
+                    Ok((made.mailbox, content, Some((*fix, made.number))))
+                }
+            },
+        );
+    }
+    Ok(resolve_plain(app, n)
+        .await?
+        .map(|(to, content)| (to, content, None)))
+}
+
+/// The address and the content of a notice that makes nothing, read now.
+async fn resolve_plain(
+    app: &App,
+    n: &Notice,
+) -> Result<Result<(String, Content), NotSent>, AppError> {
     let store = app.store.as_ref();
     let user_address = |u: Option<trygg_domain::User>| match u {
         Some(u) if !u.disabled => Ok(u.email),
@@ -357,6 +390,9 @@ async fn resolve(app: &App, n: &Notice) -> Result<Result<(String, Content), NotS
         (About::TipDecision { .. }, Recipient::User(_)) => {
             Err(NotSent::Gone("a tip's decision goes to the citizen"))
         }
+        (About::FixLink { .. }, _) | (_, Recipient::Party) => Err(NotSent::Gone(
+            "an outside party's link goes to that party, and only it goes there",
+        )),
     })
 }
 
@@ -392,14 +428,20 @@ pub async fn run_once(app: &App) -> Result<Round, AppError> {
         };
         let outcome = match resolve(app, &taken.data).await? {
             Err(gone) => Err(gone),
-            Ok((to, content)) => {
+            Ok((to, content, made)) => {
                 let r = render(&content, taken.data.lang);
                 let mail = Mail {
                     to,
                     subject: r.subject,
                     body: r.body,
                 };
-                mailer.send(&mail).await.map_err(NotSent::Send)
+                let sent = mailer.send(&mail).await.map_err(NotSent::Send);
+                if let (Err(_), Some((fix, number))) = (&sent, made)
+                    && let Err(e) = crate::fixes::unmailed_link(app, &actor, fix, number).await
+                {
+                    tracing::error!(error = %e, fix, link = number, "the link of a mail that did not go could not be revoked");
+                }
+                sent
             }
         };
         let tries = attempts + 1;
@@ -485,17 +527,53 @@ pub async fn ended_before(app: &App, before: jiff::Timestamp) -> Result<Vec<i64>
         .collect())
 }
 
+/// A fix's reference in mail (`F-2026-000042`: the year it was made, local time, and its id).
+fn fix_reference(app: &App, fix: &Stored<Fix>) -> String {
+    format!(
+        "F-{}-{:06}",
+        fix.data.created_at.to_zoned(app.tz.clone()).year(),
+        fix.meta.id
+    )
+}
+
+/// What an outside party's mail says: the fix as its link shows it (never the reporter's
+/// text), the link, when it expires, and whom to ask.
+async fn link_content(app: &App, made: &crate::fixes::MailedLink) -> Content {
+    let f = &made.fix.data;
+    let (category_sv, category_en) = f.category_label();
+    Content::FixLink(templates::LinkMail {
+        reference: fix_reference(app, &made.fix),
+        party: f.owners[made.owner].responsible.name().to_string(),
+        category_sv: category_sv.to_string(),
+        category_en: category_en.to_string(),
+        place: f
+            .place
+            .clone()
+            .unwrap_or_else(|| format!("{:.5}, {:.5}", f.position.lat, f.position.lon)),
+        description: f.description.clone(),
+        part: f.owners[made.owner].part.clone(),
+        due: f.due,
+        link: format!(
+            "{}/atgard/{}",
+            app.fixes.public_url.trim_end_matches('/'),
+            made.token
+        ),
+        expires: made
+            .expires_at
+            .to_zoned(app.tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        organisation: crate::reference::organisation_name(app, made.fix.meta.organisation_id).await,
+    })
+}
+
 /// What an owner is told about fix `fix` at `status` (`sent`, `overdue`): its reference, category,
 /// place, due date and the link to its page.
 fn fix_notice(app: &App, fix: &Stored<Fix>, status: &str) -> FixNotice {
     let f = &fix.data;
     let category = Taxonomy.get(&f.category);
     FixNotice {
-        reference: format!(
-            "F-{}-{:06}",
-            f.created_at.to_zoned(app.tz.clone()).year(),
-            fix.meta.id
-        ),
+        reference: fix_reference(app, fix),
         category_code: f.category.clone(),
         category_sv: category.map_or(f.category.clone(), |c| c.label_sv.to_string()),
         category_en: category.map_or(f.category.clone(), |c| c.label_en.to_string()),
@@ -515,9 +593,8 @@ fn fix_notice(app: &App, fix: &Stored<Fix>, status: &str) -> FixNotice {
 }
 
 /// Who hears of owner `owner`'s part: for a unit of an organisation, that organisation's
-/// coordinators with an active account. An outside party is reached through its link, which
-/// the coordinator hands over (the token is shown once and never stored, so it cannot be
-/// mailed later without keeping it where the audit log would copy it).
+/// coordinators with an active account. An outside party hears through its link: mailed to
+/// its functional mailbox ([`fix_link_due`]), or handed over by the coordinator.
 async fn fix_recipients(app: &App, fix: &Fix, owner: usize) -> Result<Vec<UserId>, AppError> {
     let Some(FixOwner {
         responsible: Responsible::Unit { organisation, .. },
@@ -540,7 +617,31 @@ async fn fix_recipients(app: &App, fix: &Fix, owner: usize) -> Result<Vec<UserId
         .collect())
 }
 
-/// Queues a notice to each owner whose part moved to *sent* from `before` to `after`; returns
+/// Whether outside owner `owner` of `fix`, whose part was just sent, is mailed its link: it has
+/// a functional mailbox, the fix did not go to its Open311 system (it hears through that), and
+/// it holds no live link (the coordinator made one by hand, and hands it over).
+fn fix_link_due(fix: &Fix, owner: usize, now: jiff::Timestamp) -> bool {
+    let Some(FixOwner {
+        responsible:
+            Responsible::Outside {
+                contact: Some(_),
+                open311,
+                ..
+            },
+        ..
+    }) = fix.owners.get(owner)
+    else {
+        return false;
+    };
+    let over_open311 = open311
+        .as_deref()
+        .is_some_and(|e| fix.remote.as_ref().is_some_and(|r| r.endpoint == e));
+    let has_link = fix.links.iter().any(|l| l.owner == owner && l.is_live(now));
+    !over_open311 && !has_link
+}
+
+/// Queues a notice to each owner whose part moved to *sent* from `before` to `after` — a
+/// unit's coordinators, or an outside party's mailbox with its link ([`fix_link_due`]); returns
 /// how many were queued (none when SMTP is off).
 pub async fn fix_sent(app: &App, before: &Fix, after: &Stored<Fix>) -> Result<usize, AppError> {
     if !app.notify.is_on() {
@@ -553,6 +654,27 @@ pub async fn fix_sent(app: &App, before: &Fix, after: &Stored<Fix>) -> Result<us
             .iter()
             .any(|b| b.responsible == o.responsible && b.status == FixStatus::Sent);
         if o.status != FixStatus::Sent || was_sent {
+            continue;
+        }
+        if fix_link_due(&after.data, i, app.now()) {
+            let about = About::FixLink {
+                fix: after.meta.id,
+                reference: fix_reference(app, after),
+                party: o.responsible.name().to_string(),
+            };
+            // An outside party has no language of its own: Swedish, as the pages start.
+            if enqueue(
+                app,
+                after.meta.organisation_id,
+                about,
+                Recipient::Party,
+                Lang::Sv,
+            )
+            .await?
+            .is_some()
+            {
+                queued += 1;
+            }
             continue;
         }
         for user in fix_recipients(app, &after.data, i).await? {

@@ -1,5 +1,6 @@
 //! The notices' texts, in Swedish and English: one template per kind and status, and for fixes
-//! one per category group × status with a generic one per status to fall back on.
+//! one per category group × status with a generic one per status to fall back on; an outside
+//! party's mail with its link has one of its own.
 //!
 //! Plain text only (no HTML to escape, nothing for a mail client to run). Whatever a person
 //! wrote — the feedback, a rejection's reason — is quoted as written.
@@ -30,6 +31,37 @@ pub enum Content {
     },
     /// A fix, to its owner.
     Fix(FixNotice),
+    /// A fix, to an outside party's functional mailbox, with the link it answers through.
+    FixLink(LinkMail),
+}
+
+/// What an outside party's mail says: the fix as its link shows it (never the reporter's
+/// text), the link with its token, when it expires and whom to ask. Made when the mail is
+/// sent and never stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkMail {
+    /// The fix's reference (`F-2026-000042`).
+    pub reference: String,
+    /// The party's name as an owner of the fix.
+    pub party: String,
+    /// The category's label in Swedish.
+    pub category_sv: String,
+    /// The category's label in English.
+    pub category_en: String,
+    /// Where, in words or coordinates.
+    pub place: String,
+    /// The coordinator's description for the owner.
+    pub description: String,
+    /// The party's part, when the fix is split.
+    pub part: Option<String>,
+    /// When it is due.
+    pub due: Option<Date>,
+    /// The link (`https://trygg.kommun.se/atgard/{token}`).
+    pub link: String,
+    /// When the link stops working, in local time (`2026-12-15 12:00`).
+    pub expires: String,
+    /// The organisation managing the fix: whom to ask.
+    pub organisation: String,
 }
 
 /// A rendered notice: the subject line and the plain-text body.
@@ -51,6 +83,7 @@ pub fn render(content: &Content, lang: Lang) -> Rendered {
         } => tip(lang, reference, *category, status),
         Content::Feedback { date, text } => feedback(lang, *date, text),
         Content::Fix(f) => fix(lang, f),
+        Content::FixLink(m) => fix_link(lang, m),
     }
 }
 
@@ -351,6 +384,54 @@ fn fix(l: Lang, f: &FixNotice) -> Rendered {
     Rendered { subject, body }
 }
 
+fn fix_link(l: Lang, m: &LinkMail) -> Rendered {
+    let subject = match l {
+        Lang::Sv => format!(
+            "Åtgärdsärende till {}: {}, {}",
+            m.party, m.reference, m.place
+        ),
+        Lang::En => format!("A fix for {}: {}, {}", m.party, m.reference, m.place),
+    };
+    let mut body = format!("{}\n\n", l.t("Hej!", "Hello,"));
+    body.push_str(&match l {
+        Lang::Sv => format!(
+            "{} skickar ett åtgärdsärende till er, {}, som ansvariga för platsen. Svara via länken nedan: inget konto behövs.\n\n",
+            m.organisation, m.party
+        ),
+        Lang::En => format!(
+            "{} sends you, {}, a fix as the ones responsible for the place. Answer through the link below: no account is needed.\n\n",
+            m.organisation, m.party
+        ),
+    });
+    let mut field = |name: (&str, &str), value: &str| {
+        body.push_str(&format!("{}: {value}\n", l.t(name.0, name.1)));
+    };
+    field(("Ärende", "Fix"), &m.reference);
+    field(
+        ("Kategori", "Category"),
+        l.t(&m.category_sv, &m.category_en),
+    );
+    field(("Plats", "Place"), &m.place);
+    field(("Vad ska göras", "What to do"), &m.description);
+    if let Some(p) = m.part.as_deref().filter(|p| !p.trim().is_empty()) {
+        field(("Er del", "Your part"), p);
+    }
+    if let Some(due) = m.due {
+        field(("Klart senast", "Due"), &due.to_string());
+    }
+    body.push_str(&match l {
+        Lang::Sv => format!(
+            "\nÖppna ärendet och svara med status, text och gärna ett foto:\n{}\n\nLänken gäller till {}. Den som har länken kan svara på ärendet, så skicka den inte vidare utanför er organisation. Har länken gått ut, eller har ni frågor, kontakta {}.\n\nDet här meddelandet skickades automatiskt av trygg till er funktionsbrevlåda.\n",
+            m.link, m.expires, m.organisation
+        ),
+        Lang::En => format!(
+            "\nOpen the fix and answer with a status, a text and, if you like, a photo:\n{}\n\nThe link works until {}. Whoever has the link can answer the fix, so do not pass it on outside your organisation. If the link has expired, or you have questions, contact {}.\n\nThis message was sent automatically by trygg to your functional mailbox.\n",
+            m.link, m.expires, m.organisation
+        ),
+    });
+    Rendered { subject, body }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +522,59 @@ mod tests {
             Lang::En,
         );
         assert_eq!(odd.subject, "The fix F-2026-000042 has changed");
+    }
+
+    #[test]
+    fn an_outside_partys_mail_tells_the_fix_the_link_its_expiry_and_whom_to_ask() {
+        let m = LinkMail {
+            reference: "F-2026-000042".into(),
+            party: "Uppsalahem".into(),
+            category_sv: "Klotter".into(),
+            category_en: "Graffiti".into(),
+            place: "Stora torget".into(),
+            description: "Sanera klottret på elskåpet.".into(),
+            part: None,
+            due: Some(date(2026, 12, 15)),
+            link: "https://trygg.example.se/atgard/abc".into(),
+            expires: "2026-12-15 13:00".into(),
+            organisation: "Uppsala kommun".into(),
+        };
+        let sv = render(&Content::FixLink(m.clone()), Lang::Sv);
+        assert_eq!(
+            sv.subject,
+            "Åtgärdsärende till Uppsalahem: F-2026-000042, Stora torget"
+        );
+        for part in [
+            "Uppsala kommun skickar ett åtgärdsärende till er, Uppsalahem",
+            "Kategori: Klotter",
+            "Vad ska göras: Sanera klottret på elskåpet.",
+            "Klart senast: 2026-12-15",
+            "https://trygg.example.se/atgard/abc",
+            "Länken gäller till 2026-12-15 13:00",
+            "kontakta Uppsala kommun",
+        ] {
+            assert!(sv.body.contains(part), "{part}: {}", sv.body);
+        }
+        assert!(!sv.body.contains("Er del"), "no part: {}", sv.body);
+        let en = render(
+            &Content::FixLink(LinkMail {
+                part: Some("Klipp buskarna".into()),
+                ..m
+            }),
+            Lang::En,
+        );
+        assert_eq!(
+            en.subject,
+            "A fix for Uppsalahem: F-2026-000042, Stora torget"
+        );
+        for part in [
+            "Category: Graffiti",
+            "Your part: Klipp buskarna",
+            "The link works until 2026-12-15 13:00",
+            "contact Uppsala kommun",
+        ] {
+            assert!(en.body.contains(part), "{part}: {}", en.body);
+        }
     }
 
     #[test]

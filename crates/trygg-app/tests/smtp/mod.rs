@@ -101,6 +101,22 @@ impl SmtpSink {
         Some(sink)
     }
 
+    /// A mailer sending here, in the clear, from `trygg@uppsala.test`.
+    pub fn mailer(&self) -> std::sync::Arc<trygg_app::notify::SmtpMailer> {
+        std::sync::Arc::new(
+            trygg_app::notify::SmtpMailer::new(&trygg_app::notify::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: Some(self.port),
+                tls: trygg_app::notify::TlsMode::None,
+                user: None,
+                password: None,
+                from: "trygg@uppsala.test".into(),
+                reply_to: None,
+            })
+            .unwrap(),
+        )
+    }
+
     /// Every message received so far, in order.
     pub fn received(&self) -> Vec<Received> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)

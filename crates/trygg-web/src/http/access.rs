@@ -100,6 +100,11 @@ pub const RULES: &[Rule] = &[
         access: Public,
     },
     Rule {
+        method: "GET",
+        path: "/trygghetsvandringar/{id}/protokoll/punkt/{n}/foto/{photo}",
+        access: Public,
+    },
+    Rule {
         method: "POST",
         path: "/atgarder/{id}/foto",
         access: Signed(&[Permission::ManageFixes]),

@@ -170,7 +170,7 @@ fn owner_fields(l: Lang, orgs: &[trygg_domain::Organisation], f: &Fields) -> Mar
             label { (l.t("Enhetens eller partens namn", "The unit's or party's name"))
                 input type="text" name="owner_name" value=(f.get("owner_name")) maxlength="200";
             }
-            label { (l.t("Partens funktionsbrevlåda (frivilligt)", "The party's functional mailbox (optional)"))
+            label { (l.t("Partens funktionsbrevlåda (frivilligt; får länken med e-post när ärendet skickas)", "The party's functional mailbox (optional; gets the link by e-mail when the fix is sent)"))
                 input type="email" name="contact" value=(f.get("contact"));
             }
             label { (l.t("Partens Open311-adress för felanmälan (frivilligt; nyckeln står i konfigurationen)", "The party's Open311 fault-report endpoint (optional; its key is in the configuration)"))
@@ -323,6 +323,9 @@ fn when(state: &AppState, t: jiff::Timestamp) -> String {
 
 fn by_text(l: Lang, b: &By) -> String {
     match b {
+        By::System(name) if name == trygg_app::notify::ACTOR => {
+            l.t("trygg (e-post)", "trygg (e-mail)").to_string()
+        }
         By::User(name) | By::System(name) => name.clone(),
         By::Link { number, owner } => format!("{} {number} ({owner})", l.t("länk", "link")),
     }
@@ -479,7 +482,7 @@ async fn show_page(
             }
             div #fix-map .pick-map.small data-lat=(f.position.lat) data-lon=(f.position.lon)
                 data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
-                role="img" aria-label=(l.t("Karta över platsen", "Map of the place")) {}
+                role="region" aria-label=(l.t("Karta över platsen", "Map of the place")) {}
         }
         section.card {
             h2 { (l.t("Ägare", "Owners")) }
@@ -1120,6 +1123,12 @@ fn photos_section(me: &SignedIn, fix: &Stored<Fix>, manage: bool) -> Markup {
     }
 }
 
+/// What happens to an outside party's link when `[smtp]` is configured.
+const LINK_MAILED: (&str, &str) = (
+    "När ärendet skickas till en extern part med funktionsbrevlåda e-postas en länk dit (den visas inte här). Skapar du en länk själv skickas ingen.",
+    "When the fix is sent to an outside party with a functional mailbox, a link is e-mailed there (it is not shown here). If you make a link yourself, none is mailed.",
+);
+
 fn links_section(state: &AppState, me: &SignedIn, fix: &Stored<Fix>, manage: bool) -> Markup {
     let l = me.ctx.lang;
     let id = fix.meta.id;
@@ -1139,6 +1148,9 @@ fn links_section(state: &AppState, me: &SignedIn, fix: &Stored<Fix>, manage: boo
                     "En extern part svarar utan konto via en länk som går ut. Länken visar kategori, plats och beskrivningen för ägaren – aldrig rapportörens text.",
                     "An outside party answers without an account through a link that expires. The link shows the category, the place and the description for the owner – never the reporter's text.",
                 )) }
+                @if outside.iter().any(|(_, o)| matches!(&o.responsible, Responsible::Outside { contact: Some(_), .. })) {
+                    (super::layout::mail_status(l, state.notify.is_on(), LINK_MAILED))
+                }
                 @if !fix.data.links.is_empty() {
                     table.list {
                         thead { tr { th { "Nr" } th { (l.t("Part", "Party")) } th { (l.t("Gäller till", "Valid until")) } th { (l.t("Läge", "State")) } @if manage { th {} } } }

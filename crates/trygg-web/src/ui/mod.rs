@@ -151,6 +151,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(walks::public_protocol),
         )
         .route(
+            "/trygghetsvandringar/{id}/protokoll/punkt/{n}/foto/{photo}",
+            get(walks::public_photo),
+        )
+        .route(
             "/atgarder/{id}/foto",
             post(fixes::add_photo).layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
         )

@@ -86,7 +86,7 @@ fn form_page(
             }
             div #fix-map .pick-map.small data-lat=(v.position.lat) data-lon=(v.position.lon)
                 data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
-                role="img" aria-label=(l.t("Karta över platsen", "Map of the place")) {}
+                role="region" aria-label=(l.t("Karta över platsen", "Map of the place")) {}
             @if !v.photos.is_empty() {
                 div.photos {
                     @for n in &v.photos {

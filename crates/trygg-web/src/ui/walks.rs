@@ -3,7 +3,8 @@
 //! publishing them, the closing meeting's answers, the comparison with the earlier walk), the
 //! phone's page for the walk itself `/trygghetsvandringar/{id}/vandra` (works offline: the
 //! service worker keeps the page, `assets/walk.js` queues findings), and the public protocol
-//! `/trygghetsvandringar/{id}/protokoll`. Every check is `trygg_app::walks`'; this only
+//! `/trygghetsvandringar/{id}/protokoll` with the photos a coordinator approved
+//! (`…/protokoll/punkt/{n}/foto/{photo}`). Every check is `trygg_app::walks`'; this only
 //! translates.
 
 use axum::{
@@ -438,7 +439,11 @@ async fn show_page(
                             td { (kind_label(l, f.data.kind)) }
                             td { (category_label(l, f.data.category.as_deref())) }
                             td { (f.data.description) @if let Some(p) = &f.data.place { br; small { (p) } }
-                                @if !f.data.photos.is_empty() { br; small { (l.count(f.data.photos.len() as i64, ("foto", "foton"), ("photo", "photos"))) } } }
+                                @if !f.data.photos.is_empty() { br; small {
+                                    (l.count(f.data.photos.len() as i64, ("foto", "foton"), ("photo", "photos"))) ", "
+                                    (walks::public_photos(&f.data, view.fix(f.data.number).map(|x| &x.data)).len()) " "
+                                    (l.t("godkända för det publika protokollet (godkänns på åtgärdsärendet)", "approved for the public protocol (approved on the fix)"))
+                                } } }
                             td {
                                 @if let Some(fix) = view.fix(f.data.number) {
                                     a href={ "/atgarder/" (fix.meta.id) } { "#" (fix.meta.id) } " "
@@ -494,7 +499,7 @@ async fn show_page(
             section.card #compare {
                 h2 { (l.t("Jämfört med den förra vandringen", "Compared with the earlier walk")) }
                 p.hint { (l.t("Varje punkt från den förra vandringen, dess åtgärdsärendes status och vad den här vandringen fann inom 25 meter.", "Each point of the earlier walk, its fix's status and what this walk found within 25 metres.")) }
-                div.scroll { table.list {
+                div.scroll tabindex="0" role="region" aria-label=(l.t("Jämförelsen punkt för punkt", "The comparison point by point")) { table.list {
                     thead { tr { th { (l.t("Nr då", "No. then")) } th { (l.t("Kategori", "Category")) } th { (l.t("Iakttagelse då", "Observation then")) } th { (l.t("Status", "Status")) } th { (l.t("Nu inom 25 m", "Now within 25 m")) } } }
                     tbody { @for c in &compared { tr {
                         td { (c.earlier.number) }
@@ -712,8 +717,8 @@ pub(crate) async fn answer(
 }
 
 /// `GET /trygghetsvandringar/{id}/protokoll`: the public protocol, for everyone: the places the
-/// coordinator published, each with its owner, status and answer. No photos of people: only
-/// photos approved for public pages would show, and the walk's photos are not published here.
+/// coordinator published, each with its owner, status and answer, and the photos a coordinator
+/// approved on the place's fix (no photos of people: nothing unapproved shows).
 pub(crate) async fn public_protocol(
     State(state): State<AppState>,
     page: Page,
@@ -749,7 +754,7 @@ pub(crate) async fn public_protocol(
         }
         div #walk-map.map data-tiles=(state.config.tile_url) data-attribution=(state.config.tile_attribution)
             data-route=(route_json) data-points=(points_json) {}
-        div.scroll { table.list #protocol {
+        div.scroll tabindex="0" role="region" aria-label=(l.t("Protokollets punkter", "The protocol's points")) { table.list #protocol {
             thead { tr {
                 th { (l.t("Nr", "No.")) } th { (l.t("Typ", "Kind")) } th { (l.t("Kategori", "Category")) }
                 th { (l.t("Iakttagelse", "Observation")) } th { (l.t("Ansvarig", "Owner")) } th { (l.t("Status", "Status")) } th { (l.t("Svar", "Answer")) }
@@ -758,7 +763,16 @@ pub(crate) async fn public_protocol(
                 td { (x.finding.number) }
                 td { (kind_label(l, x.finding.kind)) }
                 td { (category_label(l, x.finding.category.as_deref())) }
-                td { (x.finding.description) @if let Some(pl) = &x.finding.place { br; small { (pl) } } }
+                td {
+                    (x.finding.description) @if let Some(pl) = &x.finding.place { br; small { (pl) } }
+                    @if !x.photos.is_empty() {
+                        div.photos { @for k in &x.photos {
+                            img src={ "/trygghetsvandringar/" (id) "/protokoll/punkt/" (x.finding.number) "/foto/" (k) }
+                                width="160" loading="lazy"
+                                alt={ (l.t("Foto", "Photo")) " " (k) " " (l.t("av punkt", "of point")) " " (x.finding.number) };
+                        } }
+                    }
+                }
                 td { (x.owner.as_deref().unwrap_or("–")) }
                 td { (x.status.map_or_else(|| l.t("Ej skickad", "Not sent"), |s| l.t(s.label().0, s.label().1))) }
                 td { (x.answer.as_deref().unwrap_or("")) }
@@ -770,4 +784,24 @@ pub(crate) async fn public_protocol(
         }
     };
     Ok(layout_with_head(&page.ctx, &title, head(), body))
+}
+
+/// `GET /trygghetsvandringar/{id}/protokoll/punkt/{n}/foto/{photo}`: a published point's photo
+/// that a coordinator approved, for everyone (404 for any other).
+pub(crate) async fn public_photo(
+    State(state): State<AppState>,
+    page: Page,
+    Path((id, n, photo)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let l = page.ctx.lang;
+    let id = walk_id(l, &id)?;
+    let (n, photo) = n
+        .parse()
+        .ok()
+        .zip(photo.parse().ok())
+        .ok_or_else(|| PageError::not_found(l))?;
+    let (kind, bytes) = walks::public_photo(&state, id, n, photo)
+        .await
+        .map_err(|e| PageError::from_app(l, e))?;
+    Ok(super::fixes::image(kind, bytes))
 }
