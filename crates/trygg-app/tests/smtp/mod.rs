@@ -42,13 +42,23 @@ pub struct SmtpSink {
     dir: PathBuf,
 }
 
-/// A port nothing listens on (just now).
+/// A port nothing listens on (just now), never handed out twice in this process: a test that
+/// holds a port for a server it starts later (a server that is down, then up) must not see
+/// another test's server start on it meanwhile.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 fn aiosmtpd_installed() -> bool {
@@ -76,7 +86,11 @@ impl SmtpSink {
             eprintln!("skipped: aiosmtpd is not installed (pip install aiosmtpd)");
             return None;
         }
-        let dir = std::env::temp_dir().join(format!("trygg-smtp-{}-{port}", std::process::id()));
+        // One directory per server, even for two servers on one port one after the other.
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("trygg-smtp-{}-{port}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../trygg-app/tests/smtp");
         let child = Command::new("python3")
