@@ -30,10 +30,12 @@ pub enum Request {
 
 impl Request {
     /// The languages the report is written in: Swedish always, English for the weekly
-    /// lägesbild.
+    /// lägesbild, the annual compilation and the final follow-up.
     pub fn languages(&self) -> &'static [Lang] {
         match self {
             Request::Weekly(_) => &[Lang::Sv, Lang::En],
+            Request::AnnualCompilation(..) => &[Lang::Sv, Lang::En],
+            Request::FinalFollowUp => &[Lang::Sv, Lang::En],
             _ => &[Lang::Sv],
         }
     }
@@ -121,9 +123,9 @@ pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> R
         }
         Request::Atgardsplan(year) => atgardsplan(state, year, scope).await,
         Request::AnnualCompilation(year, as_of) => {
-            annual_compilation_from_records(state, year, as_of, scope).await
+            annual_compilation_from_records(state, year, as_of, scope, lang).await
         }
-        Request::FinalFollowUp => final_follow_up_from_records(state, scope).await,
+        Request::FinalFollowUp => final_follow_up_from_records(state, scope, lang).await,
         Request::WalkProtocol(id) => walk_protocol(state, id, scope).await,
     }
 }
@@ -194,12 +196,13 @@ async fn intervention_results(
 }
 
 /// The annual compilation of `year` from the stored agreement, plan and linked interventions,
-/// with the year's incidents up to the day before `as_of`.
+/// with the year's incidents up to the day before `as_of`, in `lang`.
 pub async fn annual_compilation_from_records(
     state: &App,
     year: i16,
     as_of: Date,
     scope: Scope,
+    lang: Lang,
 ) -> Result<Document> {
     let (agreement, _, plan) = agreement_and_plan(state, year).await?;
     let (plans, linked) = partnership::linked(state.store.as_ref(), vec![plan]).await?;
@@ -208,7 +211,10 @@ pub async fn annual_compilation_from_records(
         .checked_sub(Span::new().days(1))
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let brief = if data_years(state, scope).contains(&year) && until.year() == year {
-        year_in_brief(state, year, until, scope).await?
+        match lang {
+            Lang::Sv => year_in_brief(state, year, until, scope).await?,
+            Lang::En => year_count_brief(state, year, until, scope, lang)?,
+        }
     } else {
         Vec::new()
     };
@@ -219,6 +225,7 @@ pub async fn annual_compilation_from_records(
         &brief,
         as_of,
         &generated_now(state),
+        lang,
     )?;
     let since = state
         .midnight(Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?)
@@ -226,43 +233,119 @@ pub async fn annual_compilation_from_records(
     let fixes = crate::fixes::report(state, scope, since)
         .await
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
-    doc.blocks.extend(fix_blocks(&fixes, year));
+    doc.blocks.extend(fix_blocks(lang, &fixes, year));
     Ok(doc)
+}
+
+/// The year's incidents from 1 January to `until` (inclusive) in one sentence, against the
+/// same dates a year earlier when there is data for it: the year in brief of the English
+/// compilation (the full one, [`year_in_brief`], is written in Swedish).
+fn year_count_brief(
+    state: &App,
+    year: i16,
+    until: Date,
+    scope: Scope,
+    lang: Lang,
+) -> Result<Vec<Block>> {
+    let input = |e: jiff::Error| ReportBuildError::Input(e.to_string());
+    let from = Date::new(year, 1, 1).map_err(input)?;
+    let to = until.checked_add(Span::new().days(1)).map_err(input)?;
+    let count = |a: Date, b: Date| -> Result<u32> {
+        let stamp = |d: Date| {
+            d.to_zoned(state.tz.clone())
+                .map(|z| z.timestamp())
+                .map_err(input)
+        };
+        let f = IncidentFilter {
+            from: Some(stamp(a)?),
+            to: Some(stamp(b)?),
+            scope,
+            ..Default::default()
+        };
+        let n = state.ingest.live().with(&f, |s, f| s.select_ids(f).len());
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    };
+    let now = count(from, to)?;
+    let what = date_range(lang, from, until);
+    let mut sentence = match lang {
+        Lang::Sv => format!(
+            "Under perioden {what} rapporterades {}.",
+            lang.count(i64::from(now), ("händelse", "händelser"), ("", ""))
+        ),
+        Lang::En => format!(
+            "In the period {what}, {} reported.",
+            match now {
+                1 => "1 incident was".to_string(),
+                n => format!("{} incidents were", lang.int(i64::from(n))),
+            }
+        ),
+    };
+    if data_years(state, scope).contains(&(year - 1)) {
+        let back = |d: Date| d.checked_sub(Span::new().years(1)).map_err(input);
+        let prev = count(back(from)?, back(to)?)?;
+        sentence.push_str(&match lang {
+            Lang::Sv => format!(
+                " Antalet {} jämfört med samma period {} ({}).",
+                change_words(lang, now, prev),
+                year - 1,
+                lang.int(i64::from(prev))
+            ),
+            Lang::En => format!(
+                " The number {} compared with the same period of {} ({}).",
+                change_words(lang, now, prev),
+                year - 1,
+                lang.int(i64::from(prev))
+            ),
+        });
+    }
+    Ok(vec![Block::text(sentence)])
 }
 
 /// The fixes (åtgärdsärenden) in the styrgrupp's compilation: how many are open, the overdue
 /// ones, and those done in the year with the incidents near them before and after.
-fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
-    let mut out = vec![Block::heading(2, "Åtgärdsärenden")];
+fn fix_blocks(lang: Lang, r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
+    let mut out = vec![Block::heading(
+        2,
+        lang.t("Åtgärdsärenden", "Fixes (åtgärdsärenden)"),
+    )];
     if r.open == 0 && r.done.is_empty() {
-        out.push(Block::text(format!(
-            "Inga öppna åtgärdsärenden och inga åtgärdade under {year}."
-        )));
+        out.push(Block::text(match lang {
+            Lang::Sv => format!("Inga öppna åtgärdsärenden och inga åtgärdade under {year}."),
+            Lang::En => format!("No open fixes, and none completed in {year}."),
+        }));
         return out;
     }
-    out.push(Block::text(format!(
-        "{} öppna, varav {} försenade (efter sitt datum enligt kategorins servicenivå eller samordnarens datum); {} åtgärdade under {year}.",
-        r.open,
-        r.overdue.len(),
-        r.done.len()
-    )));
+    out.push(Block::text(match lang {
+        Lang::Sv => format!(
+            "{} öppna, varav {} försenade (efter sitt datum enligt kategorins servicenivå eller samordnarens datum); {} åtgärdade under {year}.",
+            r.open,
+            r.overdue.len(),
+            r.done.len()
+        ),
+        Lang::En => format!(
+            "{} open, {} of them overdue (past their date under the category's service level or the coordinator's date); {} completed in {year}.",
+            r.open,
+            r.overdue.len(),
+            r.done.len()
+        ),
+    }));
     let label = |f: &trygg_store::records::Stored<trygg_domain::fix::Fix>| {
-        let (sv, _) = f.data.category_label();
+        let (sv, en) = f.data.category_label();
         let place = f
             .data
             .place
             .as_deref()
             .map(|p| format!(", {p}"))
             .unwrap_or_default();
-        format!("{} {sv}{place}", f.meta.id)
+        format!("{} {}{place}", f.meta.id, lang.t(sv, en))
     };
     if !r.overdue.is_empty() {
         out.push(Block::Table(Table {
-            caption: "Försenade åtgärdsärenden".into(),
+            caption: lang.t("Försenade åtgärdsärenden", "Overdue fixes").into(),
             columns: vec![
-                Column::text("Ärende"),
-                Column::text("Huvudansvarig"),
-                Column::text("Skulle vara klart"),
+                Column::text(lang.t("Ärende", "Fix")),
+                Column::text(lang.t("Huvudansvarig", "Lead")),
+                Column::text(lang.t("Skulle vara klart", "Due")),
             ],
             rows: r
                 .overdue
@@ -271,7 +354,7 @@ fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
                     vec![
                         label(f),
                         f.data.lead().map_or_else(
-                            || "ingen ännu".to_string(),
+                            || lang.t("ingen ännu", "none yet").to_string(),
                             |o| o.responsible.name().to_string(),
                         ),
                         f.data.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -284,15 +367,21 @@ fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
     if !r.done.is_empty() {
         let metres = r.done[0].1.metres;
         out.push(Block::Table(Table {
-            caption: format!(
-                "Åtgärdade ärenden: händelser i samma kategorigrupp inom {metres} m, lika lång tid före och efter (högst {} dagar)",
-                crate::fixes::MEASURE_DAYS
-            ),
+            caption: match lang {
+                Lang::Sv => format!(
+                    "Åtgärdade ärenden: händelser i samma kategorigrupp inom {metres} m, lika lång tid före och efter (högst {} dagar)",
+                    crate::fixes::MEASURE_DAYS
+                ),
+                Lang::En => format!(
+                    "Completed fixes: incidents in the same category group within {metres} m, as long before as after (at most {} days)",
+                    crate::fixes::MEASURE_DAYS
+                ),
+            },
             columns: vec![
-                Column::text("Ärende"),
-                Column::number("Dagar"),
-                Column::number("Före"),
-                Column::number("Efter"),
+                Column::text(lang.t("Ärende", "Fix")),
+                Column::number(lang.t("Dagar", "Days")),
+                Column::number(lang.t("Före", "Before")),
+                Column::number(lang.t("Efter", "After")),
             ],
             rows: r
                 .done
@@ -337,8 +426,12 @@ fn yearly_totals(state: &App, agreement: &Agreement, scope: Scope) -> Vec<(i16, 
         .collect()
 }
 
-/// The final follow-up of the current agreement from the stored records.
-pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<Document> {
+/// The final follow-up of the current agreement from the stored records, in `lang`.
+pub async fn final_follow_up_from_records(
+    state: &App,
+    scope: Scope,
+    lang: Lang,
+) -> Result<Document> {
     let store = state.store.as_ref();
     let Some(agreement) = partnership::agreement(store).await? else {
         return Err(ReportBuildError::Input(
@@ -354,7 +447,14 @@ pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<D
     let (plans, linked) = partnership::linked(store, plans).await?;
     let results = intervention_results(state, scope, &linked).await?;
     let totals = yearly_totals(state, &agreement, scope);
-    final_follow_up(&agreement, &plans, &results, &totals, &generated_now(state))
+    final_follow_up(
+        &agreement,
+        &plans,
+        &results,
+        &totals,
+        &generated_now(state),
+        lang,
+    )
 }
 
 /// The section "Åtgärder och orsaker" of the åtgärdsplan: every linked intervention with the
@@ -603,8 +703,8 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
                 items.push(format!(
                     "{}: {} och {} planerade.",
                     r.party,
-                    hours(r.planned_hours),
-                    sek(r.planned_sek)
+                    hours(Lang::Sv, r.planned_hours),
+                    sek(Lang::Sv, r.planned_sek)
                 ));
             }
             for id in &c.interventions {
@@ -623,6 +723,7 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
     b.extend(measures_and_causes(store, plan, &linked).await?);
     b.push(Block::heading(1, "Resurser per part"));
     b.extend(resource_blocks(
+        Lang::Sv,
         &plan.resources_per_party(),
         &format!("åtgärdsplanen {}", plan.year),
     )?);
