@@ -865,3 +865,57 @@ async fn the_compilation_and_final_follow_up_in_english_say_the_same_numbers_in_
     );
     assert_no_swedish(&t);
 }
+
+#[tokio::test]
+async fn the_atgardsplan_in_english_says_the_same_numbers_in_english() {
+    use trygg_domain::Lang;
+    let state = state().await;
+    store_partnership(&state).await;
+    // The lägesbild 2023 leads to the stored plan for 2024.
+    let doc = reports::build(
+        &state,
+        reports::Request::Atgardsplan(2023),
+        Scope::Shared,
+        Lang::En,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        doc.title,
+        "Action plan (åtgärdsplan) based on the lägesbild 2023"
+    );
+    assert_eq!(doc.meta.lang, Lang::En);
+    let t = text(&doc);
+    let n = shared_in(date(2023, 1, 1), date(2024, 1, 1), None);
+    for said in [
+        "The measures are the commitments of the commitment plan 2024 (decided on 20 January 2024). Under trygg's planning rule the action plan is to be decided by 31 December 2023".to_string(),
+        format!("In the period 1 January – 31 December 2023, {n} incidents were reported."),
+        "| Night walks | Testkommun | 100 | 10,000 | Ongoing |".into(),
+        "- Responsible: Testkommun.".into(),
+        "- Testkommun: 100 h and 10,000 SEK planned.".into(),
+        "- Night walks: no intervention is linked, so the measure is tied neither to a problem nor to a cause.".into(),
+        "The parties have spent 40 h of the planned 100 h (40%) and 2,500 SEK on the action plan 2024.".into(),
+        "- Next lägesbild: by ".into(),
+    ] {
+        assert!(t.contains(&said), "{said:?} missing: {t}");
+    }
+    assert_no_swedish(&t);
+    let sv = text(
+        &reports::build(
+            &state,
+            reports::Request::Atgardsplan(2023),
+            Scope::Shared,
+            Lang::Sv,
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(
+        sv.contains("Åtgärderna är åtagandena i åtagandeplanen 2024 (beslutad 20 januari 2024)."),
+        "{sv}"
+    );
+    assert!(
+        sv.contains("- Testkommun: 100 tim och 10 000 kr planerade."),
+        "{sv}"
+    );
+}
