@@ -30,13 +30,15 @@ pub enum Request {
 
 impl Request {
     /// The languages the report is written in: Swedish always, English for the weekly
-    /// lägesbild, the annual compilation, the final follow-up and the åtgärdsplan.
+    /// lägesbild, the annual compilation, the final follow-up, the åtgärdsplan and the safety
+    /// walk's protocol.
     pub fn languages(&self) -> &'static [Lang] {
         match self {
             Request::Weekly(_) => &[Lang::Sv, Lang::En],
             Request::AnnualCompilation(..) => &[Lang::Sv, Lang::En],
             Request::FinalFollowUp => &[Lang::Sv, Lang::En],
             Request::Atgardsplan(_) => &[Lang::Sv, Lang::En],
+            Request::WalkProtocol(_) => &[Lang::Sv, Lang::En],
             _ => &[Lang::Sv],
         }
     }
@@ -127,7 +129,7 @@ pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> R
             annual_compilation_from_records(state, year, as_of, scope, lang).await
         }
         Request::FinalFollowUp => final_follow_up_from_records(state, scope, lang).await,
-        Request::WalkProtocol(id) => walk_protocol(state, id, scope).await,
+        Request::WalkProtocol(id) => walk_protocol(state, id, scope, lang).await,
     }
 }
 
