@@ -337,7 +337,7 @@ pub fn compute(live: &Live, tz: &TimeZone, input: &Input) -> FollowUpResult {
     }
 }
 
-fn verdict(
+pub(crate) fn verdict(
     l: Lang,
     months: i64,
     c: &BeforeAfter,

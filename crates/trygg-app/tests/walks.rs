@@ -373,6 +373,52 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
         assert!(md.contains(want), "{want}: {md}");
     }
 
+    // The same protocol in English: the same points and counts, none of the Swedish words
+    // (the walk's own texts stay as they were written).
+    let en = trygg_app::reports::build(
+        &app,
+        trygg_app::reports::Request::WalkProtocol(id),
+        Scope::Shared,
+        trygg_domain::Lang::En,
+    )
+    .await
+    .unwrap();
+    assert_eq!(en.meta.lang, trygg_domain::Lang::En);
+    let md = trygg_report::markdown::markdown(&en).unwrap().text;
+    for want in [
+        "Protocol: Trygghetsvandring Gottsunda centrum",
+        "Participants: 13 people (residents 11, police 2)",
+        "Invited: Gatukontoret, Uppsalahem",
+        "| 1 | Unsafe place | Poor lighting |",
+        "Mörkt i tunneln",
+        "| Gatukontoret | Done |",
+        "| Parkenheten | New |",
+        "Safe place",
+        "The meeting was held on 2026-11-05.",
+        "Buskarna klipps i vår.",
+    ] {
+        assert!(md.contains(want), "{want}: {md}");
+    }
+    for swedish in [
+        "Deltagare",
+        "personer",
+        "Otrygg",
+        "Trygg plats",
+        "Trygga platser",
+        "Åtgärdsärenden",
+        "Vandringen",
+        "Punkter",
+        "Kategori",
+        "Bristande",
+        "Åtgärdad",
+        "Ej skickad",
+        "Återkopplingsmötet",
+        "Mötet hölls",
+        " och ",
+    ] {
+        assert!(!md.contains(swedish), "{swedish:?} in English: {md}");
+    }
+
     // A later walk on the same route: each earlier point, its status, and what is near now.
     let later = walks::plan(&app, &coord, plan("2027-04-01", Some(id)))
         .await
@@ -401,6 +447,35 @@ async fn a_walk_from_plan_to_public_protocol_and_a_later_walk_compares() {
     assert_eq!(rows[0], (1, Some(FixStatus::Done), vec![1]));
     assert_eq!(rows[1], (2, Some(FixStatus::New), vec![]));
     assert_eq!(rows.len(), 4);
+    let md = trygg_report::markdown::markdown(
+        &trygg_app::reports::build(
+            &app,
+            trygg_app::reports::Request::WalkProtocol(later.meta.id),
+            Scope::Shared,
+            trygg_domain::Lang::En,
+        )
+        .await
+        .unwrap(),
+    )
+    .unwrap()
+    .text;
+    for want in [
+        "Comparison with the walk of 2026-10-01",
+        "| 1 | Poor lighting | Mörkt i tunneln | Done | point 1 |",
+        "| Nothing |",
+        "The feedback meeting has not been held yet",
+    ] {
+        assert!(md.contains(want), "{want}: {md}");
+    }
+    for swedish in [
+        "Jämförelse",
+        "Inget",
+        "punkt ",
+        "Nu inom",
+        "Återkopplingsmötet",
+    ] {
+        assert!(!md.contains(swedish), "{swedish:?} in English: {md}");
+    }
     // A walk cannot name a later one as its earlier.
     assert!(
         walks::plan(&app, &coord, plan("2026-01-01", Some(later.meta.id)))

@@ -41,7 +41,7 @@ pub enum Language {
     /// Svenska (the reference wording).
     #[default]
     Sv,
-    /// English, written from the same numbers (the weekly lägesbild).
+    /// English, written from the same numbers.
     En,
 }
 

@@ -338,6 +338,7 @@ async fn compilation_and_final_follow_up_docx() {
         &brief,
         date(2020, 10, 1),
         "2020-10-05 09:00",
+        trygg_domain::Lang::Sv,
     )
     .unwrap();
     let (xml, media) = docx_text(trygg_report::docx::docx(&october).unwrap());
@@ -371,6 +372,7 @@ async fn compilation_and_final_follow_up_docx() {
         std::slice::from_ref(&result),
         &[(2020, 100), (2021, 110), (2022, 90), (2023, 95)],
         "2023-12-15 09:00",
+        trygg_domain::Lang::Sv,
     )
     .unwrap();
     let (xml, media) = docx_text(trygg_report::docx::docx(&last).unwrap());

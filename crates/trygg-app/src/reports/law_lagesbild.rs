@@ -771,7 +771,7 @@ pub async fn year_in_brief(
     let vs = ctx.vs_same_period(ly, now.total, prev.total);
     let mut b = vec![Block::text(match l {
         Lang::Sv => format!("Under perioden {what} rapporterades {n}. {vs}"),
-        Lang::En => format!("In the period {what} {n} were reported. {vs}"),
+        Lang::En => format!("In the period {what}, {n} were reported. {vs}"),
     })];
     let same_period = match l {
         Lang::Sv => format!("samma period {ly}"),

@@ -23,8 +23,7 @@ use trygg_domain::{AreaId, AreaKind, Channel, IncidentFilter, Lang, Scope, Taxon
 use trygg_report::chart::{self, BarChart, BeforeAfterChart, HeatMap, LineChart, Series};
 use trygg_report::map::{self, HotSpots, MapArea, MapPoint, MapPolygon, MapSpec};
 use trygg_report::{
-    Block, Column, Document, Inline, KeyFigure, Meta, Table, fmt_int_sv, fmt_num, fmt_percent,
-    fmt_percent_sv, fmt_sv,
+    Block, Column, Document, Inline, KeyFigure, Meta, Table, fmt_num, fmt_percent, fmt_sv,
 };
 
 use crate::App;
@@ -217,14 +216,6 @@ fn change_cell(lang: Lang, current: u32, previous: u32) -> String {
             0,
             true,
         )
-    }
-}
-
-fn count_sv(n: u32, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{} {many}", fmt_int_sv(i64::from(n)))
     }
 }
 

@@ -29,13 +29,17 @@ pub enum Request {
 }
 
 impl Request {
-    /// The languages the report is written in: Swedish always, English for those translated.
+    /// The languages the report is written in: every report in Swedish and English (a new
+    /// report must say which it is written in here).
     pub fn languages(&self) -> &'static [Lang] {
         match self {
-            Request::Weekly(_) | Request::Tertial(..) | Request::Lagesbild(_) => {
-                &[Lang::Sv, Lang::En]
-            }
-            _ => &[Lang::Sv],
+            Request::Weekly(_)
+            | Request::Tertial(..)
+            | Request::Lagesbild(_)
+            | Request::Atgardsplan(_)
+            | Request::AnnualCompilation(..)
+            | Request::FinalFollowUp
+            | Request::WalkProtocol(_) => &[Lang::Sv, Lang::En],
         }
     }
 
@@ -98,7 +102,7 @@ fn check_year(years: &[i16], year: i16) -> Result<()> {
 pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> Result<Document> {
     if !request.languages().contains(&lang) {
         return Err(ReportBuildError::Input(format!(
-            "the {} is written in Swedish only so far; choose Swedish (sv) for it, or English for the weekly lägesbild",
+            "the {} is written in Swedish only; choose Swedish (sv) for it",
             request.name_en()
         )));
     }
@@ -120,12 +124,12 @@ pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> R
             check_year(&years, year)?;
             lagesbild(state, year, scope, lang).await
         }
-        Request::Atgardsplan(year) => atgardsplan(state, year, scope).await,
+        Request::Atgardsplan(year) => atgardsplan(state, year, scope, lang).await,
         Request::AnnualCompilation(year, as_of) => {
-            annual_compilation_from_records(state, year, as_of, scope).await
+            annual_compilation_from_records(state, year, as_of, scope, lang).await
         }
-        Request::FinalFollowUp => final_follow_up_from_records(state, scope).await,
-        Request::WalkProtocol(id) => walk_protocol(state, id, scope).await,
+        Request::FinalFollowUp => final_follow_up_from_records(state, scope, lang).await,
+        Request::WalkProtocol(id) => walk_protocol(state, id, scope, lang).await,
     }
 }
 
@@ -195,12 +199,13 @@ async fn intervention_results(
 }
 
 /// The annual compilation of `year` from the stored agreement, plan and linked interventions,
-/// with the year's incidents up to the day before `as_of`.
+/// with the year's incidents up to the day before `as_of`, in `lang`.
 pub async fn annual_compilation_from_records(
     state: &App,
     year: i16,
     as_of: Date,
     scope: Scope,
+    lang: Lang,
 ) -> Result<Document> {
     let (agreement, _, plan) = agreement_and_plan(state, year).await?;
     let (plans, linked) = partnership::linked(state.store.as_ref(), vec![plan]).await?;
@@ -209,7 +214,7 @@ pub async fn annual_compilation_from_records(
         .checked_sub(Span::new().days(1))
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
     let brief = if data_years(state, scope).contains(&year) && until.year() == year {
-        year_in_brief(state, year, until, scope, Lang::Sv).await?
+        year_in_brief(state, year, until, scope, lang).await?
     } else {
         Vec::new()
     };
@@ -220,6 +225,7 @@ pub async fn annual_compilation_from_records(
         &brief,
         as_of,
         &generated_now(state),
+        lang,
     )?;
     let since = state
         .midnight(Date::new(year, 1, 1).map_err(|e| ReportBuildError::Input(e.to_string()))?)
@@ -227,43 +233,55 @@ pub async fn annual_compilation_from_records(
     let fixes = crate::fixes::report(state, scope, since)
         .await
         .map_err(|e| ReportBuildError::Input(e.to_string()))?;
-    doc.blocks.extend(fix_blocks(&fixes, year));
+    doc.blocks.extend(fix_blocks(lang, &fixes, year));
     Ok(doc)
 }
 
 /// The fixes (åtgärdsärenden) in the styrgrupp's compilation: how many are open, the overdue
 /// ones, and those done in the year with the incidents near them before and after.
-fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
-    let mut out = vec![Block::heading(2, "Åtgärdsärenden")];
+fn fix_blocks(lang: Lang, r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
+    let mut out = vec![Block::heading(
+        2,
+        lang.t("Åtgärdsärenden", "Fixes (åtgärdsärenden)"),
+    )];
     if r.open == 0 && r.done.is_empty() {
-        out.push(Block::text(format!(
-            "Inga öppna åtgärdsärenden och inga åtgärdade under {year}."
-        )));
+        out.push(Block::text(match lang {
+            Lang::Sv => format!("Inga öppna åtgärdsärenden och inga åtgärdade under {year}."),
+            Lang::En => format!("No open fixes, and none completed in {year}."),
+        }));
         return out;
     }
-    out.push(Block::text(format!(
-        "{} öppna, varav {} försenade (efter sitt datum enligt kategorins servicenivå eller samordnarens datum); {} åtgärdade under {year}.",
-        r.open,
-        r.overdue.len(),
-        r.done.len()
-    )));
+    out.push(Block::text(match lang {
+        Lang::Sv => format!(
+            "{} öppna, varav {} försenade (efter sitt datum enligt kategorins servicenivå eller samordnarens datum); {} åtgärdade under {year}.",
+            r.open,
+            r.overdue.len(),
+            r.done.len()
+        ),
+        Lang::En => format!(
+            "{} open, {} of them overdue (past their date under the category's service level or the coordinator's date); {} completed in {year}.",
+            r.open,
+            r.overdue.len(),
+            r.done.len()
+        ),
+    }));
     let label = |f: &trygg_store::records::Stored<trygg_domain::fix::Fix>| {
-        let (sv, _) = f.data.category_label();
+        let (sv, en) = f.data.category_label();
         let place = f
             .data
             .place
             .as_deref()
             .map(|p| format!(", {p}"))
             .unwrap_or_default();
-        format!("{} {sv}{place}", f.meta.id)
+        format!("{} {}{place}", f.meta.id, lang.t(sv, en))
     };
     if !r.overdue.is_empty() {
         out.push(Block::Table(Table {
-            caption: "Försenade åtgärdsärenden".into(),
+            caption: lang.t("Försenade åtgärdsärenden", "Overdue fixes").into(),
             columns: vec![
-                Column::text("Ärende"),
-                Column::text("Huvudansvarig"),
-                Column::text("Skulle vara klart"),
+                Column::text(lang.t("Ärende", "Fix")),
+                Column::text(lang.t("Huvudansvarig", "Lead")),
+                Column::text(lang.t("Skulle vara klart", "Due")),
             ],
             rows: r
                 .overdue
@@ -272,7 +290,7 @@ fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
                     vec![
                         label(f),
                         f.data.lead().map_or_else(
-                            || "ingen ännu".to_string(),
+                            || lang.t("ingen ännu", "none yet").to_string(),
                             |o| o.responsible.name().to_string(),
                         ),
                         f.data.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -285,15 +303,21 @@ fn fix_blocks(r: &crate::fixes::FixReport, year: i16) -> Vec<Block> {
     if !r.done.is_empty() {
         let metres = r.done[0].1.metres;
         out.push(Block::Table(Table {
-            caption: format!(
-                "Åtgärdade ärenden: händelser i samma kategorigrupp inom {metres} m, lika lång tid före och efter (högst {} dagar)",
-                crate::fixes::MEASURE_DAYS
-            ),
+            caption: match lang {
+                Lang::Sv => format!(
+                    "Åtgärdade ärenden: händelser i samma kategorigrupp inom {metres} m, lika lång tid före och efter (högst {} dagar)",
+                    crate::fixes::MEASURE_DAYS
+                ),
+                Lang::En => format!(
+                    "Completed fixes: incidents in the same category group within {metres} m, as long before as after (at most {} days)",
+                    crate::fixes::MEASURE_DAYS
+                ),
+            },
             columns: vec![
-                Column::text("Ärende"),
-                Column::number("Dagar"),
-                Column::number("Före"),
-                Column::number("Efter"),
+                Column::text(lang.t("Ärende", "Fix")),
+                Column::number(lang.t("Dagar", "Days")),
+                Column::number(lang.t("Före", "Before")),
+                Column::number(lang.t("Efter", "After")),
             ],
             rows: r
                 .done
@@ -338,8 +362,12 @@ fn yearly_totals(state: &App, agreement: &Agreement, scope: Scope) -> Vec<(i16, 
         .collect()
 }
 
-/// The final follow-up of the current agreement from the stored records.
-pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<Document> {
+/// The final follow-up of the current agreement from the stored records, in `lang`.
+pub async fn final_follow_up_from_records(
+    state: &App,
+    scope: Scope,
+    lang: Lang,
+) -> Result<Document> {
     let store = state.store.as_ref();
     let Some(agreement) = partnership::agreement(store).await? else {
         return Err(ReportBuildError::Input(
@@ -355,7 +383,14 @@ pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<D
     let (plans, linked) = partnership::linked(store, plans).await?;
     let results = intervention_results(state, scope, &linked).await?;
     let totals = yearly_totals(state, &agreement, scope);
-    final_follow_up(&agreement, &plans, &results, &totals, &generated_now(state))
+    final_follow_up(
+        &agreement,
+        &plans,
+        &results,
+        &totals,
+        &generated_now(state),
+        lang,
+    )
 }
 
 /// The section "Åtgärder och orsaker" of the åtgärdsplan: every linked intervention with the
@@ -364,6 +399,7 @@ pub async fn final_follow_up_from_records(state: &App, scope: Scope) -> Result<D
 /// so no problem or cause; interventions that name no cause or one the analysis rejected, that
 /// work elsewhere than the concluded cause, or that have no follow-up plan.
 async fn measures_and_causes(
+    lang: Lang,
     store: &dyn trygg_store::Store,
     plan: &trygg_domain::partnership::CommitmentPlan,
     linked: &[Stored<Intervention>],
@@ -380,10 +416,10 @@ async fn measures_and_causes(
     };
     let factors = |f: &std::collections::BTreeSet<trygg_domain::cause::CauseFactor>| {
         if f.is_empty() {
-            "inget angivet".to_string()
+            lang.t("inget angivet", "none given").to_string()
         } else {
             f.iter()
-                .map(|c| c.label_sv().to_lowercase())
+                .map(|c| lang.t(c.label_sv(), c.label_en()).to_lowercase())
                 .collect::<Vec<_>>()
                 .join(", ")
         }
@@ -396,10 +432,16 @@ async fn measures_and_causes(
             .filter(|i| c.interventions.contains(&i.meta.id.to_string()))
             .collect();
         if mine.is_empty() {
-            findings.push(format!(
-                "{}: ingen insats är kopplad, så åtgärden knyts varken till ett problem eller till en orsak.",
-                c.title
-            ));
+            findings.push(match lang {
+                Lang::Sv => format!(
+                    "{}: ingen insats är kopplad, så åtgärden knyts varken till ett problem eller till en orsak.",
+                    c.title
+                ),
+                Lang::En => format!(
+                    "{}: no intervention is linked, so the measure is tied neither to a problem nor to a cause.",
+                    c.title
+                ),
+            });
         }
         for i in mine {
             let d = &i.data;
@@ -414,15 +456,22 @@ async fn measures_and_causes(
                     .find(|(id, _)| *id == p)
                     .and_then(|(_, a)| a.hypotheses.iter().find(|h| h.key == key))
                     .map_or_else(
-                        || format!("{key} (saknas i orsaksanalysen)"),
+                        || match lang {
+                            Lang::Sv => format!("{key} (saknas i orsaksanalysen)"),
+                            Lang::En => format!("{key} (missing from the cause analysis)"),
+                        },
                         |h| {
                             format!(
                                 "{key}: {}{} ({})",
                                 h.text,
                                 h.factor
-                                    .map(|f| format!(" – {}", f.label_sv().to_lowercase()))
+                                    .map(|f| format!(
+                                        " – {}",
+                                        lang.t(f.label_sv(), f.label_en()).to_lowercase()
+                                    ))
                                     .unwrap_or_default(),
-                                h.status.label_sv().to_lowercase()
+                                lang.t(h.status.label_sv(), h.status.label_en())
+                                    .to_lowercase()
                             )
                         },
                     )
@@ -436,7 +485,7 @@ async fn measures_and_causes(
                     .collect::<Vec<_>>()
                     .join("; "),
                 if d.hypotheses.is_empty() {
-                    "ingen angiven".into()
+                    lang.t("ingen angiven", "none given").into()
                 } else {
                     d.hypotheses
                         .iter()
@@ -447,38 +496,51 @@ async fn measures_and_causes(
                 factors(&measure_factors(d)),
             ]);
             for w in check_measure(d, &of_problems) {
-                findings.push(format!(
-                    "{} (insats {}): {}",
-                    c.title,
-                    d.title,
-                    w.message_sv()
-                ));
+                findings.push(match lang {
+                    Lang::Sv => format!("{} (insats {}): {}", c.title, d.title, w.message_sv()),
+                    Lang::En => {
+                        format!("{} (intervention {}): {}", c.title, d.title, w.message_en())
+                    }
+                });
             }
         }
     }
-    let mut b = vec![Block::heading(1, "Åtgärder och orsaker")];
-    b.push(Block::text(
+    let mut b = vec![Block::heading(
+        1,
+        lang.t("Åtgärder och orsaker", "Measures and causes"),
+    )];
+    b.push(Block::text(lang.t(
         "Varje åtgärd ska följa av ett identifierat problem och svara mot en orsak som orsaksanalysen har kommit fram till (Brå). Tabellen visar vilket problem och vilken orsak varje insats svarar mot och vad insatsen verkar på i problemtriangeln.",
-    ));
+        "Every measure is to follow from an identified problem and answer a cause that the cause analysis has arrived at (Brå). The table shows which problem and which cause each intervention answers, and what the intervention works on in the problem triangle.",
+    )));
     if !rows.is_empty() {
         b.push(Block::Table(Table {
-            caption: "Åtgärder med problem och orsak".into(),
+            caption: lang
+                .t(
+                    "Åtgärder med problem och orsak",
+                    "Measures with problem and cause",
+                )
+                .into(),
             columns: vec![
-                Column::text("Åtgärd"),
-                Column::text("Insats"),
+                Column::text(lang.t("Åtgärd", "Measure")),
+                Column::text(lang.t("Insats", "Intervention")),
                 Column::text("Problem"),
-                Column::text("Orsak"),
-                Column::text("Verkar på"),
+                Column::text(lang.t("Orsak", "Cause")),
+                Column::text(lang.t("Verkar på", "Works on")),
             ],
             rows,
             total: None,
         }));
     }
-    b.push(Block::heading(2, "Att rätta före beslut"));
+    b.push(Block::heading(
+        2,
+        lang.t("Att rätta före beslut", "To put right before the decision"),
+    ));
     b.push(if findings.is_empty() {
-        Block::text(
+        Block::text(lang.t(
             "Alla åtgärder har en insats som svarar mot en styrkt eller angiven orsak, verkar där orsaken ligger och har ett kontrollområde för uppföljningen.",
-        )
+            "Every measure has an intervention that answers a supported or stated cause, works where the cause lies and has a control area for the follow-up.",
+        ))
     } else {
         Block::bullets(findings)
     });
@@ -489,8 +551,8 @@ async fn measures_and_causes(
 /// then the measures — the commitments of the plan for `year + 1` when one is stored (the
 /// plan the lägesbild leads to), else of `year` — with responsible party, planned resources
 /// per party and linked interventions, and how they are followed up. Our deadline rule: the
-/// åtgärdsplan is decided by 31 December of the lägesbild's year.
-pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Document> {
+/// åtgärdsplan is decided by 31 December of the lägesbild's year. Written in `lang`.
+pub async fn atgardsplan(state: &App, year: i16, scope: Scope, lang: Lang) -> Result<Document> {
     let store = state.store.as_ref();
     let plan_year = match agreement_and_plan(state, year + 1).await {
         Ok(_) => year + 1,
@@ -501,18 +563,31 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
     let plan = &plans[0];
     let today = state.today();
     let deadline = Date::new(year, 12, 31).map_err(|e| ReportBuildError::Input(e.to_string()))?;
-    let mut b = vec![Block::heading(1, "Sammanfattning")];
-    b.push(Block::text(format!(
-        "Åtgärdsplanen bygger på lägesbilden över brottsligheten {year} och anger de åtgärder {} och {} ska vidta, vem som ansvarar och vilka resurser varje part avsätter. Åtgärderna är åtagandena i åtagandeplanen {} ({}). Enligt trygg:s planeringsregel ska åtgärdsplanen vara beslutad senast {} – samma år som lägesbilden – så att arbetet vilar på den aktuella lägesbilden (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete).",
-        agreement.parties.first().map_or("kommunen", |p| p.name.as_str()),
-        agreement.parties.get(1).map_or("polisen", |p| p.name.as_str()),
-        plan.year,
-        match plan.status {
-            PlanStatus::Decided { date } => format!("beslutad {}", long_date(Lang::Sv, date)),
-            PlanStatus::Draft => "utkast, ännu inte beslutad".into(),
-        },
-        long_date(Lang::Sv, deadline),
-    )));
+    let mut b = vec![Block::heading(1, lang.t("Sammanfattning", "Summary"))];
+    b.push(Block::text(match lang {
+        Lang::Sv => format!(
+            "Åtgärdsplanen bygger på lägesbilden över brottsligheten {year} och anger de åtgärder {} och {} ska vidta, vem som ansvarar och vilka resurser varje part avsätter. Åtgärderna är åtagandena i åtagandeplanen {} ({}). Enligt trygg:s planeringsregel ska åtgärdsplanen vara beslutad senast {} – samma år som lägesbilden – så att arbetet vilar på den aktuella lägesbilden (lag (2023:196) om kommuners ansvar för brottsförebyggande arbete).",
+            agreement.parties.first().map_or("kommunen", |p| p.name.as_str()),
+            agreement.parties.get(1).map_or("polisen", |p| p.name.as_str()),
+            plan.year,
+            match plan.status {
+                PlanStatus::Decided { date } => format!("beslutad {}", long_date(lang, date)),
+                PlanStatus::Draft => "utkast, ännu inte beslutad".into(),
+            },
+            long_date(lang, deadline),
+        ),
+        Lang::En => format!(
+            "The action plan (åtgärdsplan) rests on the situation picture (lägesbild) of crime in {year} and sets out the measures {} and {} are to take, who is responsible and what resources each party sets aside. The measures are the commitments of the commitment plan {} ({}). Under trygg's planning rule the action plan is to be decided by {} – the same year as the lägesbild – so that the work rests on the current lägesbild (Act (2023:196) on municipalities' responsibility for crime prevention).",
+            agreement.parties.first().map_or("the municipality", |p| p.name.as_str()),
+            agreement.parties.get(1).map_or("the police", |p| p.name.as_str()),
+            plan.year,
+            match plan.status {
+                PlanStatus::Decided { date } => format!("decided on {}", long_date(lang, date)),
+                PlanStatus::Draft => "a draft, not yet decided".into(),
+            },
+            long_date(lang, deadline),
+        ),
+    }));
     let years = data_years(state, scope);
     if years.contains(&year) {
         let last = deadline.min(
@@ -521,16 +596,28 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
                 .map_err(|e| ReportBuildError::Input(e.to_string()))?,
         );
         if last.year() == year {
-            b.push(Block::heading(1, format!("Lägesbilden {year}")));
-            b.extend(year_in_brief(state, year, last, scope, Lang::Sv).await?);
+            b.push(Block::heading(
+                1,
+                match lang {
+                    Lang::Sv => format!("Lägesbilden {year}"),
+                    Lang::En => format!("The situation picture (lägesbild) {year}"),
+                },
+            ));
+            b.extend(year_in_brief(state, year, last, scope, lang).await?);
         }
     } else {
-        b.push(Block::text(format!(
-            "För {year} finns inga delade händelser i trygg ({}); lägesbilden saknas här.",
-            years_text(&years).replacen("it has data for", "data finns för", 1)
-        )));
+        b.push(Block::text(match lang {
+            Lang::Sv => format!(
+                "För {year} finns inga delade händelser i trygg ({}); lägesbilden saknas här.",
+                years_text(&years).replacen("it has data for", "data finns för", 1)
+            ),
+            Lang::En => format!(
+                "For {year} there are no shared incidents in trygg ({}); the lägesbild is missing here.",
+                years_text(&years)
+            ),
+        }));
     }
-    b.push(Block::heading(1, "Prioriteringar"));
+    b.push(Block::heading(1, lang.t("Prioriteringar", "Priorities")));
     b.push(Block::bullets(
         plan.priority_areas
             .iter()
@@ -543,17 +630,23 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
             })
             .collect::<Vec<String>>(),
     ));
-    b.push(Block::heading(1, "Åtgärder"));
+    b.push(Block::heading(1, lang.t("Åtgärder", "Measures")));
     b.push(Block::Table(Table {
-        caption: format!(
-            "Åtgärder {} med ansvarig part och planerade resurser",
-            plan.year
-        ),
+        caption: match lang {
+            Lang::Sv => format!(
+                "Åtgärder {} med ansvarig part och planerade resurser",
+                plan.year
+            ),
+            Lang::En => format!(
+                "Measures {} with responsible party and planned resources",
+                plan.year
+            ),
+        },
         columns: vec![
-            Column::text("Åtgärd"),
-            Column::text("Ansvarig"),
-            Column::number("Planerade timmar"),
-            Column::number("Planerat, kr"),
+            Column::text(lang.t("Åtgärd", "Measure")),
+            Column::text(lang.t("Ansvarig", "Responsible")),
+            Column::number(lang.t("Planerade timmar", "Planned hours")),
+            Column::number(lang.t("Planerat, kr", "Planned, SEK")),
             Column::text("Status"),
         ],
         rows: plan
@@ -563,9 +656,9 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
                 vec![
                     c.title.clone(),
                     c.responsible.clone(),
-                    fmt_sv(c.resources.iter().map(|r| r.planned_hours).sum(), 0),
-                    fmt_sv(c.resources.iter().map(|r| r.planned_sek).sum(), 0),
-                    c.status.label_sv().into(),
+                    fmt_num(lang, c.resources.iter().map(|r| r.planned_hours).sum(), 0),
+                    fmt_num(lang, c.resources.iter().map(|r| r.planned_sek).sum(), 0),
+                    status_label(lang, c.status).into(),
                 ]
             })
             .collect(),
@@ -587,80 +680,112 @@ pub async fn atgardsplan(state: &App, year: i16, scope: Scope) -> Result<Documen
                 items.push(c.description.clone());
             }
             items.push(format!(
-                "Ansvarig: {}.",
-                if c.responsible == JOINT {
-                    "båda parterna"
-                } else {
-                    &c.responsible
-                }
+                "{}: {}.",
+                lang.t("Ansvarig", "Responsible"),
+                responsible(lang, &c.responsible)
             ));
             if !c.collaboration_forms.is_empty() {
                 items.push(format!(
-                    "Samverkansform: {}.",
+                    "{}: {}.",
+                    lang.t("Samverkansform", "Form of collaboration"),
                     c.collaboration_forms.join(", ")
                 ));
             }
             for r in &c.resources {
-                items.push(format!(
-                    "{}: {} och {} planerade.",
-                    r.party,
-                    hours(r.planned_hours),
-                    sek(r.planned_sek)
-                ));
+                items.push(match lang {
+                    Lang::Sv => format!(
+                        "{}: {} och {} planerade.",
+                        r.party,
+                        hours(lang, r.planned_hours),
+                        sek(lang, r.planned_sek)
+                    ),
+                    Lang::En => format!(
+                        "{}: {} and {} planned.",
+                        r.party,
+                        hours(lang, r.planned_hours),
+                        sek(lang, r.planned_sek)
+                    ),
+                });
             }
             for id in &c.interventions {
                 if let Some(i) = linked.iter().find(|i| &i.meta.id.to_string() == id) {
-                    items.push(format!(
-                        "Insats: {} (från {}).",
-                        i.data.title,
-                        long_date(Lang::Sv, i.data.start)
-                    ));
+                    items.push(match lang {
+                        Lang::Sv => format!(
+                            "Insats: {} (från {}).",
+                            i.data.title,
+                            long_date(lang, i.data.start)
+                        ),
+                        Lang::En => format!(
+                            "Intervention: {} (from {}).",
+                            i.data.title,
+                            long_date(lang, i.data.start)
+                        ),
+                    });
                 }
             }
             b.push(Block::heading(3, c.title.clone()));
             b.push(Block::bullets(items));
         }
     }
-    b.extend(measures_and_causes(store, plan, &linked).await?);
-    b.push(Block::heading(1, "Resurser per part"));
+    b.extend(measures_and_causes(lang, store, plan, &linked).await?);
+    b.push(Block::heading(
+        1,
+        lang.t("Resurser per part", "Resources per party"),
+    ));
     b.extend(resource_blocks(
+        lang,
         &plan.resources_per_party(),
-        &format!("åtgärdsplanen {}", plan.year),
+        &match lang {
+            Lang::Sv => format!("åtgärdsplanen {}", plan.year),
+            Lang::En => format!("the action plan {}", plan.year),
+        },
     )?);
-    b.push(Block::heading(1, "Uppföljning"));
-    let mut follow = vec![
-        "Genomförandet sammanställs för styrgruppen i oktober och för kommunstyrelsens arbetsutskott (KSAU) före årsskiftet (den årliga sammanställningen i trygg).".to_string(),
-        "Insatser med insats- och kontrollområde följs upp före och efter i trygg, med samma kategorier som problembilden.".to_string(),
+    b.push(Block::heading(1, lang.t("Uppföljning", "Follow-up")));
+    let mut follow: Vec<String> = vec![
+        lang.t(
+            "Genomförandet sammanställs för styrgruppen i oktober och för kommunstyrelsens arbetsutskott (KSAU) före årsskiftet (den årliga sammanställningen i trygg).",
+            "The implementation is compiled for the steering group (styrgrupp) in October and for the municipal executive board's working committee (KSAU) before the end of the year (the annual compilation in trygg).",
+        )
+        .to_string(),
+        lang.t(
+            "Insatser med insats- och kontrollområde följs upp före och efter i trygg, med samma kategorier som problembilden.",
+            "Interventions with a treated and a control area are followed up before and after in trygg, with the same categories as the problem picture.",
+        )
+        .to_string(),
     ];
     let next_lagesbild = deadlines(&agreement)
         .into_iter()
         .find(|e| e.kind == CalendarKind::Lagesbild && e.deadline > deadline);
-    follow.push(match next_lagesbild {
-        Some(e) => format!(
-            "Nästa lägesbild: senast {}.",
-            long_date(Lang::Sv, e.deadline)
-        ),
-        None => format!(
+    follow.push(match (lang, next_lagesbild) {
+        (Lang::Sv, Some(e)) => format!("Nästa lägesbild: senast {}.", long_date(lang, e.deadline)),
+        (Lang::Sv, None) => format!(
             "Lagen kräver en ny lägesbild minst vartannat år, alltså senast {}.",
+            year + 2
+        ),
+        (Lang::En, Some(e)) => format!("Next lägesbild: by {}.", long_date(lang, e.deadline)),
+        (Lang::En, None) => format!(
+            "The law requires a new lägesbild at least every other year, that is by {}.",
             year + 2
         ),
     });
     b.push(Block::bullets(follow));
     let doc = Document {
-        title: format!("Åtgärdsplan utifrån lägesbilden {year}"),
+        title: match lang {
+            Lang::Sv => format!("Åtgärdsplan utifrån lägesbilden {year}"),
+            Lang::En => format!("Action plan (åtgärdsplan) based on the lägesbild {year}"),
+        },
         subtitle: Some(
-            "Enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete".into(),
+            lang.t(
+                "Enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete",
+                "Under the Act (2023:196) on municipalities' responsibility for crime prevention",
+            )
+            .into(),
         ),
         meta: Meta {
-            organisation: agreement
-                .parties
-                .iter()
-                .map(|p| p.name.clone())
-                .collect::<Vec<_>>()
-                .join(" och "),
+            organisation: parties_joined(lang, &agreement),
             period: format!("{}-01-01 – {}-12-31", plan.year, plan.year),
             generated_at: generated_now(state),
-            lang: trygg_report::Lang::Sv,
+            lang,
         },
         blocks: b,
     };

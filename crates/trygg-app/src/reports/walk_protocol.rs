@@ -12,12 +12,18 @@ use trygg_store::records::{self, Stored};
 
 use super::*;
 
-fn category_sv(code: Option<&str>) -> String {
+fn category_label(lang: Lang, code: Option<&str>) -> String {
     code.map_or_else(String::new, |c| {
-        Taxonomy
-            .get(c)
-            .map_or_else(|| c.to_string(), |x| x.label_sv.to_string())
+        Taxonomy.get(c).map_or_else(
+            || c.to_string(),
+            |x| lang.t(x.label_sv, x.label_en).to_string(),
+        )
     })
+}
+
+/// The first of a (Swedish, English) label pair in Swedish, the second in English.
+fn pick(lang: Lang, (sv, en): (&'static str, &'static str)) -> &'static str {
+    lang.t(sv, en)
 }
 
 async fn findings(state: &App, walk: i64) -> Result<Vec<(WalkFinding, Option<Fix>)>> {
@@ -56,8 +62,8 @@ async fn walk_in_scope(state: &App, id: i64, scope: Scope) -> Result<Stored<Safe
         })
 }
 
-/// The protocol of safety walk `id` as read under `scope`.
-pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Document> {
+/// The protocol of safety walk `id` as read under `scope`, in `lang`.
+pub async fn walk_protocol(state: &App, id: i64, scope: Scope, lang: Lang) -> Result<Document> {
     let walk = walk_in_scope(state, id, scope).await?;
     let w = &walk.data;
     let points = findings(state, id).await?;
@@ -67,7 +73,7 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
         .and_then(|a| areas.iter().find(|x| x.id == a))
         .map(|a| a.name.clone());
     let organisation = crate::reference::organisation_name(state, walk.meta.organisation_id).await;
-    let sv = Lang::Sv;
+    let l = lang;
     let unsafe_n = points
         .iter()
         .filter(|(f, _)| f.kind == FindingKind::Unsafe)
@@ -79,38 +85,53 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
         .count() as i64;
     let mut blocks = vec![Block::KeyFigures(vec![
         KeyFigure::new(
-            "Deltagare",
-            fmt_int_sv(i64::from(w.participant_count())),
+            l.t("Deltagare", "Participants"),
+            l.int(i64::from(w.participant_count())),
             None,
         ),
-        KeyFigure::new("Otrygga platser", fmt_int_sv(unsafe_n), None),
         KeyFigure::new(
-            "Trygga platser",
-            fmt_int_sv(points.len() as i64 - unsafe_n),
+            l.t("Otrygga platser", "Unsafe places"),
+            l.int(unsafe_n),
             None,
         ),
-        KeyFigure::new("Åtgärdsärenden", fmt_int_sv(routed), None),
-        KeyFigure::new("Avslutade", fmt_int_sv(done), None),
+        KeyFigure::new(
+            l.t("Trygga platser", "Safe places"),
+            l.int(points.len() as i64 - unsafe_n),
+            None,
+        ),
+        KeyFigure::new(l.t("Åtgärdsärenden", "Fixes"), l.int(routed), None),
+        KeyFigure::new(l.t("Avslutade", "Closed"), l.int(done), None),
     ])];
-    blocks.push(Block::heading(1, "Vandringen"));
-    let mut facts = vec![format!("Vandringen: {}", w.date)];
+    blocks.push(Block::heading(1, l.t("Vandringen", "The walk")));
+    let mut facts = vec![format!("{}: {}", l.t("Vandringen", "The walk"), w.date)];
     if let Some(d) = w.first_meeting {
-        facts.push(format!("Första mötet, som formade rutten: {d}"));
+        facts.push(format!(
+            "{}: {d}",
+            l.t(
+                "Första mötet, som formade rutten",
+                "The first meeting, which shaped the route"
+            )
+        ));
     }
     if let Some(a) = &area {
-        facts.push(format!("Område: {a}"));
+        facts.push(format!("{}: {a}", l.t("Område", "Area")));
     }
     if !w.invited.is_empty() {
-        facts.push(format!("Inbjudna: {}", w.invited.join(", ")));
+        facts.push(format!(
+            "{}: {}",
+            l.t("Inbjudna", "Invited"),
+            w.invited.join(", ")
+        ));
     }
     let groups: Vec<String> = w
         .participants
         .iter()
-        .map(|p| format!("{} {}", p.group.label().0.to_lowercase(), p.count))
+        .map(|p| format!("{} {}", pick(l, p.group.label()).to_lowercase(), p.count))
         .collect();
     facts.push(format!(
-        "Deltagare: {}{}",
-        sv.count(
+        "{}: {}{}",
+        l.t("Deltagare", "Participants"),
+        l.count(
             i64::from(w.participant_count()),
             ("person", "personer"),
             ("person", "people")
@@ -122,32 +143,41 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
         }
     ));
     blocks.push(Block::bullets(facts));
-    blocks.push(Block::heading(1, "Punkter"));
+    blocks.push(Block::heading(1, l.t("Punkter", "Points")));
     if points.is_empty() {
-        blocks.push(Block::text("Inga punkter är registrerade ännu."));
+        blocks.push(Block::text(l.t(
+            "Inga punkter är registrerade ännu.",
+            "No points are recorded yet.",
+        )));
     } else {
         blocks.push(Block::Table(Table {
-            caption: format!(
-                "Punkterna från vandringen {} med ansvarig och status",
-                w.date
-            ),
+            caption: match l {
+                Lang::Sv => format!(
+                    "Punkterna från vandringen {} med ansvarig och status",
+                    w.date
+                ),
+                Lang::En => format!(
+                    "The points from the walk of {} with owner and status",
+                    w.date
+                ),
+            },
             columns: vec![
-                Column::number("Nr"),
-                Column::text("Typ"),
-                Column::text("Kategori"),
-                Column::text("Plats"),
-                Column::text("Iakttagelse"),
-                Column::text("Ansvarig"),
+                Column::number(l.t("Nr", "No.")),
+                Column::text(l.t("Typ", "Kind")),
+                Column::text(l.t("Kategori", "Category")),
+                Column::text(l.t("Plats", "Place")),
+                Column::text(l.t("Iakttagelse", "Observation")),
+                Column::text(l.t("Ansvarig", "Owner")),
                 Column::text("Status"),
-                Column::text("Svar"),
+                Column::text(l.t("Svar", "Answer")),
             ],
             rows: points
                 .iter()
                 .map(|(f, fix)| {
                     vec![
                         f.number.to_string(),
-                        f.kind.label().0.to_string(),
-                        category_sv(f.category.as_deref()),
+                        pick(l, f.kind.label()).to_string(),
+                        category_label(l, f.category.as_deref()),
                         f.place.clone().unwrap_or_default(),
                         f.description.clone(),
                         fix.as_ref()
@@ -155,8 +185,8 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
                             .map(|o| o.responsible.name().to_string())
                             .unwrap_or_default(),
                         fix.as_ref().map_or_else(
-                            || "Ej skickad".to_string(),
-                            |x| x.status.label().0.to_string(),
+                            || l.t("Ej skickad", "Not sent").to_string(),
+                            |x| pick(l, x.status.label()).to_string(),
                         ),
                         fix.as_ref()
                             .and_then(crate::walks::latest_answer)
@@ -168,14 +198,21 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
             total: None,
         }));
     }
-    blocks.push(Block::heading(1, "Återkopplingsmötet"));
+    blocks.push(Block::heading(
+        1,
+        l.t("Återkopplingsmötet", "The feedback meeting"),
+    ));
     if w.answers.is_empty() {
-        blocks.push(Block::text(
+        blocks.push(Block::text(l.t(
             "Återkopplingsmötet har inte hållits ännu: där berättar de ansvariga vad de kommer att göra.",
-        ));
+            "The feedback meeting has not been held yet: there the owners tell what they will do.",
+        )));
     } else {
         if let Some(d) = w.closing_meeting {
-            blocks.push(Block::text(format!("Mötet hölls {d}.")));
+            blocks.push(Block::text(match l {
+                Lang::Sv => format!("Mötet hölls {d}."),
+                Lang::En => format!("The meeting was held on {d}."),
+            }));
         }
         blocks.push(Block::Bullets(
             w.answers
@@ -196,20 +233,31 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
         let later: Vec<WalkFinding> = points.iter().map(|(f, _)| f.clone()).collect();
         blocks.push(Block::heading(
             1,
-            format!("Jämförelse med vandringen {}", before.data.date),
+            match l {
+                Lang::Sv => format!("Jämförelse med vandringen {}", before.data.date),
+                Lang::En => format!("Comparison with the walk of {}", before.data.date),
+            },
         ));
-        blocks.push(Block::text(format!(
-            "Varje punkt från den förra vandringen på samma rutt, med sitt åtgärdsärendes status och det som den här vandringen fann inom {} m.",
-            trygg_domain::walk::COMPARE_WITHIN_METRES
-        )));
+        let within = trygg_domain::walk::COMPARE_WITHIN_METRES;
+        blocks.push(Block::text(match l {
+            Lang::Sv => format!(
+                "Varje punkt från den förra vandringen på samma rutt, med sitt åtgärdsärendes status och det som den här vandringen fann inom {within} m."
+            ),
+            Lang::En => format!(
+                "Every point from the previous walk on the same route, with its fix's status and what this walk found within {within} m."
+            ),
+        }));
         blocks.push(Block::Table(Table {
-            caption: format!("Punkterna från {} och i dag", before.data.date),
+            caption: match l {
+                Lang::Sv => format!("Punkterna från {} och i dag", before.data.date),
+                Lang::En => format!("The points of {} and today", before.data.date),
+            },
             columns: vec![
-                Column::number("Nr då"),
-                Column::text("Kategori"),
-                Column::text("Iakttagelse då"),
+                Column::number(l.t("Nr då", "No. then")),
+                Column::text(l.t("Kategori", "Category")),
+                Column::text(l.t("Iakttagelse då", "Observation then")),
                 Column::text("Status"),
-                Column::text("Nu inom 25 m"),
+                Column::text(l.t("Nu inom 25 m", "Now within 25 m")),
             ],
             rows: earlier
                 .iter()
@@ -217,17 +265,17 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
                     let hits = near(f, &later);
                     vec![
                         f.number.to_string(),
-                        category_sv(f.category.as_deref()),
+                        category_label(l, f.category.as_deref()),
                         f.description.clone(),
                         fix.as_ref().map_or_else(
-                            || "Ej skickad".to_string(),
-                            |x| x.status.label().0.to_string(),
+                            || l.t("Ej skickad", "Not sent").to_string(),
+                            |x| pick(l, x.status.label()).to_string(),
                         ),
                         if hits.is_empty() {
-                            "Inget".to_string()
+                            l.t("Inget", "Nothing").to_string()
                         } else {
                             hits.iter()
-                                .map(|n| format!("punkt {n}"))
+                                .map(|n| format!("{} {n}", l.t("punkt", "point")))
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         },
@@ -238,13 +286,16 @@ pub async fn walk_protocol(state: &App, id: i64, scope: Scope) -> Result<Documen
         }));
     }
     Ok(Document {
-        title: format!("Protokoll: {}", w.title),
-        subtitle: area.map(|a| format!("Trygghetsvandring i {a}")),
+        title: format!("{}: {}", l.t("Protokoll", "Protocol"), w.title),
+        subtitle: area.map(|a| match l {
+            Lang::Sv => format!("Trygghetsvandring i {a}"),
+            Lang::En => format!("Safety walk (trygghetsvandring) in {a}"),
+        }),
         meta: Meta {
             organisation,
             period: w.date.to_string(),
             generated_at: generated_now(state),
-            lang: trygg_report::Lang::Sv,
+            lang,
         },
         blocks,
     })

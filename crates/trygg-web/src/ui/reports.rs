@@ -136,6 +136,7 @@ pub(crate) async fn index(
                         label { (l.t("Per datum (tomt: 1 oktober)", "As of (empty: 1 October)"))
                             input type="date" name="as_of";
                         }
+                        (language)
                     }))
             }
             @if let Some(a) = &agreement {
@@ -143,7 +144,7 @@ pub(crate) async fn index(
                     &format!("{} {}–{}: {}", l.t("Överenskommelsen", "The agreement"), a.data.from_year, a.data.to_year,
                         l.t("alla åtagandeplaner, resurser per part under perioden och insatsernas resultat.",
                             "every commitment plan, resources per party over the period and the interventions' results.")),
-                    html! {}))
+                    html! { (language) }))
             }
             @if !years.is_empty() {
                 (card("weekly", l.t("Veckolägesbild", "Weekly situation picture"),
@@ -180,13 +181,14 @@ pub(crate) async fn index(
                                 @for w in &walks { option value=(w.meta.id) { (w.data.date.to_string()) " " (w.data.title) } }
                             }
                         }
+                        (language)
                     }))
             }
             @if agreement.is_some() && !plan_years.is_empty() {
                 (card("atgardsplan", l.t("Åtgärdsplan enligt lagen", "The law's action plan"),
                     l.t("Åtgärderna utifrån lägesbilden: prioriteringar, åtgärder med ansvarig part och resurser, uppföljning. Beslutas senast 31 december samma år som lägesbilden.",
                         "The measures following the situation picture: priorities, measures with responsible party and resources, follow-up. Decided by 31 December of the situation picture's year."),
-                    html! { (year_select("year", &plan_years, plan_years.last().copied())) }))
+                    html! { (year_select("year", &plan_years, plan_years.last().copied())) (language) }))
             }
         }
     };
