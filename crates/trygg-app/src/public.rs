@@ -224,22 +224,8 @@ impl Month {
 
     /// The month's name in Swedish or English ("oktober 2026").
     pub fn label(self, english: bool) -> String {
-        const EN: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let names = if english {
-            EN
+            trygg_domain::week::MONTHS_EN
         } else {
             trygg_domain::week::MONTHS_SV
         };

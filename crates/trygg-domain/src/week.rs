@@ -20,7 +20,6 @@ pub const MONTHS_SV: [&str; 12] = [
     "december",
 ];
 
-/// The same, abbreviated as Swedish charts write them (`jan`, `maj`, `okt`).
 /// The months in English, January first.
 pub const MONTHS_EN: [&str; 12] = [
     "January",
@@ -37,6 +36,7 @@ pub const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
+/// The Swedish months abbreviated as Swedish charts write them (`jan`, `maj`, `okt`).
 pub const MONTHS_SV_SHORT: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
 ];
