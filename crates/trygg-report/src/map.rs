@@ -171,14 +171,15 @@ pub const POINT_COLOURS: [(u8, u8, u8); 7] = [
     (0, 0, 0),
 ];
 
-/// ArcGIS's hot spot colours, class −3…3.
-const GI_COLOURS: [(i8, (u8, u8, u8), &str); 6] = [
-    (3, (178, 24, 43), "Hot spot, 99 %"),
-    (2, (239, 138, 98), "Hot spot, 95 %"),
-    (1, (253, 219, 199), "Hot spot, 90 %"),
-    (-1, (209, 229, 240), "Cold spot, 90 %"),
-    (-2, (103, 169, 207), "Cold spot, 95 %"),
-    (-3, (33, 102, 172), "Cold spot, 99 %"),
+/// ArcGIS's hot spot colours, class −3…3, with the confidence in per cent (the legend writes
+/// "Hot spot, 99 %", in English "Hot spot, 99%").
+const GI_COLOURS: [(i8, (u8, u8, u8), u8); 6] = [
+    (3, (178, 24, 43), 99),
+    (2, (239, 138, 98), 95),
+    (1, (253, 219, 199), 90),
+    (-1, (209, 229, 240), 90),
+    (-2, (103, 169, 207), 95),
+    (-3, (33, 102, 172), 99),
 ];
 
 /// The fill of an area without a value, and the background outside the areas.
@@ -949,11 +950,9 @@ fn legends(spec: &MapSpec) -> Vec<Legend> {
         let entries: Vec<(LegendKey, String)> = GI_COLOURS
             .iter()
             .filter(|(k, _, _)| g.class.contains(k))
-            .map(|(_, (r, gg, b), l)| {
-                let l = match spec.lang {
-                    Lang::Sv => (*l).to_string(),
-                    Lang::En => l.replace("\u{a0}%", "%").replace(" %", "%"),
-                };
+            .map(|(class, (r, gg, b), confidence)| {
+                let kind = if *class > 0 { "Hot spot" } else { "Cold spot" };
+                let l = format!("{kind}, {confidence}{}", spec.lang.t(" %", "%"));
                 (LegendKey::Swatch(RGBColor(*r, *gg, *b)), l)
             })
             .collect();

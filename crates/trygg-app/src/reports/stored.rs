@@ -29,33 +29,6 @@ pub enum Request {
 }
 
 impl Request {
-    /// The languages the report is written in: every report in Swedish and English (a new
-    /// report must say which it is written in here).
-    pub fn languages(&self) -> &'static [Lang] {
-        match self {
-            Request::Weekly(_)
-            | Request::Tertial(..)
-            | Request::Lagesbild(_)
-            | Request::Atgardsplan(_)
-            | Request::AnnualCompilation(..)
-            | Request::FinalFollowUp
-            | Request::WalkProtocol(_) => &[Lang::Sv, Lang::En],
-        }
-    }
-
-    /// The report's name in English, for messages.
-    pub fn name_en(&self) -> &'static str {
-        match self {
-            Request::Weekly(_) => "weekly lägesbild",
-            Request::Tertial(..) => "tertial analysis",
-            Request::Lagesbild(_) => "law's lägesbild",
-            Request::Atgardsplan(_) => "åtgärdsplan",
-            Request::AnnualCompilation(..) => "annual compilation",
-            Request::FinalFollowUp => "final follow-up",
-            Request::WalkProtocol(_) => "safety walk's protocol",
-        }
-    }
-
     /// A short file name without extension ("sammanstallning-2020").
     pub fn file_stem(&self) -> String {
         match self {
@@ -97,15 +70,9 @@ fn check_year(years: &[i16], year: i16) -> Result<()> {
     }
 }
 
-/// Builds the report of `request` from the stored data under `scope`, in `lang` where the
-/// report is written in it (see [`Request::languages`]).
+/// Builds the report of `request` from the stored data under `scope`, in `lang` (every report
+/// is written in Swedish and English).
 pub async fn build(state: &App, request: Request, scope: Scope, lang: Lang) -> Result<Document> {
-    if !request.languages().contains(&lang) {
-        return Err(ReportBuildError::Input(format!(
-            "the {} is written in Swedish only; choose Swedish (sv) for it",
-            request.name_en()
-        )));
-    }
     let years = data_years(state, scope);
     match request {
         Request::Weekly(week) => {
